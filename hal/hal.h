@@ -1,0 +1,63 @@
+/*
+ * hal.h: the whole hardware abstraction layer. Everything above it
+ * (nucleus, kernel, firmament) is machine-independent; everything machine-
+ * specific is below it, in hal/hosted (a Linux process) or hal/x86_64
+ * (bare metal).
+ */
+#ifndef HAL_HAL_H
+#define HAL_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Start-up: call once before anything else in this header. */
+void hal_init(void);
+
+/* Console: the serial port on bare metal, stdin/stdout/stderr hosted. */
+void hal_console_write(int stream, const void *buf, size_t len); /* 1 or 2 */
+/* Reads up to len bytes of input; returns bytes read, 0 at end, -1 error. */
+long hal_console_read(void *buf, size_t len);
+
+/* Virtual memory. Addresses and lengths are multiples of hal_page_size(). */
+enum { HAL_PROT_NONE = 0, HAL_PROT_READ = 1, HAL_PROT_WRITE = 2,
+       HAL_PROT_EXEC = 4 };
+size_t hal_page_size(void);
+/* Reserves `len` bytes of address space, inaccessible; NULL on failure. */
+void *hal_vm_reserve(size_t len);
+/* Changes access to [addr, addr+len), mapping zeroed pages on first use. */
+bool hal_vm_protect(void *addr, size_t len, int prot);
+/* Returns the range's pages to the system; it reads as zero afterwards
+ * and keeps its protection. */
+bool hal_vm_discard(void *addr, size_t len);
+void hal_vm_release(void *addr, size_t len);
+
+/*
+ * Faults. The nucleus installs one handler; the HAL calls it, on a stack of
+ * its own, for a memory access fault, a divide error or a stack overflow
+ * in the running code. The handler either does not return (it jumps out
+ * with hal_longjmp to where the wasm call began) or returns to let the HAL
+ * treat the fault as fatal.
+ */
+enum hal_fault { HAL_FAULT_MEMORY, HAL_FAULT_DIVIDE, HAL_FAULT_ILLEGAL };
+typedef void (*hal_fault_fn)(enum hal_fault kind, uintptr_t addr, void *pc);
+void hal_set_fault_handler(hal_fault_fn fn);
+
+/* Non-local exit that is safe to take out of the fault handler. */
+#include <setjmp.h>
+typedef sigjmp_buf hal_jmp_buf;
+#define hal_setjmp(buf) sigsetjmp(buf, 1)
+#define hal_longjmp(buf, v) siglongjmp(buf, v)
+
+/* Clocks, in nanoseconds. */
+uint64_t hal_clock_monotonic_ns(void);
+uint64_t hal_clock_realtime_ns(void);
+uint64_t hal_clock_resolution_ns(void);
+
+/* Fills buf with random bytes; false if no source is available. */
+bool hal_random(void *buf, size_t len);
+
+/* Ends the machine (bare metal) or the process (hosted) with `code`. */
+_Noreturn void hal_exit(int code);
+
+#endif

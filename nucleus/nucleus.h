@@ -1,0 +1,177 @@
+/*
+ * nucleus.h: the WebAssembly runtime's public interface (the only header the
+ * kernel, the hosted runner and the spec runner include from nucleus/).
+ *
+ * Life cycle: wasm_module_new() decodes and validates bytes; a wasm_store
+ * owns every runtime object (instances, functions, tables, memories,
+ * globals) and frees them all at once; wasm_instantiate() links a module's
+ * imports through a resolver callback, runs its start function, and gives
+ * its exports; wasm_func_call() runs a function. Errors never crash: each
+ * call returns false/NULL and fills a wasm_error.
+ *
+ * Not thread-safe: one store is used by one thread at a time.
+ */
+#ifndef NUCLEUS_NUCLEUS_H
+#define NUCLEUS_NUCLEUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Value types, by their binary encoding. */
+enum wasm_valtype {
+	WASM_I32 = 0x7F,
+	WASM_I64 = 0x7E,
+	WASM_F32 = 0x7D,
+	WASM_F64 = 0x7C,
+	WASM_V128 = 0x7B,
+	WASM_FUNCREF = 0x70,
+	WASM_EXTERNREF = 0x6F,
+};
+
+/*
+ * A value. Floats are carried as bit patterns so that NaN payloads survive.
+ * A reference is a pointer: NULL is the null reference, a funcref points at
+ * a wasm_func, an externref is whatever the host passed in.
+ */
+typedef union wasm_val {
+	uint32_t i32;
+	uint64_t i64;
+	uint32_t f32;
+	uint64_t f64;
+	void *ref;
+} wasm_val;
+
+/* What went wrong, for every call that can fail. */
+enum wasm_error_kind {
+	WASM_OK = 0,
+	WASM_ERR_MALFORMED,  /* decoding failed (binary format) */
+	WASM_ERR_INVALID,    /* validation failed */
+	WASM_ERR_LINK,       /* an import is missing or has the wrong type */
+	WASM_ERR_TRAP,       /* a trap: at run time, or while instantiating */
+	WASM_ERR_EXHAUSTED,  /* call stack exhausted */
+	WASM_ERR_EXIT,       /* the program asked to exit (WASI proc_exit) */
+	WASM_ERR_RESOURCE,   /* out of memory or an implementation limit */
+};
+
+typedef struct wasm_error {
+	enum wasm_error_kind kind;
+	int exit_code;       /* for WASM_ERR_EXIT */
+	char msg[256];       /* "offset 0x1f: section size past end of module",
+	                        "integer divide by zero in function 'f' at 0x4a" */
+} wasm_error;
+
+typedef struct wasm_module wasm_module;
+typedef struct wasm_store wasm_store;
+typedef struct wasm_instance wasm_instance;
+typedef struct wasm_func wasm_func;
+typedef struct wasm_table wasm_table;
+typedef struct wasm_memory wasm_memory;
+typedef struct wasm_global wasm_global;
+
+/* Function signature: params then results. */
+typedef struct wasm_functype {
+	uint32_t nparams, nresults;
+	const uint8_t *params;  /* enum wasm_valtype each */
+	const uint8_t *results;
+} wasm_functype;
+
+/* Import/export kinds, by their binary encoding. */
+enum wasm_extern_kind {
+	WASM_EXTERN_FUNC = 0,
+	WASM_EXTERN_TABLE = 1,
+	WASM_EXTERN_MEMORY = 2,
+	WASM_EXTERN_GLOBAL = 3,
+};
+
+typedef struct wasm_extern {
+	enum wasm_extern_kind kind;
+	union {
+		wasm_func *func;
+		wasm_table *table;
+		wasm_memory *memory;
+		wasm_global *global;
+	} of;
+} wasm_extern;
+
+enum wasm_engine {
+	WASM_ENGINE_INTERP, /* portable interpreter */
+};
+
+/* Modules (nucleus/decode.c, nucleus/validate.c). */
+
+/* Decodes and validates `len` bytes (copied). NULL with err filled on
+ * failure (MALFORMED or INVALID), the message prefixed "offset 0x..: ". */
+wasm_module *wasm_module_new(const uint8_t *bytes, size_t len,
+			     wasm_error *err);
+void wasm_module_free(wasm_module *m);
+
+/* Stores and instances (nucleus/instance.c). */
+
+wasm_store *wasm_store_new(enum wasm_engine engine);
+/* Frees the store and every object created in it. */
+void wasm_store_free(wasm_store *s);
+
+/*
+ * Resolves one import. Return true and fill *out, or false if there is no
+ * such import (the instantiation then fails with WASM_ERR_LINK, "unknown
+ * import module.field"). The runtime checks the kind and type itself.
+ */
+typedef bool (*wasm_resolve_fn)(void *ctx, const char *module,
+				const char *name, enum wasm_extern_kind kind,
+				wasm_extern *out);
+
+/*
+ * Instantiates `m` in `s`: resolves imports, allocates memories, tables and
+ * globals, applies element and data segments, runs the start function.
+ * `m` must outlive the store. NULL on failure: LINK, TRAP (then the partial
+ * effects on imported tables/memories stay, as the spec says), RESOURCE.
+ */
+wasm_instance *wasm_instantiate(wasm_store *s, const wasm_module *m,
+				wasm_resolve_fn resolve, void *ctx,
+				wasm_error *err);
+bool wasm_instance_export(wasm_instance *inst, const char *name,
+			  wasm_extern *out);
+
+/*
+ * Calls `f` with args (as many as its params) and writes its results.
+ * On a trap returns false with err kind TRAP or EXHAUSTED and a message
+ * that names the function and offset; a host function's exit gives EXIT.
+ */
+bool wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results,
+		    wasm_error *err);
+const wasm_functype *wasm_func_type(const wasm_func *f);
+
+/* Host objects, for the embedder's imports. */
+
+typedef struct wasm_caller wasm_caller;
+/*
+ * A host function. Return true with results written, or false after
+ * wasm_caller_trap() or wasm_caller_exit().
+ */
+typedef bool (*wasm_host_fn)(wasm_caller *caller, void *env,
+			     const wasm_val *args, wasm_val *results);
+
+wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type,
+			      wasm_host_fn fn, void *env);
+/* The calling instance's memory 0 (NULL if it has none). */
+wasm_memory *wasm_caller_memory(wasm_caller *c);
+/* Make the host function trap with this message. */
+void wasm_caller_trap(wasm_caller *c, const char *msg);
+/* Make the whole call stack unwind with WASM_ERR_EXIT and this code. */
+void wasm_caller_exit(wasm_caller *c, int code);
+
+/* max_pages / max: UINT32_MAX when there is no maximum. */
+wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
+			     uint32_t max_pages);
+uint8_t *wasm_memory_data(wasm_memory *mem);
+uint64_t wasm_memory_size(const wasm_memory *mem); /* bytes */
+
+wasm_table *wasm_table_new(wasm_store *s, enum wasm_valtype elem,
+			   uint32_t min, uint32_t max);
+wasm_global *wasm_global_new(wasm_store *s, enum wasm_valtype type, bool mut,
+			     wasm_val v);
+wasm_val wasm_global_get(const wasm_global *g);
+enum wasm_valtype wasm_global_type(const wasm_global *g);
+
+#endif

@@ -1,0 +1,281 @@
+/*
+ * opcodes.h: every WebAssembly instruction the nucleus knows, one line each.
+ *
+ * X-macro list: define OP(name, prefix, code, imm, p1, p2, res, text), then
+ * expand WASM_OPCODES(OP). The decoder, validator, interpreter (and later the
+ * JIT) all expand this one table, so a new instruction is one line here plus
+ * its semantics.
+ *
+ *   name    enum suffix: OP_##name
+ *   prefix  0 for one-byte opcodes, 0xFC for the 0xFC-prefixed ones
+ *   code    the opcode byte (or the LEB128 sub-opcode after 0xFC)
+ *   imm     immediate kind, IMM_* below
+ *   p1, p2  operand types popped (p1 deeper, p2 on top), `__` for none
+ *   res     result type pushed, `__` for none
+ *           SP in p1 means "special": the validator types it by hand
+ *   text    the instruction's name in the text format
+ */
+#ifndef NUCLEUS_OPCODES_H
+#define NUCLEUS_OPCODES_H
+
+/* Immediate kinds. */
+enum wasm_imm {
+	IMM_NONE,      /* no immediate */
+	IMM_BLOCKTYPE, /* s33 block type */
+	IMM_LABEL,     /* u32 label depth */
+	IMM_BR_TABLE,  /* vec(u32) labels, u32 default */
+	IMM_FUNC,      /* u32 function index */
+	IMM_CALL_INDIRECT, /* u32 type index, u32 table index */
+	IMM_LOCAL,     /* u32 local index */
+	IMM_GLOBAL,    /* u32 global index */
+	IMM_TABLE,     /* u32 table index */
+	IMM_MEM1,      /* memarg (u32 align, u32 offset), natural align 1 */
+	IMM_MEM2,      /* memarg, natural align 2 */
+	IMM_MEM4,      /* memarg, natural align 4 */
+	IMM_MEM8,      /* memarg, natural align 8 */
+	IMM_MEMIDX,    /* one byte 0x00 (memory index) */
+	IMM_I32,       /* s32 LEB128 */
+	IMM_I64,       /* s64 LEB128 */
+	IMM_F32,       /* 4 bytes little-endian */
+	IMM_F64,       /* 8 bytes little-endian */
+	IMM_SELECT_T,  /* vec(valtype), length 1 */
+	IMM_REFTYPE,   /* one byte reftype */
+	IMM_MEM_INIT,  /* u32 data index, byte 0x00 */
+	IMM_DATA,      /* u32 data index */
+	IMM_MEM_COPY,  /* bytes 0x00 0x00 */
+	IMM_TABLE_INIT, /* u32 elem index, u32 table index */
+	IMM_ELEM,      /* u32 elem index */
+	IMM_TABLE_COPY, /* u32 dst table, u32 src table */
+};
+
+/* clang-format off */
+#define WASM_OPCODES(OP) \
+	/* control */ \
+	OP(UNREACHABLE,   0, 0x00, IMM_NONE,      SP,  __,  __,  "unreachable") \
+	OP(NOP,           0, 0x01, IMM_NONE,      __,  __,  __,  "nop") \
+	OP(BLOCK,         0, 0x02, IMM_BLOCKTYPE, SP,  __,  __,  "block") \
+	OP(LOOP,          0, 0x03, IMM_BLOCKTYPE, SP,  __,  __,  "loop") \
+	OP(IF,            0, 0x04, IMM_BLOCKTYPE, SP,  __,  __,  "if") \
+	OP(ELSE,          0, 0x05, IMM_NONE,      SP,  __,  __,  "else") \
+	OP(END,           0, 0x0B, IMM_NONE,      SP,  __,  __,  "end") \
+	OP(BR,            0, 0x0C, IMM_LABEL,     SP,  __,  __,  "br") \
+	OP(BR_IF,         0, 0x0D, IMM_LABEL,     SP,  __,  __,  "br_if") \
+	OP(BR_TABLE,      0, 0x0E, IMM_BR_TABLE,  SP,  __,  __,  "br_table") \
+	OP(RETURN,        0, 0x0F, IMM_NONE,      SP,  __,  __,  "return") \
+	OP(CALL,          0, 0x10, IMM_FUNC,      SP,  __,  __,  "call") \
+	OP(CALL_INDIRECT, 0, 0x11, IMM_CALL_INDIRECT, SP, __, __, "call_indirect") \
+	/* parametric */ \
+	OP(DROP,          0, 0x1A, IMM_NONE,      SP,  __,  __,  "drop") \
+	OP(SELECT,        0, 0x1B, IMM_NONE,      SP,  __,  __,  "select") \
+	OP(SELECT_T,      0, 0x1C, IMM_SELECT_T,  SP,  __,  __,  "select") \
+	/* variables */ \
+	OP(LOCAL_GET,     0, 0x20, IMM_LOCAL,     SP,  __,  __,  "local.get") \
+	OP(LOCAL_SET,     0, 0x21, IMM_LOCAL,     SP,  __,  __,  "local.set") \
+	OP(LOCAL_TEE,     0, 0x22, IMM_LOCAL,     SP,  __,  __,  "local.tee") \
+	OP(GLOBAL_GET,    0, 0x23, IMM_GLOBAL,    SP,  __,  __,  "global.get") \
+	OP(GLOBAL_SET,    0, 0x24, IMM_GLOBAL,    SP,  __,  __,  "global.set") \
+	OP(TABLE_GET,     0, 0x25, IMM_TABLE,     SP,  __,  __,  "table.get") \
+	OP(TABLE_SET,     0, 0x26, IMM_TABLE,     SP,  __,  __,  "table.set") \
+	/* memory */ \
+	OP(I32_LOAD,      0, 0x28, IMM_MEM4,      I32, __,  I32, "i32.load") \
+	OP(I64_LOAD,      0, 0x29, IMM_MEM8,      I32, __,  I64, "i64.load") \
+	OP(F32_LOAD,      0, 0x2A, IMM_MEM4,      I32, __,  F32, "f32.load") \
+	OP(F64_LOAD,      0, 0x2B, IMM_MEM8,      I32, __,  F64, "f64.load") \
+	OP(I32_LOAD8_S,   0, 0x2C, IMM_MEM1,      I32, __,  I32, "i32.load8_s") \
+	OP(I32_LOAD8_U,   0, 0x2D, IMM_MEM1,      I32, __,  I32, "i32.load8_u") \
+	OP(I32_LOAD16_S,  0, 0x2E, IMM_MEM2,      I32, __,  I32, "i32.load16_s") \
+	OP(I32_LOAD16_U,  0, 0x2F, IMM_MEM2,      I32, __,  I32, "i32.load16_u") \
+	OP(I64_LOAD8_S,   0, 0x30, IMM_MEM1,      I32, __,  I64, "i64.load8_s") \
+	OP(I64_LOAD8_U,   0, 0x31, IMM_MEM1,      I32, __,  I64, "i64.load8_u") \
+	OP(I64_LOAD16_S,  0, 0x32, IMM_MEM2,      I32, __,  I64, "i64.load16_s") \
+	OP(I64_LOAD16_U,  0, 0x33, IMM_MEM2,      I32, __,  I64, "i64.load16_u") \
+	OP(I64_LOAD32_S,  0, 0x34, IMM_MEM4,      I32, __,  I64, "i64.load32_s") \
+	OP(I64_LOAD32_U,  0, 0x35, IMM_MEM4,      I32, __,  I64, "i64.load32_u") \
+	OP(I32_STORE,     0, 0x36, IMM_MEM4,      I32, I32, __,  "i32.store") \
+	OP(I64_STORE,     0, 0x37, IMM_MEM8,      I32, I64, __,  "i64.store") \
+	OP(F32_STORE,     0, 0x38, IMM_MEM4,      I32, F32, __,  "f32.store") \
+	OP(F64_STORE,     0, 0x39, IMM_MEM8,      I32, F64, __,  "f64.store") \
+	OP(I32_STORE8,    0, 0x3A, IMM_MEM1,      I32, I32, __,  "i32.store8") \
+	OP(I32_STORE16,   0, 0x3B, IMM_MEM2,      I32, I32, __,  "i32.store16") \
+	OP(I64_STORE8,    0, 0x3C, IMM_MEM1,      I32, I64, __,  "i64.store8") \
+	OP(I64_STORE16,   0, 0x3D, IMM_MEM2,      I32, I64, __,  "i64.store16") \
+	OP(I64_STORE32,   0, 0x3E, IMM_MEM4,      I32, I64, __,  "i64.store32") \
+	OP(MEMORY_SIZE,   0, 0x3F, IMM_MEMIDX,    __,  __,  I32, "memory.size") \
+	OP(MEMORY_GROW,   0, 0x40, IMM_MEMIDX,    I32, __,  I32, "memory.grow") \
+	/* constants */ \
+	OP(I32_CONST,     0, 0x41, IMM_I32,       __,  __,  I32, "i32.const") \
+	OP(I64_CONST,     0, 0x42, IMM_I64,       __,  __,  I64, "i64.const") \
+	OP(F32_CONST,     0, 0x43, IMM_F32,       __,  __,  F32, "f32.const") \
+	OP(F64_CONST,     0, 0x44, IMM_F64,       __,  __,  F64, "f64.const") \
+	/* i32 comparisons */ \
+	OP(I32_EQZ,       0, 0x45, IMM_NONE,      I32, __,  I32, "i32.eqz") \
+	OP(I32_EQ,        0, 0x46, IMM_NONE,      I32, I32, I32, "i32.eq") \
+	OP(I32_NE,        0, 0x47, IMM_NONE,      I32, I32, I32, "i32.ne") \
+	OP(I32_LT_S,      0, 0x48, IMM_NONE,      I32, I32, I32, "i32.lt_s") \
+	OP(I32_LT_U,      0, 0x49, IMM_NONE,      I32, I32, I32, "i32.lt_u") \
+	OP(I32_GT_S,      0, 0x4A, IMM_NONE,      I32, I32, I32, "i32.gt_s") \
+	OP(I32_GT_U,      0, 0x4B, IMM_NONE,      I32, I32, I32, "i32.gt_u") \
+	OP(I32_LE_S,      0, 0x4C, IMM_NONE,      I32, I32, I32, "i32.le_s") \
+	OP(I32_LE_U,      0, 0x4D, IMM_NONE,      I32, I32, I32, "i32.le_u") \
+	OP(I32_GE_S,      0, 0x4E, IMM_NONE,      I32, I32, I32, "i32.ge_s") \
+	OP(I32_GE_U,      0, 0x4F, IMM_NONE,      I32, I32, I32, "i32.ge_u") \
+	/* i64 comparisons */ \
+	OP(I64_EQZ,       0, 0x50, IMM_NONE,      I64, __,  I32, "i64.eqz") \
+	OP(I64_EQ,        0, 0x51, IMM_NONE,      I64, I64, I32, "i64.eq") \
+	OP(I64_NE,        0, 0x52, IMM_NONE,      I64, I64, I32, "i64.ne") \
+	OP(I64_LT_S,      0, 0x53, IMM_NONE,      I64, I64, I32, "i64.lt_s") \
+	OP(I64_LT_U,      0, 0x54, IMM_NONE,      I64, I64, I32, "i64.lt_u") \
+	OP(I64_GT_S,      0, 0x55, IMM_NONE,      I64, I64, I32, "i64.gt_s") \
+	OP(I64_GT_U,      0, 0x56, IMM_NONE,      I64, I64, I32, "i64.gt_u") \
+	OP(I64_LE_S,      0, 0x57, IMM_NONE,      I64, I64, I32, "i64.le_s") \
+	OP(I64_LE_U,      0, 0x58, IMM_NONE,      I64, I64, I32, "i64.le_u") \
+	OP(I64_GE_S,      0, 0x59, IMM_NONE,      I64, I64, I32, "i64.ge_s") \
+	OP(I64_GE_U,      0, 0x5A, IMM_NONE,      I64, I64, I32, "i64.ge_u") \
+	/* float comparisons */ \
+	OP(F32_EQ,        0, 0x5B, IMM_NONE,      F32, F32, I32, "f32.eq") \
+	OP(F32_NE,        0, 0x5C, IMM_NONE,      F32, F32, I32, "f32.ne") \
+	OP(F32_LT,        0, 0x5D, IMM_NONE,      F32, F32, I32, "f32.lt") \
+	OP(F32_GT,        0, 0x5E, IMM_NONE,      F32, F32, I32, "f32.gt") \
+	OP(F32_LE,        0, 0x5F, IMM_NONE,      F32, F32, I32, "f32.le") \
+	OP(F32_GE,        0, 0x60, IMM_NONE,      F32, F32, I32, "f32.ge") \
+	OP(F64_EQ,        0, 0x61, IMM_NONE,      F64, F64, I32, "f64.eq") \
+	OP(F64_NE,        0, 0x62, IMM_NONE,      F64, F64, I32, "f64.ne") \
+	OP(F64_LT,        0, 0x63, IMM_NONE,      F64, F64, I32, "f64.lt") \
+	OP(F64_GT,        0, 0x64, IMM_NONE,      F64, F64, I32, "f64.gt") \
+	OP(F64_LE,        0, 0x65, IMM_NONE,      F64, F64, I32, "f64.le") \
+	OP(F64_GE,        0, 0x66, IMM_NONE,      F64, F64, I32, "f64.ge") \
+	/* i32 arithmetic */ \
+	OP(I32_CLZ,       0, 0x67, IMM_NONE,      I32, __,  I32, "i32.clz") \
+	OP(I32_CTZ,       0, 0x68, IMM_NONE,      I32, __,  I32, "i32.ctz") \
+	OP(I32_POPCNT,    0, 0x69, IMM_NONE,      I32, __,  I32, "i32.popcnt") \
+	OP(I32_ADD,       0, 0x6A, IMM_NONE,      I32, I32, I32, "i32.add") \
+	OP(I32_SUB,       0, 0x6B, IMM_NONE,      I32, I32, I32, "i32.sub") \
+	OP(I32_MUL,       0, 0x6C, IMM_NONE,      I32, I32, I32, "i32.mul") \
+	OP(I32_DIV_S,     0, 0x6D, IMM_NONE,      I32, I32, I32, "i32.div_s") \
+	OP(I32_DIV_U,     0, 0x6E, IMM_NONE,      I32, I32, I32, "i32.div_u") \
+	OP(I32_REM_S,     0, 0x6F, IMM_NONE,      I32, I32, I32, "i32.rem_s") \
+	OP(I32_REM_U,     0, 0x70, IMM_NONE,      I32, I32, I32, "i32.rem_u") \
+	OP(I32_AND,       0, 0x71, IMM_NONE,      I32, I32, I32, "i32.and") \
+	OP(I32_OR,        0, 0x72, IMM_NONE,      I32, I32, I32, "i32.or") \
+	OP(I32_XOR,       0, 0x73, IMM_NONE,      I32, I32, I32, "i32.xor") \
+	OP(I32_SHL,       0, 0x74, IMM_NONE,      I32, I32, I32, "i32.shl") \
+	OP(I32_SHR_S,     0, 0x75, IMM_NONE,      I32, I32, I32, "i32.shr_s") \
+	OP(I32_SHR_U,     0, 0x76, IMM_NONE,      I32, I32, I32, "i32.shr_u") \
+	OP(I32_ROTL,      0, 0x77, IMM_NONE,      I32, I32, I32, "i32.rotl") \
+	OP(I32_ROTR,      0, 0x78, IMM_NONE,      I32, I32, I32, "i32.rotr") \
+	/* i64 arithmetic */ \
+	OP(I64_CLZ,       0, 0x79, IMM_NONE,      I64, __,  I64, "i64.clz") \
+	OP(I64_CTZ,       0, 0x7A, IMM_NONE,      I64, __,  I64, "i64.ctz") \
+	OP(I64_POPCNT,    0, 0x7B, IMM_NONE,      I64, __,  I64, "i64.popcnt") \
+	OP(I64_ADD,       0, 0x7C, IMM_NONE,      I64, I64, I64, "i64.add") \
+	OP(I64_SUB,       0, 0x7D, IMM_NONE,      I64, I64, I64, "i64.sub") \
+	OP(I64_MUL,       0, 0x7E, IMM_NONE,      I64, I64, I64, "i64.mul") \
+	OP(I64_DIV_S,     0, 0x7F, IMM_NONE,      I64, I64, I64, "i64.div_s") \
+	OP(I64_DIV_U,     0, 0x80, IMM_NONE,      I64, I64, I64, "i64.div_u") \
+	OP(I64_REM_S,     0, 0x81, IMM_NONE,      I64, I64, I64, "i64.rem_s") \
+	OP(I64_REM_U,     0, 0x82, IMM_NONE,      I64, I64, I64, "i64.rem_u") \
+	OP(I64_AND,       0, 0x83, IMM_NONE,      I64, I64, I64, "i64.and") \
+	OP(I64_OR,        0, 0x84, IMM_NONE,      I64, I64, I64, "i64.or") \
+	OP(I64_XOR,       0, 0x85, IMM_NONE,      I64, I64, I64, "i64.xor") \
+	OP(I64_SHL,       0, 0x86, IMM_NONE,      I64, I64, I64, "i64.shl") \
+	OP(I64_SHR_S,     0, 0x87, IMM_NONE,      I64, I64, I64, "i64.shr_s") \
+	OP(I64_SHR_U,     0, 0x88, IMM_NONE,      I64, I64, I64, "i64.shr_u") \
+	OP(I64_ROTL,      0, 0x89, IMM_NONE,      I64, I64, I64, "i64.rotl") \
+	OP(I64_ROTR,      0, 0x8A, IMM_NONE,      I64, I64, I64, "i64.rotr") \
+	/* f32 arithmetic */ \
+	OP(F32_ABS,       0, 0x8B, IMM_NONE,      F32, __,  F32, "f32.abs") \
+	OP(F32_NEG,       0, 0x8C, IMM_NONE,      F32, __,  F32, "f32.neg") \
+	OP(F32_CEIL,      0, 0x8D, IMM_NONE,      F32, __,  F32, "f32.ceil") \
+	OP(F32_FLOOR,     0, 0x8E, IMM_NONE,      F32, __,  F32, "f32.floor") \
+	OP(F32_TRUNC,     0, 0x8F, IMM_NONE,      F32, __,  F32, "f32.trunc") \
+	OP(F32_NEAREST,   0, 0x90, IMM_NONE,      F32, __,  F32, "f32.nearest") \
+	OP(F32_SQRT,      0, 0x91, IMM_NONE,      F32, __,  F32, "f32.sqrt") \
+	OP(F32_ADD,       0, 0x92, IMM_NONE,      F32, F32, F32, "f32.add") \
+	OP(F32_SUB,       0, 0x93, IMM_NONE,      F32, F32, F32, "f32.sub") \
+	OP(F32_MUL,       0, 0x94, IMM_NONE,      F32, F32, F32, "f32.mul") \
+	OP(F32_DIV,       0, 0x95, IMM_NONE,      F32, F32, F32, "f32.div") \
+	OP(F32_MIN,       0, 0x96, IMM_NONE,      F32, F32, F32, "f32.min") \
+	OP(F32_MAX,       0, 0x97, IMM_NONE,      F32, F32, F32, "f32.max") \
+	OP(F32_COPYSIGN,  0, 0x98, IMM_NONE,      F32, F32, F32, "f32.copysign") \
+	/* f64 arithmetic */ \
+	OP(F64_ABS,       0, 0x99, IMM_NONE,      F64, __,  F64, "f64.abs") \
+	OP(F64_NEG,       0, 0x9A, IMM_NONE,      F64, __,  F64, "f64.neg") \
+	OP(F64_CEIL,      0, 0x9B, IMM_NONE,      F64, __,  F64, "f64.ceil") \
+	OP(F64_FLOOR,     0, 0x9C, IMM_NONE,      F64, __,  F64, "f64.floor") \
+	OP(F64_TRUNC,     0, 0x9D, IMM_NONE,      F64, __,  F64, "f64.trunc") \
+	OP(F64_NEAREST,   0, 0x9E, IMM_NONE,      F64, __,  F64, "f64.nearest") \
+	OP(F64_SQRT,      0, 0x9F, IMM_NONE,      F64, __,  F64, "f64.sqrt") \
+	OP(F64_ADD,       0, 0xA0, IMM_NONE,      F64, F64, F64, "f64.add") \
+	OP(F64_SUB,       0, 0xA1, IMM_NONE,      F64, F64, F64, "f64.sub") \
+	OP(F64_MUL,       0, 0xA2, IMM_NONE,      F64, F64, F64, "f64.mul") \
+	OP(F64_DIV,       0, 0xA3, IMM_NONE,      F64, F64, F64, "f64.div") \
+	OP(F64_MIN,       0, 0xA4, IMM_NONE,      F64, F64, F64, "f64.min") \
+	OP(F64_MAX,       0, 0xA5, IMM_NONE,      F64, F64, F64, "f64.max") \
+	OP(F64_COPYSIGN,  0, 0xA6, IMM_NONE,      F64, F64, F64, "f64.copysign") \
+	/* conversions */ \
+	OP(I32_WRAP_I64,        0, 0xA7, IMM_NONE, I64, __, I32, "i32.wrap_i64") \
+	OP(I32_TRUNC_F32_S,     0, 0xA8, IMM_NONE, F32, __, I32, "i32.trunc_f32_s") \
+	OP(I32_TRUNC_F32_U,     0, 0xA9, IMM_NONE, F32, __, I32, "i32.trunc_f32_u") \
+	OP(I32_TRUNC_F64_S,     0, 0xAA, IMM_NONE, F64, __, I32, "i32.trunc_f64_s") \
+	OP(I32_TRUNC_F64_U,     0, 0xAB, IMM_NONE, F64, __, I32, "i32.trunc_f64_u") \
+	OP(I64_EXTEND_I32_S,    0, 0xAC, IMM_NONE, I32, __, I64, "i64.extend_i32_s") \
+	OP(I64_EXTEND_I32_U,    0, 0xAD, IMM_NONE, I32, __, I64, "i64.extend_i32_u") \
+	OP(I64_TRUNC_F32_S,     0, 0xAE, IMM_NONE, F32, __, I64, "i64.trunc_f32_s") \
+	OP(I64_TRUNC_F32_U,     0, 0xAF, IMM_NONE, F32, __, I64, "i64.trunc_f32_u") \
+	OP(I64_TRUNC_F64_S,     0, 0xB0, IMM_NONE, F64, __, I64, "i64.trunc_f64_s") \
+	OP(I64_TRUNC_F64_U,     0, 0xB1, IMM_NONE, F64, __, I64, "i64.trunc_f64_u") \
+	OP(F32_CONVERT_I32_S,   0, 0xB2, IMM_NONE, I32, __, F32, "f32.convert_i32_s") \
+	OP(F32_CONVERT_I32_U,   0, 0xB3, IMM_NONE, I32, __, F32, "f32.convert_i32_u") \
+	OP(F32_CONVERT_I64_S,   0, 0xB4, IMM_NONE, I64, __, F32, "f32.convert_i64_s") \
+	OP(F32_CONVERT_I64_U,   0, 0xB5, IMM_NONE, I64, __, F32, "f32.convert_i64_u") \
+	OP(F32_DEMOTE_F64,      0, 0xB6, IMM_NONE, F64, __, F32, "f32.demote_f64") \
+	OP(F64_CONVERT_I32_S,   0, 0xB7, IMM_NONE, I32, __, F64, "f64.convert_i32_s") \
+	OP(F64_CONVERT_I32_U,   0, 0xB8, IMM_NONE, I32, __, F64, "f64.convert_i32_u") \
+	OP(F64_CONVERT_I64_S,   0, 0xB9, IMM_NONE, I64, __, F64, "f64.convert_i64_s") \
+	OP(F64_CONVERT_I64_U,   0, 0xBA, IMM_NONE, I64, __, F64, "f64.convert_i64_u") \
+	OP(F64_PROMOTE_F32,     0, 0xBB, IMM_NONE, F32, __, F64, "f64.promote_f32") \
+	OP(I32_REINTERPRET_F32, 0, 0xBC, IMM_NONE, F32, __, I32, "i32.reinterpret_f32") \
+	OP(I64_REINTERPRET_F64, 0, 0xBD, IMM_NONE, F64, __, I64, "i64.reinterpret_f64") \
+	OP(F32_REINTERPRET_I32, 0, 0xBE, IMM_NONE, I32, __, F32, "f32.reinterpret_i32") \
+	OP(F64_REINTERPRET_I64, 0, 0xBF, IMM_NONE, I64, __, F64, "f64.reinterpret_i64") \
+	/* sign extension */ \
+	OP(I32_EXTEND8_S,       0, 0xC0, IMM_NONE, I32, __, I32, "i32.extend8_s") \
+	OP(I32_EXTEND16_S,      0, 0xC1, IMM_NONE, I32, __, I32, "i32.extend16_s") \
+	OP(I64_EXTEND8_S,       0, 0xC2, IMM_NONE, I64, __, I64, "i64.extend8_s") \
+	OP(I64_EXTEND16_S,      0, 0xC3, IMM_NONE, I64, __, I64, "i64.extend16_s") \
+	OP(I64_EXTEND32_S,      0, 0xC4, IMM_NONE, I64, __, I64, "i64.extend32_s") \
+	/* reference types */ \
+	OP(REF_NULL,            0, 0xD0, IMM_REFTYPE, SP, __, __, "ref.null") \
+	OP(REF_IS_NULL,         0, 0xD1, IMM_NONE,    SP, __, __, "ref.is_null") \
+	OP(REF_FUNC,            0, 0xD2, IMM_FUNC,    SP, __, __, "ref.func") \
+	/* 0xFC prefix: non-trapping float-to-int */ \
+	OP(I32_TRUNC_SAT_F32_S, 0xFC, 0, IMM_NONE, F32, __, I32, "i32.trunc_sat_f32_s") \
+	OP(I32_TRUNC_SAT_F32_U, 0xFC, 1, IMM_NONE, F32, __, I32, "i32.trunc_sat_f32_u") \
+	OP(I32_TRUNC_SAT_F64_S, 0xFC, 2, IMM_NONE, F64, __, I32, "i32.trunc_sat_f64_s") \
+	OP(I32_TRUNC_SAT_F64_U, 0xFC, 3, IMM_NONE, F64, __, I32, "i32.trunc_sat_f64_u") \
+	OP(I64_TRUNC_SAT_F32_S, 0xFC, 4, IMM_NONE, F32, __, I64, "i64.trunc_sat_f32_s") \
+	OP(I64_TRUNC_SAT_F32_U, 0xFC, 5, IMM_NONE, F32, __, I64, "i64.trunc_sat_f32_u") \
+	OP(I64_TRUNC_SAT_F64_S, 0xFC, 6, IMM_NONE, F64, __, I64, "i64.trunc_sat_f64_s") \
+	OP(I64_TRUNC_SAT_F64_U, 0xFC, 7, IMM_NONE, F64, __, I64, "i64.trunc_sat_f64_u") \
+	/* 0xFC prefix: bulk memory and tables */ \
+	OP(MEMORY_INIT,   0xFC,  8, IMM_MEM_INIT,   SP, __, __, "memory.init") \
+	OP(DATA_DROP,     0xFC,  9, IMM_DATA,       SP, __, __, "data.drop") \
+	OP(MEMORY_COPY,   0xFC, 10, IMM_MEM_COPY,   SP, __, __, "memory.copy") \
+	OP(MEMORY_FILL,   0xFC, 11, IMM_MEMIDX,     SP, __, __, "memory.fill") \
+	OP(TABLE_INIT,    0xFC, 12, IMM_TABLE_INIT, SP, __, __, "table.init") \
+	OP(ELEM_DROP,     0xFC, 13, IMM_ELEM,       SP, __, __, "elem.drop") \
+	OP(TABLE_COPY,    0xFC, 14, IMM_TABLE_COPY, SP, __, __, "table.copy") \
+	OP(TABLE_GROW,    0xFC, 15, IMM_TABLE,      SP, __, __, "table.grow") \
+	OP(TABLE_SIZE,    0xFC, 16, IMM_TABLE,      SP, __, __, "table.size") \
+	OP(TABLE_FILL,    0xFC, 17, IMM_TABLE,      SP, __, __, "table.fill")
+/* clang-format on */
+
+/* OP_UNREACHABLE ... OP_TABLE_FILL, then OP_COUNT. */
+enum wasm_op {
+#define OP_ENUM(name, prefix, code, imm, p1, p2, res, text) OP_##name,
+	WASM_OPCODES(OP_ENUM)
+#undef OP_ENUM
+	OP_COUNT
+};
+
+#endif

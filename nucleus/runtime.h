@@ -1,0 +1,126 @@
+/*
+ * runtime.h: runtime objects and the contract between instantiation
+ * (instance.c, memory.c, table.c: "rt_") and the execution engine
+ * (compile.c, interp.c: "interp_"). Internal to nucleus/.
+ */
+#ifndef NUCLEUS_RUNTIME_H
+#define NUCLEUS_RUNTIME_H
+
+#include "../hal/hal.h"
+#include "module.h"
+
+#define WASM_PAGE 65536u
+/* Address space reserved per linear memory: any i32 index plus any u32
+ * offset plus an 8-byte access lands inside it, so no bounds check is
+ * needed on loads and stores. */
+#define WASM_MEM_RESERVE (((size_t)8 << 30) + (size_t)WASM_PAGE)
+
+struct wasm_memory {
+	uint8_t *base;       /* start of the reservation */
+	uint64_t pages;      /* current size in pages */
+	uint32_t max_pages;  /* limit (65536 when the type has none) */
+	bool has_max;        /* the type's maximum, for import matching */
+};
+
+struct wasm_table {
+	uint8_t elem;        /* WASM_FUNCREF or WASM_EXTERNREF */
+	uint32_t size;
+	uint32_t max;        /* UINT32_MAX when none */
+	void **elems;        /* size entries; NULL = null reference */
+};
+
+struct wasm_global {
+	uint8_t type;
+	bool mut;
+	wasm_val val;
+};
+
+struct wasm_func {
+	wasm_functype type;      /* points at the module's or own storage */
+	uint32_t sig;            /* canonical signature id: two funcs have the
+	                            same sig iff their types are equal */
+	wasm_instance *inst;     /* NULL for host functions */
+	uint32_t index;          /* function index within inst->module */
+	struct interp_code *code; /* compiled body (engine-private), lazily */
+	wasm_host_fn host;       /* host functions only */
+	void *env;
+};
+
+struct wasm_instance {
+	const wasm_module *module;
+	wasm_store *store;
+	wasm_func **funcs;       /* module->num_funcs, imports first */
+	wasm_table **tables;
+	wasm_memory **mems;
+	wasm_global **globals;
+	bool *elem_dropped;      /* module->num_elems */
+	bool *data_dropped;      /* module->num_datas */
+	uint32_t *type_sigs;     /* canonical sig id of each module type */
+};
+
+/* Trap kinds, with the spec's wording (rt_trap_message). */
+enum rt_trap {
+	TRAP_UNREACHABLE,        /* "unreachable" */
+	TRAP_DIV_ZERO,           /* "integer divide by zero" */
+	TRAP_INT_OVERFLOW,       /* "integer overflow" */
+	TRAP_INVALID_CONVERSION, /* "invalid conversion to integer" */
+	TRAP_MEMORY_OOB,         /* "out of bounds memory access" */
+	TRAP_TABLE_OOB,          /* "out of bounds table access" */
+	TRAP_UNDEFINED_ELEMENT,  /* "undefined element" */
+	TRAP_UNINITIALIZED_ELEMENT, /* "uninitialized element" */
+	TRAP_INDIRECT_MISMATCH,  /* "indirect call type mismatch" */
+	TRAP_EXHAUSTED,          /* "call stack exhausted" */
+	TRAP_HOST,               /* a host function trapped (message kept) */
+	TRAP_EXIT,               /* a host function asked to exit */
+};
+const char *rt_trap_message(enum rt_trap t);
+
+/* instance.c: canonical signature id of a function type (same id iff
+ * same params and results), shared by every store of the process. */
+uint32_t rt_sig_id(const wasm_functype *t);
+
+/*
+ * Raise a trap in the running wasm call: unwinds to the wasm_func_call
+ * that entered wasm. `func` and `offset` locate it for the message
+ * (func may be NULL). Must be called only while wasm code runs.
+ */
+_Noreturn void rt_trap(enum rt_trap t, const wasm_func *func,
+		       uint32_t offset);
+/* Re-raise after a host function returned false (trap or exit). */
+_Noreturn void rt_trap_host(void);
+
+/* Calls a host function from wasm code; false means call rt_trap_host(). */
+bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
+		  wasm_val *results);
+
+/* memory.c */
+wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages);
+void rt_memory_destroy(wasm_memory *m);
+/* memory.grow: old size in pages, or -1 (memory unchanged). */
+int32_t rt_memory_grow(wasm_memory *m, uint32_t delta);
+/* true if addr lies in some live memory's reservation (fault handler). */
+bool rt_memory_owns(uintptr_t addr);
+
+/* table.c: each returns false when it must trap (out of bounds). */
+int32_t rt_table_grow(wasm_table *t, uint32_t delta, void *init);
+bool rt_table_fill(wasm_table *t, uint32_t dst, void *val, uint32_t n);
+bool rt_table_copy(wasm_table *dst, uint32_t d, wasm_table *src,
+		   uint32_t s, uint32_t n);
+/* table.init from element segment `elem` of inst. */
+bool rt_table_init(wasm_instance *inst, wasm_table *t, uint32_t elem,
+		   uint32_t d, uint32_t s, uint32_t n);
+/* Evaluate a constant expression in inst (globals, ref.func). */
+wasm_val rt_eval_const(wasm_instance *inst, const wasm_constexpr *e);
+
+/*
+ * The engine (interp.c). interp_invoke runs a wasm (non-host) function:
+ * called by wasm_func_call inside its trap context. Traps leave through
+ * rt_trap, never by returning.
+ */
+void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results);
+/* Where the running code is, for a fault's trap message. */
+void interp_fault_location(const wasm_func **func, uint32_t *offset);
+/* Frees f->code. */
+void interp_free_code(struct interp_code *code);
+
+#endif

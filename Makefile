@@ -83,3 +83,6 @@ format:
 
 clean:
 	rm -rf $(B)
+
+# The bare-metal x86-64 build (build/nebulet.elf) and its boot tests.
+-include hal/x86_64/x86_64.mk

@@ -44,10 +44,19 @@ typedef void (*hal_fault_fn)(enum hal_fault kind, uintptr_t addr, void *pc);
 void hal_set_fault_handler(hal_fault_fn fn);
 
 /* Non-local exit that is safe to take out of the fault handler. */
+#if __STDC_HOSTED__
 #include <setjmp.h>
 typedef sigjmp_buf hal_jmp_buf;
 #define hal_setjmp(buf) sigsetjmp(buf, 1)
 #define hal_longjmp(buf, v) siglongjmp(buf, v)
+#else
+/* Freestanding (hal/x86_64/jmp.S): callee-saved registers, stack, return
+ * address and RFLAGS (so the interrupt flag comes back, as the signal mask
+ * does with sigsetjmp). */
+typedef uint64_t hal_jmp_buf[10];
+__attribute__((returns_twice)) int hal_setjmp(hal_jmp_buf buf);
+_Noreturn void hal_longjmp(hal_jmp_buf buf, int v);
+#endif
 
 /* Clocks, in nanoseconds. */
 uint64_t hal_clock_monotonic_ns(void);

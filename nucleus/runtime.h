@@ -102,6 +102,8 @@ int32_t rt_memory_grow(wasm_memory *m, uint32_t delta);
 bool rt_memory_owns(uintptr_t addr);
 
 /* table.c: each returns false when it must trap (out of bounds). */
+wasm_table *rt_table_create(uint8_t elem, uint32_t min, uint32_t max);
+void rt_table_destroy(wasm_table *t);
 int32_t rt_table_grow(wasm_table *t, uint32_t delta, void *init);
 bool rt_table_fill(wasm_table *t, uint32_t dst, void *val, uint32_t n);
 bool rt_table_copy(wasm_table *dst, uint32_t d, wasm_table *src,

@@ -48,6 +48,7 @@ group unit tests/unit.sh "$B/asan/unit"
 group format tests/format.sh
 [ -x tests/wasi.sh ] && group wasi tests/wasi.sh "$B/asan/nebulet"
 [ -x tests/fuzz.sh ] && group fuzz-corpus tests/fuzz.sh
+[ -x tests/boot.sh ] && group boot tests/boot.sh
 [ -x tests/spec.sh ] && group spec tests/spec.sh "$B/asan/nebulet"
 
 line="$total_pass passed, $total_fail failed"

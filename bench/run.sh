@@ -1,0 +1,168 @@
+#!/bin/sh
+# bench/run.sh: every Nebulet benchmark beside its baseline, in one run
+# (what `make bench` calls). Builds what it needs under build/bench/,
+# prints a table and writes build/bench/results.json.
+#
+#   coremark.native    CoreMark, gcc -O2, native (the baseline for the others)
+#   coremark.interp    the same CoreMark as wasm32-wasi on `nebulet run --engine=interp`
+#   coremark.node      the same wasm under node's WASI
+#   validate.mb_per_s  nucleus decode+validate throughput on the largest
+#                      module; baseline wabt's wasm-validate on the same file
+#
+# Environment: BENCH_SECONDS (target seconds per CoreMark run, default 3),
+# COREMARK_DIR (default ../shared/bench/coremark), NEBULET (default
+# build/nebulet). A benchmark that cannot run shows FAIL and null values.
+set -eu
+
+B=build/bench
+CM=${COREMARK_DIR:-../shared/bench/coremark}
+SECS=${BENCH_SECONDS:-3}
+NEBULET=${NEBULET:-build/nebulet}
+WASM_CC="clang --target=wasm32-wasi --sysroot=/usr"
+CM_FLAGS="-O2"
+ROWS=$B/rows.txt
+
+mkdir -p $B
+: >$ROWS
+
+# newer TARGET SOURCES...: true if TARGET is missing or older than a source.
+newer() {
+	t=$1
+	shift
+	[ -e "$t" ] || return 0
+	for s in "$@"; do
+		[ "$s" -nt "$t" ] && return 0
+	done
+	return 1
+}
+
+build() {
+	cm_src="$CM/core_list_join.c $CM/core_main.c $CM/core_matrix.c \
+		$CM/core_state.c $CM/core_util.c bench/coremark/core_portme.c"
+	cm_inc="-Ibench/coremark -I$CM"
+	if newer $B/coremark.native $cm_src bench/coremark/core_portme.h; then
+		echo "build $B/coremark.native" >&2
+		gcc $CM_FLAGS $cm_inc -DFLAGS_STR="\"$CM_FLAGS\"" \
+			-o $B/coremark.native $cm_src
+	fi
+	if newer $B/coremark.wasm $cm_src bench/coremark/core_portme.h; then
+		echo "build $B/coremark.wasm" >&2
+		$WASM_CC $CM_FLAGS $cm_inc -DFLAGS_STR="\"$CM_FLAGS\"" \
+			-o $B/coremark.wasm $cm_src
+	fi
+	if newer $B/big.wasm bench/gen_big.awk; then
+		echo "build $B/big.wasm (takes a few seconds)" >&2
+		awk -v N=2000 -f bench/gen_big.awk >$B/big.c
+		$WASM_CC -O1 -o $B/big.wasm $B/big.c
+	fi
+	if newer $B/validate_bench bench/validate_bench.c nucleus/*.c \
+		nucleus/*.h hal/hal.h hal/hosted/*.c; then
+		echo "build $B/validate_bench" >&2
+		gcc -std=c11 -D_GNU_SOURCE -O2 -I. -Inucleus -Ihal \
+			-o $B/validate_bench bench/validate_bench.c \
+			nucleus/*.c hal/hosted/*.c -lm ||
+			rm -f $B/validate_bench
+	fi
+}
+
+# coremark_ips LOG CMD...: runs CoreMark (args: seeds for a 2K performance
+# run, then the iteration count), keeps its report in LOG and prints the
+# Iterations/Sec, or nothing when the run failed or the CRCs are wrong.
+coremark_ips() {
+	log=$1
+	shift
+	"$@" >$log 2>&1 || true
+	grep -q '^2K performance run parameters' $log || return 0
+	grep -q 'ERROR!.*crc' $log && return 0
+	awk '/^Iterations\/Sec/ { print $3 }' $log
+}
+
+# coremark NAME PROBE_ITERS CMD...: calibrates with PROBE_ITERS iterations,
+# then runs about $SECS seconds and records the result row.
+coremark() {
+	name=$1 probe=$2
+	shift 2
+	ips=$(coremark_ips $B/$name.probe.log "$@" 0x0 0x0 0x66 $probe)
+	if [ -z "$ips" ]; then
+		echo "$name: failed, see $B/$name.probe.log" >&2
+		echo "$name null iter/s" >>$ROWS
+		return
+	fi
+	iters=$(awk -v ips=$ips -v s=$SECS -v p=$probe \
+		'BEGIN { n = int(ips * s); print n > p ? n : p }')
+	ips=$(coremark_ips $B/$name.log "$@" 0x0 0x0 0x66 $iters)
+	[ -n "$ips" ] || echo "$name: failed, see $B/$name.log" >&2
+	echo "$name ${ips:-null} iter/s" >>$ROWS
+}
+
+# now_ns: monotonic-enough wall time in nanoseconds.
+now_ns() { date +%s%N; }
+
+# validate FILE: nucleus throughput and the wasm-validate baseline.
+validate() {
+	f=$1
+	if [ -x $B/validate_bench ] &&
+		out=$($B/validate_bench $f 2 2>$B/validate.log); then
+		mb=$(echo "$out" | awk '{ print $2 }')
+	else
+		echo "validate.mb_per_s: failed, see $B/validate.log" >&2
+		mb=null
+	fi
+	echo "validate.mb_per_s $mb MB/s" >>$ROWS
+	size=$(wc -c <$f)
+	n=0 t0=$(now_ns) t1=$t0
+	while [ $((t1 - t0)) -lt 2000000000 ]; do
+		if ! wasm-validate $f >/dev/null 2>&1; then
+			echo "wasm-validate rejects $f" >&2
+			echo "wasm-validate null MB/s" >>$ROWS
+			return
+		fi
+		n=$((n + 1))
+		t1=$(now_ns)
+	done
+	awk -v n=$n -v s=$size -v ns=$((t1 - t0)) 'BEGIN {
+		printf "wasm-validate %.3f MB/s\n", n * s / (ns / 1e9) / 1e6 }' >>$ROWS
+}
+
+build
+coremark coremark.native 2000 $B/coremark.native
+coremark coremark.node 2000 node --no-warnings bench/node-wasi.mjs \
+	$B/coremark.wasm
+if [ -x "$NEBULET" ]; then
+	coremark coremark.interp 100 $NEBULET run --engine=interp \
+		$B/coremark.wasm
+else
+	echo "coremark.interp: $NEBULET is missing" >&2
+	echo "coremark.interp null iter/s" >>$ROWS
+fi
+big=$(ls -S $B/big.wasm $B/coremark.wasm | head -n 1)
+validate $big
+
+# Table and JSON: each benchmark with its baseline and value/baseline.
+machine="$(uname -srm), $(awk -F': ' '/^model name/ { print $2; exit }' \
+	/proc/cpuinfo 2>/dev/null), $(nproc 2>/dev/null || echo ?) cpus"
+awk -v machine="$machine" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	-v file="$big" -v json=$B/results.json '
+function row(name, base) {
+	v = val[name]; bv = base == "" ? "null" : val[base]
+	r = (v == "null" || bv == "null") ? "null" : sprintf("%.4f", v / bv)
+	printf "%-18s %14s %-7s %-16s %14s %8s\n", name, v == "null" ? "FAIL" : v,
+		unit[name], base == "" ? "-" : base, bv, r
+	printf "%s\n    {\"name\": \"%s\", \"value\": %s, \"unit\": \"%s\", " \
+		"\"baseline\": %s, \"baseline_value\": %s, \"ratio\": %s}",
+		n++ ? "," : "", name, v, unit[name],
+		base == "" ? "null" : "\"" base "\"", bv, r >json
+}
+{ val[$1] = $2; unit[$1] = $3 }
+END {
+	printf "%-18s %14s %-7s %-16s %14s %8s\n", "name", "value", "unit",
+		"baseline", "baseline_value", "ratio"
+	printf "{\n  \"benchmarks\": [" >json
+	row("coremark.native", "")
+	row("coremark.interp", "coremark.native")
+	row("coremark.node", "coremark.native")
+	row("validate.mb_per_s", "wasm-validate")
+	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
+	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json
+}' $ROWS
+echo "wrote $B/results.json"

@@ -1,0 +1,237 @@
+/*
+ * hal.c: the hosted HAL, Nebulet as one Linux process. The console is
+ * stdin/stdout/stderr, virtual memory is mmap/mprotect/madvise, faults are
+ * signals delivered on an alternate stack, clocks are clock_gettime and
+ * randomness is getrandom.
+ */
+#include "../hal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+/* Size of the alternate signal stack the fault handler runs on. */
+#define HAL_ALTSTACK_SIZE ((size_t)256 << 10)
+
+static const int hal_fault_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+#define HAL_NSIGNALS (sizeof hal_fault_signals / sizeof hal_fault_signals[0])
+
+static hal_fault_fn hal_fault_handler;
+static bool hal_signals_ready;
+static size_t hal_pagesize;
+
+/* Writes all of buf to stdout (stream 1) or stderr (anything else),
+ * retrying after signals and short writes; gives up on a real error. */
+void hal_console_write(int stream, const void *buf, size_t len)
+{
+	int fd = stream == 1 ? STDOUT_FILENO : STDERR_FILENO;
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+long hal_console_read(void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = read(STDIN_FILENO, buf, len);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : (long)n;
+}
+
+size_t hal_page_size(void)
+{
+	if (hal_pagesize == 0) {
+		long n = sysconf(_SC_PAGESIZE);
+		hal_pagesize = n > 0 ? (size_t)n : 4096;
+	}
+	return hal_pagesize;
+}
+
+/* Reserves address space only: no access, no commitment of memory. */
+void *hal_vm_reserve(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+bool hal_vm_protect(void *addr, size_t len, int prot)
+{
+	int p = PROT_NONE;
+
+	if (prot & HAL_PROT_READ)
+		p |= PROT_READ;
+	if (prot & HAL_PROT_WRITE)
+		p |= PROT_WRITE;
+	if (prot & HAL_PROT_EXEC)
+		p |= PROT_EXEC;
+	return mprotect(addr, len, p) == 0;
+}
+
+/* Private anonymous pages read as zero after MADV_DONTNEED. */
+bool hal_vm_discard(void *addr, size_t len)
+{
+	return madvise(addr, len, MADV_DONTNEED) == 0;
+}
+
+void hal_vm_release(void *addr, size_t len)
+{
+	if (addr != NULL && len > 0)
+		munmap(addr, len);
+}
+
+/* The faulting instruction's address, from the signal's saved context. */
+static void *hal_fault_pc(void *uctx)
+{
+	ucontext_t *uc = uctx;
+
+#if defined(__x86_64__)
+	return (void *)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	return (void *)uc->uc_mcontext.pc;
+#else
+	(void)uc;
+	return NULL;
+#endif
+}
+
+static enum hal_fault hal_fault_kind(int sig)
+{
+	switch (sig) {
+	case SIGFPE:
+		return HAL_FAULT_DIVIDE;
+	case SIGILL:
+		return HAL_FAULT_ILLEGAL;
+	default:
+		return HAL_FAULT_MEMORY;
+	}
+}
+
+/*
+ * The signal handler. The registered handler either jumps out (a wasm
+ * trap) or returns; then the fault is not ours: restore the default action
+ * and return, so that the faulting instruction runs again and the process
+ * dies of the signal as it would have without us. A signal sent by
+ * kill() would not come back on its own, so it is raised again.
+ */
+static void hal_on_signal(int sig, siginfo_t *si, void *uctx)
+{
+	hal_fault_fn fn = hal_fault_handler;
+	int saved = errno;
+
+	if (fn != NULL && si->si_code > 0)
+		fn(hal_fault_kind(sig), (uintptr_t)si->si_addr,
+		   hal_fault_pc(uctx));
+	signal(sig, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(sig);
+	errno = saved;
+}
+
+static void hal_install_signals(void)
+{
+	struct sigaction sa;
+	stack_t ss;
+	void *stack;
+	size_t i;
+
+	if (hal_signals_ready)
+		return;
+	stack = mmap(NULL, HAL_ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (stack != MAP_FAILED) {
+		memset(&ss, 0, sizeof ss);
+		ss.ss_sp = stack;
+		ss.ss_size = HAL_ALTSTACK_SIZE;
+		sigaltstack(&ss, NULL);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = hal_on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < HAL_NSIGNALS; i++)
+		sigaction(hal_fault_signals[i], &sa, NULL);
+	hal_signals_ready = true;
+}
+
+/* Registers the nucleus's fault handler (installing the signal handlers
+ * too, should hal_init not have run yet). */
+void hal_set_fault_handler(hal_fault_fn fn)
+{
+	hal_fault_handler = fn;
+	hal_install_signals();
+}
+
+/* Start-up: page size, then the fault signals (idempotent). */
+void hal_init(void)
+{
+	hal_page_size();
+	hal_install_signals();
+}
+
+static uint64_t hal_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t hal_clock_monotonic_ns(void)
+{
+	return hal_clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t hal_clock_realtime_ns(void)
+{
+	return hal_clock_ns(CLOCK_REALTIME);
+}
+
+uint64_t hal_clock_resolution_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_getres(CLOCK_MONOTONIC, &ts) != 0)
+		return 1;
+	uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return ns ? ns : 1;
+}
+
+/* Fills buf from the kernel's random source, in pieces if need be. */
+bool hal_random(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+_Noreturn void hal_exit(int code)
+{
+	exit(code);
+}

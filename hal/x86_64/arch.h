@@ -1,0 +1,119 @@
+/*
+ * arch.h: what the files of the bare-metal HAL share: the memory layout,
+ * the PVH boot information, and each subsystem's entry points. Only
+ * hal/x86_64 includes it; everything above the HAL sees hal.h alone.
+ *
+ * Virtual memory layout (one address space, ring 0 only):
+ *   PHYS_BASE  0xffff800000000000  all physical RAM (2 MiB pages, NX)
+ *   VM_BASE    0xffffc00000000000  hal_vm_reserve's area, 32 TiB, 4 KiB
+ *                                  pages mapped on demand (vm.c)
+ *   KERNEL_VMA 0xffffffff80000000  the kernel image (text RX, rodata R,
+ *                                  data RW), physical 1 MiB and up
+ * Nothing is mapped in the lower half: a null pointer faults.
+ */
+#ifndef X86_64_ARCH_H
+#define X86_64_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KERNEL_VMA 0xffffffff80000000ull
+#define PHYS_BASE 0xffff800000000000ull
+#define VM_BASE 0xffffc00000000000ull
+#define VM_END 0xffffe00000000000ull
+#define PAGE_SIZE 4096ull
+#define P2V(pa) ((void *)((uintptr_t)(pa) + PHYS_BASE))
+#define V2P(va) ((uint64_t)(uintptr_t)(va)-PHYS_BASE)
+
+/* Exit code of a fatal exception or panic: QEMU's status is (3 << 1) | 1. */
+#define EXIT_PANIC 3
+
+/* The PVH start_info block (Xen's hvm_start_info, version 1). */
+#define PVH_MAGIC 0x336ec578
+struct pvh_start_info {
+	uint32_t magic, version, flags, nr_modules;
+	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr;
+	uint64_t memmap_paddr;
+	uint32_t memmap_entries, reserved;
+};
+struct pvh_memmap_entry {
+	uint64_t addr, size;
+	uint32_t type, reserved; /* type 1: usable RAM */
+};
+
+/* A usable RAM range, copied out of the boot information by hal_init. */
+struct ram_range {
+	uint64_t start, end;
+};
+#define MAX_RAM_RANGES 32
+extern struct ram_range ram[MAX_RAM_RANGES];
+extern int nram;
+
+extern char boot_stack[]; /* boot.S: the kernel stack, 64 KiB */
+extern uint32_t boot_info; /* boot.S: physical address of start_info */
+extern char __kernel_phys_start[], __text_start[], __rodata_start[],
+	__data_start[], __kernel_end[]; /* kernel.ld */
+
+/* serial.c */
+void serial_init(void);
+void serial_putc(char c);
+bool serial_ready(void);
+int serial_getc(void);
+
+/* kprintf.c */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void panic(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* gdt.c, idt.c */
+void gdt_init(void);
+void idt_init(void);
+
+/* pmm.c */
+void pmm_init(void);
+uint64_t pmm_alloc(void);
+void pmm_free(uint64_t pa);
+uint64_t pmm_free_pages(void);
+uint64_t pmm_total_pages(void);
+
+/* paging.c */
+#define PTE_P 0x1ull
+#define PTE_W 0x2ull
+#define PTE_PS 0x80ull
+#define PTE_NX (1ull << 63)
+#define PTE_FRAME 0x000ffffffffff000ull
+extern uint64_t pte_nx;
+void paging_init(void);
+uint64_t *paging_walk(uintptr_t va, bool create);
+bool paging_mapped(uintptr_t va);
+
+/* vm.c */
+void *vm_reserve(size_t len);
+bool vm_protect(void *addr, size_t len, int prot);
+bool vm_discard(void *addr, size_t len);
+void vm_release(void *addr, size_t len);
+size_t vm_region_size(void *addr);
+bool vm_fault(uintptr_t addr, uint64_t error);
+
+/* heap.c */
+void *kmalloc(size_t n);
+void kfree(void *p);
+void *krealloc(void *p, size_t n);
+
+/* clock.c */
+void clock_init(void);
+uint64_t clock_tsc_hz(void);
+
+/* hal.c */
+const char *boot_cmdline(void);
+
+/* lib.c: the freestanding C library subset the HAL needs. */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif

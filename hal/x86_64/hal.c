@@ -1,0 +1,145 @@
+/*
+ * hal.c: hal.h on bare metal, on top of the other files of hal/x86_64:
+ * start-up, console (serial.c), virtual memory (vm.c), fault delivery
+ * (idt.c), random numbers (RDRAND) and exit (isa-debug-exit).
+ */
+#include "hal.h"
+#include "arch.h"
+#include "x86.h"
+
+struct ram_range ram[MAX_RAM_RANGES];
+int nram;
+hal_fault_fn hal_fault_handler;
+static char cmdline[256];
+
+/* Copies what is needed out of the PVH start_info (command line, usable
+ * RAM) so that its memory may be reused. The boot map still reaches it. */
+static void read_boot_info(void)
+{
+	const struct pvh_start_info *si = P2V(boot_info);
+	if (si->magic != PVH_MAGIC)
+		panic("no PVH start_info (magic 0x%x)", si->magic);
+	if (si->cmdline_paddr) {
+		const char *s = P2V(si->cmdline_paddr);
+		size_t i = 0;
+		for (; s[i] && i < sizeof cmdline - 1; i++)
+			cmdline[i] = s[i];
+		cmdline[i] = 0;
+	}
+	if (si->version < 1 || !si->memmap_paddr)
+		panic("the boot loader passed no memory map");
+	const struct pvh_memmap_entry *e = P2V(si->memmap_paddr);
+	for (uint32_t i = 0; i < si->memmap_entries; i++) {
+		if (e[i].type != 1 || nram == MAX_RAM_RANGES)
+			continue;
+		ram[nram++] =
+			(struct ram_range){e[i].addr, e[i].addr + e[i].size};
+	}
+}
+
+const char *boot_cmdline(void)
+{
+	return cmdline;
+}
+
+/* Brings the machine up: console, descriptor tables, memory, clock. */
+void hal_init(void)
+{
+	serial_init();
+	gdt_init();
+	idt_init();
+	read_boot_info();
+	pmm_init();
+	paging_init();
+	clock_init();
+}
+
+void hal_console_write(int stream, const void *buf, size_t len)
+{
+	const char *s = buf;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
+/* Waits for one byte, then takes whatever else has arrived (up to len).
+ * A carriage return (the Enter key on a terminal) reads as '\n'. */
+long hal_console_read(void *buf, size_t len)
+{
+	char *s = buf;
+	size_t n = 0;
+	if (!len)
+		return 0;
+	do {
+		int c = serial_getc();
+		s[n++] = c == '\r' ? '\n' : (char)c;
+	} while (n < len && serial_ready());
+	return (long)n;
+}
+
+size_t hal_page_size(void)
+{
+	return PAGE_SIZE;
+}
+
+void *hal_vm_reserve(size_t len)
+{
+	return vm_reserve(len);
+}
+
+bool hal_vm_protect(void *addr, size_t len, int prot)
+{
+	return vm_protect(addr, len, prot);
+}
+
+bool hal_vm_discard(void *addr, size_t len)
+{
+	return vm_discard(addr, len);
+}
+
+void hal_vm_release(void *addr, size_t len)
+{
+	vm_release(addr, len);
+}
+
+void hal_set_fault_handler(hal_fault_fn fn)
+{
+	hal_fault_handler = fn;
+}
+
+/* RDRAND, when CPUID says the CPU has it (retrying as Intel advises). */
+bool hal_random(void *buf, size_t len)
+{
+	uint32_t a, b, c, d;
+	cpuid(1, &a, &b, &c, &d);
+	if (!(c & (1u << 30)))
+		return false;
+	unsigned char *p = buf;
+	while (len) {
+		uint64_t v;
+		unsigned char ok = 0;
+		for (int i = 0; i < 10 && !ok; i++)
+			__asm__ volatile("rdrand %0; setc %1"
+					 : "=r"(v), "=qm"(ok));
+		if (!ok)
+			return false;
+		size_t n = len < 8 ? len : 8;
+		memcpy(p, &v, n);
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+/* Writes code to isa-debug-exit (QEMU exits with (code << 1) | 1); if that
+ * device is absent, tries QEMU's ACPI power-off, then halts for good. */
+_Noreturn void hal_exit(int code)
+{
+	outl(0xf4, (uint32_t)code);
+	outw(0x604, 0x2000);
+	cli();
+	for (;;)
+		hlt();
+}

@@ -1,0 +1,111 @@
+/*
+ * pmm.c: the physical page allocator, a bitmap with one bit per 4 KiB
+ * page frame (1 = in use) from address 0 to the end of RAM.
+ *
+ * The usable RAM ranges come from the boot memory map (ram[], filled by
+ * hal_init). The first MiB, the kernel image and the bitmap itself are
+ * never handed out. Allocation takes the lowest free page, so the page
+ * tables built early by paging_init stay inside the boot map's first GiB.
+ */
+#include "arch.h"
+
+static uint64_t *bitmap; /* in the direct map */
+static uint64_t npages; /* frames covered by the bitmap */
+static uint64_t nfree, ntotal;
+static uint64_t hint; /* no free page in bitmap words below this one */
+
+static void set_free(uint64_t pfn)
+{
+	bitmap[pfn / 64] &= ~(1ull << (pfn % 64));
+}
+
+/* Marks the whole pages inside [start, end) free, except what must stay
+ * reserved: below 1 MiB and [resv_lo, resv_hi). */
+static void free_range(uint64_t start, uint64_t end, uint64_t resv_lo,
+		       uint64_t resv_hi)
+{
+	start = (start + PAGE_SIZE - 1) / PAGE_SIZE;
+	end /= PAGE_SIZE;
+	if (start < 0x100000 / PAGE_SIZE)
+		start = 0x100000 / PAGE_SIZE;
+	for (uint64_t p = start; p < end; p++) {
+		if (p >= resv_lo / PAGE_SIZE && p < resv_hi / PAGE_SIZE)
+			continue;
+		if (p % 64 == 0 && p + 64 <= end &&
+		    (p + 64 <= resv_lo / PAGE_SIZE ||
+		     p >= resv_hi / PAGE_SIZE)) {
+			bitmap[p / 64] = 0;
+			nfree += 63;
+			p += 63;
+		} else {
+			set_free(p);
+		}
+		nfree++;
+	}
+}
+
+/* Places the bitmap right after the kernel image (the boot map reaches
+ * it), then frees all usable RAM around the reserved parts. */
+void pmm_init(void)
+{
+	uint64_t top = 0;
+	for (int i = 0; i < nram; i++)
+		if (ram[i].end > top)
+			top = ram[i].end;
+	npages = top / PAGE_SIZE;
+	uint64_t words = (npages + 63) / 64;
+	uint64_t kstart = (uint64_t)(uintptr_t)__kernel_phys_start;
+	uint64_t kend = (uint64_t)(uintptr_t)__kernel_end - KERNEL_VMA;
+	uint64_t bend = (kend + words * 8 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (bend > (1ull << 30))
+		panic("pmm: bitmap does not fit in the first GiB");
+
+	bitmap = P2V(kend);
+	memset(bitmap, 0xff, words * 8);
+	for (int i = 0; i < nram; i++)
+		free_range(ram[i].start, ram[i].end, kstart, bend);
+	ntotal = nfree;
+}
+
+/* Returns the physical address of a free page (contents undefined), or 0
+ * when memory is exhausted. */
+uint64_t pmm_alloc(void)
+{
+	uint64_t words = (npages + 63) / 64;
+	for (uint64_t w = hint; w < words; w++) {
+		if (bitmap[w] == ~0ull)
+			continue;
+		uint64_t pfn = w * 64 + __builtin_ctzll(~bitmap[w]);
+		if (pfn >= npages)
+			break;
+		bitmap[w] |= 1ull << (pfn % 64);
+		hint = w;
+		nfree--;
+		return pfn * PAGE_SIZE;
+	}
+	hint = words;
+	return 0;
+}
+
+/* Returns a page from pmm_alloc; a bad or doubly freed address panics. */
+void pmm_free(uint64_t pa)
+{
+	uint64_t pfn = pa / PAGE_SIZE;
+	if (pa % PAGE_SIZE || pfn >= npages ||
+	    !(bitmap[pfn / 64] & (1ull << (pfn % 64))))
+		panic("pmm_free: bad page 0x%lx", pa);
+	set_free(pfn);
+	nfree++;
+	if (pfn / 64 < hint)
+		hint = pfn / 64;
+}
+
+uint64_t pmm_free_pages(void)
+{
+	return nfree;
+}
+
+uint64_t pmm_total_pages(void)
+{
+	return ntotal;
+}

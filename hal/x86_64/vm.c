@@ -1,0 +1,213 @@
+/*
+ * vm.c: hal_vm_reserve and friends: reservations of address space in the
+ * VM area (arch.h) whose pages are filled with zeroes on first access.
+ *
+ * Reservations are a sorted list of regions that covers the whole area,
+ * each free or used. A page's state lives in its page table entry alone:
+ *   0                         inaccessible, no frame (fresh reservation)
+ *   present                   mapped; rights from prot
+ *   not present, prot != 0    accessible, no frame yet: the first access
+ *                             faults and vm_fault maps a zeroed frame
+ *   not present, SW_FRAME     has a frame but prot is NONE (contents kept)
+ * prot (HAL_PROT_*) is kept in bits 52-54, which the CPU ignores.
+ * Page tables made for a reservation stay after its release (TODO: free
+ * them once empty).
+ */
+#include "arch.h"
+#include "hal.h"
+#include "x86.h"
+
+#define SW_FRAME (1ull << 9)
+#define PROT_SHIFT 52
+#define PTE_PROT(pte) ((int)((pte) >> PROT_SHIFT) & 7)
+
+struct region {
+	uintptr_t start, len;
+	bool used;
+	struct region *next;
+};
+
+static struct region first = {VM_BASE, VM_END - VM_BASE, false, NULL};
+
+/* The entry for a page with rights prot and frame pa (0: none yet). */
+static uint64_t make_pte(int prot, uint64_t pa)
+{
+	uint64_t pte = (uint64_t)prot << PROT_SHIFT;
+	if (!pa)
+		return pte;
+	if (!prot)
+		return pte | pa | SW_FRAME;
+	pte |= pa | PTE_P;
+	if (prot & HAL_PROT_WRITE)
+		pte |= PTE_W;
+	if (!(prot & HAL_PROT_EXEC))
+		pte |= pte_nx;
+	return pte;
+}
+
+static uint64_t pte_frame(uint64_t pte)
+{
+	return (pte & (PTE_P | SW_FRAME)) ? pte & PTE_FRAME : 0;
+}
+
+/* Splits r so that a new region starts at `at` (inside r); returns the new
+ * region, or NULL if out of memory. */
+static struct region *split(struct region *r, uintptr_t at)
+{
+	struct region *n = kmalloc(sizeof *n);
+	if (!n)
+		return NULL;
+	*n = (struct region){at, r->start + r->len - at, r->used, r->next};
+	r->len = at - r->start;
+	r->next = n;
+	return n;
+}
+
+/* The used region holding [addr, addr+len), or NULL. */
+static struct region *find_used(uintptr_t addr, size_t len)
+{
+	for (struct region *r = &first; r; r = r->next)
+		if (r->used && addr >= r->start && addr - r->start <= r->len &&
+		    len <= r->start + r->len - addr)
+			return r;
+	return NULL;
+}
+
+static bool page_aligned(const void *addr, size_t len)
+{
+	return !((uintptr_t)addr % PAGE_SIZE) && !(len % PAGE_SIZE) && len;
+}
+
+/* Reserves len bytes (rounded up to pages), inaccessible; NULL if no
+ * room. First fit. */
+void *vm_reserve(size_t len)
+{
+	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (!len)
+		return NULL;
+	for (struct region *r = &first; r; r = r->next) {
+		if (r->used || r->len < len)
+			continue;
+		if (r->len > len && !split(r, r->start + len))
+			return NULL;
+		r->used = true;
+		return (void *)r->start;
+	}
+	return NULL;
+}
+
+/* Applies fn to every page table entry of [va, end) that exists, or, with
+ * create, to every entry (making tables). False if out of memory. */
+static bool each_pte(uintptr_t va, uintptr_t end, bool create,
+		     void (*fn)(uintptr_t va, uint64_t *pte, int arg), int arg)
+{
+	while (va < end) {
+		uint64_t *pte = paging_walk(va, create);
+		if (!pte) {
+			if (create)
+				return false;
+			va = (va | 0x1fffff) + 1; /* skip the missing table */
+			continue;
+		}
+		fn(va, pte, arg);
+		va += PAGE_SIZE;
+	}
+	return true;
+}
+
+static void set_prot(uintptr_t va, uint64_t *pte, int prot)
+{
+	*pte = make_pte(prot, pte_frame(*pte));
+	invlpg(va);
+}
+
+/* Gives [addr, addr+len) of a reservation the rights prot; pages with
+ * contents keep them, new ones read as zero. False on a bad range or when
+ * page tables cannot be allocated. */
+bool vm_protect(void *addr, size_t len, int prot)
+{
+	uintptr_t va = (uintptr_t)addr;
+	if (!page_aligned(addr, len) || (prot & ~7) || !find_used(va, len))
+		return false;
+	return each_pte(va, va + len, prot != HAL_PROT_NONE, set_prot, prot);
+}
+
+/* arg: 1 keeps the page's rights (discard), 0 clears the entry. */
+static void drop_frame(uintptr_t va, uint64_t *pte, int keep_prot)
+{
+	uint64_t pa = pte_frame(*pte);
+	if (pa)
+		pmm_free(pa);
+	*pte = keep_prot ? make_pte(PTE_PROT(*pte), 0) : 0;
+	invlpg(va);
+}
+
+/* Frees the frames of [addr, addr+len); the pages keep their rights and
+ * read as zero when next touched. */
+bool vm_discard(void *addr, size_t len)
+{
+	uintptr_t va = (uintptr_t)addr;
+	if (!page_aligned(addr, len) || !find_used(va, len))
+		return false;
+	return each_pte(va, va + len, false, drop_frame, 1);
+}
+
+/* Frees [addr, addr+len) of a reservation: its frames and its address
+ * space, merging it with free neighbours. Bad ranges are ignored. */
+void vm_release(void *addr, size_t len)
+{
+	uintptr_t va = (uintptr_t)addr;
+	struct region *r;
+	if (!page_aligned(addr, len) || !(r = find_used(va, len)))
+		return;
+	each_pte(va, va + len, false, drop_frame, 0);
+	if (va > r->start && !(r = split(r, va)))
+		return; /* out of memory: the range stays reserved */
+	if (len < r->len && !split(r, va + len))
+		return;
+	r->used = false;
+	for (r = &first; r && r->next;) {
+		struct region *n = r->next;
+		if (!r->used && !n->used) {
+			r->len += n->len;
+			r->next = n->next;
+			kfree(n);
+		} else {
+			r = n;
+		}
+	}
+}
+
+/* The length of the used region starting exactly at addr, or 0. */
+size_t vm_region_size(void *addr)
+{
+	for (struct region *r = &first; r; r = r->next)
+		if (r->used && r->start == (uintptr_t)addr)
+			return r->len;
+	return 0;
+}
+
+/* Called on a page fault at addr with the CPU's error code: maps the page
+ * if its rights allow the access. True if the access can be retried. */
+bool vm_fault(uintptr_t addr, uint64_t error)
+{
+	if (addr < VM_BASE || addr >= VM_END || (error & PTE_P))
+		return false;
+	uint64_t *pte = paging_walk(addr, false);
+	if (!pte)
+		return false;
+	int prot = PTE_PROT(*pte);
+	if (!prot || ((error & 2) && !(prot & HAL_PROT_WRITE)) ||
+	    ((error & 0x10) && !(prot & HAL_PROT_EXEC)))
+		return false;
+	uint64_t pa = pte_frame(*pte);
+	if (!pa) {
+		pa = pmm_alloc();
+		if (!pa)
+			return false; /* reported as a fault: out of memory */
+		memset(P2V(pa), 0, PAGE_SIZE);
+	}
+	*pte = make_pte(prot, pa);
+	invlpg(addr & ~(PAGE_SIZE - 1));
+	return true;
+}

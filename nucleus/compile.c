@@ -1,0 +1,976 @@
+/*
+ * compile.c: translates a validated function body into the interpreter's
+ * internal code (see interp.h).
+ *
+ * One pass over the body with a compile-time model of the operand stack.
+ * An entry of the model is a value in its own stack slot (V_SLOT), or not
+ * yet copied anywhere: a local (V_LOCAL) or a constant (V_CONST). Lazy
+ * entries let `local.get a; local.get b; i32.add` become one instruction
+ * reading the locals' slots directly. Lazy entries are written to their
+ * slots ("materialized") before anything that could change what they read
+ * (local.set of that local) and at every block boundary, so all paths that
+ * join at a label agree on where values live. A `local.set` right after the
+ * instruction that computed its value retargets that instruction's result,
+ * and an i32 compare followed by br_if/if becomes one compare-and-branch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "reader.h"
+
+enum vkind { V_SLOT, V_LOCAL, V_CONST };
+
+struct vent {
+	uint8_t kind;
+	uint32_t local;
+	uint64_t k;
+};
+
+enum ckind { C_BLOCK, C_LOOP, C_IF, C_FUNC };
+
+struct ctl {
+	uint8_t kind;
+	bool dead;          /* the rest of this block is unreachable */
+	uint32_t height;    /* stack height below the block's params */
+	uint32_t nparams, nresults;
+	uint32_t label;     /* loop: first cell */
+	uint32_t patch;     /* chain of cells waiting for the end label (+1) */
+	uint32_t else_patch; /* if: branch cell to the else part (+1), or 0 */
+};
+
+/* A branch condition, possibly a fused compare. */
+struct cond {
+	int cmp;            /* -1 plain slot, -2 eqz, else ICMP32 index */
+	bool ri;
+	uint32_t a, b;
+};
+
+struct comp {
+	const wasm_module *m;
+	const int32_t *ops;
+	icell *code;
+	uint32_t len, cap;
+	struct interp_pcmap *map;
+	uint32_t nmap, mapcap;
+	struct vent *vs;
+	uint32_t sh, vcap, maxh;
+	struct ctl *cs;
+	uint32_t nc, ccap;
+	uint32_t nlocals, nresults;
+	uint32_t cur_off;
+	bool oom;
+	uint32_t skip;      /* nesting of blocks inside dead code */
+	/* result of the last instruction, retargetable by local.set */
+	uint32_t fold_len, fold_cell, fold_h;
+	/* the last instruction was an i32 compare (fusable with a branch) */
+	uint32_t cmp_start, cmp_len;
+	struct cond cmp;
+};
+
+#define K___ 0
+#define K_SP 0
+#define K_I32 1
+#define K_I64 1
+#define K_F32 1
+#define K_F64 1
+/* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 0 other */
+#define OPKIND(name, pre, code, imm, p1, p2, res, text)                    \
+	[OP_##name] = ((imm) == IMM_NONE && K_##p1 && K_##res)                 \
+			      ? (K_##p2 ? 2 : 1)                               \
+			      : ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8)       \
+					? (K_##res ? 3 : 4)                    \
+					: 0,
+static const uint8_t op_kind[OP_COUNT] = {WASM_OPCODES(OPKIND)};
+#define OPIMM(name, pre, code, imm, p1, p2, res, text) [OP_##name] = imm,
+static const uint8_t op_imm[OP_COUNT] = {WASM_OPCODES(OPIMM)};
+/* opcode byte (0xFC sub-opcodes at 256 + n) -> wasm_op + 1 */
+#define OPBYTE(name, pre, code, imm, p1, p2, res, text)                    \
+	[(pre) ? 256 + (code) : (code)] = OP_##name + 1,
+static const uint8_t op_of_byte[256 + 32] = {WASM_OPCODES(OPBYTE)};
+
+static const uint8_t cmp_invert[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+static const uint8_t cmp_swap[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
+
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t size,
+		  bool *oom)
+{
+	if (need <= *cap)
+		return p;
+	uint32_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(p, n * size);
+	if (!q) {
+		*oom = true;
+		return NULL;
+	}
+	*cap = n;
+	return q;
+}
+
+/* Appends one cell (dropped silently once out of memory). */
+static void emit(struct comp *c, icell v)
+{
+	icell *p = grow(c->code, &c->cap, c->len + 1, sizeof *p, &c->oom);
+	if (!p)
+		return;
+	c->code = p;
+	c->code[c->len++] = v;
+}
+
+/* Starts an instruction: records its wasm offset, emits its handler. */
+static void emit_op(struct comp *c, enum iop op)
+{
+	struct interp_pcmap *m =
+		grow(c->map, &c->mapcap, c->nmap + 1, sizeof *m, &c->oom);
+	if (m) {
+		c->map = m;
+		m[c->nmap].pc = c->len;
+		m[c->nmap].off = c->cur_off;
+		c->nmap++;
+	}
+	emit(c, (icell)c->ops[op]);
+}
+
+static uint32_t slot(struct comp *c, uint32_t j)
+{
+	return c->nlocals + j;
+}
+
+static void push(struct comp *c, uint8_t kind, uint32_t local, uint64_t k)
+{
+	struct vent *v = grow(c->vs, &c->vcap, c->sh + 1, sizeof *v, &c->oom);
+	if (!v) {
+		c->sh++; /* keep heights consistent; code is discarded */
+		return;
+	}
+	c->vs = v;
+	v[c->sh].kind = kind;
+	v[c->sh].local = local;
+	v[c->sh].k = k;
+	c->sh++;
+	if (c->sh > c->maxh)
+		c->maxh = c->sh;
+}
+
+static struct vent *ent(struct comp *c, uint32_t j)
+{
+	static struct vent none = {V_SLOT, 0, 0};
+	return c->vs ? &c->vs[j] : &none;
+}
+
+static void emit_const(struct comp *c, uint32_t d, uint64_t k)
+{
+	if (k >> 32) {
+		emit_op(c, IOP_CONST64);
+		emit(c, d);
+		emit(c, (icell)k);
+		emit(c, (icell)(k >> 32));
+	} else {
+		emit_op(c, IOP_CONST32);
+		emit(c, d);
+		emit(c, (icell)k);
+	}
+}
+
+/* Copies entry e's value into slot d (nothing if it is already there). */
+static void move_to(struct comp *c, struct vent *e, uint32_t j, uint32_t d)
+{
+	if (e->kind == V_CONST) {
+		emit_const(c, d, e->k);
+		return;
+	}
+	uint32_t s = e->kind == V_LOCAL ? e->local : slot(c, j);
+	if (s != d) {
+		emit_op(c, IOP_COPY);
+		emit(c, d);
+		emit(c, s);
+	}
+}
+
+/* Puts stack entry j's value into its own slot. */
+static void materialize(struct comp *c, uint32_t j)
+{
+	struct vent *e = ent(c, j);
+	if (e->kind == V_SLOT)
+		return;
+	move_to(c, e, j, slot(c, j));
+	e->kind = V_SLOT;
+}
+
+static void materialize_top(struct comp *c, uint32_t n)
+{
+	for (uint32_t j = c->sh - n; j < c->sh; j++)
+		materialize(c, j);
+}
+
+/* The slot to read entry j from (constants get materialized). */
+static uint32_t opnd(struct comp *c, uint32_t j)
+{
+	struct vent *e = ent(c, j);
+	if (e->kind == V_CONST)
+		materialize(c, j);
+	return e->kind == V_LOCAL ? e->local : slot(c, j);
+}
+
+static void no_fold(struct comp *c)
+{
+	c->fold_len = UINT32_MAX;
+	c->cmp_len = UINT32_MAX;
+}
+
+/* Pushes the result of the instruction just emitted, whose destination
+ * operand is cell `cell`. */
+static void push_result(struct comp *c, uint32_t cell)
+{
+	push(c, V_SLOT, 0, 0);
+	c->fold_len = c->len;
+	c->fold_cell = cell;
+	c->fold_h = c->sh - 1;
+}
+
+static bool top_is_last_result(struct comp *c)
+{
+	return c->fold_len == c->len && c->sh > 0 && c->fold_h == c->sh - 1 &&
+	       ent(c, c->sh - 1)->kind == V_SLOT;
+}
+
+/* Pops a branch condition, fusing it with the compare just emitted. */
+static struct cond pop_cond(struct comp *c)
+{
+	struct cond k = {-1, false, 0, 0};
+	if (c->cmp_len == c->len && top_is_last_result(c)) {
+		k = c->cmp;
+		c->len = c->cmp_start;
+		if (c->nmap && c->map[c->nmap - 1].pc == c->len)
+			c->nmap--;
+	} else {
+		k.a = opnd(c, c->sh - 1);
+	}
+	c->sh--;
+	no_fold(c);
+	return k;
+}
+
+/* Emits a branch taken when k holds (or fails, if invert); returns the
+ * index of its target cell. */
+static uint32_t emit_cond_br(struct comp *c, struct cond k, bool invert)
+{
+	if (k.cmp == -1 || k.cmp == -2) {
+		bool z = (k.cmp == -2) != invert;
+		emit_op(c, z ? IOP_BR_IFZ : IOP_BR_IF);
+		emit(c, k.a);
+	} else {
+		int i = invert ? cmp_invert[k.cmp] : k.cmp;
+		emit_op(c, (enum iop)((k.ri ? IOP_BR_EQ_RI : IOP_BR_EQ) + i));
+		emit(c, k.a);
+		emit(c, k.b);
+	}
+	emit(c, 0);
+	return c->len - 1;
+}
+
+/* Makes target cell `cell` wait for ctl's end label. */
+static void add_patch(struct comp *c, struct ctl *b, uint32_t cell)
+{
+	if (c->oom)
+		return;
+	c->code[cell] = b->patch;
+	b->patch = cell + 1;
+}
+
+static void resolve(struct comp *c, uint32_t chain, uint32_t target)
+{
+	while (chain && !c->oom) {
+		uint32_t next = c->code[chain - 1];
+		c->code[chain - 1] = target;
+		chain = next;
+	}
+}
+
+/* Moves the top n values to slots 0.. and returns. */
+static void emit_return(struct comp *c)
+{
+	uint32_t n = c->nresults;
+	materialize_top(c, n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t s = slot(c, c->sh - n + i);
+		if (s != i) {
+			emit_op(c, IOP_COPY);
+			emit(c, i);
+			emit(c, s);
+		}
+	}
+	emit_op(c, IOP_RET);
+}
+
+static uint32_t arity(const struct ctl *b)
+{
+	return b->kind == C_LOOP ? b->nparams : b->nresults;
+}
+
+/* Does a branch to b need no moves (values already in place)? */
+static bool br_direct(struct comp *c, const struct ctl *b)
+{
+	uint32_t n = arity(b);
+	if (b->kind == C_FUNC || c->sh - n != b->height)
+		return false;
+	for (uint32_t j = c->sh - n; j < c->sh; j++)
+		if (ent(c, j)->kind != V_SLOT)
+			return false;
+	return true;
+}
+
+/* Emits an unconditional branch to b: moves, then jump or return. */
+static void emit_br(struct comp *c, struct ctl *b)
+{
+	if (b->kind == C_FUNC) {
+		emit_return(c);
+		return;
+	}
+	uint32_t n = arity(b);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = c->sh - n + i;
+		move_to(c, ent(c, j), j, slot(c, b->height + i));
+	}
+	emit_op(c, IOP_BR);
+	emit(c, 0);
+	if (b->kind == C_LOOP) {
+		if (!c->oom)
+			c->code[c->len - 1] = b->label;
+	} else {
+		add_patch(c, b, c->len - 1);
+	}
+}
+
+/* Points target cell `cell` at b's label (directly, no moves). */
+static void target_label(struct comp *c, struct ctl *b, uint32_t cell)
+{
+	if (b->kind == C_LOOP) {
+		if (!c->oom)
+			c->code[cell] = b->label;
+	} else {
+		add_patch(c, b, cell);
+	}
+}
+
+static void br_if(struct comp *c, uint32_t depth)
+{
+	struct cond k = pop_cond(c);
+	struct ctl *b = &c->cs[c->nc - 1 - depth];
+	if (br_direct(c, b)) {
+		target_label(c, b, emit_cond_br(c, k, false));
+		return;
+	}
+	if (b->kind == C_FUNC)
+		materialize_top(c, c->nresults);
+	else
+		materialize_top(c, arity(b));
+	uint32_t skip = emit_cond_br(c, k, true);
+	emit_br(c, b);
+	if (!c->oom)
+		c->code[skip] = c->len;
+	no_fold(c);
+}
+
+static void br_table(struct comp *c, wasm_reader *r)
+{
+	uint32_t n = rd_u32(r);
+	uint32_t i = opnd(c, c->sh - 1);
+	c->sh--;
+	for (uint32_t j = 0; j < c->sh; j++)
+		materialize(c, j);
+	emit_op(c, IOP_BR_TABLE);
+	emit(c, i);
+	emit(c, n);
+	uint32_t first = c->len;
+	const uint8_t *labels = r->p;
+	for (uint32_t j = 0; j <= n; j++) {
+		uint32_t d = rd_u32(r);
+		struct ctl *b = &c->cs[c->nc - 1 - d];
+		emit(c, 0);
+		if (br_direct(c, b))
+			target_label(c, b, c->len - 1);
+	}
+	/* stubs for targets that need moves */
+	r->p = labels;
+	for (uint32_t j = 0; j <= n; j++) {
+		uint32_t d = rd_u32(r);
+		struct ctl *b = &c->cs[c->nc - 1 - d];
+		if (br_direct(c, b))
+			continue;
+		if (!c->oom)
+			c->code[first + j] = c->len;
+		emit_br(c, b);
+	}
+}
+
+static void blocktype(struct comp *c, int64_t bt, uint32_t *np, uint32_t *nr)
+{
+	*np = 0;
+	*nr = 0;
+	if (bt == -64)
+		return;
+	if (bt < 0) {
+		*nr = 1;
+		return;
+	}
+	*np = c->m->types[bt].nparams;
+	*nr = c->m->types[bt].nresults;
+}
+
+static void push_ctl(struct comp *c, uint8_t kind, uint32_t np, uint32_t nr)
+{
+	struct ctl *s = grow(c->cs, &c->ccap, c->nc + 1, sizeof *s, &c->oom);
+	if (!s)
+		return;
+	c->cs = s;
+	struct ctl *b = &s[c->nc++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	b->height = c->sh - np;
+	b->nparams = np;
+	b->nresults = nr;
+	b->label = c->len;
+}
+
+/* Resets the stack model to h entries, all in their slots. */
+static void reset_stack(struct comp *c, uint32_t h)
+{
+	c->sh = 0;
+	for (uint32_t j = 0; j < h; j++)
+		push(c, V_SLOT, 0, 0);
+}
+
+static void do_end(struct comp *c)
+{
+	struct ctl *b = &c->cs[c->nc - 1];
+	if (b->kind == C_FUNC) {
+		if (!b->dead)
+			emit_return(c);
+		c->nc--;
+		return;
+	}
+	if (!b->dead)
+		materialize_top(c, b->nresults);
+	resolve(c, b->else_patch, c->len);
+	resolve(c, b->patch, c->len);
+	reset_stack(c, b->height + b->nresults);
+	c->nc--;
+}
+
+static void do_else(struct comp *c)
+{
+	struct ctl *b = &c->cs[c->nc - 1];
+	if (!b->dead) {
+		materialize_top(c, b->nresults);
+		emit_op(c, IOP_BR);
+		emit(c, 0);
+		add_patch(c, b, c->len - 1);
+	}
+	resolve(c, b->else_patch, c->len);
+	b->else_patch = 0;
+	b->dead = false;
+	reset_stack(c, b->height + b->nparams);
+}
+
+static void set_local(struct comp *c, uint32_t x, bool tee)
+{
+	uint32_t top = c->sh - 1;
+	for (uint32_t j = 0; j < top; j++)
+		if (ent(c, j)->kind == V_LOCAL && ent(c, j)->local == x)
+			materialize(c, j);
+	struct vent *e = ent(c, top);
+	if (top_is_last_result(c)) {
+		if (!c->oom)
+			c->code[c->fold_cell] = x;
+	} else if (!(e->kind == V_LOCAL && e->local == x)) {
+		move_to(c, e, top, x);
+	}
+	no_fold(c);
+	c->sh--;
+	if (tee)
+		push(c, V_LOCAL, x, 0);
+}
+
+static int ri_op(enum wasm_op op)
+{
+	switch (op) {
+	case OP_I32_ADD: return IOP_I32_ADD_RI;
+	case OP_I32_SUB: return IOP_I32_SUB_RI;
+	case OP_I32_MUL: return IOP_I32_MUL_RI;
+	case OP_I32_AND: return IOP_I32_AND_RI;
+	case OP_I32_OR: return IOP_I32_OR_RI;
+	case OP_I32_XOR: return IOP_I32_XOR_RI;
+	case OP_I32_SHL: return IOP_I32_SHL_RI;
+	case OP_I32_SHR_S: return IOP_I32_SHR_S_RI;
+	case OP_I32_SHR_U: return IOP_I32_SHR_U_RI;
+	case OP_I64_ADD: return IOP_I64_ADD_RI;
+	case OP_I64_SUB: return IOP_I64_SUB_RI;
+	case OP_I64_AND: return IOP_I64_AND_RI;
+	case OP_I64_OR: return IOP_I64_OR_RI;
+	case OP_I64_XOR: return IOP_I64_XOR_RI;
+	case OP_I64_SHL: return IOP_I64_SHL_RI;
+	case OP_I64_SHR_S: return IOP_I64_SHR_S_RI;
+	case OP_I64_SHR_U: return IOP_I64_SHR_U_RI;
+	default:
+		if (op >= OP_I32_EQ && op <= OP_I32_GE_U)
+			return IOP_I32_EQ_RI + (op - OP_I32_EQ);
+		return -1;
+	}
+}
+
+static bool commutative(enum wasm_op op)
+{
+	switch (op) {
+	case OP_I32_ADD: case OP_I32_MUL: case OP_I32_AND: case OP_I32_OR:
+	case OP_I32_XOR: case OP_I64_ADD: case OP_I64_AND: case OP_I64_OR:
+	case OP_I64_XOR:
+		return true;
+	default:
+		return op >= OP_I32_EQ && op <= OP_I32_GE_U;
+	}
+}
+
+/* Can constant k be the s32 immediate of op's RI form? */
+static bool imm_fits(enum wasm_op op, uint64_t k)
+{
+	if (op >= OP_I64_ADD && op <= OP_I64_ROTR)
+		return (uint64_t)(int64_t)(int32_t)k == k;
+	return true;
+}
+
+static void binary(struct comp *c, enum wasm_op op)
+{
+	uint32_t ja = c->sh - 2, jb = c->sh - 1;
+	struct vent *a = ent(c, ja), *b = ent(c, jb);
+	int ri = ri_op(op);
+	bool cmp = op >= OP_I32_EQ && op <= OP_I32_GE_U;
+	int ci = cmp ? (int)(op - OP_I32_EQ) : 0;
+	uint32_t start = c->len;
+	uint32_t sa, imm = 0;
+	bool use_ri = false;
+	if (ri >= 0 && b->kind == V_CONST && imm_fits(op, b->k)) {
+		sa = opnd(c, ja);
+		imm = (uint32_t)b->k;
+		use_ri = true;
+	} else if (ri >= 0 && commutative(op) && a->kind == V_CONST &&
+		   b->kind != V_CONST && imm_fits(op, a->k)) {
+		sa = opnd(c, jb);
+		imm = (uint32_t)a->k;
+		use_ri = true;
+		if (cmp) {
+			ci = cmp_swap[ci];
+			ri = IOP_I32_EQ_RI + ci;
+			op = (enum wasm_op)(OP_I32_EQ + ci);
+		}
+	} else {
+		sa = opnd(c, ja);
+		imm = opnd(c, jb);
+	}
+	c->sh -= 2;
+	start = c->len;
+	emit_op(c, use_ri ? (enum iop)ri : (enum iop)(IOP_W_UNREACHABLE + op));
+	emit(c, slot(c, c->sh));
+	emit(c, sa);
+	emit(c, imm);
+	push_result(c, start + 1);
+	if (cmp) {
+		c->cmp_start = start;
+		c->cmp_len = c->len;
+		c->cmp.cmp = ci;
+		c->cmp.ri = use_ri;
+		c->cmp.a = sa;
+		c->cmp.b = imm;
+	}
+}
+
+static void unary(struct comp *c, enum wasm_op op)
+{
+	uint32_t s = opnd(c, c->sh - 1);
+	c->sh--;
+	uint32_t start = c->len;
+	emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
+	emit(c, slot(c, c->sh));
+	emit(c, s);
+	push_result(c, start + 1);
+	if (op == OP_I32_EQZ) {
+		c->cmp_start = start;
+		c->cmp_len = c->len;
+		c->cmp.cmp = -2;
+		c->cmp.a = s;
+	}
+}
+
+/* Emits op with n popped operands (read as slots) and an optional result
+ * slot first; `imms` immediates follow the operands. */
+static void generic(struct comp *c, enum iop op, uint32_t n, bool result,
+		    const uint32_t *imm, uint32_t nimm)
+{
+	uint32_t s[5];
+	for (uint32_t i = 0; i < n; i++)
+		s[i] = opnd(c, c->sh - n + i);
+	c->sh -= n;
+	uint32_t start = c->len;
+	emit_op(c, op);
+	if (result)
+		emit(c, slot(c, c->sh));
+	for (uint32_t i = 0; i < n; i++)
+		emit(c, s[i]);
+	for (uint32_t i = 0; i < nimm; i++)
+		emit(c, imm[i]);
+	if (result)
+		push_result(c, start + 1);
+}
+
+static void call(struct comp *c, enum iop op, const wasm_functype *t,
+		 uint32_t imm0, uint32_t imm1)
+{
+	uint32_t idx = 0;
+	if (op == IOP_CALL_IND) {
+		idx = opnd(c, c->sh - 1);
+		c->sh--;
+	}
+	materialize_top(c, t->nparams);
+	c->sh -= t->nparams;
+	emit_op(c, op);
+	emit(c, imm0);
+	if (op == IOP_CALL_IND)
+		emit(c, imm1);
+	emit(c, slot(c, c->sh));
+	if (op == IOP_CALL_IND)
+		emit(c, idx);
+	for (uint32_t i = 0; i < t->nresults; i++)
+		push(c, V_SLOT, 0, 0);
+	no_fold(c);
+}
+
+/* Skips the immediates of an instruction in dead code. */
+static void skip_imm(wasm_reader *r, uint8_t imm)
+{
+	switch (imm) {
+	case IMM_BLOCKTYPE: rd_sleb(r, 33); break;
+	case IMM_BR_TABLE: {
+		uint32_t n = rd_u32(r);
+		for (uint32_t i = 0; i <= n && !r->err; i++)
+			rd_u32(r);
+		break;
+	}
+	case IMM_CALL_INDIRECT: case IMM_MEM1: case IMM_MEM2: case IMM_MEM4:
+	case IMM_MEM8: case IMM_MEM_INIT: case IMM_TABLE_INIT:
+	case IMM_TABLE_COPY:
+		rd_u32(r);
+		rd_u32(r);
+		break;
+	case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL:
+	case IMM_TABLE: case IMM_DATA: case IMM_ELEM:
+		rd_u32(r);
+		break;
+	case IMM_MEMIDX: case IMM_REFTYPE: rd_u8(r); break;
+	case IMM_MEM_COPY: rd_u8(r); rd_u8(r); break;
+	case IMM_I32: rd_sleb(r, 32); break;
+	case IMM_I64: rd_sleb(r, 64); break;
+	case IMM_F32: rd_fixed32(r); break;
+	case IMM_F64: rd_fixed64(r); break;
+	case IMM_SELECT_T: {
+		uint32_t n = rd_u32(r);
+		for (uint32_t i = 0; i < n && !r->err; i++)
+			rd_u8(r);
+		break;
+	}
+	default: break;
+	}
+}
+
+/* Handles an instruction while the current block is unreachable. */
+static void dead_insn(struct comp *c, wasm_reader *r, enum wasm_op op)
+{
+	if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
+		c->skip++;
+		rd_sleb(r, 33);
+	} else if (op == OP_END && c->skip) {
+		c->skip--;
+	} else if (op == OP_END) {
+		do_end(c);
+	} else if (op == OP_ELSE && !c->skip) {
+		do_else(c);
+	} else {
+		skip_imm(r, op_imm[op]);
+	}
+}
+
+static void memarg_op(struct comp *c, wasm_reader *r, enum wasm_op op)
+{
+	rd_u32(r);
+	uint32_t off = rd_u32(r);
+	enum iop iop = (enum iop)(IOP_W_UNREACHABLE + op);
+	if (op_kind[op] == 3)
+		generic(c, iop, 1, true, &off, 1);
+	else
+		generic(c, iop, 2, false, &off, 1);
+}
+
+static void mark_dead(struct comp *c)
+{
+	c->cs[c->nc - 1].dead = true;
+	no_fold(c);
+}
+
+/* Translates one live instruction; false on a malformed body. */
+static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
+{
+	const wasm_module *m = c->m;
+	uint32_t np, nr, x, y, imm[2];
+	switch (op) {
+	case OP_UNREACHABLE:
+		emit_op(c, IOP_W_UNREACHABLE);
+		mark_dead(c);
+		break;
+	case OP_NOP:
+		break;
+	case OP_BLOCK: case OP_LOOP: case OP_IF: {
+		blocktype(c, rd_sleb(r, 33), &np, &nr);
+		struct cond k = {-1, false, 0, 0};
+		if (op == OP_IF)
+			k = pop_cond(c);
+		for (uint32_t j = 0; j < c->sh; j++)
+			materialize(c, j);
+		no_fold(c);
+		push_ctl(c, op == OP_LOOP ? C_LOOP : op == OP_IF ? C_IF : C_BLOCK,
+			 np, nr);
+		if (op == OP_IF && !c->oom)
+			c->cs[c->nc - 1].else_patch = emit_cond_br(c, k, true) + 1;
+		break;
+	}
+	case OP_ELSE:
+		do_else(c);
+		no_fold(c);
+		break;
+	case OP_END:
+		do_end(c);
+		no_fold(c);
+		break;
+	case OP_BR:
+		emit_br(c, &c->cs[c->nc - 1 - rd_u32(r)]);
+		mark_dead(c);
+		break;
+	case OP_BR_IF:
+		br_if(c, rd_u32(r));
+		break;
+	case OP_BR_TABLE:
+		br_table(c, r);
+		mark_dead(c);
+		break;
+	case OP_RETURN:
+		emit_return(c);
+		mark_dead(c);
+		break;
+	case OP_CALL:
+		x = rd_u32(r);
+		call(c, IOP_CALL, &m->types[m->func_types[x]], x, 0);
+		break;
+	case OP_CALL_INDIRECT:
+		x = rd_u32(r);
+		y = rd_u32(r);
+		call(c, IOP_CALL_IND, &m->types[x], x, y);
+		break;
+	case OP_DROP:
+		c->sh--;
+		no_fold(c);
+		break;
+	case OP_SELECT: case OP_SELECT_T:
+		if (op == OP_SELECT_T)
+			skip_imm(r, IMM_SELECT_T);
+		generic(c, IOP_SEL, 3, true, NULL, 0);
+		break;
+	case OP_LOCAL_GET:
+		push(c, V_LOCAL, rd_u32(r), 0);
+		break;
+	case OP_LOCAL_SET: case OP_LOCAL_TEE:
+		set_local(c, rd_u32(r), op == OP_LOCAL_TEE);
+		break;
+	case OP_GLOBAL_GET:
+		imm[0] = rd_u32(r);
+		generic(c, IOP_GGET, 0, true, imm, 1);
+		break;
+	case OP_GLOBAL_SET:
+		x = rd_u32(r);
+		y = opnd(c, c->sh - 1);
+		c->sh--;
+		emit_op(c, IOP_GSET);
+		emit(c, x);
+		emit(c, y);
+		no_fold(c);
+		break;
+	case OP_TABLE_GET:
+		imm[0] = rd_u32(r);
+		/* d t i: table before the operand */
+		x = opnd(c, c->sh - 1);
+		c->sh--;
+		emit_op(c, IOP_W_TABLE_GET);
+		emit(c, slot(c, c->sh));
+		emit(c, imm[0]);
+		emit(c, x);
+		push(c, V_SLOT, 0, 0);
+		no_fold(c);
+		break;
+	case OP_TABLE_SET:
+		imm[0] = rd_u32(r);
+		generic(c, IOP_W_TABLE_SET, 2, false, imm, 1);
+		break;
+	case OP_MEMORY_SIZE:
+		rd_u8(r);
+		generic(c, IOP_W_MEMORY_SIZE, 0, true, NULL, 0);
+		break;
+	case OP_MEMORY_GROW:
+		rd_u8(r);
+		generic(c, IOP_W_MEMORY_GROW, 1, true, NULL, 0);
+		break;
+	case OP_I32_CONST:
+		push(c, V_CONST, 0, (uint32_t)rd_s32(r));
+		break;
+	case OP_I64_CONST:
+		push(c, V_CONST, 0, (uint64_t)rd_s64(r));
+		break;
+	case OP_F32_CONST:
+		push(c, V_CONST, 0, rd_fixed32(r));
+		break;
+	case OP_F64_CONST:
+		push(c, V_CONST, 0, rd_fixed64(r));
+		break;
+	case OP_REF_NULL:
+		rd_u8(r);
+		push(c, V_CONST, 0, 0);
+		break;
+	case OP_REF_IS_NULL:
+		generic(c, IOP_REF_ISNULL, 1, true, NULL, 0);
+		break;
+	case OP_REF_FUNC:
+		imm[0] = rd_u32(r);
+		generic(c, IOP_REF_FUNC, 0, true, imm, 1);
+		break;
+	case OP_MEMORY_INIT:
+		imm[0] = rd_u32(r);
+		rd_u8(r);
+		generic(c, IOP_W_MEMORY_INIT, 3, false, imm, 1);
+		break;
+	case OP_DATA_DROP: case OP_ELEM_DROP:
+		x = rd_u32(r);
+		emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
+		emit(c, x);
+		no_fold(c);
+		break;
+	case OP_MEMORY_COPY:
+		rd_u8(r);
+		rd_u8(r);
+		generic(c, IOP_W_MEMORY_COPY, 3, false, NULL, 0);
+		break;
+	case OP_MEMORY_FILL:
+		rd_u8(r);
+		generic(c, IOP_W_MEMORY_FILL, 3, false, NULL, 0);
+		break;
+	case OP_TABLE_INIT: case OP_TABLE_COPY:
+		imm[0] = rd_u32(r);
+		imm[1] = rd_u32(r);
+		generic(c, (enum iop)(IOP_W_UNREACHABLE + op), 3, false, imm, 2);
+		break;
+	case OP_TABLE_GROW:
+		imm[0] = rd_u32(r);
+		generic(c, IOP_W_TABLE_GROW, 2, true, imm, 1);
+		break;
+	case OP_TABLE_SIZE:
+		imm[0] = rd_u32(r);
+		generic(c, IOP_W_TABLE_SIZE, 0, true, imm, 1);
+		break;
+	case OP_TABLE_FILL:
+		imm[0] = rd_u32(r);
+		generic(c, IOP_W_TABLE_FILL, 3, false, imm, 1);
+		break;
+	default:
+		switch (op_kind[op]) {
+		case 1: unary(c, op); break;
+		case 2: binary(c, op); break;
+		case 3: case 4: memarg_op(c, r, op); break;
+		default: return false;
+		}
+	}
+	return !r->err;
+}
+
+static void comp_free(struct comp *c)
+{
+	free(c->code);
+	free(c->map);
+	free(c->vs);
+	free(c->cs);
+}
+
+/*
+ * Compiles defined function f. Returns NULL when out of memory or (which
+ * validation rules out) when the body does not parse.
+ */
+struct interp_code *interp_compile(const wasm_func *f)
+{
+	const wasm_module *m = f->inst->module;
+	const wasm_code *wc = &m->code[f->index - m->num_imported_funcs];
+	struct comp c;
+	memset(&c, 0, sizeof c);
+	c.m = m;
+	c.ops = interp_op_table();
+	c.nlocals = f->type.nparams + wc->num_locals;
+	c.nresults = f->type.nresults;
+	no_fold(&c);
+	push_ctl(&c, C_FUNC, 0, f->type.nresults);
+	wasm_reader r = {wc->body, wc->body + wc->body_len, wc->body, NULL,
+			 NULL};
+	bool ok = true;
+	while (ok && c.nc > 0 && r.p < r.end && !c.oom) {
+		c.cur_off = wc->body_offset + (uint32_t)(r.p - wc->body);
+		uint32_t b = rd_u8(&r);
+		if (b == 0xFC)
+			b = 256 + rd_u32(&r);
+		int op = b < 256 + 32 ? op_of_byte[b] - 1 : -1;
+		if (op < 0 || r.err)
+			ok = false;
+		else if (c.cs[c.nc - 1].dead)
+			dead_insn(&c, &r, (enum wasm_op)op);
+		else
+			ok = insn(&c, &r, (enum wasm_op)op);
+	}
+	struct interp_code *ic = calloc(1, sizeof *ic);
+	if (!ok || c.oom || c.nc != 0 || !ic) {
+		free(ic);
+		comp_free(&c);
+		return NULL;
+	}
+	ic->code = c.code;
+	ic->len = c.len;
+	ic->nparams = f->type.nparams;
+	ic->nresults = f->type.nresults;
+	ic->nlocals = c.nlocals;
+	ic->nslots = c.nlocals + c.maxh;
+	if (ic->nslots < ic->nresults)
+		ic->nslots = ic->nresults;
+	ic->map = c.map;
+	ic->nmap = c.nmap;
+	free(c.vs);
+	free(c.cs);
+	return ic;
+}
+
+/* Wasm offset of the instruction containing cell pc (binary search). */
+uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc)
+{
+	uint32_t lo = 0, hi = c->nmap;
+	if (!hi)
+		return 0;
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+		if (c->map[mid].pc <= pc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return c->map[lo].off;
+}

@@ -1,0 +1,628 @@
+/*
+ * instance.c: stores, runtime objects, signatures, and instantiation.
+ *
+ * A store owns every object created in it (instances, functions,
+ * tables, memories, globals) through a list of owned allocations, and
+ * frees them all at once. Instantiation follows the spec: resolve and
+ * check imports, create the module's own objects, apply element and data
+ * segments in order, then run the start function.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+#include "runtime.h"
+
+enum own_kind { OWN_INSTANCE, OWN_FUNC, OWN_TABLE, OWN_MEMORY, OWN_GLOBAL };
+
+struct owned {
+	uint8_t kind;
+	void *p;
+};
+
+struct wasm_store {
+	enum wasm_engine engine;
+	struct owned *owned;
+	size_t n, cap;
+};
+
+/* ---- signatures ---- */
+
+struct sig {
+	uint32_t hash, nparams, nresults;
+	uint8_t *vt; /* params then results */
+};
+
+static struct sig *sigs; /* by id */
+static uint32_t num_sigs, sigs_cap;
+static uint32_t *sig_slots; /* open addressing: id + 1, 0 = empty */
+static uint32_t num_slots; /* a power of two */
+
+static uint32_t type_hash(const wasm_functype *t)
+{
+	uint32_t h = 2166136261u;
+	h = (h ^ t->nparams) * 16777619u;
+	h = (h ^ t->nresults) * 16777619u;
+	for (uint32_t i = 0; i < t->nparams; i++)
+		h = (h ^ t->params[i]) * 16777619u;
+	for (uint32_t i = 0; i < t->nresults; i++)
+		h = (h ^ t->results[i]) * 16777619u;
+	return h;
+}
+
+static bool sig_equal(const struct sig *s, const wasm_functype *t)
+{
+	return s->nparams == t->nparams && s->nresults == t->nresults &&
+	       (!t->nparams || !memcmp(s->vt, t->params, t->nparams)) &&
+	       (!t->nresults ||
+		!memcmp(s->vt + t->nparams, t->results, t->nresults));
+}
+
+/* Doubles the slot array, placing every id again. */
+static bool sig_rehash(void)
+{
+	uint32_t n = num_slots ? num_slots * 2 : 64;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return false;
+	for (uint32_t id = 0; id < num_sigs; id++) {
+		uint32_t i = sigs[id].hash & (n - 1);
+		while (slots[i])
+			i = (i + 1) & (n - 1);
+		slots[i] = id + 1;
+	}
+	free(sig_slots);
+	sig_slots = slots;
+	num_slots = n;
+	return true;
+}
+
+/*
+ * The canonical id of a function type: equal types get equal ids, in
+ * every store. Ids are never freed. Out of memory ends the process,
+ * since no two types may then share an id.
+ */
+uint32_t rt_sig_id(const wasm_functype *t)
+{
+	uint32_t h = type_hash(t);
+	if (num_slots) {
+		for (uint32_t i = h & (num_slots - 1); sig_slots[i];
+		     i = (i + 1) & (num_slots - 1)) {
+			struct sig *s = &sigs[sig_slots[i] - 1];
+			if (s->hash == h && sig_equal(s, t))
+				return sig_slots[i] - 1;
+		}
+	}
+	if ((num_sigs + 1) * 2 > num_slots && !sig_rehash())
+		goto oom;
+	if (num_sigs == sigs_cap) {
+		uint32_t cap = sigs_cap ? sigs_cap * 2 : 64;
+		struct sig *n = realloc(sigs, cap * sizeof *n);
+		if (!n)
+			goto oom;
+		sigs = n;
+		sigs_cap = cap;
+	}
+	struct sig *s = &sigs[num_sigs];
+	s->vt = malloc((size_t)t->nparams + t->nresults + 1);
+	if (!s->vt)
+		goto oom;
+	s->hash = h;
+	s->nparams = t->nparams;
+	s->nresults = t->nresults;
+	if (t->nparams)
+		memcpy(s->vt, t->params, t->nparams);
+	if (t->nresults)
+		memcpy(s->vt + t->nparams, t->results, t->nresults);
+	uint32_t i = h & (num_slots - 1);
+	while (sig_slots[i])
+		i = (i + 1) & (num_slots - 1);
+	sig_slots[i] = num_sigs + 1;
+	return num_sigs++;
+oom:;
+	static const char m[] = "nucleus: out of memory for signatures\n";
+	hal_console_write(2, m, sizeof m - 1);
+	hal_exit(70);
+}
+
+/* ---- stores ---- */
+
+wasm_store *wasm_store_new(enum wasm_engine engine)
+{
+	wasm_store *s = calloc(1, sizeof *s);
+	if (s)
+		s->engine = engine;
+	return s;
+}
+
+/* Records p as owned by s; on failure frees p and returns false. */
+static bool own(wasm_store *s, enum own_kind kind, void *p);
+
+static void free_owned(const struct owned *o)
+{
+	switch (o->kind) {
+	case OWN_INSTANCE: {
+		wasm_instance *in = o->p;
+		free(in->funcs);
+		free(in->tables);
+		free(in->mems);
+		free(in->globals);
+		free(in->elem_dropped);
+		free(in->data_dropped);
+		free(in->type_sigs);
+		free(in);
+		break;
+	}
+	case OWN_FUNC: {
+		wasm_func *f = o->p;
+		if (f->code)
+			interp_free_code(f->code);
+		free(f);
+		break;
+	}
+	case OWN_TABLE:
+		rt_table_destroy(o->p);
+		break;
+	case OWN_MEMORY:
+		rt_memory_destroy(o->p);
+		break;
+	case OWN_GLOBAL:
+		free(o->p);
+		break;
+	}
+}
+
+static bool own(wasm_store *s, enum own_kind kind, void *p)
+{
+	struct owned o = {kind, p};
+	if (!p)
+		return false;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		struct owned *n = realloc(s->owned, cap * sizeof *n);
+		if (!n) {
+			free_owned(&o);
+			return false;
+		}
+		s->owned = n;
+		s->cap = cap;
+	}
+	s->owned[s->n++] = o;
+	return true;
+}
+
+void wasm_store_free(wasm_store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = s->n; i-- > 0;)
+		free_owned(&s->owned[i]);
+	free(s->owned);
+	free(s);
+}
+
+/* ---- host objects ---- */
+
+/* A host function with its own copy of the type. */
+wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type,
+			      wasm_host_fn fn, void *env)
+{
+	size_t nvt = (size_t)type->nparams + type->nresults;
+	wasm_func *f = calloc(1, sizeof *f + nvt);
+	if (!f)
+		return NULL;
+	uint8_t *vt = (uint8_t *)(f + 1);
+	if (type->nparams)
+		memcpy(vt, type->params, type->nparams);
+	if (type->nresults)
+		memcpy(vt + type->nparams, type->results, type->nresults);
+	f->type.nparams = type->nparams;
+	f->type.nresults = type->nresults;
+	f->type.params = vt;
+	f->type.results = vt + type->nparams;
+	f->sig = rt_sig_id(&f->type);
+	f->host = fn;
+	f->env = env;
+	return own(s, OWN_FUNC, f) ? f : NULL;
+}
+
+const wasm_functype *wasm_func_type(const wasm_func *f)
+{
+	return &f->type;
+}
+
+wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
+			     uint32_t max_pages)
+{
+	wasm_memory *m = rt_memory_create(min_pages, max_pages);
+	return own(s, OWN_MEMORY, m) ? m : NULL;
+}
+
+wasm_table *wasm_table_new(wasm_store *s, enum wasm_valtype elem, uint32_t min,
+			   uint32_t max)
+{
+	if (elem != WASM_FUNCREF && elem != WASM_EXTERNREF)
+		return NULL;
+	wasm_table *t = rt_table_create(elem, min, max);
+	return own(s, OWN_TABLE, t) ? t : NULL;
+}
+
+wasm_global *wasm_global_new(wasm_store *s, enum wasm_valtype type, bool mut,
+			     wasm_val v)
+{
+	wasm_global *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->type = type;
+	g->mut = mut;
+	g->val = v;
+	return own(s, OWN_GLOBAL, g) ? g : NULL;
+}
+
+wasm_val wasm_global_get(const wasm_global *g)
+{
+	return g->val;
+}
+
+enum wasm_valtype wasm_global_type(const wasm_global *g)
+{
+	return (enum wasm_valtype)g->type;
+}
+
+/* ---- constant expressions ---- */
+
+/* The extended-const arithmetic: i32/i64 add, sub, mul. */
+static wasm_val const_binop(uint8_t op, wasm_val a, wasm_val b)
+{
+	wasm_val v = {0};
+	switch (op) {
+	case 0x6a:
+		v.i32 = a.i32 + b.i32;
+		break;
+	case 0x6b:
+		v.i32 = a.i32 - b.i32;
+		break;
+	case 0x6c:
+		v.i32 = a.i32 * b.i32;
+		break;
+	case 0x7c:
+		v.i64 = a.i64 + b.i64;
+		break;
+	case 0x7d:
+		v.i64 = a.i64 - b.i64;
+		break;
+	default:
+		v.i64 = a.i64 * b.i64;
+		break;
+	}
+	return v;
+}
+
+/*
+ * Evaluates a (validated) constant expression: t.const, global.get,
+ * ref.null, ref.func, and the extended-const i32/i64 add, sub and mul.
+ * Anything unexpected yields zero rather than a crash.
+ */
+wasm_val rt_eval_const(wasm_instance *inst, const wasm_constexpr *e)
+{
+	wasm_val st[16] = {0}, zero = {0};
+	int sp = 0;
+	wasm_reader r = {e->code, e->code + e->len, e->code, NULL, NULL};
+	const wasm_module *m = inst->module;
+	while (!r.err && sp < 16) {
+		uint8_t op = rd_u8(&r);
+		uint32_t idx;
+		wasm_val v = {0};
+		switch (op) {
+		case 0x0b: /* end */
+			return sp ? st[sp - 1] : zero;
+		case 0x41:
+			v.i32 = (uint32_t)rd_s32(&r);
+			break;
+		case 0x42:
+			v.i64 = (uint64_t)rd_s64(&r);
+			break;
+		case 0x43:
+			v.f32 = rd_fixed32(&r);
+			break;
+		case 0x44:
+			v.f64 = rd_fixed64(&r);
+			break;
+		case 0x23: /* global.get */
+			idx = rd_u32(&r);
+			if (idx < m->num_globals && inst->globals[idx])
+				v = inst->globals[idx]->val;
+			break;
+		case 0xd0: /* ref.null t */
+			rd_u8(&r);
+			break;
+		case 0xd2: /* ref.func */
+			idx = rd_u32(&r);
+			if (idx < m->num_funcs)
+				v.ref = inst->funcs[idx];
+			break;
+		case 0x6a:
+		case 0x6b:
+		case 0x6c:
+		case 0x7c:
+		case 0x7d:
+		case 0x7e:
+			if (sp < 2)
+				return zero;
+			sp -= 2;
+			v = const_binop(op, st[sp], st[sp + 1]);
+			break;
+		default:
+			return zero;
+		}
+		st[sp++] = v;
+	}
+	return zero;
+}
+
+/* ---- instantiation ---- */
+
+/* Fills err; returns false for the callers' convenience. */
+static bool fail(wasm_error *err, enum wasm_error_kind kind, const char *fmt,
+		 ...)
+{
+	va_list ap;
+	err->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* An instance with its arrays, owned by s; NULL if out of memory. */
+static wasm_instance *new_instance(wasm_store *s, const wasm_module *m)
+{
+	wasm_instance *in = calloc(1, sizeof *in);
+	if (!in)
+		return NULL;
+	in->module = m;
+	in->store = s;
+	in->funcs = calloc(m->num_funcs + 1, sizeof *in->funcs);
+	in->tables = calloc(m->num_tables + 1, sizeof *in->tables);
+	in->mems = calloc(m->num_mems + 1, sizeof *in->mems);
+	in->globals = calloc(m->num_globals + 1, sizeof *in->globals);
+	in->elem_dropped = calloc(m->num_elems + 1, sizeof(bool));
+	in->data_dropped = calloc(m->num_datas + 1, sizeof(bool));
+	in->type_sigs = calloc(m->num_types + 1, sizeof(uint32_t));
+	if (!own(s, OWN_INSTANCE, in))
+		return NULL;
+	if (!in->funcs || !in->tables || !in->mems || !in->globals ||
+	    !in->elem_dropped || !in->data_dropped || !in->type_sigs)
+		return NULL;
+	for (uint32_t i = 0; i < m->num_types; i++)
+		in->type_sigs[i] = rt_sig_id(&m->types[i]);
+	return in;
+}
+
+/* Limits subtyping: actual {min, max} matches the declared limits. */
+static bool limits_match(uint64_t min, bool has_max, uint64_t max,
+			 const wasm_limits *decl)
+{
+	if (min < decl->min)
+		return false;
+	if (decl->max == UINT32_MAX)
+		return true;
+	return has_max && max <= decl->max;
+}
+
+/* Does the resolved extern fit import im? */
+static bool import_matches(wasm_instance *in, const wasm_import *im,
+			   const wasm_extern *x)
+{
+	if (x->kind != im->kind)
+		return false;
+	switch (im->kind) {
+	case WASM_EXTERN_FUNC:
+		return x->of.func && im->of.func_type < in->module->num_types &&
+		       x->of.func->sig == in->type_sigs[im->of.func_type];
+	case WASM_EXTERN_TABLE: {
+		const wasm_table *t = x->of.table;
+		return t && t->elem == im->of.table.elem &&
+		       limits_match(t->size, t->max != UINT32_MAX, t->max,
+				    &im->of.table.limits);
+	}
+	case WASM_EXTERN_MEMORY: {
+		const wasm_memory *mem = x->of.memory;
+		return mem && limits_match(mem->pages, mem->has_max,
+					   mem->max_pages, &im->of.mem.limits);
+	}
+	case WASM_EXTERN_GLOBAL: {
+		const wasm_global *g = x->of.global;
+		return g && g->type == im->of.global.type &&
+		       g->mut == im->of.global.mut;
+	}
+	}
+	return false;
+}
+
+/* Resolves and checks every import, filling the index spaces. */
+static bool link_imports(wasm_instance *in, wasm_resolve_fn resolve, void *ctx,
+			 wasm_error *err)
+{
+	const wasm_module *m = in->module;
+	uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+	for (uint32_t i = 0; i < m->num_imports; i++) {
+		const wasm_import *im = &m->imports[i];
+		wasm_extern x;
+		memset(&x, 0, sizeof x);
+		if (!resolve || !resolve(ctx, im->module, im->name,
+					 (enum wasm_extern_kind)im->kind, &x)) {
+			fail(err, WASM_ERR_LINK, "unknown import \"%s\" \"%s\"",
+			     im->module, im->name);
+			return false;
+		}
+		if (!import_matches(in, im, &x)) {
+			fail(err, WASM_ERR_LINK,
+			     "incompatible import type \"%s\" \"%s\"",
+			     im->module, im->name);
+			return false;
+		}
+		switch (im->kind) {
+		case WASM_EXTERN_FUNC:
+			in->funcs[nf++] = x.of.func;
+			break;
+		case WASM_EXTERN_TABLE:
+			in->tables[nt++] = x.of.table;
+			break;
+		case WASM_EXTERN_MEMORY:
+			in->mems[nm++] = x.of.memory;
+			break;
+		default:
+			in->globals[ng++] = x.of.global;
+			break;
+		}
+	}
+	return true;
+}
+
+/* Creates the module's own functions, tables, memories and globals. */
+static bool create_objects(wasm_instance *in, wasm_error *err)
+{
+	const wasm_module *m = in->module;
+	wasm_store *s = in->store;
+	for (uint32_t i = m->num_imported_funcs; i < m->num_funcs; i++) {
+		wasm_func *f = calloc(1, sizeof *f);
+		if (!own(s, OWN_FUNC, f))
+			return fail(err, WASM_ERR_RESOURCE, "out of memory");
+		f->type = m->types[m->func_types[i]];
+		f->sig = in->type_sigs[m->func_types[i]];
+		f->inst = in;
+		f->index = i;
+		in->funcs[i] = f;
+	}
+	for (uint32_t i = m->num_imported_tables; i < m->num_tables; i++) {
+		const wasm_tabletype *tt = &m->tables[i];
+		in->tables[i] = wasm_table_new(s, (enum wasm_valtype)tt->elem,
+					       tt->limits.min, tt->limits.max);
+		if (!in->tables[i])
+			return fail(err, WASM_ERR_RESOURCE,
+				    "cannot allocate table of %u elements",
+				    tt->limits.min);
+	}
+	for (uint32_t i = m->num_imported_mems; i < m->num_mems; i++) {
+		const wasm_limits *l = &m->mems[i].limits;
+		in->mems[i] = wasm_memory_new(s, l->min, l->max);
+		if (!in->mems[i])
+			return fail(err, WASM_ERR_RESOURCE,
+				    "cannot allocate memory of %u pages",
+				    l->min);
+	}
+	for (uint32_t i = m->num_imported_globals; i < m->num_globals; i++) {
+		const wasm_globaltype *gt = &m->globals[i];
+		wasm_val v = rt_eval_const(
+			in, &m->global_inits[i - m->num_imported_globals]);
+		in->globals[i] = wasm_global_new(s, (enum wasm_valtype)gt->type,
+						 gt->mut, v);
+		if (!in->globals[i])
+			return fail(err, WASM_ERR_RESOURCE, "out of memory");
+	}
+	return true;
+}
+
+/* Applies active element segments in order, dropping them and the
+ * declarative ones. A segment out of bounds traps (earlier ones stay). */
+static bool init_elems(wasm_instance *in, wasm_error *err)
+{
+	const wasm_module *m = in->module;
+	for (uint32_t i = 0; i < m->num_elems; i++) {
+		const wasm_elem *e = &m->elems[i];
+		if (e->mode == WASM_SEG_ACTIVE) {
+			uint32_t d = rt_eval_const(in, &e->offset).i32;
+			if (e->table >= m->num_tables ||
+			    !rt_table_init(in, in->tables[e->table], i, d, 0,
+					   e->count))
+				return fail(err, WASM_ERR_TRAP, "%s",
+					    rt_trap_message(TRAP_TABLE_OOB));
+		}
+		if (e->mode != WASM_SEG_PASSIVE)
+			in->elem_dropped[i] = true;
+	}
+	return true;
+}
+
+/* Copies active data segments in order and drops them; out of bounds
+ * traps, leaving earlier segments' writes in place. */
+static bool init_datas(wasm_instance *in, wasm_error *err)
+{
+	const wasm_module *m = in->module;
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const wasm_data *d = &m->datas[i];
+		if (d->mode != WASM_SEG_ACTIVE)
+			continue;
+		uint64_t at = rt_eval_const(in, &d->offset).i32;
+		wasm_memory *mem =
+			d->mem < m->num_mems ? in->mems[d->mem] : NULL;
+		if (!mem || at + d->len > mem->pages * WASM_PAGE)
+			return fail(err, WASM_ERR_TRAP, "%s",
+				    rt_trap_message(TRAP_MEMORY_OOB));
+		if (d->len)
+			memcpy(mem->base + at, d->bytes, d->len);
+		in->data_dropped[i] = true;
+	}
+	return true;
+}
+
+/*
+ * Instantiates m in s (see nucleus.h). Objects made before a failure stay
+ * in the store until it is freed.
+ */
+wasm_instance *wasm_instantiate(wasm_store *s, const wasm_module *m,
+				wasm_resolve_fn resolve, void *ctx,
+				wasm_error *err)
+{
+	wasm_error dummy;
+	if (!err)
+		err = &dummy;
+	err->kind = WASM_OK;
+	err->exit_code = 0;
+	err->msg[0] = '\0';
+	wasm_instance *in = s && m ? new_instance(s, m) : NULL;
+	if (!in) {
+		fail(err, WASM_ERR_RESOURCE, "out of memory");
+		return NULL;
+	}
+	if (!link_imports(in, resolve, ctx, err) || !create_objects(in, err) ||
+	    !init_elems(in, err) || !init_datas(in, err))
+		return NULL;
+	if (m->has_start && m->start < m->num_funcs &&
+	    !wasm_func_call(in->funcs[m->start], NULL, NULL, err))
+		return NULL;
+	return in;
+}
+
+/* Finds export `name`; false if the instance has none by that name. */
+bool wasm_instance_export(wasm_instance *inst, const char *name,
+			  wasm_extern *out)
+{
+	const wasm_module *m = inst->module;
+	size_t len = strlen(name);
+	for (uint32_t i = 0; i < m->num_exports; i++) {
+		const wasm_export *e = &m->exports[i];
+		if (e->name_len != len || memcmp(e->name, name, len))
+			continue;
+		out->kind = (enum wasm_extern_kind)e->kind;
+		switch (e->kind) {
+		case WASM_EXTERN_FUNC:
+			out->of.func = inst->funcs[e->index];
+			break;
+		case WASM_EXTERN_TABLE:
+			out->of.table = inst->tables[e->index];
+			break;
+		case WASM_EXTERN_MEMORY:
+			out->of.memory = inst->mems[e->index];
+			break;
+		default:
+			out->of.global = inst->globals[e->index];
+			break;
+		}
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,109 @@
+/*
+ * interp.h: the interpreter's internal code, shared by the compiler
+ * (compile.c) and the dispatch loop (interp.c). Internal to the engine.
+ *
+ * A function body is translated once into an array of 32-bit cells. An
+ * instruction is a handler cell followed by its operands. Locals and the
+ * operand stack are all slots of the function's frame (the validated stack
+ * height is static), so operands are frame slot numbers, branch targets
+ * are cell indices, and block results are moved into place by explicit
+ * COPY instructions the compiler emits.
+ *
+ * The handler cell holds the handler's offset from the loop's base label
+ * (computed goto) or the internal opcode (switch dispatch): the compiler
+ * asks interp_op_table() which.
+ */
+#ifndef NUCLEUS_INTERP_H
+#define NUCLEUS_INTERP_H
+
+#include "opcodes.h"
+#include "runtime.h"
+
+typedef uint32_t icell;
+
+/* i32 compares that fuse with br_if / if: name, C operator, operand type. */
+#define ICMP32(X) \
+	X(EQ, ==, uint32_t) X(NE, !=, uint32_t) X(LT_S, <, int32_t) \
+	X(LT_U, <, uint32_t) X(GT_S, >, int32_t) X(GT_U, >, uint32_t) \
+	X(LE_S, <=, int32_t) X(LE_U, <=, uint32_t) X(GE_S, >=, int32_t) \
+	X(GE_U, >=, uint32_t)
+
+/*
+ * Internal opcodes: every wasm opcode (IOP_W_name, used for the plain
+ * numeric instructions: operands d, a[, b]) and the engine's own below.
+ * Operands in cells after the handler, in the order listed.
+ */
+#define IOP_OWN(X) \
+	X(BR)          /* t: jump to cell t */ \
+	X(BR_IF)       /* c t: jump if slot c != 0 */ \
+	X(BR_IFZ)      /* c t: jump if slot c == 0 */ \
+	X(BR_TABLE)    /* i n t0..tn: jump to t[min(slot i, n)] */ \
+	X(RET)         /* results already in slots 0.. */ \
+	X(CALL)        /* fidx base: args/results at slot base */ \
+	X(CALL_IND)    /* typeidx table base i */ \
+	X(COPY)        /* d s */ \
+	X(CONST32)     /* d v */ \
+	X(CONST64)     /* d lo hi */ \
+	X(SEL)         /* d a b c: d = c ? a : b */ \
+	X(GGET)        /* d g */ \
+	X(GSET)        /* g s */ \
+	X(I32_ADD_RI) X(I32_SUB_RI) X(I32_MUL_RI) X(I32_AND_RI) \
+	X(I32_OR_RI) X(I32_XOR_RI) X(I32_SHL_RI) X(I32_SHR_S_RI) \
+	X(I32_SHR_U_RI) /* d a imm */ \
+	X(I64_ADD_RI) X(I64_SUB_RI) X(I64_AND_RI) X(I64_OR_RI) \
+	X(I64_XOR_RI) X(I64_SHL_RI) X(I64_SHR_S_RI) X(I64_SHR_U_RI) \
+	/* d a imm: imm is an s32, sign-extended */ \
+	X(I32_EQ_RI) X(I32_NE_RI) X(I32_LT_S_RI) X(I32_LT_U_RI) \
+	X(I32_GT_S_RI) X(I32_GT_U_RI) X(I32_LE_S_RI) X(I32_LE_U_RI) \
+	X(I32_GE_S_RI) X(I32_GE_U_RI) \
+	X(BR_EQ) X(BR_NE) X(BR_LT_S) X(BR_LT_U) X(BR_GT_S) X(BR_GT_U) \
+	X(BR_LE_S) X(BR_LE_U) X(BR_GE_S) X(BR_GE_U) /* a b t */ \
+	X(BR_EQ_RI) X(BR_NE_RI) X(BR_LT_S_RI) X(BR_LT_U_RI) X(BR_GT_S_RI) \
+	X(BR_GT_U_RI) X(BR_LE_S_RI) X(BR_LE_U_RI) X(BR_GE_S_RI) \
+	X(BR_GE_U_RI) /* a imm t */ \
+	X(REF_NULL)    /* d */ \
+	X(REF_ISNULL)  /* d s */ \
+	X(REF_FUNC)    /* d fidx */
+
+/* Memory instructions use their wasm names: loads d a off, stores a v off;
+ * memory.size d; memory.grow d n; memory.init d seg dst src n (d unused);
+ * memory.copy dst src n; memory.fill dst val n; data.drop seg; table.get
+ * d t i; table.set t i v; table.size d t; table.grow d t init n;
+ * table.fill t i v n; table.copy dt st d s n; table.init t e d s n;
+ * elem.drop e. */
+
+enum iop {
+#define IOP_W(name, prefix, code, imm, p1, p2, res, text) IOP_W_##name,
+	WASM_OPCODES(IOP_W)
+#undef IOP_W
+#define IOP_E(name) IOP_##name,
+	IOP_OWN(IOP_E)
+#undef IOP_E
+	IOP_COUNT
+};
+
+/* Maps an internal pc (cell index) to the wasm offset of its instruction. */
+struct interp_pcmap {
+	uint32_t pc, off;
+};
+
+struct interp_code {
+	icell *code;
+	uint32_t len;
+	uint32_t nparams, nresults;
+	uint32_t nlocals;   /* params + declared locals */
+	uint32_t nslots;    /* frame size: locals + maximum stack height */
+	struct interp_pcmap *map; /* sorted by pc */
+	uint32_t nmap;
+};
+
+/* compile.c: translates f's (validated) body; NULL if out of memory. */
+struct interp_code *interp_compile(const wasm_func *f);
+
+/* interp.c: handler cell value of each internal opcode. */
+const int32_t *interp_op_table(void);
+
+/* Wasm offset of the instruction at cell index pc. */
+uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * trap.c: calling into wasm, and leaving it on a trap.
+ *
+ * wasm_func_call pushes a trap context (a hal_setjmp buffer) on a chain
+ * and runs the function. A trap, raised by the engine through rt_trap or
+ * by a fault the HAL reports, jumps back to the innermost context, whose
+ * wasm_func_call then returns false with a message. Host functions called
+ * from wasm may call wasm_func_call again (re-entry): that pushes another
+ * context, so every trap unwinds only as far as the nearest call from C.
+ *
+ * The chain is process-wide, so wasm runs on one thread at a time.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+/* A fault this far below the innermost call's frame is taken for an
+ * overflow of the native stack. */
+#define STACK_WINDOW ((uintptr_t)256 << 20)
+
+struct trap_ctx {
+	hal_jmp_buf jb;
+	struct trap_ctx *prev;
+	bool in_host; /* a host function runs: its faults are not wasm's */
+	uintptr_t stack; /* an address in wasm_func_call's frame */
+	enum rt_trap kind; /* what the trap was, filled before the jump */
+	const wasm_func *func;
+	uint32_t offset;
+	int exit_code; /* TRAP_EXIT */
+	char msg[200]; /* TRAP_HOST */
+};
+
+struct wasm_caller {
+	wasm_instance *inst; /* NULL when the embedder called the host fn */
+	enum { CALLER_OK, CALLER_TRAP, CALLER_EXIT } state;
+	int exit_code;
+	char msg[200];
+};
+
+static struct trap_ctx *current;
+
+static const char *const messages[] = {
+	[TRAP_UNREACHABLE] = "unreachable",
+	[TRAP_DIV_ZERO] = "integer divide by zero",
+	[TRAP_INT_OVERFLOW] = "integer overflow",
+	[TRAP_INVALID_CONVERSION] = "invalid conversion to integer",
+	[TRAP_MEMORY_OOB] = "out of bounds memory access",
+	[TRAP_TABLE_OOB] = "out of bounds table access",
+	[TRAP_UNDEFINED_ELEMENT] = "undefined element",
+	[TRAP_UNINITIALIZED_ELEMENT] = "uninitialized element",
+	[TRAP_INDIRECT_MISMATCH] = "indirect call type mismatch",
+	[TRAP_EXHAUSTED] = "call stack exhausted",
+	[TRAP_HOST] = "host function trapped",
+	[TRAP_EXIT] = "exit",
+};
+
+const char *rt_trap_message(enum rt_trap t)
+{
+	if ((unsigned)t < sizeof messages / sizeof messages[0] && messages[t])
+		return messages[t];
+	return "trap";
+}
+
+/*
+ * Unwinds to the innermost wasm_func_call. An offset of 0 or UINT32_MAX
+ * means "unknown" and is left out of the message. Trapping with no call
+ * in progress is a bug in the engine: the process ends.
+ */
+_Noreturn void rt_trap(enum rt_trap t, const wasm_func *func, uint32_t offset)
+{
+	struct trap_ctx *c = current;
+	if (!c) {
+		static const char m[] = "nucleus: trap outside a wasm call\n";
+		hal_console_write(2, m, sizeof m - 1);
+		hal_exit(70);
+	}
+	c->kind = t;
+	c->func = func;
+	c->offset = offset;
+	hal_longjmp(c->jb, 1);
+}
+
+/* Raises what rt_call_host recorded in the innermost context. */
+_Noreturn void rt_trap_host(void)
+{
+	struct trap_ctx *c = current;
+	rt_trap(c ? c->kind : TRAP_HOST, NULL, 0);
+}
+
+/*
+ * The HAL's fault handler. A memory fault inside a linear memory's
+ * reservation, a divide error, or a fault just below the stack, taken
+ * while wasm (not a host function) runs, becomes a trap; anything else
+ * returns, and the HAL treats it as fatal.
+ */
+static void on_fault(enum hal_fault kind, uintptr_t addr, void *pc)
+{
+	struct trap_ctx *c = current;
+	const wasm_func *f = NULL;
+	uint32_t off = 0;
+	if (!c || c->in_host)
+		return;
+	if (kind == HAL_FAULT_MEMORY && rt_memory_owns(addr)) {
+		interp_fault_location(&f, &off);
+		rt_trap(TRAP_MEMORY_OOB, f, off);
+	}
+	if (kind == HAL_FAULT_MEMORY && addr < c->stack &&
+	    c->stack - addr < STACK_WINDOW) {
+		interp_fault_location(&f, &off);
+		rt_trap(TRAP_EXHAUSTED, f, off);
+	}
+	if (kind == HAL_FAULT_DIVIDE) {
+		interp_fault_location(&f, &off);
+		rt_trap(TRAP_DIV_ZERO, f, off);
+	}
+}
+
+/* Installs the fault handler, once per process. */
+static void install_handler(void)
+{
+	static bool done;
+	if (!done) {
+		hal_set_fault_handler(on_fault);
+		done = true;
+	}
+}
+
+/* Fills err from a context that caught a trap. */
+static void trap_error(const struct trap_ctx *c, wasm_error *err)
+{
+	size_t cap = sizeof err->msg;
+	int n;
+	switch (c->kind) {
+	case TRAP_EXIT:
+		err->kind = WASM_ERR_EXIT;
+		err->exit_code = c->exit_code;
+		snprintf(err->msg, cap, "exit with code %d", c->exit_code);
+		return;
+	case TRAP_HOST:
+		err->kind = WASM_ERR_TRAP;
+		snprintf(err->msg, cap, "%s", c->msg);
+		return;
+	case TRAP_EXHAUSTED:
+		err->kind = WASM_ERR_EXHAUSTED;
+		break;
+	default:
+		err->kind = WASM_ERR_TRAP;
+		break;
+	}
+	n = snprintf(err->msg, cap, "%s", rt_trap_message(c->kind));
+	const wasm_func *f = c->func;
+	if (f && f->inst && (size_t)n < cap) {
+		const char *name = wasm_func_name(f->inst->module, f->index);
+		if (name)
+			n += snprintf(err->msg + n, cap - n,
+				      " in function '%s'", name);
+		else
+			n += snprintf(err->msg + n, cap - n, " in function #%u",
+				      f->index);
+	}
+	if (c->offset != 0 && c->offset != UINT32_MAX && (size_t)n < cap)
+		snprintf(err->msg + n, cap - n, " at offset 0x%x", c->offset);
+}
+
+/* Copies a host function's trap or exit into err (direct calls). */
+static void caller_error(const struct wasm_caller *c, wasm_error *err)
+{
+	if (c->state == CALLER_EXIT) {
+		err->kind = WASM_ERR_EXIT;
+		err->exit_code = c->exit_code;
+		snprintf(err->msg, sizeof err->msg, "exit with code %d",
+			 c->exit_code);
+	} else {
+		err->kind = WASM_ERR_TRAP;
+		snprintf(err->msg, sizeof err->msg, "%s",
+			 c->state == CALLER_TRAP ? c->msg
+						 : rt_trap_message(TRAP_HOST));
+	}
+}
+
+static bool call_error(wasm_error *err, const char *msg)
+{
+	err->kind = WASM_ERR_TRAP;
+	snprintf(err->msg, sizeof err->msg, "%s", msg);
+	return false;
+}
+
+/* Runs wasm function f in the engine inside a new trap context. */
+static bool run_wasm(wasm_func *f, const wasm_val *args, wasm_val *results,
+		     wasm_error *err)
+{
+	struct trap_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.prev = current;
+	ctx.stack = (uintptr_t)&ctx;
+	current = &ctx;
+	if (hal_setjmp(ctx.jb) == 0) {
+		interp_invoke(f, args, results);
+		current = ctx.prev;
+		return true;
+	}
+	current = ctx.prev;
+	trap_error(&ctx, err);
+	return false;
+}
+
+/*
+ * Runs f with f's number of args, writing its results. A host function
+ * is called directly; a wasm function runs in the engine inside a new
+ * trap context. False with err filled on a trap or an exit.
+ */
+bool wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results,
+		    wasm_error *err)
+{
+	wasm_error dummy;
+	if (!err)
+		err = &dummy;
+	err->kind = WASM_OK;
+	err->exit_code = 0;
+	err->msg[0] = '\0';
+	if (!f)
+		return call_error(err, "no function to call");
+	if (f->type.nparams && !args)
+		return call_error(err, "missing arguments");
+	if (f->type.nresults && !results)
+		return call_error(err, "missing room for results");
+	if (!f->inst) {
+		struct wasm_caller c = {.inst = NULL};
+		if (f->host(&c, f->env, args, results))
+			return true;
+		caller_error(&c, err);
+		return false;
+	}
+	/* The engine always gets real arrays, even for no values. */
+	wasm_val none[1] = {{0}}, scratch[1];
+	install_handler();
+	return run_wasm(f, args ? args : none, results ? results : scratch,
+			err);
+}
+
+/*
+ * Called by the engine for a call to host function f from wasm code of
+ * `caller`. False means the host trapped or exited: the outcome is kept
+ * in the innermost context, and the engine must call rt_trap_host().
+ */
+bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
+		  wasm_val *results)
+{
+	struct wasm_caller c = {.inst = caller};
+	struct trap_ctx *t = current;
+	bool was = t ? t->in_host : false;
+	if (t)
+		t->in_host = true;
+	bool ok = f->host(&c, f->env, args, results);
+	if (t)
+		t->in_host = was;
+	if (ok || !t)
+		return ok;
+	if (c.state == CALLER_EXIT) {
+		t->kind = TRAP_EXIT;
+		t->exit_code = c.exit_code;
+	} else {
+		t->kind = TRAP_HOST;
+		snprintf(t->msg, sizeof t->msg, "%s",
+			 c.state == CALLER_TRAP ? c.msg
+						: rt_trap_message(TRAP_HOST));
+	}
+	return false;
+}
+
+wasm_memory *wasm_caller_memory(wasm_caller *c)
+{
+	if (!c->inst || c->inst->module->num_mems == 0)
+		return NULL;
+	return c->inst->mems[0];
+}
+
+void wasm_caller_trap(wasm_caller *c, const char *msg)
+{
+	c->state = CALLER_TRAP;
+	snprintf(c->msg, sizeof c->msg, "%s", msg ? msg : "host trap");
+}
+
+void wasm_caller_exit(wasm_caller *c, int code)
+{
+	c->state = CALLER_EXIT;
+	c->exit_code = code;
+}

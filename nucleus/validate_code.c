@@ -1,0 +1,808 @@
+/*
+ * validate_code.c: validation of function bodies (WebAssembly 2.0, no SIMD).
+ *
+ * The standard one-pass algorithm: an operand stack of value types (with
+ * T_UNKNOWN for values conjured by unreachable code) and a control stack of
+ * frames, each with its label types, the operand height at entry and an
+ * unreachable flag. Simple instructions are typed from opcodes.h's columns;
+ * the rest (SP) by hand. Encoding errors found on the way (illegal opcode,
+ * bad LEB128, missing zero byte) are MALFORMED, typing errors INVALID.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "module.h"
+#include "opcodes.h"
+#include "reader.h"
+#include "validate.h"
+
+#define T_UNKNOWN 0
+
+/* The opcode table's type columns. */
+#define VT___ 0
+#define VT_SP 0xFF
+#define VT_I32 WASM_I32
+#define VT_I64 WASM_I64
+#define VT_F32 WASM_F32
+#define VT_F64 WASM_F64
+
+typedef struct opinfo {
+	uint8_t imm, p1, p2, res;
+	const char *text;
+} opinfo;
+
+#define INFO_ROW(name, prefix, code, imm, p1, p2, res, text)                   \
+	[OP_##name] = {imm, VT_##p1, VT_##p2, VT_##res, text},
+static const opinfo ops[OP_COUNT] = {WASM_OPCODES(INFO_ROW)};
+#undef INFO_ROW
+
+/* Opcode byte (or 0xFC sub-opcode) to enum wasm_op + 1; 0: illegal. */
+#define BYTE_ROW(name, prefix, code, imm, p1, p2, res, text)                   \
+	[(prefix) ? 256 + (code) : (code)] = OP_##name + 1,
+static const uint16_t op_of[256 + 32] = {WASM_OPCODES(BYTE_ROW)};
+#undef BYTE_ROW
+
+typedef struct frame {
+	uint8_t op; /* OP_BLOCK, OP_LOOP, OP_IF, OP_ELSE; OP_CALL: the body */
+	bool unreachable;
+	uint32_t nparams, nresults;
+	const uint8_t *params, *results;
+	uint32_t height; /* operand stack height at entry */
+} frame;
+
+typedef struct vcode {
+	const wasm_module *m;
+	const uint8_t *declared;
+	wasm_reader r;
+	wasm_error *err;
+	bool failed;
+	const uint8_t *op_at; /* current instruction, for messages */
+	const char *what; /* its name */
+	uint8_t *vals;
+	uint32_t nvals, capvals;
+	frame *frames;
+	uint32_t nframes, capframes;
+	uint8_t *locals;
+	uint32_t nlocals;
+} vcode;
+
+/* Records the first error: "offset 0x..: MSG in INSTR". Stops reading. */
+static void verr(vcode *v, enum wasm_error_kind kind, const char *msg)
+{
+	if (v->failed)
+		return;
+	v->failed = true;
+	v->err->kind = kind;
+	snprintf(v->err->msg, sizeof v->err->msg, "offset 0x%x: %s in %s",
+		 rd_offset(&v->r, v->op_at), msg,
+		 v->what ? v->what : "function");
+	v->r.p = v->r.end;
+}
+
+/* "unknown WHAT IDX" (INVALID). */
+static void unknown(vcode *v, const char *what, uint32_t idx)
+{
+	char msg[64];
+	snprintf(msg, sizeof msg, "unknown %s %u", what, idx);
+	verr(v, WASM_ERR_INVALID, msg);
+}
+
+static void invalid(vcode *v, const char *msg)
+{
+	verr(v, WASM_ERR_INVALID, msg);
+}
+
+static void malformed(vcode *v, const char *msg)
+{
+	verr(v, WASM_ERR_MALFORMED, msg);
+}
+
+static bool is_num(uint8_t t)
+{
+	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
+}
+
+static bool is_ref(uint8_t t)
+{
+	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+
+/* Makes room for n more operands. */
+static bool reserve(vcode *v, uint32_t n)
+{
+	if (v->capvals - v->nvals >= n)
+		return true;
+	uint64_t cap = v->capvals ? 2 * (uint64_t)v->capvals : 64;
+	while (cap - v->nvals < n)
+		cap *= 2;
+	uint8_t *p = cap <= UINT32_MAX ? realloc(v->vals, cap) : NULL;
+	if (!p) {
+		verr(v, WASM_ERR_RESOURCE, "out of memory");
+		return false;
+	}
+	v->vals = p;
+	v->capvals = (uint32_t)cap;
+	return true;
+}
+
+static void push(vcode *v, uint8_t t)
+{
+	if (reserve(v, 1))
+		v->vals[v->nvals++] = t;
+}
+
+static frame *top(vcode *v)
+{
+	return &v->frames[v->nframes - 1];
+}
+
+/* Pops any value; below the frame's height only in unreachable code. */
+static uint8_t pop(vcode *v)
+{
+	frame *f = top(v);
+	if (v->nvals == f->height) {
+		if (!f->unreachable)
+			invalid(v, "type mismatch");
+		return T_UNKNOWN;
+	}
+	return v->vals[--v->nvals];
+}
+
+/* Pops a value of type `want` (T_UNKNOWN: any); returns its type. */
+static uint8_t pop_expect(vcode *v, uint8_t want)
+{
+	uint8_t t = pop(v);
+	if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
+		invalid(v, "type mismatch");
+	return t;
+}
+
+static void pop_types(vcode *v, const uint8_t *types, uint32_t n)
+{
+	while (n-- > 0 && !v->failed)
+		pop_expect(v, types[n]);
+}
+
+static void push_types(vcode *v, const uint8_t *types, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && !v->failed; i++)
+		push(v, types[i]);
+}
+
+static void set_unreachable(vcode *v)
+{
+	v->nvals = top(v)->height;
+	top(v)->unreachable = true;
+}
+
+/* Enters a block: its params are already popped and are pushed again. */
+static void push_frame(vcode *v, const frame *f)
+{
+	if (v->nframes == v->capframes) {
+		uint32_t cap = v->capframes ? 2 * v->capframes : 16;
+		frame *p = realloc(v->frames, cap * sizeof *p);
+		if (!p) {
+			verr(v, WASM_ERR_RESOURCE, "out of memory");
+			return;
+		}
+		v->frames = p;
+		v->capframes = cap;
+	}
+	frame *n = &v->frames[v->nframes++];
+	*n = *f;
+	n->height = v->nvals;
+	n->unreachable = false;
+	push_types(v, f->params, f->nparams);
+}
+
+/* Leaves the top block: its results must be exactly what is left. */
+static frame pop_frame(vcode *v)
+{
+	frame f = *top(v);
+	pop_types(v, f.results, f.nresults);
+	if (!v->failed && v->nvals != f.height)
+		invalid(v, "type mismatch");
+	v->nframes--;
+	return f;
+}
+
+/* A branch target's types: a loop's params, a block's results. */
+static void label_types(const frame *f, const uint8_t **types, uint32_t *n)
+{
+	if (f->op == OP_LOOP) {
+		*types = f->params;
+		*n = f->nparams;
+	} else {
+		*types = f->results;
+		*n = f->nresults;
+	}
+}
+
+/* Reads a label depth; NULL (after an error) if there is no such label. */
+static const frame *rd_label(vcode *v)
+{
+	uint32_t depth = rd_u32(&v->r);
+	if (v->r.err)
+		return NULL;
+	if (depth >= v->nframes) {
+		unknown(v, "label", depth);
+		return NULL;
+	}
+	return &v->frames[v->nframes - 1 - depth];
+}
+
+/* A block type (s33): empty, one value type, or a type index. */
+static void rd_blocktype(vcode *v, frame *f)
+{
+	const uint8_t *at = v->r.p;
+	int64_t bt = rd_sleb(&v->r, 33);
+	memset(f, 0, sizeof *f);
+	if (v->r.err || bt == -64)
+		return;
+	if (bt < 0) {
+		if (v->r.p != at + 1 || !(is_num(*at) || is_ref(*at))) {
+			malformed(v, "malformed value type");
+			return;
+		}
+		f->results = at;
+		f->nresults = 1;
+		return;
+	}
+	if ((uint64_t)bt >= v->m->num_types) {
+		unknown(v, "type", (uint32_t)bt);
+		return;
+	}
+	const wasm_functype *t = &v->m->types[bt];
+	f->params = t->params;
+	f->nparams = t->nparams;
+	f->results = t->results;
+	f->nresults = t->nresults;
+}
+
+static uint8_t rd_zero(vcode *v)
+{
+	uint8_t b = rd_u8(&v->r);
+	if (!v->r.err && b != 0)
+		malformed(v, "zero byte expected");
+	return b;
+}
+
+static void need_memory(vcode *v)
+{
+	if (v->m->num_mems == 0)
+		invalid(v, "unknown memory 0");
+}
+
+/* memarg: alignment (at most natural, 2^log2) and offset. */
+static void rd_memarg(vcode *v, unsigned log2)
+{
+	uint32_t align = rd_u32(&v->r);
+	rd_u32(&v->r);
+	if (v->r.err)
+		return;
+	need_memory(v);
+	if (align > log2)
+		invalid(v, "alignment must not be larger than natural");
+}
+
+/* An instruction typed by its opcodes.h row. */
+static void check_simple(vcode *v, const opinfo *o)
+{
+	switch (o->imm) {
+	case IMM_I32:
+		rd_s32(&v->r);
+		break;
+	case IMM_I64:
+		rd_s64(&v->r);
+		break;
+	case IMM_F32:
+		rd_fixed32(&v->r);
+		break;
+	case IMM_F64:
+		rd_fixed64(&v->r);
+		break;
+	case IMM_MEM1:
+		rd_memarg(v, 0);
+		break;
+	case IMM_MEM2:
+		rd_memarg(v, 1);
+		break;
+	case IMM_MEM4:
+		rd_memarg(v, 2);
+		break;
+	case IMM_MEM8:
+		rd_memarg(v, 3);
+		break;
+	case IMM_MEMIDX:
+		rd_zero(v);
+		need_memory(v);
+		break;
+	default:
+		break;
+	}
+	if (v->r.err || v->failed)
+		return;
+	if (o->p2)
+		pop_expect(v, o->p2);
+	if (o->p1)
+		pop_expect(v, o->p1);
+	if (o->res)
+		push(v, o->res);
+}
+
+static uint32_t rd_index(vcode *v, uint32_t limit, const char *what)
+{
+	uint32_t i = rd_u32(&v->r);
+	if (!v->r.err && i >= limit)
+		unknown(v, what, i);
+	return i;
+}
+
+static const wasm_tabletype *rd_table(vcode *v)
+{
+	uint32_t t = rd_index(v, v->m->num_tables, "table");
+	return v->failed || v->r.err ? NULL : &v->m->tables[t];
+}
+
+static void check_call(vcode *v, const wasm_functype *t)
+{
+	pop_types(v, t->params, t->nparams);
+	push_types(v, t->results, t->nresults);
+}
+
+static void check_block(vcode *v, uint8_t op)
+{
+	frame f;
+	rd_blocktype(v, &f);
+	if (v->failed || v->r.err)
+		return;
+	f.op = op;
+	if (op == OP_IF)
+		pop_expect(v, WASM_I32);
+	pop_types(v, f.params, f.nparams);
+	push_frame(v, &f);
+}
+
+static void check_else(vcode *v)
+{
+	if (top(v)->op != OP_IF) {
+		malformed(v, "else without if");
+		return;
+	}
+	frame f = pop_frame(v);
+	f.op = OP_ELSE;
+	push_frame(v, &f);
+}
+
+static void check_end(vcode *v)
+{
+	frame f = pop_frame(v);
+	if (v->failed)
+		return;
+	/* an if without else passes its params through the missing arm */
+	if (f.op == OP_IF &&
+	    (f.nparams != f.nresults ||
+	     (f.nparams && memcmp(f.params, f.results, f.nparams) != 0))) {
+		invalid(v, "type mismatch");
+		return;
+	}
+	if (v->nframes > 0)
+		push_types(v, f.results, f.nresults);
+}
+
+static void check_br_table(vcode *v)
+{
+	uint32_t n = rd_u32(&v->r);
+	if (v->r.err)
+		return;
+	if (n > (uint32_t)(v->r.end - v->r.p)) {
+		rd_fail(&v->r, "unexpected end");
+		return;
+	}
+	pop_expect(v, WASM_I32);
+	const frame *def = NULL;
+	const uint8_t *types;
+	uint32_t arity = 0, k;
+	/* the default label comes last; read all first to find its arity */
+	const uint8_t *labels = v->r.p;
+	for (uint32_t i = 0; i <= n && !v->r.err; i++)
+		def = rd_label(v);
+	if (!def)
+		return;
+	label_types(def, &types, &arity);
+	v->r.p = labels;
+	for (uint32_t i = 0; i < n && !v->failed; i++) {
+		const frame *f = rd_label(v);
+		label_types(f, &types, &k);
+		if (k != arity) {
+			invalid(v, "type mismatch");
+			return;
+		}
+		/* pop and push back what was popped, to check every label:
+		 * values conjured below the frame height come back unknown */
+		uint32_t h = v->nvals;
+		pop_types(v, types, k);
+		uint32_t real = h - v->nvals, missing = k - real;
+		if (v->failed || k == 0 || !reserve(v, k))
+			continue;
+		memmove(v->vals + v->nvals + missing, v->vals + v->nvals, real);
+		memset(v->vals + v->nvals, T_UNKNOWN, missing);
+		v->nvals += k;
+	}
+	rd_u32(&v->r);
+	label_types(def, &types, &arity);
+	pop_types(v, types, arity);
+	set_unreachable(v);
+}
+
+static void check_select(vcode *v, bool typed)
+{
+	uint8_t want = T_UNKNOWN;
+	if (typed) {
+		uint32_t n = rd_u32(&v->r);
+		if (v->r.err)
+			return;
+		if (n != 1) {
+			invalid(v, "invalid result arity");
+			return;
+		}
+		want = rd_u8(&v->r);
+		if (!v->r.err && !is_num(want) && !is_ref(want)) {
+			malformed(v, "malformed value type");
+			return;
+		}
+	}
+	pop_expect(v, WASM_I32);
+	uint8_t t1 = pop_expect(v, want);
+	uint8_t t2 = pop_expect(v, want);
+	if (v->failed)
+		return;
+	if (!typed) {
+		if ((t1 && !is_num(t1)) || (t2 && !is_num(t2)) ||
+		    (t1 && t2 && t1 != t2)) {
+			invalid(v, "type mismatch");
+			return;
+		}
+		want = t1 ? t1 : t2;
+	}
+	push(v, want);
+}
+
+static void check_local(vcode *v, uint8_t op)
+{
+	uint32_t i = rd_index(v, v->nlocals, "local");
+	if (v->failed || v->r.err)
+		return;
+	uint8_t t = v->locals[i];
+	if (op == OP_LOCAL_GET) {
+		push(v, t);
+	} else {
+		pop_expect(v, t);
+		if (op == OP_LOCAL_TEE)
+			push(v, t);
+	}
+}
+
+static void check_global(vcode *v, uint8_t op)
+{
+	uint32_t i = rd_index(v, v->m->num_globals, "global");
+	if (v->failed || v->r.err)
+		return;
+	const wasm_globaltype *g = &v->m->globals[i];
+	if (op == OP_GLOBAL_GET) {
+		push(v, g->type);
+	} else if (!g->mut) {
+		invalid(v, "global is immutable");
+	} else {
+		pop_expect(v, g->type);
+	}
+}
+
+static void check_call_indirect(vcode *v)
+{
+	uint32_t ti = rd_index(v, v->m->num_types, "type");
+	const wasm_tabletype *t = rd_table(v);
+	if (!t)
+		return;
+	if (t->elem != WASM_FUNCREF) {
+		invalid(v, "type mismatch");
+		return;
+	}
+	pop_expect(v, WASM_I32);
+	check_call(v, &v->m->types[ti]);
+}
+
+/* memory.init, data.drop: data indices need the data count section. */
+static void check_data_op(vcode *v, uint8_t op)
+{
+	uint32_t d = rd_u32(&v->r);
+	if (v->r.err)
+		return;
+	if (op == OP_MEMORY_INIT) {
+		rd_zero(v);
+		need_memory(v);
+	}
+	/* without the section (then the decoder made sure there is no data
+	 * section either) there are no data segments */
+	if (d >= (v->m->has_data_count ? v->m->data_count : v->m->num_datas))
+		unknown(v, "data segment", d);
+	if (op == OP_MEMORY_INIT) {
+		pop_expect(v, WASM_I32);
+		pop_expect(v, WASM_I32);
+		pop_expect(v, WASM_I32);
+	}
+}
+
+static void pop3_i32(vcode *v)
+{
+	for (int i = 0; i < 3; i++)
+		pop_expect(v, WASM_I32);
+}
+
+/* table.* and elem.drop. */
+static void check_table_op(vcode *v, uint8_t op)
+{
+	const wasm_tabletype *t, *src;
+	uint32_t e;
+	switch (op) {
+	case OP_TABLE_GET:
+		if ((t = rd_table(v))) {
+			pop_expect(v, WASM_I32);
+			push(v, t->elem);
+		}
+		break;
+	case OP_TABLE_SET:
+		if ((t = rd_table(v))) {
+			pop_expect(v, t->elem);
+			pop_expect(v, WASM_I32);
+		}
+		break;
+	case OP_TABLE_SIZE:
+		if (rd_table(v))
+			push(v, WASM_I32);
+		break;
+	case OP_TABLE_GROW:
+		if ((t = rd_table(v))) {
+			pop_expect(v, WASM_I32);
+			pop_expect(v, t->elem);
+			push(v, WASM_I32);
+		}
+		break;
+	case OP_TABLE_FILL:
+		if ((t = rd_table(v))) {
+			pop_expect(v, WASM_I32);
+			pop_expect(v, t->elem);
+			pop_expect(v, WASM_I32);
+		}
+		break;
+	case OP_TABLE_COPY:
+		t = rd_table(v);
+		src = t ? rd_table(v) : NULL;
+		if (src && t->elem != src->elem)
+			invalid(v, "type mismatch");
+		if (src)
+			pop3_i32(v);
+		break;
+	case OP_TABLE_INIT:
+		e = rd_u32(&v->r);
+		if (!(t = rd_table(v)))
+			break;
+		if (e >= v->m->num_elems) {
+			unknown(v, "elem segment", e);
+			break;
+		}
+		if (v->m->elems[e].type != t->elem)
+			invalid(v, "type mismatch");
+		pop3_i32(v);
+		break;
+	case OP_ELEM_DROP:
+		rd_index(v, v->m->num_elems, "elem segment");
+		break;
+	}
+}
+
+static void check_ref(vcode *v, uint8_t op)
+{
+	uint8_t t;
+	uint32_t f;
+	switch (op) {
+	case OP_REF_NULL:
+		t = rd_u8(&v->r);
+		if (!v->r.err && !is_ref(t))
+			malformed(v, "malformed reference type");
+		else
+			push(v, t);
+		break;
+	case OP_REF_IS_NULL:
+		t = pop(v);
+		if (t != T_UNKNOWN && !is_ref(t))
+			invalid(v, "type mismatch");
+		push(v, WASM_I32);
+		break;
+	case OP_REF_FUNC:
+		f = rd_index(v, v->m->num_funcs, "function");
+		if (v->failed || v->r.err)
+			break;
+		if (!v->declared[f])
+			invalid(v, "undeclared function reference");
+		push(v, WASM_FUNCREF);
+		break;
+	}
+}
+
+/* An instruction whose typing is not in the table (p1 == SP). */
+static void check_special(vcode *v, uint8_t op)
+{
+	const frame *l;
+	const uint8_t *types;
+	uint32_t n;
+	switch (op) {
+	case OP_UNREACHABLE:
+		set_unreachable(v);
+		break;
+	case OP_NOP:
+		break;
+	case OP_BLOCK:
+	case OP_LOOP:
+	case OP_IF:
+		check_block(v, op);
+		break;
+	case OP_ELSE:
+		check_else(v);
+		break;
+	case OP_END:
+		check_end(v);
+		break;
+	case OP_BR:
+	case OP_BR_IF:
+		if (!(l = rd_label(v)))
+			break;
+		label_types(l, &types, &n);
+		if (op == OP_BR_IF)
+			pop_expect(v, WASM_I32);
+		pop_types(v, types, n);
+		if (op == OP_BR_IF)
+			push_types(v, types, n);
+		else
+			set_unreachable(v);
+		break;
+	case OP_BR_TABLE:
+		check_br_table(v);
+		break;
+	case OP_RETURN:
+		pop_types(v, v->frames[0].results, v->frames[0].nresults);
+		set_unreachable(v);
+		break;
+	case OP_CALL:
+		n = rd_index(v, v->m->num_funcs, "function");
+		if (!v->failed && !v->r.err)
+			check_call(v, &v->m->types[v->m->func_types[n]]);
+		break;
+	case OP_CALL_INDIRECT:
+		check_call_indirect(v);
+		break;
+	case OP_DROP:
+		pop(v);
+		break;
+	case OP_SELECT:
+		check_select(v, false);
+		break;
+	case OP_SELECT_T:
+		check_select(v, true);
+		break;
+	case OP_LOCAL_GET:
+	case OP_LOCAL_SET:
+	case OP_LOCAL_TEE:
+		check_local(v, op);
+		break;
+	case OP_GLOBAL_GET:
+	case OP_GLOBAL_SET:
+		check_global(v, op);
+		break;
+	case OP_REF_NULL:
+	case OP_REF_IS_NULL:
+	case OP_REF_FUNC:
+		check_ref(v, op);
+		break;
+	case OP_MEMORY_INIT:
+	case OP_DATA_DROP:
+		check_data_op(v, op);
+		break;
+	case OP_MEMORY_COPY:
+		rd_zero(v);
+		rd_zero(v);
+		need_memory(v);
+		pop3_i32(v);
+		break;
+	case OP_MEMORY_FILL:
+		rd_zero(v);
+		need_memory(v);
+		pop3_i32(v);
+		break;
+	default:
+		check_table_op(v, op);
+		break;
+	}
+}
+
+/* Reads one opcode; returns enum wasm_op, or OP_COUNT if illegal. */
+static unsigned rd_op(vcode *v)
+{
+	uint32_t b = rd_u8(&v->r);
+	if (b == 0xFC) {
+		b = rd_u32(&v->r);
+		b = b < 32 ? 256 + b : 0;
+	}
+	if (v->r.err)
+		return OP_COUNT;
+	return op_of[b] ? op_of[b] - 1u : OP_COUNT;
+}
+
+static void check_body(vcode *v, const wasm_functype *ft)
+{
+	frame body = {0};
+	body.op = OP_CALL;
+	body.results = ft->results;
+	body.nresults = ft->nresults;
+	push_frame(v, &body);
+	while (!v->failed && v->nframes > 0) {
+		v->op_at = v->r.p;
+		v->what = NULL;
+		unsigned op = rd_op(v);
+		if (v->r.err)
+			break;
+		if (op == OP_COUNT) {
+			malformed(v, "illegal opcode");
+			break;
+		}
+		v->what = ops[op].text;
+		if (ops[op].p1 == VT_SP)
+			check_special(v, op);
+		else
+			check_simple(v, &ops[op]);
+		if (v->r.err)
+			break;
+	}
+	if (v->failed)
+		return;
+	if (v->r.err) {
+		v->op_at = v->r.err_at;
+		malformed(v, strcmp(v->r.err, "unexpected end") == 0
+				     ? "unexpected end of section or function"
+				     : v->r.err);
+	} else if (v->r.p != v->r.end) {
+		v->op_at = v->r.p;
+		v->what = NULL;
+		malformed(v, "section size mismatch");
+	}
+}
+
+bool wasm_validate_code(const wasm_module *m, uint32_t func,
+			const uint8_t *declared, wasm_error *err)
+{
+	const wasm_code *c = &m->code[func - m->num_imported_funcs];
+	const wasm_functype *ft = &m->types[m->func_types[func]];
+	vcode v = {0};
+	v.m = m;
+	v.declared = declared;
+	v.err = err;
+	v.r.base = m->bytes;
+	v.r.p = c->body;
+	v.r.end = c->body + c->body_len;
+	v.op_at = c->body;
+	v.nlocals = ft->nparams + c->num_locals;
+	v.locals = malloc(v.nlocals + 1);
+	if (!v.locals) {
+		verr(&v, WASM_ERR_RESOURCE, "out of memory");
+		return false;
+	}
+	memcpy(v.locals, ft->params, ft->nparams);
+	if (c->num_locals)
+		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
+	check_body(&v, ft);
+	free(v.locals);
+	free(v.vals);
+	free(v.frames);
+	return !v.failed;
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# tests/fuzz.sh: replays the fuzz corpus (tests/fuzz/corpus/<target>/) for
+# `make test`: decode/ through the decode target, exec/ through the
+# execution target, each under ASan/UBSan without libFuzzer. Prints
+# "PASS fuzz/<target>/<file>" or "FAIL ..." per file (sanitizer reports go
+# to build/fuzz/replay.log); exits 1 if any failed.
+cd "$(dirname "$0")/.." || exit 1
+mkdir -p build/fuzz
+if ! tests/fuzz/build.sh replay >build/fuzz/build.log 2>&1; then
+	echo "FAIL fuzz/build (see build/fuzz/build.log)"
+	exit 1
+fi
+: >build/fuzz/replay.log
+status=0
+for t in decode exec; do
+	d=tests/fuzz/corpus/$t
+	[ -d $d ] || continue
+	build/fuzz/replay_$t -t 20 $d >build/fuzz/replay.out \
+		2>>build/fuzz/replay.log || status=1
+	sed "s|^\([A-Z]*\) tests/fuzz/corpus/|\1 fuzz/|" build/fuzz/replay.out
+done
+exit $status

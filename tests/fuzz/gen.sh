@@ -1,0 +1,43 @@
+#!/bin/sh
+# tests/fuzz/gen.sh SECONDS: the execution fuzzer. For SECONDS, turns
+# random bytes into valid modules with `wasm-opt -ttf` (WebAssembly 2.0
+# without SIMD: sign-ext, non-trapping float-to-int, bulk memory, reference
+# types, multi-value) and runs each through build/fuzz/replay_exec (see
+# fuzz_exec.c), in batches. A module that fails is kept in
+# tests/fuzz/corpus/exec/ as crash-SHA1.wasm. Run from the repository root
+# after tests/fuzz/build.sh.
+set -eu
+
+SECS=${1:-60}
+W=build/fuzz/gen
+SAVE=tests/fuzz/corpus/exec
+FEATURES="--mvp-features --enable-mutable-globals --enable-sign-ext \
+	--enable-nontrapping-float-to-int --enable-bulk-memory \
+	--enable-reference-types --enable-multivalue"
+end=$(($(date +%s) + SECS))
+runs=0 fails=0
+mkdir -p $W $SAVE
+
+while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ]; do
+	rm -rf $W/batch
+	mkdir $W/batch
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		# 64 bytes .. 16 KiB of entropy per module.
+		n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+		head -c $((64 + n % 16320)) /dev/urandom >$W/in.bin
+		# shellcheck disable=SC2086
+		wasm-opt -ttf $W/in.bin $FEATURES -o $W/batch/m$i.wasm \
+			2>/dev/null || rm -f $W/batch/m$i.wasm
+	done
+	runs=$((runs + $(ls $W/batch | wc -l)))
+	build/fuzz/replay_exec -q -t 5 $W/batch >$W/out.txt 2>$W/err.txt || true
+	grep '^FAIL' $W/out.txt | while read -r _ f why; do
+		sum=$(sha1sum <"$f" | cut -c1-16)
+		cp "$f" $SAVE/crash-$sum.wasm
+		cp $W/err.txt $W/crash-$sum.log
+		echo "gen: FAIL $SAVE/crash-$sum.wasm $why (log $W/crash-$sum.log)"
+	done
+	fails=$((fails + $(grep -c '^FAIL' $W/out.txt || true)))
+done
+echo "gen: $runs modules, $fails failures"
+[ $fails -eq 0 ]

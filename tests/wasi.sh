@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# tests/wasi.sh NEBULET: runs each wasm32-wasi test program built from
+# tests/wasi/NAME.c (build/tests/wasi/NAME.wasm) with `NEBULET run` and
+# checks it against tests/wasi/:
+#   NAME.expect  stdout, byte for byte (required)
+#   NAME.args    the program's arguments, one per line (optional)
+#   NAME.env     its environment, NAME=VALUE per line (optional)
+#   NAME.stdin   its standard input (optional; else empty)
+#   NAME.status  expected exit status (optional; else 0)
+#   NAME.stderr  lines that must each appear in stderr (optional)
+#   NAME.nonode  no comparison with Node (its behaviour differs)
+# When node is installed, programs that are expected to exit normally also
+# run under Node's WASI (node-run.mjs) as a reference: same stdout, same
+# status. (Node 20 sometimes crashes at exit after a big memory.grow
+# unless its GC runs on one thread: hence --single-threaded-gc.)
+# Prints "PASS name" / "FAIL name" (with a diff) per check and ends with
+# "N passed, N failed".
+set -u
+nebulet=${1:?usage: tests/wasi.sh NEBULET}
+cd "$(dirname "$0")/.."
+B=${B:-build}
+dir=tests/wasi
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+have_node=0
+command -v node >/dev/null && have_node=1
+
+# check NAME LABEL RUNNER...: runs RUNNER [--env=..]... NAME.wasm ARGS and
+# compares its stdout, status and stderr with the expected.
+check() {
+	local name=$1 label=$2 want_status=0 status why=""
+	shift 2
+	local -a args=() envs=()
+	[ -f "$dir/$name.args" ] && mapfile -t args <"$dir/$name.args"
+	if [ -f "$dir/$name.env" ]; then
+		mapfile -t envs <"$dir/$name.env"
+		envs=("${envs[@]/#/--env=}")
+	fi
+	[ -f "$dir/$name.status" ] && want_status=$(<"$dir/$name.status")
+	local input=/dev/null
+	[ -f "$dir/$name.stdin" ] && input=$dir/$name.stdin
+	timeout 120 "$@" "${envs[@]}" "$B/tests/wasi/$name.wasm" "${args[@]}" \
+		<"$input" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if ! cmp -s "$tmp/out" "$dir/$name.expect"; then
+		why="stdout differs"
+	elif [ "$status" != "$want_status" ]; then
+		why="exit status $status, expected $want_status"
+	elif [ -f "$dir/$name.stderr" ] &&
+		! stderr_has "$dir/$name.stderr" "$tmp/err"; then
+		why="stderr lacks an expected line"
+	fi
+	if [ -z "$why" ]; then
+		echo "PASS $label"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $label: $why"
+		diff -u "$dir/$name.expect" "$tmp/out" | head -n 20
+		sed 's/^/  stderr: /' "$tmp/err" | head -n 10
+		fail=$((fail + 1))
+	fi
+}
+
+# stderr_has WANT GOT: every line of WANT occurs within GOT.
+stderr_has() {
+	local line
+	while IFS= read -r line; do
+		grep -qF -- "$line" "$2" || return 1
+	done <"$1"
+}
+
+for src in "$dir"/*.c; do
+	name=$(basename "$src" .c)
+	if [ ! -f "$B/tests/wasi/$name.wasm" ]; then
+		echo "FAIL $name: $B/tests/wasi/$name.wasm not built"
+		fail=$((fail + 1))
+		continue
+	fi
+	check "$name" "$name" "$nebulet" run
+	if [ $have_node = 1 ] && [ ! -f "$dir/$name.nonode" ] &&
+		[ ! -f "$dir/$name.stderr" ]; then
+		check "$name" "node:$name" node --no-warnings --single-threaded-gc \
+			"$dir/node-run.mjs"
+	fi
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

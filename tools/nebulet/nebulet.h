@@ -1,0 +1,22 @@
+/*
+ * nebulet.h: the hosted runner's subcommands (tools/nebulet/), dispatched
+ * by main.c. Each takes the arguments after "nebulet" (argv[0] is the
+ * subcommand's name) and returns the process exit status.
+ */
+#ifndef NEBULET_NEBULET_H
+#define NEBULET_NEBULET_H
+
+/* spec.c: `nebulet spec [--engine=interp] [-v] FILE.json...` runs the
+ * wast2json spec test scripts; non-zero if any check failed. */
+int spec_main(int argc, char **argv);
+
+/* main.c: `nebulet run [--engine=interp] [--env=NAME=VALUE]... prog.wasm
+ * [args...]` runs a wasm32-wasi program; the status is the program's exit
+ * code, 1 for a bad module or link error, 134 for a trap, 2 for usage. */
+int run_main(int argc, char **argv);
+
+/* main.c: `nebulet validate file.wasm...` prints "file: ok" or
+ * "file: offset 0x..: error" per module; 1 if any failed. */
+int validate_main(int argc, char **argv);
+
+#endif

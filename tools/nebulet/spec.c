@@ -1,0 +1,1053 @@
+/*
+ * spec.c: the WebAssembly spec test runner, `nebulet spec FILE.json...`.
+ *
+ * Each FILE.json is a script converted by wabt's wast2json: a list of
+ * commands (module, register, action, assert_*) whose modules are binary
+ * files beside the json. Each file gets its own store, with the
+ * "spectest" host module that the scripts import from. Each assertion
+ * (assert_*) counts as passed, failed or skipped; a module, register or
+ * action command counts only when it fails. Each failure prints
+ * "FILE:LINE: FAIL what — expected X, got Y". Only the public nucleus API
+ * is used.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "nebulet.h"
+#include "nucleus/nucleus.h"
+
+#define SPEC_MAX_FILE (1u << 30)
+#define NUM_PRINTS 7
+#define NUM_SPECTEST (NUM_PRINTS + 6)
+
+/* A name bound to an instance: "$M" module names, and registrations. */
+struct binding {
+	char *name;
+	wasm_instance *inst;
+};
+
+struct bindings {
+	struct binding *v;
+	size_t n, cap;
+};
+
+struct runner;
+
+/* env of a spectest print function. */
+struct print_env {
+	struct runner *r;
+	const char *name;
+	const wasm_functype *type;
+};
+
+/* State for one json file. */
+struct runner {
+	const char *path; /* the json file, for messages */
+	char *dir; /* its directory with a trailing '/', or "" */
+	bool verbose;
+	unsigned line; /* of the command being run */
+	wasm_store *store;
+	wasm_instance
+		*current; /* the last module defined (NULL if it failed) */
+	struct bindings names; /* "$name" -> instance */
+	struct bindings regs; /* registered name -> instance */
+	wasm_module **mods; /* every decoded module; freed after the store */
+	size_t nmods, capmods;
+	struct print_env prints[NUM_PRINTS];
+	struct {
+		const char *name;
+		wasm_extern ext;
+	} spectest[NUM_SPECTEST]; /* the spectest module's fields */
+	unsigned passed, failed, skipped;
+};
+
+/* An action's outcome: results (with their types) or an error. A runner
+ * problem (no such module or export, bad arguments) has kind WASM_OK. */
+struct outcome {
+	bool ok;
+	uint32_t n;
+	const uint8_t *types;
+	wasm_val *vals;
+	uint8_t get_type; /* storage for a global's type */
+	wasm_error err;
+};
+
+/* The spectest print functions and their types (static storage, so the
+ * host functions may keep pointers to them). */
+static const uint8_t t_i32[] = {WASM_I32}, t_i64[] = {WASM_I64},
+		     t_f32[] = {WASM_F32}, t_f64[] = {WASM_F64},
+		     t_i32_f32[] = {WASM_I32, WASM_F32},
+		     t_f64_f64[] = {WASM_F64, WASM_F64};
+static const struct {
+	const char *name;
+	wasm_functype type;
+} print_fns[NUM_PRINTS] = {
+	{"print", {0, 0, NULL, NULL}},
+	{"print_i32", {1, 0, t_i32, NULL}},
+	{"print_i64", {1, 0, t_i64, NULL}},
+	{"print_f32", {1, 0, t_f32, NULL}},
+	{"print_f64", {1, 0, t_f64, NULL}},
+	{"print_i32_f32", {2, 0, t_i32_f32, NULL}},
+	{"print_f64_f64", {2, 0, t_f64_f64, NULL}},
+};
+
+static const char *kind_name(enum wasm_error_kind k)
+{
+	static const char *const names[] = {
+		[WASM_OK] = "runner error",
+		[WASM_ERR_MALFORMED] = "MALFORMED",
+		[WASM_ERR_INVALID] = "INVALID",
+		[WASM_ERR_LINK] = "LINK",
+		[WASM_ERR_TRAP] = "TRAP",
+		[WASM_ERR_EXHAUSTED] = "EXHAUSTED",
+		[WASM_ERR_EXIT] = "EXIT",
+		[WASM_ERR_RESOURCE] = "RESOURCE",
+	};
+
+	if ((unsigned)k < sizeof names / sizeof names[0] && names[k])
+		return names[k];
+	return "unknown error";
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		fprintf(stderr, "nebulet spec: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* ---- reporting ---- */
+
+static void skip(struct runner *r, const char *what, const char *why)
+{
+	r->skipped++;
+	if (r->verbose)
+		printf("%s:%u: skip %s: %s\n", r->path, r->line, what, why);
+}
+
+static void fail(struct runner *r, const char *what, const char *expected,
+		 const char *got)
+{
+	r->failed++;
+	printf("%s:%u: FAIL %s — expected %s, got %s\n", r->path, r->line, what,
+	       expected, got);
+}
+
+/* Writes the UTF-8 string s into out (size n), control bytes escaped as
+ * \xx, cut (at a character boundary) if it does not fit. */
+static void quote_name(char *out, size_t n, const char *s)
+{
+	size_t o = 0, k;
+
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		if (o + 5 >= n)
+			break;
+		if (c < 0x20 || c == 0x7F) {
+			o += (size_t)snprintf(out + o, n - o, "\\%02x", c);
+		} else {
+			memcpy(out + o, s, k);
+			o += k;
+		}
+		s += k;
+	}
+	out[o] = '\0';
+}
+
+/* "KIND (message)" for an error. */
+static void describe_error(char *out, size_t n, const wasm_error *e)
+{
+	snprintf(out, n, "%s (%s)", kind_name(e->kind), e->msg);
+}
+
+/* A value as "type:value", floats as bits plus their decimal reading. */
+static void describe_value(char *out, size_t n, uint8_t type, wasm_val v)
+{
+	float f;
+	double d;
+
+	switch (type) {
+	case WASM_I32:
+		snprintf(out, n, "i32:%" PRIu32, v.i32);
+		break;
+	case WASM_I64:
+		snprintf(out, n, "i64:%" PRIu64, v.i64);
+		break;
+	case WASM_F32:
+		memcpy(&f, &v.f32, 4);
+		snprintf(out, n, "f32:0x%08" PRIx32 " (%.9g)", v.f32, f);
+		break;
+	case WASM_F64:
+		memcpy(&d, &v.f64, 8);
+		snprintf(out, n, "f64:0x%016" PRIx64 " (%.17g)", v.f64, d);
+		break;
+	case WASM_FUNCREF:
+		snprintf(out, n, v.ref ? "funcref:%p" : "funcref:null", v.ref);
+		break;
+	case WASM_EXTERNREF:
+		if (v.ref)
+			snprintf(out, n, "externref:%" PRIuPTR,
+				 (uintptr_t)v.ref - 1);
+		else
+			snprintf(out, n, "externref:null");
+		break;
+	default:
+		snprintf(out, n, "type 0x%02x", type);
+	}
+}
+
+/* ---- values ---- */
+
+/* Parses a decimal string of at most max; false if it is not one. */
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > (max - (uint64_t)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* The valtype named by a json "type" string, or 0. */
+static uint8_t type_code(const char *t)
+{
+	static const struct {
+		const char *name;
+		uint8_t code;
+	} types[] = {
+		{"i32", WASM_I32},	   {"i64", WASM_I64},
+		{"f32", WASM_F32},	   {"f64", WASM_F64},
+		{"funcref", WASM_FUNCREF}, {"externref", WASM_EXTERNREF},
+		{"v128", WASM_V128},
+	};
+	size_t i;
+
+	for (i = 0; t && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(t, types[i].name) == 0)
+			return types[i].code;
+	return 0;
+}
+
+/*
+ * Reads a json value {"type": T, "value": V} that is not a NaN pattern
+ * into *type and *v. A host reference N becomes the pointer N+1, so that
+ * reference 0 is not null. False if it cannot be represented.
+ */
+static bool read_value(const struct json *j, uint8_t *type, wasm_val *v)
+{
+	const char *s = json_get_str(j, "value");
+	uint64_t x;
+
+	*type = type_code(json_get_str(j, "type"));
+	memset(v, 0, sizeof *v);
+	switch (*type) {
+	case WASM_I32:
+	case WASM_F32:
+		if (!parse_u64(s, UINT32_MAX, &x))
+			return false;
+		v->i32 = (uint32_t)x;
+		return true;
+	case WASM_I64:
+	case WASM_F64:
+		return parse_u64(s, UINT64_MAX, &v->i64);
+	case WASM_FUNCREF:
+	case WASM_EXTERNREF:
+		if (s && strcmp(s, "null") == 0)
+			return true;
+		if (*type == WASM_FUNCREF || !parse_u64(s, UINTPTR_MAX - 1, &x))
+			return false;
+		v->ref = (void *)(uintptr_t)(x + 1);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* True if bits (of an f32 or f64) match "nan:canonical"/"nan:arithmetic". */
+static bool match_nan(uint8_t type, wasm_val v, const char *pattern)
+{
+	bool canonical = strcmp(pattern, "nan:canonical") == 0;
+
+	if (type == WASM_F32) {
+		uint32_t quiet = 0x7FC00000;
+		return canonical ? (v.f32 & 0x7FFFFFFF) == quiet
+				 : (v.f32 & quiet) == quiet;
+	}
+	uint64_t quiet = 0x7FF8000000000000;
+	return canonical ? (v.f64 & 0x7FFFFFFFFFFFFFFF) == quiet
+			 : (v.f64 & quiet) == quiet;
+}
+
+/*
+ * Compares result (type, v) with the expected json value; fills `want`
+ * with the expected value's description for a failure message.
+ */
+static bool match_value(const struct json *e, uint8_t type, wasm_val v,
+			char *want, size_t n)
+{
+	const char *s = json_get_str(e, "value");
+	const char *tname = json_get_str(e, "type");
+	uint8_t etype = type_code(tname);
+	wasm_val ev;
+
+	if (s && strncmp(s, "nan:", 4) == 0 &&
+	    (etype == WASM_F32 || etype == WASM_F64)) {
+		snprintf(want, n, "%s:%s", tname, s);
+		return etype == type && match_nan(type, v, s);
+	}
+	if (etype == WASM_FUNCREF && s && strcmp(s, "null") != 0) {
+		snprintf(want, n, "funcref:non-null");
+		return type == WASM_FUNCREF && v.ref != NULL;
+	}
+	if (!read_value(e, &etype, &ev)) {
+		snprintf(want, n, "%s:%s (unsupported)", tname ? tname : "?",
+			 s ? s : "?");
+		return false;
+	}
+	describe_value(want, n, etype, ev);
+	if (etype != type)
+		return false;
+	switch (type) {
+	case WASM_I32:
+	case WASM_F32:
+		return v.i32 == ev.i32;
+	case WASM_I64:
+	case WASM_F64:
+		return v.i64 == ev.i64;
+	default:
+		return v.ref == ev.ref;
+	}
+}
+
+/* ---- the spectest host module ---- */
+
+/* spectest.print*: prints its arguments when verbose, returns nothing. */
+static bool spectest_print(wasm_caller *c, void *env, const wasm_val *args,
+			   wasm_val *results)
+{
+	const struct print_env *pe = env;
+	char buf[96];
+	uint32_t i;
+
+	if (!pe->r->verbose)
+		return true;
+	printf("%s(", pe->name);
+	for (i = 0; i < pe->type->nparams; i++) {
+		describe_value(buf, sizeof buf, pe->type->params[i], args[i]);
+		printf("%s%s", i ? ", " : "", buf);
+	}
+	printf(")\n");
+	return true;
+}
+
+/* Creates the spectest objects in r->store; false if the store refused. */
+static bool spectest_create(struct runner *r)
+{
+	static const char *const names[] = {
+		"global_i32", "global_i64", "global_f32",
+		"global_f64", "table",	    "memory",
+	};
+	static const uint8_t gtypes[] = {WASM_I32, WASM_I64, WASM_F32,
+					 WASM_F64};
+	float f = 666.6f;
+	double d = 666.6;
+	wasm_val v[4] = {{.i32 = 666}, {.i64 = 666}, {0}, {0}};
+	wasm_extern *e;
+	int i;
+
+	memcpy(&v[2].f32, &f, 4);
+	memcpy(&v[3].f64, &d, 8);
+	for (i = 0; i < NUM_SPECTEST; i++) {
+		e = &r->spectest[i].ext;
+		if (i < NUM_PRINTS) {
+			r->prints[i] = (struct print_env){r, print_fns[i].name,
+							  &print_fns[i].type};
+			r->spectest[i].name = print_fns[i].name;
+			e->kind = WASM_EXTERN_FUNC;
+			e->of.func = wasm_func_new_host(
+				r->store, &print_fns[i].type, spectest_print,
+				&r->prints[i]);
+			continue;
+		}
+		r->spectest[i].name = names[i - NUM_PRINTS];
+		if (i < NUM_PRINTS + 4) {
+			e->kind = WASM_EXTERN_GLOBAL;
+			e->of.global = wasm_global_new(
+				r->store, gtypes[i - NUM_PRINTS], false,
+				v[i - NUM_PRINTS]);
+		} else if (i == NUM_PRINTS + 4) {
+			e->kind = WASM_EXTERN_TABLE;
+			e->of.table =
+				wasm_table_new(r->store, WASM_FUNCREF, 10, 20);
+		} else {
+			e->kind = WASM_EXTERN_MEMORY;
+			e->of.memory = wasm_memory_new(r->store, 1, 2);
+		}
+	}
+	for (i = 0; i < NUM_SPECTEST; i++)
+		if (!r->spectest[i].ext.of.func)
+			return false;
+	return true;
+}
+
+/* ---- modules and instances ---- */
+
+static void bind(struct bindings *b, const char *name, wasm_instance *inst)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 8;
+		b->v = xrealloc(b->v, b->cap * sizeof b->v[0]);
+	}
+	b->v[b->n].name = xstrdup(name);
+	b->v[b->n].inst = inst;
+	b->n++;
+}
+
+/* The latest binding of name; *found tells whether there was one (the
+ * instance may be NULL when its module failed). */
+static wasm_instance *lookup(const struct bindings *b, const char *name,
+			     bool *found)
+{
+	size_t i;
+
+	for (i = b->n; i-- > 0;) {
+		if (strcmp(b->v[i].name, name) == 0) {
+			*found = true;
+			return b->v[i].inst;
+		}
+	}
+	*found = false;
+	return NULL;
+}
+
+static void bindings_free(struct bindings *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->v[i].name);
+	free(b->v);
+	memset(b, 0, sizeof *b);
+}
+
+/* The resolver: registered instances first, then spectest. */
+static bool resolve(void *ctx, const char *module, const char *name,
+		    enum wasm_extern_kind kind, wasm_extern *out)
+{
+	struct runner *r = ctx;
+	bool found;
+	wasm_instance *inst = lookup(&r->regs, module, &found);
+
+	if (found)
+		return inst && wasm_instance_export(inst, name, out);
+	for (int i = 0; i < NUM_SPECTEST && !strcmp(module, "spectest"); i++) {
+		if (strcmp(name, r->spectest[i].name) == 0) {
+			*out = r->spectest[i].ext;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Reads a whole file (NUL added); NULL with a message in err on failure. */
+static char *read_file(const char *path, size_t *len, char *err, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, got = 0, k = 1;
+
+	if (!f) {
+		snprintf(err, n, "cannot open %s", path);
+		return NULL;
+	}
+	while (k > 0) {
+		if (got == cap) {
+			if (cap >= SPEC_MAX_FILE)
+				break;
+			cap = cap ? cap * 2 : 65536;
+			buf = xrealloc(buf, cap + 1);
+		}
+		k = fread(buf + got, 1, cap - got, f);
+		got += k;
+	}
+	if (ferror(f) || k > 0) {
+		snprintf(err, n, "cannot read %s%s", path,
+			 k > 0 ? ": too large" : "");
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[got] = '\0';
+		*len = got;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Keeps m until the store is freed (the store may point into it). */
+static void keep_module(struct runner *r, wasm_module *m)
+{
+	if (r->nmods == r->capmods) {
+		r->capmods = r->capmods ? r->capmods * 2 : 16;
+		r->mods = xrealloc(r->mods, r->capmods * sizeof r->mods[0]);
+	}
+	r->mods[r->nmods++] = m;
+}
+
+/* Decodes and validates the command's "filename" module. NULL with err
+ * filled on failure (kind WASM_OK if the file cannot be read). */
+static wasm_module *load_module(struct runner *r, const struct json *cmd,
+				wasm_error *err)
+{
+	const char *file = json_get_str(cmd, "filename");
+	char *path, *bytes;
+	size_t len = 0;
+	wasm_module *m;
+
+	memset(err, 0, sizeof *err);
+	if (!file) {
+		snprintf(err->msg, sizeof err->msg, "no filename");
+		return NULL;
+	}
+	path = xrealloc(NULL, strlen(r->dir) + strlen(file) + 1);
+	strcpy(path, r->dir);
+	strcat(path, file);
+	bytes = read_file(path, &len, err->msg, sizeof err->msg);
+	free(path);
+	if (!bytes)
+		return NULL;
+	m = wasm_module_new((const uint8_t *)bytes, len, err);
+	free(bytes);
+	return m;
+}
+
+/* Loads and instantiates the command's module; NULL with err on failure. */
+static wasm_instance *load_instance(struct runner *r, const struct json *cmd,
+				    wasm_error *err)
+{
+	wasm_module *m = load_module(r, cmd, err);
+
+	if (!m)
+		return NULL;
+	keep_module(r, m);
+	memset(err, 0, sizeof *err);
+	return wasm_instantiate(r->store, m, resolve, r, err);
+}
+
+/* ---- actions ---- */
+
+/* The instance an action or register command names ("module"), or the
+ * current one; NULL with err filled if there is none. */
+static wasm_instance *target(struct runner *r, const struct json *j,
+			     const char *key, wasm_error *err)
+{
+	const char *name = json_get_str(j, key);
+	wasm_instance *inst = r->current;
+	bool found = true;
+
+	if (name)
+		inst = lookup(&r->names, name, &found);
+	if (!inst && !found)
+		snprintf(err->msg, sizeof err->msg, "no module named %s", name);
+	else if (!inst)
+		snprintf(err->msg, sizeof err->msg, "module %s did not load",
+			 name ? name : "(current)");
+	return inst;
+}
+
+/* Converts the action's "args" for f's parameters into args. */
+static bool read_args(const struct json *act, const wasm_functype *t,
+		      wasm_val *args, wasm_error *err)
+{
+	const struct json *a = json_get(act, "args");
+	size_t n = a && a->type == JSON_ARRAY ? a->n : 0;
+	uint8_t type;
+	size_t i;
+
+	if (n != t->nparams) {
+		snprintf(err->msg, sizeof err->msg,
+			 "%zu arguments for %" PRIu32 " parameters", n,
+			 t->nparams);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (!read_value(&a->items[i], &type, &args[i]) ||
+		    type != t->params[i]) {
+			snprintf(err->msg, sizeof err->msg,
+				 "argument %zu: unsupported or wrong type", i);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Invokes a function export: fills out (results, or error). */
+static void invoke(const struct json *act, wasm_instance *inst,
+		   const char *field, struct outcome *out)
+{
+	wasm_extern ext;
+	const wasm_functype *t;
+	wasm_val *args;
+
+	if (!wasm_instance_export(inst, field, &ext) ||
+	    ext.kind != WASM_EXTERN_FUNC) {
+		snprintf(out->err.msg, sizeof out->err.msg,
+			 "no function export \"%s\"", field);
+		return;
+	}
+	t = wasm_func_type(ext.of.func);
+	args = xrealloc(NULL, (t->nparams + 1) * sizeof *args);
+	out->vals = xrealloc(NULL, (t->nresults + 1) * sizeof *out->vals);
+	if (read_args(act, t, args, &out->err) &&
+	    wasm_func_call(ext.of.func, args, out->vals, &out->err)) {
+		out->ok = true;
+		out->n = t->nresults;
+		out->types = t->results;
+	}
+	free(args);
+}
+
+/* Reads a global export: fills out (one result, or error). */
+static void get(wasm_instance *inst, const char *field, struct outcome *out)
+{
+	wasm_extern ext;
+
+	if (!wasm_instance_export(inst, field, &ext) ||
+	    ext.kind != WASM_EXTERN_GLOBAL) {
+		snprintf(out->err.msg, sizeof out->err.msg,
+			 "no global export \"%s\"", field);
+		return;
+	}
+	out->vals = xrealloc(NULL, sizeof *out->vals);
+	out->vals[0] = wasm_global_get(ext.of.global);
+	out->get_type = (uint8_t)wasm_global_type(ext.of.global);
+	out->types = &out->get_type;
+	out->n = 1;
+	out->ok = true;
+}
+
+/* A json value list as "i32:1, f32:nan:canonical" (as written). */
+static void describe_list(char *out, size_t n, const struct json *list)
+{
+	size_t i, o = 0;
+	const char *t, *v;
+
+	out[0] = '\0';
+	for (i = 0; list && list->type == JSON_ARRAY && i < list->n; i++) {
+		t = json_get_str(&list->items[i], "type");
+		v = json_get_str(&list->items[i], "value");
+		o += (size_t)snprintf(out + o, n - o, "%s%s:%s", i ? ", " : "",
+				      t ? t : "?", v ? v : "?");
+		if (o >= n)
+			return;
+	}
+}
+
+/*
+ * Runs the command's "action" (invoke or get), filling out; `what` gets a
+ * description for messages. Returns false, with nothing run, if the
+ * action cannot be expressed through the API (it is counted skipped).
+ */
+static bool run_action(struct runner *r, const struct json *cmd,
+		       struct outcome *out, char *what, size_t n)
+{
+	const struct json *act = json_get(cmd, "action");
+	const char *type = json_get_str(act, "type");
+	const struct json *field = json_get(act, "field");
+	char name[128], args[200];
+	wasm_instance *inst;
+
+	memset(out, 0, sizeof *out);
+	if (!field || field->type != JSON_STRING || !type) {
+		snprintf(what, n, "%s (bad action)", json_get_str(cmd, "type"));
+		snprintf(out->err.msg, sizeof out->err.msg, "bad action");
+		return true;
+	}
+	quote_name(name, sizeof name, field->str);
+	snprintf(what, n, "%s %s \"%s\"", json_get_str(cmd, "type"), type,
+		 name);
+	if (strcmp(type, "invoke") == 0) {
+		describe_list(args, sizeof args, json_get(act, "args"));
+		snprintf(what + strlen(what), n - strlen(what), "(%s)", args);
+	}
+	if (strlen(field->str) != field->len) {
+		skip(r, what, "name holds a NUL byte");
+		return false;
+	}
+	inst = target(r, act, "module", &out->err);
+	if (!inst)
+		return true;
+	if (strcmp(type, "invoke") == 0)
+		invoke(act, inst, field->str, out);
+	else if (strcmp(type, "get") == 0)
+		get(inst, field->str, out);
+	else
+		snprintf(out->err.msg, sizeof out->err.msg, "unknown action %s",
+			 type);
+	return true;
+}
+
+/* ---- commands ---- */
+
+/* Notes (when verbose) an error whose text differs from the expected. */
+static void check_text(struct runner *r, const struct json *cmd,
+		       const wasm_error *e)
+{
+	const char *text = json_get_str(cmd, "text");
+
+	if (r->verbose && text && !strstr(e->msg, text))
+		printf("%s:%u: note: message \"%s\" lacks \"%s\"\n", r->path,
+		       r->line, e->msg, text);
+}
+
+/* module: decode, validate, instantiate; it becomes the current module. */
+static void cmd_module(struct runner *r, const struct json *cmd)
+{
+	const char *name = json_get_str(cmd, "name");
+	char what[160], got[400];
+	wasm_error err;
+
+	r->current = load_instance(r, cmd, &err);
+	if (name)
+		bind(&r->names, name, r->current);
+	if (r->current)
+		return;
+	snprintf(what, sizeof what, "module %s",
+		 json_get_str(cmd, "filename") ? json_get_str(cmd, "filename")
+					       : "?");
+	describe_error(got, sizeof got, &err);
+	fail(r, what, "success", got);
+}
+
+/* register: makes a module's exports importable under "as". */
+static void cmd_register(struct runner *r, const struct json *cmd)
+{
+	const char *as = json_get_str(cmd, "as");
+	char what[160];
+	wasm_error err;
+	wasm_instance *inst;
+
+	memset(&err, 0, sizeof err);
+	inst = target(r, cmd, "name", &err);
+	snprintf(what, sizeof what, "register \"%s\"", as ? as : "?");
+	if (as)
+		bind(&r->regs, as, inst);
+	if (!inst || !as)
+		fail(r, what, "a module", as ? err.msg : "no \"as\"");
+}
+
+/* Compares out's results with the command's "expected" list. */
+static void check_results(struct runner *r, const struct json *cmd,
+			  const char *what, const struct outcome *out)
+{
+	const struct json *exp = json_get(cmd, "expected");
+	size_t n = exp && exp->type == JSON_ARRAY ? exp->n : 0;
+	char want[128], got[128], w[160], g[160];
+	size_t i;
+
+	if (n != out->n) {
+		snprintf(want, sizeof want, "%zu results", n);
+		snprintf(got, sizeof got, "%" PRIu32, out->n);
+		fail(r, what, want, got);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (match_value(&exp->items[i], out->types[i], out->vals[i],
+				want, sizeof want))
+			continue;
+		describe_value(got, sizeof got, out->types[i], out->vals[i]);
+		if (n > 1) {
+			snprintf(w, sizeof w, "[%zu] %s", i, want);
+			snprintf(g, sizeof g, "[%zu] %s", i, got);
+			fail(r, what, w, g);
+		} else {
+			fail(r, what, want, got);
+		}
+		return;
+	}
+	r->passed++;
+}
+
+/* action (must run without error) and assert_return (its results must
+ * equal the expected values). */
+static void cmd_action(struct runner *r, const struct json *cmd, bool check)
+{
+	struct outcome out;
+	char what[400], got[400], want[200];
+
+	if (!run_action(r, cmd, &out, what, sizeof what))
+		return;
+	if (out.ok && check) {
+		check_results(r, cmd, what, &out);
+	} else if (!out.ok) {
+		describe_error(got, sizeof got, &out.err);
+		describe_list(want, sizeof want, json_get(cmd, "expected"));
+		fail(r, what,
+		     check ? (want[0] ? want : "no results") : "success", got);
+	}
+	free(out.vals);
+}
+
+/* Checks that err is of kind `want`; `what` describes the command. */
+static void expect_error(struct runner *r, const struct json *cmd,
+			 const char *what, bool failed, const wasm_error *err,
+			 enum wasm_error_kind want)
+{
+	const char *text = json_get_str(cmd, "text");
+	char exp[300], got[400];
+
+	if (failed && err->kind == want) {
+		check_text(r, cmd, err);
+		r->passed++;
+		return;
+	}
+	snprintf(exp, sizeof exp, "%s (%s)", kind_name(want), text ? text : "");
+	if (failed)
+		describe_error(got, sizeof got, err);
+	else
+		snprintf(got, sizeof got, "success");
+	fail(r, what, exp, got);
+}
+
+/* assert_trap / assert_exhaustion on an action, or a module's start. */
+static void cmd_assert_trap(struct runner *r, const struct json *cmd,
+			    enum wasm_error_kind want)
+{
+	const char *file = json_get_str(cmd, "filename");
+	struct outcome out;
+	char what[400];
+	wasm_error err;
+	bool failed;
+
+	if (!json_get(cmd, "action")) {
+		snprintf(what, sizeof what, "%s %s", json_get_str(cmd, "type"),
+			 file ? file : "?");
+		failed = !load_instance(r, cmd, &err);
+		expect_error(r, cmd, what, failed, &err, want);
+		return;
+	}
+	if (!run_action(r, cmd, &out, what, sizeof what))
+		return;
+	expect_error(r, cmd, what, !out.ok, &out.err, want);
+	free(out.vals);
+}
+
+/*
+ * assert_invalid / assert_malformed (decoding fails with `want`), and
+ * assert_unlinkable / assert_uninstantiable (decoding succeeds and
+ * instantiation fails with `want`).
+ */
+static void cmd_assert_module(struct runner *r, const struct json *cmd,
+			      enum wasm_error_kind want)
+{
+	const char *mtype = json_get_str(cmd, "module_type");
+	const char *file = json_get_str(cmd, "filename");
+	char what[400], got[400];
+	wasm_module *m;
+	wasm_error err;
+	bool failed;
+
+	snprintf(what, sizeof what, "%s %s", json_get_str(cmd, "type"),
+		 file ? file : "?");
+	if (mtype && strcmp(mtype, "binary") != 0) {
+		skip(r, what, "text-format module");
+		return;
+	}
+	m = load_module(r, cmd, &err);
+	if (want == WASM_ERR_INVALID || want == WASM_ERR_MALFORMED) {
+		if (m)
+			wasm_module_free(m);
+		expect_error(r, cmd, what, m == NULL, &err, want);
+		return;
+	}
+	if (!m) {
+		describe_error(got, sizeof got, &err);
+		fail(r, what, "a module that loads", got);
+		return;
+	}
+	keep_module(r, m);
+	memset(&err, 0, sizeof err);
+	failed = !wasm_instantiate(r->store, m, resolve, r, &err);
+	expect_error(r, cmd, what, failed, &err, want);
+}
+
+/* Runs one command. */
+static void run_command(struct runner *r, const struct json *cmd)
+{
+	const char *type = json_get_str(cmd, "type");
+	const struct json *line = json_get(cmd, "line");
+	uint64_t ln = 0;
+
+	if (line && line->type == JSON_NUMBER)
+		parse_u64(line->str, UINT32_MAX, &ln);
+	r->line = (unsigned)ln;
+	if (!type)
+		fail(r, "command", "a \"type\"", "none");
+	else if (strcmp(type, "module") == 0)
+		cmd_module(r, cmd);
+	else if (strcmp(type, "register") == 0)
+		cmd_register(r, cmd);
+	else if (strcmp(type, "action") == 0)
+		cmd_action(r, cmd, false);
+	else if (strcmp(type, "assert_return") == 0)
+		cmd_action(r, cmd, true);
+	else if (strcmp(type, "assert_trap") == 0)
+		cmd_assert_trap(r, cmd, WASM_ERR_TRAP);
+	else if (strcmp(type, "assert_exhaustion") == 0)
+		cmd_assert_trap(r, cmd, WASM_ERR_EXHAUSTED);
+	else if (strcmp(type, "assert_invalid") == 0)
+		cmd_assert_module(r, cmd, WASM_ERR_INVALID);
+	else if (strcmp(type, "assert_malformed") == 0)
+		cmd_assert_module(r, cmd, WASM_ERR_MALFORMED);
+	else if (strcmp(type, "assert_unlinkable") == 0)
+		cmd_assert_module(r, cmd, WASM_ERR_LINK);
+	else if (strcmp(type, "assert_uninstantiable") == 0)
+		cmd_assert_module(r, cmd, WASM_ERR_TRAP);
+	else
+		fail(r, type, "a known command", "an unknown one");
+}
+
+/* Frees the store, then the modules and bindings, for the next file. */
+static void runner_reset(struct runner *r)
+{
+	size_t i;
+
+	if (r->store)
+		wasm_store_free(r->store);
+	r->store = NULL;
+	for (i = 0; i < r->nmods; i++)
+		wasm_module_free(r->mods[i]);
+	free(r->mods);
+	r->mods = NULL;
+	r->nmods = r->capmods = 0;
+	bindings_free(&r->names);
+	bindings_free(&r->regs);
+	r->current = NULL;
+	free(r->dir);
+	r->dir = NULL;
+}
+
+/* The directory part of path, with its '/', or "" (malloc'd). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+	char *d = xrealloc(NULL, n + 1);
+
+	memcpy(d, path, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* Runs every command of one json file, counting into r. */
+static void run_file(struct runner *r, const char *path,
+		     enum wasm_engine engine)
+{
+	char err[300];
+	struct json *root;
+	const struct json *cmds;
+	size_t len, i;
+	char *text = read_file(path, &len, err, sizeof err);
+
+	r->path = path;
+	r->line = 0;
+	if (!text) {
+		fail(r, "file", "a readable json file", err);
+		return;
+	}
+	root = json_parse(text, len, err, sizeof err);
+	free(text);
+	cmds = json_get(root, "commands");
+	if (!cmds || cmds->type != JSON_ARRAY) {
+		fail(r, "file", "a wast2json script",
+		     root ? "no \"commands\" array" : err);
+		json_free(root);
+		return;
+	}
+	r->dir = dir_of(path);
+	r->store = wasm_store_new(engine);
+	if (!r->store || !spectest_create(r)) {
+		fail(r, "store", "a store with spectest", "out of memory");
+	} else {
+		for (i = 0; i < cmds->n; i++)
+			run_command(r, &cmds->items[i]);
+	}
+	runner_reset(r);
+	json_free(root);
+}
+
+/* "N passed, N failed" plus ", N skipped" when any were. */
+static void print_counts(unsigned p, unsigned f, unsigned s)
+{
+	printf("%u passed, %u failed", p, f);
+	if (s)
+		printf(", %u skipped", s);
+	printf("\n");
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: nebulet spec [--engine=interp] [-v] FILE.json...\n");
+	return 2;
+}
+
+int spec_main(int argc, char **argv)
+{
+	enum wasm_engine engine = WASM_ENGINE_INTERP;
+	struct runner r;
+	unsigned p = 0, f = 0, s = 0;
+	int i, nfiles = 0;
+
+	memset(&r, 0, sizeof r);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--engine=interp") == 0)
+			engine = WASM_ENGINE_INTERP;
+		else if (strcmp(argv[i], "-v") == 0 ||
+			 strcmp(argv[i], "--verbose") == 0)
+			r.verbose = true;
+		else if (argv[i][0] == '-')
+			return usage();
+		else
+			nfiles++;
+	}
+	if (nfiles == 0)
+		return usage();
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		r.passed = r.failed = r.skipped = 0;
+		run_file(&r, argv[i], engine);
+		fflush(stdout);
+		p += r.passed;
+		f += r.failed;
+		s += r.skipped;
+		if (nfiles > 1) {
+			printf("%s: ", argv[i]);
+			print_counts(r.passed, r.failed, r.skipped);
+		}
+	}
+	print_counts(p, f, s);
+	return f ? 1 : 0;
+}

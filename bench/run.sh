@@ -129,7 +129,7 @@ coremark coremark.native 2000 $B/coremark.native
 coremark coremark.node 2000 node --no-warnings bench/node-wasi.mjs \
 	$B/coremark.wasm
 if [ -x "$NEBULET" ]; then
-	coremark coremark.interp 100 $NEBULET run --engine=interp \
+	coremark coremark.interp 500 $NEBULET run --engine=interp \
 		$B/coremark.wasm
 else
 	echo "coremark.interp: $NEBULET is missing" >&2

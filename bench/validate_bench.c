@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 	size_t len;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: validate_bench FILE.wasm [MIN_SECONDS]\n");
+		fprintf(stderr,
+			"usage: validate_bench FILE.wasm [MIN_SECONDS]\n");
 		return 2;
 	}
 	hal_init();

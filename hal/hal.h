@@ -20,8 +20,12 @@ void hal_console_write(int stream, const void *buf, size_t len); /* 1 or 2 */
 long hal_console_read(void *buf, size_t len);
 
 /* Virtual memory. Addresses and lengths are multiples of hal_page_size(). */
-enum { HAL_PROT_NONE = 0, HAL_PROT_READ = 1, HAL_PROT_WRITE = 2,
-       HAL_PROT_EXEC = 4 };
+enum {
+	HAL_PROT_NONE = 0,
+	HAL_PROT_READ = 1,
+	HAL_PROT_WRITE = 2,
+	HAL_PROT_EXEC = 4
+};
 size_t hal_page_size(void);
 /* Reserves `len` bytes of address space, inaccessible; NULL on failure. */
 void *hal_vm_reserve(size_t len);

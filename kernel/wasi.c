@@ -342,46 +342,93 @@ static uint32_t wasi_sched_yield(wasm_caller *c, wasi_ctx *x, const wasm_val *a)
 	return WASI_ESUCCESS;
 }
 
-/* Signatures. */
-static const uint8_t wasi_i[] = {WASM_I32, WASM_I32, WASM_I32, WASM_I32};
-static const uint8_t wasi_seek_p[] = {WASM_I32, WASM_I64, WASM_I32, WASM_I32};
-static const uint8_t wasi_clock_p[] = {WASM_I32, WASM_I64, WASM_I32};
-static const wasm_functype wasi_t0 = {0, 1, NULL, wasi_i};
-static const wasm_functype wasi_t1 = {1, 1, wasi_i, wasi_i};
-static const wasm_functype wasi_t2 = {2, 1, wasi_i, wasi_i};
-static const wasm_functype wasi_t3 = {3, 1, wasi_i, wasi_i};
-static const wasm_functype wasi_t4 = {4, 1, wasi_i, wasi_i};
-static const wasm_functype wasi_tseek = {4, 1, wasi_seek_p, wasi_i};
-static const wasm_functype wasi_tclock = {3, 1, wasi_clock_p, wasi_i};
-static const wasm_functype wasi_texit = {1, 0, wasi_i, NULL};
+/* fd_filestat_get(fd, buf): a 64-byte filestat; the streams are
+ * character devices with nothing else known. */
+static uint32_t wasi_fd_filestat_get(wasm_caller *c, wasi_ctx *x,
+				     const wasm_val *a)
+{
+	uint8_t *st;
+
+	if (!wasi_fd_ok(x, a[0].i32))
+		return WASI_EBADF;
+	if ((st = wasi_mem(c, a[1].i32, 64)) == NULL)
+		return WASI_EFAULT;
+	memset(st, 0, 64);
+	st[16] = WASI_FILETYPE_CHARACTER_DEVICE;
+	return WASI_ESUCCESS;
+}
 
 typedef uint32_t (*wasi_impl)(wasm_caller *c, wasi_ctx *x, const wasm_val *a);
 
-/* The functions: name, type, implementation (NULL for proc_exit). */
+/*
+ * The functions. Params are spelled i (i32) and I (i64); every function
+ * returns an i32 errno except proc_exit. A stub (impl NULL) does nothing:
+ * it gives EBADF unless its param fd_arg names an open standard stream,
+ * and then std_err (fd_arg NOFD: always std_err). With no descriptors
+ * beyond the streams and no preopens, that is the honest answer, and it
+ * lets programs that merely mention files (fopen, remove) link and run.
+ */
+#define NOFD 0xff
+enum { WASI_IMPL, WASI_STUB, WASI_EXIT };
 static const struct wasi_def {
 	const char *name;
-	const wasm_functype *type;
+	const char *params;
+	uint8_t how;
 	wasi_impl impl;
+	uint8_t fd_arg;
+	uint8_t std_err;
 } wasi_defs[] = {
-	{"args_get", &wasi_t2, wasi_args_get},
-	{"args_sizes_get", &wasi_t2, wasi_args_sizes_get},
-	{"environ_get", &wasi_t2, wasi_environ_get},
-	{"environ_sizes_get", &wasi_t2, wasi_environ_sizes_get},
-	{"fd_read", &wasi_t4, wasi_fd_read},
-	{"fd_write", &wasi_t4, wasi_fd_write},
-	{"fd_close", &wasi_t1, wasi_fd_close},
-	{"fd_fdstat_get", &wasi_t2, wasi_fd_fdstat_get},
-	{"fd_fdstat_set_flags", &wasi_t2, wasi_fd_fdstat_set_flags},
-	{"fd_seek", &wasi_tseek, wasi_fd_seek},
-	{"fd_prestat_get", &wasi_t2, wasi_no_prestat},
-	{"fd_prestat_dir_name", &wasi_t3, wasi_no_prestat},
-	{"clock_time_get", &wasi_tclock, wasi_clock_time_get},
-	{"clock_res_get", &wasi_t2, wasi_clock_res_get},
-	{"random_get", &wasi_t2, wasi_random_get},
-	{"sched_yield", &wasi_t0, wasi_sched_yield},
-	{"proc_exit", &wasi_texit, NULL},
+	{"args_get", "ii", WASI_IMPL, wasi_args_get, 0, 0},
+	{"args_sizes_get", "ii", WASI_IMPL, wasi_args_sizes_get, 0, 0},
+	{"environ_get", "ii", WASI_IMPL, wasi_environ_get, 0, 0},
+	{"environ_sizes_get", "ii", WASI_IMPL, wasi_environ_sizes_get, 0, 0},
+	{"fd_read", "iiii", WASI_IMPL, wasi_fd_read, 0, 0},
+	{"fd_write", "iiii", WASI_IMPL, wasi_fd_write, 0, 0},
+	{"fd_close", "i", WASI_IMPL, wasi_fd_close, 0, 0},
+	{"fd_fdstat_get", "ii", WASI_IMPL, wasi_fd_fdstat_get, 0, 0},
+	{"fd_fdstat_set_flags", "ii", WASI_IMPL, wasi_fd_fdstat_set_flags, 0,
+	 0},
+	{"fd_filestat_get", "ii", WASI_IMPL, wasi_fd_filestat_get, 0, 0},
+	{"fd_seek", "iIii", WASI_IMPL, wasi_fd_seek, 0, 0},
+	{"fd_prestat_get", "ii", WASI_IMPL, wasi_no_prestat, 0, 0},
+	{"fd_prestat_dir_name", "iii", WASI_IMPL, wasi_no_prestat, 0, 0},
+	{"clock_time_get", "iIi", WASI_IMPL, wasi_clock_time_get, 0, 0},
+	{"clock_res_get", "ii", WASI_IMPL, wasi_clock_res_get, 0, 0},
+	{"random_get", "ii", WASI_IMPL, wasi_random_get, 0, 0},
+	{"sched_yield", "", WASI_IMPL, wasi_sched_yield, 0, 0},
+	{"proc_exit", "i", WASI_EXIT, NULL, 0, 0},
+	{"fd_advise", "iIIi", WASI_STUB, NULL, 0, WASI_ESPIPE},
+	{"fd_allocate", "iII", WASI_STUB, NULL, 0, WASI_ESPIPE},
+	{"fd_datasync", "i", WASI_STUB, NULL, 0, WASI_EINVAL},
+	{"fd_sync", "i", WASI_STUB, NULL, 0, WASI_EINVAL},
+	{"fd_fdstat_set_rights", "iII", WASI_STUB, NULL, 0, WASI_ENOTSUP},
+	{"fd_filestat_set_size", "iI", WASI_STUB, NULL, 0, WASI_EINVAL},
+	{"fd_filestat_set_times", "iIIi", WASI_STUB, NULL, 0, WASI_ENOTSUP},
+	{"fd_pread", "iiiIi", WASI_STUB, NULL, 0, WASI_ESPIPE},
+	{"fd_pwrite", "iiiIi", WASI_STUB, NULL, 0, WASI_ESPIPE},
+	{"fd_readdir", "iiiIi", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"fd_renumber", "ii", WASI_STUB, NULL, 0, WASI_ENOTSUP},
+	{"fd_tell", "ii", WASI_STUB, NULL, 0, WASI_ESPIPE},
+	{"path_create_directory", "iii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_filestat_get", "iiiii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_filestat_set_times", "iiiiIIi", WASI_STUB, NULL, 0,
+	 WASI_ENOTDIR},
+	{"path_link", "iiiiiii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_open", "iiiiiIIii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_readlink", "iiiiii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_remove_directory", "iii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_rename", "iiiiii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"path_symlink", "iiiii", WASI_STUB, NULL, 2, WASI_ENOTDIR},
+	{"path_unlink_file", "iii", WASI_STUB, NULL, 0, WASI_ENOTDIR},
+	{"poll_oneoff", "iiii", WASI_STUB, NULL, NOFD, WASI_ENOSYS},
+	{"proc_raise", "i", WASI_STUB, NULL, NOFD, WASI_ENOSYS},
+	{"sock_accept", "iii", WASI_STUB, NULL, 0, WASI_ENOTSOCK},
+	{"sock_recv", "iiiiii", WASI_STUB, NULL, 0, WASI_ENOTSOCK},
+	{"sock_send", "iiiii", WASI_STUB, NULL, 0, WASI_ENOTSOCK},
+	{"sock_shutdown", "ii", WASI_STUB, NULL, 0, WASI_ENOTSOCK},
 };
 #define WASI_NDEFS (sizeof wasi_defs / sizeof wasi_defs[0])
+#define WASI_MAXPARAMS 9
 _Static_assert(WASI_NDEFS <= WASI_NFUNCS, "raise WASI_NFUNCS");
 
 /* The host entry point of every function but proc_exit; env is its
@@ -390,8 +437,15 @@ static bool wasi_call(wasm_caller *c, void *env, const wasm_val *args,
 		      wasm_val *results)
 {
 	struct wasi_slot *slot = env;
+	const struct wasi_def *d = &wasi_defs[slot->index];
 
-	results[0].i32 = wasi_defs[slot->index].impl(c, slot->ctx, args);
+	if (d->impl != NULL)
+		results[0].i32 = d->impl(c, slot->ctx, args);
+	else if (d->fd_arg == NOFD ||
+		 wasi_fd_ok(slot->ctx, args[d->fd_arg].i32))
+		results[0].i32 = d->std_err;
+	else
+		results[0].i32 = WASI_EBADF;
 	return true;
 }
 
@@ -402,12 +456,32 @@ static bool wasi_proc_exit(wasm_caller *c, void *env, const wasm_val *args,
 	return false;
 }
 
+/* The function type of wasi_defs[i], built from its params string on
+ * first use (static storage: the same for every store). */
+static const wasm_functype *wasi_type(unsigned i)
+{
+	static const uint8_t result[1] = {WASM_I32};
+	static uint8_t params[WASI_NDEFS][WASI_MAXPARAMS];
+	static wasm_functype types[WASI_NDEFS];
+	const char *p = wasi_defs[i].params;
+	uint32_t n;
+
+	for (n = 0; p[n] && n < WASI_MAXPARAMS; n++)
+		params[i][n] = p[n] == 'I' ? WASM_I64 : WASM_I32;
+	types[i].nparams = n;
+	types[i].params = params[i];
+	types[i].nresults = wasi_defs[i].how == WASI_EXIT ? 0 : 1;
+	types[i].results = result;
+	return &types[i];
+}
+
 /* Finds the named WASI function, making its host function in the store
  * on first use; later imports of the same name share it. */
 bool wasi_resolve(void *ctx, const char *module, const char *name,
 		  enum wasm_extern_kind kind, wasm_extern *out)
 {
 	wasi_ctx *x = ctx;
+	struct wasi_slot *slot;
 	unsigned i;
 
 	if (strcmp(module, WASI_MODULE) != 0 || kind != WASM_EXTERN_FUNC)
@@ -417,13 +491,15 @@ bool wasi_resolve(void *ctx, const char *module, const char *name,
 			break;
 	if (i == WASI_NDEFS)
 		return false;
-	struct wasi_slot *slot = &x->slots[i];
+	slot = &x->slots[i];
 	if (slot->func == NULL) {
 		slot->ctx = x;
 		slot->index = i;
-		slot->func = wasm_func_new_host(
-			x->store, wasi_defs[i].type,
-			wasi_defs[i].impl ? wasi_call : wasi_proc_exit, slot);
+		slot->func = wasm_func_new_host(x->store, wasi_type(i),
+						wasi_defs[i].how == WASI_EXIT
+							? wasi_proc_exit
+							: wasi_call,
+						slot);
 		if (slot->func == NULL)
 			return false;
 	}

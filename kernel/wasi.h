@@ -14,7 +14,7 @@
 #include "nucleus.h"
 
 #define WASI_MODULE "wasi_snapshot_preview1"
-#define WASI_NFUNCS 20 /* size of the per-context function cache */
+#define WASI_NFUNCS 48 /* size of the per-context function cache */
 
 /* WASI errno values used here (preview 1 numbering). */
 enum wasi_errno {
@@ -24,6 +24,8 @@ enum wasi_errno {
 	WASI_EINVAL = 28,
 	WASI_EIO = 29,
 	WASI_ENOSYS = 52,
+	WASI_ENOTDIR = 54,
+	WASI_ENOTSOCK = 57,
 	WASI_ENOTSUP = 58,
 	WASI_ESPIPE = 70,
 };
@@ -31,7 +33,7 @@ enum wasi_errno {
 /* One function made for a context: the host function's env. */
 struct wasi_slot {
 	struct wasi_ctx *ctx;
-	unsigned index; /* into wasi.c's table of functions */
+	unsigned index;	 /* into wasi.c's table of functions */
 	wasm_func *func; /* NULL until first resolved */
 };
 
@@ -41,7 +43,7 @@ typedef struct wasi_ctx {
 	char *const *argv; /* argv[0] is the program's name */
 	int envc;
 	char *const *envp; /* "NAME=value" strings */
-	bool closed[3]; /* standard streams closed by fd_close */
+	bool closed[3];	   /* standard streams closed by fd_close */
 	uint64_t start_ns; /* monotonic time at init (CPU-time clocks) */
 	struct wasi_slot slots[WASI_NFUNCS];
 } wasi_ctx;

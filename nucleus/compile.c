@@ -9,9 +9,12 @@
  * reading the locals' slots directly. Lazy entries are written to their
  * slots ("materialized") before anything that could change what they read
  * (local.set of that local) and at every block boundary, so all paths that
- * join at a label agree on where values live. A `local.set` right after the
- * instruction that computed its value retargets that instruction's result,
- * and an i32 compare followed by br_if/if becomes one compare-and-branch.
+ * join at a label agree on where values live. A `local.set` (or return)
+ * right after the instruction that computed its value retargets that
+ * instruction's result; an i32 compare followed by br_if/if becomes one
+ * compare-and-branch; (a >> k) & m and a * b + c become one instruction;
+ * constant operands become immediates (the RI forms) and a constant 0 is
+ * read from a frame slot that is always zero.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +34,17 @@ enum ckind { C_BLOCK, C_LOOP, C_IF, C_FUNC };
 
 struct ctl {
 	uint8_t kind;
-	bool dead;          /* the rest of this block is unreachable */
-	uint32_t height;    /* stack height below the block's params */
+	bool dead;	 /* the rest of this block is unreachable */
+	uint32_t height; /* stack height below the block's params */
 	uint32_t nparams, nresults;
-	uint32_t label;     /* loop: first cell */
-	uint32_t patch;     /* chain of cells waiting for the end label (+1) */
+	uint32_t label;	     /* loop: first cell */
+	uint32_t patch;	     /* chain of cells waiting for the end label (+1) */
 	uint32_t else_patch; /* if: branch cell to the else part (+1), or 0 */
 };
 
 /* A branch condition, possibly a fused compare. */
 struct cond {
-	int cmp;            /* -1 plain slot, -2 eqz, else ICMP32 index */
+	int cmp; /* -1 plain slot, -2 eqz, else ICMP32 index */
 	bool ri;
 	uint32_t a, b;
 };
@@ -60,9 +63,10 @@ struct comp {
 	uint32_t nlocals, nresults;
 	uint32_t cur_off;
 	bool oom;
-	uint32_t skip;      /* nesting of blocks inside dead code */
+	uint32_t skip; /* nesting of blocks inside dead code */
 	/* result of the last instruction, retargetable by local.set */
 	uint32_t fold_len, fold_cell, fold_h;
+	enum iop fold_op; /* its internal opcode, for fusions */
 	/* the last instruction was an i32 compare (fusable with a branch) */
 	uint32_t cmp_start, cmp_len;
 	struct cond cmp;
@@ -75,25 +79,23 @@ struct comp {
 #define K_F32 1
 #define K_F64 1
 /* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 0 other */
-#define OPKIND(name, pre, code, imm, p1, p2, res, text)                    \
-	[OP_##name] = ((imm) == IMM_NONE && K_##p1 && K_##res)                 \
-			      ? (K_##p2 ? 2 : 1)                               \
-			      : ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8)       \
-					? (K_##res ? 3 : 4)                    \
-					: 0,
+#define OPKIND(name, pre, code, imm, p1, p2, res, text)                        \
+	[OP_##name] =                                                          \
+		((imm) == IMM_NONE && K_##p1 && K_##res)   ? (K_##p2 ? 2 : 1)  \
+		: ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8) ? (K_##res ? 3 : 4) \
+							   : 0,
 static const uint8_t op_kind[OP_COUNT] = {WASM_OPCODES(OPKIND)};
 #define OPIMM(name, pre, code, imm, p1, p2, res, text) [OP_##name] = imm,
 static const uint8_t op_imm[OP_COUNT] = {WASM_OPCODES(OPIMM)};
 /* opcode byte (0xFC sub-opcodes at 256 + n) -> wasm_op + 1 */
-#define OPBYTE(name, pre, code, imm, p1, p2, res, text)                    \
+#define OPBYTE(name, pre, code, imm, p1, p2, res, text)                        \
 	[(pre) ? 256 + (code) : (code)] = OP_##name + 1,
 static const uint8_t op_of_byte[256 + 32] = {WASM_OPCODES(OPBYTE)};
 
 static const uint8_t cmp_invert[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
 static const uint8_t cmp_swap[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
 
-static void *grow(void *p, uint32_t *cap, uint32_t need, size_t size,
-		  bool *oom)
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t size, bool *oom)
 {
 	if (need <= *cap)
 		return p;
@@ -209,6 +211,8 @@ static void materialize_top(struct comp *c, uint32_t n)
 static uint32_t opnd(struct comp *c, uint32_t j)
 {
 	struct vent *e = ent(c, j);
+	if (e->kind == V_CONST && e->k == 0)
+		return c->nlocals - 1; /* the frame's zero slot */
 	if (e->kind == V_CONST)
 		materialize(c, j);
 	return e->kind == V_LOCAL ? e->local : slot(c, j);
@@ -228,6 +232,7 @@ static void push_result(struct comp *c, uint32_t cell)
 	c->fold_len = c->len;
 	c->fold_cell = cell;
 	c->fold_h = c->sh - 1;
+	c->fold_op = IOP_COUNT;
 }
 
 static bool top_is_last_result(struct comp *c)
@@ -293,6 +298,15 @@ static void resolve(struct comp *c, uint32_t chain, uint32_t target)
 static void emit_return(struct comp *c)
 {
 	uint32_t n = c->nresults;
+	if (n == 1) {
+		/* one move cannot clobber another's source */
+		if (top_is_last_result(c) && !c->oom)
+			c->code[c->fold_cell] = 0;
+		else
+			move_to(c, ent(c, c->sh - 1), c->sh - 1, 0);
+		emit_op(c, IOP_RET);
+		return;
+	}
 	materialize_top(c, n);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t s = slot(c, c->sh - n + i);
@@ -361,6 +375,19 @@ static void br_if(struct comp *c, uint32_t depth)
 	struct ctl *b = &c->cs[c->nc - 1 - depth];
 	if (br_direct(c, b)) {
 		target_label(c, b, emit_cond_br(c, k, false));
+		return;
+	}
+	struct vent *v = ent(c, c->sh - 1);
+	if (b->kind != C_FUNC && arity(b) == 1 && k.cmp < 0 &&
+	    v->kind != V_CONST) {
+		/* one value: a conditional move-and-branch */
+		bool z = k.cmp == -2;
+		emit_op(c, z ? IOP_BR_IFZ_MOV : IOP_BR_IF_MOV);
+		emit(c, k.a);
+		emit(c, 0);
+		target_label(c, b, c->len - 1);
+		emit(c, slot(c, b->height));
+		emit(c, v->kind == V_LOCAL ? v->local : slot(c, c->sh - 1));
 		return;
 	}
 	if (b->kind == C_FUNC)
@@ -497,23 +524,40 @@ static void set_local(struct comp *c, uint32_t x, bool tee)
 static int ri_op(enum wasm_op op)
 {
 	switch (op) {
-	case OP_I32_ADD: return IOP_I32_ADD_RI;
-	case OP_I32_SUB: return IOP_I32_SUB_RI;
-	case OP_I32_MUL: return IOP_I32_MUL_RI;
-	case OP_I32_AND: return IOP_I32_AND_RI;
-	case OP_I32_OR: return IOP_I32_OR_RI;
-	case OP_I32_XOR: return IOP_I32_XOR_RI;
-	case OP_I32_SHL: return IOP_I32_SHL_RI;
-	case OP_I32_SHR_S: return IOP_I32_SHR_S_RI;
-	case OP_I32_SHR_U: return IOP_I32_SHR_U_RI;
-	case OP_I64_ADD: return IOP_I64_ADD_RI;
-	case OP_I64_SUB: return IOP_I64_SUB_RI;
-	case OP_I64_AND: return IOP_I64_AND_RI;
-	case OP_I64_OR: return IOP_I64_OR_RI;
-	case OP_I64_XOR: return IOP_I64_XOR_RI;
-	case OP_I64_SHL: return IOP_I64_SHL_RI;
-	case OP_I64_SHR_S: return IOP_I64_SHR_S_RI;
-	case OP_I64_SHR_U: return IOP_I64_SHR_U_RI;
+	case OP_I32_ADD:
+		return IOP_I32_ADD_RI;
+	case OP_I32_SUB:
+		return IOP_I32_SUB_RI;
+	case OP_I32_MUL:
+		return IOP_I32_MUL_RI;
+	case OP_I32_AND:
+		return IOP_I32_AND_RI;
+	case OP_I32_OR:
+		return IOP_I32_OR_RI;
+	case OP_I32_XOR:
+		return IOP_I32_XOR_RI;
+	case OP_I32_SHL:
+		return IOP_I32_SHL_RI;
+	case OP_I32_SHR_S:
+		return IOP_I32_SHR_S_RI;
+	case OP_I32_SHR_U:
+		return IOP_I32_SHR_U_RI;
+	case OP_I64_ADD:
+		return IOP_I64_ADD_RI;
+	case OP_I64_SUB:
+		return IOP_I64_SUB_RI;
+	case OP_I64_AND:
+		return IOP_I64_AND_RI;
+	case OP_I64_OR:
+		return IOP_I64_OR_RI;
+	case OP_I64_XOR:
+		return IOP_I64_XOR_RI;
+	case OP_I64_SHL:
+		return IOP_I64_SHL_RI;
+	case OP_I64_SHR_S:
+		return IOP_I64_SHR_S_RI;
+	case OP_I64_SHR_U:
+		return IOP_I64_SHR_U_RI;
 	default:
 		if (op >= OP_I32_EQ && op <= OP_I32_GE_U)
 			return IOP_I32_EQ_RI + (op - OP_I32_EQ);
@@ -524,8 +568,14 @@ static int ri_op(enum wasm_op op)
 static bool commutative(enum wasm_op op)
 {
 	switch (op) {
-	case OP_I32_ADD: case OP_I32_MUL: case OP_I32_AND: case OP_I32_OR:
-	case OP_I32_XOR: case OP_I64_ADD: case OP_I64_AND: case OP_I64_OR:
+	case OP_I32_ADD:
+	case OP_I32_MUL:
+	case OP_I32_AND:
+	case OP_I32_OR:
+	case OP_I32_XOR:
+	case OP_I64_ADD:
+	case OP_I64_AND:
+	case OP_I64_OR:
 	case OP_I64_XOR:
 		return true;
 	default:
@@ -541,8 +591,61 @@ static bool imm_fits(enum wasm_op op, uint64_t k)
 	return true;
 }
 
+/* Drops the last instruction (whose result is being consumed). */
+static uint32_t unemit_last(struct comp *c)
+{
+	uint32_t start = c->fold_cell - 1;
+	c->len = start;
+	if (c->nmap && c->map[c->nmap - 1].pc == start)
+		c->nmap--;
+	return start;
+}
+
+/* Fuses (a >> k) & m and a * b + c with the instruction before. */
+static bool fuse_binary(struct comp *c, enum wasm_op op)
+{
+	uint32_t ja = c->sh - 2, jb = c->sh - 1;
+	struct vent *a = ent(c, ja), *b = ent(c, jb);
+	bool last_ok = c->fold_len == c->len && !c->oom;
+	enum iop fop;
+	uint32_t x, y, z;
+	if (op == OP_I32_AND && last_ok && c->fold_h == ja &&
+	    a->kind == V_SLOT && b->kind == V_CONST &&
+	    c->fold_op == IOP_I32_SHR_U_RI) {
+		uint32_t s = unemit_last(c);
+		x = c->code[s + 2];
+		y = c->code[s + 3];
+		z = (uint32_t)b->k;
+		fop = IOP_I32_SHRU_AND;
+	} else if (op == OP_I32_ADD && last_ok && a->kind != V_CONST &&
+		   b->kind != V_CONST && c->fold_op == IOP_W_I32_MUL &&
+		   (c->fold_h == ja || c->fold_h == jb) &&
+		   ent(c, c->fold_h)->kind == V_SLOT) {
+		uint32_t other = c->fold_h == ja ? jb : ja;
+		z = opnd(c, other);
+		uint32_t s = unemit_last(c);
+		x = c->code[s + 2];
+		y = c->code[s + 3];
+		fop = IOP_I32_MUL_ADD;
+	} else {
+		return false;
+	}
+	c->sh -= 2;
+	uint32_t start = c->len;
+	emit_op(c, fop);
+	emit(c, slot(c, c->sh));
+	emit(c, x);
+	emit(c, y);
+	emit(c, z);
+	push_result(c, start + 1);
+	c->fold_op = fop;
+	return true;
+}
+
 static void binary(struct comp *c, enum wasm_op op)
 {
+	if (fuse_binary(c, op))
+		return;
 	uint32_t ja = c->sh - 2, jb = c->sh - 1;
 	struct vent *a = ent(c, ja), *b = ent(c, jb);
 	int ri = ri_op(op);
@@ -576,6 +679,7 @@ static void binary(struct comp *c, enum wasm_op op)
 	emit(c, sa);
 	emit(c, imm);
 	push_result(c, start + 1);
+	c->fold_op = use_ri ? (enum iop)ri : (enum iop)(IOP_W_UNREACHABLE + op);
 	if (cmp) {
 		c->cmp_start = start;
 		c->cmp_len = c->len;
@@ -650,36 +754,63 @@ static void call(struct comp *c, enum iop op, const wasm_functype *t,
 static void skip_imm(wasm_reader *r, uint8_t imm)
 {
 	switch (imm) {
-	case IMM_BLOCKTYPE: rd_sleb(r, 33); break;
+	case IMM_BLOCKTYPE:
+		rd_sleb(r, 33);
+		break;
 	case IMM_BR_TABLE: {
 		uint32_t n = rd_u32(r);
 		for (uint32_t i = 0; i <= n && !r->err; i++)
 			rd_u32(r);
 		break;
 	}
-	case IMM_CALL_INDIRECT: case IMM_MEM1: case IMM_MEM2: case IMM_MEM4:
-	case IMM_MEM8: case IMM_MEM_INIT: case IMM_TABLE_INIT:
+	case IMM_CALL_INDIRECT:
+	case IMM_MEM1:
+	case IMM_MEM2:
+	case IMM_MEM4:
+	case IMM_MEM8:
+	case IMM_MEM_INIT:
+	case IMM_TABLE_INIT:
 	case IMM_TABLE_COPY:
 		rd_u32(r);
 		rd_u32(r);
 		break;
-	case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL:
-	case IMM_TABLE: case IMM_DATA: case IMM_ELEM:
+	case IMM_LABEL:
+	case IMM_FUNC:
+	case IMM_LOCAL:
+	case IMM_GLOBAL:
+	case IMM_TABLE:
+	case IMM_DATA:
+	case IMM_ELEM:
 		rd_u32(r);
 		break;
-	case IMM_MEMIDX: case IMM_REFTYPE: rd_u8(r); break;
-	case IMM_MEM_COPY: rd_u8(r); rd_u8(r); break;
-	case IMM_I32: rd_sleb(r, 32); break;
-	case IMM_I64: rd_sleb(r, 64); break;
-	case IMM_F32: rd_fixed32(r); break;
-	case IMM_F64: rd_fixed64(r); break;
+	case IMM_MEMIDX:
+	case IMM_REFTYPE:
+		rd_u8(r);
+		break;
+	case IMM_MEM_COPY:
+		rd_u8(r);
+		rd_u8(r);
+		break;
+	case IMM_I32:
+		rd_sleb(r, 32);
+		break;
+	case IMM_I64:
+		rd_sleb(r, 64);
+		break;
+	case IMM_F32:
+		rd_fixed32(r);
+		break;
+	case IMM_F64:
+		rd_fixed64(r);
+		break;
 	case IMM_SELECT_T: {
 		uint32_t n = rd_u32(r);
 		for (uint32_t i = 0; i < n && !r->err; i++)
 			rd_u8(r);
 		break;
 	}
-	default: break;
+	default:
+		break;
 	}
 }
 
@@ -729,7 +860,9 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		break;
 	case OP_NOP:
 		break;
-	case OP_BLOCK: case OP_LOOP: case OP_IF: {
+	case OP_BLOCK:
+	case OP_LOOP:
+	case OP_IF: {
 		blocktype(c, rd_sleb(r, 33), &np, &nr);
 		struct cond k = {-1, false, 0, 0};
 		if (op == OP_IF)
@@ -737,10 +870,14 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		for (uint32_t j = 0; j < c->sh; j++)
 			materialize(c, j);
 		no_fold(c);
-		push_ctl(c, op == OP_LOOP ? C_LOOP : op == OP_IF ? C_IF : C_BLOCK,
+		push_ctl(c,
+			 op == OP_LOOP ? C_LOOP
+			 : op == OP_IF ? C_IF
+				       : C_BLOCK,
 			 np, nr);
 		if (op == OP_IF && !c->oom)
-			c->cs[c->nc - 1].else_patch = emit_cond_br(c, k, true) + 1;
+			c->cs[c->nc - 1].else_patch =
+				emit_cond_br(c, k, true) + 1;
 		break;
 	}
 	case OP_ELSE:
@@ -779,7 +916,8 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		c->sh--;
 		no_fold(c);
 		break;
-	case OP_SELECT: case OP_SELECT_T:
+	case OP_SELECT:
+	case OP_SELECT_T:
 		if (op == OP_SELECT_T)
 			skip_imm(r, IMM_SELECT_T);
 		generic(c, IOP_SEL, 3, true, NULL, 0);
@@ -787,7 +925,8 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 	case OP_LOCAL_GET:
 		push(c, V_LOCAL, rd_u32(r), 0);
 		break;
-	case OP_LOCAL_SET: case OP_LOCAL_TEE:
+	case OP_LOCAL_SET:
+	case OP_LOCAL_TEE:
 		set_local(c, rd_u32(r), op == OP_LOCAL_TEE);
 		break;
 	case OP_GLOBAL_GET:
@@ -855,7 +994,8 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		rd_u8(r);
 		generic(c, IOP_W_MEMORY_INIT, 3, false, imm, 1);
 		break;
-	case OP_DATA_DROP: case OP_ELEM_DROP:
+	case OP_DATA_DROP:
+	case OP_ELEM_DROP:
 		x = rd_u32(r);
 		emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
 		emit(c, x);
@@ -870,10 +1010,12 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		rd_u8(r);
 		generic(c, IOP_W_MEMORY_FILL, 3, false, NULL, 0);
 		break;
-	case OP_TABLE_INIT: case OP_TABLE_COPY:
+	case OP_TABLE_INIT:
+	case OP_TABLE_COPY:
 		imm[0] = rd_u32(r);
 		imm[1] = rd_u32(r);
-		generic(c, (enum iop)(IOP_W_UNREACHABLE + op), 3, false, imm, 2);
+		generic(c, (enum iop)(IOP_W_UNREACHABLE + op), 3, false, imm,
+			2);
 		break;
 	case OP_TABLE_GROW:
 		imm[0] = rd_u32(r);
@@ -889,10 +1031,18 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		break;
 	default:
 		switch (op_kind[op]) {
-		case 1: unary(c, op); break;
-		case 2: binary(c, op); break;
-		case 3: case 4: memarg_op(c, r, op); break;
-		default: return false;
+		case 1:
+			unary(c, op);
+			break;
+		case 2:
+			binary(c, op);
+			break;
+		case 3:
+		case 4:
+			memarg_op(c, r, op);
+			break;
+		default:
+			return false;
 		}
 	}
 	return !r->err;
@@ -918,7 +1068,9 @@ struct interp_code *interp_compile(const wasm_func *f)
 	memset(&c, 0, sizeof c);
 	c.m = m;
 	c.ops = interp_op_table();
-	c.nlocals = f->type.nparams + wc->num_locals;
+	/* slots: params, declared locals, one slot that stays zero (read for
+	 * constant 0 operands), then the operand stack */
+	c.nlocals = f->type.nparams + wc->num_locals + 1;
 	c.nresults = f->type.nresults;
 	no_fold(&c);
 	push_ctl(&c, C_FUNC, 0, f->type.nresults);
@@ -928,8 +1080,10 @@ struct interp_code *interp_compile(const wasm_func *f)
 	while (ok && c.nc > 0 && r.p < r.end && !c.oom) {
 		c.cur_off = wc->body_offset + (uint32_t)(r.p - wc->body);
 		uint32_t b = rd_u8(&r);
-		if (b == 0xFC)
-			b = 256 + rd_u32(&r);
+		if (b == 0xFC) {
+			uint32_t sub = rd_u32(&r);
+			b = sub < 32 ? 256 + sub : UINT32_MAX;
+		}
 		int op = b < 256 + 32 ? op_of_byte[b] - 1 : -1;
 		if (op < 0 || r.err)
 			ok = false;
@@ -957,20 +1111,4 @@ struct interp_code *interp_compile(const wasm_func *f)
 	free(c.vs);
 	free(c.cs);
 	return ic;
-}
-
-/* Wasm offset of the instruction containing cell pc (binary search). */
-uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc)
-{
-	uint32_t lo = 0, hi = c->nmap;
-	if (!hi)
-		return 0;
-	while (hi - lo > 1) {
-		uint32_t mid = (lo + hi) / 2;
-		if (c->map[mid].pc <= pc)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return c->map[lo].off;
 }

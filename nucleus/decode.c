@@ -53,7 +53,7 @@ typedef struct dec {
 	uint32_t num_def_funcs; /* from the function section */
 	bool has_code, has_data_sec;
 	const uint8_t *data_use; /* first memory.init/data.drop */
-	const uint8_t *names; /* the "name" custom section's payload */
+	const uint8_t *names;	 /* the "name" custom section's payload */
 	uint32_t names_len;
 } dec;
 

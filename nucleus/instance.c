@@ -38,7 +38,7 @@ struct sig {
 static struct sig *sigs; /* by id */
 static uint32_t num_sigs, sigs_cap;
 static uint32_t *sig_slots; /* open addressing: id + 1, 0 = empty */
-static uint32_t num_slots; /* a power of two */
+static uint32_t num_slots;  /* a power of two */
 
 static uint32_t type_hash(const wasm_functype *t)
 {

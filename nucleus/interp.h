@@ -7,7 +7,10 @@
  * operand stack are all slots of the function's frame (the validated stack
  * height is static), so operands are frame slot numbers, branch targets
  * are cell indices, and block results are moved into place by explicit
- * COPY instructions the compiler emits.
+ * COPY instructions the compiler emits. A frame holds the params, the
+ * declared locals, one slot that is always zero, then the operand stack.
+ * A callee's frame starts at the caller's first argument slot, so its
+ * results (left in its first slots) are where the caller expects them.
  *
  * The handler cell holds the handler's offset from the loop's base label
  * (computed goto) or the internal opcode (switch dispatch): the compiler
@@ -21,49 +24,60 @@
 
 typedef uint32_t icell;
 
+/* clang-format off */
 /* i32 compares that fuse with br_if / if: name, C operator, operand type. */
 #define ICMP32(X) \
-	X(EQ, ==, uint32_t) X(NE, !=, uint32_t) X(LT_S, <, int32_t) \
-	X(LT_U, <, uint32_t) X(GT_S, >, int32_t) X(GT_U, >, uint32_t) \
-	X(LE_S, <=, int32_t) X(LE_U, <=, uint32_t) X(GE_S, >=, int32_t) \
+	X(EQ, ==, uint32_t) \
+	X(NE, !=, uint32_t) \
+	X(LT_S, <, int32_t) \
+	X(LT_U, <, uint32_t) \
+	X(GT_S, >, int32_t) \
+	X(GT_U, >, uint32_t) \
+	X(LE_S, <=, int32_t) \
+	X(LE_U, <=, uint32_t) \
+	X(GE_S, >=, int32_t) \
 	X(GE_U, >=, uint32_t)
 
 /*
  * Internal opcodes: every wasm opcode (IOP_W_name, used for the plain
  * numeric instructions: operands d, a[, b]) and the engine's own below.
  * Operands in cells after the handler, in the order listed.
+ *   _RI forms: d a imm (i64 ones: imm is an s32, sign-extended)
+ *   BR_<cmp>: a b t;  BR_<cmp>_RI: a imm t
  */
 #define IOP_OWN(X) \
-	X(BR)          /* t: jump to cell t */ \
-	X(BR_IF)       /* c t: jump if slot c != 0 */ \
-	X(BR_IFZ)      /* c t: jump if slot c == 0 */ \
-	X(BR_TABLE)    /* i n t0..tn: jump to t[min(slot i, n)] */ \
-	X(RET)         /* results already in slots 0.. */ \
-	X(CALL)        /* fidx base: args/results at slot base */ \
-	X(CALL_IND)    /* typeidx table base i */ \
-	X(COPY)        /* d s */ \
-	X(CONST32)     /* d v */ \
-	X(CONST64)     /* d lo hi */ \
-	X(SEL)         /* d a b c: d = c ? a : b */ \
-	X(GGET)        /* d g */ \
-	X(GSET)        /* g s */ \
-	X(I32_ADD_RI) X(I32_SUB_RI) X(I32_MUL_RI) X(I32_AND_RI) \
-	X(I32_OR_RI) X(I32_XOR_RI) X(I32_SHL_RI) X(I32_SHR_S_RI) \
-	X(I32_SHR_U_RI) /* d a imm */ \
-	X(I64_ADD_RI) X(I64_SUB_RI) X(I64_AND_RI) X(I64_OR_RI) \
-	X(I64_XOR_RI) X(I64_SHL_RI) X(I64_SHR_S_RI) X(I64_SHR_U_RI) \
-	/* d a imm: imm is an s32, sign-extended */ \
-	X(I32_EQ_RI) X(I32_NE_RI) X(I32_LT_S_RI) X(I32_LT_U_RI) \
-	X(I32_GT_S_RI) X(I32_GT_U_RI) X(I32_LE_S_RI) X(I32_LE_U_RI) \
-	X(I32_GE_S_RI) X(I32_GE_U_RI) \
+	X(BR)         /* t: jump to cell t */ \
+	X(BR_IF)      /* c t: jump if slot c != 0 */ \
+	X(BR_IFZ)     /* c t: jump if slot c == 0 */ \
+	X(BR_TABLE)   /* i n t0..tn: jump to t[min(slot i, n)] */ \
+	X(RET)        /* results already in slots 0.. */ \
+	X(CALL)       /* fidx base: args/results at slot base */ \
+	X(CALL_IND)   /* typeidx table base i */ \
+	X(COPY)       /* d s */ \
+	X(CONST32)    /* d v */ \
+	X(CONST64)    /* d lo hi */ \
+	X(SEL)        /* d a b c: d = c ? a : b */ \
+	X(GGET)       /* d g */ \
+	X(GSET)       /* g s */ \
+	X(I32_ADD_RI) X(I32_SUB_RI) X(I32_MUL_RI) X(I32_AND_RI) X(I32_OR_RI) \
+	X(I32_XOR_RI) X(I32_SHL_RI) X(I32_SHR_S_RI) X(I32_SHR_U_RI) \
+	X(I64_ADD_RI) X(I64_SUB_RI) X(I64_AND_RI) X(I64_OR_RI) X(I64_XOR_RI) \
+	X(I64_SHL_RI) X(I64_SHR_S_RI) X(I64_SHR_U_RI) \
+	X(I32_EQ_RI) X(I32_NE_RI) X(I32_LT_S_RI) X(I32_LT_U_RI) X(I32_GT_S_RI) \
+	X(I32_GT_U_RI) X(I32_LE_S_RI) X(I32_LE_U_RI) X(I32_GE_S_RI) \
+	X(I32_GE_U_RI) \
 	X(BR_EQ) X(BR_NE) X(BR_LT_S) X(BR_LT_U) X(BR_GT_S) X(BR_GT_U) \
-	X(BR_LE_S) X(BR_LE_U) X(BR_GE_S) X(BR_GE_U) /* a b t */ \
+	X(BR_LE_S) X(BR_LE_U) X(BR_GE_S) X(BR_GE_U) \
 	X(BR_EQ_RI) X(BR_NE_RI) X(BR_LT_S_RI) X(BR_LT_U_RI) X(BR_GT_S_RI) \
-	X(BR_GT_U_RI) X(BR_LE_S_RI) X(BR_LE_U_RI) X(BR_GE_S_RI) \
-	X(BR_GE_U_RI) /* a imm t */ \
-	X(REF_NULL)    /* d */ \
-	X(REF_ISNULL)  /* d s */ \
-	X(REF_FUNC)    /* d fidx */
+	X(BR_GT_U_RI) X(BR_LE_S_RI) X(BR_LE_U_RI) X(BR_GE_S_RI) X(BR_GE_U_RI) \
+	X(REF_NULL)     /* d */ \
+	X(REF_ISNULL)   /* d s */ \
+	X(REF_FUNC)     /* d fidx */ \
+	X(BR_IF_MOV)    /* c t d s: if slot c != 0, copy s to d and jump */ \
+	X(BR_IFZ_MOV)   /* c t d s: the same if slot c == 0 */ \
+	X(I32_SHRU_AND) /* d a shift mask: d = (a >> shift) & mask */ \
+	X(I32_MUL_ADD)  /* d a b c: d = a * b + c */
+/* clang-format on */
 
 /* Memory instructions use their wasm names: loads d a off, stores a v off;
  * memory.size d; memory.grow d n; memory.init d seg dst src n (d unused);
@@ -72,6 +86,7 @@ typedef uint32_t icell;
  * table.fill t i v n; table.copy dt st d s n; table.init t e d s n;
  * elem.drop e. */
 
+/* clang-format off */
 enum iop {
 #define IOP_W(name, prefix, code, imm, p1, p2, res, text) IOP_W_##name,
 	WASM_OPCODES(IOP_W)
@@ -81,6 +96,7 @@ enum iop {
 #undef IOP_E
 	IOP_COUNT
 };
+/* clang-format on */
 
 /* Maps an internal pc (cell index) to the wasm offset of its instruction. */
 struct interp_pcmap {
@@ -91,8 +107,8 @@ struct interp_code {
 	icell *code;
 	uint32_t len;
 	uint32_t nparams, nresults;
-	uint32_t nlocals;   /* params + declared locals */
-	uint32_t nslots;    /* frame size: locals + maximum stack height */
+	uint32_t nlocals; /* params + declared locals + the zero slot */
+	uint32_t nslots;  /* frame size: locals + maximum stack height */
 	struct interp_pcmap *map; /* sorted by pc */
 	uint32_t nmap;
 };

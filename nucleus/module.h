@@ -40,7 +40,7 @@ typedef struct wasm_constexpr {
 
 typedef struct wasm_import {
 	char *module, *name; /* NUL-terminated copies (names may hold NUL:
-	                        module_len/name_len are the true lengths) */
+				module_len/name_len are the true lengths) */
 	uint32_t module_len, name_len;
 	uint8_t kind; /* enum wasm_extern_kind */
 	union {
@@ -60,11 +60,11 @@ typedef struct wasm_export {
 
 /* A defined function's body. */
 typedef struct wasm_code {
-	uint32_t num_locals;   /* declared locals, not counting params */
-	uint8_t *local_types;  /* num_locals entries, expanded */
-	const uint8_t *body;   /* first instruction .. final `end` inclusive */
+	uint32_t num_locals;  /* declared locals, not counting params */
+	uint8_t *local_types; /* num_locals entries, expanded */
+	const uint8_t *body;  /* first instruction .. final `end` inclusive */
 	uint32_t body_len;
-	uint32_t body_offset;  /* offset of `body` in the module */
+	uint32_t body_offset; /* offset of `body` in the module */
 } wasm_code;
 
 typedef struct wasm_global_def {
@@ -79,9 +79,9 @@ enum wasm_segment_mode {
 };
 
 typedef struct wasm_elem {
-	uint8_t mode;    /* enum wasm_segment_mode */
-	uint8_t type;    /* WASM_FUNCREF or WASM_EXTERNREF */
-	uint32_t table;  /* active only */
+	uint8_t mode;	       /* enum wasm_segment_mode */
+	uint8_t type;	       /* WASM_FUNCREF or WASM_EXTERNREF */
+	uint32_t table;	       /* active only */
 	wasm_constexpr offset; /* active only */
 	uint32_t count;
 	/* Exactly one of these is set: function indices (the legacy forms)
@@ -91,7 +91,7 @@ typedef struct wasm_elem {
 } wasm_elem;
 
 typedef struct wasm_data {
-	uint8_t mode;   /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
+	uint8_t mode; /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
 	uint32_t mem;
 	wasm_constexpr offset;
 	const uint8_t *bytes;

@@ -45,20 +45,20 @@ typedef union wasm_val {
 /* What went wrong, for every call that can fail. */
 enum wasm_error_kind {
 	WASM_OK = 0,
-	WASM_ERR_MALFORMED,  /* decoding failed (binary format) */
-	WASM_ERR_INVALID,    /* validation failed */
-	WASM_ERR_LINK,       /* an import is missing or has the wrong type */
-	WASM_ERR_TRAP,       /* a trap: at run time, or while instantiating */
-	WASM_ERR_EXHAUSTED,  /* call stack exhausted */
-	WASM_ERR_EXIT,       /* the program asked to exit (WASI proc_exit) */
-	WASM_ERR_RESOURCE,   /* out of memory or an implementation limit */
+	WASM_ERR_MALFORMED, /* decoding failed (binary format) */
+	WASM_ERR_INVALID,   /* validation failed */
+	WASM_ERR_LINK,	    /* an import is missing or has the wrong type */
+	WASM_ERR_TRAP,	    /* a trap: at run time, or while instantiating */
+	WASM_ERR_EXHAUSTED, /* call stack exhausted */
+	WASM_ERR_EXIT,	    /* the program asked to exit (WASI proc_exit) */
+	WASM_ERR_RESOURCE,  /* out of memory or an implementation limit */
 };
 
 typedef struct wasm_error {
 	enum wasm_error_kind kind;
-	int exit_code;       /* for WASM_ERR_EXIT */
-	char msg[256];       /* "offset 0x1f: section size past end of module",
-	                        "integer divide by zero in function 'f' at 0x4a" */
+	int exit_code; /* for WASM_ERR_EXIT */
+	char msg[256]; /* "offset 0x1f: section size past end of module",
+			  "integer divide by zero in function 'f' at 0x4a" */
 } wasm_error;
 
 typedef struct wasm_module wasm_module;
@@ -72,7 +72,7 @@ typedef struct wasm_global wasm_global;
 /* Function signature: params then results. */
 typedef struct wasm_functype {
 	uint32_t nparams, nresults;
-	const uint8_t *params;  /* enum wasm_valtype each */
+	const uint8_t *params; /* enum wasm_valtype each */
 	const uint8_t *results;
 } wasm_functype;
 
@@ -102,8 +102,7 @@ enum wasm_engine {
 
 /* Decodes and validates `len` bytes (copied). NULL with err filled on
  * failure (MALFORMED or INVALID), the message prefixed "offset 0x..: ". */
-wasm_module *wasm_module_new(const uint8_t *bytes, size_t len,
-			     wasm_error *err);
+wasm_module *wasm_module_new(const uint8_t *bytes, size_t len, wasm_error *err);
 void wasm_module_free(wasm_module *m);
 
 /* Stores and instances (nucleus/instance.c). */
@@ -117,9 +116,8 @@ void wasm_store_free(wasm_store *s);
  * such import (the instantiation then fails with WASM_ERR_LINK, "unknown
  * import module.field"). The runtime checks the kind and type itself.
  */
-typedef bool (*wasm_resolve_fn)(void *ctx, const char *module,
-				const char *name, enum wasm_extern_kind kind,
-				wasm_extern *out);
+typedef bool (*wasm_resolve_fn)(void *ctx, const char *module, const char *name,
+				enum wasm_extern_kind kind, wasm_extern *out);
 
 /*
  * Instantiates `m` in `s`: resolves imports, allocates memories, tables and
@@ -167,8 +165,8 @@ wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
 uint8_t *wasm_memory_data(wasm_memory *mem);
 uint64_t wasm_memory_size(const wasm_memory *mem); /* bytes */
 
-wasm_table *wasm_table_new(wasm_store *s, enum wasm_valtype elem,
-			   uint32_t min, uint32_t max);
+wasm_table *wasm_table_new(wasm_store *s, enum wasm_valtype elem, uint32_t min,
+			   uint32_t max);
 wasm_global *wasm_global_new(wasm_store *s, enum wasm_valtype type, bool mut,
 			     wasm_val v);
 wasm_val wasm_global_get(const wasm_global *g);

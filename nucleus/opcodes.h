@@ -20,32 +20,32 @@
 
 /* Immediate kinds. */
 enum wasm_imm {
-	IMM_NONE,      /* no immediate */
-	IMM_BLOCKTYPE, /* s33 block type */
-	IMM_LABEL,     /* u32 label depth */
-	IMM_BR_TABLE,  /* vec(u32) labels, u32 default */
-	IMM_FUNC,      /* u32 function index */
+	IMM_NONE,	   /* no immediate */
+	IMM_BLOCKTYPE,	   /* s33 block type */
+	IMM_LABEL,	   /* u32 label depth */
+	IMM_BR_TABLE,	   /* vec(u32) labels, u32 default */
+	IMM_FUNC,	   /* u32 function index */
 	IMM_CALL_INDIRECT, /* u32 type index, u32 table index */
-	IMM_LOCAL,     /* u32 local index */
-	IMM_GLOBAL,    /* u32 global index */
-	IMM_TABLE,     /* u32 table index */
-	IMM_MEM1,      /* memarg (u32 align, u32 offset), natural align 1 */
-	IMM_MEM2,      /* memarg, natural align 2 */
-	IMM_MEM4,      /* memarg, natural align 4 */
-	IMM_MEM8,      /* memarg, natural align 8 */
-	IMM_MEMIDX,    /* one byte 0x00 (memory index) */
-	IMM_I32,       /* s32 LEB128 */
-	IMM_I64,       /* s64 LEB128 */
-	IMM_F32,       /* 4 bytes little-endian */
-	IMM_F64,       /* 8 bytes little-endian */
-	IMM_SELECT_T,  /* vec(valtype), length 1 */
-	IMM_REFTYPE,   /* one byte reftype */
-	IMM_MEM_INIT,  /* u32 data index, byte 0x00 */
-	IMM_DATA,      /* u32 data index */
-	IMM_MEM_COPY,  /* bytes 0x00 0x00 */
-	IMM_TABLE_INIT, /* u32 elem index, u32 table index */
-	IMM_ELEM,      /* u32 elem index */
-	IMM_TABLE_COPY, /* u32 dst table, u32 src table */
+	IMM_LOCAL,	   /* u32 local index */
+	IMM_GLOBAL,	   /* u32 global index */
+	IMM_TABLE,	   /* u32 table index */
+	IMM_MEM1,	   /* memarg (u32 align, u32 offset), natural align 1 */
+	IMM_MEM2,	   /* memarg, natural align 2 */
+	IMM_MEM4,	   /* memarg, natural align 4 */
+	IMM_MEM8,	   /* memarg, natural align 8 */
+	IMM_MEMIDX,	   /* one byte 0x00 (memory index) */
+	IMM_I32,	   /* s32 LEB128 */
+	IMM_I64,	   /* s64 LEB128 */
+	IMM_F32,	   /* 4 bytes little-endian */
+	IMM_F64,	   /* 8 bytes little-endian */
+	IMM_SELECT_T,	   /* vec(valtype), length 1 */
+	IMM_REFTYPE,	   /* one byte reftype */
+	IMM_MEM_INIT,	   /* u32 data index, byte 0x00 */
+	IMM_DATA,	   /* u32 data index */
+	IMM_MEM_COPY,	   /* bytes 0x00 0x00 */
+	IMM_TABLE_INIT,	   /* u32 elem index, u32 table index */
+	IMM_ELEM,	   /* u32 elem index */
+	IMM_TABLE_COPY,	   /* u32 dst table, u32 src table */
 };
 
 /* clang-format off */
@@ -275,7 +275,7 @@ enum wasm_op {
 #define OP_ENUM(name, prefix, code, imm, p1, p2, res, text) OP_##name,
 	WASM_OPCODES(OP_ENUM)
 #undef OP_ENUM
-	OP_COUNT
+		OP_COUNT
 };
 
 #endif

@@ -58,8 +58,10 @@ static inline uint64_t rd_uleb(wasm_reader *r, unsigned bits)
 			/* last byte: unused bits must be zero */
 			unsigned used = bits - shift;
 			if ((b & 0x80) || (b >> used) != 0) {
-				rd_fail(r, (b & 0x80) ? "integer representation too long"
-						      : "integer too large");
+				rd_fail(r, (b & 0x80)
+						   ? "integer representation "
+						     "too long"
+						   : "integer too large");
 				return 0;
 			}
 		}
@@ -83,9 +85,11 @@ static inline int64_t rd_sleb(wasm_reader *r, unsigned bits)
 		}
 		b = *r->p++;
 		if (shift + 7 >= bits) {
-			/* last byte: the unused bits must all equal the sign bit */
+			/* last byte: the unused bits must all equal the sign
+			 * bit */
 			unsigned used = bits - shift; /* 1..7 bits of payload */
-			int8_t rest = (int8_t)(b << 1) >> used; /* sign-extended */
+			int8_t rest =
+				(int8_t)(b << 1) >> used; /* sign-extended */
 			if (b & 0x80) {
 				rd_fail(r, "integer representation too long");
 				return 0;

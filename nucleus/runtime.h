@@ -16,17 +16,17 @@
 #define WASM_MEM_RESERVE (((size_t)8 << 30) + (size_t)WASM_PAGE)
 
 struct wasm_memory {
-	uint8_t *base;       /* start of the reservation */
-	uint64_t pages;      /* current size in pages */
-	uint32_t max_pages;  /* limit (65536 when the type has none) */
-	bool has_max;        /* the type's maximum, for import matching */
+	uint8_t *base;	    /* start of the reservation */
+	uint64_t pages;	    /* current size in pages */
+	uint32_t max_pages; /* limit (65536 when the type has none) */
+	bool has_max;	    /* the type's maximum, for import matching */
 };
 
 struct wasm_table {
-	uint8_t elem;        /* WASM_FUNCREF or WASM_EXTERNREF */
+	uint8_t elem; /* WASM_FUNCREF or WASM_EXTERNREF */
 	uint32_t size;
-	uint32_t max;        /* UINT32_MAX when none */
-	void **elems;        /* size entries; NULL = null reference */
+	uint32_t max; /* UINT32_MAX when none */
+	void **elems; /* size entries; NULL = null reference */
 };
 
 struct wasm_global {
@@ -36,42 +36,42 @@ struct wasm_global {
 };
 
 struct wasm_func {
-	wasm_functype type;      /* points at the module's or own storage */
-	uint32_t sig;            /* canonical signature id: two funcs have the
-	                            same sig iff their types are equal */
-	wasm_instance *inst;     /* NULL for host functions */
-	uint32_t index;          /* function index within inst->module */
+	wasm_functype type;	  /* points at the module's or own storage */
+	uint32_t sig;		  /* canonical signature id: two funcs have the
+				     same sig iff their types are equal */
+	wasm_instance *inst;	  /* NULL for host functions */
+	uint32_t index;		  /* function index within inst->module */
 	struct interp_code *code; /* compiled body (engine-private), lazily */
-	wasm_host_fn host;       /* host functions only */
+	wasm_host_fn host;	  /* host functions only */
 	void *env;
 };
 
 struct wasm_instance {
 	const wasm_module *module;
 	wasm_store *store;
-	wasm_func **funcs;       /* module->num_funcs, imports first */
+	wasm_func **funcs; /* module->num_funcs, imports first */
 	wasm_table **tables;
 	wasm_memory **mems;
 	wasm_global **globals;
-	bool *elem_dropped;      /* module->num_elems */
-	bool *data_dropped;      /* module->num_datas */
-	uint32_t *type_sigs;     /* canonical sig id of each module type */
+	bool *elem_dropped;  /* module->num_elems */
+	bool *data_dropped;  /* module->num_datas */
+	uint32_t *type_sigs; /* canonical sig id of each module type */
 };
 
 /* Trap kinds, with the spec's wording (rt_trap_message). */
 enum rt_trap {
-	TRAP_UNREACHABLE,        /* "unreachable" */
-	TRAP_DIV_ZERO,           /* "integer divide by zero" */
-	TRAP_INT_OVERFLOW,       /* "integer overflow" */
-	TRAP_INVALID_CONVERSION, /* "invalid conversion to integer" */
-	TRAP_MEMORY_OOB,         /* "out of bounds memory access" */
-	TRAP_TABLE_OOB,          /* "out of bounds table access" */
-	TRAP_UNDEFINED_ELEMENT,  /* "undefined element" */
+	TRAP_UNREACHABLE,	    /* "unreachable" */
+	TRAP_DIV_ZERO,		    /* "integer divide by zero" */
+	TRAP_INT_OVERFLOW,	    /* "integer overflow" */
+	TRAP_INVALID_CONVERSION,    /* "invalid conversion to integer" */
+	TRAP_MEMORY_OOB,	    /* "out of bounds memory access" */
+	TRAP_TABLE_OOB,		    /* "out of bounds table access" */
+	TRAP_UNDEFINED_ELEMENT,	    /* "undefined element" */
 	TRAP_UNINITIALIZED_ELEMENT, /* "uninitialized element" */
-	TRAP_INDIRECT_MISMATCH,  /* "indirect call type mismatch" */
-	TRAP_EXHAUSTED,          /* "call stack exhausted" */
-	TRAP_HOST,               /* a host function trapped (message kept) */
-	TRAP_EXIT,               /* a host function asked to exit */
+	TRAP_INDIRECT_MISMATCH,	    /* "indirect call type mismatch" */
+	TRAP_EXHAUSTED,		    /* "call stack exhausted" */
+	TRAP_HOST,		    /* a host function trapped (message kept) */
+	TRAP_EXIT,		    /* a host function asked to exit */
 };
 const char *rt_trap_message(enum rt_trap t);
 
@@ -84,8 +84,7 @@ uint32_t rt_sig_id(const wasm_functype *t);
  * that entered wasm. `func` and `offset` locate it for the message
  * (func may be NULL). Must be called only while wasm code runs.
  */
-_Noreturn void rt_trap(enum rt_trap t, const wasm_func *func,
-		       uint32_t offset);
+_Noreturn void rt_trap(enum rt_trap t, const wasm_func *func, uint32_t offset);
 /* Re-raise after a host function returned false (trap or exit). */
 _Noreturn void rt_trap_host(void);
 
@@ -106,8 +105,8 @@ wasm_table *rt_table_create(uint8_t elem, uint32_t min, uint32_t max);
 void rt_table_destroy(wasm_table *t);
 int32_t rt_table_grow(wasm_table *t, uint32_t delta, void *init);
 bool rt_table_fill(wasm_table *t, uint32_t dst, void *val, uint32_t n);
-bool rt_table_copy(wasm_table *dst, uint32_t d, wasm_table *src,
-		   uint32_t s, uint32_t n);
+bool rt_table_copy(wasm_table *dst, uint32_t d, wasm_table *src, uint32_t s,
+		   uint32_t n);
 /* table.init from element segment `elem` of inst. */
 bool rt_table_init(wasm_instance *inst, wasm_table *t, uint32_t elem,
 		   uint32_t d, uint32_t s, uint32_t n);

@@ -22,8 +22,8 @@
 struct trap_ctx {
 	hal_jmp_buf jb;
 	struct trap_ctx *prev;
-	bool in_host; /* a host function runs: its faults are not wasm's */
-	uintptr_t stack; /* an address in wasm_func_call's frame */
+	bool in_host;	   /* a host function runs: its faults are not wasm's */
+	uintptr_t stack;   /* an address in wasm_func_call's frame */
 	enum rt_trap kind; /* what the trap was, filled before the jump */
 	const wasm_func *func;
 	uint32_t offset;

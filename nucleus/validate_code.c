@@ -58,7 +58,7 @@ typedef struct vcode {
 	wasm_error *err;
 	bool failed;
 	const uint8_t *op_at; /* current instruction, for messages */
-	const char *what; /* its name */
+	const char *what;     /* its name */
 	uint8_t *vals;
 	uint32_t nvals, capvals;
 	frame *frames;

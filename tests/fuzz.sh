@@ -3,20 +3,26 @@
 # `make test`: decode/ through the decode target, exec/ through the
 # execution target, each under ASan/UBSan without libFuzzer. Prints
 # "PASS fuzz/<target>/<file>" or "FAIL ..." per file (sanitizer reports go
-# to build/fuzz/replay.log); exits 1 if any failed.
+# to build/fuzz/replay.log), then "N passed, N failed"; exits 1 if any
+# failed.
 cd "$(dirname "$0")/.." || exit 1
 mkdir -p build/fuzz
 if ! tests/fuzz/build.sh replay >build/fuzz/build.log 2>&1; then
 	echo "FAIL fuzz/build (see build/fuzz/build.log)"
+	echo "0 passed, 1 failed"
 	exit 1
 fi
 : >build/fuzz/replay.log
+: >build/fuzz/replay.all
 status=0
 for t in decode exec; do
 	d=tests/fuzz/corpus/$t
 	[ -d $d ] || continue
 	build/fuzz/replay_$t -t 20 $d >build/fuzz/replay.out \
 		2>>build/fuzz/replay.log || status=1
-	sed "s|^\([A-Z]*\) tests/fuzz/corpus/|\1 fuzz/|" build/fuzz/replay.out
+	sed "s|^\([A-Z]*\) tests/fuzz/corpus/|\1 fuzz/|" build/fuzz/replay.out |
+		tee -a build/fuzz/replay.all
 done
+echo "$(grep -c '^PASS' build/fuzz/replay.all) passed," \
+	"$(grep -c '^FAIL' build/fuzz/replay.all) failed"
 exit $status

@@ -9,6 +9,8 @@
 #   NAME.status  expected exit status (optional; else 0)
 #   NAME.stderr  lines that must each appear in stderr (optional)
 #   NAME.nonode  no comparison with Node (its behaviour differs)
+# Then the command line itself: tests/wasi/cli_*.wat (built with wat2wasm)
+# and bad invocations, each checked for its exit status and a message.
 # When node is installed, programs that are expected to exit normally also
 # run under Node's WASI (node-run.mjs) as a reference: same stdout, same
 # status. (Node 20 sometimes crashes at exit after a big memory.grow
@@ -17,7 +19,8 @@
 # "N passed, N failed".
 set -u
 nebulet=${1:?usage: tests/wasi.sh NEBULET}
-cd "$(dirname "$0")/.."
+[ -e "$nebulet" ] && nebulet=$(realpath "$nebulet")
+cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 dir=tests/wasi
 pass=0 fail=0
@@ -70,6 +73,25 @@ stderr_has() {
 	done <"$1"
 }
 
+# cli LABEL STATUS TEXT COMMAND...: COMMAND exits with STATUS and prints
+# TEXT (on stdout or stderr; "" for anything).
+cli() {
+	local label=$1 want=$2 text=$3 status
+	shift 3
+	timeout 60 "$@" </dev/null >"$tmp/out" 2>&1
+	status=$?
+	if [ "$status" = "$want" ] &&
+		{ [ -z "$text" ] || grep -qF -- "$text" "$tmp/out"; }; then
+		echo "PASS $label"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $label: status $status (want $want), output:"
+		sed 's/^/  /' "$tmp/out" | head -n 10
+		echo "  (wanted: $text)"
+		fail=$((fail + 1))
+	fi
+}
+
 for src in "$dir"/*.c; do
 	name=$(basename "$src" .c)
 	if [ ! -f "$B/tests/wasi/$name.wasm" ]; then
@@ -84,5 +106,31 @@ for src in "$dir"/*.c; do
 			"$dir/node-run.mjs"
 	fi
 done
+if command -v wat2wasm >/dev/null; then
+	for wat in "$dir"/cli_*.wat; do
+		wat2wasm "$wat" -o "$tmp/$(basename "$wat" .wat).wasm"
+	done
+	w=$tmp
+	cli cli_nostart 1 "cli_nostart.wasm: no _start export" \
+		"$nebulet" run "$w/cli_nostart.wasm"
+	cli cli_unknown_import 1 "mystery" \
+		"$nebulet" run "$w/cli_unknown_import.wasm"
+	cli cli_wrong_type 1 "link error" "$nebulet" run "$w/cli_wrong_type.wasm"
+	cli cli_not_wasi 1 "fd_frobnicate" "$nebulet" run "$w/cli_not_wasi.wasm"
+	cli cli_no_memory 21 "" "$nebulet" run "$w/cli_no_memory.wasm"
+	cli cli_start_exit 7 "" "$nebulet" run "$w/cli_start_exit.wasm"
+	cli cli_unreachable 134 "cli_unreachable.wasm: trap: unreachable" \
+		"$nebulet" run "$w/cli_unreachable.wasm"
+fi
+printf '\0asm\1\0\0\0\1\5\1\x60\0' >"$tmp/bad.wasm"
+cli cli_malformed 1 "bad.wasm: offset 0x" "$nebulet" run "$tmp/bad.wasm"
+cli cli_missing_file 1 "absent.wasm: " "$nebulet" run "$tmp/absent.wasm"
+cli cli_validate 0 "hello.wasm: ok" "$nebulet" validate "$B/tests/wasi/hello.wasm"
+cli cli_validate_bad 1 "bad.wasm: offset 0x" "$nebulet" validate "$tmp/bad.wasm"
+cli cli_help 0 "usage: nebulet" "$nebulet"
+cli cli_help_flag 0 "validate" "$nebulet" --help
+cli cli_unknown_command 2 "unknown command" "$nebulet" frobnicate
+cli cli_run_no_file 2 "usage: nebulet run" "$nebulet" run
+cli cli_unknown_engine 2 "unknown engine" "$nebulet" run --engine=warp x.wasm
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

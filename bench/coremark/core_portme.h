@@ -2,9 +2,10 @@
  * core_portme.h: Nebulet's CoreMark port, one file for two targets: a
  * native Linux build (gcc) and wasm32-wasi (clang), which the runner runs
  * under Nebulet's interpreter and under node. Time comes from
- * clock_gettime(CLOCK_MONOTONIC) in nanoseconds; seeds and the iteration
- * count come from argv ("0x0 0x0 0x66 ITERATIONS" for a performance run).
- * The CoreMark core files are built unmodified from ../shared/bench/coremark.
+ * clock_gettime(CLOCK_MONOTONIC), counted in microseconds; seeds and the
+ * iteration count come from argv ("0x0 0x0 0x66 ITERATIONS" for a
+ * performance run). The CoreMark core files are built unmodified from
+ * ../shared/bench/coremark.
  */
 #ifndef CORE_PORTME_H
 #define CORE_PORTME_H
@@ -18,7 +19,7 @@
 #define HAS_STDIO 1
 #define HAS_PRINTF 1
 
-/* Elapsed time in nanoseconds. */
+/* Elapsed time in microseconds. */
 typedef uint64_t CORE_TICKS;
 
 #ifndef COMPILER_VERSION
@@ -66,7 +67,7 @@ typedef struct CORE_PORTABLE_S {
 void portable_init(core_portable *p, int *argc, char *argv[]);
 void portable_fini(core_portable *p);
 
-#if !defined(PROFILE_RUN) && !defined(PERFORMANCE_RUN) && \
+#if !defined(PROFILE_RUN) && !defined(PERFORMANCE_RUN) &&                      \
 	!defined(VALIDATION_RUN)
 #if (TOTAL_DATA_SIZE == 1200)
 #define PROFILE_RUN 1

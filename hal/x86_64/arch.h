@@ -50,7 +50,7 @@ struct ram_range {
 extern struct ram_range ram[MAX_RAM_RANGES];
 extern int nram;
 
-extern char boot_stack[]; /* boot.S: the kernel stack, 64 KiB */
+extern char boot_stack[];  /* boot.S: the kernel stack, 64 KiB */
 extern uint32_t boot_info; /* boot.S: physical address of start_info */
 extern char __kernel_phys_start[], __text_start[], __rodata_start[],
 	__data_start[], __kernel_end[]; /* kernel.ld */

@@ -11,7 +11,7 @@
 #define CAL_MS 10
 
 static uint64_t tsc_hz, tsc_boot;
-static uint64_t ns_mult; /* ns = ticks * ns_mult >> 32 */
+static uint64_t ns_mult;       /* ns = ticks * ns_mult >> 32 */
 static uint64_t realtime_base; /* Unix time in ns at tsc_boot */
 
 /* Counts TSC ticks during CAL_MS ms of PIT channel 2 in mode 0 (its

@@ -23,7 +23,7 @@
 struct header {
 	uint32_t magic, cls;
 	union {
-		uint64_t size; /* in use: bytes asked for */
+		uint64_t size;	     /* in use: bytes asked for */
 		struct header *next; /* free */
 	};
 };

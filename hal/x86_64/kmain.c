@@ -10,7 +10,7 @@
 #include "hal.h"
 #include "x86.h"
 
-void selftest(void); /* selftest.c */
+void selftest(void);	  /* selftest.c */
 int stack_hog(int depth); /* selftest.c */
 
 /* True if s[0..n) holds a newline. */

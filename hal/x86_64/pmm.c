@@ -10,7 +10,7 @@
 #include "arch.h"
 
 static uint64_t *bitmap; /* in the direct map */
-static uint64_t npages; /* frames covered by the bitmap */
+static uint64_t npages;	 /* frames covered by the bitmap */
 static uint64_t nfree, ntotal;
 static uint64_t hint; /* no free page in bitmap words below this one */
 

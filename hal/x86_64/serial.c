@@ -20,10 +20,10 @@ void serial_init(void)
 {
 	outb(COM1 + IER, 0);
 	outb(COM1 + LCR, 0x80); /* divisor latch */
-	outb(COM1 + 0, 1); /* 115200 / 1 */
+	outb(COM1 + 0, 1);	/* 115200 / 1 */
 	outb(COM1 + 1, 0);
 	outb(COM1 + LCR, 0x03); /* 8 bits, no parity, 1 stop */
-	outb(COM1 + FCR, 0); /* no FIFOs: switching them on drops input */
+	outb(COM1 + FCR, 0);	/* no FIFOs: switching them on drops input */
 	outb(COM1 + MCR, 0x03); /* DTR, RTS */
 }
 

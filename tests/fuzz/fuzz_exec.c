@@ -62,7 +62,7 @@ static uint64_t call(wasm_instance *inst, const char *name, uint64_t h)
 /* One full run in a fresh store; returns a hash of everything observed. */
 static uint64_t run(const wasm_module *m)
 {
-	struct fuzz_ctx ctx = { wasm_store_new(WASM_ENGINE_INTERP), m };
+	struct fuzz_ctx ctx = {wasm_store_new(WASM_ENGINE_INTERP), m};
 	uint64_t h = 0xcbf29ce484222325ull;
 	wasm_instance *inst;
 	wasm_extern ext;
@@ -71,7 +71,7 @@ static uint64_t run(const wasm_module *m)
 	if (!ctx.store)
 		abort();
 	inst = wasm_instantiate(ctx.store, m, fuzz_resolve, &ctx, &err);
-	h = hash(h, &inst, 1);
+	h = hash(h, &(bool){inst != NULL}, sizeof(bool));
 	for (uint32_t i = 0; inst && i < m->num_exports; i++) {
 		const char *name = m->exports[i].name;
 

@@ -69,7 +69,7 @@ static void child(const char *path)
  * (after killing it). */
 static int wait_child(pid_t pid)
 {
-	struct timespec tick = { 0, 2000000 };
+	struct timespec tick = {0, 2000000};
 	double waited = 0;
 	int status;
 

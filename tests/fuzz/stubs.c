@@ -45,8 +45,8 @@ bool fuzz_resolve(void *ctx, const char *module, const char *name,
 	case WASM_EXTERN_FUNC: {
 		const wasm_functype *t = &c->module->types[im->of.func_type];
 
-		out->of.func = wasm_func_new_host(c->store, t, stub_fn,
-						  (void *)t);
+		out->of.func =
+			wasm_func_new_host(c->store, t, stub_fn, (void *)t);
 		return out->of.func != NULL;
 	}
 	case WASM_EXTERN_TABLE:
@@ -55,9 +55,8 @@ bool fuzz_resolve(void *ctx, const char *module, const char *name,
 					       im->of.table.limits.max);
 		return out->of.table != NULL;
 	case WASM_EXTERN_MEMORY:
-		out->of.memory = wasm_memory_new(c->store,
-						 im->of.mem.limits.min,
-						 im->of.mem.limits.max);
+		out->of.memory = wasm_memory_new(
+			c->store, im->of.mem.limits.min, im->of.mem.limits.max);
 		return out->of.memory != NULL;
 	case WASM_EXTERN_GLOBAL:
 		out->of.global = wasm_global_new(c->store, im->of.global.type,

@@ -82,7 +82,7 @@ typedef struct mb {
 		data, names;
 	uint32_t nfuncs, nimported;
 	uint32_t body_at[32]; /* instruction start, within the code payload */
-	uint32_t code_at; /* code payload start, within the module */
+	uint32_t code_at;     /* code payload start, within the module */
 	buf out;
 } mb;
 
@@ -483,7 +483,7 @@ static void t_link_types(void)
 	} cases[] = {
 		{0, WASM_EXTERN_FUNC, fbad, false},
 		{0, WASM_EXTERN_MEMORY, mem12, false},
-		{1, WASM_EXTERN_MEMORY, mem1, false}, /* no max */
+		{1, WASM_EXTERN_MEMORY, mem1, false},  /* no max */
 		{1, WASM_EXTERN_MEMORY, mem02, false}, /* min too small */
 		{1, WASM_EXTERN_MEMORY, mem13, false}, /* max too large */
 		{1, WASM_EXTERN_MEMORY, mem22, true},
@@ -758,7 +758,7 @@ static void t_table_direct(void)
 	CHECK(rt_table_grow(t, 0, &a) == 3);
 	CHECK(rt_table_fill(t, 1, &b, 2) && t->elems[1] == &b &&
 	      t->elems[2] == &b && !t->elems[0]);
-	CHECK(rt_table_fill(t, 3, &b, 0)); /* n = 0 at size */
+	CHECK(rt_table_fill(t, 3, &b, 0));  /* n = 0 at size */
 	CHECK(!rt_table_fill(t, 4, &b, 0)); /* past size */
 	CHECK(!rt_table_fill(t, 2, &c, 2) && t->elems[2] == &b);
 	t->elems[0] = &a, t->elems[1] = &b, t->elems[2] = &c;
@@ -806,10 +806,10 @@ static void t_table_init(void)
 	CHECK(t->elems[1] == in->funcs[f0] && !t->elems[0]);
 	CHECK(rt_table_init(in, t, 1, 0, 1, 2));
 	CHECK(t->elems[0] == in->funcs[f0] && t->elems[1] == in->funcs[f1]);
-	CHECK(rt_table_init(in, t, 1, 4, 3, 0)); /* both at their ends */
+	CHECK(rt_table_init(in, t, 1, 4, 3, 0));  /* both at their ends */
 	CHECK(!rt_table_init(in, t, 1, 0, 2, 2)); /* segment overrun */
 	CHECK(!rt_table_init(in, t, 1, 3, 0, 2)); /* table overrun */
-	CHECK(rt_table_init(in, t, 0, 0, 0, 0)); /* dropped: empty */
+	CHECK(rt_table_init(in, t, 0, 0, 0, 0));  /* dropped: empty */
 	CHECK(!rt_table_init(in, t, 0, 0, 0, 1));
 	wasm_val r;
 	CHECK(wasm_func_call(t->elems[1], NULL, &r, &err) && r.i32 == 2);
@@ -931,7 +931,7 @@ static void t_start_and_globals(void)
 	/* g1 = base (global.get), g2 mutable, set to 5 by start */
 	global(&m, T_I32, false, BYTES(0x23, 0));
 	global(&m, T_I32, true, BYTES(0x41, 0));
-	global(&m, T_I64, false, BYTES(0x42, 0x7f)); /* -1 */
+	global(&m, T_I64, false, BYTES(0x42, 0x7f));		 /* -1 */
 	global(&m, T_F32, false, BYTES(0x43, 0, 0, 0x80, 0x3f)); /* 1.0 */
 	uint32_t st = func(&m, t0, "start", BYTES(0, 0x41, 5, 0x24, 2, 0x0b));
 	global(&m, FUNCREF, false, BYTES(0xd2, 0));

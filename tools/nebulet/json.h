@@ -25,12 +25,12 @@ enum json_type {
 
 struct json {
 	enum json_type type;
-	char *key; /* member name when inside an object, else NULL */
-	size_t key_len; /* bytes in key (it may hold a NUL) */
-	char *str; /* STRING: text; NUMBER: its literal; NUL-ended */
-	size_t len; /* bytes in str */
-	bool b; /* BOOL */
-	size_t n; /* ARRAY/OBJECT: number of items */
+	char *key;	    /* member name when inside an object, else NULL */
+	size_t key_len;	    /* bytes in key (it may hold a NUL) */
+	char *str;	    /* STRING: text; NUMBER: its literal; NUL-ended */
+	size_t len;	    /* bytes in str */
+	bool b;		    /* BOOL */
+	size_t n;	    /* ARRAY/OBJECT: number of items */
 	struct json *items; /* ARRAY elements, or OBJECT members (key set) */
 };
 

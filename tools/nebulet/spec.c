@@ -46,15 +46,15 @@ struct print_env {
 /* State for one json file. */
 struct runner {
 	const char *path; /* the json file, for messages */
-	char *dir; /* its directory with a trailing '/', or "" */
+	char *dir;	  /* its directory with a trailing '/', or "" */
 	bool verbose;
 	unsigned line; /* of the command being run */
 	wasm_store *store;
 	wasm_instance
-		*current; /* the last module defined (NULL if it failed) */
+		*current;      /* the last module defined (NULL if it failed) */
 	struct bindings names; /* "$name" -> instance */
-	struct bindings regs; /* registered name -> instance */
-	wasm_module **mods; /* every decoded module; freed after the store */
+	struct bindings regs;  /* registered name -> instance */
+	wasm_module **mods;    /* every decoded module; freed after the store */
 	size_t nmods, capmods;
 	struct print_env prints[NUM_PRINTS];
 	struct {

@@ -50,12 +50,17 @@ $(B)/asan/unit/%: tests/unit/%.c $(CORE) $(HEADERS) | deps
 USER_WASM := $(patsubst user/%.c,$(B)/user/%.wasm,$(wildcard user/*.c))
 TEST_WASM := $(patsubst tests/wasi/%.c,$(B)/tests/wasi/%.wasm,$(wildcard tests/wasi/*.c))
 $(B)/user/%.wasm $(B)/tests/wasi/%.wasm: | deps
+# Compile and link in two steps: clang runs wasm-opt after an optimizing
+# link when binaryen is installed, and wasm-opt drops the name section that
+# trap messages use to name functions.
 $(B)/user/%.wasm: user/%.c
 	@mkdir -p $(@D)
-	$(WASM_CC) -O2 -Wall -Werror -o $@ $<
+	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o
 $(B)/tests/wasi/%.wasm: tests/wasi/%.c
 	@mkdir -p $(@D)
-	$(WASM_CC) -O2 -Wall -Werror -o $@ $<
+	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o
 user: $(USER_WASM)
 
 # Spec tests converted by wabt's wast2json (non-SIMD core files).

@@ -601,8 +601,13 @@ wasm_instance *wasm_instantiate(wasm_store *s, const wasm_module *m,
 bool wasm_instance_export(wasm_instance *inst, const char *name,
 			  wasm_extern *out)
 {
+	return wasm_instance_export_n(inst, name, strlen(name), out);
+}
+
+bool wasm_instance_export_n(wasm_instance *inst, const char *name, size_t len,
+			    wasm_extern *out)
+{
 	const wasm_module *m = inst->module;
-	size_t len = strlen(name);
 	for (uint32_t i = 0; i < m->num_exports; i++) {
 		const wasm_export *e = &m->exports[i];
 		if (e->name_len != len || memcmp(e->name, name, len))

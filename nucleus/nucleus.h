@@ -130,6 +130,9 @@ wasm_instance *wasm_instantiate(wasm_store *s, const wasm_module *m,
 				wasm_error *err);
 bool wasm_instance_export(wasm_instance *inst, const char *name,
 			  wasm_extern *out);
+/* The same for a name of `len` bytes (export names may hold NUL bytes). */
+bool wasm_instance_export_n(wasm_instance *inst, const char *name, size_t len,
+			    wasm_extern *out);
 
 /*
  * Calls `f` with args (as many as its params) and writes its results.

@@ -707,15 +707,50 @@ static bool run_action(struct runner *r, const struct json *cmd,
 
 /* ---- commands ---- */
 
-/* Notes (when verbose) an error whose text differs from the expected. */
-static void check_text(struct runner *r, const struct json *cmd,
+/*
+ * Where our message says the same thing in other words than the spec's
+ * reference interpreter (tests/spec-skip.md says why for each).
+ */
+static const struct {
+	const char *spec, *ours;
+} same_meaning[] = {
+	/* binary.wast: the reference decoder reads past a section's end */
+	{"section size mismatch", "unexpected end of section or function"},
+	{"illegal opcode", "unexpected end of section or function"},
+	{"length out of bounds", "unexpected end of section or function"},
+	/* select.wast: wast2json encodes `select (result)` as plain select */
+	{"invalid result arity", "type mismatch"},
+};
+
+/*
+ * True if error e's message carries the command's expected "text": it
+ * contains it (a trailing element index the spec appends aside), or says
+ * the same per same_meaning. Notes the difference when verbose.
+ */
+static bool check_text(struct runner *r, const struct json *cmd,
 		       const wasm_error *e)
 {
 	const char *text = json_get_str(cmd, "text");
+	size_t n, i;
 
-	if (r->verbose && text && !strstr(e->msg, text))
-		printf("%s:%u: note: message \"%s\" lacks \"%s\"\n", r->path,
-		       r->line, e->msg, text);
+	if (!text || strstr(e->msg, text))
+		return true;
+	n = strlen(text);
+	while (n > 0 && text[n - 1] >= '0' && text[n - 1] <= '9')
+		n--;
+	if (n > 1 && n < strlen(text) && text[n - 1] == ' ' &&
+	    memmem(e->msg, strlen(e->msg), text, n - 1))
+		return true;
+	for (i = 0; i < sizeof same_meaning / sizeof same_meaning[0]; i++) {
+		if (strcmp(text, same_meaning[i].spec) == 0 &&
+		    strstr(e->msg, same_meaning[i].ours)) {
+			if (r->verbose)
+				printf("%s:%u: note: \"%s\" taken for \"%s\"\n",
+				       r->path, r->line, e->msg, text);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* module: decode, validate, instantiate; it becomes the current module. */
@@ -814,8 +849,7 @@ static void expect_error(struct runner *r, const struct json *cmd,
 	const char *text = json_get_str(cmd, "text");
 	char exp[300], got[400];
 
-	if (failed && err->kind == want) {
-		check_text(r, cmd, err);
+	if (failed && err->kind == want && check_text(r, cmd, err)) {
 		r->passed++;
 		return;
 	}

@@ -130,6 +130,17 @@ static enum hal_fault hal_fault_kind(int sig)
  * dies of the signal as it would have without us. A signal sent by
  * kill() would not come back on its own, so it is raised again.
  */
+/* The handlers that were installed before ours, by signal. */
+static struct sigaction hal_prev[HAL_NSIGNALS];
+
+static const struct sigaction *hal_prev_action(int sig)
+{
+	for (size_t i = 0; i < HAL_NSIGNALS; i++)
+		if (hal_fault_signals[i] == sig)
+			return &hal_prev[i];
+	return NULL;
+}
+
 static void hal_on_signal(int sig, siginfo_t *si, void *uctx)
 {
 	hal_fault_fn fn = hal_fault_handler;
@@ -138,9 +149,20 @@ static void hal_on_signal(int sig, siginfo_t *si, void *uctx)
 	if (fn != NULL && si->si_code > 0)
 		fn(hal_fault_kind(sig), (uintptr_t)si->si_addr,
 		   hal_fault_pc(uctx));
-	signal(sig, SIG_DFL);
-	if (si->si_code <= 0)
-		raise(sig);
+	/* Not a wasm fault: pass it on to whoever handled this signal before
+	 * us (a sanitizer or libFuzzer reports it and saves the input), or
+	 * else die of it as if we had never been installed. */
+	const struct sigaction *prev = hal_prev_action(sig);
+	if (prev && (prev->sa_flags & SA_SIGINFO) && prev->sa_sigaction) {
+		prev->sa_sigaction(sig, si, uctx);
+	} else if (prev && prev->sa_handler != SIG_DFL &&
+		   prev->sa_handler != SIG_IGN) {
+		prev->sa_handler(sig);
+	} else {
+		signal(sig, SIG_DFL);
+		if (si->si_code <= 0)
+			raise(sig);
+	}
 	errno = saved;
 }
 
@@ -166,7 +188,7 @@ static void hal_install_signals(void)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < HAL_NSIGNALS; i++)
-		sigaction(hal_fault_signals[i], &sa, NULL);
+		sigaction(hal_fault_signals[i], &sa, &hal_prev[i]);
 	hal_signals_ready = true;
 }
 

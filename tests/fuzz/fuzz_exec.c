@@ -26,6 +26,28 @@ static uint64_t hash(uint64_t h, const void *p, size_t len)
 	return h;
 }
 
+/* Folds a value of type `type` into h: only the bits the type defines
+ * (an i32 leaves the union's upper half unspecified), and for references
+ * only their nullness, since addresses differ between stores. */
+static uint64_t hash_val(uint64_t h, uint8_t type, const wasm_val *v)
+{
+	uint8_t isnull;
+
+	switch (type) {
+	case WASM_I32:
+		return hash(h, &v->i32, sizeof v->i32);
+	case WASM_F32:
+		return hash(h, &v->f32, sizeof v->f32);
+	case WASM_I64:
+		return hash(h, &v->i64, sizeof v->i64);
+	case WASM_F64:
+		return hash(h, &v->f64, sizeof v->f64);
+	default:
+		isnull = v->ref == NULL;
+		return hash(h, &isnull, 1);
+	}
+}
+
 /* Calls export `name` with zero args; folds the outcome into h. */
 static uint64_t call(wasm_instance *inst, const char *name, uint64_t h)
 {
@@ -47,13 +69,8 @@ static uint64_t call(wasm_instance *inst, const char *name, uint64_t h)
 	h = hash(h, &ok, sizeof ok);
 	if (!ok)
 		h = hash(h, &err.kind, sizeof err.kind);
-	for (uint32_t i = 0; ok && i < t->nresults; i++) {
-		/* References differ between stores; only nullness counts. */
-		if (t->results[i] == WASM_FUNCREF ||
-		    t->results[i] == WASM_EXTERNREF)
-			res[i].i64 = res[i].ref != NULL;
-		h = hash(h, &res[i].i64, sizeof res[i].i64);
-	}
+	for (uint32_t i = 0; ok && i < t->nresults; i++)
+		h = hash_val(h, t->results[i], &res[i]);
 	free(args);
 	free(res);
 	return h;

@@ -1,6 +1,7 @@
 # Nebulet build. GNU make, C11, warnings are errors.
 #   make            build the hosted runner build/nebulet
-#   make run        run the default demo program
+#   make run        boot Nebulet in QEMU with the default programs
+#   make run-hosted run the default demo program as a Linux process
 #   make test       every test; last line "N passed, N failed"
 #   make bench      benchmarks beside their baselines -> build/bench/results.json
 #   make fuzz FUZZ_SECONDS=N   libFuzzer targets
@@ -25,7 +26,7 @@ RUNNER := $(wildcard tools/nebulet/*.c)
 HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h)
 CORE := $(NUCLEUS) $(HOSTED) $(KERNEL)
 
-.PHONY: all deps run test bench fuzz fuzz-diff format clean spec-json user
+.PHONY: all deps run run-hosted test bench fuzz fuzz-diff format clean spec-json user
 all: $(B)/nebulet
 
 deps:
@@ -63,6 +64,18 @@ $(B)/tests/wasi/%.wasm: tests/wasi/%.c
 	$(WASM_CC) -o $@ $@.o
 user: $(USER_WASM)
 
+# Kernel test programs: tests/kernel/NAME.c (against the SDK header
+# user/include/nebulet.h) and NAME.wat, run by tests/kernel.sh.
+KERNEL_TEST_WASM := $(patsubst tests/kernel/%.c,$(B)/tests/kernel/%.wasm,$(wildcard tests/kernel/*.c)) \
+	$(patsubst tests/kernel/%.wat,$(B)/tests/kernel/%.wasm,$(wildcard tests/kernel/*.wat))
+$(B)/tests/kernel/%.wasm: tests/kernel/%.c tests/kernel/kt.h user/include/nebulet.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o
+$(B)/tests/kernel/%.wasm: tests/kernel/%.wat | deps
+	@mkdir -p $(@D)
+	wat2wasm $< -o $@
+
 # Spec tests converted by wabt's wast2json (non-SIMD core files).
 SPEC_WAST := $(wildcard $(SPEC_DIR)/core/*.wast)
 SPEC_JSON := $(patsubst $(SPEC_DIR)/core/%.wast,$(B)/spec/%/test.json,$(SPEC_WAST))
@@ -71,10 +84,19 @@ $(B)/spec/%/test.json: $(SPEC_DIR)/core/%.wast | deps
 	@wast2json $< -o $@
 spec-json: $(SPEC_JSON)
 
-run: $(B)/nebulet $(B)/user/hello.wasm
+# make run: the bare-metal kernel in QEMU running the default programs
+# (user/*.c) from a boot archive; Ctrl-A x quits. make run-hosted: the
+# demo on the hosted HAL, as a Linux process.
+run: $(B)/nebulet $(B)/nebulet.elf $(USER_WASM)
+	@mkdir -p $(B)/boot
+	$(B)/nebulet pack -o $(B)/boot/default.initrd $(USER_WASM)
+	$(B)/nebulet boot -v --initrd=$(B)/boot/default.initrd
+
+run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm
 
-test: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM)
+test: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM) \
+	$(KERNEL_TEST_WASM)
 	@tests/run.sh
 
 bench: $(B)/nebulet | deps
@@ -82,6 +104,10 @@ bench: $(B)/nebulet | deps
 
 fuzz: | deps
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Differential fuzzing, interpreter against JIT (tests/fuzz/diff.sh).
+fuzz-diff: | deps
+	@tests/fuzz/diff.sh $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -6,8 +6,19 @@
 #   coremark.native    CoreMark, gcc -O2, native (the baseline for the others)
 #   coremark.interp    the same CoreMark as wasm32-wasi on `nebulet run --engine=interp`
 #   coremark.node      the same wasm under node's WASI
+#   coremark.jit       the same wasm on `nebulet run --engine=jit`
+#   jit.compile_mb_per_s  JIT compile throughput (wasm body bytes/s, one
+#                      core) on the largest module; no baseline
+#   instantiate_us     wasm_instantiate of the decoded largest module with
+#                      the JIT engine (no start function runs)
 #   validate.mb_per_s  nucleus decode+validate throughput on the largest
 #                      module; baseline wabt's wasm-validate on the same file
+#   ipc.roundtrip_ns   two wasm processes ping-pong 16 bytes over a channel
+#                      pair under `nebulet kernel` (bench/kernel/ipc.c);
+#                      baseline linux.pipe_roundtrip_ns, two Linux processes
+#                      and a pipe pair, 1 byte (bench/kernel/linux.c)
+#   syscall.null_ns    the cheapest kernel call from wasm; baseline
+#                      linux.null_syscall_ns, getppid through syscall()
 #
 # Environment: BENCH_SECONDS (target seconds per CoreMark run, default 3),
 # COREMARK_DIR (default ../shared/bench/coremark), NEBULET (default
@@ -54,6 +65,13 @@ build() {
 		echo "build $B/big.wasm (takes a few seconds)" >&2
 		awk -v N=2000 -f bench/gen_big.awk >$B/big.c
 		$WASM_CC -O1 -o $B/big.wasm $B/big.c
+	fi
+	if newer $B/jit_bench bench/jit_bench.c nucleus/*.c nucleus/*.h \
+		hal/hal.h hal/hosted/*.c; then
+		echo "build $B/jit_bench" >&2
+		gcc -std=c11 -D_GNU_SOURCE -O2 -I. -Inucleus -Ihal \
+			-o $B/jit_bench bench/jit_bench.c nucleus/*.c \
+			hal/hosted/*.c -lm || rm -f $B/jit_bench
 	fi
 	if newer $B/validate_bench bench/validate_bench.c nucleus/*.c \
 		nucleus/*.h hal/hal.h hal/hosted/*.c; then
@@ -131,12 +149,56 @@ coremark coremark.node 2000 node --no-warnings bench/node-wasi.mjs \
 if [ -x "$NEBULET" ]; then
 	coremark coremark.interp 500 $NEBULET run --engine=interp \
 		$B/coremark.wasm
+	coremark coremark.jit 2000 $NEBULET run --engine=jit \
+		$B/coremark.wasm
 else
 	echo "coremark.interp: $NEBULET is missing" >&2
 	echo "coremark.interp null iter/s" >>$ROWS
+	echo "coremark.jit null iter/s" >>$ROWS
 fi
 big=$(ls -S $B/big.wasm $B/coremark.wasm | head -n 1)
 validate $big
+
+# kernel: IPC and kernel-call costs beside Linux's (rows printed by the
+# programs themselves as "name value ns").
+kernel_bench() {
+	kflags="-O2 -Iuser/include"
+	if newer $B/kipc.wasm bench/kernel/ipc.c user/include/nebulet.h ||
+		newer $B/kchild.wasm tests/kernel/child.c; then
+		echo "build $B/kipc.wasm $B/kchild.wasm" >&2
+		$WASM_CC $kflags -o $B/kipc.wasm bench/kernel/ipc.c &&
+			$WASM_CC $kflags -o $B/kchild.wasm tests/kernel/child.c ||
+			rm -f $B/kipc.wasm
+	fi
+	if newer $B/klinux bench/kernel/linux.c; then
+		echo "build $B/klinux" >&2
+		gcc -O2 -o $B/klinux bench/kernel/linux.c || rm -f $B/klinux
+	fi
+	if [ -x "$NEBULET" ] && [ -e $B/kipc.wasm ] &&
+		out=$($NEBULET kernel $B/kipc.wasm $B/kchild.wasm 2>$B/kipc.log); then
+		echo "$out" >>$ROWS
+	else
+		echo "ipc.roundtrip_ns: failed, see $B/kipc.log" >&2
+		echo "ipc.roundtrip_ns null ns" >>$ROWS
+		echo "syscall.null_ns null ns" >>$ROWS
+	fi
+	if [ -x $B/klinux ] && out=$($B/klinux 2>$B/klinux.log); then
+		echo "$out" >>$ROWS
+	else
+		echo "linux baselines: failed, see $B/klinux.log" >&2
+		echo "linux.pipe_roundtrip_ns null ns" >>$ROWS
+		echo "linux.null_syscall_ns null ns" >>$ROWS
+	fi
+}
+kernel_bench
+if [ -x $B/jit_bench ] && out=$($B/jit_bench $big 2 2>$B/jit_bench.log); then
+	echo "$out" | awk '{ print "jit.compile_mb_per_s", $2, "MB/s";
+		print "instantiate_us", $4, "us" }' >>$ROWS
+else
+	echo "jit_bench: failed, see $B/jit_bench.log" >&2
+	echo "jit.compile_mb_per_s null MB/s" >>$ROWS
+	echo "instantiate_us null us" >>$ROWS
+fi
 
 # Table and JSON: each benchmark with its baseline and value/baseline.
 machine="$(uname -srm), $(awk -F': ' '/^model name/ { print $2; exit }' \
@@ -146,7 +208,7 @@ awk -v machine="$machine" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 function row(name, base) {
 	v = val[name]; bv = base == "" ? "null" : val[base]
 	r = (v == "null" || bv == "null") ? "null" : sprintf("%.4f", v / bv)
-	printf "%-18s %14s %-7s %-16s %14s %8s\n", name, v == "null" ? "FAIL" : v,
+	printf "%-18s %14s %-7s %-24s %14s %8s\n", name, v == "null" ? "FAIL" : v,
 		unit[name], base == "" ? "-" : base, bv, r
 	printf "%s\n    {\"name\": \"%s\", \"value\": %s, \"unit\": \"%s\", " \
 		"\"baseline\": %s, \"baseline_value\": %s, \"ratio\": %s}",
@@ -155,13 +217,18 @@ function row(name, base) {
 }
 { val[$1] = $2; unit[$1] = $3 }
 END {
-	printf "%-18s %14s %-7s %-16s %14s %8s\n", "name", "value", "unit",
+	printf "%-18s %14s %-7s %-24s %14s %8s\n", "name", "value", "unit",
 		"baseline", "baseline_value", "ratio"
 	printf "{\n  \"benchmarks\": [" >json
 	row("coremark.native", "")
 	row("coremark.interp", "coremark.native")
 	row("coremark.node", "coremark.native")
+	row("coremark.jit", "coremark.native")
 	row("validate.mb_per_s", "wasm-validate")
+	row("ipc.roundtrip_ns", "linux.pipe_roundtrip_ns")
+	row("syscall.null_ns", "linux.null_syscall_ns")
+	row("jit.compile_mb_per_s", "")
+	row("instantiate_us", "")
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json
 }' $ROWS

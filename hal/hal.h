@@ -62,6 +62,24 @@ __attribute__((returns_twice)) int hal_setjmp(hal_jmp_buf buf);
 _Noreturn void hal_longjmp(hal_jmp_buf buf, int v);
 #endif
 
+/*
+ * Contexts: an execution context with a stack of its own, for the kernel's
+ * threads. Switching is cooperative and saves only what the C ABI says a
+ * call preserves. hal_context_create(NULL, NULL, 0) makes an empty context
+ * that only records where the caller is when it first switches away (the
+ * boot context). A context's function must never return: it ends by
+ * switching away for the last time (hal_context_exit), after which
+ * another context may destroy it.
+ */
+typedef struct hal_context hal_context;
+hal_context *hal_context_create(void (*fn)(void *), void *arg,
+				size_t stack_size);
+/* Saves the running context in `from` and resumes `to`. */
+void hal_context_switch(hal_context *from, hal_context *to);
+/* The same for a context that will never run again (its stack may go). */
+_Noreturn void hal_context_exit(hal_context *from, hal_context *to);
+void hal_context_destroy(hal_context *c);
+
 /* Clocks, in nanoseconds. */
 uint64_t hal_clock_monotonic_ns(void);
 uint64_t hal_clock_realtime_ns(void);

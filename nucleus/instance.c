@@ -157,6 +157,7 @@ static void free_owned(const struct owned *o)
 	}
 	case OWN_FUNC: {
 		wasm_func *f = o->p;
+		jit_free(f); /* JIT engine: its machine code, if any */
 		if (f->code)
 			interp_free_code(f->code);
 		free(f);
@@ -384,6 +385,7 @@ static wasm_instance *new_instance(wasm_store *s, const wasm_module *m)
 		return NULL;
 	in->module = m;
 	in->store = s;
+	in->engine = s->engine; /* which engine wasm_func_call uses */
 	in->funcs = calloc(m->num_funcs + 1, sizeof *in->funcs);
 	in->tables = calloc(m->num_tables + 1, sizeof *in->tables);
 	in->mems = calloc(m->num_mems + 1, sizeof *in->mems);

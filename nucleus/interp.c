@@ -259,6 +259,36 @@ uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc)
 	return c->map[lo].off;
 }
 
+/*
+ * Per-context state (wasm_exec_switch): the kernel runs several wasm
+ * threads on one OS thread, each on its own native stack, and each must
+ * have its own value stack and frames. Rather than reaching T through a
+ * pointer on every access (the hot loop writes T.pc), the live state stays
+ * in T and a switch copies it out to the outgoing context's save area and
+ * copies the incoming one in. Whoever holds a state owns its stacks: the
+ * loaded save area is cleared.
+ */
+struct interp_thread *interp_state_new(void)
+{
+	return calloc(1, sizeof(struct interp_thread));
+}
+
+void interp_state_free(struct interp_thread *t)
+{
+	if (!t)
+		return;
+	free(t->stack);
+	free(t->frames);
+	free(t);
+}
+
+void interp_state_swap(struct interp_thread *save, struct interp_thread *load)
+{
+	*save = T;
+	T = *load;
+	memset(load, 0, sizeof *load);
+}
+
 void interp_free_code(struct interp_code *code)
 {
 	if (!code)

@@ -96,7 +96,14 @@ typedef struct wasm_extern {
 
 enum wasm_engine {
 	WASM_ENGINE_INTERP, /* portable interpreter */
+	WASM_ENGINE_JIT,    /* x86-64 compiler (nucleus/jit*.c) */
 };
+/* The default engine: the JIT where it runs (x86-64), else the interp. */
+#if defined(__x86_64__)
+#define WASM_ENGINE_DEFAULT WASM_ENGINE_JIT
+#else
+#define WASM_ENGINE_DEFAULT WASM_ENGINE_INTERP
+#endif
 
 /* Modules (nucleus/decode.c, nucleus/validate.c). */
 
@@ -161,6 +168,21 @@ wasm_memory *wasm_caller_memory(wasm_caller *c);
 void wasm_caller_trap(wasm_caller *c, const char *msg);
 /* Make the whole call stack unwind with WASM_ERR_EXIT and this code. */
 void wasm_caller_exit(wasm_caller *c, int code);
+
+/*
+ * Execution state of one kernel thread: the engine's value stack, call
+ * frames and trap chain, which the engine otherwise keeps per OS thread.
+ * A kernel that runs several wasm threads on one OS thread, each on a
+ * context of its own (hal_context_*), gives each a wasm_exec and calls
+ * wasm_exec_switch(outgoing, incoming) at every context switch. A new
+ * wasm_exec is empty: its stacks are allocated on first use. Freeing one
+ * frees the stacks it holds (a wasm_exec holds the state while its thread
+ * is switched out).
+ */
+typedef struct wasm_exec wasm_exec;
+wasm_exec *wasm_exec_new(void);
+void wasm_exec_free(wasm_exec *e);
+void wasm_exec_switch(wasm_exec *save, wasm_exec *load);
 
 /* max_pages / max: UINT32_MAX when there is no maximum. */
 wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,

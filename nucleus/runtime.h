@@ -42,6 +42,8 @@ struct wasm_func {
 	wasm_instance *inst;	  /* NULL for host functions */
 	uint32_t index;		  /* function index within inst->module */
 	struct interp_code *code; /* compiled body (engine-private), lazily */
+	void *jit_entry;	  /* JIT: machine code or a stub, lazily */
+	struct jit_code *jit;	  /* JIT: f's machine code, or NULL */
 	wasm_host_fn host;	  /* host functions only */
 	void *env;
 };
@@ -53,9 +55,10 @@ struct wasm_instance {
 	wasm_table **tables;
 	wasm_memory **mems;
 	wasm_global **globals;
-	bool *elem_dropped;  /* module->num_elems */
-	bool *data_dropped;  /* module->num_datas */
-	uint32_t *type_sigs; /* canonical sig id of each module type */
+	bool *elem_dropped;	 /* module->num_elems */
+	bool *data_dropped;	 /* module->num_datas */
+	uint32_t *type_sigs;	 /* canonical sig id of each module type */
+	enum wasm_engine engine; /* the store's engine, for wasm_func_call */
 };
 
 /* Trap kinds, with the spec's wording (rt_trap_message). */
@@ -123,5 +126,23 @@ void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results);
 void interp_fault_location(const wasm_func **func, uint32_t *offset);
 /* Frees f->code. */
 void interp_free_code(struct interp_code *code);
+
+/* Per-context engine state, for wasm_exec (exec.c): a zeroed state, its
+ * release, and the swap of the live per-thread state with saved ones
+ * (interp.c); the same for the trap chain (trap.c). */
+struct interp_thread;
+struct interp_thread *interp_state_new(void);
+void interp_state_free(struct interp_thread *t);
+void interp_state_swap(struct interp_thread *save, struct interp_thread *load);
+void *rt_trap_chain_swap(void *chain);
+
+/*
+ * The x86-64 JIT (jit.c, jit_rt.c): the same contract as interp_invoke.
+ * jit_fault_location is true when pc lies in JIT code (and then fills
+ * func and offset); jit_free frees f's machine code.
+ */
+void jit_invoke(wasm_func *f, const wasm_val *args, wasm_val *results);
+bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset);
+void jit_free(wasm_func *f);
 
 #endif

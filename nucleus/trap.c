@@ -94,6 +94,13 @@ _Noreturn void rt_trap_host(void)
  * while wasm (not a host function) runs, becomes a trap; anything else
  * returns, and the HAL treats it as fatal.
  */
+/* Where the faulting code is: JIT code knows from pc, else the interp. */
+static void fault_location(void *pc, const wasm_func **f, uint32_t *off)
+{
+	if (!jit_fault_location(pc, f, off))
+		interp_fault_location(f, off);
+}
+
 static void on_fault(enum hal_fault kind, uintptr_t addr, void *pc)
 {
 	struct trap_ctx *c = current;
@@ -102,16 +109,16 @@ static void on_fault(enum hal_fault kind, uintptr_t addr, void *pc)
 	if (!c || c->in_host)
 		return;
 	if (kind == HAL_FAULT_MEMORY && rt_memory_owns(addr)) {
-		interp_fault_location(&f, &off);
+		fault_location(pc, &f, &off);
 		rt_trap(TRAP_MEMORY_OOB, f, off);
 	}
 	if (kind == HAL_FAULT_MEMORY && addr < c->stack &&
 	    c->stack - addr < STACK_WINDOW) {
-		interp_fault_location(&f, &off);
+		fault_location(pc, &f, &off);
 		rt_trap(TRAP_EXHAUSTED, f, off);
 	}
 	if (kind == HAL_FAULT_DIVIDE) {
-		interp_fault_location(&f, &off);
+		fault_location(pc, &f, &off);
 		rt_trap(TRAP_DIV_ZERO, f, off);
 	}
 }
@@ -196,7 +203,10 @@ static bool run_wasm(wasm_func *f, const wasm_val *args, wasm_val *results,
 	ctx.stack = (uintptr_t)&ctx;
 	current = &ctx;
 	if (hal_setjmp(ctx.jb) == 0) {
-		interp_invoke(f, args, results);
+		if (f->inst->engine == WASM_ENGINE_JIT)
+			jit_invoke(f, args, results);
+		else
+			interp_invoke(f, args, results);
 		current = ctx.prev;
 		return true;
 	}
@@ -247,7 +257,12 @@ bool wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results,
 bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
 		  wasm_val *results)
 {
-	struct wasm_caller c = {.inst = caller};
+	/* Not zero-initialized: clearing msg[] costs more than a kernel
+	 * call (rep stos); msg and exit_code are only read after
+	 * wasm_caller_trap/exit set them. */
+	struct wasm_caller c;
+	c.inst = caller;
+	c.state = CALLER_OK;
 	struct trap_ctx *t = current;
 	bool was = t ? t->in_host : false;
 	if (t)
@@ -267,6 +282,18 @@ bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
 						: rt_trap_message(TRAP_HOST));
 	}
 	return false;
+}
+
+/*
+ * Per-context state (wasm_exec_switch): the trap chain belongs to the
+ * native stack it points into, so a kernel context switch installs the
+ * incoming context's chain and returns the outgoing one's.
+ */
+void *rt_trap_chain_swap(void *chain)
+{
+	void *old = current;
+	current = chain;
+	return old;
 }
 
 wasm_memory *wasm_caller_memory(wasm_caller *c)

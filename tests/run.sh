@@ -49,7 +49,9 @@ group format tests/format.sh
 [ -x tests/wasi.sh ] && group wasi tests/wasi.sh "$B/asan/nebulet"
 [ -x tests/fuzz.sh ] && group fuzz-corpus tests/fuzz.sh
 [ -x tests/boot.sh ] && group boot tests/boot.sh
-[ -x tests/spec.sh ] && group spec tests/spec.sh "$B/asan/nebulet"
+[ -x tests/spec.sh ] && group spec tests/spec.sh "$B/asan/nebulet" --engine=interp
+[ -x tests/kernel.sh ] && group kernel tests/kernel.sh "$B/asan/nebulet"
+[ -x tests/spec.sh ] && group spec-jit tests/spec.sh "$B/asan/nebulet" --engine=jit
 
 line="$total_pass passed, $total_fail failed"
 [ $total_skip -gt 0 ] && line="$line, $total_skip skipped"

@@ -37,6 +37,9 @@ struct pvh_start_info {
 	uint64_t memmap_paddr;
 	uint32_t memmap_entries, reserved;
 };
+struct pvh_module {
+	uint64_t paddr, size, cmdline_paddr, reserved;
+};
 struct pvh_memmap_entry {
 	uint64_t addr, size;
 	uint32_t type, reserved; /* type 1: usable RAM */
@@ -76,6 +79,7 @@ uint64_t pmm_alloc(void);
 void pmm_free(uint64_t pa);
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
+void pmm_reserve(uint64_t start, uint64_t end);
 
 /* paging.c */
 #define PTE_P 0x1ull
@@ -98,6 +102,7 @@ bool vm_fault(uintptr_t addr, uint64_t error);
 
 /* heap.c */
 void *kmalloc(size_t n);
+void *kzalloc(size_t n);
 void kfree(void *p);
 void *krealloc(void *p, size_t n);
 
@@ -107,6 +112,14 @@ uint64_t clock_tsc_hz(void);
 
 /* hal.c */
 const char *boot_cmdline(void);
+/* The first PVH module (QEMU's -initrd), in the direct map; false if the
+ * boot loader passed none. Its pages stay reserved. */
+bool boot_module(const void **data, size_t *len);
+/* Console multiplexing for `nebulet boot` (command line "console=mux"):
+ * see serial.c. */
+extern bool console_mux;
+void console_select(int stream);
+void console_exit_record(int status);
 
 /* lib.c: the freestanding C library subset the HAL needs. */
 void *memset(void *d, int c, size_t n);

@@ -11,6 +11,10 @@ struct ram_range ram[MAX_RAM_RANGES];
 int nram;
 hal_fault_fn hal_fault_handler;
 static char cmdline[256];
+static uint64_t module_pa, module_len; /* the boot archive, if any */
+static const char *input;	       /* console input given by init */
+static size_t input_len;
+static bool input_set;
 
 /* Copies what is needed out of the PVH start_info (command line, usable
  * RAM) so that its memory may be reused. The boot map still reaches it. */
@@ -25,6 +29,11 @@ static void read_boot_info(void)
 		for (; s[i] && i < sizeof cmdline - 1; i++)
 			cmdline[i] = s[i];
 		cmdline[i] = 0;
+	}
+	if (si->nr_modules > 0 && si->modlist_paddr) {
+		const struct pvh_module *m = P2V(si->modlist_paddr);
+		module_pa = m->paddr;
+		module_len = m->size;
 	}
 	if (si->version < 1 || !si->memmap_paddr)
 		panic("the boot loader passed no memory map");
@@ -42,6 +51,26 @@ const char *boot_cmdline(void)
 	return cmdline;
 }
 
+bool boot_module(const void **data, size_t *len)
+{
+	if (!module_len)
+		return false;
+	*data = P2V(module_pa);
+	*len = module_len;
+	return true;
+}
+
+/* Makes hal_console_read return buf[0..len) and then end of input, instead
+ * of reading the serial port; NULL gives the serial port back. The buffer
+ * must live until the next call. (Declared in init/init.h: init gives each
+ * program the standard input its manifest line names.) */
+void hal_console_set_input(const void *buf, size_t len)
+{
+	input = buf;
+	input_len = len;
+	input_set = buf != NULL;
+}
+
 /* Brings the machine up: console, descriptor tables, memory, clock. */
 void hal_init(void)
 {
@@ -50,13 +79,23 @@ void hal_init(void)
 	idt_init();
 	read_boot_info();
 	pmm_init();
+	if (module_len)
+		pmm_reserve(module_pa, module_pa + module_len);
 	paging_init();
 	clock_init();
 }
 
+/* Writes to the serial port: "\n" becomes "\r\n" for terminals, or, in
+ * multiplexed mode, the bytes go out exactly, marked with their stream. */
 void hal_console_write(int stream, const void *buf, size_t len)
 {
 	const char *s = buf;
+	if (console_mux) {
+		console_select(stream == 2 ? 2 : 1);
+		for (size_t i = 0; i < len; i++)
+			serial_putc(s[i]);
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
@@ -72,6 +111,13 @@ long hal_console_read(void *buf, size_t len)
 	size_t n = 0;
 	if (!len)
 		return 0;
+	if (input_set) {
+		n = len < input_len ? len : input_len;
+		memcpy(buf, input, n);
+		input += n;
+		input_len -= n;
+		return (long)n;
+	}
 	do {
 		int c = serial_getc();
 		s[n++] = c == '\r' ? '\n' : (char)c;

@@ -79,6 +79,17 @@ void *kmalloc(size_t n)
 	return h + 1;
 }
 
+/* kmalloc's n bytes, zeroed. A large block is zero already (fresh
+ * demand-zero pages): only small ones are cleared, so that calloc of
+ * megabytes touches no page before it is used. */
+void *kzalloc(size_t n)
+{
+	void *p = kmalloc(n);
+	if (p && !is_large(p))
+		memset(p, 0, n);
+	return p;
+}
+
 /* The header of small block p; panics on a pointer kmalloc never gave. */
 static struct header *header_of(void *p)
 {

@@ -5,9 +5,16 @@
  *
  * tests/boot.sh runs them: `self` (selftest.c) and `echo` exit 0, the
  * others end in an exception that must be reported.
+ *
+ * Without a test, a boot archive (QEMU's -initrd) is run by init (init/):
+ * the machine then exits with the last program's status. "console=mux"
+ * on the command line multiplexes the console for `nebulet boot`
+ * (serial.c) and ends with an exit record; "quiet" leaves out the memory
+ * summary.
  */
 #include "arch.h"
 #include "hal.h"
+#include "init/init.h"
 #include "x86.h"
 
 void selftest(void);	  /* selftest.c */
@@ -137,13 +144,66 @@ static void fault_test(const char *name)
 	hal_exit(1);
 }
 
+/* True if the command line holds the word w. */
+static bool cmdline_has(const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *s = boot_cmdline(); *s; s++)
+		if ((s == boot_cmdline() || s[-1] == ' ') &&
+		    !strncmp(s, w, n) && (s[n] == ' ' || !s[n]))
+			return true;
+	return false;
+}
+
+/* The stack programs run on (the JIT's wasm calls recurse on it): the
+ * 64 KiB boot stack is too small. Its pages are mapped up front, since a
+ * fault on a not-yet-mapped stack page could not push its own frame (a
+ * double fault); the page below it stays unmapped, a guard, and an
+ * overflow becomes the wasm trap "call stack exhausted". */
+#define INIT_STACK (2ull << 20)
+
+static const void *init_archive;
+static size_t init_archive_len;
+
+/* Runs the boot archive's programs and exits with the last status. */
+static _Noreturn void init_main(void)
+{
+	int status = init_run(init_archive, init_archive_len);
+	console_exit_record(status);
+	hal_exit(status);
+}
+
+/* Calls init_main on a fresh INIT_STACK-byte stack, or on the boot stack
+ * if there is no memory for one. */
+static _Noreturn void run_archive(const void *archive, size_t len)
+{
+	char *base = hal_vm_reserve(INIT_STACK + PAGE_SIZE);
+	init_archive = archive;
+	init_archive_len = len;
+	if (!base || !hal_vm_protect(base + PAGE_SIZE, INIT_STACK,
+				     HAL_PROT_READ | HAL_PROT_WRITE))
+		init_main();
+	for (char *p = base + PAGE_SIZE; p < base + PAGE_SIZE + INIT_STACK;
+	     p += PAGE_SIZE)
+		*(volatile char *)p = 0;
+	__asm__ volatile("movq %0, %%rsp; xorl %%ebp, %%ebp; call *%1; ud2"
+			 :
+			 : "r"(base + PAGE_SIZE + INIT_STACK), "r"(init_main)
+			 : "memory");
+	__builtin_unreachable();
+}
+
 void kmain(void)
 {
 	char test[16];
+	const void *archive;
+	size_t archive_len;
 	uint64_t t0 = rdtsc();
 	hal_init();
+	console_mux = cmdline_has("console=mux");
 	kprintf("Nebulet x86_64\n");
-	summary();
+	if (!cmdline_has("quiet"))
+		summary();
 	kprintf("boot: hal_init took %lu us\n",
 		(rdtsc() - t0) / (clock_tsc_hz() / 1000000 + 1));
 	if (cmdline_get("test", test, sizeof test)) {
@@ -154,5 +214,7 @@ void kmain(void)
 		else
 			fault_test(test);
 	}
+	if (boot_module(&archive, &archive_len))
+		run_archive(archive, archive_len);
 	hal_exit(0);
 }

@@ -11,6 +11,7 @@
 /* Writes c, turning "\n" into "\r\n" for terminals. */
 static void put(char c)
 {
+	console_select(0);
 	if (c == '\n')
 		serial_putc('\r');
 	serial_putc(c);

@@ -67,6 +67,21 @@ void pmm_init(void)
 	ntotal = nfree;
 }
 
+/* Marks the pages touching [start, end) used, so that pmm_alloc never
+ * hands them out (the boot archive that QEMU loaded into RAM). Call after
+ * pmm_init and before the first pmm_alloc. */
+void pmm_reserve(uint64_t start, uint64_t end)
+{
+	for (uint64_t p = start / PAGE_SIZE; p < npages && p * PAGE_SIZE < end;
+	     p++) {
+		if (bitmap[p / 64] & (1ull << (p % 64)))
+			continue;
+		bitmap[p / 64] |= 1ull << (p % 64);
+		nfree--;
+		ntotal--;
+	}
+}
+
 /* Returns the physical address of a free page (contents undefined), or 0
  * when memory is exhausted. */
 uint64_t pmm_alloc(void)

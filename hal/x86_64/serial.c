@@ -1,5 +1,14 @@
 /*
  * serial.c: the console, a 16550 UART on COM1 (port 0x3f8), polled.
+ *
+ * Multiplexed mode (command line "console=mux", used by `nebulet boot`)
+ * carries three streams and an exit status over the one serial line, so
+ * that the host can give a program's stdout and stderr back separately and
+ * byte for byte. Control sequences start with DLE (0x10):
+ *   DLE '0' | DLE '1' | DLE '2'   what follows is kernel messages | stdout
+ *                                 | stderr (kernel messages at start)
+ *   DLE DLE                       one data byte 0x10
+ *   DLE 'x' DIGITS '\n'           the run ended with this exit status
  */
 #include "arch.h"
 #include "x86.h"
@@ -27,12 +36,56 @@ void serial_init(void)
 	outb(COM1 + MCR, 0x03); /* DTR, RTS */
 }
 
+#define DLE 0x10
+
+bool console_mux;
+static int console_stream; /* multiplexed mode: 0 kernel, 1, 2 */
+
 /* Writes one byte, waiting (boundedly) for room in the transmitter. */
-void serial_putc(char c)
+static void serial_raw(char c)
 {
 	for (int i = 0; i < 100000 && !(inb(COM1 + LSR) & LSR_THRE); i++)
 		;
 	outb(COM1 + THR, (uint8_t)c);
+}
+
+/* Writes one data byte (doubling DLE in multiplexed mode). */
+void serial_putc(char c)
+{
+	if (console_mux && c == DLE)
+		serial_raw(DLE);
+	serial_raw(c);
+}
+
+/* Multiplexed mode: makes the following bytes belong to stream 0-2. */
+void console_select(int stream)
+{
+	if (!console_mux || stream == console_stream)
+		return;
+	serial_raw(DLE);
+	serial_raw((char)('0' + stream));
+	console_stream = stream;
+}
+
+/* Multiplexed mode: reports the exit status of the run. */
+void console_exit_record(int status)
+{
+	char num[12];
+	int n = 0;
+	unsigned u = status < 0 ? 0u - (unsigned)status : (unsigned)status;
+	if (!console_mux)
+		return;
+	serial_raw(DLE);
+	serial_raw('x');
+	if (status < 0)
+		serial_raw('-');
+	do {
+		num[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n)
+		serial_raw(num[--n]);
+	serial_raw('\n');
 }
 
 /* True when a received byte is waiting. */

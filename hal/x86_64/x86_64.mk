@@ -19,6 +19,20 @@ X86_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables \
 	$(WARN) -I. -Ihal -MMD -MP
+# The portable code linked into the kernel image: the nucleus, WASI, the
+# boot-archive runner (init/) and the C library they need (libk/). They are
+# compiled with SSE (the interpreter's floats are SSE2, never x87) against
+# libk's headers. `_Thread_local` becomes plain static storage: there is one
+# CPU, and wasm_exec_switch saves the interpreter's state per kernel thread.
+# libk's string and heap functions may run inside exception handlers
+# (memset of a demand-zero page), so they are built like the HAL, without SSE.
+X86_PORTABLE := $(wildcard nucleus/*.c) kernel/wasi.c $(wildcard init/*.c)
+X86_LIBK := $(wildcard libk/*.c)
+X86_LIBK_NOSSE := libk/string.c libk/stdlib.c
+X86_SSE_CFLAGS = $(filter-out -mgeneral-regs-only,$(X86_CFLAGS)) \
+	-Ilibk/include -Inucleus -D_Thread_local=
+X86_OBJ += $(patsubst %.c,$(B)/x86_64/portable/%.c.o,$(X86_PORTABLE) $(X86_LIBK))
+
 X86_LDFLAGS = -nostdlib -static $(if $(findstring clang,$(X86_CC)),,-no-pie) \
 	-Wl,-T,$(X86_DIR)/kernel.ld -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
@@ -36,6 +50,9 @@ $(B)/x86_64/%.c.o: $(X86_DIR)/%.c
 $(B)/x86_64/%.S.o: $(X86_DIR)/%.S
 	@mkdir -p $(@D)
 	$(X86_CC) $(X86_CFLAGS) -c -o $@ $<
+$(B)/x86_64/portable/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(X86_CC) $(if $(filter $<,$(X86_LIBK_NOSSE)),$(X86_CFLAGS) -Ilibk/include,$(X86_SSE_CFLAGS)) -c -o $@ $<
 $(B)/nebulet.elf: $(X86_OBJ) $(X86_DIR)/kernel.ld
 	$(X86_CC) $(X86_LDFLAGS) -o $@ $(X86_OBJ)
 

@@ -1,12 +1,18 @@
 /*
  * main.c: the hosted runner's command line, `nebulet COMMAND ...`.
  *
- *   run [--engine=interp] [--env=NAME=VALUE]... prog.wasm [args...]
+ *   run [--engine=interp|jit] [--env=NAME=VALUE]... prog.wasm [args...]
  *       runs a wasm32-wasi program; exits with its proc_exit status,
  *       0 if _start returns, 1 for a bad module or a link error, 134 for
  *       a trap (like a process killed by SIGABRT), 2 for a usage error.
+ *   boot [options] prog.wasm [args...]   the same in QEMU (boot.c)
+ *   pack -o ARCHIVE [--manifest=FILE] FILE...   a boot archive (boot.c)
  *   validate file.wasm...   decodes and validates; "file: ok" or the error
  *   spec ...                the spec test runner (spec.c)
+ *   kernel init.wasm [image.wasm...]
+ *                           the kernel on the hosted HAL: runs init with
+ *                           the kernel calls; init reads the images from
+ *                           its startup handle 0 (kernel/process.c)
  *   help                    the usage text
  */
 #include <errno.h>
@@ -15,6 +21,7 @@
 #include <string.h>
 
 #include "hal.h"
+#include "kernel/object.h"
 #include "kernel/wasi.h"
 #include "nebulet.h"
 #include "nucleus.h"
@@ -25,13 +32,26 @@
 static const char usage_text[] =
 	"usage: nebulet COMMAND [ARGS...]\n"
 	"commands:\n"
-	"  run [--engine=interp] [--env=NAME=VALUE]... prog.wasm [args...]\n"
+	"  run [--engine=jit|interp] [--env=NAME=VALUE]... prog.wasm "
+	"[args...]\n"
 	"        run a wasm32-wasi program (exit status: the program's;\n"
 	"        1 for a bad module or missing import, 134 for a trap)\n"
+	"  boot [--engine=E] [--env=NAME=VALUE]... [--timeout=S] [-v] "
+	"[--timing]\n"
+	"       prog.wasm [args...]\n"
+	"        the same on the bare-metal kernel in QEMU (stdin, unless a\n"
+	"        terminal, is packed into the boot archive; 124: timeout)\n"
+	"  boot [options] --initrd=ARCHIVE\n"
+	"        boot an archive made by pack\n"
+	"  pack -o ARCHIVE [--manifest=FILE] FILE...\n"
+	"        write a boot archive (default manifest: each .wasm file)\n"
 	"  validate file.wasm...\n"
 	"        decode and validate each module, print ok or the error\n"
-	"  spec [--engine=interp] [-v] file.json...\n"
+	"  spec [--engine=interp|jit] [-v] file.json...\n"
 	"        run spec tests converted by wast2json\n"
+	"  kernel init.wasm [image.wasm...]\n"
+	"        run init as the first process of the kernel (exit status:\n"
+	"        init's); it gets the images over its boot channel\n"
 	"  help  show this text\n";
 
 static int usage(FILE *f, int status)
@@ -107,7 +127,12 @@ static bool parse_engine(const char *name, enum wasm_engine *engine)
 		*engine = WASM_ENGINE_INTERP;
 		return true;
 	}
-	fprintf(stderr, "nebulet: unknown engine '%s' (available: interp)\n",
+	if (strcmp(name, "jit") == 0) {
+		*engine = WASM_ENGINE_JIT;
+		return true;
+	}
+	fprintf(stderr,
+		"nebulet: unknown engine '%s' (available: interp, jit)\n",
 		name);
 	return false;
 }
@@ -199,7 +224,7 @@ static int run_options(int argc, char **argv, enum wasm_engine *engine,
  * program's argv starts at its file name. */
 int run_main(int argc, char **argv)
 {
-	enum wasm_engine engine = WASM_ENGINE_INTERP;
+	enum wasm_engine engine = WASM_ENGINE_DEFAULT; /* jit on x86-64 */
 	int i, envc = 0, status = 1;
 	char **envp = calloc((size_t)argc, sizeof *envp);
 	wasm_module *m;
@@ -207,7 +232,7 @@ int run_main(int argc, char **argv)
 	if (envp == NULL)
 		return 1;
 	if ((i = run_options(argc, argv, &engine, envp, &envc)) == 0) {
-		fputs("usage: nebulet run [--engine=interp] "
+		fputs("usage: nebulet run [--engine=interp|jit] "
 		      "[--env=NAME=VALUE]... "
 		      "prog.wasm [args...]\n",
 		      stderr);
@@ -240,6 +265,30 @@ int validate_main(int argc, char **argv)
 	return status;
 }
 
+/* `nebulet kernel init.wasm [image.wasm...]`: init's exit status. */
+int kernel_main(int argc, char **argv)
+{
+	int n = argc - 1, i, status = 1;
+	uint8_t **images = calloc((size_t)argc, sizeof *images);
+	size_t *lens = calloc((size_t)argc, sizeof *lens);
+
+	if (n < 1) {
+		fputs("usage: nebulet kernel init.wasm [image.wasm...]\n",
+		      stderr);
+		status = EXIT_USAGE;
+	}
+	for (i = 0; n >= 1 && images && lens && i < n; i++)
+		if (!(images[i] = read_file(argv[i + 1], &lens[i])))
+			break;
+	if (n >= 1 && i == n)
+		status = kernel_run(n, argv + 1, images, lens);
+	for (i = 0; images && i < n; i++)
+		free(images[i]);
+	free(images);
+	free(lens);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "help";
@@ -247,10 +296,16 @@ int main(int argc, char **argv)
 	hal_init();
 	if (strcmp(cmd, "run") == 0)
 		return run_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "boot") == 0)
+		return boot_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "pack") == 0)
+		return pack_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "validate") == 0)
 		return validate_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "spec") == 0)
 		return spec_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "kernel") == 0)
+		return kernel_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0)
 		return usage(stdout, 0);

@@ -15,8 +15,22 @@ int spec_main(int argc, char **argv);
  * code, 1 for a bad module or link error, 134 for a trap, 2 for usage. */
 int run_main(int argc, char **argv);
 
+/* boot.c: `nebulet boot [--engine=E] [--env=NAME=VALUE]... [--timeout=S]
+ * [-v] [--timing] prog.wasm [args...]` runs the program on the bare-metal
+ * kernel in QEMU; the status is the program's, as with run, 124 when the
+ * boot times out. */
+int boot_main(int argc, char **argv);
+
+/* boot.c: `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...` writes a
+ * boot archive (init/bootfs.h) for `nebulet boot --initrd=ARCHIVE`. */
+int pack_main(int argc, char **argv);
+
 /* main.c: `nebulet validate file.wasm...` prints "file: ok" or
  * "file: offset 0x..: error" per module; 1 if any failed. */
 int validate_main(int argc, char **argv);
+
+/* main.c: `nebulet kernel init.wasm [image.wasm...]` runs init as the
+ * kernel's first process; the status is init's exit status. */
+int kernel_main(int argc, char **argv);
 
 #endif

@@ -1039,14 +1039,14 @@ static void print_counts(unsigned p, unsigned f, unsigned s)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: nebulet spec [--engine=interp] [-v] FILE.json...\n");
+	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit] [-v] "
+			"FILE.json...\n");
 	return 2;
 }
 
 int spec_main(int argc, char **argv)
 {
-	enum wasm_engine engine = WASM_ENGINE_INTERP;
+	enum wasm_engine engine = WASM_ENGINE_DEFAULT; /* jit on x86-64 */
 	struct runner r;
 	unsigned p = 0, f = 0, s = 0;
 	int i, nfiles = 0;
@@ -1055,6 +1055,8 @@ int spec_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--engine=interp") == 0)
 			engine = WASM_ENGINE_INTERP;
+		else if (strcmp(argv[i], "--engine=jit") == 0)
+			engine = WASM_ENGINE_JIT;
 		else if (strcmp(argv[i], "-v") == 0 ||
 			 strcmp(argv[i], "--verbose") == 0)
 			r.verbose = true;

@@ -1,0 +1,126 @@
+/*
+ * object.c: what every kernel object shares (reference count, signals,
+ * waiters), the wait primitive, and events.
+ *
+ * Waiting: a thread registers one waiter per object on the objects' lists
+ * and blocks; a signal change that raises a bit some waiter wants wakes
+ * its thread, which then unregisters everywhere and looks again. So a
+ * wait never misses a signal and never returns a stale one.
+ */
+#include <stdlib.h>
+
+#include "kernel/object.h"
+
+void kobj_init(struct kobj *o, enum kobj_type type)
+{
+	o->type = type;
+	o->refs = 1;
+	o->signals = 0;
+	o->waiters = NULL;
+}
+
+void kobj_retain(struct kobj *o)
+{
+	o->refs++;
+}
+
+/* Drops one reference; the last one destroys the object. */
+void kobj_release(struct kobj *o)
+{
+	if (--o->refs > 0)
+		return;
+	switch (o->type) {
+	case KOBJ_CHANNEL:
+		channel_destroy((struct channel *)o);
+		break;
+	case KOBJ_EVENT:
+		free(o);
+		break;
+	case KOBJ_PROCESS:
+		process_destroy((struct process *)o);
+		break;
+	}
+}
+
+void kobj_signal(struct kobj *o, nb_signals clear, nb_signals set)
+{
+	nb_signals old = o->signals;
+
+	o->signals = (old & ~clear) | set;
+	if (!(o->signals & ~old))
+		return;
+	for (struct waiter *w = o->waiters; w; w = w->next)
+		if (o->signals & w->mask)
+			sched_wake(w->thread);
+}
+
+static void waiter_add(struct waiter *w, struct kthread *t, struct kobj *o,
+		       nb_signals mask)
+{
+	w->thread = t;
+	w->obj = o;
+	w->mask = mask;
+	w->prev = NULL;
+	w->next = o->waiters;
+	if (o->waiters)
+		o->waiters->prev = w;
+	o->waiters = w;
+}
+
+static void waiter_remove(struct waiter *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		w->obj->waiters = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+}
+
+/* True if some object has a wanted signal; fills pending. */
+static bool wait_check(struct kobj **objs, const nb_signals *masks, uint32_t n,
+		       nb_signals *pending)
+{
+	bool hit = false;
+
+	for (uint32_t i = 0; i < n; i++) {
+		pending[i] = objs[i]->signals;
+		if (pending[i] & masks[i])
+			hit = true;
+	}
+	return hit;
+}
+
+nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
+		    nb_time deadline, nb_signals *pending)
+{
+	struct kthread *t = sched_current();
+
+	for (;;) {
+		if (wait_check(objs, masks, n, pending))
+			return NB_OK;
+		if (t->proc->killed)
+			return NB_ERR_BAD_STATE;
+		if (deadline != NB_TIME_INFINITE && kernel_now() >= deadline)
+			return NB_ERR_TIMED_OUT;
+		for (uint32_t i = 0; i < n; i++)
+			waiter_add(&t->waits[i], t, objs[i], masks[i]);
+		sched_block(deadline);
+		for (uint32_t i = 0; i < n; i++)
+			waiter_remove(&t->waits[i]);
+	}
+}
+
+struct event *event_create(void)
+{
+	struct event *e = malloc(sizeof *e);
+
+	if (e)
+		kobj_init(&e->o, KOBJ_EVENT);
+	return e;
+}
+
+nb_time kernel_now(void)
+{
+	return (nb_time)hal_clock_monotonic_ns();
+}

@@ -1,0 +1,215 @@
+/*
+ * process.c: processes. A process is a wasm module instantiated in a store
+ * of its own, a handle table and one kernel thread. Its imports are the
+ * kernel's calls (module "nebulet") and WASI preview 1 (console, clocks,
+ * args: kernel/wasi.c). It runs _start; it ends when _start returns (exit
+ * status 0), at proc_exit or process_exit (their code), on a trap
+ * (NB_EXIT_TRAP, reported on stderr) or when killed (NB_EXIT_KILLED). At
+ * the end its handles are closed, its store freed, and TERMINATED set.
+ *
+ * Also kernel_run, the hosted kernel: starts init with a boot channel.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/object.h"
+
+static uint32_t next_id = 1;
+
+/* Imports: the kernel's own, else WASI's. */
+static bool resolve(void *ctx, const char *module, const char *name,
+		    enum wasm_extern_kind kind, wasm_extern *out)
+{
+	struct process *p = ctx;
+
+	if (strcmp(module, "nebulet") == 0)
+		return syscall_resolve(p, module, name, kind, out);
+	return wasi_resolve(&p->wasi, module, name, kind, out);
+}
+
+/* Instantiates p's module and runs _start; returns the exit status. */
+static int32_t process_start(struct process *p)
+{
+	static char *const noenv[1];
+	char *argv[1] = {p->name};
+	wasm_error err = {0};
+	wasm_instance *inst;
+	wasm_extern start;
+	wasm_val none[1];
+
+	if (!(p->store = wasm_store_new(WASM_ENGINE_INTERP)))
+		return 1;
+	wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv);
+	inst = wasm_instantiate(p->store, p->module, resolve, p, &err);
+	if (inst && (!wasm_instance_export(inst, "_start", &start) ||
+		     start.kind != WASM_EXTERN_FUNC ||
+		     wasm_func_type(start.of.func)->nparams != 0 ||
+		     wasm_func_type(start.of.func)->nresults != 0)) {
+		fprintf(stderr, "%s: no _start function\n", p->name);
+		return 1;
+	}
+	if (inst && wasm_func_call(start.of.func, none, none, &err))
+		return 0;
+	if (p->killed)
+		return NB_EXIT_KILLED;
+	switch (err.kind) {
+	case WASM_ERR_EXIT:
+		return err.exit_code;
+	case WASM_ERR_TRAP:
+	case WASM_ERR_EXHAUSTED:
+		fprintf(stderr, "%s: trap: %s\n", p->name, err.msg);
+		return NB_EXIT_TRAP;
+	default:
+		fprintf(stderr, "%s: error: %s\n", p->name, err.msg);
+		return 1;
+	}
+}
+
+/* Ends p with `code`: closes its handles, frees its instance. */
+static void process_end(struct process *p, int32_t code)
+{
+	p->exit_code = code;
+	p->ended = true;
+	p->thread = NULL;
+	htable_clear(&p->handles);
+	for (uint32_t i = 0; i < p->nstartup; i++)
+		if (p->startup[i].obj)
+			kobj_release(p->startup[i].obj);
+	p->nstartup = 0;
+	if (p->store)
+		wasm_store_free(p->store);
+	p->store = NULL;
+	kobj_signal(&p->o, 0, NB_SIGNAL_TERMINATED);
+}
+
+/* The process's kernel thread. */
+static void process_main(void *arg)
+{
+	struct process *p = arg;
+
+	process_end(p, p->killed ? NB_EXIT_KILLED : process_start(p));
+	sched_exit();
+}
+
+nb_status process_create(const uint8_t *image, uint32_t len,
+			 const struct khandle *startup, uint32_t nstartup,
+			 const char *name, struct process **out)
+{
+	wasm_error err = {0};
+	wasm_module *m = wasm_module_new(image, len, &err);
+	struct process *p;
+
+	if (!m)
+		return err.kind == WASM_ERR_RESOURCE ? NB_ERR_NO_MEMORY
+						     : NB_ERR_BAD_IMAGE;
+	if (nstartup > NB_CHANNEL_MAX_HANDLES || !(p = calloc(1, sizeof *p))) {
+		wasm_module_free(m);
+		return nstartup > NB_CHANNEL_MAX_HANDLES ? NB_ERR_INVALID_ARGS
+							 : NB_ERR_NO_MEMORY;
+	}
+	kobj_init(&p->o, KOBJ_PROCESS);
+	htable_init(&p->handles);
+	p->id = next_id++;
+	p->module = m;
+	snprintf(p->name, sizeof p->name, "%s", name);
+	if (!(p->thread = sched_spawn(p, process_main))) {
+		wasm_module_free(m);
+		free(p);
+		return NB_ERR_NO_MEMORY;
+	}
+	kobj_retain(&p->o); /* the thread's reference */
+	for (uint32_t i = 0; i < nstartup; i++)
+		p->startup[i] = startup[i];
+	p->nstartup = nstartup;
+	*out = p;
+	return NB_OK;
+}
+
+/* Marks p killed and wakes it: its blocking call then unwinds it. */
+void process_kill(struct process *p)
+{
+	if (p->ended || p->killed)
+		return;
+	p->killed = true;
+	if (p->thread)
+		sched_wake(p->thread);
+}
+
+/* The last reference is gone (the process has ended). */
+void process_destroy(struct process *p)
+{
+	wasm_module_free(p->module);
+	free(p);
+}
+
+/*
+ * Sends the boot images to init over its boot channel, each as a header
+ * message (u32 size, then the name) and chunks of at most
+ * NB_CHANNEL_MAX_BYTES.
+ */
+static nb_status send_images(struct channel *c, int n, char **paths,
+			     uint8_t **images, size_t *lens)
+{
+	nb_status s = NB_OK;
+
+	for (int i = 0; i < n && s == NB_OK; i++) {
+		uint8_t hdr[4 + 256];
+		size_t nl = strnlen(paths[i], 255);
+		uint32_t size = (uint32_t)lens[i];
+
+		memcpy(hdr, &size, 4);
+		memcpy(hdr + 4, paths[i], nl);
+		s = channel_write(c, hdr, (uint32_t)(4 + nl));
+		for (size_t off = 0; s == NB_OK && off < lens[i];) {
+			size_t k = lens[i] - off;
+			if (k > NB_CHANNEL_MAX_BYTES)
+				k = NB_CHANNEL_MAX_BYTES;
+			s = channel_write(c, images[i] + off, (uint32_t)k);
+			off += k;
+		}
+	}
+	return s;
+}
+
+/*
+ * Runs images[0] as init until every process has ended; returns init's
+ * exit status. Init's startup handle 0 is the boot channel, from which it
+ * reads images[1..n-1] (send_images); the kernel closes its end after.
+ */
+int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
+{
+	struct channel *a, *b;
+	struct process *init;
+	struct khandle boot;
+	nb_status s;
+	int32_t code;
+	const char *base = strrchr(paths[0], '/');
+
+	if (channel_create(&a, &b) != NB_OK)
+		return 1;
+	if ((s = send_images(a, n - 1, paths + 1, images + 1, lens + 1))) {
+		fprintf(stderr,
+			"kernel: boot images do not fit the boot "
+			"channel (%d)\n",
+			s);
+		kobj_release(&a->o);
+		kobj_release(&b->o);
+		return 1;
+	}
+	kobj_release(&a->o);
+	boot.obj = &b->o;
+	boot.rights = NB_RIGHT_READ | NB_RIGHT_WAIT | NB_RIGHT_TRANSFER |
+		      NB_RIGHT_DUPLICATE;
+	s = process_create(images[0], (uint32_t)lens[0], &boot, 1,
+			   base ? base + 1 : paths[0], &init);
+	if (s != NB_OK) {
+		fprintf(stderr, "%s: cannot start (%d)\n", paths[0], s);
+		kobj_release(&b->o);
+		return 1;
+	}
+	sched_run();
+	code = init->exit_code;
+	kobj_release(&init->o);
+	return code;
+}

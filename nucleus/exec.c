@@ -1,0 +1,40 @@
+/*
+ * exec.c: per-context execution state (wasm_exec in nucleus.h). The engine
+ * keeps the running thread's state in per-OS-thread globals (interp.c's
+ * value stack and frames, trap.c's trap chain); a wasm_exec is the place
+ * where one kernel thread's copy waits while another runs.
+ */
+#include <stdlib.h>
+
+#include "runtime.h"
+
+struct wasm_exec {
+	struct interp_thread *interp; /* saved engine state */
+	void *chain;		      /* saved trap chain */
+};
+
+wasm_exec *wasm_exec_new(void)
+{
+	wasm_exec *e = calloc(1, sizeof *e);
+	if (e && !(e->interp = interp_state_new())) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void wasm_exec_free(wasm_exec *e)
+{
+	if (!e)
+		return;
+	interp_state_free(e->interp);
+	free(e);
+}
+
+/* Saves the live state in `save` and makes `load`'s live. */
+void wasm_exec_switch(wasm_exec *save, wasm_exec *load)
+{
+	interp_state_swap(save->interp, load->interp);
+	save->chain = rt_trap_chain_swap(load->chain);
+	load->chain = NULL;
+}

@@ -1,0 +1,76 @@
+/*
+ * jit.h: the x86-64 JIT's internal interface, between the translator
+ * (jit.c) and its run-time support (jit_rt.c). Internal to the JIT.
+ *
+ * Code model. The JIT translates a function's internal code (interp.h:
+ * compile.c's one pass over the validated body, which has already
+ * assigned every local and operand-stack entry a frame slot, folded
+ * constants into immediates and fused compares with branches) into
+ * machine code, one instruction template per internal instruction.
+ *
+ * Calling convention between wasm functions (frame-based, the same frame
+ * layout as the interpreter): rbx points at the callee's frame, whose
+ * first slots hold the arguments and, on return, the results; rax holds
+ * the callee's wasm_func (stubs use it); rdx the caller's instance (for
+ * host functions). A caller calls through callee->jit_entry, which is the
+ * machine code, a stub that compiles on first call, or the host stub.
+ * r13 holds the base of the instance's linear memory 0 (pushed and set by
+ * every prologue, restored by its epilogue); rbx is preserved by callees.
+ * Every other register is scratch.
+ */
+#ifndef NUCLEUS_JIT_H
+#define NUCLEUS_JIT_H
+
+#include "interp.h"
+
+/* A mapping holding the code of an instance's functions. */
+struct jit_block {
+	uint8_t *mem; /* READ|EXEC */
+	size_t len;
+	uint32_t refs;		 /* functions whose code is in it */
+	struct jit_code *copies; /* their jit_codes (one allocation) */
+};
+
+/* One function's machine code. */
+struct jit_code {
+	uint8_t *mem; /* its entry, in block */
+	struct jit_block *block;
+	uint32_t size;
+	const wasm_func *f;
+	uint32_t *npc, *cpc; /* native offset -> cell pc (sorted by npc) */
+	uint32_t nmap;
+	struct jit_code *prev, *next; /* every live code, for faults */
+};
+
+/* Process-wide run-time state the generated code reads (one wasm thread
+ * runs at a time, as in trap.c). */
+struct jit_state {
+	uintptr_t limit; /* lowest rsp allowed at a function entry */
+	wasm_val *vend;	 /* end of the value stack */
+	wasm_val *stack; /* the value stack */
+	wasm_val *top;	 /* first free slot while a host function runs */
+	uint32_t nest;	 /* host functions in progress */
+};
+extern struct jit_state jit_st;
+
+/* jit.c: compiles every function of inst that has no code yet (their
+ * internal code first), in one block. False when out of memory. */
+bool jit_compile_instance(wasm_instance *inst);
+
+/* jit_rt.c: */
+/* Copies len bytes of code to fresh READ|EXEC pages; NULL on failure. */
+uint8_t *jit_map_code(const uint8_t *code, uint32_t len, size_t *maplen);
+/* Installs the n functions jcs (mem: offset in code; f NULL for none)
+ * from one block of code: each f gets a copy of its jit_code. */
+bool jit_install_block(const uint8_t *code, uint32_t len,
+		       const struct jit_code *jcs, uint32_t n);
+/* Raises trap `kind` at cell pc of f. */
+_Noreturn void jit_trap_pc(int kind, uint32_t pc, const wasm_func *f);
+/* Calls host function f with args/results at fp. */
+void jit_host(wasm_func *f, wasm_instance *caller, wasm_val *fp);
+/* f's entry, setting f->jit_entry to a stub if it has none yet. */
+void *jit_resolve(wasm_func *f);
+/* Runs the instruction at cell pc of f in C (rare or complex ones). */
+void jit_slow(wasm_func *f, wasm_val *fp, uint32_t pc, uint32_t op);
+
+#endif

@@ -1,0 +1,572 @@
+/*
+ * jit_ops.c: the JIT's templates for numeric instructions, compares and
+ * loads/stores (see jit.c). Operands come from frame slots or the
+ * registers of pinned locals (jit_ld, jit_sop...); results go back the
+ * same way. Scratch: rax, rcx, rdx, xmm0, xmm1.
+ */
+#include "jit_gen.h"
+
+/* Condition code of each ICMP32 compare, in order. */
+static const uint8_t icc[] = {CC_E, CC_NE, CC_L,  CC_B,	 CC_G,
+			      CC_A, CC_LE, CC_BE, CC_GE, CC_AE};
+
+/* i32/i64 binary ALU op with a memory operand: add sub and or xor. */
+static int alu_opc(enum iop op, int *ext)
+{
+	switch (op) {
+	case IOP_W_I32_ADD:
+	case IOP_W_I64_ADD:
+	case IOP_I32_ADD_RI:
+	case IOP_I64_ADD_RI:
+		*ext = 0;
+		return 0x03;
+	case IOP_W_I32_OR:
+	case IOP_W_I64_OR:
+	case IOP_I32_OR_RI:
+	case IOP_I64_OR_RI:
+		*ext = 1;
+		return 0x0B;
+	case IOP_W_I32_AND:
+	case IOP_W_I64_AND:
+	case IOP_I32_AND_RI:
+	case IOP_I64_AND_RI:
+		*ext = 4;
+		return 0x23;
+	case IOP_W_I32_SUB:
+	case IOP_W_I64_SUB:
+	case IOP_I32_SUB_RI:
+	case IOP_I64_SUB_RI:
+		*ext = 5;
+		return 0x2B;
+	case IOP_W_I32_XOR:
+	case IOP_W_I64_XOR:
+	case IOP_I32_XOR_RI:
+	case IOP_I64_XOR_RI:
+		*ext = 6;
+		return 0x33;
+	default:
+		return -1;
+	}
+}
+
+/* Shift group-2 extension (rol 0, ror 1, shl 4, shr 5, sar 7). */
+static int shift_ext(enum iop op)
+{
+	switch (op) {
+	case IOP_W_I32_ROTL:
+	case IOP_W_I64_ROTL:
+		return 0;
+	case IOP_W_I32_ROTR:
+	case IOP_W_I64_ROTR:
+		return 1;
+	case IOP_W_I32_SHL:
+	case IOP_W_I64_SHL:
+	case IOP_I32_SHL_RI:
+	case IOP_I64_SHL_RI:
+		return 4;
+	case IOP_W_I32_SHR_U:
+	case IOP_W_I64_SHR_U:
+	case IOP_I32_SHR_U_RI:
+	case IOP_I64_SHR_U_RI:
+		return 5;
+	case IOP_W_I32_SHR_S:
+	case IOP_W_I64_SHR_S:
+	case IOP_I32_SHR_S_RI:
+	case IOP_I64_SHR_S_RI:
+		return 7;
+	default:
+		return -1;
+	}
+}
+
+/* Integer division and remainder, with wasm's traps. */
+static void divide(struct jc *c, const icell *p, int w, bool sign, bool rem)
+{
+	struct xbuf *b = &c->b;
+	jit_ldslot(c, w, RAX, p[2]);
+	jit_ldslot(c, w, RCX, p[3]);
+	xrr(b, 0, w, 0x85, RCX, RCX); /* test rcx, rcx */
+	jit_trap_if(c, CC_E, TRAP_DIV_ZERO);
+	uint32_t skip = 0;
+	if (sign) {
+		xalui(b, w, 7, RCX, -1);
+		uint32_t norm = xj8(b, CC_NE);
+		if (rem) {
+			xrr(b, 0, 0, 0x33, RDX, RDX); /* xor edx, edx */
+			skip = xj8(b, -1);
+		} else {
+			xmovi(b, RDX, w ? 0x8000000000000000ull : 0x80000000u);
+			xrr(b, 0, w, 0x3B, RAX, RDX);
+			jit_trap_if(c, CC_E, TRAP_INT_OVERFLOW);
+		}
+		xbind8(b, norm);
+		xhead(b, 0, w, 0, 0, 0, 0x99); /* cdq / cqo */
+		xrr(b, 0, w, 0xF7, 7, RCX);    /* idiv rcx */
+	} else {
+		xrr(b, 0, 0, 0x33, RDX, RDX);
+		xrr(b, 0, w, 0xF7, 6, RCX); /* div rcx */
+	}
+	if (skip)
+		xbind8(b, skip);
+	jit_stslot(c, w, p[1], rem ? RDX : RAX);
+}
+
+/* Effective address of a memory access into rax; returns the disp. */
+static int32_t addr(struct jc *c, uint32_t slot, uint32_t off)
+{
+	struct xbuf *b = &c->b;
+	jit_ldslot(c, 0, RAX, slot); /* zero-extends the i32 index */
+	if (off <= 0x7FFFFFFF)
+		return (int32_t)off;
+	xmovi(b, RDX, off);
+	xrr(b, 0, 1, 0x03, RAX, RDX); /* add rax, rdx */
+	return 0;
+}
+
+/* Loads: d a off. */
+bool jit_op_load(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	int w = 0;
+	uint32_t opc;
+	int ow = 0;
+	switch (op) {
+	case IOP_W_I32_LOAD:
+	case IOP_W_F32_LOAD:
+		opc = 0x8B;
+		break;
+	case IOP_W_I64_LOAD:
+	case IOP_W_F64_LOAD:
+		opc = 0x8B;
+		ow = w = 1;
+		break;
+	case IOP_W_I32_LOAD8_S:
+		opc = 0x0FBE;
+		break;
+	case IOP_W_I32_LOAD8_U:
+		opc = 0x0FB6;
+		break;
+	case IOP_W_I32_LOAD16_S:
+		opc = 0x0FBF;
+		break;
+	case IOP_W_I32_LOAD16_U:
+		opc = 0x0FB7;
+		break;
+	case IOP_W_I64_LOAD8_S:
+		opc = 0x0FBE;
+		ow = w = 1;
+		break;
+	case IOP_W_I64_LOAD8_U:
+		opc = 0x0FB6;
+		w = 1;
+		break;
+	case IOP_W_I64_LOAD16_S:
+		opc = 0x0FBF;
+		ow = w = 1;
+		break;
+	case IOP_W_I64_LOAD16_U:
+		opc = 0x0FB7;
+		w = 1;
+		break;
+	case IOP_W_I64_LOAD32_S:
+		opc = 0x63;
+		ow = w = 1;
+		break;
+	case IOP_W_I64_LOAD32_U:
+		opc = 0x8B;
+		w = 1;
+		break;
+	default:
+		return false;
+	}
+	int32_t d = addr(c, p[2], p[3]);
+	xmem(b, 0, ow, opc, RCX, R13, RAX, d);
+	jit_stslot(c, w, p[1], RCX);
+	return true;
+}
+
+/* Stores: a v off. */
+bool jit_op_store(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	int pfx = 0, w = 0;
+	uint32_t opc = 0x89;
+	switch (op) {
+	case IOP_W_I32_STORE:
+	case IOP_W_F32_STORE:
+	case IOP_W_I64_STORE32:
+		break;
+	case IOP_W_I64_STORE:
+	case IOP_W_F64_STORE:
+		w = 1;
+		break;
+	case IOP_W_I32_STORE8:
+	case IOP_W_I64_STORE8:
+		opc = 0x88;
+		break;
+	case IOP_W_I32_STORE16:
+	case IOP_W_I64_STORE16:
+		pfx = 0x66;
+		break;
+	default:
+		return false;
+	}
+	jit_ldslot(c, w, RCX, p[2]);
+	int32_t d = addr(c, p[1], p[3]);
+	xmem(b, pfx, w, opc, RCX, R13, RAX, d);
+	return true;
+}
+
+/* Float binary ops and compares (sd: f64). */
+bool jit_op_fbin(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	int sd = 0, arith = 0, cc = 0;
+	bool swap = false;
+	switch (op) {
+	case IOP_W_F64_ADD:
+		sd = 1; /* fall through */
+	case IOP_W_F32_ADD:
+		arith = 0x0F58;
+		break;
+	case IOP_W_F64_SUB:
+		sd = 1; /* fall through */
+	case IOP_W_F32_SUB:
+		arith = 0x0F5C;
+		break;
+	case IOP_W_F64_MUL:
+		sd = 1; /* fall through */
+	case IOP_W_F32_MUL:
+		arith = 0x0F59;
+		break;
+	case IOP_W_F64_DIV:
+		sd = 1; /* fall through */
+	case IOP_W_F32_DIV:
+		arith = 0x0F5E;
+		break;
+	case IOP_W_F64_EQ:
+		sd = 1; /* fall through */
+	case IOP_W_F32_EQ:
+		cc = CC_E;
+		break;
+	case IOP_W_F64_NE:
+		sd = 1; /* fall through */
+	case IOP_W_F32_NE:
+		cc = CC_NE;
+		break;
+	case IOP_W_F64_LT:
+		sd = 1; /* fall through */
+	case IOP_W_F32_LT:
+		cc = CC_A;
+		swap = true;
+		break;
+	case IOP_W_F64_GT:
+		sd = 1; /* fall through */
+	case IOP_W_F32_GT:
+		cc = CC_A;
+		break;
+	case IOP_W_F64_LE:
+		sd = 1; /* fall through */
+	case IOP_W_F32_LE:
+		cc = CC_AE;
+		swap = true;
+		break;
+	case IOP_W_F64_GE:
+		sd = 1; /* fall through */
+	case IOP_W_F32_GE:
+		cc = CC_AE;
+		break;
+	default:
+		return false;
+	}
+	int pfx = sd ? 0xF2 : 0xF3;
+	if (arith) {
+		jit_fld(c, sd, 0, p[2]);
+		jit_fop(c, pfx, (uint32_t)arith, 0, p[3]);
+		jit_fst(c, sd, p[1], 0);
+		return true;
+	}
+	jit_fld(c, sd, 0, swap ? p[3] : p[2]);
+	/* ucomiss / ucomisd xmm0, [other] */
+	jit_fop(c, sd ? 0x66 : 0, 0x0F2E, 0, swap ? p[2] : p[3]);
+	if (cc == CC_E || cc == CC_NE) {
+		xrr(b, 0, 0, 0x0F90 + cc, 0, RAX);
+		xrr(b, 0, 0, 0x0F90 + (cc == CC_E ? CC_NP : CC_P), 0, RCX);
+		/* and al, cl / or al, cl */
+		xrr(b, 0, 0, cc == CC_E ? 0x20 : 0x08, RCX, RAX);
+		xrr(b, 0, 0, 0x0FB6, RAX, RAX);
+	} else {
+		xsetcc(b, cc);
+	}
+	jit_stslot(c, 0, p[1], RAX);
+	return true;
+}
+
+/* Unary numeric ops done inline; false for the rest (jit_slow). */
+bool jit_op_unary(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	uint32_t d = p[1], a = p[2];
+	switch (op) {
+	case IOP_W_I32_EQZ:
+	case IOP_W_I64_EQZ:
+		jit_sop(c, 0, op == IOP_W_I64_EQZ, 0x83, 7, a);
+		xb(b, 0);
+		xsetcc(b, CC_E);
+		jit_stslot(c, 0, d, RAX);
+		return true;
+	case IOP_W_I32_WRAP_I64:
+		jit_ldslot(c, 0, RAX, a);
+		jit_stslot(c, 0, d, RAX);
+		return true;
+	case IOP_W_I64_EXTEND_I32_U:
+		jit_ldslot(c, 0, RAX, a);
+		jit_stslot(c, 1, d, RAX);
+		return true;
+	case IOP_W_I64_EXTEND_I32_S:
+	case IOP_W_I64_EXTEND32_S:
+		jit_sop(c, 0, 1, 0x63, RAX, a);
+		jit_stslot(c, 1, d, RAX);
+		return true;
+	case IOP_W_I32_EXTEND8_S:
+	case IOP_W_I64_EXTEND8_S:
+		jit_sop(c, 0, op == IOP_W_I64_EXTEND8_S, 0x0FBE, RAX, a);
+		jit_stslot(c, 1, d, RAX);
+		return true;
+	case IOP_W_I32_EXTEND16_S:
+	case IOP_W_I64_EXTEND16_S:
+		jit_sop(c, 0, op == IOP_W_I64_EXTEND16_S, 0x0FBF, RAX, a);
+		jit_stslot(c, 1, d, RAX);
+		return true;
+	case IOP_W_I32_REINTERPRET_F32:
+	case IOP_W_F32_REINTERPRET_I32:
+	case IOP_W_I64_REINTERPRET_F64:
+	case IOP_W_F64_REINTERPRET_I64:
+		jit_ldslot(c, 1, RAX, a);
+		jit_stslot(c, 1, d, RAX);
+		return true;
+	case IOP_W_F32_ABS:
+	case IOP_W_F32_NEG:
+		jit_ldslot(c, 0, RAX, a);
+		xrr(b, 0, 0, 0x81, op == IOP_W_F32_ABS ? 4 : 6, RAX);
+		x32(b, op == IOP_W_F32_ABS ? 0x7FFFFFFFu : 0x80000000u);
+		jit_stslot(c, 0, d, RAX);
+		return true;
+	case IOP_W_F64_ABS:
+	case IOP_W_F64_NEG:
+		jit_ldslot(c, 1, RAX, a);
+		xrr(b, 0, 1, 0x0FBA, op == IOP_W_F64_ABS ? 6 : 7, RAX);
+		xb(b, 63); /* btr / btc rax, 63 */
+		jit_stslot(c, 1, d, RAX);
+		return true;
+	case IOP_W_F32_SQRT:
+	case IOP_W_F64_SQRT: {
+		int pfx = op == IOP_W_F32_SQRT ? 0xF3 : 0xF2;
+		jit_fop(c, pfx, 0x0F51, 0, a);
+		jit_fst(c, pfx == 0xF2, d, 0);
+		return true;
+	}
+	case IOP_W_F32_CONVERT_I32_S:
+	case IOP_W_F64_CONVERT_I32_S:
+	case IOP_W_F32_CONVERT_I64_S:
+	case IOP_W_F64_CONVERT_I64_S: {
+		bool to64 = op == IOP_W_F64_CONVERT_I32_S ||
+			    op == IOP_W_F64_CONVERT_I64_S;
+		bool from64 = op == IOP_W_F32_CONVERT_I64_S ||
+			      op == IOP_W_F64_CONVERT_I64_S;
+		int pfx = to64 ? 0xF2 : 0xF3;
+		xrr(b, 0, 0, 0x0F57, 0, 0); /* xorps xmm0, xmm0 */
+		jit_sop(c, pfx, from64, 0x0F2A, 0, a);
+		jit_fst(c, pfx == 0xF2, d, 0);
+		return true;
+	}
+	case IOP_W_F32_CONVERT_I32_U:
+	case IOP_W_F64_CONVERT_I32_U: {
+		int pfx = op == IOP_W_F64_CONVERT_I32_U ? 0xF2 : 0xF3;
+		jit_ldslot(c, 0, RAX, a);
+		xrr(b, 0, 0, 0x0F57, 0, 0);
+		xrr(b, pfx, 1, 0x0F2A, 0, RAX);
+		jit_fst(c, pfx == 0xF2, d, 0);
+		return true;
+	}
+	case IOP_W_F64_PROMOTE_F32:
+	case IOP_W_F32_DEMOTE_F64: {
+		bool pro = op == IOP_W_F64_PROMOTE_F32;
+		xrr(b, 0, 0, 0x0F57, 0, 0);
+		jit_fop(c, pro ? 0xF3 : 0xF2, 0x0F5A, 0, a);
+		jit_fst(c, pro, d, 0);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Integer binary ops (register-register and RI forms). */
+bool jit_op_ibin(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	int ext, opc;
+	bool w64 = (op >= IOP_W_I64_CLZ && op <= IOP_W_I64_ROTR) ||
+		   (op >= IOP_I64_ADD_RI && op <= IOP_I64_SHR_U_RI);
+	bool ri = (op >= IOP_I32_ADD_RI && op <= IOP_I64_SHR_U_RI);
+	int w = w64;
+	switch (op) {
+	case IOP_W_I32_DIV_S:
+		divide(c, p, 0, true, false);
+		return true;
+	case IOP_W_I32_DIV_U:
+		divide(c, p, 0, false, false);
+		return true;
+	case IOP_W_I32_REM_S:
+		divide(c, p, 0, true, true);
+		return true;
+	case IOP_W_I32_REM_U:
+		divide(c, p, 0, false, true);
+		return true;
+	case IOP_W_I64_DIV_S:
+		divide(c, p, 1, true, false);
+		return true;
+	case IOP_W_I64_DIV_U:
+		divide(c, p, 1, false, false);
+		return true;
+	case IOP_W_I64_REM_S:
+		divide(c, p, 1, true, true);
+		return true;
+	case IOP_W_I64_REM_U:
+		divide(c, p, 1, false, true);
+		return true;
+	case IOP_W_I32_MUL:
+	case IOP_W_I64_MUL:
+		jit_ldslot(c, w, RAX, p[2]);
+		jit_sop(c, 0, w, 0x0FAF, RAX, p[3]);
+		jit_stslot(c, w, p[1], RAX);
+		return true;
+	case IOP_I32_MUL_RI:
+		jit_ldslot(c, 0, RAX, p[2]);
+		xrr(b, 0, 0, 0x69, RAX, RAX);
+		x32(b, p[3]);
+		jit_stslot(c, 0, p[1], RAX);
+		return true;
+	default:
+		break;
+	}
+	if ((opc = alu_opc(op, &ext)) >= 0) {
+		jit_ldslot(c, w, RAX, p[2]);
+		if (ri)
+			xalui(b, w, ext, RAX, (int32_t)p[3]);
+		else
+			jit_sop(c, 0, w, (uint32_t)opc, RAX, p[3]);
+		jit_stslot(c, w, p[1], RAX);
+		return true;
+	}
+	if ((ext = shift_ext(op)) >= 0) {
+		jit_ldslot(c, w, RAX, p[2]);
+		if (ri) {
+			xrr(b, 0, w, 0xC1, ext, RAX);
+			xb(b, (uint8_t)(p[3] & (w ? 63 : 31)));
+		} else {
+			jit_ldslot(c, 0, RCX, p[3]);
+			xrr(b, 0, w, 0xD3, ext, RAX);
+		}
+		jit_stslot(c, w, p[1], RAX);
+		return true;
+	}
+	return false;
+}
+
+/* i32/i64 compares producing 0/1, and the fused compare-and-branch. */
+bool jit_op_icmp(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	if (op >= IOP_W_I64_EQ && op <= IOP_W_I64_GE_U) {
+		jit_ldslot(c, 1, RAX, p[2]);
+		jit_sop(c, 0, 1, 0x3B, RAX, p[3]);
+		xsetcc(b, icc[op - IOP_W_I64_EQ]);
+		jit_stslot(c, 0, p[1], RAX);
+		return true;
+	}
+	if (op >= IOP_W_I32_EQ && op <= IOP_W_I32_GE_U) {
+		jit_ldslot(c, 0, RAX, p[2]);
+		jit_sop(c, 0, 0, 0x3B, RAX, p[3]);
+		xsetcc(b, icc[op - IOP_W_I32_EQ]);
+		jit_stslot(c, 0, p[1], RAX);
+		return true;
+	}
+	if (op >= IOP_I32_EQ_RI && op <= IOP_I32_GE_U_RI) {
+		jit_ldslot(c, 0, RAX, p[2]);
+		xalui(b, 0, 7, RAX, (int32_t)p[3]);
+		xsetcc(b, icc[op - IOP_I32_EQ_RI]);
+		jit_stslot(c, 0, p[1], RAX);
+		return true;
+	}
+	if (op >= IOP_BR_EQ && op <= IOP_BR_GE_U) {
+		jit_ldslot(c, 0, RAX, p[1]);
+		jit_sop(c, 0, 0, 0x3B, RAX, p[2]);
+		jit_br(c, icc[op - IOP_BR_EQ], p[3]);
+		return true;
+	}
+	if (op >= IOP_BR_EQ_RI && op <= IOP_BR_GE_U_RI) {
+		jit_ldslot(c, 0, RAX, p[1]);
+		xalui(b, 0, 7, RAX, (int32_t)p[2]);
+		jit_br(c, icc[op - IOP_BR_EQ_RI], p[3]);
+		return true;
+	}
+	return false;
+}
+
+/* Instructions jit_slow runs, with their length in cells. */
+uint32_t jit_slow_len(enum iop op)
+{
+	switch (op) {
+	case IOP_W_MEMORY_GROW:
+	case IOP_W_TABLE_SIZE:
+		return 3;
+	case IOP_W_DATA_DROP:
+	case IOP_W_ELEM_DROP:
+		return 2;
+	case IOP_W_MEMORY_COPY:
+	case IOP_W_MEMORY_FILL:
+	case IOP_W_TABLE_GET:
+	case IOP_W_TABLE_SET:
+		return 4;
+	case IOP_W_MEMORY_INIT:
+	case IOP_W_TABLE_GROW:
+	case IOP_W_TABLE_FILL:
+		return 5;
+	case IOP_W_TABLE_COPY:
+	case IOP_W_TABLE_INIT:
+		return 6;
+	case IOP_W_I32_CLZ:
+	case IOP_W_I32_CTZ:
+	case IOP_W_I32_POPCNT:
+	case IOP_W_I64_CLZ:
+	case IOP_W_I64_CTZ:
+	case IOP_W_I64_POPCNT:
+	case IOP_W_F32_CEIL:
+	case IOP_W_F32_FLOOR:
+	case IOP_W_F32_TRUNC:
+	case IOP_W_F32_NEAREST:
+	case IOP_W_F64_CEIL:
+	case IOP_W_F64_FLOOR:
+	case IOP_W_F64_TRUNC:
+	case IOP_W_F64_NEAREST:
+	case IOP_W_F32_CONVERT_I64_U:
+	case IOP_W_F64_CONVERT_I64_U:
+		return 3;
+	case IOP_W_F32_MIN:
+	case IOP_W_F32_MAX:
+	case IOP_W_F64_MIN:
+	case IOP_W_F64_MAX:
+	case IOP_W_F32_COPYSIGN:
+	case IOP_W_F64_COPYSIGN:
+		return 4;
+	default:
+		if (op >= IOP_W_I32_TRUNC_F32_S && op <= IOP_W_I64_TRUNC_F64_U)
+			return 3;
+		if (op >= IOP_W_I32_TRUNC_SAT_F32_S &&
+		    op <= IOP_W_I64_TRUNC_SAT_F64_U)
+			return 3;
+		return 0;
+	}
+}

@@ -1,0 +1,258 @@
+/*
+ * jit_rt.c: the JIT's run-time support: entering JIT code from C, the
+ * stubs (lazy compilation, host calls), code memory (W^X: written while
+ * READ|WRITE, then made READ|EXEC), fault locations, and the instructions
+ * the generated code leaves to C (jit_slow).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "jit.h"
+#include "jit_x64.h"
+
+#define STACK_SLOTS (1u << 20)		  /* value stack: 8 MiB */
+#define STACK_BUDGET ((uintptr_t)2 << 20) /* native stack for wasm */
+#define MAX_NEST 256
+
+struct jit_state jit_st;
+
+static struct jit_code *live; /* every installed function's code */
+static uint8_t *stubs;	      /* enter, lazy and host stubs */
+static void (*enter)(void *code, wasm_val *fp, wasm_func *f);
+static void *lazy_stub, *host_stub;
+
+uint8_t *jit_map_code(const uint8_t *code, uint32_t len, size_t *maplen)
+{
+	size_t pg = hal_page_size();
+	size_t n = ((size_t)len + pg - 1) / pg * pg;
+	uint8_t *mem = hal_vm_reserve(n ? n : pg);
+	if (!mem)
+		return NULL;
+	n = n ? n : pg;
+	if (!hal_vm_protect(mem, n, HAL_PROT_READ | HAL_PROT_WRITE)) {
+		hal_vm_release(mem, n);
+		return NULL;
+	}
+	memcpy(mem, code, len);
+	/* W^X: writable until here, executable from here on. */
+	if (!hal_vm_protect(mem, n, HAL_PROT_READ | HAL_PROT_EXEC)) {
+		hal_vm_release(mem, n);
+		return NULL;
+	}
+	*maplen = n;
+	return mem;
+}
+
+bool jit_install_block(const uint8_t *code, uint32_t len,
+		       const struct jit_code *jcs, uint32_t n)
+{
+	struct jit_block *blk = calloc(1, sizeof *blk);
+	struct jit_code *copies = calloc(n + 1, sizeof *copies);
+	if (!blk || !copies ||
+	    !(blk->mem = jit_map_code(code, len, &blk->len))) {
+		free(blk);
+		free(copies);
+		return false;
+	}
+	/* One allocation for the block's jit_codes: copies[0] owns it. */
+	for (uint32_t i = 0; i < n; i++) {
+		if (!jcs[i].f)
+			continue;
+		struct jit_code *jc = &copies[i];
+		*jc = jcs[i];
+		jc->mem = blk->mem + (uintptr_t)jcs[i].mem;
+		jc->block = blk;
+		jc->next = live;
+		if (live)
+			live->prev = jc;
+		live = jc;
+		blk->refs++;
+		wasm_func *f = (wasm_func *)jc->f;
+		f->jit = jc;
+		f->jit_entry = jc->mem;
+	}
+	blk->copies = copies;
+	if (!blk->refs) {
+		hal_vm_release(blk->mem, blk->len);
+		free(copies);
+		free(blk);
+	}
+	return true;
+}
+
+/* Frees f's code; the block goes with its last function. */
+void jit_free(wasm_func *f)
+{
+	struct jit_code *jc = f->jit;
+	if (!jc)
+		return;
+	if (jc->prev)
+		jc->prev->next = jc->next;
+	else
+		live = jc->next;
+	if (jc->next)
+		jc->next->prev = jc->prev;
+	free(jc->npc);
+	free(jc->cpc);
+	struct jit_block *blk = jc->block;
+	if (--blk->refs == 0) {
+		hal_vm_release(blk->mem, blk->len);
+		free(blk->copies);
+		free(blk);
+	}
+	f->jit = NULL;
+	f->jit_entry = NULL;
+}
+
+bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
+{
+	uintptr_t a = (uintptr_t)pc;
+	for (struct jit_code *jc = live; jc; jc = jc->next) {
+		uintptr_t m = (uintptr_t)jc->mem;
+		if (a < m || a >= m + jc->size)
+			continue;
+		uint32_t off = (uint32_t)(a - m), lo = 0, hi = jc->nmap;
+		*func = jc->f;
+		*offset = 0;
+		if (!hi)
+			return true;
+		while (hi - lo > 1) {
+			uint32_t mid = (lo + hi) / 2;
+			if (jc->npc[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		*offset = interp_wasm_offset(jc->f->code, jc->cpc[lo]);
+		return true;
+	}
+	return false;
+}
+
+_Noreturn void jit_trap_pc(int kind, uint32_t pc, const wasm_func *f)
+{
+	rt_trap((enum rt_trap)kind, f, interp_wasm_offset(f->code, pc));
+}
+
+/* Compiles f on its first call (from the lazy stub): its entry. */
+static void *lazy(wasm_func *f)
+{
+	if (!f->jit && (!jit_compile_instance(f->inst) || !f->jit))
+		rt_trap(TRAP_EXHAUSTED, f, 0);
+	f->jit_entry = f->jit->mem;
+	return f->jit_entry;
+}
+
+void *jit_resolve(wasm_func *f)
+{
+	if (!f->jit_entry)
+		f->jit_entry = f->inst ? lazy_stub : host_stub;
+	return f->jit_entry;
+}
+
+void jit_host(wasm_func *f, wasm_instance *caller, wasm_val *fp)
+{
+	wasm_val buf[16], *res = buf;
+	uint32_t np = f->type.nparams, nr = f->type.nresults;
+	if (nr > 16 && !(res = malloc(nr * sizeof *res)))
+		rt_trap(TRAP_EXHAUSTED, f, 0);
+	wasm_val *top = jit_st.top;
+	jit_st.top = fp + (np > nr ? np : nr);
+	jit_st.nest++;
+	bool ok = rt_call_host(f, caller, fp, res);
+	jit_st.nest--;
+	jit_st.top = top;
+	if (ok)
+		memcpy(fp, res, nr * sizeof *res);
+	if (res != buf)
+		free(res);
+	if (!ok)
+		rt_trap_host();
+}
+
+/*
+ * The stubs, generated once:
+ *   enter(code, fp, f): saves rbx and r13, calls code with rbx = fp and
+ *     rax = f (the C ABI's callee-saved registers are all preserved).
+ *   lazy: rax = f; compiles f, then jumps to its code.
+ *   host: rax = f, rbx = frame, rdx = caller instance: jit_host.
+ */
+static bool make_stubs(void)
+{
+	struct xbuf b = {0};
+	xb(&b, 0x53); /* push rbx; push r13; push rbp */
+	xb(&b, 0x41);
+	xb(&b, 0x55);
+	xb(&b, 0x55);
+	xrr(&b, 0, 1, 0x89, RSI, RBX); /* mov rbx, rsi */
+	xrr(&b, 0, 1, 0x89, RDX, RAX); /* mov rax, rdx */
+	xcallr(&b, RDI);
+	xb(&b, 0x5D); /* pop rbp; pop r13; pop rbx; ret */
+	xb(&b, 0x41);
+	xb(&b, 0x5D);
+	xb(&b, 0x5B);
+	xb(&b, 0xC3);
+	uint32_t lz = b.len;
+	xb(&b, 0x50);		       /* push rax */
+	xrr(&b, 0, 1, 0x89, RAX, RDI); /* mov rdi, rax */
+	xcall(&b, (void *)lazy);
+	xb(&b, 0x59);		     /* pop rcx */
+	xrr(&b, 0, 0, 0xFF, 4, RAX); /* jmp rax */
+	uint32_t hs = b.len;
+	xalui(&b, 1, 5, RSP, 8);       /* sub rsp, 8 */
+	xrr(&b, 0, 1, 0x89, RAX, RDI); /* mov rdi, rax */
+	xrr(&b, 0, 1, 0x89, RDX, RSI); /* mov rsi, rdx */
+	xrr(&b, 0, 1, 0x89, RBX, RDX); /* mov rdx, rbx */
+	xcall(&b, (void *)jit_host);
+	xalui(&b, 1, 0, RSP, 8); /* add rsp, 8 */
+	xb(&b, 0xC3);
+	if (b.oom)
+		return false;
+	size_t maplen;
+	stubs = b.oom ? NULL : jit_map_code(b.p, b.len, &maplen);
+	free(b.p);
+	if (!stubs)
+		return false;
+	enter = (void (*)(void *, wasm_val *, wasm_func *))(void *)stubs;
+	lazy_stub = stubs + lz;
+	host_stub = stubs + hs;
+	return true;
+}
+
+/* Allocates the value stack and the stubs, once; false if out of memory. */
+static bool init(void)
+{
+	if (!stubs && !make_stubs())
+		return false;
+	if (!jit_st.stack) {
+		jit_st.stack = calloc(STACK_SLOTS, sizeof *jit_st.stack);
+		if (!jit_st.stack)
+			return false;
+		jit_st.vend = jit_st.stack + STACK_SLOTS;
+	}
+	return true;
+}
+
+void jit_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
+{
+	if (!init())
+		rt_trap(TRAP_EXHAUSTED, f, 0);
+	if (jit_st.nest >= MAX_NEST)
+		rt_trap(TRAP_EXHAUSTED, f, 0);
+	void *code = lazy(f);
+	struct interp_code *ic = f->code;
+	wasm_val *fp = jit_st.nest ? jit_st.top : jit_st.stack;
+	if ((size_t)(jit_st.vend - fp) < ic->nslots)
+		rt_trap(TRAP_EXHAUSTED, f, 0);
+	uintptr_t limit = jit_st.limit;
+	if (!jit_st.nest) {
+		uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+		jit_st.limit = sp > STACK_BUDGET ? sp - STACK_BUDGET : 0;
+	}
+	if (ic->nparams)
+		memcpy(fp, args, ic->nparams * sizeof *fp);
+	enter(code, fp, f);
+	jit_st.limit = limit;
+	if (ic->nresults)
+		memcpy(results, fp, ic->nresults * sizeof *fp);
+}

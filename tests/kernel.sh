@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# tests/kernel.sh NEBULET: the kernel's tests on the hosted HAL. Each
+# program in build/tests/kernel/ (from tests/kernel/) runs as init under
+# `NEBULET kernel`, with child.wasm as its boot image:
+#   ipc, hostile  print "PASS name" / "FAIL name: ..." per check and
+#                 "done" at the end; each PASS and FAIL line counts, and a
+#                 missing "done" or a non-zero status is one more failure
+#   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
+#   badimport     an unknown kernel call: link error, status 1
+#   deadlock      init and its child wait forever: both killed, 137
+# plus the subcommand's own errors. Ends with "N passed, N failed".
+set -u
+nebulet=${1:?usage: tests/kernel.sh NEBULET}
+cd "$(dirname "$0")/.." || exit 1
+B=${B:-build}
+K=$B/tests/kernel
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# suite NAME: runs a PASS/FAIL-printing program as init.
+suite() {
+	local name=$1 status p f
+	timeout 300 "$nebulet" kernel "$K/$name.wasm" "$K/child.wasm" \
+		>"$tmp/out" 2>"$tmp/err"
+	status=$?
+	grep -E '^(PASS|FAIL) ' "$tmp/out" | sed "s/^\(PASS\|FAIL\) /\1 $name: /"
+	p=$(grep -c '^PASS ' "$tmp/out")
+	f=$(grep -c '^FAIL ' "$tmp/out")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ $status -ne 0 ] || ! grep -qx done "$tmp/out"; then
+		echo "FAIL $name: exit status $status or no 'done'"
+		sed 's/^/  /' "$tmp/err" | tail -n 20
+		fail=$((fail + 1))
+	fi
+}
+
+# status LABEL WANT [GREP] -- ARGS...: checks `nebulet kernel ARGS`'s
+# exit status and, if GREP is given, that stderr matches it.
+status() {
+	local label=$1 want=$2 pattern=$3 got
+	shift 4
+	timeout 60 "$nebulet" kernel "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL $label: exit status $got, expected $want"
+		fail=$((fail + 1))
+	elif [ -n "$pattern" ] && ! grep -q "$pattern" "$tmp/err"; then
+		echo "FAIL $label: stderr lacks '$pattern'"
+		fail=$((fail + 1))
+	else
+		echo "PASS $label"
+		pass=$((pass + 1))
+	fi
+}
+
+suite ipc
+suite hostile
+status "process without memory gets NB_ERR_FAULT" 5 "" -- "$K/nomem.wasm"
+status "unknown kernel call is a link error" 1 "no_such_call" -- \
+	"$K/badimport.wasm"
+status "deadlock: every process killed" 137 "deadlock" -- \
+	"$K/deadlock.wasm" "$K/child.wasm"
+status "kernel without init: usage" 2 "usage" --
+status "init is not wasm" 1 "cannot start" -- tests/kernel/kt.h
+status "missing init file" 1 "No such file" -- "$K/missing.wasm"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,152 @@
+/*
+ * test_kernel.c: kernel pieces below the system calls. HAL contexts
+ * (switching back and forth, a stack of their own, floating point and
+ * callee-saved state surviving), handle tables (the per-process limit,
+ * stale and forged values, generations), channel queues and the peer
+ * closing when the last reference goes. Prints "PASS name" or "FAIL
+ * name: why" per case.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "hal.h"
+#include "kernel/object.h"
+
+static int failures;
+
+static void check(const char *name, bool ok)
+{
+	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
+	if (!ok)
+		failures++;
+	fflush(stdout);
+}
+
+static hal_context *boot, *co;
+static int trace[8], ntrace;
+static char *co_stack_addr;
+
+/* A coroutine that records its steps and switches back each time. */
+static void co_main(void *arg)
+{
+	volatile double x = *(double *)arg;
+	char here;
+
+	co_stack_addr = &here;
+	for (int i = 0; i < 3; i++) {
+		trace[ntrace++] = 10 + i;
+		x = x * 2;
+		hal_context_switch(co, boot);
+	}
+	*(double *)arg = x;
+	hal_context_exit(co, boot);
+}
+
+static void contexts(void)
+{
+	double v = 1.5;
+	volatile int local = 7;
+	char here;
+
+	boot = hal_context_create(NULL, NULL, 0);
+	co = hal_context_create(co_main, &v, 64 << 10);
+	check("context: create", boot && co);
+	if (!boot || !co)
+		return;
+	for (int i = 0; i < 4; i++) {
+		trace[ntrace++] = i;
+		hal_context_switch(boot, co);
+	}
+	check("context: steps interleave",
+	      ntrace == 7 && trace[0] == 0 && trace[1] == 10 && trace[2] == 1 &&
+		      trace[3] == 11 && trace[5] == 12 && trace[6] == 3);
+	check("context: its own stack",
+	      co_stack_addr && (co_stack_addr > &here + (1 << 20) ||
+				co_stack_addr < &here - (1 << 20)));
+	check("context: locals survive", local == 7);
+	check("context: floats survive", v == 12.0);
+	hal_context_destroy(co);
+	hal_context_destroy(boot);
+}
+
+static void handles(void)
+{
+	static struct htable t;
+	struct event *e = event_create();
+	nb_handle h[NB_HANDLES_MAX], extra, first;
+	struct kobj *o;
+	int ok = 0;
+
+	htable_init(&t);
+	for (int i = 0; i < NB_HANDLES_MAX; i++) {
+		kobj_retain(&e->o);
+		ok += htable_add(&t, &e->o, NB_RIGHT_WAIT, &h[i]) == NB_OK;
+	}
+	check("handles: the limit fits", ok == NB_HANDLES_MAX);
+	check("handles: the limit",
+	      htable_add(&t, &e->o, 0, &extra) == NB_ERR_NO_RESOURCES);
+	check("handles: 0 is never valid",
+	      htable_get(&t, 0, 0, 0, &o) == NB_ERR_BAD_HANDLE);
+	first = h[0];
+	check("handles: close", htable_close(&t, first) == NB_OK);
+	check("handles: closed value",
+	      htable_get(&t, first, 0, 0, &o) == NB_ERR_BAD_HANDLE);
+	kobj_retain(&e->o);
+	htable_add(&t, &e->o, NB_RIGHT_WAIT, &h[0]);
+	check("handles: reused slot, new value",
+	      h[0] != first && (h[0] & 1023) == (first & 1023));
+	check("handles: stale value still bad",
+	      htable_get(&t, first, 0, 0, &o) == NB_ERR_BAD_HANDLE);
+	check("handles: wrong type",
+	      htable_get(&t, h[1], KOBJ_CHANNEL, 0, &o) == NB_ERR_WRONG_TYPE);
+	check("handles: missing right",
+	      htable_get(&t, h[1], KOBJ_EVENT, NB_RIGHT_SIGNAL, &o) ==
+		      NB_ERR_ACCESS_DENIED);
+	check("handles: lookup",
+	      htable_get(&t, h[1], KOBJ_EVENT, NB_RIGHT_WAIT, &o) == NB_OK &&
+		      o == &e->o);
+	/* Many close/reopen cycles of one slot never repeat a value soon. */
+	nb_handle v = h[5], prev = v;
+	bool repeat = false;
+	for (int i = 0; i < 5000; i++) {
+		htable_close(&t, prev);
+		kobj_retain(&e->o);
+		htable_add(&t, &e->o, 0, &prev);
+		repeat |= prev == v;
+	}
+	check("handles: generations do not repeat", !repeat);
+	htable_clear(&t);
+	check("handles: clear drops every reference", e->o.refs == 1);
+	kobj_release(&e->o);
+}
+
+static void channels(void)
+{
+	struct channel *a, *b;
+	int ok = 0;
+
+	check("channel: create", channel_create(&a, &b) == NB_OK);
+	for (uint32_t i = 0; i < NB_CHANNEL_QUEUE_MAX; i++)
+		ok += channel_write(a, (const uint8_t *)"x", 1) == NB_OK;
+	check("channel: queue bound",
+	      ok == NB_CHANNEL_QUEUE_MAX &&
+		      channel_write(a, (const uint8_t *)"x", 1) ==
+			      NB_ERR_SHOULD_WAIT);
+	check("channel: readable", b->o.signals & NB_SIGNAL_READABLE);
+	kobj_release(&a->o);
+	check("channel: peer closed",
+	      (b->o.signals & NB_SIGNAL_PEER_CLOSED) &&
+		      channel_write(b, (const uint8_t *)"y", 1) ==
+			      NB_ERR_PEER_CLOSED);
+	check("channel: queue kept", channel_peek(b) && b->count == 64);
+	kobj_release(&b->o);
+}
+
+int main(void)
+{
+	hal_init();
+	contexts();
+	handles();
+	channels();
+	return failures != 0;
+}

@@ -1,0 +1,573 @@
+/*
+ * boot.c: `nebulet boot [options] prog.wasm [args...]` runs a wasm32-wasi
+ * program on the bare-metal kernel in QEMU, as `nebulet run` runs it on
+ * the hosted HAL: same output on stdout and stderr, same exit status.
+ *
+ * It packs the program (and, when standard input is not a terminal, all of
+ * stdin) into a boot archive with a one-line manifest (init/bootfs.h,
+ * init/init.c), boots build/nebulet.elf (the kernel beside this
+ * executable, or $NEBULET_KERNEL) headless with the archive as -initrd
+ * and "console=mux" on the command line, and takes the serial line apart
+ * (hal/x86_64/serial.c): the program's stdout and stderr go to ours, the
+ * kernel's messages are kept and shown only if the boot fails, and the
+ * exit record gives the status. Without a terminal on stdin, a boot that
+ * takes longer than --timeout (60 s) is killed and reported with its
+ * serial log. QEMU runs with KVM when /dev/kvm is
+ * usable, TCG otherwise, and qboot when it is installed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "init/bootfs.h"
+#include "nebulet.h"
+
+#define DLE 0x10
+#define EXIT_TIMEOUT 124 /* as timeout(1) */
+#define DEFAULT_TIMEOUT 60
+#define QBOOT "/usr/share/qemu/qboot.rom"
+
+/* A growing byte buffer; a failed allocation ends the runner. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		if ((b->p = realloc(b->p, cap)) == NULL) {
+			fputs("nebulet boot: out of memory\n", stderr);
+			exit(1);
+		}
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Reads all of fd into b; false on a read error. */
+static bool read_all(int fd, struct buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		buf_add(b, chunk, (size_t)n);
+	}
+	return true;
+}
+
+/* Appends one archive record (bootfs.h). */
+static void add_file(struct buf *ar, const char *name, const void *data,
+		     size_t len)
+{
+	static const char zeros[8];
+	uint32_t hdr[2] = {(uint32_t)strlen(name), (uint32_t)len};
+	buf_add(ar, hdr, sizeof hdr); /* x86-64: little-endian already */
+	buf_str(ar, name);
+	buf_add(ar, zeros, BOOTFS_ALIGN(ar->len) - ar->len);
+	buf_add(ar, data, len);
+	buf_add(ar, zeros, BOOTFS_ALIGN(ar->len) - ar->len);
+}
+
+/* Appends s to a manifest line as one quoted word (init.c's syntax). */
+static void add_word(struct buf *line, const char *s)
+{
+	buf_str(line, line->len ? " \"" : "\"");
+	for (; *s; s++) {
+		if (*s == '\n')
+			buf_str(line, "\\n");
+		else if (*s == '"' || *s == '\\')
+			buf_add(line, (char[]){'\\', *s}, 2);
+		else
+			buf_add(line, s, 1);
+	}
+	buf_str(line, "\"");
+}
+
+struct boot_opts {
+	const char *initrd; /* a packed archive to boot instead */
+	const char *engine; /* NULL: the kernel's default */
+	char **env;
+	int envc;
+	int timeout;  /* seconds */
+	bool verbose; /* kernel messages to stderr as they come */
+	bool timing;  /* report the time to the first output */
+};
+
+/* Builds the archive for argv (prog.wasm [args...]) into ar; false after
+ * a message. stdin is packed when it is not a terminal. */
+static bool pack(struct buf *ar, const struct boot_opts *o, int argc,
+		 char **argv)
+{
+	struct buf prog = {0}, in = {0}, man = {0};
+	int fd = open(argv[0], O_RDONLY), nfiles = 2;
+	bool ok = fd >= 0 && read_all(fd, &prog);
+
+	if (fd >= 0)
+		close(fd);
+	if (!ok) {
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		return false;
+	}
+	if (strcmp(argv[0], BOOTFS_MANIFEST) == 0 ||
+	    strcmp(argv[0], "stdin") == 0) {
+		fprintf(stderr, "nebulet boot: rename %s (a reserved name)\n",
+			argv[0]);
+		return false;
+	}
+	if (o->engine) {
+		char w[64];
+		snprintf(w, sizeof w, "--engine=%s", o->engine);
+		add_word(&man, w);
+	}
+	for (int i = 0; i < o->envc; i++) {
+		char *w = malloc(strlen(o->env[i]) + 7);
+		if (w == NULL)
+			return false;
+		sprintf(w, "--env=%s", o->env[i]);
+		add_word(&man, w);
+		free(w);
+	}
+	if (!isatty(0)) {
+		if (!read_all(0, &in)) {
+			perror("nebulet boot: stdin");
+			return false;
+		}
+		add_word(&man, "--stdin=stdin");
+		nfiles++;
+	}
+	for (int i = 0; i < argc; i++)
+		add_word(&man, argv[i]);
+	buf_str(&man, "\n");
+
+	buf_add(ar, BOOTFS_MAGIC, 8);
+	buf_add(ar, (uint32_t[]){(uint32_t)nfiles, 0}, 8);
+	add_file(ar, BOOTFS_MANIFEST, man.p, man.len);
+	add_file(ar, argv[0], prog.p, prog.len);
+	if (nfiles == 3)
+		add_file(ar, "stdin", in.p ? in.p : "", in.len);
+	free(prog.p);
+	free(in.p);
+	free(man.p);
+	return true;
+}
+
+/* The kernel image: $NEBULET_KERNEL, else nebulet.elf beside us. */
+static char *kernel_path(void)
+{
+	static char path[4096];
+	const char *env = getenv("NEBULET_KERNEL");
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return strdup(env);
+	n = readlink("/proc/self/exe", path, sizeof path - 16);
+	if (n <= 0)
+		return strdup("build/nebulet.elf");
+	path[n] = 0;
+	slash = strrchr(path, '/');
+	strcpy(slash ? slash + 1 : path, "nebulet.elf");
+	return strdup(path);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Starts QEMU with its stdout on a pipe (*out) and its stderr in errfd;
+ * returns its pid, or -1 after a message. */
+static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
+			int *out)
+{
+	bool kvm = access("/dev/kvm", R_OK | W_OK) == 0;
+	bool tty = isatty(0);
+	const char *argv[32];
+	int n = 0, p[2];
+	pid_t pid;
+
+	argv[n++] = "qemu-system-x86_64";
+	argv[n++] = "-accel";
+	argv[n++] = kvm ? "kvm" : "tcg";
+	argv[n++] = "-cpu"; /* the host's CPU, or all TCG has (RDRAND) */
+	argv[n++] = kvm ? "host" : "max";
+	if (access(QBOOT, R_OK) == 0) {
+		argv[n++] = "-bios";
+		argv[n++] = QBOOT;
+	}
+	argv[n++] = "-nodefaults";
+	argv[n++] = "-m";
+	argv[n++] = "512M";
+	argv[n++] = "-display";
+	argv[n++] = "none";
+	argv[n++] = "-no-reboot";
+	argv[n++] = "-serial";
+	argv[n++] = tty ? "mon:stdio" : "stdio";
+	argv[n++] = "-device";
+	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+	argv[n++] = "-kernel";
+	argv[n++] = kernel;
+	argv[n++] = "-initrd";
+	argv[n++] = initrd;
+	argv[n++] = "-append";
+	argv[n++] = "console=mux quiet";
+	argv[n] = NULL;
+	if (pipe(p) < 0) {
+		perror("nebulet boot: pipe");
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		perror("nebulet boot: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (!tty && null >= 0)
+			dup2(null, 0);
+		dup2(p[1], 1);
+		dup2(errfd, 2);
+		close(p[0]);
+		close(p[1]);
+		execvp(argv[0], (char **)argv);
+		fprintf(stderr, "nebulet boot: %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
+/* The serial line's decoder state (see hal/x86_64/serial.c). */
+struct demux {
+	int stream;   /* 0 kernel, 1 stdout, 2 stderr */
+	bool dle;     /* the last byte was DLE */
+	bool in_exit; /* reading the exit record's digits */
+	bool have_status;
+	int status, sign;
+	struct buf log; /* the kernel's messages */
+	bool verbose;
+	uint64_t first_ms; /* when the program's first byte came (0: not) */
+};
+
+/* Passes one data byte to its stream. */
+static void emit(struct demux *d, char c)
+{
+	if (d->stream == 0) {
+		buf_add(&d->log, &c, 1);
+		if (d->verbose)
+			(void)!write(2, &c, 1);
+		return;
+	}
+	if (!d->first_ms)
+		d->first_ms = now_ms();
+	(void)!write(d->stream, &c, 1);
+}
+
+/* Decodes one byte of the serial line. */
+static void demux_byte(struct demux *d, char c)
+{
+	if (d->in_exit) {
+		if (c == '-')
+			d->sign = -1;
+		else if (c >= '0' && c <= '9')
+			d->status = d->status * 10 + (c - '0');
+		else if (c == '\n') {
+			d->in_exit = false;
+			d->have_status = true;
+			d->status *= d->sign;
+		}
+		return;
+	}
+	if (!d->dle) {
+		if (c == DLE)
+			d->dle = true;
+		else
+			emit(d, c);
+		return;
+	}
+	d->dle = false;
+	if (c == DLE)
+		emit(d, c);
+	else if (c >= '0' && c <= '2')
+		d->stream = c - '0';
+	else if (c == 'x') {
+		d->in_exit = true;
+		d->status = 0;
+		d->sign = 1;
+	}
+}
+
+/* Prints why the boot failed, with the serial log and QEMU's errors. */
+static void boot_failed(const char *why, struct demux *d, int errfd)
+{
+	struct buf qerr = {0};
+	fprintf(stderr, "nebulet boot: %s; serial log:\n", why);
+	(void)!write(2, d->log.p, d->log.len);
+	if (d->log.len && d->log.p[d->log.len - 1] != '\n')
+		fputc('\n', stderr);
+	lseek(errfd, 0, SEEK_SET);
+	if (read_all(errfd, &qerr) && qerr.len) {
+		fputs("nebulet boot: QEMU said:\n", stderr);
+		(void)!write(2, qerr.p, qerr.len);
+	}
+	free(qerr.p);
+}
+
+/* Relays QEMU's serial output until it exits or the time is up; returns
+ * the program's exit status. */
+static int relay(pid_t pid, int fd, int errfd, const struct boot_opts *o,
+		 uint64_t t0)
+{
+	struct demux d = {.verbose = o->verbose};
+	uint64_t deadline =
+		o->timeout ? t0 + (uint64_t)o->timeout * 1000 : UINT64_MAX;
+	char chunk[4096];
+	int wstatus = 0;
+	bool timed_out = false;
+
+	for (;;) {
+		uint64_t t = now_ms();
+		struct pollfd pfd = {fd, POLLIN, 0};
+		if (t >= deadline) {
+			timed_out = true;
+			break;
+		}
+		int r = poll(&pfd, 1, o->timeout ? (int)(deadline - t) : -1);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r <= 0)
+			continue;
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			demux_byte(&d, chunk[i]);
+	}
+	if (timed_out)
+		kill(pid, SIGKILL);
+	waitpid(pid, &wstatus, 0);
+	close(fd);
+	if (o->timing && d.first_ms)
+		fprintf(stderr, "boot: first_output_ms %llu\n",
+			(unsigned long long)(d.first_ms - t0));
+	if (timed_out) {
+		char why[80];
+		snprintf(why, sizeof why, "timeout after %d s", o->timeout);
+		boot_failed(why, &d, errfd);
+		return EXIT_TIMEOUT;
+	}
+	if (!d.have_status) {
+		char why[120];
+		snprintf(why, sizeof why,
+			 "the kernel stopped without an exit status (QEMU "
+			 "status %d)",
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+		boot_failed(why, &d, errfd);
+		return 1;
+	}
+	free(d.log.p);
+	return d.status & 0xff;
+}
+
+static const char boot_usage[] =
+	"usage: nebulet boot [--engine=E] [--env=NAME=VALUE]... "
+	"[--timeout=SECONDS] [-v] [--timing] prog.wasm [args...]\n"
+	"       nebulet boot [--timeout=SECONDS] [-v] [--timing] "
+	"--initrd=ARCHIVE\n";
+
+/*
+ * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
+ * archive holding the files (named as given) and a manifest: FILE's text,
+ * or one line per file ending in ".wasm" that runs it without arguments.
+ */
+int pack_main(int argc, char **argv)
+{
+	const char *out = NULL, *manifest = NULL;
+	struct buf ar = {0}, man = {0}, data;
+	int i, fd;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strncmp(argv[i], "--manifest=", 11) == 0)
+			manifest = argv[i] + 11;
+		else
+			break;
+	}
+	if (out == NULL || i == argc) {
+		fputs("usage: nebulet pack -o ARCHIVE [--manifest=FILE] "
+		      "FILE...\n",
+		      stderr);
+		return 2;
+	}
+	if (manifest) {
+		if ((fd = open(manifest, O_RDONLY)) < 0 ||
+		    !read_all(fd, &man)) {
+			fprintf(stderr, "%s: %s\n", manifest, strerror(errno));
+			return 1;
+		}
+		close(fd);
+	} else {
+		for (int j = i; j < argc; j++) {
+			size_t n = strlen(argv[j]);
+			if (n > 5 && strcmp(argv[j] + n - 5, ".wasm") == 0) {
+				struct buf line = {0};
+				add_word(&line, argv[j]);
+				buf_add(&man, line.p, line.len);
+				buf_str(&man, "\n");
+				free(line.p);
+			}
+		}
+	}
+	buf_add(&ar, BOOTFS_MAGIC, 8);
+	buf_add(&ar, (uint32_t[]){(uint32_t)(argc - i + 1), 0}, 8);
+	add_file(&ar, BOOTFS_MANIFEST, man.p ? man.p : "", man.len);
+	for (; i < argc; i++) {
+		data = (struct buf){0};
+		if ((fd = open(argv[i], O_RDONLY)) < 0 ||
+		    !read_all(fd, &data)) {
+			fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
+			return 1;
+		}
+		close(fd);
+		add_file(&ar, argv[i], data.p ? data.p : "", data.len);
+		free(data.p);
+	}
+	if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
+	    write(fd, ar.p, ar.len) != (ssize_t)ar.len) {
+		fprintf(stderr, "%s: %s\n", out, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	free(ar.p);
+	free(man.p);
+	return 0;
+}
+
+/* Parses boot's options; returns the program's index in argv, or 0 after
+ * a message. */
+static int boot_options(int argc, char **argv, struct boot_opts *o)
+{
+	int i;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : 0;
+		if (strncmp(argv[i], "--engine=", 9) == 0) {
+			o->engine = argv[i] + 9;
+			if (strcmp(o->engine, "interp") != 0 &&
+			    strcmp(o->engine, "jit") != 0) {
+				fprintf(stderr,
+					"nebulet: unknown engine '%s' "
+					"(available: interp, jit)\n",
+					o->engine);
+				return 0;
+			}
+		} else if (strncmp(argv[i], "--env=", 6) == 0 &&
+			   strchr(argv[i] + 6, '=') != NULL) {
+			o->env[o->envc++] = argv[i] + 6;
+		} else if (strncmp(argv[i], "--timeout=", 10) == 0 &&
+			   atoi(argv[i] + 10) > 0) {
+			o->timeout = atoi(argv[i] + 10);
+		} else if (strncmp(argv[i], "--initrd=", 9) == 0) {
+			o->initrd = argv[i] + 9;
+		} else if (strcmp(argv[i], "-v") == 0) {
+			o->verbose = true;
+		} else if (strcmp(argv[i], "--timing") == 0) {
+			o->timing = true;
+		} else {
+			fprintf(stderr, "nebulet boot: unknown option %s\n",
+				argv[i]);
+			return 0;
+		}
+	}
+	return i < argc || o->initrd ? i : 0;
+}
+
+int boot_main(int argc, char **argv)
+{
+	/* An interactive boot (stdin a terminal) has no time limit. */
+	struct boot_opts o = {.timeout = isatty(0) ? 0 : DEFAULT_TIMEOUT};
+	struct buf ar = {0};
+	char initrd[] = "/tmp/nebulet-boot-XXXXXX";
+	char qerr[] = "/tmp/nebulet-qemu-XXXXXX";
+	int i, fd, errfd, out, status;
+	char *kernel;
+	uint64_t t0;
+	pid_t pid;
+
+	if ((o.env = calloc((size_t)argc, sizeof *o.env)) == NULL)
+		return 1;
+	if ((i = boot_options(argc, argv, &o)) == 0) {
+		fputs(boot_usage, stderr);
+		return 2;
+	}
+	if (o.initrd && i < argc) {
+		fputs("nebulet boot: --initrd takes no program\n", stderr);
+		return 2;
+	}
+	if (o.initrd) {
+		int afd = open(o.initrd, O_RDONLY);
+		if (afd < 0 || !read_all(afd, &ar)) {
+			fprintf(stderr, "%s: %s\n", o.initrd, strerror(errno));
+			return 1;
+		}
+		close(afd);
+	} else if (!pack(&ar, &o, argc - i, argv + i)) {
+		return 1;
+	}
+	kernel = kernel_path();
+	if (access(kernel, R_OK) != 0) {
+		fprintf(stderr, "nebulet boot: %s: %s (make %s)\n", kernel,
+			strerror(errno), "build/nebulet.elf");
+		return 1;
+	}
+	if ((fd = mkstemp(initrd)) < 0 || (errfd = mkstemp(qerr)) < 0) {
+		perror("nebulet boot: temporary file");
+		return 1;
+	}
+	unlink(qerr);
+	if (write(fd, ar.p, ar.len) != (ssize_t)ar.len) {
+		perror("nebulet boot: temporary file");
+		unlink(initrd);
+		return 1;
+	}
+	close(fd);
+	free(ar.p);
+	t0 = now_ms();
+	pid = start_qemu(kernel, initrd, errfd, &out);
+	status = pid < 0 ? 1 : relay(pid, out, errfd, &o, t0);
+	unlink(initrd);
+	close(errfd);
+	free(kernel);
+	free(o.env);
+	return status;
+}

@@ -19,6 +19,9 @@
 #                      and a pipe pair, 1 byte (bench/kernel/linux.c)
 #   syscall.null_ns    the cheapest kernel call from wasm; baseline
 #                      linux.null_syscall_ns, getppid through syscall()
+#   boot.first_output_ms.ACCEL  bare-metal boot, QEMU start to first output
+#                      (bench/boot.sh); baseline boot.empty_kernel_ms.ACCEL,
+#                      an empty kernel in the same QEMU
 #
 # Environment: BENCH_SECONDS (target seconds per CoreMark run, default 3),
 # COREMARK_DIR (default ../shared/bench/coremark), NEBULET (default
@@ -200,6 +203,12 @@ else
 	echo "instantiate_us null us" >>$ROWS
 fi
 
+if out=$(bench/boot.sh 2>$B/boot_bench.log); then
+	echo "$out" >>$ROWS
+else
+	echo "boot time: failed, see $B/boot_bench.log" >&2
+fi
+
 # Table and JSON: each benchmark with its baseline and value/baseline.
 machine="$(uname -srm), $(awk -F': ' '/^model name/ { print $2; exit }' \
 	/proc/cpuinfo 2>/dev/null), $(nproc 2>/dev/null || echo ?) cpus"
@@ -229,6 +238,11 @@ END {
 	row("syscall.null_ns", "linux.null_syscall_ns")
 	row("jit.compile_mb_per_s", "")
 	row("instantiate_us", "")
+	for (a in val)
+		if (a ~ /^boot\.first_output_ms\./) {
+			acc = substr(a, length("boot.first_output_ms.") + 1)
+			row(a, "boot.empty_kernel_ms." acc)
+		}
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json
 }' $ROWS

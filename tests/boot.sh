@@ -6,17 +6,15 @@
 # hal/x86_64/kmain.c). The kernel ends QEMU through isa-debug-exit, so
 # QEMU's status is (code << 1) | 1: 1 for a clean exit, 7 for a reported
 # exception or panic (EXIT_PANIC = 3). Prints PASS/FAIL per test (the
-# serial log on failure), the measured boot time (never a failure), and
-# ends with "N passed, N failed".
+# serial log on failure), and ends with "N passed, N failed".
 #
 # Then wasm programs on the bare-metal kernel through `nebulet boot` (TCG
 # or KVM as above): the tests/wasi programs give the same stdout and exit
 # status as under `nebulet run` (and as their .expect files), the trap
 # programs are reported as traps, and one boot archive holding all four
 # trap programs followed by hello shows that the kernel goes on after each
-# trap; a boot that hangs times out with the serial log. Last,
-# boot.first_output_ms: from QEMU's start to the program's
-# first byte of output (information only).
+# trap; a boot that hangs times out with the serial log. Boot time is a
+# benchmark (bench/boot.sh, in `make bench`), not a test.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -222,56 +220,6 @@ if command -v wat2wasm >/dev/null; then
 		sed 's/^/    stderr| /' "$WT/loop.err"
 		fail=$((fail + 1))
 	fi
-fi
-
-# Boot time: milliseconds from QEMU's start to the banner and to its exit,
-# the kernel's own hal_init time (TSC), and beside them an empty PVH
-# kernel that exits at once (the firmware and QEMU floor); the median of 3
-# runs each. Information only.
-ms() { echo $((($(date +%s%N) - $1) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-EMPTY=$B/boot/empty.elf
-mkdir -p "$B/boot"
-cat >"$B/boot/empty.S" <<'X'
-	.section .note.Xen, "a", @note
-	.balign 4
-	.long 4, 8, 18
-	.asciz "Xen"
-	.balign 4
-	.quad entry
-	.text
-	.code32
-entry:	xorl %eax, %eax
-	outl %eax, $0xf4
-	hlt
-X
-if gcc -nostdlib -static -no-pie -Wl,-Ttext=0x100000 -Wl,--build-id=none \
-	-o "$EMPTY" "$B/boot/empty.S" 2>/dev/null; then
-	banner=() total=() floor=() init=()
-	for _ in 1 2 3; do
-		t0=$(date +%s%N)
-		while IFS= read -r line; do
-			[[ $line == "Nebulet x86_64"* ]] && banner+=("$(ms "$t0")")
-			[[ $line =~ hal_init\ took\ ([0-9]+) ]] &&
-				init+=("$((BASH_REMATCH[1] / 1000))")
-		done < <("${QEMU[@]}" -m 128M -kernel "$ELF" </dev/null 2>&1)
-		total+=("$(ms "$t0")")
-		t0=$(date +%s%N)
-		"${QEMU[@]}" -m 128M -kernel "$EMPTY" </dev/null >/dev/null 2>&1
-		floor+=("$(ms "$t0")")
-	done
-	first=()
-	for _ in 1 2 3; do
-		first+=("$("$NEBULET" boot --timing "$B/tests/wasi/hello.wasm" \
-			</dev/null 2>&1 >/dev/null |
-			sed -n 's/^boot: first_output_ms //p')")
-	done
-	echo "boot.first_output_ms.$ACCEL: $(median "${first[@]}")" \
-		"(nebulet boot hello.wasm, QEMU start to first byte)"
-	echo "boot time ($ACCEL): banner after $(median "${banner[@]}") ms" \
-		"(hal_init $(median "${init[@]}") ms of it)," \
-		"exit after $(median "${total[@]}") ms;" \
-		"empty kernel $(median "${floor[@]}") ms"
 fi
 
 line="$pass passed, $fail failed"

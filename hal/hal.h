@@ -85,6 +85,13 @@ uint64_t hal_clock_monotonic_ns(void);
 uint64_t hal_clock_realtime_ns(void);
 uint64_t hal_clock_resolution_ns(void);
 
+/*
+ * A periodic timer: calls tick every period_ns of CPU time (hosted:
+ * SIGVTALRM), in a signal/interrupt context, so tick may only set flags.
+ * A period of 0 (or a NULL tick) stops it.
+ */
+void hal_timer_start(uint64_t period_ns, void (*tick)(void));
+
 /* Fills buf with random bytes; false if no source is available. */
 bool hal_random(void *buf, size_t len);
 

@@ -187,5 +187,7 @@ bool syscall_resolve(void *ctx, const char *module, const char *name,
 /* process.c: the hosted kernel. Runs images[0] as init, which reads the
  * other images from its startup handle 0; returns init's exit status. */
 int kernel_run(int n, char **paths, uint8_t **images, size_t *lens);
+/* The engine processes run on (WASM_ENGINE_DEFAULT unless changed). */
+extern enum wasm_engine kernel_engine;
 
 #endif

@@ -16,6 +16,7 @@
 #include "kernel/object.h"
 
 static uint32_t next_id = 1;
+enum wasm_engine kernel_engine = WASM_ENGINE_DEFAULT;
 
 /* Imports: the kernel's own, else WASI's. */
 static bool resolve(void *ctx, const char *module, const char *name,
@@ -38,7 +39,7 @@ static int32_t process_start(struct process *p)
 	wasm_extern start;
 	wasm_val none[1];
 
-	if (!(p->store = wasm_store_new(WASM_ENGINE_INTERP)))
+	if (!(p->store = wasm_store_new(kernel_engine)))
 		return 1;
 	wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv);
 	inst = wasm_instantiate(p->store, p->module, resolve, p, &err);

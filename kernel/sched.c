@@ -1,11 +1,14 @@
 /*
- * sched.c: kernel threads and a cooperative round-robin scheduler.
+ * sched.c: kernel threads and a preemptive round-robin scheduler.
  *
  * Each thread runs on a HAL context (a native stack of its own) and has a
  * wasm_exec holding the engine's per-thread state while it is switched
- * out. A thread gives up the CPU only when it blocks (wait, blocking
- * channel read), yields or ends: there is no preemption yet, so a wasm
- * loop that never calls the kernel keeps the CPU. The next ready thread
+ * out. A thread gives up the CPU when it blocks (wait, blocking channel
+ * read), yields or ends, and when preempted: a HAL timer sets the
+ * nucleus's preemption flag every TICK_NS; the running wasm code sees it
+ * at its next function entry or loop back edge and calls sched_preempt,
+ * on its own context, which moves on to the next ready thread. The next
+ * ready thread
  * runs directly; when none is ready, control goes back to the boot context
  * (sched_run), which frees ended threads, waits for the earliest deadline
  * and ends when no thread is left, or when every thread left waits
@@ -16,7 +19,9 @@
 
 #include "kernel/object.h"
 
-#define STACK_SIZE ((size_t)1 << 20)
+/* Reserved, committed on use; room for the JIT's 2 MiB budget. */
+#define STACK_SIZE ((size_t)4 << 20)
+#define TICK_NS 10000000u /* 10 ms */
 
 static struct {
 	struct kthread *cur; /* NULL while the boot context runs */
@@ -185,9 +190,31 @@ static bool idle(void)
 	return true;
 }
 
+/* The timer: only sets the flag (it runs in a signal handler). */
+static void tick(void)
+{
+	wasm_preempt_flag = 1;
+}
+
+/* The preempt hook: round robin if another thread is ready; false (the
+ * wasm code traps) once the process has been killed. */
+static bool sched_preempt(void)
+{
+	struct kthread *t = S.cur;
+
+	if (!t)
+		return true;
+	if (S.ready_head)
+		sched_relinquish();
+	return !t->proc->killed;
+}
+
 void sched_run(void)
 {
 	struct kthread *t;
+
+	wasm_set_preempt_hook(sched_preempt);
+	hal_timer_start(TICK_NS, tick);
 
 	for (;;) {
 		reap();
@@ -204,6 +231,9 @@ void sched_run(void)
 		for (t = S.all; t; t = t->next_all)
 			process_kill(t->proc);
 	}
+	hal_timer_start(0, NULL);
+	wasm_set_preempt_hook(NULL);
+	wasm_preempt_flag = 0;
 	hal_context_destroy(S.boot);
 	wasm_exec_free(S.boot_exec);
 	S.boot = NULL;

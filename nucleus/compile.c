@@ -878,6 +878,8 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		if (op == OP_IF && !c->oom)
 			c->cs[c->nc - 1].else_patch =
 				emit_cond_br(c, k, true) + 1;
+		if (op == OP_LOOP) /* the loop's preemption point */
+			emit_op(c, IOP_W_LOOP);
 		break;
 	}
 	case OP_ELSE:

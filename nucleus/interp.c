@@ -32,21 +32,24 @@ struct frame {
 struct interp_thread {
 	wasm_val *stack, *stack_end;
 	struct frame *frames, *frames_end;
-	struct frame *fr;     /* the running function's frame */
-	const icell *pc;      /* last memory access, for fault messages */
-	wasm_val *top;	      /* first free slot while a host call runs */
-	uint32_t nest;	      /* host calls in progress */
-	volatile int preempt; /* set by a timer (not yet used) */
+	struct frame *fr; /* the running function's frame */
+	const icell *pc;  /* last memory access, for fault messages */
+	wasm_val *top;	  /* first free slot while a host call runs */
+	uint32_t nest;	  /* host calls in progress */
 };
 
 static _Thread_local struct interp_thread T;
 
 /*
- * Preemption point, at function entries and loop back edges. The kernel's
- * timer will set T.preempt; acting on it (yield to the scheduler) comes
- * with threads. Kept empty for now so it costs nothing.
+ * Preemption point, at function entries and loop headers (W_LOOP): a
+ * timer set wasm_preempt_flag; rt_preempt may switch contexts and return
+ * much later, or trap.
  */
-#define PREEMPT_CHECK() ((void)0)
+#define PREEMPT_CHECK()                                                        \
+	do {                                                                   \
+		if (__builtin_expect(wasm_preempt_flag, 0))                    \
+			rt_preempt();                                          \
+	} while (0)
 
 #if defined(__GNUC__) && !defined(INTERP_SWITCH)
 #define INTERP_GOTO 1
@@ -486,7 +489,6 @@ static void run(struct frame *fr, const int32_t **table)
 			vmcase(W_UNREACHABLE)
 			TRAP(TRAP_UNREACHABLE);
 			vmcase(BR)
-			PREEMPT_CHECK();
 			pc = cb + pc[1];
 			vmbreak;
 			vmcase(BR_IF)
@@ -1051,10 +1053,15 @@ do_call : {
 				  x > -1.0, x < 18446744073709551616.0, i64,
 				  uint64_t, 0, UINT64_MAX)
 
+			/* a loop header: its branches back land here */
+			vmcase(W_LOOP)
+			PREEMPT_CHECK();
+			pc++;
+			vmbreak;
+
 			/* wasm opcodes the compiler never emits as such */
 			vmcase(W_NOP)
 			vmcase(W_BLOCK)
-			vmcase(W_LOOP)
 			vmcase(W_IF)
 			vmcase(W_ELSE)
 			vmcase(W_END)

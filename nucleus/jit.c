@@ -61,6 +61,25 @@ void jit_trap_if(struct jc *c, int cc, int kind)
 	c->ts[c->nts++] = (struct tsite){pos, c->pc, kind};
 }
 
+/*
+ * Preemption check (function entries, loop headers): when
+ * wasm_preempt_flag is set, jumps to an out-of-line stub (finish) that
+ * calls rt_preempt with the pinned locals saved. Clobbers rax.
+ */
+static void preempt_check(struct jc *c)
+{
+	struct xbuf *b = &c->b;
+	xmovi(b, RAX, (uintptr_t)&wasm_preempt_flag);
+	xmem(b, 0, 0, 0x80, 7, RAX, NOIDX, 0); /* cmp byte [rax], 0 */
+	xb(b, 0);
+	uint32_t pos = xjcc32(b, CC_NE);
+	if (!grow((void **)&c->ps, &c->nps, &c->cps, sizeof *c->ps)) {
+		c->oom = true;
+		return;
+	}
+	c->ps[c->nps++] = pos;
+}
+
 /* The register holding local `s`, or -1 (counts the use in pass 1). */
 int jit_pinned(struct jc *c, uint32_t s)
 {
@@ -312,6 +331,9 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	case IOP_W_UNREACHABLE:
 		jit_trap_if(c, -1, TRAP_UNREACHABLE);
 		return 1;
+	case IOP_W_LOOP:
+		preempt_check(c);
+		return 1;
 	case IOP_BR:
 		jit_br(c, -1, p[1]);
 		return 2;
@@ -517,6 +539,7 @@ static void prologue(struct jc *c)
 	}
 	if (c->inst->module->num_mems)
 		xmovi(b, R13, (uintptr_t)c->inst->mems[0]->base);
+	preempt_check(c);
 }
 
 /* Out-of-line trap stubs, then branch and table fix-ups. */
@@ -530,6 +553,15 @@ static void finish(struct jc *c)
 		xmovi(b, RSI, t->pc);
 		xmovi(b, RDX, (uintptr_t)c->f);
 		xcall(b, (void *)jit_trap_pc);
+	}
+	for (uint32_t i = 0; i < c->nps; i++) {
+		uint32_t pos = c->ps[i];
+		xpatch32(b, pos, (int32_t)(b->len - (pos + 4)));
+		spill(c, false, false);
+		xcall(b, (void *)rt_preempt);
+		spill(c, false, true);
+		uint32_t j = xjmp32(b);
+		xpatch32(b, j, (int32_t)(pos + 4 - (j + 4)));
 	}
 	for (uint32_t i = 0; i < c->nfx; i++) {
 		struct fix *x = &c->fx[i];
@@ -550,6 +582,7 @@ static void release(struct jc *c)
 	free(c->at);
 	free(c->fx);
 	free(c->ts);
+	free(c->ps);
 	free(c->npc);
 	free(c->cpc);
 }
@@ -558,7 +591,7 @@ static void release(struct jc *c)
 static void translate(struct jc *c)
 {
 	c->b.len = c->start;
-	c->nfx = c->nts = c->nmap = 0;
+	c->nfx = c->nts = c->nmap = c->nps = 0;
 	c->cend = UINT32_MAX;
 	c->cslot = UINT32_MAX;
 	c->cvalid = c->rdx_valid = false;

@@ -36,6 +36,8 @@ struct jc {
 	uint32_t nfx, cfx;
 	struct tsite *ts;
 	uint32_t nts, cts;
+	uint32_t *ps; /* preemption checks: their jne's rel32 positions */
+	uint32_t nps, cps;
 	uint32_t *npc, *cpc, nmap, cmap;
 	uint32_t pc; /* cell of the instruction being translated */
 	bool oom;

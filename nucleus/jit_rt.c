@@ -5,6 +5,7 @@
  * the generated code leaves to C (jit_slow).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jit.h"
@@ -219,7 +220,30 @@ static bool make_stubs(void)
 	return true;
 }
 
-/* Allocates the value stack and the stubs, once; false if out of memory. */
+/* A saved JIT state (exec.c), empty: its value stack comes on first use. */
+struct jit_state *jit_state_new(void)
+{
+	return calloc(1, sizeof(struct jit_state));
+}
+
+void jit_state_free(struct jit_state *s)
+{
+	if (!s)
+		return;
+	free(s->stack);
+	free(s);
+}
+
+/* Saves the live state in save, makes load's live and empties load. */
+void jit_state_swap(struct jit_state *save, struct jit_state *load)
+{
+	*save = jit_st;
+	jit_st = *load;
+	memset(load, 0, sizeof *load);
+}
+
+/* Allocates the value stack and the stubs, once per state; false if out
+ * of memory. */
 static bool init(void)
 {
 	if (!stubs && !make_stubs())

@@ -184,6 +184,19 @@ wasm_exec *wasm_exec_new(void);
 void wasm_exec_free(wasm_exec *e);
 void wasm_exec_switch(wasm_exec *save, wasm_exec *load);
 
+/*
+ * Preemption (as wasmtime's epoch interruption). A timer sets
+ * wasm_preempt_flag (only that: safe in a signal handler); running wasm
+ * code tests it at function entries and loop headers and then
+ * clears it and calls the hook, on the wasm thread's own context: the
+ * hook may switch to another context (wasm_exec_switch) and come back
+ * later; the code then resumes where it was. A hook returning false
+ * makes the running code trap ("interrupted"). No hook: the flag is only
+ * cleared. One flag per process: one wasm thread runs at a time.
+ */
+extern volatile uint8_t wasm_preempt_flag;
+void wasm_set_preempt_hook(bool (*hook)(void));
+
 /* max_pages / max: UINT32_MAX when there is no maximum. */
 wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
 			     uint32_t max_pages);

@@ -75,6 +75,7 @@ enum rt_trap {
 	TRAP_EXHAUSTED,		    /* "call stack exhausted" */
 	TRAP_HOST,		    /* a host function trapped (message kept) */
 	TRAP_EXIT,		    /* a host function asked to exit */
+	TRAP_INTERRUPTED,	    /* "interrupted" (the preempt hook) */
 };
 const char *rt_trap_message(enum rt_trap t);
 
@@ -134,6 +135,14 @@ struct interp_thread;
 struct interp_thread *interp_state_new(void);
 void interp_state_free(struct interp_thread *t);
 void interp_state_swap(struct interp_thread *save, struct interp_thread *load);
+/* The same for the JIT's state (jit_rt.c). */
+struct jit_state;
+struct jit_state *jit_state_new(void);
+void jit_state_free(struct jit_state *s);
+void jit_state_swap(struct jit_state *save, struct jit_state *load);
+/* exec.c: the engines' preemption point, called when wasm_preempt_flag is
+ * set: clears it, runs the hook; traps if the hook says so. */
+void rt_preempt(void);
 void *rt_trap_chain_swap(void *chain);
 
 /*

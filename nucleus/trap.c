@@ -53,6 +53,7 @@ static const char *const messages[] = {
 	[TRAP_EXHAUSTED] = "call stack exhausted",
 	[TRAP_HOST] = "host function trapped",
 	[TRAP_EXIT] = "exit",
+	[TRAP_INTERRUPTED] = "interrupted",
 };
 
 const char *rt_trap_message(enum rt_trap t)

@@ -2,9 +2,12 @@
 # tests/kernel.sh NEBULET: the kernel's tests on the hosted HAL. Each
 # program in build/tests/kernel/ (from tests/kernel/) runs as init under
 # `NEBULET kernel`, with child.wasm as its boot image:
-#   ipc, hostile  print "PASS name" / "FAIL name: ..." per check and
+#   ipc, hostile, preempt
+#                 print "PASS name" / "FAIL name: ..." per check and
 #                 "done" at the end; each PASS and FAIL line counts, and a
-#                 missing "done" or a non-zero status is one more failure
+#                 missing "done" or a non-zero status is one more failure;
+#                 each runs on the default engine (the JIT) and the
+#                 interpreter (--engine=interp)
 #   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
 #   badimport     an unknown kernel call: link error, status 1
 #   deadlock      init and its child wait forever: both killed, 137
@@ -18,19 +21,20 @@ pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# suite NAME: runs a PASS/FAIL-printing program as init.
+# suite NAME [OPTION]: runs a PASS/FAIL-printing program as init.
 suite() {
-	local name=$1 status p f
-	timeout 300 "$nebulet" kernel "$K/$name.wasm" "$K/child.wasm" \
+	local name=$1 status p f label=$1${2:+ $2}
+	timeout 300 "$nebulet" kernel ${2:-} "$K/$name.wasm" "$K/child.wasm" \
 		>"$tmp/out" 2>"$tmp/err"
 	status=$?
-	grep -E '^(PASS|FAIL) ' "$tmp/out" | sed "s/^\(PASS\|FAIL\) /\1 $name: /"
+	grep -E '^(PASS|FAIL) ' "$tmp/out" |
+		sed "s/^\(PASS\|FAIL\) /\1 $label: /"
 	p=$(grep -c '^PASS ' "$tmp/out")
 	f=$(grep -c '^FAIL ' "$tmp/out")
 	pass=$((pass + p))
 	fail=$((fail + f))
 	if [ $status -ne 0 ] || ! grep -qx done "$tmp/out"; then
-		echo "FAIL $name: exit status $status or no 'done'"
+		echo "FAIL $label: exit status $status or no 'done'"
 		sed 's/^/  /' "$tmp/err" | tail -n 20
 		fail=$((fail + 1))
 	fi
@@ -55,8 +59,11 @@ status() {
 	fi
 }
 
-suite ipc
-suite hostile
+for engine in "" --engine=interp; do
+	suite ipc $engine
+	suite hostile $engine
+	suite preempt $engine
+done
 status "process without memory gets NB_ERR_FAULT" 5 "" -- "$K/nomem.wasm"
 status "unknown kernel call is a link error" 1 "no_such_call" -- \
 	"$K/badimport.wasm"

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
@@ -256,4 +257,38 @@ bool hal_random(void *buf, size_t len)
 _Noreturn void hal_exit(int code)
 {
 	exit(code);
+}
+
+static void (*volatile hal_tick)(void);
+
+static void hal_on_timer(int sig)
+{
+	(void)sig;
+	void (*tick)(void) = hal_tick;
+	if (tick)
+		tick();
+}
+
+void hal_timer_start(uint64_t period_ns, void (*tick)(void))
+{
+	struct itimerval it;
+	struct sigaction sa;
+
+	memset(&it, 0, sizeof it);
+	if (period_ns && tick) {
+		it.it_interval.tv_sec = (time_t)(period_ns / 1000000000u);
+		it.it_interval.tv_usec =
+			(suseconds_t)(period_ns % 1000000000u / 1000u);
+		if (!it.it_interval.tv_sec && !it.it_interval.tv_usec)
+			it.it_interval.tv_usec = 1;
+		it.it_value = it.it_interval;
+	}
+	setitimer(ITIMER_VIRTUAL, &it, NULL);
+	hal_tick = period_ns ? tick : NULL;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = hal_on_timer;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (period_ns && tick)
+		sigaction(SIGVTALRM, &sa, NULL);
 }

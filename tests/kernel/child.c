@@ -7,6 +7,9 @@
  *   "block"    wait forever (until killed)
  *   "trap"     trap
  *   "signal"   the next message carries an event: signal it, exit 5
+ *   "spin"     loop forever without a kernel call (until killed)
+ *   "progress" loop forever too, but send "tick" after a million rounds
+ *              (one non-blocking write): a sign that it got the CPU
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,19 @@ static void echo(nb_handle ch)
 	}
 }
 
+/* Endless loops the compiler keeps (a volatile counter); only
+ * preemption lets anything else run. */
+static volatile unsigned spins;
+
+static void spin(nb_handle ch, int tick)
+{
+	for (;;) {
+		spins++;
+		if (tick && spins == 1000000)
+			nb_channel_write(ch, "tick", 4, NULL, 0);
+	}
+}
+
 int main(void)
 {
 	nb_handle ch = nb_startup_handle(0), ev;
@@ -46,6 +62,8 @@ int main(void)
 		nb_process_exit(atoi(buf + 5));
 	if (strcmp(buf, "block") == 0)
 		nb_object_wait_one(ch, NB_SIGNAL_USER0, NB_TIME_INFINITE, NULL);
+	if (strcmp(buf, "spin") == 0 || strcmp(buf, "progress") == 0)
+		spin(ch, buf[0] == 'p');
 	if (strcmp(buf, "trap") == 0)
 		__builtin_trap();
 	if (strcmp(buf, "signal") == 0) {

@@ -9,7 +9,7 @@
  *   pack -o ARCHIVE [--manifest=FILE] FILE...   a boot archive (boot.c)
  *   validate file.wasm...   decodes and validates; "file: ok" or the error
  *   spec ...                the spec test runner (spec.c)
- *   kernel init.wasm [image.wasm...]
+ *   kernel [--engine=E] init.wasm [image.wasm...]
  *                           the kernel on the hosted HAL: runs init with
  *                           the kernel calls; init reads the images from
  *                           its startup handle 0 (kernel/process.c)
@@ -49,7 +49,7 @@ static const char usage_text[] =
 	"        decode and validate each module, print ok or the error\n"
 	"  spec [--engine=interp|jit] [-v] file.json...\n"
 	"        run spec tests converted by wast2json\n"
-	"  kernel init.wasm [image.wasm...]\n"
+	"  kernel [--engine=jit|interp] init.wasm [image.wasm...]\n"
 	"        run init as the first process of the kernel (exit status:\n"
 	"        init's); it gets the images over its boot channel\n"
 	"  help  show this text\n";
@@ -268,12 +268,23 @@ int validate_main(int argc, char **argv)
 /* `nebulet kernel init.wasm [image.wasm...]`: init's exit status. */
 int kernel_main(int argc, char **argv)
 {
-	int n = argc - 1, i, status = 1;
+	int n, i, status = 1;
 	uint8_t **images = calloc((size_t)argc, sizeof *images);
 	size_t *lens = calloc((size_t)argc, sizeof *lens);
 
+	if (argc > 1 && strncmp(argv[1], "--engine=", 9) == 0) {
+		if (!parse_engine(argv[1] + 9, &kernel_engine)) {
+			free(images);
+			free(lens);
+			return EXIT_USAGE;
+		}
+		argc--;
+		argv++;
+	}
+	n = argc - 1;
 	if (n < 1) {
-		fputs("usage: nebulet kernel init.wasm [image.wasm...]\n",
+		fputs("usage: nebulet kernel [--engine=interp|jit] init.wasm "
+		      "[image.wasm...]\n",
 		      stderr);
 		status = EXIT_USAGE;
 	}

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "numeric.h"
 
 #define STACK_SLOTS (1u << 20) /* 8 MiB of value stack per thread */
 #define MAX_FRAMES (1u << 17)
@@ -54,72 +55,6 @@ static _Thread_local struct interp_thread T;
 #if defined(__GNUC__) && !defined(INTERP_SWITCH)
 #define INTERP_GOTO 1
 #endif
-
-static inline float f32_of(uint32_t b)
-{
-	float f;
-	memcpy(&f, &b, 4);
-	return f;
-}
-
-static inline uint32_t f32_bits(float f)
-{
-	uint32_t b;
-	memcpy(&b, &f, 4);
-	return b;
-}
-
-static inline double f64_of(uint64_t b)
-{
-	double f;
-	memcpy(&f, &b, 8);
-	return f;
-}
-
-static inline uint64_t f64_bits(double f)
-{
-	uint64_t b;
-	memcpy(&b, &f, 8);
-	return b;
-}
-
-/* min/max with wasm's rules: NaN wins, -0 < +0. (Rounding ops quiet a
- * signaling NaN with a + a: SSE4.1 round* passes it through.) */
-static float wmin32(float a, float b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? a : b;
-	return a < b ? a : b;
-}
-
-static float wmax32(float a, float b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? b : a;
-	return a > b ? a : b;
-}
-
-static double wmin64(double a, double b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? a : b;
-	return a < b ? a : b;
-}
-
-static double wmax64(double a, double b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? b : a;
-	return a > b ? a : b;
-}
 
 static uint32_t clz32(uint32_t x)
 {

@@ -9,71 +9,7 @@
 #include <string.h>
 
 #include "jit.h"
-
-static float f32_of(uint32_t b)
-{
-	float f;
-	memcpy(&f, &b, 4);
-	return f;
-}
-
-static uint32_t f32_bits(float f)
-{
-	uint32_t b;
-	memcpy(&b, &f, 4);
-	return b;
-}
-
-static double f64_of(uint64_t b)
-{
-	double f;
-	memcpy(&f, &b, 8);
-	return f;
-}
-
-static uint64_t f64_bits(double f)
-{
-	uint64_t b;
-	memcpy(&b, &f, 8);
-	return b;
-}
-
-/* wasm min/max: NaN wins, -0 < +0. */
-static double wmin(double a, double b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? a : b;
-	return a < b ? a : b;
-}
-
-static double wmax(double a, double b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? b : a;
-	return a > b ? a : b;
-}
-
-static float wminf(float a, float b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? a : b;
-	return a < b ? a : b;
-}
-
-static float wmaxf(float a, float b)
-{
-	if (a != a || b != b)
-		return a + b;
-	if (a == 0 && b == 0)
-		return signbit(a) ? b : a;
-	return a > b ? a : b;
-}
+#include "numeric.h"
 
 /* Float-to-int: a trap unless lo < x < hi (lo_eq: lo itself allowed). */
 static double trunc_chk(wasm_func *f, uint32_t pc, double x, double lo,
@@ -222,16 +158,16 @@ static bool numeric(wasm_val *fp, const icell *p, enum iop op)
 		d->f64 = f64_bits((double)a->i64);
 		break;
 	case IOP_W_F32_MIN:
-		d->f32 = f32_bits(wminf(fa, f32_of(b->f32)));
+		d->f32 = f32_bits(wmin32(fa, f32_of(b->f32)));
 		break;
 	case IOP_W_F32_MAX:
-		d->f32 = f32_bits(wmaxf(fa, f32_of(b->f32)));
+		d->f32 = f32_bits(wmax32(fa, f32_of(b->f32)));
 		break;
 	case IOP_W_F64_MIN:
-		d->f64 = f64_bits(wmin(da, f64_of(b->f64)));
+		d->f64 = f64_bits(wmin64(da, f64_of(b->f64)));
 		break;
 	case IOP_W_F64_MAX:
-		d->f64 = f64_bits(wmax(da, f64_of(b->f64)));
+		d->f64 = f64_bits(wmax64(da, f64_of(b->f64)));
 		break;
 	default:
 		return false;

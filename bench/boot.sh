@@ -13,15 +13,9 @@ NEBULET=$B/nebulet
 HELLO=$B/tests/wasi/hello.wasm
 make -s "$B/nebulet.elf" "$NEBULET" "$HELLO" >/dev/null || exit 1
 
-# shellcheck disable=SC2054 # the commas belong to -device's argument
-QEMU=(qemu-system-x86_64 -display none -no-reboot -serial stdio -m 128M
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	QEMU+=(-accel kvm) ACCEL=kvm
-else
-	QEMU+=(-accel tcg) ACCEL=tcg
-fi
-[ -f /usr/share/qemu/qboot.rom ] && QEMU+=(-bios /usr/share/qemu/qboot.rom)
+# shellcheck source=tools/qemu.sh
+. tools/qemu.sh
+QEMU+=(-m 128M)
 
 ms() { echo $((($(date +%s%N) - $1) / 1000000)); }
 median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
@@ -38,6 +32,7 @@ cat >"$B/bench/empty.S" <<'X'
 	.quad entry
 	.text
 	.code32
+	.globl entry
 entry:	xorl %eax, %eax
 	outl %eax, $0xf4
 	hlt

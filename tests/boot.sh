@@ -37,15 +37,8 @@ if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
 	exit 1
 fi
 
-# shellcheck disable=SC2054 # the commas belong to -device's argument
-QEMU=(qemu-system-x86_64 -display none -no-reboot -serial stdio
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	QEMU+=(-accel kvm) ACCEL=kvm
-else
-	QEMU+=(-accel tcg) ACCEL=tcg
-fi
-[ -f /usr/share/qemu/qboot.rom ] && QEMU+=(-bios /usr/share/qemu/qboot.rom)
+# shellcheck source=tools/qemu.sh
+. tools/qemu.sh
 
 LOG=$(mktemp)
 

@@ -37,6 +37,26 @@ bool hal_vm_discard(void *addr, size_t len);
 void hal_vm_release(void *addr, size_t len);
 
 /*
+ * Shared memory: pages that can appear at several places at once (a
+ * kernel memory object mapped into linear memories). hal_shm_data is the
+ * kernel's own view of all of them. Mapping replaces whatever was at
+ * [addr, addr+len) (inside a hal_vm_reserve range); unmapping puts back
+ * private demand-zero pages with protection prot. Destroy only after
+ * every mapping is gone. Offsets and lengths are page multiples.
+ */
+typedef struct hal_shm hal_shm;
+hal_shm *hal_shm_create(size_t len); /* zeroed; NULL on failure */
+void *hal_shm_data(hal_shm *s);
+bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot);
+bool hal_shm_unmap(void *addr, size_t len, int prot);
+void hal_shm_destroy(hal_shm *s);
+/* Page flipping: moves the pages of [from, from+len) to [to, to+len)
+ * (both private pages inside reservations) without copying them; `to`
+ * takes `from`'s contents and `from` reads as zero afterwards. Both
+ * ranges keep their protection. */
+bool hal_vm_move(void *from, void *to, size_t len);
+
+/*
  * Faults. The nucleus installs one handler; the HAL calls it, on a stack of
  * its own, for a memory access fault, a divide error or a stack overflow
  * in the running code. The handler either does not return (it jumps out

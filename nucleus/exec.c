@@ -60,3 +60,12 @@ void rt_preempt(void)
 	if (preempt_hook && !preempt_hook())
 		rt_trap(TRAP_INTERRUPTED, NULL, 0);
 }
+
+wasm_wait_hook rt_wait_hook;
+wasm_notify_hook rt_notify_hook;
+
+void wasm_set_atomic_hooks(wasm_wait_hook wait, wasm_notify_hook notify)
+{
+	rt_wait_hook = wait;
+	rt_notify_hook = notify;
+}

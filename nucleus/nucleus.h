@@ -197,6 +197,24 @@ void wasm_exec_switch(wasm_exec *save, wasm_exec *load);
 extern volatile uint8_t wasm_preempt_flag;
 void wasm_set_preempt_hook(bool (*hook)(void));
 
+/*
+ * memory.atomic.wait32/64 and memory.atomic.notify on a shared memory
+ * call these hooks, which the kernel's threads provide. The nucleus has
+ * already checked the address (bounds, alignment) and, for wait, that
+ * the value equals the expected one (else it returns 1, "not-equal",
+ * itself); nothing else runs between that check and the hook, so the
+ * hook may block without a race. wait returns 0 ("ok", woken by notify)
+ * or 2 ("timed-out"); timeout_ns < 0 means forever. notify returns how
+ * many waiters it woke, at most count. Without hooks (one thread only)
+ * wait sleeps for its timeout and returns 2, or traps when the timeout is
+ * infinite (nothing could ever wake it), and notify returns 0.
+ */
+typedef uint32_t (*wasm_wait_hook)(wasm_memory *mem, uint64_t addr,
+				   int64_t timeout_ns);
+typedef uint32_t (*wasm_notify_hook)(wasm_memory *mem, uint64_t addr,
+				     uint32_t count);
+void wasm_set_atomic_hooks(wasm_wait_hook wait, wasm_notify_hook notify);
+
 /* max_pages / max: UINT32_MAX when there is no maximum. */
 wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
 			     uint32_t max_pages);

@@ -143,6 +143,9 @@ void jit_state_swap(struct jit_state *save, struct jit_state *load);
 /* exec.c: the engines' preemption point, called when wasm_preempt_flag is
  * set: clears it, runs the hook; traps if the hook says so. */
 void rt_preempt(void);
+/* exec.c: the kernel's memory.atomic.wait/notify hooks (NULL: none). */
+extern wasm_wait_hook rt_wait_hook;
+extern wasm_notify_hook rt_notify_hook;
 void *rt_trap_chain_swap(void *chain);
 
 /*

@@ -71,10 +71,15 @@ KERNEL_TEST_WASM := $(patsubst tests/kernel/%.c,$(B)/tests/kernel/%.wasm,$(wildc
 $(B)/tests/kernel/%.wasm: tests/kernel/%.c tests/kernel/kt.h user/include/nebulet.h | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -c -o $@.o $<
-	$(WASM_CC) -o $@ $@.o
+	$(WASM_CC) -o $@ $@.o $(KT_LDFLAGS)
+# threads.c gives each thread a shadow stack of its own: the kernel keeps
+# the exported __stack_pointer per thread (nebulet.h, thread_create).
+$(B)/tests/kernel/threads.wasm: WASM_CC += -mmutable-globals
+$(B)/tests/kernel/threads.wasm: KT_LDFLAGS = -Wl,--export=__stack_pointer
 $(B)/tests/kernel/%.wasm: tests/kernel/%.wat | deps
 	@mkdir -p $(@D)
-	wat2wasm $< -o $@
+	wat2wasm $(WAT_FLAGS) $< -o $@
+$(B)/tests/kernel/atomics.wasm: WAT_FLAGS = --enable-threads
 
 # Spec tests converted by wabt's wast2json (non-SIMD core files).
 SPEC_WAST := $(wildcard $(SPEC_DIR)/core/*.wast)
@@ -82,15 +87,31 @@ SPEC_JSON := $(patsubst $(SPEC_DIR)/core/%.wast,$(B)/spec/%/test.json,$(SPEC_WAS
 $(B)/spec/%/test.json: $(SPEC_DIR)/core/%.wast | deps
 	@mkdir -p $(@D)
 	@wast2json $< -o $@
+# The threads proposal's files, in a directory of their own (their
+# memory.wast, imports.wast, exports.wast differ from core's).
+SPEC_THREADS := $(wildcard $(SPEC_DIR)/threads/*.wast)
+SPEC_JSON += $(patsubst $(SPEC_DIR)/threads/%.wast,$(B)/spec-threads/%/test.json,$(SPEC_THREADS))
+$(B)/spec-threads/%/test.json: $(SPEC_DIR)/threads/%.wast | deps
+	@mkdir -p $(@D)
+	@wast2json --enable-threads $< -o $@
+# Nebulet's own checks of the proposal (tests/wast/), run with them.
+SPEC_OWN := $(patsubst tests/wast/%.wast,$(B)/spec-threads/%/test.json,$(wildcard tests/wast/*.wast))
+SPEC_JSON += $(SPEC_OWN)
+$(SPEC_OWN): $(B)/spec-threads/%/test.json: tests/wast/%.wast | deps
+	@mkdir -p $(@D)
+	@wast2json --enable-threads $< -o $@
 spec-json: $(SPEC_JSON)
 
-# make run: the bare-metal kernel in QEMU running the default programs
-# (user/*.c) from a boot archive; Ctrl-A x quits. make run-hosted: the
-# demo on the hosted HAL, as a Linux process.
-run: $(B)/nebulet $(B)/nebulet.elf $(USER_WASM)
-	@mkdir -p $(B)/boot
-	$(B)/nebulet pack -o $(B)/boot/default.initrd $(USER_WASM)
-	$(B)/nebulet boot -v --initrd=$(B)/boot/default.initrd
+# make run: the bare-metal kernel in QEMU running the firmament
+# (user/firmament/default.manifest: init, the services, the shell) and
+# ending at the shell's prompt on the serial console, with the default
+# programs (user/*.c) to run from it ("run hello.wasm"); "exit" or
+# Ctrl-A x quits. make run-hosted: the demo on the hosted HAL, as a
+# Linux process.
+run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
+	$(B)/nebulet boot --kernel $(B)/user/firmament/init.wasm \
+		user/firmament/default.manifest \
+		$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM)
 
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm
@@ -117,3 +138,65 @@ clean:
 
 # The bare-metal x86-64 build (build/nebulet.elf) and its boot tests.
 -include hal/x86_64/x86_64.mk
+
+# The firmament (firmament/README.md): the interface compiler firc, the
+# C it generates from firmament/*.fir, the runtime fir.c, and the wasm
+# programs of user/firmament/ and tests/firmament/ built on them.
+FIRC := $(B)/firc/firc
+FIR_IDL := $(wildcard firmament/*.fir)
+FIR_GEN := $(B)/firmament/gen
+FIR_GEN_C := $(patsubst firmament/%.fir,$(FIR_GEN)/%.c,$(FIR_IDL))
+FIR_WASM_CFLAGS := -O2 -Wall -Werror -Iuser/include -Ifirmament -I$(FIR_GEN) \
+	-Iuser/firmament
+FIR_LIB_O := $(patsubst %.c,$(B)/firmament/obj/%.o,$(notdir $(FIR_GEN_C))) \
+	$(B)/firmament/obj/fir.o $(B)/firmament/obj/svc.o
+FIR_PROGS := $(patsubst user/firmament/%.c,$(B)/user/firmament/%.wasm,\
+	$(filter-out user/firmament/svc.c,$(wildcard user/firmament/*.c)))
+FIR_TESTS := $(patsubst tests/firmament/%.c,$(B)/tests/firmament/%.wasm,\
+	$(filter-out tests/firmament/fuzz_%.c tests/firmament/stubs.c \
+	tests/firmament/unit.c,$(wildcard tests/firmament/*.c)))
+.PHONY: firmament fuzz-fir run-firmament
+firmament: $(FIRC) $(FIR_PROGS) $(FIR_TESTS)
+test: firmament
+
+$(FIRC): $(wildcard tools/firc/*.c tools/firc/*.h) user/include/nebulet.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iuser/include -o $@ $(filter %.c,$^)
+$(FIR_GEN_C): $(FIR_GEN)/%.c: firmament/%.fir $(FIRC)
+	@mkdir -p $(@D)
+	$(FIRC) -o $(FIR_GEN) $<
+$(filter-out %/fir.o %/svc.o,$(FIR_LIB_O)): $(B)/firmament/obj/%.o: $(FIR_GEN)/%.c firmament/fir.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
+$(B)/firmament/obj/fir.o: firmament/fir.c firmament/fir.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
+$(B)/firmament/obj/svc.o: user/firmament/svc.c user/firmament/svc.h firmament/fir.h $(FIR_GEN_C)
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
+$(FIR_PROGS): $(B)/user/firmament/%.wasm: user/firmament/%.c $(FIR_LIB_O) user/firmament/svc.h firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+$(FIR_TESTS): $(B)/tests/firmament/%.wasm: tests/firmament/%.c $(FIR_LIB_O) $(wildcard tests/firmament/*.h) user/firmament/svc.h firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/firmament -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+
+# The hosted firmament with the shell on this terminal (exit or Ctrl-D).
+run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm
+	$(B)/nebulet kernel $(B)/user/firmament/init.wasm \
+		user/firmament/default.manifest $(filter-out %/init.wasm,$(FIR_PROGS)) \
+		$(B)/tests/firmament/args.wasm $(B)/user/hello.wasm
+
+# libFuzzer over the generated decoders (tests/firmament/fuzz_fir.c);
+# crashing inputs land in tests/firmament/corpus/, replayed by make test.
+fuzz-fir: $(FIRC) | deps
+	@tests/firmament/build.sh fuzz
+	@mkdir -p $(B)/firmament/fuzzcorpus
+	$(B)/firmament/native/fuzz_fir -max_total_time=$(or $(FUZZ_SECONDS),60) \
+		-timeout=10 -artifact_prefix=tests/firmament/corpus/crash- \
+		$(B)/firmament/fuzzcorpus tests/firmament/corpus
+
+# Drivers (drivers/drivers.mk: wasm drivers, after the firmament).
+-include drivers/drivers.mk

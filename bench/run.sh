@@ -17,11 +17,21 @@
 #                      pair under `nebulet kernel` (bench/kernel/ipc.c);
 #                      baseline linux.pipe_roundtrip_ns, two Linux processes
 #                      and a pipe pair, 1 byte (bench/kernel/linux.c)
+#   firmament.call_roundtrip_ns  an empty method call and reply through
+#                      firc's generated code (bench/firmament/call.c);
+#                      baseline ipc.roundtrip_ns
 #   syscall.null_ns    the cheapest kernel call from wasm; baseline
 #                      linux.null_syscall_ns, getppid through syscall()
 #   boot.first_output_ms.ACCEL  bare-metal boot, QEMU start to first output
 #                      (bench/boot.sh); baseline boot.empty_kernel_ms.ACCEL,
 #                      an empty kernel in the same QEMU
+#   ipc.roundtrip_ns.qemu.ACCEL, syscall.null_ns.qemu.ACCEL  the same two
+#                      on the bare-metal kernel in QEMU (bench/ipc_qemu.sh),
+#                      beside the same Linux baselines
+#   console.write_mb_per_s.wasm_driver.ACCEL  a client writing through the
+#                      16550 Console driver as a wasm program
+#                      (bench/drivers.sh); baseline the same driver
+#                      compiled into the kernel (.native_driver.ACCEL)
 #
 # Environment: BENCH_SECONDS (target seconds per CoreMark run, default 3),
 # COREMARK_DIR (default ../shared/bench/coremark), NEBULET (default
@@ -194,6 +204,29 @@ kernel_bench() {
 	fi
 }
 kernel_bench
+
+# firmament: an empty method call through firc's generated code
+# (bench/firmament/call.c), beside ipc.roundtrip_ns.
+firmament_bench() {
+	if newer $B/fircall.wasm bench/firmament/call.c bench/firmament/ping.fir \
+		firmament/fir.c firmament/fir.h tools/firc/*.c tools/firc/*.h; then
+		echo "build $B/fircall.wasm" >&2
+		mkdir -p $B/fir
+		gcc -O2 -Iuser/include -o $B/fir/firc tools/firc/*.c &&
+			$B/fir/firc -o $B/fir bench/firmament/ping.fir &&
+			$WASM_CC -O2 -Iuser/include -Ifirmament -I$B/fir \
+				-o $B/fircall.wasm bench/firmament/call.c \
+				$B/fir/ping.c firmament/fir.c || rm -f $B/fircall.wasm
+	fi
+	if [ -x "$NEBULET" ] && [ -e $B/fircall.wasm ] && out=$($NEBULET \
+		kernel $B/fircall.wasm $B/fircall.wasm 2>$B/fircall.log); then
+		echo "$out" >>$ROWS
+	else
+		echo "firmament.call_roundtrip_ns: failed, see $B/fircall.log" >&2
+		echo "firmament.call_roundtrip_ns null ns" >>$ROWS
+	fi
+}
+firmament_bench
 if [ -x $B/jit_bench ] && out=$($B/jit_bench $big 2 2>$B/jit_bench.log); then
 	echo "$out" | awk '{ print "jit.compile_mb_per_s", $2, "MB/s";
 		print "instantiate_us", $4, "us" }' >>$ROWS
@@ -207,6 +240,16 @@ if out=$(bench/boot.sh 2>$B/boot_bench.log); then
 	echo "$out" >>$ROWS
 else
 	echo "boot time: failed, see $B/boot_bench.log" >&2
+fi
+if out=$(bench/ipc_qemu.sh 2>$B/ipc_qemu.log); then
+	echo "$out" >>$ROWS
+else
+	echo "ipc in QEMU: failed, see $B/ipc_qemu.log" >&2
+fi
+if out=$(bench/drivers.sh 2>$B/drivers.log); then
+	echo "$out" >>$ROWS
+else
+	echo "console drivers in QEMU: failed, see $B/drivers.log" >&2
 fi
 
 # Table and JSON: each benchmark with its baseline and value/baseline.
@@ -236,12 +279,23 @@ END {
 	row("validate.mb_per_s", "wasm-validate")
 	row("ipc.roundtrip_ns", "linux.pipe_roundtrip_ns")
 	row("syscall.null_ns", "linux.null_syscall_ns")
+	row("firmament.call_roundtrip_ns", "ipc.roundtrip_ns")
 	row("jit.compile_mb_per_s", "")
 	row("instantiate_us", "")
 	for (a in val)
 		if (a ~ /^boot\.first_output_ms\./) {
 			acc = substr(a, length("boot.first_output_ms.") + 1)
 			row(a, "boot.empty_kernel_ms." acc)
+		}
+	for (a in val)
+		if (a ~ /^ipc\.roundtrip_ns\.qemu\./)
+			row(a, "linux.pipe_roundtrip_ns")
+		else if (a ~ /^syscall\.null_ns\.qemu\./)
+			row(a, "linux.null_syscall_ns")
+	for (a in val)
+		if (a ~ /^console\.write_mb_per_s\.wasm_driver\./) {
+			acc = substr(a, length("console.write_mb_per_s.wasm_driver.") + 1)
+			row(a, "console.write_mb_per_s.native_driver." acc)
 		}
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json

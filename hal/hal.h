@@ -118,4 +118,42 @@ bool hal_random(void *buf, size_t len);
 /* Ends the machine (bare metal) or the process (hosted) with `code`. */
 _Noreturn void hal_exit(int code);
 
+/*
+ * Devices (bare metal; the hosted HAL has none: hal_ports_available and
+ * hal_irq_unmask fail there). I/O ports for drivers, the ISA interrupt
+ * lines (IRQ 0-15) routed to the CPU, and halting while idle.
+ */
+/* True if ports [base, base+count) exist and the HAL does not use them
+ * itself (its console, the interrupt and timer chips), so a driver may
+ * have them. */
+bool hal_ports_available(uint32_t base, uint32_t count);
+/* One port access of width 1, 2 or 4 bytes. */
+uint32_t hal_port_in(uint16_t port, unsigned width);
+void hal_port_out(uint16_t port, unsigned width, uint32_t value);
+/*
+ * Unmasks line irq for a driver; false if there is no such line or the
+ * HAL keeps it for itself. When it fires the HAL masks it again, records
+ * it for hal_irq_take and calls the notify function (interrupt context:
+ * it may only set flags); the driver unmasks it once it has served the
+ * device.
+ */
+bool hal_irq_unmask(unsigned irq);
+void hal_irq_mask(unsigned irq);
+/* The lines that fired since the last call (bit n: IRQ n), cleared. The
+ * console's line is reported too (hal_console_irq), but never masked. */
+uint32_t hal_irq_take(void);
+void hal_irq_set_notify(void (*notify)(void));
+/* The line whose bit in hal_irq_take means "console input arrived", or
+ * -1 when the console has no input interrupt (hosted). */
+int hal_console_irq(void);
+/*
+ * Called by hal_console_read when no input is there: the kernel blocks
+ * the calling thread until the console's line fires (true) or gives up
+ * (false: the read fails). Without one, the read halts the CPU itself.
+ */
+void hal_console_set_wait(bool (*wait)(void));
+/* Nothing to run: halts until an interrupt, or at most until deadline_ns
+ * (hal_clock_monotonic_ns); may return early. */
+void hal_idle(uint64_t deadline_ns);
+
 #endif

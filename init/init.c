@@ -1,5 +1,6 @@
 /*
- * init.c: runs the boot archive's manifest (see init.h).
+ * init.c: runs the boot archive's manifest (see init.h) as kernel
+ * processes.
  *
  * The manifest is text, one program per line; blank lines and lines
  * starting with '#' are skipped. A line is words separated by spaces or
@@ -7,10 +8,29 @@
  * empty word), and a backslash takes the next character literally, except
  * that \n and \t stand for a newline and a tab. The words are
  *
- *   [--engine=interp|jit] [--env=NAME=VALUE]... [--stdin=FILE] PROGRAM [ARG]...
+ *   [--engine=interp|jit] [--env=NAME=VALUE]... [--stdin=FILE] [HANDLES]
+ *       PROGRAM [ARG]...
+ *   [--engine=interp|jit] [HANDLES] --kernel PROGRAM [IMAGE]...
+ *   --native=DRIVER [HANDLES]
  *
  * PROGRAM and FILE name files of the archive; PROGRAM is also the
- * program's argv[0]. Without --stdin the program reads the console.
+ * program's argv[0]. Without --stdin the program reads the console. With
+ * --kernel, PROGRAM runs as `nebulet kernel` runs its init: its startup
+ * handle 0 is a boot channel carrying the IMAGEs (archive files).
+ *
+ * HANDLES give the program startup handles, in the order written (after
+ * the boot channel): --ioport=BASE:COUNT (an I/O-port range object),
+ * --irq=LINE (an interrupt object), --serve=NAME (the listener of service
+ * NAME: a channel on which init sends, as firmament's Listener.connect,
+ * one end of a new channel per client), --connect=NAME (the client's end
+ * of such a channel). --native=DRIVER starts a driver compiled into the
+ * kernel (uart16550) on a kernel thread instead of a program; it takes
+ * the same HANDLES as its wasm twin.
+ *
+ * Every line becomes a process of the kernel (kernel/process.c), created
+ * in manifest order once all lines are read (so a client may come before
+ * its service); they all run concurrently under the kernel's preemptive
+ * scheduler, and init_run returns when every one has ended.
  */
 #include "init.h"
 
@@ -19,21 +39,50 @@
 #include <string.h>
 
 #include "bootfs.h"
+#include "drivers/uart16550/uart_native.h"
 #include "hal.h"
-#include "kernel/wasi.h"
+#include "kernel/device.h"
+#include "kernel/object.h"
 #include "nucleus.h"
 
-#define EXIT_TRAP 134 /* as `nebulet run`: a trap looks like SIGABRT */
 #define MAX_WORDS 256
+#define MAX_HSPECS 16
+#define MAX_SERVICES 16
+#define FIR_MAGIC 0x46310000u /* firmament/fir.h: a message's flags */
 
-/* One manifest line, parsed. */
+/* A startup handle a line asks for. */
+struct hspec {
+	char kind; /* 'p' --ioport, 'i' --irq, 's' --serve, 'c' --connect */
+	uint32_t a, b;
+	const char *name;
+};
+
+/* A service: the listener's two ends (init writes, the server reads). */
+static struct service {
+	const char *name;
+	struct channel *mine, *theirs;
+} services[MAX_SERVICES];
+static int nservices;
+
+/* One manifest line, parsed, and the process running it. */
 struct job {
 	enum wasm_engine engine;
+	bool kernel;		/* --kernel: argv[1..] are boot images */
 	const char *stdin_name; /* NULL: the console */
+	const char *native;	/* --native=DRIVER: no program */
+	struct hspec hs[MAX_HSPECS];
+	int nhs;
 	char *env[MAX_WORDS];
 	int envc;
-	char **argv; /* PROGRAM, ARG... */
+	char **argv; /* PROGRAM, ARG... (point into words) */
 	int argc;
+	char *line;   /* the line's text, split in place */
+	char **words; /* MAX_WORDS pointers */
+	struct bootfs_file in;
+	struct process_args args;
+	struct process *proc; /* NULL: it did not start */
+	int status;	      /* when it did not start */
+	struct job *next;
 };
 
 /* Prints the concatenation of the strings on stderr (stream 2). */
@@ -84,8 +133,70 @@ static int split(char *s, char **words, int max)
 		}
 		if (quoted)
 			return -1;
+		if (*s)
+			s++; /* past the separator, which the NUL may overwrite
+			      */
 		*out++ = 0;
 	}
+}
+
+/* Parses a number (decimal, or hex after 0x) that must end at `end`
+ * (a character, or 0); false if it is not one. */
+static bool number(const char *s, char end, uint32_t *out)
+{
+	unsigned base = 10, d;
+	uint64_t v = 0;
+	const char *start;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (start = s;; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			d = (unsigned)((*s | 0x20) - 'a' + 10);
+		else
+			break;
+		if ((v = v * base + d) > 0xffffffffu)
+			return false;
+	}
+	if (s == start || *s != end)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Parses a HANDLES option into job; false if w is not one (or bad). */
+static bool parse_hspec(const char *w, struct job *job)
+{
+	struct hspec h = {0};
+	const char *colon;
+
+	if (job->nhs == MAX_HSPECS)
+		return false;
+	if (strncmp(w, "--ioport=", 9) == 0) {
+		colon = strchr(w + 9, ':');
+		h.kind = 'p';
+		if (!colon || !number(w + 9, ':', &h.a) ||
+		    !number(colon + 1, 0, &h.b))
+			return false;
+	} else if (strncmp(w, "--irq=", 6) == 0) {
+		h.kind = 'i';
+		if (!number(w + 6, 0, &h.a))
+			return false;
+	} else if (strncmp(w, "--serve=", 8) == 0 && w[8]) {
+		h.kind = 's';
+		h.name = w + 8;
+	} else if (strncmp(w, "--connect=", 10) == 0 && w[10]) {
+		h.kind = 'c';
+		h.name = w + 10;
+	} else {
+		return false;
+	}
+	job->hs[job->nhs++] = h;
+	return true;
 }
 
 /* Fills job from the words of one line; false after a message. */
@@ -93,10 +204,15 @@ static bool parse_job(char **w, int n, struct job *job)
 {
 	int i;
 
-	memset(job, 0, sizeof *job);
-	job->engine = WASM_ENGINE_INTERP;
+	job->engine = WASM_ENGINE_DEFAULT;
 	for (i = 0; i < n && strncmp(w[i], "--", 2) == 0; i++) {
-		if (strcmp(w[i], "--engine=interp") == 0) {
+		if (parse_hspec(w[i], job)) {
+			continue;
+		} else if (strncmp(w[i], "--native=", 9) == 0) {
+			job->native = w[i] + 9;
+		} else if (strcmp(w[i], "--kernel") == 0) {
+			job->kernel = true;
+		} else if (strcmp(w[i], "--engine=interp") == 0) {
 			job->engine = WASM_ENGINE_INTERP;
 		} else if (strcmp(w[i], "--engine=jit") == 0) {
 			job->engine = WASM_ENGINE_JIT;
@@ -106,12 +222,27 @@ static bool parse_job(char **w, int n, struct job *job)
 		} else if (strncmp(w[i], "--stdin=", 8) == 0) {
 			job->stdin_name = w[i] + 8;
 		} else {
-			say("init: manifest: unknown option ", w[i], "");
+			say("init: manifest: unknown or malformed option ",
+			    w[i], "");
 			return false;
 		}
 	}
+	if (job->native) {
+		if (i < n || job->kernel || job->envc || job->stdin_name) {
+			say("init: manifest: --native takes only handle "
+			    "options",
+			    "", "");
+			return false;
+		}
+		return true;
+	}
 	if (i == n) {
 		say("init: manifest: a line names no program", "", "");
+		return false;
+	}
+	if (job->kernel && (job->envc || job->stdin_name)) {
+		say("init: manifest: --kernel takes no --env or --stdin", "",
+		    "");
 		return false;
 	}
 	job->argv = w + i;
@@ -119,117 +250,338 @@ static bool parse_job(char **w, int n, struct job *job)
 	return true;
 }
 
-/* The exit status for a failed instantiation or call, after printing
- * what happened (the same words as `nebulet run`). */
-static int report_failure(const char *path, const wasm_error *err)
+/* Runs in the new process's own thread before anything else: gives it
+ * the standard input its line names (or the console). */
+static void job_on_start(void *arg)
 {
-	switch (err->kind) {
-	case WASM_ERR_EXIT:
-		return err->exit_code;
-	case WASM_ERR_TRAP:
-	case WASM_ERR_EXHAUSTED:
-		say(path, ": trap: ", err->msg);
-		return EXIT_TRAP;
-	case WASM_ERR_LINK:
-		say(path, ": link error: ", err->msg);
-		return 1;
-	default:
-		say(path, ": error: ", err->msg);
-		return 1;
-	}
+	struct job *job = arg;
+	if (job->stdin_name)
+		hal_console_set_input(job->in.data, job->in.len);
+	else
+		hal_console_set_input(NULL, 0);
 }
 
-/* Instantiates m with WASI and calls its _start; returns the status. */
-static int run_module(wasm_module *m, const struct job *job)
+/*
+ * Sends the boot images (archive files) over c: each as a header message
+ * (u32 size, then the name) and chunks of at most NB_CHANNEL_MAX_BYTES,
+ * the format of `nebulet kernel`'s boot channel. False after a message.
+ */
+static bool send_images(const void *archive, size_t len, struct channel *c,
+			char **names, int n)
 {
-	const char *path = job->argv[0];
-	wasm_error err = {0};
-	wasm_store *s = wasm_store_new(job->engine);
-	wasm_instance *inst;
-	wasm_extern start;
-	wasm_val none[1];
-	wasi_ctx *ctx = malloc(sizeof *ctx);
-	int status = 0;
-
-	if (s == NULL || ctx == NULL) {
-		say(path, ": out of memory", "");
-		wasm_store_free(s);
-		free(ctx);
-		return 1;
+	for (int i = 0; i < n; i++) {
+		struct bootfs_file f;
+		uint8_t hdr[4 + 256];
+		size_t nl = strnlen(names[i], 255);
+		if (!bootfs_find(archive, len, names[i], &f)) {
+			say(names[i], ": not in the boot archive", "");
+			return false;
+		}
+		uint32_t size = (uint32_t)f.len;
+		memcpy(hdr, &size, 4);
+		memcpy(hdr + 4, names[i], nl);
+		nb_status s = channel_write(c, hdr, (uint32_t)(4 + nl));
+		for (size_t off = 0; s == NB_OK && off < f.len;) {
+			size_t k = f.len - off;
+			if (k > NB_CHANNEL_MAX_BYTES)
+				k = NB_CHANNEL_MAX_BYTES;
+			s = channel_write(c, f.data + off, (uint32_t)k);
+			off += k;
+		}
+		if (s != NB_OK) {
+			say("init: the boot images do not fit the boot channel",
+			    "", "");
+			return false;
+		}
 	}
-	wasi_ctx_init(ctx, s, job->argc, job->argv, job->envc, job->env);
-	inst = wasm_instantiate(s, m, wasi_resolve, ctx, &err);
-	if (inst == NULL) {
-		status = report_failure(path, &err);
-	} else if (!wasm_instance_export(inst, "_start", &start) ||
-		   start.kind != WASM_EXTERN_FUNC) {
-		say(path, ": no _start export", "");
-		status = 1;
-	} else if (wasm_func_type(start.of.func)->nparams != 0 ||
-		   wasm_func_type(start.of.func)->nresults != 0) {
-		say(path, ": _start has the wrong type", "");
-		status = 1;
-	} else if (!wasm_func_call(start.of.func, none, none, &err)) {
-		status = report_failure(path, &err);
-	}
-	wasm_store_free(s);
-	free(ctx);
-	return status;
+	return true;
 }
 
-/* Runs one parsed manifest line; returns its exit status. */
-static int run_job(const void *archive, size_t len, const struct job *job)
+/* The startup handle of a --kernel line: a boot channel holding its
+ * images. False after a message. */
+static bool boot_channel(const void *archive, size_t len, const struct job *job,
+			 struct khandle *h)
 {
-	struct bootfs_file prog, in;
+	struct channel *a, *b;
+	if (channel_create(&a, &b) != NB_OK) {
+		say("init: out of memory", "", "");
+		return false;
+	}
+	bool ok = send_images(archive, len, a, job->argv + 1, job->argc - 1);
+	kobj_release(&a->o);
+	if (!ok) {
+		kobj_release(&b->o);
+		return false;
+	}
+	h->obj = &b->o;
+	h->rights = NB_RIGHT_READ | NB_RIGHT_WAIT | NB_RIGHT_TRANSFER |
+		    NB_RIGHT_DUPLICATE;
+	return true;
+}
+
+#define CH_RIGHTS                                                              \
+	(NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_WAIT | NB_RIGHT_TRANSFER |  \
+	 NB_RIGHT_DUPLICATE)
+
+/* The service named `name`, or NULL. */
+static struct service *service_find(const char *name)
+{
+	for (int i = 0; i < nservices; i++)
+		if (strcmp(services[i].name, name) == 0)
+			return &services[i];
+	return NULL;
+}
+
+/* Creates the listener of every --serve; false after a message (a
+ * name served twice, too many, out of memory). */
+static bool services_create(const struct job *job)
+{
+	for (int i = 0; i < job->nhs; i++) {
+		const struct hspec *h = &job->hs[i];
+		struct service *s;
+		if (h->kind != 's')
+			continue;
+		if (service_find(h->name) || nservices == MAX_SERVICES) {
+			say("init: manifest: service ", h->name,
+			    " served twice, or too many services");
+			return false;
+		}
+		s = &services[nservices];
+		if (channel_create(&s->mine, &s->theirs) != NB_OK) {
+			say("init: out of memory", "", "");
+			return false;
+		}
+		s->name = h->name;
+		nservices++;
+	}
+	return true;
+}
+
+/* Sends s's server firmament's Listener.connect (a oneway message:
+ * header txid 0, ordinal 1, status 0, flags; body the handle's index)
+ * carrying `end`, whose reference it takes; false if it cannot. */
+static bool listener_connect(struct service *s, struct channel *end)
+{
+	uint32_t msg[5] = {0, 1, 0, FIR_MAGIC, 0};
+	struct kmsg *m;
+
+	if (channel_can_write(s->mine) != NB_OK ||
+	    !(m = kmsg_alloc(sizeof msg, 1)))
+		return false;
+	memcpy(m->bytes, msg, sizeof msg);
+	m->handles[0] = (struct khandle){&end->o, CH_RIGHTS};
+	channel_queue(s->mine, m);
+	return true;
+}
+
+/* Makes one startup handle of job's list into *k; false after a
+ * message. */
+static bool make_handle(const struct hspec *h, struct khandle *k)
+{
+	char num[16];
+	nb_status st = NB_OK;
+	struct service *s = h->name ? service_find(h->name) : NULL;
+
+	if (h->kind == 'p') {
+		struct ioport *p;
+		if ((st = ioport_create(h->a, h->b, &p)) == NB_OK)
+			*k = (struct khandle){&p->o,
+					      NB_RIGHT_READ | NB_RIGHT_WRITE |
+						      NB_RIGHT_DUPLICATE |
+						      NB_RIGHT_TRANSFER};
+	} else if (h->kind == 'i') {
+		struct interrupt *irq;
+		if ((st = interrupt_create(h->a, &irq)) == NB_OK)
+			*k = (struct khandle){&irq->o,
+					      NB_RIGHT_WAIT | NB_RIGHT_WRITE |
+						      NB_RIGHT_DUPLICATE |
+						      NB_RIGHT_TRANSFER};
+	} else if (h->kind == 's') {
+		kobj_retain(&s->theirs->o);
+		*k = (struct khandle){&s->theirs->o, CH_RIGHTS};
+	} else {
+		struct channel *mine, *theirs;
+		if (!s) {
+			say("init: manifest: no service ", h->name, "");
+			return false;
+		}
+		if ((st = channel_create(&mine, &theirs)) == NB_OK &&
+		    !listener_connect(s, theirs)) {
+			kobj_release(&mine->o);
+			kobj_release(&theirs->o);
+			st = NB_ERR_NO_RESOURCES;
+		}
+		if (st == NB_OK)
+			*k = (struct khandle){&mine->o, CH_RIGHTS};
+	}
+	if (st != NB_OK) {
+		snprintf(num, sizeof num, "%d", st);
+		say("init: cannot make a startup handle: status ", num,
+		    h->kind == 'p'   ? " (--ioport)"
+		    : h->kind == 'i' ? " (--irq)"
+				     : " (--connect)");
+		return false;
+	}
+	return true;
+}
+
+/* Appends job's startup handles to k[*n]; false after a message (those
+ * made are released). */
+static bool make_handles(const struct job *job, struct khandle *k, uint32_t *n)
+{
+	for (int i = 0; i < job->nhs; i++) {
+		if (!make_handle(&job->hs[i], &k[*n])) {
+			for (uint32_t j = 0; j < *n; j++)
+				kobj_release(k[j].obj);
+			*n = 0;
+			return false;
+		}
+		(*n)++;
+	}
+	return true;
+}
+
+/* Starts a --native line's driver on its handles. */
+static void start_native(struct job *job)
+{
+	struct khandle k[MAX_HSPECS];
+	uint32_t n = 0;
+
+	job->status = 1;
+	if (strcmp(job->native, "uart16550") != 0) {
+		say("init: manifest: unknown native driver ", job->native,
+		    " (available: uart16550)");
+		return;
+	}
+	if (!make_handles(job, k, &n))
+		return;
+	if (uart_native_start(k, n, &job->proc) != NB_OK) {
+		say("init: uart16550: wants --ioport, --irq and --serve", "",
+		    "");
+		job->proc = NULL;
+	}
+	for (uint32_t j = 0; j < n; j++)
+		kobj_release(k[j].obj);
+}
+
+/* The last path component of s. */
+static const char *base_name(const char *s)
+{
+	const char *slash = strrchr(s, '/');
+	return slash ? slash + 1 : s;
+}
+
+/*
+ * Creates the process for a parsed line; on failure prints why and sets
+ * job->status (1, as `nebulet run` gives for a bad module). A malformed
+ * module is reported here, with its offset, before the kernel sees it.
+ */
+static void start_job(const void *archive, size_t len, struct job *job)
+{
+	struct bootfs_file prog;
+	struct khandle start[1 + MAX_HSPECS];
+	uint32_t nstart = 0;
 	wasm_error err = {0};
 	wasm_module *m;
-	int status;
 
+	job->status = 1;
+	if (job->native) {
+		start_native(job);
+		return;
+	}
 	if (!bootfs_find(archive, len, job->argv[0], &prog)) {
 		say(job->argv[0], ": not in the boot archive", "");
-		return 1;
+		return;
 	}
-	if (job->stdin_name) {
-		if (!bootfs_find(archive, len, job->stdin_name, &in)) {
-			say(job->stdin_name, ": not in the boot archive", "");
-			return 1;
-		}
-		hal_console_set_input(in.data, in.len);
-	} else {
-		hal_console_set_input(NULL, 0);
+	if (job->stdin_name &&
+	    !bootfs_find(archive, len, job->stdin_name, &job->in)) {
+		say(job->stdin_name, ": not in the boot archive", "");
+		return;
 	}
-	m = wasm_module_new(prog.data, prog.len, &err);
-	if (m == NULL) {
+	if (!(m = wasm_module_new(prog.data, prog.len, &err))) {
 		say(job->argv[0], ": ", err.msg);
-		status = 1;
-	} else {
-		status = run_module(m, job);
-		wasm_module_free(m);
+		return;
 	}
-	hal_console_set_input(NULL, 0);
-	return status;
+	wasm_module_free(m);
+	if (job->kernel && !boot_channel(archive, len, job, &start[nstart++]))
+		return;
+	if (!make_handles(job, start, &nstart))
+		return;
+	if (job->kernel)
+		kernel_engine = job->engine; /* also for what it starts */
+	nb_status s =
+		process_create(prog.data, (uint32_t)prog.len, start, nstart,
+			       base_name(job->argv[0]), &job->proc);
+	if (s != NB_OK) {
+		char code[16];
+		snprintf(code, sizeof code, "%d", s);
+		say(job->argv[0], ": cannot start: status ", code);
+		for (uint32_t i = 0; i < nstart; i++)
+			kobj_release(start[i].obj);
+		job->proc = NULL;
+		return;
+	}
+	job->args = (struct process_args){
+		.argc = job->kernel ? 1 : job->argc,
+		.argv = job->argv,
+		.envc = job->envc,
+		.envp = job->env,
+		.engine = job->engine,
+		.on_start = job_on_start,
+		.arg = job,
+	};
+	job->proc->args = &job->args;
 }
 
-/* Parses and runs one manifest line (a NUL-terminated copy); returns its
- * status, or -1 for a line that runs nothing (blank or comment). */
-static int run_line(const void *archive, size_t len, char *line)
+/* Parses one manifest line (a NUL-terminated copy, kept by the job);
+ * NULL after a message, or for a line that runs nothing (*blank set). */
+static struct job *parse_line(char *line, bool *blank)
 {
+	struct job *job = calloc(1, sizeof *job);
 	char **words = malloc(MAX_WORDS * sizeof *words);
-	struct job *job = malloc(sizeof *job);
-	int n, status = 1;
+	int n = -1;
 
-	if (words == NULL || job == NULL) {
+	*blank = false;
+	if (job == NULL || words == NULL)
 		say("init: out of memory", "", "");
-	} else if ((n = split(line, words, MAX_WORDS)) < 0) {
+	else if ((n = split(line, words, MAX_WORDS)) < 0)
 		say("init: manifest: unterminated quote or too many words", "",
 		    "");
-	} else if (n == 0 || words[0][0] == '#') {
-		status = -1;
-	} else if (parse_job(words, n, job)) {
-		status = run_job(archive, len, job);
+	else if (n == 0 || words[0][0] == '#')
+		*blank = true;
+	else if (parse_job(words, n, job)) {
+		job->line = line;
+		job->words = words;
+		return job;
 	}
 	free(words);
 	free(job);
+	return NULL;
+}
+
+/* Status of a failed line: a job that never starts. */
+static struct job *failed_job(void)
+{
+	struct job *job = calloc(1, sizeof *job);
+	if (job)
+		job->status = 1;
+	return job;
+}
+
+/* Frees the jobs; returns the last one's exit status (0 if none). */
+static int finish(struct job *jobs)
+{
+	int status = 0;
+	while (jobs) {
+		struct job *j = jobs;
+		jobs = j->next;
+		status = j->proc ? j->proc->exit_code : j->status;
+		if (j->proc)
+			kobj_release(&j->proc->o);
+		free(j->words);
+		free(j->line);
+		free(j);
+	}
 	return status;
 }
 
@@ -237,7 +589,7 @@ int init_run(const void *archive, size_t len)
 {
 	struct bootfs_file man;
 	const char *why, *p, *end, *nl;
-	int status = 0, s;
+	struct job *jobs = NULL, **tail = &jobs;
 
 	if (!bootfs_check(archive, len, &why)) {
 		say("init: ", why, "");
@@ -252,6 +604,8 @@ int init_run(const void *archive, size_t len)
 	for (; p < end; p = nl + 1) {
 		size_t n;
 		char *line;
+		bool blank;
+		struct job *job;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		n = (size_t)(nl - p);
@@ -261,9 +615,29 @@ int init_run(const void *archive, size_t len)
 		}
 		memcpy(line, p, n);
 		line[n] = 0;
-		if ((s = run_line(archive, len, line)) >= 0)
-			status = s;
-		free(line);
+		if ((job = parse_line(line, &blank)) != NULL &&
+		    !services_create(job))
+			job->status = -1; /* does not start */
+		if (!job)
+			free(line);
+		if (!job && !blank)
+			job = failed_job();
+		if (job) {
+			*tail = job;
+			tail = &job->next;
+		}
 	}
-	return status;
+	device_init();
+	for (struct job *j = jobs; j; j = j->next)
+		if (j->line && j->status == 0)
+			start_job(archive, len, j);
+		else if (j->status == -1)
+			j->status = 1;
+	for (int i = 0; i < nservices; i++) {
+		kobj_release(&services[i].mine->o);
+		kobj_release(&services[i].theirs->o);
+	}
+	nservices = 0;
+	sched_run();
+	return finish(jobs);
 }

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 
+#include "kernel/device.h"
 #include "kernel/object.h"
 
 void kobj_init(struct kobj *o, enum kobj_type type)
@@ -38,6 +39,24 @@ void kobj_release(struct kobj *o)
 		break;
 	case KOBJ_PROCESS:
 		process_destroy((struct process *)o);
+		break;
+	case KOBJ_TIMER:
+		timer_destroy((struct timer *)o);
+		break;
+	case KOBJ_VMO:
+		vmo_destroy((struct vmo *)o);
+		break;
+	case KOBJ_PAGES:
+		pages_destroy((struct pages *)o);
+		break;
+	case KOBJ_THREAD:
+		thread_destroy((struct kthread *)o);
+		break;
+	case KOBJ_IOPORT:
+		ioport_destroy((struct ioport *)o);
+		break;
+	case KOBJ_INTERRUPT:
+		interrupt_destroy((struct interrupt *)o);
 		break;
 	}
 }

@@ -7,9 +7,12 @@
  *   object.c   reference counts, signals, the wait primitive, events
  *   handle.c   per-process handle tables
  *   channel.c  channel pairs and their messages
- *   process.c  processes: a wasm instance, a handle table, one thread
- *   sched.c    kernel threads on HAL contexts, cooperative round robin
- *   syscall.c  the "nebulet" imports
+ *   timer.c    timer objects
+ *   vmo.c      memory objects, mappings, page flipping (pages objects)
+ *   process.c  processes: a wasm instance, a handle table, threads
+ *   thread.c   threads of a process, atomic wait/notify queues
+ *   sched.c    kernel threads on HAL contexts, priorities, preemption
+ *   syscall.c  the "nebulet" imports (sysvm.c: memory, timers, threads)
  *
  * Status codes, rights, signals and limits are the SDK's (nebulet.h).
  */
@@ -24,7 +27,17 @@
 #include "nucleus/nucleus.h"
 #include "user/include/nebulet.h"
 
-enum kobj_type { KOBJ_CHANNEL = 1, KOBJ_EVENT, KOBJ_PROCESS };
+enum kobj_type {
+	KOBJ_CHANNEL = 1,
+	KOBJ_EVENT,
+	KOBJ_PROCESS,
+	KOBJ_TIMER,
+	KOBJ_VMO,
+	KOBJ_PAGES,
+	KOBJ_THREAD,
+	KOBJ_IOPORT,	/* kernel/device.h */
+	KOBJ_INTERRUPT, /* kernel/device.h */
+};
 
 struct kthread;
 
@@ -67,6 +80,34 @@ struct event {
 	struct kobj o;
 };
 
+struct timer {
+	struct kobj o;
+	nb_time deadline; /* NB_TIME_INFINITE: not armed */
+	struct timer *next_armed;
+};
+
+/* A memory object: shared pages (hal_shm) of `size` bytes. */
+struct vmo {
+	struct kobj o;
+	hal_shm *shm;
+	uint32_t size;
+};
+
+/* A pages object: private pages moved out of a linear memory, held in
+ * a reservation of the kernel's until moved in elsewhere. */
+struct pages {
+	struct kobj o;
+	uint8_t *base; /* NULL once moved in */
+	uint32_t size;
+};
+
+/* A vmo range mapped into a process's linear memory. */
+struct kmap {
+	struct vmo *vmo; /* holds a reference */
+	uint32_t addr, len;
+	struct kmap *next;
+};
+
 struct hentry {
 	struct kobj *obj; /* NULL: free */
 	nb_rights rights;
@@ -90,21 +131,39 @@ struct process {
 	char name[32];
 	struct khandle startup[NB_CHANNEL_MAX_HANDLES];
 	uint32_t nstartup;
-	bool killed;
-	bool ended;
+	const struct process_args *args; /* NULL: the defaults (below) */
+	wasm_instance *inst;
+	wasm_global *sp; /* the exported __stack_pointer, or NULL */
+	struct kmap *maps;
+	bool killed; /* ending: its threads unwind (exit_code is set) */
+	bool ended;  /* every thread ended, store freed */
 	int32_t exit_code;
-	struct kthread *thread; /* NULL once it ended */
+	uint32_t priority;
+	uint32_t nthreads;	 /* not yet ended */
+	struct kthread *threads; /* those, by next_in_proc */
 };
 
+/* A thread; a kernel object too (thread handles), freed when the
+ * scheduler has reaped it and its last handle is closed. */
 struct kthread {
-	struct process *proc;
+	struct kobj o;
+	struct process *proc; /* holds a reference */
 	hal_context *ctx;
 	wasm_exec *exec;
 	enum { KT_READY, KT_BLOCKED, KT_DEAD } state;
+	uint32_t prio; /* base priority */
+	uint32_t eff;  /* with aging, while ready */
 	struct kthread *next_ready;
 	struct kthread *next_all, *prev_all;
+	struct kthread *next_in_proc;
 	nb_time deadline; /* while blocked: when to wake; INFINITE */
 	struct waiter waits[NB_WAIT_MANY_MAX];
+	wasm_func *entry; /* NULL: the main thread (runs _start) */
+	uint32_t arg;
+	wasm_val sp;	  /* its __stack_pointer while switched out */
+	bool thread_exit; /* the exit unwinding it is thread_exit's */
+	bool ended;
+	int32_t exit_code;
 };
 
 /* object.c */
@@ -122,6 +181,29 @@ nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 		    nb_time deadline, nb_signals *pending);
 struct event *event_create(void);
 nb_time kernel_now(void);
+
+/* timer.c */
+struct timer *timer_create(void);
+void timer_set(struct timer *t, nb_time deadline);
+void timer_destroy(struct timer *t);
+/* Fires the timers that are due; the earliest deadline left. */
+nb_time timer_poll(nb_time now);
+
+/* vmo.c. Ranges are checked by the caller (page multiples, inside). */
+nb_status vmo_create(uint32_t size, struct vmo **out);
+void vmo_destroy(struct vmo *v);
+uint8_t *vmo_data(struct vmo *v);
+nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,
+		 uint32_t addr, uint32_t len, bool write);
+nb_status vm_unmap(struct process *p, uint8_t *mem, uint32_t addr,
+		   uint32_t len);
+/* Drops every mapping record of p (its memory is gone or going). */
+void vm_forget(struct process *p);
+bool vm_overlaps(struct process *p, uint32_t addr, uint32_t len);
+nb_status pages_move_out(uint8_t *mem, uint32_t addr, uint32_t len,
+			 struct pages **out);
+nb_status pages_move_in(struct pages *g, uint8_t *mem, uint32_t addr);
+void pages_destroy(struct pages *g);
 
 /* handle.c */
 void htable_init(struct htable *t);
@@ -160,17 +242,46 @@ void channel_destroy(struct channel *c);
 void kmsg_free(struct kmsg *m, bool release_handles);
 
 /* process.c */
+/* Set by a process's creator before it first runs (the bare-metal init
+ * does, for the programs of its manifest): WASI arguments and
+ * environment, engine, and a function called first in the process's own
+ * thread. Without it: argv = {name}, no environment, kernel_engine. */
+struct process_args {
+	int argc, envc;
+	char **argv, **envp;
+	enum wasm_engine engine;
+	void (*on_start)(void *arg);
+	void *arg;
+};
 /* Creates and schedules a process running image (validated here). The
  * startup handles' references move to it on success. */
 nb_status process_create(const uint8_t *image, uint32_t len,
 			 const struct khandle *startup, uint32_t nstartup,
 			 const char *name, struct process **out);
 void process_kill(struct process *p);
+/* Ends p with code (its first ending wins): every thread unwinds. */
+void process_exit_all(struct process *p, int32_t code);
+void process_set_priority(struct process *p, uint32_t prio);
 void process_destroy(struct process *p);
+/* Each thread calls it as it ends; the last one ends the process. */
+_Noreturn void process_thread_end(struct kthread *t, int32_t code);
+
+/* thread.c */
+/* A new thread of p running entry(arg), or NULL (out of memory). */
+struct kthread *thread_create(struct process *p, wasm_func *entry, uint32_t arg,
+			      uint32_t stack_top);
+void thread_destroy(struct kthread *t);
+/* The kernel's memory.atomic.wait/notify (wasm_set_atomic_hooks). */
+uint32_t thread_atomic_wait(wasm_memory *mem, uint64_t addr,
+			    int64_t timeout_ns);
+uint32_t thread_atomic_notify(wasm_memory *mem, uint64_t addr, uint32_t count);
 
 /* sched.c */
 struct kthread *sched_current(void);
-struct kthread *sched_spawn(struct process *p, void (*fn)(void *));
+/* Makes t (zeroed but for proc and prio) ready to run fn(t) on a new
+ * context; false if out of memory. */
+bool sched_spawn(struct kthread *t, void (*fn)(void *));
+void sched_set_priority(struct kthread *t, uint32_t prio);
 /* Runs threads until none is left; the boot context calls it. */
 void sched_run(void);
 /* Blocks the running thread until sched_wake or its deadline. */
@@ -179,6 +290,15 @@ void sched_wake(struct kthread *t);
 void sched_relinquish(void);
 /* Ends the running thread; it is freed by the boot context. */
 _Noreturn void sched_exit(void);
+
+/* sysvm.c: the calls on memory objects, timers, threads, priorities,
+ * for syscall.c's table ("params:results", i = i32, I = i64). */
+struct syscall_def {
+	const char *name, *sig;
+	wasm_host_fn fn;
+};
+extern const struct syscall_def sysvm_calls[];
+extern const uint32_t sysvm_ncalls;
 
 /* syscall.c: resolves the "nebulet" imports; ctx is the process. */
 bool syscall_resolve(void *ctx, const char *module, const char *name,

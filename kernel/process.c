@@ -1,11 +1,14 @@
 /*
  * process.c: processes. A process is a wasm module instantiated in a store
- * of its own, a handle table and one kernel thread. Its imports are the
- * kernel's calls (module "nebulet") and WASI preview 1 (console, clocks,
- * args: kernel/wasi.c). It runs _start; it ends when _start returns (exit
- * status 0), at proc_exit or process_exit (their code), on a trap
- * (NB_EXIT_TRAP, reported on stderr) or when killed (NB_EXIT_KILLED). At
- * the end its handles are closed, its store freed, and TERMINATED set.
+ * of its own, a handle table and its threads (thread.c); the main thread
+ * runs _start. Its imports are the kernel's calls (module "nebulet") and
+ * WASI preview 1 (console, clocks, args: kernel/wasi.c). It ends when
+ * _start returns (exit status 0), at proc_exit or process_exit in any
+ * thread (their code), on a trap in any thread (NB_EXIT_TRAP, reported
+ * on stderr) or when killed (NB_EXIT_KILLED): the first of these sets
+ * the status and makes every thread unwind. When the last thread is
+ * out, its handles are closed, its store freed, its mappings dropped,
+ * and TERMINATED set.
  *
  * Also kernel_run, the hosted kernel: starts init with a boot channel.
  */
@@ -29,6 +32,19 @@ static bool resolve(void *ctx, const char *module, const char *name,
 	return wasi_resolve(&p->wasi, module, name, kind, out);
 }
 
+/* The exported mutable i32 global "__stack_pointer" (C's shadow stack),
+ * which the scheduler keeps per thread; NULL if none. */
+static wasm_global *stack_pointer(wasm_instance *inst)
+{
+	wasm_extern e;
+
+	if (!wasm_instance_export(inst, "__stack_pointer", &e) ||
+	    e.kind != WASM_EXTERN_GLOBAL ||
+	    wasm_global_type(e.of.global) != WASM_I32)
+		return NULL;
+	return e.of.global;
+}
+
 /* Instantiates p's module and runs _start; returns the exit status. */
 static int32_t process_start(struct process *p)
 {
@@ -39,9 +55,17 @@ static int32_t process_start(struct process *p)
 	wasm_extern start;
 	wasm_val none[1];
 
-	if (!(p->store = wasm_store_new(kernel_engine)))
+	const struct process_args *a = p->args; /* bare-metal init's */
+
+	if (!(p->store = wasm_store_new(a ? a->engine : kernel_engine)))
 		return 1;
-	wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv);
+	if (a && a->on_start)
+		a->on_start(a->arg);
+	if (a)
+		wasi_ctx_init(&p->wasi, p->store, a->argc, a->argv, a->envc,
+			      a->envp);
+	else
+		wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv);
 	inst = wasm_instantiate(p->store, p->module, resolve, p, &err);
 	if (inst && (!wasm_instance_export(inst, "_start", &start) ||
 		     start.kind != WASM_EXTERN_FUNC ||
@@ -50,10 +74,14 @@ static int32_t process_start(struct process *p)
 		fprintf(stderr, "%s: no _start function\n", p->name);
 		return 1;
 	}
+	if (inst) {
+		p->inst = inst;
+		p->sp = stack_pointer(inst);
+	}
 	if (inst && wasm_func_call(start.of.func, none, none, &err))
 		return 0;
 	if (p->killed)
-		return NB_EXIT_KILLED;
+		return p->exit_code;
 	switch (err.kind) {
 	case WASM_ERR_EXIT:
 		return err.exit_code;
@@ -67,12 +95,12 @@ static int32_t process_start(struct process *p)
 	}
 }
 
-/* Ends p with `code`: closes its handles, frees its instance. */
-static void process_end(struct process *p, int32_t code)
+/* Every thread is out: closes p's handles, frees its instance. */
+static void process_end(struct process *p)
 {
-	p->exit_code = code;
 	p->ended = true;
-	p->thread = NULL;
+	p->sp = NULL;
+	p->inst = NULL;
 	htable_clear(&p->handles);
 	for (uint32_t i = 0; i < p->nstartup; i++)
 		if (p->startup[i].obj)
@@ -81,16 +109,36 @@ static void process_end(struct process *p, int32_t code)
 	if (p->store)
 		wasm_store_free(p->store);
 	p->store = NULL;
+	vm_forget(p);
 	kobj_signal(&p->o, 0, NB_SIGNAL_TERMINATED);
 }
 
-/* The process's kernel thread. */
+_Noreturn void process_thread_end(struct kthread *t, int32_t code)
+{
+	struct process *p = t->proc;
+
+	t->ended = true;
+	t->exit_code = code;
+	for (struct kthread **q = &p->threads; *q; q = &(*q)->next_in_proc)
+		if (*q == t) {
+			*q = t->next_in_proc;
+			break;
+		}
+	kobj_signal(&t->o, 0, NB_SIGNAL_TERMINATED);
+	if (--p->nthreads == 0)
+		process_end(p);
+	sched_exit();
+}
+
+/* The main thread: its end ends the process. */
 static void process_main(void *arg)
 {
-	struct process *p = arg;
+	struct kthread *t = arg;
+	struct process *p = t->proc;
+	int32_t code = p->killed ? p->exit_code : process_start(p);
 
-	process_end(p, p->killed ? NB_EXIT_KILLED : process_start(p));
-	sched_exit();
+	process_exit_all(p, code);
+	process_thread_end(t, code);
 }
 
 nb_status process_create(const uint8_t *image, uint32_t len,
@@ -99,13 +147,16 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 {
 	wasm_error err = {0};
 	wasm_module *m = wasm_module_new(image, len, &err);
-	struct process *p;
+	struct kthread *t = NULL;
+	struct process *p = NULL;
 
 	if (!m)
 		return err.kind == WASM_ERR_RESOURCE ? NB_ERR_NO_MEMORY
 						     : NB_ERR_BAD_IMAGE;
-	if (nstartup > NB_CHANNEL_MAX_HANDLES || !(p = calloc(1, sizeof *p))) {
+	if (nstartup > NB_CHANNEL_MAX_HANDLES || !(p = calloc(1, sizeof *p)) ||
+	    !(t = calloc(1, sizeof *t))) {
 		wasm_module_free(m);
+		free(p);
 		return nstartup > NB_CHANNEL_MAX_HANDLES ? NB_ERR_INVALID_ARGS
 							 : NB_ERR_NO_MEMORY;
 	}
@@ -113,13 +164,21 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 	htable_init(&p->handles);
 	p->id = next_id++;
 	p->module = m;
+	p->priority = NB_PRIORITY_DEFAULT;
 	snprintf(p->name, sizeof p->name, "%s", name);
-	if (!(p->thread = sched_spawn(p, process_main))) {
+	kobj_init(&t->o, KOBJ_THREAD);
+	t->proc = p;
+	t->prio = p->priority;
+	if (!sched_spawn(t, process_main)) {
 		wasm_module_free(m);
 		free(p);
+		free(t);
 		return NB_ERR_NO_MEMORY;
 	}
-	kobj_retain(&p->o); /* the thread's reference */
+	kobj_retain(&p->o);  /* the thread's reference */
+	kobj_release(&t->o); /* the scheduler holds it */
+	p->threads = t;
+	p->nthreads = 1;
 	for (uint32_t i = 0; i < nstartup; i++)
 		p->startup[i] = startup[i];
 	p->nstartup = nstartup;
@@ -127,14 +186,34 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 	return NB_OK;
 }
 
-/* Marks p killed and wakes it: its blocking call then unwinds it. */
+/* Marks p ending with code (unless it already is) and wakes each of its
+ * threads: a blocking call then unwinds it, as does the next preemption
+ * check of running code. */
+void process_exit_all(struct process *p, int32_t code)
+{
+	if (p->ended)
+		return;
+	if (!p->killed) {
+		p->killed = true;
+		p->exit_code = code;
+	}
+	for (struct kthread *t = p->threads; t; t = t->next_in_proc)
+		sched_wake(t);
+	wasm_preempt_flag = 1;
+}
+
 void process_kill(struct process *p)
 {
-	if (p->ended || p->killed)
-		return;
-	p->killed = true;
-	if (p->thread)
-		sched_wake(p->thread);
+	if (!p->killed)
+		process_exit_all(p, NB_EXIT_KILLED);
+}
+
+/* Sets the priority of p and of each of its threads. */
+void process_set_priority(struct process *p, uint32_t prio)
+{
+	p->priority = prio;
+	for (struct kthread *t = p->threads; t; t = t->next_in_proc)
+		sched_set_priority(t, prio);
 }
 
 /* The last reference is gone (the process has ended). */

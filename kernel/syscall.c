@@ -14,68 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/object.h"
-
-/* The calling process and its memory, for one call. */
-struct ucall {
-	wasm_caller *caller;
-	struct process *p;
-	uint8_t *mem;
-	uint64_t size;
-};
-
-static void ucall_init(struct ucall *u, wasm_caller *c, void *env)
-{
-	wasm_memory *m = wasm_caller_memory(c);
-
-	u->caller = c;
-	u->p = env;
-	u->mem = m ? wasm_memory_data(m) : NULL;
-	u->size = m ? wasm_memory_size(m) : 0;
-}
-
-/* True if [ptr, ptr + len) lies in the caller's memory. */
-static bool range_ok(const struct ucall *u, uint32_t ptr, uint64_t len)
-{
-	return (uint64_t)ptr + len <= u->size;
-}
-
-/* The same for an optional pointer (0: none). */
-static bool opt_ok(const struct ucall *u, uint32_t ptr, uint64_t len)
-{
-	return ptr == 0 || range_ok(u, ptr, len);
-}
-
-static void put32(const struct ucall *u, uint32_t ptr, uint32_t v)
-{
-	if (ptr)
-		memcpy(u->mem + ptr, &v, 4);
-}
-
-static uint32_t get32(const struct ucall *u, uint32_t ptr)
-{
-	uint32_t v;
-
-	memcpy(&v, u->mem + ptr, 4);
-	return v;
-}
-
-/* Ends a call whose process was killed while it waited. */
-static bool killed(struct ucall *u)
-{
-	wasm_caller_trap(u->caller, "killed");
-	return false;
-}
-
-#define RET(s)                                                                 \
-	do {                                                                   \
-		results[0].i32 = (uint32_t)(s);                                \
-		return true;                                                   \
-	} while (0)
-#define A(i) (args[i].i32)
-#define SYSCALL(name)                                                          \
-	static bool sys_##name(wasm_caller *c, void *env,                      \
-			       const wasm_val *args, wasm_val *results)
+#include "kernel/device.h"
+#include "kernel/syscall.h"
 
 SYSCALL(handle_close)
 {
@@ -373,13 +313,40 @@ SYSCALL(object_wait_many)
 	RET(s);
 }
 
+/*
+ * Starts a child from image[0..len) (already checked, and copied before
+ * anything else changes) with the caller's checked handles at hptr[0..n)
+ * as its startup handles; the child's handle goes to out.
+ */
+static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
+		       uint32_t hptr, uint32_t n, uint32_t out)
+{
+	struct process *child;
+	char name[32];
+	nb_handle h;
+	nb_status s;
+
+	if (!htable_room(&u->p->handles))
+		return NB_ERR_NO_RESOURCES;
+	snprintf(name, sizeof name, "%.20s.%u", u->p->name, u->p->id);
+	if ((s = process_create(image, len, NULL, 0, name, &child)))
+		return s;
+	/* The child has not run yet: its startup handles can follow. */
+	take_handles(u, hptr, n, child->startup);
+	child->nstartup = n;
+	process_set_priority(child, u->p->priority);
+	htable_add(&u->p->handles, &child->o,
+		   NB_RIGHT_DUPLICATE | NB_RIGHT_TRANSFER | NB_RIGHT_WAIT |
+			   NB_RIGHT_KILL | NB_RIGHT_MANAGE,
+		   &h);
+	put32(u, out, h);
+	return NB_OK;
+}
+
 /* process_create(image, len, handles, nhandles, out) */
 SYSCALL(process_create)
 {
 	struct ucall u;
-	struct process *child;
-	char name[32];
-	nb_handle h;
 	nb_status s;
 
 	ucall_init(&u, c, env);
@@ -390,20 +357,29 @@ SYSCALL(process_create)
 		RET(NB_ERR_FAULT);
 	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
 		RET(s);
-	if (!htable_room(&u.p->handles))
-		RET(NB_ERR_NO_RESOURCES);
-	snprintf(name, sizeof name, "%.20s.%u", u.p->name, u.p->id);
-	if ((s = process_create(u.mem + A(0), A(1), NULL, 0, name, &child)))
+	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), A(4)));
+}
+
+/* process_create_vmo(vmo, len, handles, nhandles, out): the image is the
+ * first len bytes of a memory object (READ). */
+SYSCALL(process_create_vmo)
+{
+	struct ucall u;
+	struct kobj *o;
+	nb_status s;
+
+	ucall_init(&u, c, env);
+	if (A(3) > NB_CHANNEL_MAX_HANDLES)
+		RET(NB_ERR_INVALID_ARGS);
+	if (!range_ok(&u, A(2), 4ull * A(3)) || !range_ok(&u, A(4), 4))
+		RET(NB_ERR_FAULT);
+	if ((s = htable_get(&u.p->handles, A(0), KOBJ_VMO, NB_RIGHT_READ, &o)))
 		RET(s);
-	/* The child has not run yet: its startup handles can follow. */
-	take_handles(&u, A(2), A(3), child->startup);
-	child->nstartup = A(3);
-	htable_add(&u.p->handles, &child->o,
-		   NB_RIGHT_DUPLICATE | NB_RIGHT_TRANSFER | NB_RIGHT_WAIT |
-			   NB_RIGHT_KILL,
-		   &h);
-	put32(&u, A(4), h);
-	RET(NB_OK);
+	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
+		RET(s);
+	if (A(1) > ((struct vmo *)o)->size)
+		RET(NB_ERR_OUT_OF_RANGE);
+	RET(spawn(&u, vmo_data((struct vmo *)o), A(1), A(2), A(3), A(4)));
 }
 
 /* startup_handle(i) -> handle, or NB_HANDLE_INVALID */
@@ -482,25 +458,41 @@ SYSCALL(clock_monotonic)
 }
 
 /* The table: name, signature ("params:results", i = i32, I = i64). */
-static const struct {
-	const char *name, *sig;
-	wasm_host_fn fn;
-} calls[] = {
+static const struct syscall_def calls[] = {
 #define CALL(name, sig)                                                        \
 	{                                                                      \
 #name, sig, sys_##name                                         \
 	}
-	CALL(handle_close, "i:i"),	 CALL(handle_duplicate, "iii:i"),
-	CALL(handle_replace, "iii:i"),	 CALL(channel_create, "ii:i"),
-	CALL(channel_write, "iiiii:i"),	 CALL(channel_read, "iiiiiiii:i"),
-	CALL(event_create, "i:i"),	 CALL(object_signal, "iii:i"),
-	CALL(object_wait_one, "iiIi:i"), CALL(object_wait_many, "iiI:i"),
-	CALL(process_create, "iiiii:i"), CALL(startup_handle, "i:i"),
-	CALL(process_exit, "i:"),	 CALL(process_kill, "i:i"),
-	CALL(process_status, "ii:i"),	 CALL(yield, ":i"),
+	CALL(handle_close, "i:i"),
+	CALL(handle_duplicate, "iii:i"),
+	CALL(handle_replace, "iii:i"),
+	CALL(channel_create, "ii:i"),
+	CALL(channel_write, "iiiii:i"),
+	CALL(channel_read, "iiiiiiii:i"),
+	CALL(event_create, "i:i"),
+	CALL(object_signal, "iii:i"),
+	CALL(object_wait_one, "iiIi:i"),
+	CALL(object_wait_many, "iiI:i"),
+	CALL(process_create, "iiiii:i"),
+	CALL(startup_handle, "i:i"),
+	CALL(process_create_vmo, "iiiii:i"),
+	CALL(process_exit, "i:"),
+	CALL(process_kill, "i:i"),
+	CALL(process_status, "ii:i"),
+	CALL(yield, ":i"),
 	CALL(clock_monotonic, ":I"),
 #undef CALL
 };
+
+/* The call named `name` in `table` of n, or NULL. */
+static const struct syscall_def *find(const struct syscall_def *table,
+				      uint32_t n, const char *name)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
 
 /* Fills types[] from a signature string; false if it does not fit. */
 static uint32_t sig_types(const char *s, char stop, uint8_t *types)
@@ -518,18 +510,17 @@ bool syscall_resolve(void *ctx, const char *module, const char *name,
 	struct process *p = ctx;
 	uint8_t params[8], results[1];
 	wasm_functype t = {0, 0, params, results};
+	const struct syscall_def *d;
 
 	if (strcmp(module, "nebulet") != 0 || kind != WASM_EXTERN_FUNC)
 		return false;
-	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
-		if (strcmp(calls[i].name, name) != 0)
-			continue;
-		t.nparams = sig_types(calls[i].sig, ':', params);
-		t.nresults =
-			sig_types(strchr(calls[i].sig, ':') + 1, 0, results);
-		out->kind = WASM_EXTERN_FUNC;
-		out->of.func = wasm_func_new_host(p->store, &t, calls[i].fn, p);
-		return out->of.func != NULL;
-	}
-	return false;
+	d = find(calls, sizeof calls / sizeof calls[0], name);
+	if (!d && !(d = find(sysvm_calls, sysvm_ncalls, name)) &&
+	    !(d = find(device_calls, device_ncalls, name)))
+		return false;
+	t.nparams = sig_types(d->sig, ':', params);
+	t.nresults = sig_types(strchr(d->sig, ':') + 1, 0, results);
+	out->kind = WASM_EXTERN_FUNC;
+	out->of.func = wasm_func_new_host(p->store, &t, d->fn, p);
+	return out->of.func != NULL;
 }

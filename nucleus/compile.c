@@ -78,19 +78,24 @@ struct comp {
 #define K_I64 1
 #define K_F32 1
 #define K_F64 1
-/* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 0 other */
+/* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 5 atomic, 0 other */
 #define OPKIND(name, pre, code, imm, p1, p2, res, text)                        \
 	[OP_##name] =                                                          \
 		((imm) == IMM_NONE && K_##p1 && K_##res)   ? (K_##p2 ? 2 : 1)  \
 		: ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8) ? (K_##res ? 3 : 4) \
+		: (pre) == 0xFE				   ? 5                 \
 							   : 0,
 static const uint8_t op_kind[OP_COUNT] = {WASM_OPCODES(OPKIND)};
 #define OPIMM(name, pre, code, imm, p1, p2, res, text) [OP_##name] = imm,
 static const uint8_t op_imm[OP_COUNT] = {WASM_OPCODES(OPIMM)};
-/* opcode byte (0xFC sub-opcodes at 256 + n) -> wasm_op + 1 */
+/* Atomics: value operands popped after the address, plus 4 if a result. */
+#define OPARGS(name, pre, code, imm, p1, p2, res, text)                        \
+	[OP_##name] = K_##p1 + K_##p2 + 4 * K_##res,
+static const uint8_t atomic_args[OP_COUNT] = {WASM_ATOMIC_OPCODES(OPARGS)};
+/* OP_INDEX of an opcode -> wasm_op + 1 */
 #define OPBYTE(name, pre, code, imm, p1, p2, res, text)                        \
-	[(pre) ? 256 + (code) : (code)] = OP_##name + 1,
-static const uint8_t op_of_byte[256 + 32] = {WASM_OPCODES(OPBYTE)};
+	[OP_INDEX(pre, code)] = OP_##name + 1,
+static const uint16_t op_of_byte[OP_INDEX_COUNT] = {WASM_OPCODES(OPBYTE)};
 
 static const uint8_t cmp_invert[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
 static const uint8_t cmp_swap[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
@@ -768,6 +773,10 @@ static void skip_imm(wasm_reader *r, uint8_t imm)
 	case IMM_MEM2:
 	case IMM_MEM4:
 	case IMM_MEM8:
+	case IMM_ATOMIC1:
+	case IMM_ATOMIC2:
+	case IMM_ATOMIC4:
+	case IMM_ATOMIC8:
 	case IMM_MEM_INIT:
 	case IMM_TABLE_INIT:
 	case IMM_TABLE_COPY:
@@ -785,6 +794,7 @@ static void skip_imm(wasm_reader *r, uint8_t imm)
 		break;
 	case IMM_MEMIDX:
 	case IMM_REFTYPE:
+	case IMM_FENCE:
 		rd_u8(r);
 		break;
 	case IMM_MEM_COPY:
@@ -840,6 +850,32 @@ static void memarg_op(struct comp *c, wasm_reader *r, enum wasm_op op)
 		generic(c, iop, 1, true, &off, 1);
 	else
 		generic(c, iop, 2, false, &off, 1);
+}
+
+/* An atomic instruction: d a b c off (interp.h), unused operands read
+ * the zero slot. */
+static void atomic_op(struct comp *c, wasm_reader *r, enum wasm_op op)
+{
+	uint32_t off = 0, s[3], zero = c->nlocals - 1;
+	uint32_t n = (op_imm[op] != IMM_FENCE) + (atomic_args[op] & 3);
+	bool result = atomic_args[op] & 4;
+	if (op_imm[op] == IMM_FENCE) {
+		rd_u8(r);
+	} else {
+		rd_u32(r);
+		off = rd_u32(r);
+	}
+	for (uint32_t i = 0; i < 3; i++)
+		s[i] = i < n ? opnd(c, c->sh - n + i) : zero;
+	c->sh -= n;
+	uint32_t start = c->len;
+	emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
+	emit(c, result ? slot(c, c->sh) : zero);
+	for (uint32_t i = 0; i < 3; i++)
+		emit(c, s[i]);
+	emit(c, off);
+	if (result)
+		push_result(c, start + 1);
 }
 
 static void mark_dead(struct comp *c)
@@ -1043,6 +1079,9 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		case 4:
 			memarg_op(c, r, op);
 			break;
+		case 5:
+			atomic_op(c, r, op);
+			break;
 		default:
 			return false;
 		}
@@ -1082,11 +1121,11 @@ struct interp_code *interp_compile(const wasm_func *f)
 	while (ok && c.nc > 0 && r.p < r.end && !c.oom) {
 		c.cur_off = wc->body_offset + (uint32_t)(r.p - wc->body);
 		uint32_t b = rd_u8(&r);
-		if (b == 0xFC) {
+		if (b == 0xFC || b == 0xFE) {
 			uint32_t sub = rd_u32(&r);
-			b = sub < 32 ? 256 + sub : UINT32_MAX;
+			b = OP_SUB_INDEX(b, sub);
 		}
-		int op = b < 256 + 32 ? op_of_byte[b] - 1 : -1;
+		int op = b < OP_INDEX_COUNT ? op_of_byte[b] - 1 : -1;
 		if (op < 0 || r.err)
 			ok = false;
 		else if (c.cs[c.nc - 1].dead)

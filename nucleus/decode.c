@@ -57,11 +57,11 @@ typedef struct dec {
 	uint32_t names_len;
 } dec;
 
-/* Immediate kind of every opcode, plus one (0: no such opcode). One-byte
- * opcodes at [code], 0xFC ones at [256 + code]. */
+/* Immediate kind of every opcode, plus one (0: no such opcode), at its
+ * OP_INDEX. */
 #define IMM_ROW(name, prefix, code, imm, p1, p2, res, text)                    \
-	[(prefix) ? 256 + (code) : (code)] = (imm) + 1,
-static const uint8_t op_imm[256 + 32] = {WASM_OPCODES(IMM_ROW)};
+	[OP_INDEX(prefix, code)] = (imm) + 1,
+static const uint8_t op_imm[OP_INDEX_COUNT] = {WASM_OPCODES(IMM_ROW)};
 #undef IMM_ROW
 
 static void fail(dec *d, const char *msg)
@@ -247,28 +247,31 @@ static uint8_t rd_reftype(dec *d)
 }
 
 /*
- * limits: flag 0 (min) or 1 (min, max). module.h writes an absent max as
- * UINT32_MAX; for a memory that would hide an explicit max of 2^32-1
- * pages, so that one (invalid anyway) is stored as 65537.
+ * limits: flag 0 (min) or 1 (min, max); a memory's flag may also be 2 or
+ * 3, the same shared (threads), returned in *shared. module.h writes an
+ * absent max as UINT32_MAX; for a memory that would hide an explicit max
+ * of 2^32-1 pages, so that one (invalid anyway) is stored as 65537.
  */
-static void rd_limits(dec *d, wasm_limits *l, bool mem)
+static void rd_limits(dec *d, wasm_limits *l, bool *shared)
 {
 	const uint8_t *at = d->r.p;
 	uint8_t flag = rd_u8(&d->r);
-	if (ok(d) && flag > 1)
+	if (ok(d) && flag > (shared ? 3 : 1))
 		fail_at(d, at,
 			flag & 0x80 ? "integer representation too long"
 				    : "integer too large");
+	if (shared)
+		*shared = flag & 2;
 	l->min = u32(d);
-	l->max = flag ? u32(d) : UINT32_MAX;
-	if (mem && flag && l->max == UINT32_MAX)
+	l->max = flag & 1 ? u32(d) : UINT32_MAX;
+	if (shared && flag & 1 && l->max == UINT32_MAX)
 		l->max = 65537;
 }
 
 static void rd_tabletype(dec *d, wasm_tabletype *t)
 {
 	t->elem = rd_reftype(d);
-	rd_limits(d, &t->limits, false);
+	rd_limits(d, &t->limits, NULL);
 }
 
 static void rd_globaltype(dec *d, wasm_globaltype *g)
@@ -303,6 +306,10 @@ static void skip_imm(dec *d, unsigned imm)
 	case IMM_MEM2:
 	case IMM_MEM4:
 	case IMM_MEM8:
+	case IMM_ATOMIC1:
+	case IMM_ATOMIC2:
+	case IMM_ATOMIC4:
+	case IMM_ATOMIC8:
 	case IMM_TABLE_INIT:
 	case IMM_TABLE_COPY:
 		u32(d);
@@ -312,6 +319,7 @@ static void skip_imm(dec *d, unsigned imm)
 		u32(d);
 		/* fall through */
 	case IMM_MEMIDX:
+	case IMM_FENCE:
 		at = r->p;
 		if (rd_u8(r) != 0 && ok(d))
 			fail_at(d, at, "zero byte expected");
@@ -360,13 +368,13 @@ static void scan_instrs(dec *d)
 	while (ok(d)) {
 		const uint8_t *at = d->r.p;
 		uint32_t op = rd_u8(&d->r);
-		if (ok(d) && op == 0xFC) {
-			op = u32(d);
-			op = op < 32 ? 256 + op : 0;
+		if (ok(d) && (op == 0xFC || op == 0xFE)) {
+			uint32_t sub = u32(d);
+			op = OP_SUB_INDEX(op, sub);
 		}
 		if (!ok(d))
 			break;
-		if (op >= sizeof op_imm || !op_imm[op]) {
+		if (op >= OP_INDEX_COUNT || !op_imm[op]) {
 			fail_at(d, at, "illegal opcode");
 			break;
 		}
@@ -493,7 +501,7 @@ static void sec_import(dec *d)
 			rd_tabletype(d, &im->of.table);
 			break;
 		case WASM_EXTERN_MEMORY:
-			rd_limits(d, &im->of.mem.limits, true);
+			rd_limits(d, &im->of.mem.limits, &im->of.mem.shared);
 			break;
 		case WASM_EXTERN_GLOBAL:
 			rd_globaltype(d, &im->of.global);
@@ -546,7 +554,8 @@ static void sec_memory(dec *d)
 		return;
 	m->mems = dgrow(d, m->mems, (size_t)m->num_mems + n, sizeof *m->mems);
 	for (uint32_t i = 0; i < n && ok(d); i++) {
-		rd_limits(d, &m->mems[m->num_mems].limits, true);
+		rd_limits(d, &m->mems[m->num_mems].limits,
+			  &m->mems[m->num_mems].shared);
 		if (ok(d))
 			m->num_mems++;
 	}

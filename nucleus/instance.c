@@ -15,10 +15,18 @@
 #include "reader.h"
 #include "runtime.h"
 
-enum own_kind { OWN_INSTANCE, OWN_FUNC, OWN_TABLE, OWN_MEMORY, OWN_GLOBAL };
+enum own_kind {
+	OWN_INSTANCE,
+	OWN_FUNC,
+	OWN_FUNCS, /* an instance's own functions, one array of n */
+	OWN_TABLE,
+	OWN_MEMORY,
+	OWN_GLOBAL
+};
 
 struct owned {
 	uint8_t kind;
+	uint32_t n;
 	void *p;
 };
 
@@ -155,14 +163,16 @@ static void free_owned(const struct owned *o)
 		free(in);
 		break;
 	}
-	case OWN_FUNC: {
-		wasm_func *f = o->p;
-		jit_free(f); /* JIT engine: its machine code, if any */
-		if (f->code)
-			interp_free_code(f->code);
-		free(f);
+	case OWN_FUNC:
+	case OWN_FUNCS:
+		for (uint32_t i = 0; i < o->n; i++) {
+			wasm_func *f = (wasm_func *)o->p + i;
+			jit_free(f); /* JIT engine: its machine code, if any */
+			if (f->code)
+				interp_free_code(f->code);
+		}
+		free(o->p);
 		break;
-	}
 	case OWN_TABLE:
 		rt_table_destroy(o->p);
 		break;
@@ -175,9 +185,10 @@ static void free_owned(const struct owned *o)
 	}
 }
 
-static bool own(wasm_store *s, enum own_kind kind, void *p)
+/* The same for an array of n objects of kind. */
+static bool own_n(wasm_store *s, enum own_kind kind, void *p, uint32_t n)
 {
-	struct owned o = {kind, p};
+	struct owned o = {kind, n, p};
 	if (!p)
 		return false;
 	if (s->n == s->cap) {
@@ -192,6 +203,11 @@ static bool own(wasm_store *s, enum own_kind kind, void *p)
 	}
 	s->owned[s->n++] = o;
 	return true;
+}
+
+static bool own(wasm_store *s, enum own_kind kind, void *p)
+{
+	return own_n(s, kind, p, 1);
 }
 
 void wasm_store_free(wasm_store *s)
@@ -265,6 +281,11 @@ wasm_global *wasm_global_new(wasm_store *s, enum wasm_valtype type, bool mut,
 wasm_val wasm_global_get(const wasm_global *g)
 {
 	return g->val;
+}
+
+void wasm_global_set(wasm_global *g, wasm_val v)
+{
+	g->val = v;
 }
 
 enum wasm_valtype wasm_global_type(const wasm_global *g)
@@ -432,8 +453,9 @@ static bool import_matches(wasm_instance *in, const wasm_import *im,
 	}
 	case WASM_EXTERN_MEMORY: {
 		const wasm_memory *mem = x->of.memory;
-		return mem && limits_match(mem->pages, mem->has_max,
-					   mem->max_pages, &im->of.mem.limits);
+		return mem && mem->shared == im->of.mem.shared &&
+		       limits_match(mem->pages, mem->has_max, mem->max_pages,
+				    &im->of.mem.limits);
 	}
 	case WASM_EXTERN_GLOBAL: {
 		const wasm_global *g = x->of.global;
@@ -489,10 +511,12 @@ static bool create_objects(wasm_instance *in, wasm_error *err)
 {
 	const wasm_module *m = in->module;
 	wasm_store *s = in->store;
+	uint32_t nf = m->num_funcs - m->num_imported_funcs;
+	wasm_func *fs = nf ? calloc(nf, sizeof *fs) : NULL;
+	if (nf && !own_n(s, OWN_FUNCS, fs, nf))
+		return fail(err, WASM_ERR_RESOURCE, "out of memory");
 	for (uint32_t i = m->num_imported_funcs; i < m->num_funcs; i++) {
-		wasm_func *f = calloc(1, sizeof *f);
-		if (!own(s, OWN_FUNC, f))
-			return fail(err, WASM_ERR_RESOURCE, "out of memory");
+		wasm_func *f = &fs[i - m->num_imported_funcs];
 		f->type = m->types[m->func_types[i]];
 		f->sig = in->type_sigs[m->func_types[i]];
 		f->inst = in;
@@ -510,7 +534,10 @@ static bool create_objects(wasm_instance *in, wasm_error *err)
 	}
 	for (uint32_t i = m->num_imported_mems; i < m->num_mems; i++) {
 		const wasm_limits *l = &m->mems[i].limits;
-		in->mems[i] = wasm_memory_new(s, l->min, l->max);
+		in->mems[i] =
+			m->mems[i].shared
+				? wasm_memory_new_shared(s, l->min, l->max)
+				: wasm_memory_new(s, l->min, l->max);
 		if (!in->mems[i])
 			return fail(err, WASM_ERR_RESOURCE,
 				    "cannot allocate memory of %u pages",

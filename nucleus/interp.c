@@ -644,6 +644,19 @@ do_call : {
 			}
 			vmbreak;
 
+			/* threads: the atomic instructions, all in atomic.c */
+#define ATOMIC(name, prefix, code, imm, p1, p2, res, text)                     \
+	vmcase(W_##name)                                                       \
+	{                                                                      \
+		int k = interp_atomic(inst, IOP_W_##name, fp, pc);             \
+		if (k >= 0)                                                    \
+			TRAP((enum rt_trap)k);                                 \
+		pc += INTERP_ATOMIC_LEN;                                       \
+	}                                                                      \
+	vmbreak;
+			WASM_ATOMIC_OPCODES(ATOMIC)
+#undef ATOMIC
+
 			/* tables */
 			vmcase(W_TABLE_GET)
 			{

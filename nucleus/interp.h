@@ -84,7 +84,14 @@ typedef uint32_t icell;
  * memory.copy dst src n; memory.fill dst val n; data.drop seg; table.get
  * d t i; table.set t i v; table.size d t; table.grow d t init n;
  * table.fill t i v n; table.copy dt st d s n; table.init t e d s n;
- * elem.drop e. */
+ * elem.drop e. Atomic instructions (0xFE) all take INTERP_ATOMIC_LEN
+ * cells: d a b c off, with a the address, b and c the value operands in
+ * order (the zero slot where there are fewer), off the memarg offset, d
+ * the result slot (not written when there is no result). */
+#define INTERP_ATOMIC_LEN 6
+#define IOP_IS_ATOMIC(op)                                                      \
+	((op) >= IOP_W_MEMORY_ATOMIC_NOTIFY &&                                 \
+	 (op) <= IOP_W_I64_ATOMIC_RMW32_CMPXCHG_U)
 
 /* clang-format off */
 enum iop {
@@ -118,6 +125,15 @@ struct interp_code *interp_compile(const wasm_func *f);
 
 /* interp.c: handler cell value of each internal opcode. */
 const int32_t *interp_op_table(void);
+
+/*
+ * atomic.c: runs atomic instruction op, whose handler cell is p[0], on
+ * inst's memory 0 with frame fp: -1, or the trap (enum rt_trap) the
+ * caller must raise. memory.atomic.wait may block in the kernel's hook.
+ * Shared by the interpreter and the JIT (jit_slow).
+ */
+int interp_atomic(wasm_instance *inst, enum iop op, wasm_val *fp,
+		  const icell *p);
 
 /* Wasm offset of the instruction at cell index pc. */
 uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc);

@@ -2,29 +2,38 @@
  * jit.c: translates a function's internal code (interp.h) into x86-64
  * machine code. See jit.h for the code model and calling convention.
  *
- * One pass over the cells: each instruction becomes a short template
- * that reads its operands from frame slots ([rbx + 8*slot]), computes in
- * rax/rcx/rdx/xmm0 and writes its result slot. Immediates go into the
- * instructions; loads and stores address [r13 + index + offset] with no
- * bounds check (the memory's 8 GiB reservation turns a stray access into
- * a fault, which jit_fault_location maps back to the wasm offset).
- * Branches to later cells and traps are patched/emitted at the end; traps
- * jump to out-of-line stubs that call jit_trap_pc. Rare or complex
- * instructions (table and bulk memory ops, float rounding, min/max,
- * float-to-int truncations) call jit_slow, which runs them in C.
+ * A cheap prescan over the cells (jit_scan.c) weighs each frame slot's
+ * uses (more inside loops) and picks the busiest slots, locals and
+ * operand-stack entries alike, to live in registers. Then one pass over
+ * the cells: each instruction becomes a short template that reads its
+ * operands from those registers or frame cells ([rbx + 8*slot]), computes
+ * in rax/rcx/rdx/xmm0 (or straight into a pinned result register) and
+ * writes its result slot. Immediates go into the instructions; loads and
+ * stores address [r13 + index + offset] with no bounds check (the
+ * memory's 8 GiB reservation turns a stray access into a fault, which
+ * jit_fault_location maps back to the wasm offset). Branches to later
+ * cells and traps are patched/emitted at the end; traps jump to
+ * out-of-line stubs that call jit_trap_pc. Rare or complex instructions
+ * (table and bulk memory ops, float rounding, min/max, float-to-int
+ * truncations, atomics) call jit_slow, which runs them in C.
+ * Calls to functions of the same block are direct (call rel32 to the
+ * callee's body, past its entry stub: see jit.h).
  */
 
 #include <stddef.h>
 
 #include "jit_gen.h"
 
-/* Appends v to a growing array (*a, *n, *cap); false when out of memory. */
-static bool grow(void **a, uint32_t *n, uint32_t *cap, size_t sz)
+/* Makes room for need elements of size sz in *a (capacity *cap); false
+ * when out of memory. */
+static bool reserve(void **a, uint32_t *cap, uint32_t need, size_t sz)
 {
-	if (*n < *cap)
+	if (need <= *cap)
 		return true;
-	uint32_t c = *cap ? *cap * 2 : 64;
-	void *p = realloc(*a, c * sz);
+	uint32_t c = *cap ? *cap : 64;
+	while (c < need)
+		c *= 2;
+	void *p = realloc(*a, (size_t)c * sz);
 	if (!p)
 		return false;
 	*a = p;
@@ -32,15 +41,16 @@ static bool grow(void **a, uint32_t *n, uint32_t *cap, size_t sz)
 	return true;
 }
 
+/* Room for one more element in a JIT_VEC; false (and c->oom) if none. */
+#define GROW(c, v)                                                             \
+	(reserve((void **)&(c)->v, &(c)->c##v, (c)->n##v + 1, sizeof *(c)->v)  \
+		 ? true                                                        \
+		 : ((c)->oom = true, false))
+
 static void add_fix(struct jc *c, uint32_t pos, uint32_t base, uint32_t cell)
 {
-	if (cell <= c->ic->len)
-		c->target[cell] = 1;
-	if (!grow((void **)&c->fx, &c->nfx, &c->cfx, sizeof *c->fx)) {
-		c->oom = true;
-		return;
-	}
-	c->fx[c->nfx++] = (struct fix){pos, base, cell};
+	if (GROW(c, fx))
+		c->fx[c->nfx++] = (struct fix){pos, base, cell};
 }
 
 /* Branch (cc, or -1 for jmp) to cell t. */
@@ -54,11 +64,8 @@ void jit_br(struct jc *c, int cc, uint32_t t)
 void jit_trap_if(struct jc *c, int cc, int kind)
 {
 	uint32_t pos = cc < 0 ? xjmp32(&c->b) : xjcc32(&c->b, cc);
-	if (!grow((void **)&c->ts, &c->nts, &c->cts, sizeof *c->ts)) {
-		c->oom = true;
-		return;
-	}
-	c->ts[c->nts++] = (struct tsite){pos, c->pc, kind};
+	if (GROW(c, ts))
+		c->ts[c->nts++] = (struct tsite){pos, c->pc, kind};
 }
 
 /*
@@ -73,27 +80,20 @@ static void preempt_check(struct jc *c)
 	xmem(b, 0, 0, 0x80, 7, RAX, NOIDX, 0); /* cmp byte [rax], 0 */
 	xb(b, 0);
 	uint32_t pos = xjcc32(b, CC_NE);
-	if (!grow((void **)&c->ps, &c->nps, &c->cps, sizeof *c->ps)) {
-		c->oom = true;
-		return;
-	}
-	c->ps[c->nps++] = pos;
+	if (GROW(c, ps))
+		c->ps[c->nps++] = pos;
 }
 
-/* The register holding local `s`, or -1 (counts the use in pass 1). */
+/* The register holding slot `s`, or -1 for its frame cell. */
 int jit_pinned(struct jc *c, uint32_t s)
 {
-	if (s >= c->ic->nlocals)
-		return -1;
-	if (c->uses)
-		c->uses[s]++;
-	return c->pin ? c->pin[s] : -1;
+	return s < c->ic->nslots ? c->pin[s] : -1;
 }
 
 /* Where a slot read finds its value: a pinned local's register, rax or
  * rdx while they hold the previous instruction's result (cslot), or -1
  * for its frame cell. */
-static int src(struct jc *c, uint32_t s)
+int jit_src(struct jc *c, uint32_t s)
 {
 	int r = jit_pinned(c, s);
 	if (r >= 0 || s != c->cslot)
@@ -106,7 +106,7 @@ static int src(struct jc *c, uint32_t s)
 /* op reg, slot: the slot's register or its frame cell as the r/m. */
 void jit_sop(struct jc *c, int pfx, int w, uint32_t opc, int reg, uint32_t s)
 {
-	int r = src(c, s);
+	int r = jit_src(c, s);
 	if (r >= 0)
 		xrr(&c->b, pfx, w, opc, reg, r);
 	else
@@ -124,9 +124,11 @@ void jit_ldslot(struct jc *c, int w, int r, uint32_t s)
 			return;
 		}
 		/* rax is overwritten: keep the result in rdx for a later
-		 * operand of this instruction. */
-		xrr(&c->b, 0, 1, 0x89, RAX, RDX);
-		c->rdx_valid = true;
+		 * operand of this instruction (unless it has a register). */
+		if (jit_pinned(c, c->cslot) < 0) {
+			xrr(&c->b, 0, 1, 0x89, RAX, RDX);
+			c->rdx_valid = true;
+		}
 	}
 	jit_sop(c, 0, w, 0x8B, r, s);
 }
@@ -134,22 +136,30 @@ void jit_ldslot(struct jc *c, int w, int r, uint32_t s)
 void jit_stslot(struct jc *c, int w, uint32_t s, int r)
 {
 	int p = jit_pinned(c, s);
-	if (p >= 0) {
+	if (p >= 0)
 		xrr(&c->b, 0, w, 0x89, r, p);
-		return;
-	}
-	xmem(&c->b, 0, w, 0x89, r, SLOT(s));
-	if (r == RAX && c->pin) {
+	else
+		xmem(&c->b, 0, w, 0x89, r, SLOT(s));
+	if (r == RAX) {
 		c->cslot = s;
 		c->cw = w;
 		c->cend = c->b.len;
 	}
 }
 
+int jit_opnd(struct jc *c, int w, uint32_t s)
+{
+	int r = jit_src(c, s);
+	if (r >= 0)
+		return r;
+	jit_ldslot(c, w, RAX, s);
+	return RAX;
+}
+
 /* xmm x <- slot / slot <- xmm x (sd: 64 bits). */
 void jit_fld(struct jc *c, int sd, int x, uint32_t s)
 {
-	int r = src(c, s);
+	int r = jit_src(c, s);
 	if (r >= 0)
 		xrr(&c->b, 0x66, 1, 0x0F6E, x, r); /* movq xmm, r64 */
 	else
@@ -168,7 +178,7 @@ void jit_fst(struct jc *c, int sd, uint32_t s, int x)
 /* SSE op xmm x, slot (through xmm1 when the slot is in a register). */
 void jit_fop(struct jc *c, int pfx, uint32_t opc, int x, uint32_t s)
 {
-	int r = src(c, s);
+	int r = jit_src(c, s);
 	if (r >= 0) {
 		xrr(&c->b, 0x66, 1, 0x0F6E, XMM1, r);
 		xrr(&c->b, pfx, 0, opc, x, XMM1);
@@ -177,18 +187,19 @@ void jit_fop(struct jc *c, int pfx, uint32_t opc, int x, uint32_t s)
 	}
 }
 
-/* Writes pinned locals to their frame cells (all, or only those in
- * caller-saved registers), or reads them back. */
-static void spill(struct jc *c, bool all, bool back)
+/*
+ * Writes pinned slots to their frame cells, or reads them back (back):
+ * the slots in [lo, hi), and every slot below hi that lives in a
+ * caller-saved register.
+ */
+static void spill(struct jc *c, uint32_t lo, uint32_t hi, bool back)
 {
 	for (uint32_t i = 0; i < c->npin; i++) {
+		uint32_t s = c->pslot[i];
 		int r = c->preg[i];
-		if (!all && r >= R12)
+		if (s >= hi || (s < lo && jit_callee_saved(r)))
 			continue;
-		if (back)
-			xmem(&c->b, 0, 1, 0x8B, r, SLOT(c->pslot[i]));
-		else
-			xmem(&c->b, 0, 1, 0x89, r, SLOT(c->pslot[i]));
+		xmem(&c->b, 0, 1, back ? 0x8B : 0x89, r, SLOT(s));
 	}
 }
 
@@ -203,122 +214,93 @@ static void epilogue(struct jc *c)
 		xalui(b, 1, 0, RSP, 8);
 	for (uint32_t i = c->npush; i-- > 0;)
 		xhead(b, 0, 0, 0, 0, c->push[i], 0x58 + (c->push[i] & 7));
-	xb(b, 0x41); /* pop r13; ret */
-	xb(b, 0x5D);
 	xb(b, 0xC3);
 }
 
-/* Internal opcode of a handler cell (inverse of interp_op_table). */
-static struct {
-	int32_t off;
-	uint16_t op;
-} rev[IOP_COUNT];
-static bool rev_ready;
-
-static int rev_cmp(const void *a, const void *b)
+static void call_ind(struct jc *c, const icell *p)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
+	struct xbuf *b = &c->b;
+	wasm_instance *inst = c->inst;
+	wasm_table *t = inst->tables[p[2]];
+	jit_ldslot(c, 0, RAX, p[4]);
+	xmovi(b, RCX, (uintptr_t)t);
+	xmem(b, 0, 0, 0x3B, RAX, RCX, NOIDX,
+	     (int32_t)offsetof(wasm_table, size));
+	jit_trap_if(c, CC_AE, TRAP_UNDEFINED_ELEMENT);
+	xmem(b, 0, 1, 0x8B, RCX, RCX, NOIDX,
+	     (int32_t)offsetof(wasm_table, elems));
+	/* mov rax, [rcx + rax*8] */
+	xhead(b, 0, 1, RAX, RAX, RCX, 0x8B);
+	xb(b, 0x04);
+	xb(b, (uint8_t)(3 << 6 | RAX << 3 | RCX));
+	xrr(b, 0, 1, 0x85, RAX, RAX);
+	jit_trap_if(c, CC_E, TRAP_UNINITIALIZED_ELEMENT);
+	xmem(b, 0, 0, 0x81, 7, RAX, NOIDX, (int32_t)offsetof(wasm_func, sig));
+	x32(b, inst->type_sigs[p[1]]);
+	jit_trap_if(c, CC_NE, TRAP_INDIRECT_MISMATCH);
+	xmem(b, 0, 1, 0x8B, RCX, RAX, NOIDX,
+	     (int32_t)offsetof(wasm_func, jit_entry));
+	xrr(b, 0, 1, 0x85, RCX, RCX);
+	uint32_t ok = xj8(b, CC_NE);
+	xb(b, 0x50); /* push rax (twice: keeps rsp aligned) */
+	xb(b, 0x50);
+	xrr(b, 0, 1, 0x89, RAX, RDI); /* mov rdi, rax */
+	xcall(b, (void *)jit_resolve);
+	xrr(b, 0, 1, 0x89, RAX, RCX); /* mov rcx, rax */
+	xb(b, 0x58);
+	xb(b, 0x58);
+	xbind8(b, ok);
+	xmovi(b, RDX, (uintptr_t)inst);
+	xmem(b, 0, 1, 0x3B, RDX, RAX, NOIDX,
+	     (int32_t)offsetof(wasm_func, inst));
+	uint32_t other = xj8(b, CC_NE);
+	xalui(b, 1, 0, RCX, JIT_ENTRY_STUB);
+	xbind8(b, other);
 }
 
-/* A direct map from handler offset to opcode when the offsets span a
- * small range (they do: they are label distances inside one function). */
-static uint16_t *direct;
-static int32_t dmin, dmax;
-
-static enum iop op_of(icell cell)
-{
-	if (!rev_ready) {
-		const int32_t *t = interp_op_table();
-		for (int i = 0; i < IOP_COUNT; i++) {
-			rev[i].off = t[i];
-			rev[i].op = (uint16_t)i;
-		}
-		qsort(rev, IOP_COUNT, sizeof rev[0], rev_cmp);
-		dmin = rev[0].off;
-		dmax = rev[IOP_COUNT - 1].off;
-		if ((int64_t)dmax - dmin < (1 << 20) &&
-		    (direct = calloc((size_t)(dmax - dmin) + 1, 2))) {
-			for (int i = 0; i < IOP_COUNT; i++)
-				direct[rev[i].off - dmin] = rev[i].op;
-		}
-		rev_ready = true;
-	}
-	int32_t v = (int32_t)cell;
-	if (direct && v >= dmin && v <= dmax)
-		return (enum iop)direct[v - dmin];
-	uint32_t lo = 0, hi = IOP_COUNT;
-	while (hi - lo > 1) {
-		uint32_t mid = (lo + hi) / 2;
-		if (rev[mid].off <= v)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (enum iop)rev[lo].op;
-}
-
-/* call fidx base / call_indirect typeidx table base i. */
+/*
+ * call fidx base / call_indirect typeidx table base i. Pinned slots go to
+ * their cells first: the arguments, and the live ones below them in
+ * caller-saved registers; afterwards those come back, with the results.
+ */
 static void call(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	wasm_instance *inst = c->inst;
 	uint32_t base = op == IOP_CALL ? p[2] : p[3];
-	c->has_call = true;
-	spill(c, false, false);
-	if (op == IOP_CALL) {
-		wasm_func *g = inst->funcs[p[1]];
-		if (!g->inst) {
-			xmovi(b, RDI, (uintptr_t)g);
-			xmovi(b, RSI, (uintptr_t)inst);
-			xmem(b, 0, 1, 0x8D, RDX, SLOT(base));
-			xcall(b, (void *)jit_host);
-			spill(c, false, true);
-			return;
-		}
+	wasm_func *g = op == IOP_CALL ? inst->funcs[p[1]] : NULL;
+	const wasm_functype *t = g ? &g->type : &inst->module->types[p[1]];
+	spill(c, base, base + t->nparams, false);
+	if (g && !g->inst) {
+		xmovi(b, RDI, (uintptr_t)g);
+		xmovi(b, RSI, (uintptr_t)inst);
+		xmem(b, 0, 1, 0x8D, RDX, SLOT(base));
+		xcall(b, (void *)jit_host);
+		spill(c, base, base + t->nresults, true);
+		return;
+	}
+	bool direct = g && g->inst == inst && !g->jit && p[1] >= c->first;
+	if (g && !direct) {
 		jit_resolve(g);
 		xmovi(b, RAX, (uintptr_t)g);
 		xmem(b, 0, 1, 0x8B, RCX, RAX, NOIDX,
 		     (int32_t)offsetof(wasm_func, jit_entry));
-	} else {
-		wasm_table *t = inst->tables[p[2]];
-		jit_ldslot(c, 0, RAX, p[4]);
-		xmovi(b, RCX, (uintptr_t)t);
-		xmem(b, 0, 0, 0x3B, RAX, RCX, NOIDX,
-		     (int32_t)offsetof(wasm_table, size));
-		jit_trap_if(c, CC_AE, TRAP_UNDEFINED_ELEMENT);
-		xmem(b, 0, 1, 0x8B, RCX, RCX, NOIDX,
-		     (int32_t)offsetof(wasm_table, elems));
-		/* mov rax, [rcx + rax*8] */
-		xhead(b, 0, 1, RAX, RAX, RCX, 0x8B);
-		xb(b, 0x04);
-		xb(b, (uint8_t)(3 << 6 | RAX << 3 | RCX));
-		xrr(b, 0, 1, 0x85, RAX, RAX);
-		jit_trap_if(c, CC_E, TRAP_UNINITIALIZED_ELEMENT);
-		xmem(b, 0, 0, 0x81, 7, RAX, NOIDX,
-		     (int32_t)offsetof(wasm_func, sig));
-		x32(b, inst->type_sigs[p[1]]);
-		jit_trap_if(c, CC_NE, TRAP_INDIRECT_MISMATCH);
-		xmem(b, 0, 1, 0x8B, RCX, RAX, NOIDX,
-		     (int32_t)offsetof(wasm_func, jit_entry));
-		xrr(b, 0, 1, 0x85, RCX, RCX);
-		uint32_t ok = xj8(b, CC_NE);
-		xb(b, 0x50); /* push rax (twice: keeps rsp aligned) */
-		xb(b, 0x50);
-		xrr(b, 0, 1, 0x89, RAX, RDI); /* mov rdi, rax */
-		xcall(b, (void *)jit_resolve);
-		xrr(b, 0, 1, 0x89, RAX, RCX); /* mov rcx, rax */
-		xb(b, 0x58);
-		xb(b, 0x58);
-		xbind8(b, ok);
-		xmovi(b, RDX, (uintptr_t)inst);
+	} else if (!g) {
+		call_ind(c, p);
 	}
 	if (base)
 		xmem(b, 0, 1, 0x8D, RBX, SLOT(base));
-	xcallr(b, RCX);
+	if (direct) {
+		xb(b, 0xE8); /* call rel32, patched by jit_compile_instance */
+		x32(b, 0);
+		if (GROW(c, cf))
+			c->cf[c->ncf++] = (struct cfix){b->len - 4, p[1]};
+	} else {
+		xcallr(b, RCX);
+	}
 	if (base)
 		xmem(b, 0, 1, 0x8D, RBX, RBX, NOIDX, -(int32_t)(base * 8));
-	spill(c, false, true);
+	spill(c, base, base + t->nresults, true);
 }
 
 /* Translates the instruction at cell c->pc; its length in cells, 0 if the
@@ -390,14 +372,25 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	case IOP_CALL_IND:
 		call(c, op, p);
 		return 5;
-	case IOP_COPY:
-		jit_ldslot(c, 1, RAX, p[2]);
-		jit_stslot(c, 1, p[1], RAX);
+	case IOP_COPY: {
+		int r = jit_pinned(c, p[1]);
+		if (r >= 0)
+			jit_ldslot(c, 1, r, p[2]);
+		else if ((r = jit_src(c, p[2])) >= 0)
+			jit_stslot(c, 1, p[1], r);
+		else {
+			jit_ldslot(c, 1, RAX, p[2]);
+			jit_stslot(c, 1, p[1], RAX);
+		}
 		return 3;
-	case IOP_CONST32:
-		xmovi(b, RAX, p[2]);
-		jit_stslot(c, 1, p[1], RAX);
+	}
+	case IOP_CONST32: {
+		int r = jit_pinned(c, p[1]);
+		xmovi(b, r >= 0 ? r : RAX, p[2]);
+		if (r < 0)
+			jit_stslot(c, 1, p[1], RAX);
 		return 3;
+	}
 	case IOP_CONST64:
 		xmovi(b, RAX, p[2] | (uint64_t)p[3] << 32);
 		jit_stslot(c, 1, p[1], RAX);
@@ -487,25 +480,44 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	if (jit_op_unary(c, op, p))
 		return 3;
 	if ((n = jit_slow_len(op)) != 0) {
-		spill(c, true, false);
+		spill(c, 0, UINT32_MAX, false);
 		xmovi(b, RDI, (uintptr_t)c->f);
 		xrr(b, 0, 1, 0x89, RBX, RSI); /* mov rsi, rbx */
 		xmovi(b, RDX, c->pc);
 		xmovi(b, RCX, op);
 		xcall(b, (void *)jit_slow);
-		spill(c, true, true);
+		spill(c, 0, UINT32_MAX, true);
 		return n;
 	}
 	return 0;
 }
 
-/* Entry: stack checks, zeroed locals, the memory base in r13. */
+/* The entry stub (JIT_ENTRY_STUB bytes, the function's jit_entry): sets
+ * r13 to the instance's memory around a call of the body, which direct
+ * calls from the same instance enter instead. */
+static void entry_stub(struct jc *c)
+{
+	struct xbuf *b = &c->b;
+	uint64_t base = 0;
+	if (c->inst->module->num_mems)
+		base = (uintptr_t)c->inst->mems[0]->base;
+	xb(b, 0x41); /* push r13 */
+	xb(b, 0x55);
+	xb(b, 0x49); /* movabs r13, base */
+	xb(b, 0xBD);
+	x64(b, base);
+	xb(b, 0xE8); /* call body */
+	x32(b, 3);
+	xb(b, 0x41); /* pop r13; ret */
+	xb(b, 0x5D);
+	xb(b, 0xC3);
+}
+
+/* The body's entry: stack checks, zeroed locals, pinned params loaded. */
 static void prologue(struct jc *c)
 {
 	struct xbuf *b = &c->b;
 	const struct interp_code *ic = c->ic;
-	xb(b, 0x41); /* push r13, the callee-saved registers used, padding */
-	xb(b, 0x55);
 	for (uint32_t i = 0; i < c->npush; i++)
 		xhead(b, 0, 0, 0, 0, c->push[i], 0x50 + (c->push[i] & 7));
 	if (c->pad)
@@ -519,11 +531,19 @@ static void prologue(struct jc *c)
 	     (int32_t)offsetof(struct jit_state, vend));
 	jit_trap_if(c, CC_A, TRAP_EXHAUSTED);
 	uint32_t n = ic->nlocals - ic->nparams;
-	xrr(b, 0, 0, 0x33, RAX, RAX);
-	if (n <= 16) {
+	if (n <= 8) {
+		xrr(b, 0, 0, 0x33, RAX, RAX);
 		for (uint32_t i = ic->nparams; i < ic->nlocals; i++)
-			jit_stslot(c, 1, i, RAX);
+			if (jit_pinned(c, i) < 0)
+				xmem(b, 0, 1, 0x89, RAX, SLOT(i));
+	} else if (n <= 256) {
+		/* xorps xmm0, xmm0; movups [cells], xmm0 (two at a time) */
+		xrr(b, 0, 0, 0x0F57, 0, 0);
+		for (uint32_t i = ic->nparams; i < ic->nlocals; i += 2)
+			xmem(b, 0, 0, 0x0F11, 0,
+			     SLOT(i + 1 < ic->nlocals ? i : i - 1));
 	} else {
+		xrr(b, 0, 0, 0x33, RAX, RAX);
 		xmem(b, 0, 1, 0x8D, RDI, SLOT(ic->nparams));
 		xmovi(b, RCX, n);
 		xb(b, 0xF3); /* rep stosq */
@@ -534,11 +554,9 @@ static void prologue(struct jc *c)
 		int r = c->preg[i];
 		if (c->pslot[i] < ic->nparams)
 			xmem(b, 0, 1, 0x8B, r, SLOT(c->pslot[i]));
-		else
+		else if (c->pslot[i] < ic->nlocals)
 			xrr(b, 0, 0, 0x33, r, r);
 	}
-	if (c->inst->module->num_mems)
-		xmovi(b, R13, (uintptr_t)c->inst->mems[0]->base);
 	preempt_check(c);
 }
 
@@ -546,20 +564,29 @@ static void prologue(struct jc *c)
 static void finish(struct jc *c)
 {
 	struct xbuf *b = &c->b;
+	/* Each trap site: edi = kind, esi = pc, then a shared tail calls
+	 * jit_trap_pc (never returns). */
 	for (uint32_t i = 0; i < c->nts; i++) {
 		struct tsite *t = &c->ts[i];
 		xpatch32(b, t->pos, (int32_t)(b->len - (t->pos + 4)));
 		xmovi(b, RDI, (uint32_t)t->kind);
 		xmovi(b, RSI, t->pc);
+		t->pos = i + 1 < c->nts ? xjmp32(b) : UINT32_MAX;
+	}
+	for (uint32_t i = 0; i < c->nts; i++)
+		if (c->ts[i].pos != UINT32_MAX)
+			xpatch32(b, c->ts[i].pos,
+				 (int32_t)(b->len - (c->ts[i].pos + 4)));
+	if (c->nts) {
 		xmovi(b, RDX, (uintptr_t)c->f);
 		xcall(b, (void *)jit_trap_pc);
 	}
 	for (uint32_t i = 0; i < c->nps; i++) {
 		uint32_t pos = c->ps[i];
 		xpatch32(b, pos, (int32_t)(b->len - (pos + 4)));
-		spill(c, false, false);
+		spill(c, UINT32_MAX, UINT32_MAX, false);
 		xcall(b, (void *)rt_preempt);
-		spill(c, false, true);
+		spill(c, UINT32_MAX, UINT32_MAX, true);
 		uint32_t j = xjmp32(b);
 		xpatch32(b, j, (int32_t)(pos + 4 - (j + 4)));
 	}
@@ -575,100 +602,50 @@ static void finish(struct jc *c)
 	}
 }
 
-static void release(struct jc *c)
-{
-	free(c->target);
-	free(c->uses);
-	free(c->at);
-	free(c->fx);
-	free(c->ts);
-	free(c->ps);
-	free(c->npc);
-	free(c->cpc);
-}
-
 /* One translation of the whole function into c->b. */
 static void translate(struct jc *c)
 {
-	c->b.len = c->start;
-	c->nfx = c->nts = c->nmap = c->nps = 0;
+	c->nfx = c->nts = c->nps = 0;
 	c->cend = UINT32_MAX;
 	c->cslot = UINT32_MAX;
 	c->cvalid = c->rdx_valid = false;
-	for (uint32_t i = 0; i <= c->ic->len; i++)
-		c->at[i] = UINT32_MAX;
+	memset(c->at, 0xFF, (c->ic->len + 1) * sizeof *c->at);
+	entry_stub(c);
 	c->pc = 0; /* stack-check traps name the first instruction */
 	prologue(c);
 	for (uint32_t pc = 0; pc < c->ic->len && !c->oom && !c->b.oom;) {
 		const icell *p = c->ic->code + pc;
-		enum iop op = op_of(*p);
+		enum iop op = jit_op_of(*p);
 		c->pc = pc;
 		c->at[pc] = c->b.len;
-		if (c->nmap == c->cmap) {
-			uint32_t cap = c->cmap;
-			void *q = realloc(c->cpc, (cap ? 2 * cap : 64) * 4);
-			if (q)
-				c->cpc = q;
-			if (!q ||
-			    !grow((void **)&c->npc, &c->nmap, &c->cmap, 4)) {
-				c->oom = true;
-				break;
-			}
+		if (!reserve((void **)&c->map, &c->cmap, c->nmap + 2, 4)) {
+			c->oom = true;
+			break;
 		}
-		c->npc[c->nmap] = c->b.len - c->start;
-		c->cpc[c->nmap++] = pc;
+		c->map[c->nmap++] = c->b.len - c->start;
+		c->map[c->nmap++] = pc;
 		c->cvalid = c->cend == c->b.len && !c->target[pc];
 		c->rdx_valid = false;
-		uint32_t n = insn(c, op, p);
-		if (!n) {
-			c->oom = true;
+		uint32_t slots, n = insn(c, op, p);
+		if (!n || n != jit_cells(op, p, &slots)) {
+			c->oom = true; /* not an instruction the JIT knows */
 			break;
 		}
 		pc += n;
 	}
 	c->at[c->ic->len] = c->b.len; /* the end: return (never reached) */
 	epilogue(c);
-	if (!c->oom)
+	if (!c->oom && !c->b.oom)
 		finish(c);
 }
 
-/* Picks the locals used most (pass 1's counts) to live in registers:
- * caller-saved ones first in a function without calls, else callee-saved
- * ones first (they survive calls without a spill). */
-static void choose_pins(struct jc *c)
-{
-	static const int leaf[NPIN] = {R8, R9, R10, R11, R12, R14, R15};
-	static const int nonleaf[NPIN] = {R12, R14, R15, R8, R9, R10, R11};
-	const int *order = c->has_call ? nonleaf : leaf;
-	uint32_t n = c->ic->nlocals;
-	for (uint32_t k = 0; k < NPIN; k++) {
-		uint32_t best = UINT32_MAX, bu = 1;
-		for (uint32_t s = 0; s < n; s++)
-			if (c->pin[s] < 0 && c->uses[s] > bu)
-				best = s, bu = c->uses[s];
-		if (best == UINT32_MAX)
-			break;
-		c->pin[best] = (int8_t)order[k];
-		c->pslot[c->npin] = best;
-		c->preg[c->npin++] = order[k];
-		if (order[k] >= R12)
-			c->push[c->npush++] = order[k];
-	}
-	c->pad = c->npush % 2 == 1;
-}
-
 /*
- * Translates f, appending to c->b (shared by the instance's functions): a
- * first pass counts how often each local is used, a second one emits the
- * code with the busiest locals in registers. Fills *out (its offset in
- * c->b, size and pc map); false when out of memory.
+ * Translates f, appending to c->b (shared by the block's functions).
+ * Fills *out: its offset in c->b (mem), size, and its pc map as an offset
+ * in c->map (pcs). False when out of memory.
  */
 static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 {
-	struct xbuf b = c->b;
-	memset(c, 0, sizeof *c);
-	c->b = b;
-	c->start = b.len;
 	if (!f->code)
 		f->code = interp_compile(f);
 	if (!f->code)
@@ -676,73 +653,112 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->f = f;
 	c->ic = f->code;
 	c->inst = f->inst;
-	c->at = malloc((c->ic->len + 1) * sizeof *c->at);
-	c->uses = calloc(c->ic->nlocals + 1, sizeof *c->uses);
-	c->target = calloc(c->ic->len + 1, 1);
-	c->pin = malloc(c->ic->nlocals + 1);
-	bool ok = c->at && c->uses && c->target && c->pin;
-	if (ok) {
-		int8_t *pin = c->pin;
-		c->pin = NULL;
-		translate(c);
-		memset(pin, -1, c->ic->nlocals + 1);
-		c->pin = pin;
-		choose_pins(c);
-		translate(c);
-		ok = !c->oom && !c->b.oom;
+	c->start = c->b.len;
+	uint32_t len = c->ic->len + 1, ns = c->ic->nslots + 1;
+	if (len > c->ccells) {
+		uint32_t cap = c->ccells;
+		if (!reserve((void **)&c->at, &cap, len, sizeof *c->at) ||
+		    !reserve((void **)&c->target, &c->ccells, len, 1))
+			return false;
 	}
-	if (ok) {
-		out->f = f;
-		out->size = c->b.len - c->start;
-		out->npc = c->npc;
-		out->cpc = c->cpc;
-		out->nmap = c->nmap;
-		out->mem = (uint8_t *)(uintptr_t)c->start; /* offset for now */
-		c->npc = c->cpc = NULL;
+	if (ns > c->cslots) {
+		uint32_t cap = c->cslots;
+		if (!reserve((void **)&c->uses, &cap, ns, sizeof *c->uses) ||
+		    !reserve((void **)&c->pin, &c->cslots, ns, 1))
+			return false;
 	}
+	jit_prescan(c);
+	jit_choose_pins(c);
+	uint32_t map0 = c->nmap;
+	translate(c);
+	if (c->oom || c->b.oom)
+		return false;
+	out->f = f;
+	out->size = c->b.len - c->start;
+	out->mem = (uint8_t *)(uintptr_t)c->start; /* offsets for now */
+	out->pcs = (uint32_t *)(uintptr_t)map0;
+	out->nmap = (c->nmap - map0) / 2;
+	return true;
+}
+
+/* Frees the translator's arrays. */
+static void release(struct jc *c)
+{
+	free(c->map);
+	free(c->at);
+	free(c->target);
+	free(c->uses);
 	free(c->pin);
-	release(c);
+	free(c->fx);
+	free(c->ts);
+	free(c->ps);
+	free(c->cf);
+	memset(c, 0, sizeof *c);
+}
+
+/*
+ * Translates the n defined functions of inst not compiled yet straight
+ * into code pages of cap bytes (jcs: their jit_codes, offsets for now),
+ * then links the direct calls between them. On success, the pages are
+ * c->b.p (*maplen bytes). False when out of memory, with c->b.oom set if
+ * only the pages were too small.
+ */
+static bool compile_all(struct jc *c, wasm_instance *inst, struct jit_code *jcs,
+			uint32_t n, size_t cap, size_t *maplen)
+{
+	memset(c, 0, sizeof *c);
+	memset(jcs, 0, (n + 1) * sizeof *jcs);
+	c->first = inst->module->num_imported_funcs;
+	c->b.p = jit_code_pages(cap, maplen);
+	if (!c->b.p)
+		return false;
+	c->b.cap = (uint32_t)*maplen;
+	c->b.fixed = true;
+	bool ok = true;
+	for (uint32_t i = 0; ok && i < n; i++) {
+		wasm_func *f = inst->funcs[c->first + i];
+		if (!f->jit && f->inst == inst)
+			ok = compile_one(c, f, &jcs[i]);
+	}
+	for (uint32_t i = 0; ok && i < c->ncf; i++) {
+		struct cfix *x = &c->cf[i];
+		uint32_t to = (uint32_t)(uintptr_t)jcs[x->fidx - c->first].mem;
+		xpatch32(&c->b, x->pos,
+			 (int32_t)(to + JIT_ENTRY_STUB - (x->pos + 4)));
+	}
+	if (!ok)
+		hal_vm_release(c->b.p, *maplen);
 	return ok;
 }
 
 /*
  * Compiles every function of inst not compiled yet into one block of
- * code (one mapping, made READ|EXEC once) and sets their entries. False
- * when out of memory.
+ * code (one mapping, written in place, then made READ|EXEC once) and
+ * sets their entries. The mapping is sized from the bodies' length (code
+ * is about 5 bytes per byte of wasm), larger on a retry in the rare case
+ * it was too small. False when out of memory.
  */
 bool jit_compile_instance(wasm_instance *inst)
 {
 	const wasm_module *m = inst->module;
-	uint32_t first = m->num_imported_funcs, n = m->num_funcs - first;
-	struct jit_code *jcs = calloc(n + 1, sizeof *jcs);
-	struct jc c;
-	memset(&c, 0, sizeof c);
-	/* Room for the usual code size up front (about 5 bytes of code per
-	 * byte of wasm), so that the buffer rarely moves. */
-	size_t body = 0;
+	uint32_t n = m->num_funcs - m->num_imported_funcs;
+	struct jit_code *jcs = malloc((n + 1) * sizeof *jcs);
+	struct jc c = {0};
+	size_t body = 0, maplen = 0;
 	for (uint32_t i = 0; i < n; i++)
 		body += m->code[i].body_len;
-	c.b.cap =
-		body * 6 + 4096 < (1u << 30) ? (uint32_t)(body * 6 + 4096) : 0;
-	c.b.p = c.b.cap ? malloc(c.b.cap) : NULL;
-	if (!c.b.p)
-		c.b.cap = 0;
-	bool ok = jcs != NULL;
-	for (uint32_t i = 0; ok && i < n; i++) {
-		wasm_func *f = inst->funcs[first + i];
-		if (f->jit || f->inst != inst)
-			continue;
-		ok = compile_one(&c, f, &jcs[i]);
+	bool ok = false;
+	for (size_t cap = body * 8 + 65536; jcs && cap < (1u << 31); cap *= 2) {
+		ok = compile_all(&c, inst, jcs, n, cap, &maplen);
+		if (ok || !c.b.oom || c.oom)
+			break;
+		release(&c);
 	}
-	if (ok)
-		ok = jit_install_block(c.b.p, c.b.len, jcs, n);
-	if (!ok) {
-		for (uint32_t i = 0; jcs && i < n; i++) {
-			free(jcs[i].npc);
-			free(jcs[i].cpc);
-		}
-	}
-	free(c.b.p);
+	if (ok && jit_install_block(c.b.p, maplen, jcs, n, c.map))
+		c.map = NULL; /* the block's now */
+	else if (ok)
+		hal_vm_release(c.b.p, maplen), ok = false;
+	release(&c);
 	free(jcs);
 	return ok;
 }

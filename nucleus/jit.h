@@ -12,11 +12,15 @@
  * layout as the interpreter): rbx points at the callee's frame, whose
  * first slots hold the arguments and, on return, the results; rax holds
  * the callee's wasm_func (stubs use it); rdx the caller's instance (for
- * host functions). A caller calls through callee->jit_entry, which is the
- * machine code, a stub that compiles on first call, or the host stub.
- * r13 holds the base of the instance's linear memory 0 (pushed and set by
- * every prologue, restored by its epilogue); rbx is preserved by callees.
- * Every other register is scratch.
+ * host functions). r13 holds the base of the running instance's linear
+ * memory 0. A function's entry (jit_entry) is a stub of JIT_ENTRY_STUB
+ * bytes that saves r13, sets it to the instance's memory and calls the
+ * body right after it; calls between functions of one instance enter the
+ * body directly (call rel32 when both are in the same block). A caller
+ * calls through callee->jit_entry otherwise, which is the machine code, a
+ * stub that compiles on first call, or the host stub. rbx and r13 are
+ * preserved by callees, and rbp, r12, r14 and r15 (bodies push those they
+ * use for slots kept in registers); every other register is scratch.
  */
 #ifndef NUCLEUS_JIT_H
 #define NUCLEUS_JIT_H
@@ -29,7 +33,11 @@ struct jit_block {
 	size_t len;
 	uint32_t refs;		 /* functions whose code is in it */
 	struct jit_code *copies; /* their jit_codes (one allocation) */
+	uint32_t *pcs;		 /* their pc maps (one allocation) */
 };
+
+/* Bytes of a function's entry stub, before its body. */
+#define JIT_ENTRY_STUB 20
 
 /* One function's machine code. */
 struct jit_code {
@@ -37,7 +45,7 @@ struct jit_code {
 	struct jit_block *block;
 	uint32_t size;
 	const wasm_func *f;
-	uint32_t *npc, *cpc; /* native offset -> cell pc (sorted by npc) */
+	const uint32_t *pcs; /* nmap pairs: native offset, cell pc (sorted) */
 	uint32_t nmap;
 	struct jit_code *prev, *next; /* every live code, for faults */
 };
@@ -60,10 +68,16 @@ bool jit_compile_instance(wasm_instance *inst);
 /* jit_rt.c: */
 /* Copies len bytes of code to fresh READ|EXEC pages; NULL on failure. */
 uint8_t *jit_map_code(const uint8_t *code, uint32_t len, size_t *maplen);
-/* Installs the n functions jcs (mem: offset in code; f NULL for none)
- * from one block of code: each f gets a copy of its jit_code. */
-bool jit_install_block(const uint8_t *code, uint32_t len,
-		       const struct jit_code *jcs, uint32_t n);
+/* Fresh READ|WRITE pages for len bytes of code (*maplen: their size),
+ * touched only as written; NULL on failure. jit_install_block makes them
+ * READ|EXEC; hal_vm_release frees them. */
+uint8_t *jit_code_pages(size_t len, size_t *maplen);
+/* Installs the n functions jcs (mem: offset in code, pcs: offset in pcs;
+ * f NULL for none) whose code is at mem (from jit_code_pages, maplen
+ * bytes): makes it READ|EXEC and each f gets a copy of its jit_code. The
+ * block takes mem and pcs (malloc'd) when it succeeds. */
+bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
+		       uint32_t n, uint32_t *pcs);
 /* Raises trap `kind` at cell pc of f. */
 _Noreturn void jit_trap_pc(int kind, uint32_t pc, const wasm_func *f);
 /* Calls host function f with args/results at fp. */

@@ -10,8 +10,11 @@
 #include "jit.h"
 #include "jit_x64.h"
 
-/* At most this many locals live in registers (r8-r12, r14, r15). */
-#define NPIN 7
+/* At most this many slots live in registers: r8-r11, rsi, rdi (caller-
+ * saved: written to their cells around calls) and r12, r14, r15, rbp
+ * (callee-saved: pushed by the prologue). */
+#define NPIN 10
+#define NCALLEE 4
 
 /* A reference to a cell's native address, patched at the end. */
 struct fix {
@@ -26,37 +29,50 @@ struct tsite {
 	int kind;
 };
 
+/* A direct call at pos (rel32) to defined function fidx of the block. */
+struct cfix {
+	uint32_t pos, fidx;
+};
+
+/* A growing array of n elements (cap allocated). */
+#define JIT_VEC(T, name)                                                       \
+	T *name;                                                               \
+	uint32_t n##name, c##name
+
+/*
+ * Translator state. The arrays are reused from one function to the next
+ * (they only grow); map and calls span the whole block.
+ */
 struct jc {
 	struct xbuf b;
 	wasm_func *f;
 	const struct interp_code *ic;
 	wasm_instance *inst;
-	uint32_t *at; /* native offset of each cell (UINT32_MAX: none) */
-	struct fix *fx;
-	uint32_t nfx, cfx;
-	struct tsite *ts;
-	uint32_t nts, cts;
-	uint32_t *ps; /* preemption checks: their jne's rel32 positions */
-	uint32_t nps, cps;
-	uint32_t *npc, *cpc, nmap, cmap;
+	uint32_t first;	 /* index of the block's first defined function */
+	uint32_t *at;	 /* native offset of each cell (UINT32_MAX: none) */
+	uint8_t *target; /* cells that branches land on */
+	uint32_t ccells;
+	uint32_t *uses; /* weighted uses of each slot (prescan) */
+	int8_t *pin;	/* pin[slot]: its register or -1 */
+	uint32_t cslots;
+	JIT_VEC(struct fix, fx);
+	JIT_VEC(struct tsite, ts);
+	JIT_VEC(uint32_t, ps);	/* preemption checks: their jne's rel32 */
+	JIT_VEC(uint32_t, map); /* pairs: native offset, cell pc */
+	JIT_VEC(struct cfix, cf);
 	uint32_t pc; /* cell of the instruction being translated */
 	bool oom;
-	/* Locals kept in registers: pin[slot] is the register or -1 (NULL
-	 * in the first pass, which counts uses[] instead). */
-	int8_t *pin;
-	uint32_t *uses;
 	bool has_call;
 	uint32_t npin, pslot[NPIN];
 	int preg[NPIN];
-	uint32_t npush; /* callee-saved registers pushed after r13 */
-	int push[3];
+	uint32_t npush; /* callee-saved registers the prologue pushes */
+	int push[NCALLEE];
 	bool pad; /* rsp adjusted by 8 for alignment */
 	/* rax still holds slot cslot (cw: all 64 bits) when the code
 	 * reaches b.len == cend by falling through: the next instruction
 	 * reads it from rax (cvalid), or from rdx once its first operand
-	 * has replaced rax (rdx_valid). Pass 2 only; target[] marks the
-	 * cells branches land on, found in pass 1. */
-	uint8_t *target;
+	 * has replaced rax (rdx_valid). target[] marks the cells branches
+	 * land on (prescan). */
 	uint32_t start; /* where this function's code begins in b */
 	uint32_t cslot, cend;
 	int cw;
@@ -69,12 +85,27 @@ struct jc {
 void jit_br(struct jc *c, int cc, uint32_t t);
 void jit_trap_if(struct jc *c, int cc, int kind);
 int jit_pinned(struct jc *c, uint32_t s);
+/* A register holding slot s now (pinned, or rax/rdx caching the last
+ * result), or -1. */
+int jit_src(struct jc *c, uint32_t s);
+/* A register holding slot s: jit_src's, else rax loaded with it. */
+int jit_opnd(struct jc *c, int w, uint32_t s);
 void jit_sop(struct jc *c, int pfx, int w, uint32_t opc, int reg, uint32_t s);
 void jit_ldslot(struct jc *c, int w, int r, uint32_t s);
 void jit_stslot(struct jc *c, int w, uint32_t s, int r);
 void jit_fld(struct jc *c, int sd, int x, uint32_t s);
 void jit_fst(struct jc *c, int sd, uint32_t s, int x);
 void jit_fop(struct jc *c, int pfx, uint32_t opc, int x, uint32_t s);
+
+/* jit_scan.c: the internal opcode of a handler cell; the length in cells
+ * of the instruction at p (0 if unknown), *slots its frame-slot operands
+ * (bit i: p[i]); the prescan (target, uses, has_call) and the choice of
+ * pinned registers (pin, pslot, preg, push, pad) for c->f. */
+enum iop jit_op_of(icell cell);
+uint32_t jit_cells(enum iop op, const icell *p, uint32_t *slots);
+void jit_prescan(struct jc *c);
+void jit_choose_pins(struct jc *c);
+bool jit_callee_saved(int r);
 
 /* jit_ops.c: templates; each false if op is not one of its kind. */
 bool jit_op_load(struct jc *c, enum iop op, const icell *p);

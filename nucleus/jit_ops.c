@@ -180,8 +180,10 @@ bool jit_op_load(struct jc *c, enum iop op, const icell *p)
 		return false;
 	}
 	int32_t d = addr(c, p[2], p[3]);
-	xmem(b, 0, ow, opc, RCX, R13, RAX, d);
-	jit_stslot(c, w, p[1], RCX);
+	int r = jit_pinned(c, p[1]);
+	xmem(b, 0, ow, opc, r >= 0 ? r : RAX, R13, RAX, d);
+	if (r < 0)
+		jit_stslot(c, w, p[1], RAX);
 	return true;
 }
 
@@ -211,9 +213,15 @@ bool jit_op_store(struct jc *c, enum iop op, const icell *p)
 	default:
 		return false;
 	}
-	jit_ldslot(c, w, RCX, p[2]);
+	/* The value's own register, unless a byte store would need a REX
+	 * prefix for it (sil, dil, bpl). */
+	int v = jit_pinned(c, p[2]);
+	if (v < 0 || (opc == 0x88 && v >= RSP && v <= RDI)) {
+		jit_ldslot(c, w, RCX, p[2]);
+		v = RCX;
+	}
 	int32_t d = addr(c, p[1], p[3]);
-	xmem(b, pfx, w, opc, RCX, R13, RAX, d);
+	xmem(b, pfx, w, opc, v, R13, RAX, d);
 	return true;
 }
 
@@ -330,7 +338,15 @@ bool jit_op_unary(struct jc *c, enum iop op, const icell *p)
 		return true;
 	case IOP_W_I32_EXTEND8_S:
 	case IOP_W_I64_EXTEND8_S:
-		jit_sop(c, 0, op == IOP_W_I64_EXTEND8_S, 0x0FBE, RAX, a);
+		/* Without a REX prefix, rsp..rdi as a byte register mean
+		 * ah..bh: take those through rax. */
+		if (jit_src(c, a) >= RSP && jit_src(c, a) <= RDI) {
+			jit_ldslot(c, 0, RAX, a);
+			xrr(b, 0, op == IOP_W_I64_EXTEND8_S, 0x0FBE, RAX, RAX);
+		} else {
+			jit_sop(c, 0, op == IOP_W_I64_EXTEND8_S, 0x0FBE, RAX,
+				a);
+		}
 		jit_stslot(c, 1, d, RAX);
 		return true;
 	case IOP_W_I32_EXTEND16_S:
@@ -402,6 +418,55 @@ bool jit_op_unary(struct jc *c, enum iop op, const icell *p)
 	}
 }
 
+/* Where d's result goes: its register if pinned, else rax (then
+ * stored by done()). */
+static int dst(struct jc *c, uint32_t d)
+{
+	int r = jit_pinned(c, d);
+	return r >= 0 ? r : RAX;
+}
+
+static void done(struct jc *c, int w, uint32_t d, int r)
+{
+	if (r == RAX)
+		jit_stslot(c, w, d, RAX);
+}
+
+/* d = a op b, for add sub and or xor imul (opc; ext < 0: commutative
+ * too): into d's register when it has one. */
+static void alu(struct jc *c, int w, int opc, int ext, const icell *p)
+{
+	uint32_t d = p[1], a = p[2], bb = p[3];
+	bool commut = ext != 5;
+	int r = dst(c, d);
+	if (r != RAX && a != d && bb == d) {
+		if (!commut)
+			r = RAX; /* sub: b would be overwritten */
+		else
+			a = bb, bb = p[2];
+	}
+	if (r == RAX || a != d)
+		jit_ldslot(c, w, r, a);
+	jit_sop(c, 0, w, (uint32_t)opc, r, bb);
+	done(c, w, d, r);
+}
+
+/* d = a op imm: a group-1 ALU op (grp 0x81) or a shift (grp 0xC1). */
+static void alu_ri(struct jc *c, int w, int ext, int grp, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	int r = dst(c, p[1]);
+	if (r == RAX || p[2] != p[1])
+		jit_ldslot(c, w, r, p[2]);
+	if (grp == 0x81) {
+		xalui(b, w, ext, r, (int32_t)p[3]);
+	} else {
+		xrr(b, 0, w, 0xC1, ext, r);
+		xb(b, (uint8_t)(p[3] & (w ? 63 : 31)));
+	}
+	done(c, w, p[1], r);
+}
+
 /* Integer binary ops (register-register and RI forms). */
 bool jit_op_ibin(struct jc *c, enum iop op, const icell *p)
 {
@@ -438,37 +503,34 @@ bool jit_op_ibin(struct jc *c, enum iop op, const icell *p)
 		return true;
 	case IOP_W_I32_MUL:
 	case IOP_W_I64_MUL:
-		jit_ldslot(c, w, RAX, p[2]);
-		jit_sop(c, 0, w, 0x0FAF, RAX, p[3]);
-		jit_stslot(c, w, p[1], RAX);
+		alu(c, w, 0x0FAF, -1, p);
 		return true;
-	case IOP_I32_MUL_RI:
-		jit_ldslot(c, 0, RAX, p[2]);
-		xrr(b, 0, 0, 0x69, RAX, RAX);
+	case IOP_I32_MUL_RI: {
+		int d = jit_pinned(c, p[1]);
+		jit_sop(c, 0, 0, 0x69, d >= 0 ? d : RAX, p[2]);
 		x32(b, p[3]);
-		jit_stslot(c, 0, p[1], RAX);
+		if (d < 0)
+			jit_stslot(c, 0, p[1], RAX);
 		return true;
+	}
 	default:
 		break;
 	}
 	if ((opc = alu_opc(op, &ext)) >= 0) {
-		jit_ldslot(c, w, RAX, p[2]);
 		if (ri)
-			xalui(b, w, ext, RAX, (int32_t)p[3]);
+			alu_ri(c, w, ext, 0x81, p);
 		else
-			jit_sop(c, 0, w, (uint32_t)opc, RAX, p[3]);
-		jit_stslot(c, w, p[1], RAX);
+			alu(c, w, opc, ext, p);
 		return true;
 	}
 	if ((ext = shift_ext(op)) >= 0) {
-		jit_ldslot(c, w, RAX, p[2]);
 		if (ri) {
-			xrr(b, 0, w, 0xC1, ext, RAX);
-			xb(b, (uint8_t)(p[3] & (w ? 63 : 31)));
-		} else {
-			jit_ldslot(c, 0, RCX, p[3]);
-			xrr(b, 0, w, 0xD3, ext, RAX);
+			alu_ri(c, w, ext, 0xC1, p);
+			return true;
 		}
+		jit_ldslot(c, w, RAX, p[2]);
+		jit_ldslot(c, 0, RCX, p[3]);
+		xrr(b, 0, w, 0xD3, ext, RAX);
 		jit_stslot(c, w, p[1], RAX);
 		return true;
 	}
@@ -479,36 +541,28 @@ bool jit_op_ibin(struct jc *c, enum iop op, const icell *p)
 bool jit_op_icmp(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
-	if (op >= IOP_W_I64_EQ && op <= IOP_W_I64_GE_U) {
-		jit_ldslot(c, 1, RAX, p[2]);
-		jit_sop(c, 0, 1, 0x3B, RAX, p[3]);
-		xsetcc(b, icc[op - IOP_W_I64_EQ]);
-		jit_stslot(c, 0, p[1], RAX);
-		return true;
-	}
-	if (op >= IOP_W_I32_EQ && op <= IOP_W_I32_GE_U) {
-		jit_ldslot(c, 0, RAX, p[2]);
-		jit_sop(c, 0, 0, 0x3B, RAX, p[3]);
-		xsetcc(b, icc[op - IOP_W_I32_EQ]);
+	int w = op >= IOP_W_I64_EQ && op <= IOP_W_I64_GE_U;
+	if (w || (op >= IOP_W_I32_EQ && op <= IOP_W_I32_GE_U)) {
+		int r = jit_opnd(c, w, p[2]);
+		jit_sop(c, 0, w, 0x3B, r, p[3]);
+		xsetcc(b, icc[op - (w ? IOP_W_I64_EQ : IOP_W_I32_EQ)]);
 		jit_stslot(c, 0, p[1], RAX);
 		return true;
 	}
 	if (op >= IOP_I32_EQ_RI && op <= IOP_I32_GE_U_RI) {
-		jit_ldslot(c, 0, RAX, p[2]);
-		xalui(b, 0, 7, RAX, (int32_t)p[3]);
+		xalui(b, 0, 7, jit_opnd(c, 0, p[2]), (int32_t)p[3]);
 		xsetcc(b, icc[op - IOP_I32_EQ_RI]);
 		jit_stslot(c, 0, p[1], RAX);
 		return true;
 	}
 	if (op >= IOP_BR_EQ && op <= IOP_BR_GE_U) {
-		jit_ldslot(c, 0, RAX, p[1]);
-		jit_sop(c, 0, 0, 0x3B, RAX, p[2]);
+		int r = jit_opnd(c, 0, p[1]);
+		jit_sop(c, 0, 0, 0x3B, r, p[2]);
 		jit_br(c, icc[op - IOP_BR_EQ], p[3]);
 		return true;
 	}
 	if (op >= IOP_BR_EQ_RI && op <= IOP_BR_GE_U_RI) {
-		jit_ldslot(c, 0, RAX, p[1]);
-		xalui(b, 0, 7, RAX, (int32_t)p[2]);
+		xalui(b, 0, 7, jit_opnd(c, 0, p[1]), (int32_t)p[2]);
 		jit_br(c, icc[op - IOP_BR_EQ_RI], p[3]);
 		return true;
 	}
@@ -567,6 +621,8 @@ uint32_t jit_slow_len(enum iop op)
 		if (op >= IOP_W_I32_TRUNC_SAT_F32_S &&
 		    op <= IOP_W_I64_TRUNC_SAT_F64_U)
 			return 3;
+		if (IOP_IS_ATOMIC(op))
+			return INTERP_ATOMIC_LEN;
 		return 0;
 	}
 }

@@ -44,17 +44,59 @@ uint8_t *jit_map_code(const uint8_t *code, uint32_t len, size_t *maplen)
 	return mem;
 }
 
-bool jit_install_block(const uint8_t *code, uint32_t len,
-		       const struct jit_code *jcs, uint32_t n)
+#ifdef JIT_PERF_MAP
+#include <stdio.h>
+#include <unistd.h>
+/* Debug builds (-DJIT_PERF_MAP): names code for `perf report` in
+ * /tmp/perf-PID.map. */
+static void perf_map(const struct jit_code *jc)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+	FILE *fp = fopen(path, "a");
+	if (!fp)
+		return;
+	const char *name = wasm_func_name(jc->f->inst->module, jc->f->index);
+	fprintf(fp, "%lx %x %s#%u\n", (unsigned long)(uintptr_t)jc->mem,
+		jc->size, name ? name : "wasm", jc->f->index);
+	fclose(fp);
+	snprintf(path, sizeof path, "/tmp/jit-%d-%u.bin", (int)getpid(),
+		 jc->f->index);
+	if ((fp = fopen(path, "wb"))) {
+		fwrite(jc->mem, 1, jc->size, fp);
+		fclose(fp);
+	}
+}
+#endif
+
+uint8_t *jit_code_pages(size_t len, size_t *maplen)
+{
+	size_t pg = hal_page_size();
+	size_t n = (len + pg - 1) / pg * pg;
+	uint8_t *mem = hal_vm_reserve(n ? n : pg);
+	n = n ? n : pg;
+	if (mem && !hal_vm_protect(mem, n, HAL_PROT_READ | HAL_PROT_WRITE)) {
+		hal_vm_release(mem, n);
+		mem = NULL;
+	}
+	*maplen = n;
+	return mem;
+}
+
+bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
+		       uint32_t n, uint32_t *pcs)
 {
 	struct jit_block *blk = calloc(1, sizeof *blk);
 	struct jit_code *copies = calloc(n + 1, sizeof *copies);
+	/* W^X: writable until here, executable from here on. */
 	if (!blk || !copies ||
-	    !(blk->mem = jit_map_code(code, len, &blk->len))) {
+	    !hal_vm_protect(mem, maplen, HAL_PROT_READ | HAL_PROT_EXEC)) {
 		free(blk);
 		free(copies);
 		return false;
 	}
+	blk->mem = mem;
+	blk->len = maplen;
 	/* One allocation for the block's jit_codes: copies[0] owns it. */
 	for (uint32_t i = 0; i < n; i++) {
 		if (!jcs[i].f)
@@ -62,6 +104,7 @@ bool jit_install_block(const uint8_t *code, uint32_t len,
 		struct jit_code *jc = &copies[i];
 		*jc = jcs[i];
 		jc->mem = blk->mem + (uintptr_t)jcs[i].mem;
+		jc->pcs = pcs + (uintptr_t)jcs[i].pcs;
 		jc->block = blk;
 		jc->next = live;
 		if (live)
@@ -71,11 +114,16 @@ bool jit_install_block(const uint8_t *code, uint32_t len,
 		wasm_func *f = (wasm_func *)jc->f;
 		f->jit = jc;
 		f->jit_entry = jc->mem;
+#ifdef JIT_PERF_MAP
+		perf_map(jc);
+#endif
 	}
 	blk->copies = copies;
+	blk->pcs = pcs;
 	if (!blk->refs) {
 		hal_vm_release(blk->mem, blk->len);
 		free(copies);
+		free(pcs);
 		free(blk);
 	}
 	return true;
@@ -93,12 +141,11 @@ void jit_free(wasm_func *f)
 		live = jc->next;
 	if (jc->next)
 		jc->next->prev = jc->prev;
-	free(jc->npc);
-	free(jc->cpc);
 	struct jit_block *blk = jc->block;
 	if (--blk->refs == 0) {
 		hal_vm_release(blk->mem, blk->len);
 		free(blk->copies);
+		free(blk->pcs);
 		free(blk);
 	}
 	f->jit = NULL;
@@ -119,12 +166,12 @@ bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
 			return true;
 		while (hi - lo > 1) {
 			uint32_t mid = (lo + hi) / 2;
-			if (jc->npc[mid] <= off)
+			if (jc->pcs[2 * mid] <= off)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		*offset = interp_wasm_offset(jc->f->code, jc->cpc[lo]);
+		*offset = interp_wasm_offset(jc->f->code, jc->pcs[2 * lo + 1]);
 		return true;
 	}
 	return false;

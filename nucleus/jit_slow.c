@@ -1,7 +1,8 @@
 /*
  * jit_slow.c: the instructions JIT code runs in C (jit_slow): bulk memory
  * and table instructions, memory.grow, bit counts, float rounding,
- * min/max, and float-to-int truncation. Operands are the internal code's
+ * min/max, float-to-int truncation, and the atomics (atomic.c, which
+ * checks bounds and alignment itself). Operands are the internal code's
  * (interp.h), read at cell pc of f's internal code; the semantics are the
  * interpreter's (interp.c).
  */
@@ -288,8 +289,13 @@ static bool is_bulk(enum iop op)
 void jit_slow(wasm_func *f, wasm_val *fp, uint32_t pc, uint32_t op)
 {
 	const icell *p = f->code->code + pc;
-	if (is_bulk((enum iop)op))
+	if (IOP_IS_ATOMIC(op)) {
+		int k = interp_atomic(f->inst, (enum iop)op, fp, p);
+		if (k >= 0)
+			jit_trap_pc(k, pc, f);
+	} else if (is_bulk((enum iop)op)) {
 		bulk(f, fp, pc, (enum iop)op);
-	else if (!convert(f, fp, pc, (enum iop)op))
+	} else if (!convert(f, fp, pc, (enum iop)op)) {
 		numeric(fp, p, (enum iop)op);
+	}
 }

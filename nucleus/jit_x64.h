@@ -49,33 +49,46 @@ enum {
 	CC_G = 0xF
 };
 
-/* A growing code buffer; oom is set (and bytes dropped) when out of memory. */
+/* A code buffer, growing unless fixed (then it is a mapping of cap
+ * bytes); oom is set (and bytes dropped) when it is full or out of
+ * memory. */
 struct xbuf {
 	uint8_t *p;
 	uint32_t len, cap;
-	bool oom;
+	bool oom, fixed;
 };
+
+/* Makes room for n more bytes; false (oom set, bytes dropped) if none. */
+static inline bool xroom(struct xbuf *b, uint32_t n)
+{
+	if (b->cap - b->len >= n)
+		return true;
+	uint32_t cap = b->cap ? b->cap : 4096;
+	while (cap - b->len < n)
+		cap *= 2;
+	uint8_t *p = b->fixed || b->oom ? NULL : realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		b->len = 0;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
 
 static inline void xb(struct xbuf *b, uint8_t v)
 {
-	if (b->len == b->cap) {
-		uint32_t cap = b->cap ? b->cap * 2 : 4096;
-		uint8_t *p = b->oom ? NULL : realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			b->len = 0;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	b->p[b->len++] = v;
+	if (b->len < b->cap || xroom(b, 1))
+		b->p[b->len++] = v;
 }
 
 static inline void x32(struct xbuf *b, uint32_t v)
 {
-	for (int i = 0; i < 4; i++)
-		xb(b, (uint8_t)(v >> (8 * i)));
+	if (b->cap - b->len >= 4 || xroom(b, 4)) {
+		memcpy(b->p + b->len, &v, 4); /* x86 is little-endian */
+		b->len += 4;
+	}
 }
 
 static inline void x64(struct xbuf *b, uint64_t v)

@@ -106,6 +106,24 @@ bool rt_memory_owns(uintptr_t addr)
 	return false;
 }
 
+/* A shared memory: the same, flagged for import matching and for
+ * memory.atomic.wait; the threads proposal requires a maximum. */
+wasm_memory *wasm_memory_new_shared(wasm_store *s, uint32_t min_pages,
+				    uint32_t max_pages)
+{
+	if (max_pages == UINT32_MAX)
+		return NULL;
+	wasm_memory *m = wasm_memory_new(s, min_pages, max_pages);
+	if (m)
+		m->shared = true;
+	return m;
+}
+
+bool wasm_memory_is_shared(const wasm_memory *mem)
+{
+	return mem->shared;
+}
+
 uint8_t *wasm_memory_data(wasm_memory *mem)
 {
 	return mem->base;

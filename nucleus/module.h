@@ -24,6 +24,7 @@ typedef struct wasm_tabletype {
 
 typedef struct wasm_memtype {
 	wasm_limits limits; /* in 64 KiB pages */
+	bool shared;	    /* threads: limits flag 2 or 3 */
 } wasm_memtype;
 
 typedef struct wasm_globaltype {

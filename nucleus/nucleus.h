@@ -164,6 +164,9 @@ wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type,
 			      wasm_host_fn fn, void *env);
 /* The calling instance's memory 0 (NULL if it has none). */
 wasm_memory *wasm_caller_memory(wasm_caller *c);
+/* Element i of the calling instance's table 0 if it is a function (the
+ * kernel's thread_create), else NULL. */
+wasm_func *wasm_caller_table_func(wasm_caller *c, uint32_t i);
 /* Make the host function trap with this message. */
 void wasm_caller_trap(wasm_caller *c, const char *msg);
 /* Make the whole call stack unwind with WASM_ERR_EXIT and this code. */
@@ -218,6 +221,10 @@ void wasm_set_atomic_hooks(wasm_wait_hook wait, wasm_notify_hook notify);
 /* max_pages / max: UINT32_MAX when there is no maximum. */
 wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
 			     uint32_t max_pages);
+/* A shared memory (threads proposal): max_pages is required. */
+wasm_memory *wasm_memory_new_shared(wasm_store *s, uint32_t min_pages,
+				    uint32_t max_pages);
+bool wasm_memory_is_shared(const wasm_memory *mem);
 uint8_t *wasm_memory_data(wasm_memory *mem);
 uint64_t wasm_memory_size(const wasm_memory *mem); /* bytes */
 
@@ -226,6 +233,9 @@ wasm_table *wasm_table_new(wasm_store *s, enum wasm_valtype elem, uint32_t min,
 wasm_global *wasm_global_new(wasm_store *s, enum wasm_valtype type, bool mut,
 			     wasm_val v);
 wasm_val wasm_global_get(const wasm_global *g);
+/* Sets a global's value (of its type; the kernel keeps C's
+ * __stack_pointer per thread with it). */
+void wasm_global_set(wasm_global *g, wasm_val v);
 enum wasm_valtype wasm_global_type(const wasm_global *g);
 
 #endif

@@ -7,13 +7,19 @@
  * its semantics.
  *
  *   name    enum suffix: OP_##name
- *   prefix  0 for one-byte opcodes, 0xFC for the 0xFC-prefixed ones
- *   code    the opcode byte (or the LEB128 sub-opcode after 0xFC)
+ *   prefix  0 for one-byte opcodes, 0xFC or 0xFE for the prefixed ones
+ *   code    the opcode byte (or the LEB128 sub-opcode after the prefix)
  *   imm     immediate kind, IMM_* below
- *   p1, p2  operand types popped (p1 deeper, p2 on top), `__` for none
+ *   p1, p2  operand types popped (p1 deeper, p2 on top), `__` for none;
+ *           an atomic access (IMM_ATOMIC*) first pops its i32 address,
+ *           below p1, which the row does not repeat
  *   res     result type pushed, `__` for none
  *           SP in p1 means "special": the validator types it by hand
  *   text    the instruction's name in the text format
+ *
+ * The 0xFE rows (threads proposal) are a list of their own,
+ * WASM_ATOMIC_OPCODES, last in WASM_OPCODES; atomic.c reads an atomic
+ * access's kind and width off its code.
  */
 #ifndef NUCLEUS_OPCODES_H
 #define NUCLEUS_OPCODES_H
@@ -46,10 +52,30 @@ enum wasm_imm {
 	IMM_TABLE_INIT,	   /* u32 elem index, u32 table index */
 	IMM_ELEM,	   /* u32 elem index */
 	IMM_TABLE_COPY,	   /* u32 dst table, u32 src table */
+	IMM_ATOMIC1,	   /* memarg, alignment exactly 1 */
+	IMM_ATOMIC2,	   /* memarg, alignment exactly 2 */
+	IMM_ATOMIC4,	   /* memarg, alignment exactly 4 */
+	IMM_ATOMIC8,	   /* memarg, alignment exactly 8 */
+	IMM_FENCE,	   /* one byte 0x00 (reserved) */
 };
 
+/*
+ * Index of an opcode in byte-indexed tables: one-byte opcodes at their
+ * byte, 0xFC sub-opcodes at 256 + code, 0xFE ones at 288 + code.
+ * OP_SUB_INDEX maps a prefix and its sub-opcode to that index, or to
+ * OP_INDEX_COUNT (no such opcode) when the sub-opcode is out of range.
+ */
+#define OP_INDEX(prefix, code)                                                 \
+	((prefix) == 0xFE ? 288 + (code) : (prefix) ? 256 + (code) : (code))
+#define OP_INDEX_COUNT (288 + 80)
+#define OP_SUB_INDEX(prefix, sub)                                              \
+	((sub) < ((prefix) == 0xFE ? 80u : 32u) ? OP_INDEX(prefix, sub)        \
+						: OP_INDEX_COUNT)
+
 /* clang-format off */
-#define WASM_OPCODES(OP) \
+#define WASM_OPCODES(OP) WASM_CORE_OPCODES(OP) WASM_ATOMIC_OPCODES(OP)
+
+#define WASM_CORE_OPCODES(OP) \
 	/* control */ \
 	OP(UNREACHABLE,   0, 0x00, IMM_NONE,      SP,  __,  __,  "unreachable") \
 	OP(NOP,           0, 0x01, IMM_NONE,      __,  __,  __,  "nop") \
@@ -268,9 +294,79 @@ enum wasm_imm {
 	OP(TABLE_GROW,    0xFC, 15, IMM_TABLE,      SP, __, __, "table.grow") \
 	OP(TABLE_SIZE,    0xFC, 16, IMM_TABLE,      SP, __, __, "table.size") \
 	OP(TABLE_FILL,    0xFC, 17, IMM_TABLE,      SP, __, __, "table.fill")
+
+/* 0xFE prefix: threads (atomic accesses pop an i32 address first) */
+#define WASM_ATOMIC_OPCODES(OP) \
+	OP(MEMORY_ATOMIC_NOTIFY,       0xFE, 0x00, IMM_ATOMIC4, I32, __,  I32, "memory.atomic.notify") \
+	OP(MEMORY_ATOMIC_WAIT32,       0xFE, 0x01, IMM_ATOMIC4, I32, I64, I32, "memory.atomic.wait32") \
+	OP(MEMORY_ATOMIC_WAIT64,       0xFE, 0x02, IMM_ATOMIC8, I64, I64, I32, "memory.atomic.wait64") \
+	OP(ATOMIC_FENCE,               0xFE, 0x03, IMM_FENCE,   __,  __,  __,  "atomic.fence") \
+	OP(I32_ATOMIC_LOAD,            0xFE, 0x10, IMM_ATOMIC4, __,  __,  I32, "i32.atomic.load") \
+	OP(I64_ATOMIC_LOAD,            0xFE, 0x11, IMM_ATOMIC8, __,  __,  I64, "i64.atomic.load") \
+	OP(I32_ATOMIC_LOAD8_U,         0xFE, 0x12, IMM_ATOMIC1, __,  __,  I32, "i32.atomic.load8_u") \
+	OP(I32_ATOMIC_LOAD16_U,        0xFE, 0x13, IMM_ATOMIC2, __,  __,  I32, "i32.atomic.load16_u") \
+	OP(I64_ATOMIC_LOAD8_U,         0xFE, 0x14, IMM_ATOMIC1, __,  __,  I64, "i64.atomic.load8_u") \
+	OP(I64_ATOMIC_LOAD16_U,        0xFE, 0x15, IMM_ATOMIC2, __,  __,  I64, "i64.atomic.load16_u") \
+	OP(I64_ATOMIC_LOAD32_U,        0xFE, 0x16, IMM_ATOMIC4, __,  __,  I64, "i64.atomic.load32_u") \
+	OP(I32_ATOMIC_STORE,           0xFE, 0x17, IMM_ATOMIC4, I32, __,  __,  "i32.atomic.store") \
+	OP(I64_ATOMIC_STORE,           0xFE, 0x18, IMM_ATOMIC8, I64, __,  __,  "i64.atomic.store") \
+	OP(I32_ATOMIC_STORE8,          0xFE, 0x19, IMM_ATOMIC1, I32, __,  __,  "i32.atomic.store8") \
+	OP(I32_ATOMIC_STORE16,         0xFE, 0x1A, IMM_ATOMIC2, I32, __,  __,  "i32.atomic.store16") \
+	OP(I64_ATOMIC_STORE8,          0xFE, 0x1B, IMM_ATOMIC1, I64, __,  __,  "i64.atomic.store8") \
+	OP(I64_ATOMIC_STORE16,         0xFE, 0x1C, IMM_ATOMIC2, I64, __,  __,  "i64.atomic.store16") \
+	OP(I64_ATOMIC_STORE32,         0xFE, 0x1D, IMM_ATOMIC4, I64, __,  __,  "i64.atomic.store32") \
+	OP(I32_ATOMIC_RMW_ADD,         0xFE, 0x1E, IMM_ATOMIC4, I32, __,  I32, "i32.atomic.rmw.add") \
+	OP(I64_ATOMIC_RMW_ADD,         0xFE, 0x1F, IMM_ATOMIC8, I64, __,  I64, "i64.atomic.rmw.add") \
+	OP(I32_ATOMIC_RMW8_ADD_U,      0xFE, 0x20, IMM_ATOMIC1, I32, __,  I32, "i32.atomic.rmw8.add_u") \
+	OP(I32_ATOMIC_RMW16_ADD_U,     0xFE, 0x21, IMM_ATOMIC2, I32, __,  I32, "i32.atomic.rmw16.add_u") \
+	OP(I64_ATOMIC_RMW8_ADD_U,      0xFE, 0x22, IMM_ATOMIC1, I64, __,  I64, "i64.atomic.rmw8.add_u") \
+	OP(I64_ATOMIC_RMW16_ADD_U,     0xFE, 0x23, IMM_ATOMIC2, I64, __,  I64, "i64.atomic.rmw16.add_u") \
+	OP(I64_ATOMIC_RMW32_ADD_U,     0xFE, 0x24, IMM_ATOMIC4, I64, __,  I64, "i64.atomic.rmw32.add_u") \
+	OP(I32_ATOMIC_RMW_SUB,         0xFE, 0x25, IMM_ATOMIC4, I32, __,  I32, "i32.atomic.rmw.sub") \
+	OP(I64_ATOMIC_RMW_SUB,         0xFE, 0x26, IMM_ATOMIC8, I64, __,  I64, "i64.atomic.rmw.sub") \
+	OP(I32_ATOMIC_RMW8_SUB_U,      0xFE, 0x27, IMM_ATOMIC1, I32, __,  I32, "i32.atomic.rmw8.sub_u") \
+	OP(I32_ATOMIC_RMW16_SUB_U,     0xFE, 0x28, IMM_ATOMIC2, I32, __,  I32, "i32.atomic.rmw16.sub_u") \
+	OP(I64_ATOMIC_RMW8_SUB_U,      0xFE, 0x29, IMM_ATOMIC1, I64, __,  I64, "i64.atomic.rmw8.sub_u") \
+	OP(I64_ATOMIC_RMW16_SUB_U,     0xFE, 0x2A, IMM_ATOMIC2, I64, __,  I64, "i64.atomic.rmw16.sub_u") \
+	OP(I64_ATOMIC_RMW32_SUB_U,     0xFE, 0x2B, IMM_ATOMIC4, I64, __,  I64, "i64.atomic.rmw32.sub_u") \
+	OP(I32_ATOMIC_RMW_AND,         0xFE, 0x2C, IMM_ATOMIC4, I32, __,  I32, "i32.atomic.rmw.and") \
+	OP(I64_ATOMIC_RMW_AND,         0xFE, 0x2D, IMM_ATOMIC8, I64, __,  I64, "i64.atomic.rmw.and") \
+	OP(I32_ATOMIC_RMW8_AND_U,      0xFE, 0x2E, IMM_ATOMIC1, I32, __,  I32, "i32.atomic.rmw8.and_u") \
+	OP(I32_ATOMIC_RMW16_AND_U,     0xFE, 0x2F, IMM_ATOMIC2, I32, __,  I32, "i32.atomic.rmw16.and_u") \
+	OP(I64_ATOMIC_RMW8_AND_U,      0xFE, 0x30, IMM_ATOMIC1, I64, __,  I64, "i64.atomic.rmw8.and_u") \
+	OP(I64_ATOMIC_RMW16_AND_U,     0xFE, 0x31, IMM_ATOMIC2, I64, __,  I64, "i64.atomic.rmw16.and_u") \
+	OP(I64_ATOMIC_RMW32_AND_U,     0xFE, 0x32, IMM_ATOMIC4, I64, __,  I64, "i64.atomic.rmw32.and_u") \
+	OP(I32_ATOMIC_RMW_OR,          0xFE, 0x33, IMM_ATOMIC4, I32, __,  I32, "i32.atomic.rmw.or") \
+	OP(I64_ATOMIC_RMW_OR,          0xFE, 0x34, IMM_ATOMIC8, I64, __,  I64, "i64.atomic.rmw.or") \
+	OP(I32_ATOMIC_RMW8_OR_U,       0xFE, 0x35, IMM_ATOMIC1, I32, __,  I32, "i32.atomic.rmw8.or_u") \
+	OP(I32_ATOMIC_RMW16_OR_U,      0xFE, 0x36, IMM_ATOMIC2, I32, __,  I32, "i32.atomic.rmw16.or_u") \
+	OP(I64_ATOMIC_RMW8_OR_U,       0xFE, 0x37, IMM_ATOMIC1, I64, __,  I64, "i64.atomic.rmw8.or_u") \
+	OP(I64_ATOMIC_RMW16_OR_U,      0xFE, 0x38, IMM_ATOMIC2, I64, __,  I64, "i64.atomic.rmw16.or_u") \
+	OP(I64_ATOMIC_RMW32_OR_U,      0xFE, 0x39, IMM_ATOMIC4, I64, __,  I64, "i64.atomic.rmw32.or_u") \
+	OP(I32_ATOMIC_RMW_XOR,         0xFE, 0x3A, IMM_ATOMIC4, I32, __,  I32, "i32.atomic.rmw.xor") \
+	OP(I64_ATOMIC_RMW_XOR,         0xFE, 0x3B, IMM_ATOMIC8, I64, __,  I64, "i64.atomic.rmw.xor") \
+	OP(I32_ATOMIC_RMW8_XOR_U,      0xFE, 0x3C, IMM_ATOMIC1, I32, __,  I32, "i32.atomic.rmw8.xor_u") \
+	OP(I32_ATOMIC_RMW16_XOR_U,     0xFE, 0x3D, IMM_ATOMIC2, I32, __,  I32, "i32.atomic.rmw16.xor_u") \
+	OP(I64_ATOMIC_RMW8_XOR_U,      0xFE, 0x3E, IMM_ATOMIC1, I64, __,  I64, "i64.atomic.rmw8.xor_u") \
+	OP(I64_ATOMIC_RMW16_XOR_U,     0xFE, 0x3F, IMM_ATOMIC2, I64, __,  I64, "i64.atomic.rmw16.xor_u") \
+	OP(I64_ATOMIC_RMW32_XOR_U,     0xFE, 0x40, IMM_ATOMIC4, I64, __,  I64, "i64.atomic.rmw32.xor_u") \
+	OP(I32_ATOMIC_RMW_XCHG,        0xFE, 0x41, IMM_ATOMIC4, I32, __,  I32, "i32.atomic.rmw.xchg") \
+	OP(I64_ATOMIC_RMW_XCHG,        0xFE, 0x42, IMM_ATOMIC8, I64, __,  I64, "i64.atomic.rmw.xchg") \
+	OP(I32_ATOMIC_RMW8_XCHG_U,     0xFE, 0x43, IMM_ATOMIC1, I32, __,  I32, "i32.atomic.rmw8.xchg_u") \
+	OP(I32_ATOMIC_RMW16_XCHG_U,    0xFE, 0x44, IMM_ATOMIC2, I32, __,  I32, "i32.atomic.rmw16.xchg_u") \
+	OP(I64_ATOMIC_RMW8_XCHG_U,     0xFE, 0x45, IMM_ATOMIC1, I64, __,  I64, "i64.atomic.rmw8.xchg_u") \
+	OP(I64_ATOMIC_RMW16_XCHG_U,    0xFE, 0x46, IMM_ATOMIC2, I64, __,  I64, "i64.atomic.rmw16.xchg_u") \
+	OP(I64_ATOMIC_RMW32_XCHG_U,    0xFE, 0x47, IMM_ATOMIC4, I64, __,  I64, "i64.atomic.rmw32.xchg_u") \
+	OP(I32_ATOMIC_RMW_CMPXCHG,     0xFE, 0x48, IMM_ATOMIC4, I32, I32, I32, "i32.atomic.rmw.cmpxchg") \
+	OP(I64_ATOMIC_RMW_CMPXCHG,     0xFE, 0x49, IMM_ATOMIC8, I64, I64, I64, "i64.atomic.rmw.cmpxchg") \
+	OP(I32_ATOMIC_RMW8_CMPXCHG_U,  0xFE, 0x4A, IMM_ATOMIC1, I32, I32, I32, "i32.atomic.rmw8.cmpxchg_u") \
+	OP(I32_ATOMIC_RMW16_CMPXCHG_U, 0xFE, 0x4B, IMM_ATOMIC2, I32, I32, I32, "i32.atomic.rmw16.cmpxchg_u") \
+	OP(I64_ATOMIC_RMW8_CMPXCHG_U,  0xFE, 0x4C, IMM_ATOMIC1, I64, I64, I64, "i64.atomic.rmw8.cmpxchg_u") \
+	OP(I64_ATOMIC_RMW16_CMPXCHG_U, 0xFE, 0x4D, IMM_ATOMIC2, I64, I64, I64, "i64.atomic.rmw16.cmpxchg_u") \
+	OP(I64_ATOMIC_RMW32_CMPXCHG_U, 0xFE, 0x4E, IMM_ATOMIC4, I64, I64, I64, "i64.atomic.rmw32.cmpxchg_u")
 /* clang-format on */
 
-/* OP_UNREACHABLE ... OP_TABLE_FILL, then OP_COUNT. */
+/* OP_UNREACHABLE ... OP_I64_ATOMIC_RMW32_CMPXCHG_U, then OP_COUNT. */
 enum wasm_op {
 #define OP_ENUM(name, prefix, code, imm, p1, p2, res, text) OP_##name,
 	WASM_OPCODES(OP_ENUM)

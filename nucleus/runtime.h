@@ -20,6 +20,8 @@ struct wasm_memory {
 	uint64_t pages;	    /* current size in pages */
 	uint32_t max_pages; /* limit (65536 when the type has none) */
 	bool has_max;	    /* the type's maximum, for import matching */
+	bool shared;	    /* threads: a shared memory (import matching,
+			       memory.atomic.wait) */
 };
 
 struct wasm_table {
@@ -76,6 +78,9 @@ enum rt_trap {
 	TRAP_HOST,		    /* a host function trapped (message kept) */
 	TRAP_EXIT,		    /* a host function asked to exit */
 	TRAP_INTERRUPTED,	    /* "interrupted" (the preempt hook) */
+	TRAP_UNALIGNED_ATOMIC,	    /* "unaligned atomic" */
+	TRAP_UNSHARED_WAIT,	    /* "expected shared memory" (wait) */
+	TRAP_WAIT_FOREVER,	    /* wait, no timeout, nothing to wake it */
 };
 const char *rt_trap_message(enum rt_trap t);
 

@@ -54,6 +54,9 @@ static const char *const messages[] = {
 	[TRAP_HOST] = "host function trapped",
 	[TRAP_EXIT] = "exit",
 	[TRAP_INTERRUPTED] = "interrupted",
+	[TRAP_UNALIGNED_ATOMIC] = "unaligned atomic",
+	[TRAP_UNSHARED_WAIT] = "expected shared memory",
+	[TRAP_WAIT_FOREVER] = "memory.atomic.wait would never be woken",
 };
 
 const char *rt_trap_message(enum rt_trap t)
@@ -302,6 +305,18 @@ wasm_memory *wasm_caller_memory(wasm_caller *c)
 	if (!c->inst || c->inst->module->num_mems == 0)
 		return NULL;
 	return c->inst->mems[0];
+}
+
+wasm_func *wasm_caller_table_func(wasm_caller *c, uint32_t i)
+{
+	wasm_table *t;
+
+	if (!c->inst || c->inst->module->num_tables == 0)
+		return NULL;
+	t = c->inst->tables[0];
+	if (t->elem != WASM_FUNCREF || i >= t->size)
+		return NULL;
+	return t->elems[i];
 }
 
 void wasm_caller_trap(wasm_caller *c, const char *msg)

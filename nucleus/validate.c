@@ -1,7 +1,7 @@
 /*
- * validate.c: module-level validation (WebAssembly 2.0, no SIMD): limits,
- * index bounds, constant expressions, exports, start, segments; function
- * bodies are left to validate_code.c.
+ * validate.c: module-level validation (WebAssembly 2.0, no SIMD, plus
+ * shared memories): limits, index bounds, constant expressions, exports,
+ * start, segments; function bodies are left to validate_code.c.
  *
  * Errors are INVALID with the spec suite's wording, prefixed with the best
  * offset we know ("offset 0x..: unknown global 3 in global 2"); items that
@@ -62,11 +62,17 @@ static bool check_table(vmod *v, const wasm_tabletype *t, uint32_t i)
 	return check_limits(v, &t->limits, 0, NULL, "table", i);
 }
 
+/* A memory's limits; a shared memory (threads) must have a maximum. */
 static bool check_mem(vmod *v, const wasm_memtype *t, uint32_t i)
 {
-	return check_limits(v, &t->limits, MAX_PAGES,
-			    "memory size must be at most 65536 pages (4GiB)",
-			    "memory", i);
+	if (!check_limits(v, &t->limits, MAX_PAGES,
+			  "memory size must be at most 65536 pages (4GiB)",
+			  "memory", i))
+		return false;
+	if (t->shared && t->limits.max == UINT32_MAX)
+		return fail(v, 0, WASM_ERR_INVALID,
+			    "shared memory must have maximum in memory %u", i);
+	return true;
 }
 
 /*

@@ -1,5 +1,6 @@
 /*
- * validate_code.c: validation of function bodies (WebAssembly 2.0, no SIMD).
+ * validate_code.c: validation of function bodies (WebAssembly 2.0, no SIMD,
+ * plus the threads proposal's atomics).
  *
  * The standard one-pass algorithm: an operand stack of value types (with
  * T_UNKNOWN for values conjured by unreachable code) and a control stack of
@@ -37,10 +38,10 @@ typedef struct opinfo {
 static const opinfo ops[OP_COUNT] = {WASM_OPCODES(INFO_ROW)};
 #undef INFO_ROW
 
-/* Opcode byte (or 0xFC sub-opcode) to enum wasm_op + 1; 0: illegal. */
+/* OP_INDEX of an opcode to enum wasm_op + 1; 0: illegal. */
 #define BYTE_ROW(name, prefix, code, imm, p1, p2, res, text)                   \
-	[(prefix) ? 256 + (code) : (code)] = OP_##name + 1,
-static const uint16_t op_of[256 + 32] = {WASM_OPCODES(BYTE_ROW)};
+	[OP_INDEX(prefix, code)] = OP_##name + 1,
+static const uint16_t op_of[OP_INDEX_COUNT] = {WASM_OPCODES(BYTE_ROW)};
 #undef BYTE_ROW
 
 typedef struct frame {
@@ -274,15 +275,18 @@ static void need_memory(vcode *v)
 		invalid(v, "unknown memory 0");
 }
 
-/* memarg: alignment (at most natural, 2^log2) and offset. */
-static void rd_memarg(vcode *v, unsigned log2)
+/* memarg: alignment (at most natural, 2^log2; exactly that for an
+ * atomic access) and offset. */
+static void rd_memarg(vcode *v, unsigned log2, bool atomic)
 {
 	uint32_t align = rd_u32(&v->r);
 	rd_u32(&v->r);
 	if (v->r.err)
 		return;
 	need_memory(v);
-	if (align > log2)
+	if (atomic && align != log2)
+		invalid(v, "alignment must be equal to natural");
+	else if (align > log2)
 		invalid(v, "alignment must not be larger than natural");
 }
 
@@ -303,20 +307,23 @@ static void check_simple(vcode *v, const opinfo *o)
 		rd_fixed64(&v->r);
 		break;
 	case IMM_MEM1:
-		rd_memarg(v, 0);
-		break;
 	case IMM_MEM2:
-		rd_memarg(v, 1);
-		break;
 	case IMM_MEM4:
-		rd_memarg(v, 2);
-		break;
 	case IMM_MEM8:
-		rd_memarg(v, 3);
+		rd_memarg(v, o->imm - IMM_MEM1, false);
+		break;
+	case IMM_ATOMIC1:
+	case IMM_ATOMIC2:
+	case IMM_ATOMIC4:
+	case IMM_ATOMIC8:
+		rd_memarg(v, o->imm - IMM_ATOMIC1, true);
 		break;
 	case IMM_MEMIDX:
 		rd_zero(v);
 		need_memory(v);
+		break;
+	case IMM_FENCE:
+		rd_zero(v);
 		break;
 	default:
 		break;
@@ -327,6 +334,8 @@ static void check_simple(vcode *v, const opinfo *o)
 		pop_expect(v, o->p2);
 	if (o->p1)
 		pop_expect(v, o->p1);
+	if (o->imm >= IMM_ATOMIC1 && o->imm <= IMM_ATOMIC8)
+		pop_expect(v, WASM_I32); /* the address */
 	if (o->res)
 		push(v, o->res);
 }
@@ -351,7 +360,7 @@ static void check_call(vcode *v, const wasm_functype *t)
 	push_types(v, t->results, t->nresults);
 }
 
-static void check_block(vcode *v, uint8_t op)
+static void check_block(vcode *v, unsigned op)
 {
 	frame f;
 	rd_blocktype(v, &f);
@@ -469,7 +478,7 @@ static void check_select(vcode *v, bool typed)
 	push(v, want);
 }
 
-static void check_local(vcode *v, uint8_t op)
+static void check_local(vcode *v, unsigned op)
 {
 	uint32_t i = rd_index(v, v->nlocals, "local");
 	if (v->failed || v->r.err)
@@ -484,7 +493,7 @@ static void check_local(vcode *v, uint8_t op)
 	}
 }
 
-static void check_global(vcode *v, uint8_t op)
+static void check_global(vcode *v, unsigned op)
 {
 	uint32_t i = rd_index(v, v->m->num_globals, "global");
 	if (v->failed || v->r.err)
@@ -514,7 +523,7 @@ static void check_call_indirect(vcode *v)
 }
 
 /* memory.init, data.drop: data indices need the data count section. */
-static void check_data_op(vcode *v, uint8_t op)
+static void check_data_op(vcode *v, unsigned op)
 {
 	uint32_t d = rd_u32(&v->r);
 	if (v->r.err)
@@ -541,7 +550,7 @@ static void pop3_i32(vcode *v)
 }
 
 /* table.* and elem.drop. */
-static void check_table_op(vcode *v, uint8_t op)
+static void check_table_op(vcode *v, unsigned op)
 {
 	const wasm_tabletype *t, *src;
 	uint32_t e;
@@ -602,7 +611,7 @@ static void check_table_op(vcode *v, uint8_t op)
 	}
 }
 
-static void check_ref(vcode *v, uint8_t op)
+static void check_ref(vcode *v, unsigned op)
 {
 	uint8_t t;
 	uint32_t f;
@@ -632,7 +641,7 @@ static void check_ref(vcode *v, uint8_t op)
 }
 
 /* An instruction whose typing is not in the table (p1 == SP). */
-static void check_special(vcode *v, uint8_t op)
+static void check_special(vcode *v, unsigned op)
 {
 	const frame *l;
 	const uint8_t *types;
@@ -730,11 +739,11 @@ static void check_special(vcode *v, uint8_t op)
 static unsigned rd_op(vcode *v)
 {
 	uint32_t b = rd_u8(&v->r);
-	if (b == 0xFC) {
-		b = rd_u32(&v->r);
-		b = b < 32 ? 256 + b : 0;
+	if (b == 0xFC || b == 0xFE) {
+		uint32_t sub = rd_u32(&v->r);
+		b = OP_SUB_INDEX(b, sub);
 	}
-	if (v->r.err)
+	if (v->r.err || b >= OP_INDEX_COUNT)
 		return OP_COUNT;
 	return op_of[b] ? op_of[b] - 1u : OP_COUNT;
 }

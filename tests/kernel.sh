@@ -2,7 +2,7 @@
 # tests/kernel.sh NEBULET: the kernel's tests on the hosted HAL. Each
 # program in build/tests/kernel/ (from tests/kernel/) runs as init under
 # `NEBULET kernel`, with child.wasm as its boot image:
-#   ipc, hostile, preempt
+#   ipc, hostile, preempt, prio, timer, vmo, threads
 #                 print "PASS name" / "FAIL name: ..." per check and
 #                 "done" at the end; each PASS and FAIL line counts, and a
 #                 missing "done" or a non-zero status is one more failure;
@@ -11,6 +11,8 @@
 #   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
 #   badimport     an unknown kernel call: link error, status 1
 #   deadlock      init and its child wait forever: both killed, 137
+#   atomics       memory.atomic.wait/notify between two threads: status 0
+#                 (else the number of the failed check), on each engine
 # plus the subcommand's own errors. Ends with "N passed, N failed".
 set -u
 nebulet=${1:?usage: tests/kernel.sh NEBULET}
@@ -63,12 +65,19 @@ for engine in "" --engine=interp; do
 	suite ipc $engine
 	suite hostile $engine
 	suite preempt $engine
+	suite prio $engine
+	suite timer $engine
+	suite vmo $engine
+	suite threads $engine
 done
 status "process without memory gets NB_ERR_FAULT" 5 "" -- "$K/nomem.wasm"
 status "unknown kernel call is a link error" 1 "no_such_call" -- \
 	"$K/badimport.wasm"
 status "deadlock: every process killed" 137 "deadlock" -- \
 	"$K/deadlock.wasm" "$K/child.wasm"
+status "atomic wait/notify between threads" 0 "" -- "$K/atomics.wasm"
+status "atomic wait/notify between threads (interp)" 0 "" -- \
+	--engine=interp "$K/atomics.wasm"
 status "kernel without init: usage" 2 "usage" --
 status "init is not wasm" 1 "cannot start" -- tests/kernel/kt.h
 status "missing init file" 1 "No such file" -- "$K/missing.wasm"

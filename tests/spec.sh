@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
 # tests/spec.sh NEBULET [OPTION...]: runs `NEBULET spec OPTION... FILE` once
-# per build/spec/*/test.json (made by `make spec-json`), so that a crash in
-# one file cannot stop the others. Prints a line for each file with
+# per build/spec/*/test.json and build/spec-threads/*/test.json (core and
+# threads files, made by `make spec-json`), so that a crash in one file
+# cannot stop the others. Prints a line for each file with
 # failures (its first failures too), and a crashed file's last output
 # lines; ends with "N passed, N failed" (", N skipped" when any were).
 # Left-out tests are listed in tests/spec-skip.md.
-#   SPEC_DIR     where the converted files are (default build/spec)
+#   SPEC_DIR     where the converted files are (default build/spec
+#                build/spec-threads; a threads file is named threads/NAME)
 #   SPEC_TIMEOUT seconds allowed per file (default 900)
 #   SPEC_SHOW    failure lines shown per file (default 5)
 set -u
 cd "$(dirname "$0")/.."
 bin=${1:?usage: tests/spec.sh NEBULET [OPTION...]}
 shift
-dir=${SPEC_DIR:-build/spec}
+dirs=${SPEC_DIR:-build/spec build/spec-threads}
 limit=${SPEC_TIMEOUT:-900}
 show=${SPEC_SHOW:-5}
-pass=0 fail=0 skip=0 files=0
+pass=0 fail=0 skip=0
 
-for json in "$dir"/*/test.json; do
+for dir in $dirs; do
+	found=0
+	for json in "$dir"/*/test.json; do
+		[ -f "$json" ] && found=1
+	done
+	if [ "$found" -eq 0 ]; then
+		echo "no spec files in $dir (run make spec-json)"
+		fail=$((fail + 1))
+	fi
+done
+
+for json in $(for d in $dirs; do echo "$d"/*/test.json; done); do
 	[ -f "$json" ] || continue
-	files=$((files + 1))
 	name=$(basename "$(dirname "$json")")
+	case $json in */spec-threads/*) name=threads/$name ;; esac
 	out=$(ASAN_OPTIONS=detect_leaks=1 timeout "$limit" "$bin" spec "$@" \
 		"$json" 2>&1)
 	rc=$?
@@ -51,10 +64,6 @@ for json in "$dir"/*/test.json; do
 	skip=$((skip + s))
 done
 
-if [ "$files" -eq 0 ]; then
-	echo "no spec files in $dir (run make spec-json)"
-	fail=$((fail + 1))
-fi
 total="$pass passed, $fail failed"
 [ "$skip" -gt 0 ] && total="$total, $skip skipped"
 echo "$total"

@@ -292,3 +292,74 @@ void hal_timer_start(uint64_t period_ns, void (*tick)(void))
 	if (period_ns && tick)
 		sigaction(SIGVTALRM, &sa, NULL);
 }
+
+/* Devices: a Linux process has no I/O ports or interrupt lines of its
+ * own, so a driver's objects cannot be created here. */
+bool hal_ports_available(uint32_t base, uint32_t count)
+{
+	(void)base;
+	(void)count;
+	return false;
+}
+
+uint32_t hal_port_in(uint16_t port, unsigned width)
+{
+	(void)port;
+	(void)width;
+	return 0xffffffffu;
+}
+
+void hal_port_out(uint16_t port, unsigned width, uint32_t value)
+{
+	(void)port;
+	(void)width;
+	(void)value;
+}
+
+bool hal_irq_unmask(unsigned irq)
+{
+	(void)irq;
+	return false;
+}
+
+void hal_irq_mask(unsigned irq)
+{
+	(void)irq;
+}
+
+uint32_t hal_irq_take(void)
+{
+	return 0;
+}
+
+void hal_irq_set_notify(void (*notify)(void))
+{
+	(void)notify;
+}
+
+int hal_console_irq(void)
+{
+	return -1;
+}
+
+/* Hosted reads block the whole process in read(2): nothing to wait for. */
+void hal_console_set_wait(bool (*wait)(void))
+{
+	(void)wait;
+}
+
+/* Nothing but a deadline can wake a hosted kernel: sleeps until it. */
+void hal_idle(uint64_t deadline_ns)
+{
+	uint64_t now = hal_clock_monotonic_ns();
+	struct timespec ts;
+
+	if (deadline_ns <= now)
+		return;
+	deadline_ns -= now;
+	if (deadline_ns > 1000000000ull)
+		deadline_ns = 1000000000ull;
+	ts.tv_sec = (time_t)(deadline_ns / 1000000000ull);
+	ts.tv_nsec = (long)(deadline_ns % 1000000000ull);
+	nanosleep(&ts, NULL);
+}

@@ -63,11 +63,22 @@ void serial_init(void);
 void serial_putc(char c);
 bool serial_ready(void);
 int serial_getc(void);
+/* Input interrupts: the receive line on (false if it cannot be routed);
+ * the interrupt handler; moving received bytes into the input buffer. */
+bool serial_irq_init(void);
+void serial_interrupt(void);
+size_t serial_take(char *buf, size_t len);
 
 /* kprintf.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void panic(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+
+/* symbols.c: kernel addresses as "name+0xoff"; the backtrace of
+ * exception reports and panics. */
+const char *ksym_lookup(uintptr_t addr, uintptr_t *off);
+void print_symbol(uintptr_t addr);
+void backtrace(uint64_t rbp);
 
 /* gdt.c, idt.c */
 void gdt_init(void);
@@ -109,6 +120,36 @@ void *krealloc(void *p, size_t n);
 /* clock.c */
 void clock_init(void);
 uint64_t clock_tsc_hz(void);
+
+/* timer.c: the local APIC timer (hal_timer_start). Vectors 32-47 are the
+ * masked legacy PICs' (spurious IRQs 7 and 15 can still arrive). */
+#define TIMER_VECTOR 0x40
+#define SPURIOUS_VECTOR 0xff
+void timer_init(void);
+uint64_t timer_hz(void);
+void timer_interrupt(void);
+void apic_eoi(void);
+uint32_t apic_id(void);
+uint64_t timer_period(void);
+
+/* irq.c: ISA interrupt lines through the I/O APIC, at vectors
+ * IRQ_VECTOR + line; the serial console's receive line. */
+#define IRQ_VECTOR 0x50
+#define IRQ_LINES 16
+#define SERIAL_IRQ 4
+void irq_init(void);
+void irq_interrupt(unsigned line);
+/* Routes line to the CPU for the HAL itself; false without an I/O APIC. */
+bool irq_route(unsigned line);
+
+/* context.c: the running context's console input (hal.c): a buffer
+ * read instead of the serial port when set. */
+struct console_input {
+	const char *buf;
+	size_t len;
+	bool set;
+};
+struct console_input *context_input(void);
 
 /* hal.c */
 const char *boot_cmdline(void);

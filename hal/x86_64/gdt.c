@@ -4,14 +4,17 @@
  * Everything runs in ring 0, so the GDT holds just a 64-bit code segment,
  * a data segment and the TSS. The TSS matters only for its interrupt stack
  * table: a double fault, an NMI and a machine check each switch to a stack
- * of their own, so they are reported even when the kernel stack is bad.
+ * of their own, so they are reported even when the kernel stack is bad;
+ * so does a page fault, so that a stack's pages can be mapped on first
+ * use (the fault could not push its frame on the page it lacks) and an
+ * overflow onto a guard page is an ordinary page fault.
  */
 #include "arch.h"
 
 #define SEG_CODE 0x08
 #define SEG_DATA 0x10
 #define SEG_TSS 0x18
-#define IST_SIZE 8192
+#define IST_SIZE 16384
 
 struct tss {
 	uint32_t reserved0;
@@ -24,12 +27,13 @@ struct tss {
 
 static uint64_t gdt[5];
 static struct tss tss;
-static uint8_t ist_stack[3][IST_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stack[4][IST_SIZE] __attribute__((aligned(16)));
 
-/* Loads the GDT and TSS; IST1 = double fault, IST2 = NMI, IST3 = #MC. */
+/* Loads the GDT and TSS; IST1 = double fault, IST2 = NMI, IST3 = #MC,
+ * IST4 = page fault. */
 void gdt_init(void)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stack[i] + IST_SIZE);
 	tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
 

@@ -12,9 +12,6 @@ int nram;
 hal_fault_fn hal_fault_handler;
 static char cmdline[256];
 static uint64_t module_pa, module_len; /* the boot archive, if any */
-static const char *input;	       /* console input given by init */
-static size_t input_len;
-static bool input_set;
 
 /* Copies what is needed out of the PVH start_info (command line, usable
  * RAM) so that its memory may be reused. The boot map still reaches it. */
@@ -60,18 +57,18 @@ bool boot_module(const void **data, size_t *len)
 	return true;
 }
 
-/* Makes hal_console_read return buf[0..len) and then end of input, instead
- * of reading the serial port; NULL gives the serial port back. The buffer
- * must live until the next call. (Declared in init/init.h: init gives each
- * program the standard input its manifest line names.) */
+/* Makes hal_console_read, in the running context (context.c), return
+ * buf[0..len) and then end of input, instead of reading the serial port;
+ * NULL gives the serial port back. The buffer must live until the next
+ * call. (Declared in init/init.h: init gives each program the standard
+ * input its manifest line names.) */
 void hal_console_set_input(const void *buf, size_t len)
 {
-	input = buf;
-	input_len = len;
-	input_set = buf != NULL;
+	*context_input() = (struct console_input){buf, len, buf != NULL};
 }
 
-/* Brings the machine up: console, descriptor tables, memory, clock. */
+/* Brings the machine up: console, descriptor tables, memory, clock,
+ * timer (stopped, interrupts still off). */
 void hal_init(void)
 {
 	serial_init();
@@ -83,6 +80,9 @@ void hal_init(void)
 		pmm_reserve(module_pa, module_pa + module_len);
 	paging_init();
 	clock_init();
+	timer_init();
+	irq_init();
+	serial_irq_init();
 }
 
 /* Writes to the serial port: "\n" becomes "\r\n" for terminals, or, in
@@ -103,25 +103,45 @@ void hal_console_write(int stream, const void *buf, size_t len)
 	}
 }
 
-/* Waits for one byte, then takes whatever else has arrived (up to len).
- * A carriage return (the Enter key on a terminal) reads as '\n'. */
+static bool (*console_wait)(void);
+
+void hal_console_set_wait(bool (*wait)(void))
+{
+	console_wait = wait;
+}
+
+/*
+ * Waits for input, then takes whatever has arrived (up to len). While
+ * none is there the kernel's wait function blocks the calling thread
+ * until the console's interrupt (so other threads run); without one the
+ * CPU halts (or, with interrupts off, polls). A carriage return (the
+ * Enter key on a terminal) reads as '\n'. -1 if the wait gives up.
+ */
 long hal_console_read(void *buf, size_t len)
 {
 	char *s = buf;
-	size_t n = 0;
+	size_t n;
 	if (!len)
 		return 0;
-	if (input_set) {
-		n = len < input_len ? len : input_len;
-		memcpy(buf, input, n);
-		input += n;
-		input_len -= n;
+	struct console_input *in = context_input();
+	if (in->set) {
+		n = len < in->len ? len : in->len;
+		memcpy(buf, in->buf, n);
+		in->buf += n;
+		in->len -= n;
 		return (long)n;
 	}
-	do {
-		int c = serial_getc();
-		s[n++] = c == '\r' ? '\n' : (char)c;
-	} while (n < len && serial_ready());
+	while ((n = serial_take(s, len)) == 0) {
+		if (console_wait) {
+			if (!console_wait())
+				return -1;
+		} else {
+			hal_idle(hal_clock_monotonic_ns() + 1000000000ull);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\r')
+			s[i] = '\n';
 	return (long)n;
 }
 

@@ -6,12 +6,14 @@
  * is a demand-zero fill (vm_fault) and returns. Other memory faults, divide
  * errors and invalid opcodes go to the fault handler the nucleus installed
  * (hal_set_fault_handler), which jumps out if the fault is a wasm trap.
- * So does a double fault, which is how a stack overflow shows: the page
- * fault on the stack's guard page cannot push its frame, and the double
- * fault runs on its own stack (IST1) with CR2 = the guard page address.
- * Anything else is fatal: trap() reports the exception on the console
- * (name, error code, RIP, CR2, registers, a backtrace) and exits the
- * machine with EXIT_PANIC.
+ * So does a stack overflow: page faults run on a stack of their own
+ * (IST4), so the fault on a stack's guard page arrives like any other,
+ * with CR2 = the guard page address (and a stack page not mapped yet is
+ * filled on demand). A double fault (IST1) goes to the handler too.
+ * The APIC timer's interrupt goes to timer.c, device lines to irq.c; spurious
+ * interrupts (the APIC's, the masked PICs') are ignored. Anything else is
+ * fatal: trap() reports the exception on the console (name, error code, RIP,
+ * CR2, registers, a backtrace) and exits the machine with EXIT_PANIC.
  */
 #include "arch.h"
 #include "hal.h"
@@ -86,7 +88,7 @@ static void pic_disable(void)
 }
 
 /* Fills and loads the IDT: all vectors are interrupt gates (interrupts off
- * in the handler); #DF, NMI and #MC run on their IST stacks (gdt.c). */
+ * in the handler); #DF, NMI, #MC and #PF run on their IST stacks (gdt.c). */
 void idt_init(void)
 {
 	pic_disable();
@@ -98,6 +100,7 @@ void idt_init(void)
 			.ist = v == 8	 ? 1
 			       : v == 2	 ? 2
 			       : v == 18 ? 3
+			       : v == 14 ? 4
 					 : 0,
 			.type = 0x8e,
 			.off_mid = (off >> 16) & 0xffff,
@@ -124,21 +127,6 @@ static void print_pf_error(uint64_t e)
 		e & 8 ? ", reserved bit" : "", e & 4 ? ", user" : "");
 }
 
-/* Follows the frame-pointer chain from rbp while it stays in the kernel
- * half, printing return addresses. */
-static void backtrace(uint64_t rbp)
-{
-	kprintf("  backtrace:");
-	for (int i = 0; i < 8 && rbp >= PHYS_BASE && !(rbp & 7); i++) {
-		uint64_t *frame = (uint64_t *)(uintptr_t)rbp;
-		if (!paging_mapped(rbp) || !paging_mapped(rbp + 8))
-			break;
-		kprintf(" %p", (void *)(uintptr_t)frame[1]);
-		rbp = frame[0];
-	}
-	kprintf("\n");
-}
-
 /* Prints everything known about an exception. */
 static void report(struct trapframe *tf, uint64_t cr2)
 {
@@ -147,8 +135,9 @@ static void report(struct trapframe *tf, uint64_t cr2)
 		tf->error);
 	if (tf->vector == 14)
 		print_pf_error(tf->error);
-	kprintf("\n  rip 0x%016lx  cs 0x%lx  rflags 0x%lx\n", tf->rip, tf->cs,
-		tf->rflags);
+	kprintf("\n  rip ");
+	print_symbol(tf->rip);
+	kprintf("  cs 0x%lx  rflags 0x%lx\n", tf->cs, tf->rflags);
 	kprintf("  cr2 0x%016lx  cr3 0x%lx\n", cr2, read_cr3());
 	kprintf("  rax %016lx  rbx %016lx  rcx %016lx\n", tf->rax, tf->rbx,
 		tf->rcx);
@@ -177,7 +166,7 @@ static void deliver(struct trapframe *tf, uint64_t cr2)
 	case 6:
 		hal_fault_handler(HAL_FAULT_ILLEGAL, 0, (void *)tf->rip);
 		break;
-	case 8: /* a stack overflow: the #PF could not push its frame */
+	case 8: /* a fault that could not push its frame */
 	case 14:
 		hal_fault_handler(HAL_FAULT_MEMORY, cr2, (void *)tf->rip);
 		break;
@@ -191,6 +180,17 @@ void trap(struct trapframe *tf)
 	static int fatal; /* set while reporting, against loops */
 	uint64_t cr2 = read_cr2();
 
+	if (tf->vector == TIMER_VECTOR) {
+		timer_interrupt();
+		return;
+	}
+	if (tf->vector >= IRQ_VECTOR && tf->vector < IRQ_VECTOR + IRQ_LINES) {
+		irq_interrupt((unsigned)(tf->vector - IRQ_VECTOR));
+		return;
+	}
+	if (tf->vector == SPURIOUS_VECTOR ||
+	    (tf->vector >= 32 && tf->vector < 48))
+		return; /* spurious: no acknowledgement */
 	if (tf->vector == 14 && !fatal && vm_fault(cr2, tf->error))
 		return;
 	if (!fatal)

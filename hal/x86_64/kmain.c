@@ -6,8 +6,9 @@
  * tests/boot.sh runs them: `self` (selftest.c) and `echo` exit 0, the
  * others end in an exception that must be reported.
  *
- * Without a test, a boot archive (QEMU's -initrd) is run by init (init/):
- * the machine then exits with the last program's status. "console=mux"
+ * Without a test, a boot archive (QEMU's -initrd) is run by init (init/),
+ * each program a kernel process: the machine then exits with the last
+ * manifest line's status. "console=mux"
  * on the command line multiplexes the console for `nebulet boot`
  * (serial.c) and ends with an exit record; "quiet" leaves out the memory
  * summary.
@@ -126,13 +127,15 @@ static void fault_test(const char *name)
 		kprintf("test wp: writing %p\n", (void *)ro);
 		*(volatile char *)(uintptr_t)ro = 'R';
 	} else if (!strncmp(name, "df", 3)) {
-		/* A page fault that cannot push its frame is a double fault,
+		/* A non-canonical stack: the push is a stack fault, whose
+		 * delivery on the same stack faults again, a double fault,
 		 * which still runs on its own stack (IST1). */
-		kprintf("test df: stack at 0x1000\n");
-		__asm__ volatile("movq $0x1000, %%rsp; pushq $0"
+		kprintf("test df: non-canonical stack\n");
+		__asm__ volatile("movabsq $0x8000000000001000, %%rax; "
+				 "movq %%rax, %%rsp; pushq $0"
 				 :
 				 :
-				 : "memory");
+				 : "rax", "memory");
 	} else if (!strncmp(name, "so", 3)) {
 		kprintf("test so: endless recursion\n");
 		stack_hog(0);
@@ -155,11 +158,10 @@ static bool cmdline_has(const char *w)
 	return false;
 }
 
-/* The stack programs run on (the JIT's wasm calls recurse on it): the
- * 64 KiB boot stack is too small. Its pages are mapped up front, since a
- * fault on a not-yet-mapped stack page could not push its own frame (a
- * double fault); the page below it stays unmapped, a guard, and an
- * overflow becomes the wasm trap "call stack exhausted". */
+/* The stack init and the scheduler's boot context run on (programs run
+ * on their own contexts' stacks, context.c): roomier than the 64 KiB boot
+ * stack. Its pages are mapped on first use (page faults have a stack of
+ * their own); the page below it stays unmapped, a guard. */
 #define INIT_STACK (2ull << 20)
 
 static const void *init_archive;
@@ -183,9 +185,6 @@ static _Noreturn void run_archive(const void *archive, size_t len)
 	if (!base || !hal_vm_protect(base + PAGE_SIZE, INIT_STACK,
 				     HAL_PROT_READ | HAL_PROT_WRITE))
 		init_main();
-	for (char *p = base + PAGE_SIZE; p < base + PAGE_SIZE + INIT_STACK;
-	     p += PAGE_SIZE)
-		*(volatile char *)p = 0;
 	__asm__ volatile("movq %0, %%rsp; xorl %%ebp, %%ebp; call *%1; ud2"
 			 :
 			 : "r"(base + PAGE_SIZE + INIT_STACK), "r"(init_main)

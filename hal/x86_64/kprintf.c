@@ -104,5 +104,6 @@ void panic(const char *fmt, ...)
 	vkprintf(fmt, ap);
 	va_end(ap);
 	kprintf("\n");
+	backtrace((uint64_t)(uintptr_t)__builtin_frame_address(0));
 	hal_exit(EXIT_PANIC);
 }

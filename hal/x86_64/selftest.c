@@ -1,6 +1,7 @@
 /*
- * selftest.c: `-append test=self`: checks the memory services, clocks and
- * fault delivery of the HAL from inside the booted kernel; prints "selftest ok"
+ * selftest.c: `-append test=self`: checks the memory services, shared
+ * memory and page flipping, clocks, the timer, contexts and fault
+ * delivery of the HAL from inside the booted kernel; prints "selftest ok"
  * and exits 0, or names the first failed check and exits 1.
  */
 #include "arch.h"
@@ -154,6 +155,95 @@ static void test_stack_overflow(void)
 	}
 }
 
+static volatile unsigned ticks;
+static void count_tick(void)
+{
+	ticks++;
+}
+
+/* The periodic timer ticks (every 1 ms), not faster than its period
+ * (5 ticks take at least 4 ms), and stops when asked. It waits for the
+ * ticks (up to 10 s) rather than counting them in a fixed time: an
+ * emulator's vCPU on a loaded host may stall for many periods. */
+static void test_timer(void)
+{
+	hal_timer_start(1000000, count_tick);
+	uint64_t t0 = hal_clock_monotonic_ns(), dt;
+	while ((dt = hal_clock_monotonic_ns() - t0) < 10000000000ull &&
+	       ticks < 5)
+		;
+	hal_timer_start(0, NULL);
+	unsigned n = ticks;
+	kprintf("selftest: %u timer ticks in %lu us\n", n,
+		(unsigned long)(dt / 1000));
+	CHECK(n >= 5 && dt >= 4000000);
+	t0 = hal_clock_monotonic_ns();
+	while (hal_clock_monotonic_ns() - t0 < 5000000)
+		;
+	CHECK(ticks == n);
+}
+
+static hal_context *ctx_main, *ctx_other;
+static volatile int ctx_steps;
+static void ctx_fn(void *arg)
+{
+	ctx_steps += *(int *)arg;
+	hal_context_switch(ctx_other, ctx_main);
+	ctx_steps *= 10;
+	hal_context_exit(ctx_other, ctx_main);
+}
+
+/* Contexts: a switch there and back, an exit, MXCSR kept per context. */
+static void test_context(void)
+{
+	int arg = 4;
+	uint32_t mxcsr = 0x1f80 | (3u << 13), got; /* round toward zero */
+	ctx_main = hal_context_create(NULL, NULL, 0);
+	ctx_other = hal_context_create(ctx_fn, &arg, 16384);
+	CHECK(ctx_main && ctx_other);
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	hal_context_switch(ctx_main, ctx_other);
+	CHECK(ctx_steps == 4);
+	hal_context_switch(ctx_main, ctx_other);
+	CHECK(ctx_steps == 40);
+	__asm__ volatile("stmxcsr %0" : "=m"(got));
+	CHECK(got == mxcsr);
+	mxcsr = 0x1f80;
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	hal_context_destroy(ctx_other);
+	hal_context_destroy(ctx_main);
+}
+
+/* Shared memory shows the same frames at two places; page flipping
+ * moves contents and leaves zeroes. */
+static void test_shm(void)
+{
+	size_t len = 4 * PAGE_SIZE;
+	hal_shm *s = hal_shm_create(len);
+	char *a = hal_vm_reserve(len), *b = hal_vm_reserve(len);
+	CHECK(s && a && b);
+	char *d = hal_shm_data(s);
+	CHECK(d[0] == 0 && d[len - 1] == 0);
+	CHECK(hal_vm_protect(a, len, HAL_PROT_READ | HAL_PROT_WRITE));
+	a[0] = 9;
+	CHECK(hal_shm_map(s, PAGE_SIZE, a, 2 * PAGE_SIZE,
+			  HAL_PROT_READ | HAL_PROT_WRITE));
+	a[1] = 5;
+	CHECK(d[PAGE_SIZE + 1] == 5 && a[0] == 0);
+	CHECK(hal_shm_unmap(a, 2 * PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE));
+	CHECK(a[1] == 0 && d[PAGE_SIZE + 1] == 5);
+	a[PAGE_SIZE] = 3;
+	CHECK(hal_vm_protect(b, len, HAL_PROT_READ | HAL_PROT_WRITE));
+	b[PAGE_SIZE] = 1;
+	uint64_t free0 = pmm_free_pages();
+	CHECK(hal_vm_move(a, b, 2 * PAGE_SIZE));
+	CHECK(b[PAGE_SIZE] == 3 && a[PAGE_SIZE] == 0 && b[0] == 0);
+	CHECK(pmm_free_pages() >= free0); /* b's old frame was freed */
+	hal_vm_release(a, len);
+	hal_vm_release(b, len);
+	hal_shm_destroy(s);
+}
+
 void selftest(void)
 {
 	test_direct_map();
@@ -162,6 +252,9 @@ void selftest(void)
 	test_heap();
 	test_clock();
 	test_stack_overflow();
+	test_timer();
+	test_context();
+	test_shm();
 	hal_set_fault_handler(NULL);
 	if (failures) {
 		kprintf("selftest: %d failed\n", failures);

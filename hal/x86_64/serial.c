@@ -1,5 +1,9 @@
 /*
- * serial.c: the console, a 16550 UART on COM1 (port 0x3f8), polled.
+ * serial.c: the console, a 16550 UART on COM1 (port 0x3f8). Output is
+ * polled; input arrives by interrupt (IRQ 4, irq.c) once the kernel has
+ * interrupts on: the handler moves received bytes into a ring buffer,
+ * which hal_console_read empties (polling the UART too, for reads made
+ * with interrupts still off, as by the test=echo self-test).
  *
  * Multiplexed mode (command line "console=mux", used by `nebulet boot`)
  * carries three streams and an exit status over the one serial line, so
@@ -88,16 +92,68 @@ void console_exit_record(int status)
 	serial_raw('\n');
 }
 
+#define IER_RDA 0x01  /* interrupt when a byte is received */
+#define MCR_OUT2 0x08 /* gates the UART's interrupt line on PCs */
+#define RX_SIZE 1024
+
+static char rx[RX_SIZE];
+static size_t rx_head, rx_len; /* touched with interrupts off only */
+
+/* Moves received bytes from the UART into the ring while there is room;
+ * a full ring leaves them in the UART (QEMU then holds back the rest). */
+static void rx_drain(void)
+{
+	while (rx_len < RX_SIZE && (inb(COM1 + LSR) & LSR_DATA)) {
+		rx[(rx_head + rx_len) % RX_SIZE] = (char)inb(COM1 + THR);
+		rx_len++;
+	}
+}
+
+/* Routes IRQ 4 and enables the receive interrupt; false if the line
+ * cannot be routed (then input stays polled). */
+bool serial_irq_init(void)
+{
+	if (!irq_route(SERIAL_IRQ))
+		return false;
+	outb(COM1 + MCR, 0x03 | MCR_OUT2);
+	outb(COM1 + IER, IER_RDA);
+	return true;
+}
+
+/* IRQ 4's handler, interrupts off. */
+void serial_interrupt(void)
+{
+	rx_drain();
+}
+
+/* Takes up to len received bytes (never waits); returns how many. */
+size_t serial_take(char *buf, size_t len)
+{
+	uint64_t f = irq_save();
+	size_t n = 0;
+
+	rx_drain();
+	for (; n < len && rx_len; n++, rx_len--) {
+		buf[n] = rx[rx_head];
+		rx_head = (rx_head + 1) % RX_SIZE;
+	}
+	rx_drain();
+	irq_restore(f);
+	return n;
+}
+
 /* True when a received byte is waiting. */
 bool serial_ready(void)
 {
-	return inb(COM1 + LSR) & LSR_DATA;
+	return rx_len || (inb(COM1 + LSR) & LSR_DATA);
 }
 
-/* Waits for and returns the next received byte. */
+/* Waits (polling) for and returns the next received byte. */
 int serial_getc(void)
 {
-	while (!serial_ready())
+	char c;
+
+	while (!serial_take(&c, 1))
 		__asm__ volatile("pause");
-	return inb(COM1 + THR);
+	return (unsigned char)c;
 }

@@ -9,7 +9,12 @@
  *   not present, prot != 0    accessible, no frame yet: the first access
  *                             faults and vm_fault maps a zeroed frame
  *   not present, SW_FRAME     has a frame but prot is NONE (contents kept)
- * prot (HAL_PROT_*) is kept in bits 52-54, which the CPU ignores.
+ * prot (HAL_PROT_*) is kept in bits 52-54, which the CPU ignores, and
+ * SW_SHARED marks a frame of a hal_shm (freed by hal_shm_destroy only).
+ *
+ * Shared memory (hal_shm_*) is an array of frames with a kernel view
+ * mapping them all; hal_shm_map points PTEs of a reservation at them.
+ * hal_vm_move moves frames from PTE to PTE, leaving demand-zero behind.
  * Page tables made for a reservation stay after its release (TODO: free
  * them once empty).
  */
@@ -18,6 +23,7 @@
 #include "x86.h"
 
 #define SW_FRAME (1ull << 9)
+#define SW_SHARED (1ull << 10) /* the frame belongs to a hal_shm */
 #define PROT_SHIFT 52
 #define PTE_PROT(pte) ((int)((pte) >> PROT_SHIFT) & 7)
 
@@ -117,7 +123,7 @@ static bool each_pte(uintptr_t va, uintptr_t end, bool create,
 
 static void set_prot(uintptr_t va, uint64_t *pte, int prot)
 {
-	*pte = make_pte(prot, pte_frame(*pte));
+	*pte = make_pte(prot, pte_frame(*pte)) | (*pte & SW_SHARED);
 	invlpg(va);
 }
 
@@ -136,7 +142,7 @@ bool vm_protect(void *addr, size_t len, int prot)
 static void drop_frame(uintptr_t va, uint64_t *pte, int keep_prot)
 {
 	uint64_t pa = pte_frame(*pte);
-	if (pa)
+	if (pa && !(*pte & SW_SHARED))
 		pmm_free(pa);
 	*pte = keep_prot ? make_pte(PTE_PROT(*pte), 0) : 0;
 	invlpg(va);
@@ -207,7 +213,133 @@ bool vm_fault(uintptr_t addr, uint64_t error)
 			return false; /* reported as a fault: out of memory */
 		memset(P2V(pa), 0, PAGE_SIZE);
 	}
-	*pte = make_pte(prot, pa);
+	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
 	invlpg(addr & ~(PAGE_SIZE - 1));
+	return true;
+}
+
+struct hal_shm {
+	size_t npages;
+	uint64_t *frames;
+	char *view; /* the kernel's mapping of all of them */
+};
+
+/* Sets the PTE of va (which must have its tables) to shared frame pa. */
+static void map_shared(uintptr_t va, uint64_t pa, int prot)
+{
+	uint64_t *pte = paging_walk(va, false);
+	uint64_t old = pte_frame(*pte);
+	if (old && !(*pte & SW_SHARED))
+		pmm_free(old);
+	*pte = make_pte(prot, pa) | SW_SHARED;
+	invlpg(va);
+}
+
+/* len bytes of zeroed frames and their kernel view; NULL if out of
+ * memory. */
+hal_shm *hal_shm_create(size_t len)
+{
+	hal_shm *s = kzalloc(sizeof *s);
+	if (!s || !len || len % PAGE_SIZE)
+		goto fail;
+	s->npages = len / PAGE_SIZE;
+	s->frames = kzalloc(s->npages * sizeof *s->frames);
+	s->view = vm_reserve(len);
+	if (!s->frames || !s->view ||
+	    !vm_protect(s->view, len, HAL_PROT_READ | HAL_PROT_WRITE))
+		goto fail;
+	for (size_t i = 0; i < s->npages; i++) {
+		if (!(s->frames[i] = pmm_alloc()))
+			goto fail;
+		memset(P2V(s->frames[i]), 0, PAGE_SIZE);
+		map_shared((uintptr_t)s->view + i * PAGE_SIZE, s->frames[i],
+			   HAL_PROT_READ | HAL_PROT_WRITE);
+	}
+	return s;
+fail:
+	if (s)
+		hal_shm_destroy(s);
+	return NULL;
+}
+
+void *hal_shm_data(hal_shm *s)
+{
+	return s->view;
+}
+
+/* Points [addr, addr+len) (in a reservation) at the frames from off on,
+ * with rights prot; private frames there are freed. */
+bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot)
+{
+	uintptr_t va = (uintptr_t)addr;
+	if (!page_aligned(addr, len) || off % PAGE_SIZE || (prot & ~7) ||
+	    off / PAGE_SIZE > s->npages ||
+	    len / PAGE_SIZE > s->npages - off / PAGE_SIZE ||
+	    !find_used(va, len))
+		return false;
+	for (size_t i = 0; i < len / PAGE_SIZE; i++)
+		if (!paging_walk(va + i * PAGE_SIZE, true))
+			return false;
+	for (size_t i = 0; i < len / PAGE_SIZE; i++)
+		map_shared(va + i * PAGE_SIZE, s->frames[off / PAGE_SIZE + i],
+			   prot);
+	return true;
+}
+
+static void unshare(uintptr_t va, uint64_t *pte, int prot)
+{
+	if (pte_frame(*pte) && !(*pte & SW_SHARED))
+		pmm_free(pte_frame(*pte));
+	*pte = make_pte(prot, 0);
+	invlpg(va);
+}
+
+/* Puts demand-zero private pages with rights prot back. */
+bool hal_shm_unmap(void *addr, size_t len, int prot)
+{
+	uintptr_t va = (uintptr_t)addr;
+	if (!page_aligned(addr, len) || (prot & ~7) || !find_used(va, len))
+		return false;
+	return each_pte(va, va + len, true, unshare, prot);
+}
+
+/* Frees the frames and the view; every other mapping must be gone. */
+void hal_shm_destroy(hal_shm *s)
+{
+	if (s->view)
+		vm_release(s->view, s->npages * PAGE_SIZE);
+	for (size_t i = 0; s->frames && i < s->npages; i++)
+		if (s->frames[i])
+			pmm_free(s->frames[i]);
+	kfree(s->frames);
+	kfree(s);
+}
+
+/* Moves the frames of [from, from+len) to [to, to+len) (private pages of
+ * reservations); both keep their rights, from reads as zero after. */
+bool hal_vm_move(void *from, void *to, size_t len)
+{
+	uintptr_t f = (uintptr_t)from, t = (uintptr_t)to;
+	if (!page_aligned(from, len) || !page_aligned(to, len) ||
+	    !find_used(f, len) || !find_used(t, len) ||
+	    (f < t + len && t < f + len))
+		return false;
+	for (size_t i = 0; i < len; i += PAGE_SIZE) {
+		uint64_t *fp = paging_walk(f + i, true);
+		uint64_t *tp = paging_walk(t + i, true);
+		if (!fp || !tp || ((*fp | *tp) & SW_SHARED))
+			return false;
+	}
+	for (size_t i = 0; i < len; i += PAGE_SIZE) {
+		uint64_t *fp = paging_walk(f + i, false);
+		uint64_t *tp = paging_walk(t + i, false);
+		uint64_t old = pte_frame(*tp);
+		if (old)
+			pmm_free(old);
+		*tp = make_pte(PTE_PROT(*tp), pte_frame(*fp));
+		*fp = make_pte(PTE_PROT(*fp), 0);
+		invlpg(f + i);
+		invlpg(t + i);
+	}
 	return true;
 }

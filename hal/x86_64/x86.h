@@ -28,6 +28,20 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -90,6 +104,27 @@ static inline void cli(void)
 static inline void hlt(void)
 {
 	__asm__ volatile("hlt");
+}
+
+/* Disables interrupts; returns the old RFLAGS for irq_restore. */
+static inline uint64_t irq_save(void)
+{
+	uint64_t f;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static inline void irq_restore(uint64_t f)
+{
+	if (f & 0x200)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+/* Enables interrupts and halts, atomically: an interrupt that is
+ * already pending wakes the hlt (sti takes effect after it begins). */
+static inline void sti_hlt(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
 }
 
 #define MSR_EFER 0xc0000080

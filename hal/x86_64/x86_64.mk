@@ -19,14 +19,16 @@ X86_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables \
 	$(WARN) -I. -Ihal -MMD -MP
-# The portable code linked into the kernel image: the nucleus, WASI, the
-# boot-archive runner (init/) and the C library they need (libk/). They are
+# The portable code linked into the kernel image: the nucleus, the kernel
+# (objects, processes, scheduler, kernel calls, WASI), the boot-archive
+# runner (init/) and the C library they need (libk/). They are
 # compiled with SSE (the interpreter's floats are SSE2, never x87) against
 # libk's headers. `_Thread_local` becomes plain static storage: there is one
 # CPU, and wasm_exec_switch saves the interpreter's state per kernel thread.
 # libk's string and heap functions may run inside exception handlers
 # (memset of a demand-zero page), so they are built like the HAL, without SSE.
-X86_PORTABLE := $(wildcard nucleus/*.c) kernel/wasi.c $(wildcard init/*.c)
+X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard init/*.c) \
+	$(wildcard drivers/*/*_native.c)
 X86_LIBK := $(wildcard libk/*.c)
 X86_LIBK_NOSSE := libk/string.c libk/stdlib.c
 X86_SSE_CFLAGS = $(filter-out -mgeneral-regs-only,$(X86_CFLAGS)) \
@@ -53,8 +55,25 @@ $(B)/x86_64/%.S.o: $(X86_DIR)/%.S
 $(B)/x86_64/portable/%.c.o: %.c
 	@mkdir -p $(@D)
 	$(X86_CC) $(if $(filter $<,$(X86_LIBK_NOSSE)),$(X86_CFLAGS) -Ilibk/include,$(X86_SSE_CFLAGS)) -c -o $@ $<
-$(B)/nebulet.elf: $(X86_OBJ) $(X86_DIR)/kernel.ld
-	$(X86_CC) $(X86_LDFLAGS) -o $@ $(X86_OBJ)
+# Linked twice: the second link adds the symbol table (ksyms.awk) made
+# from the first, for symbolized backtraces; the text must not move.
+$(B)/nebulet.elf: $(X86_OBJ) $(X86_DIR)/kernel.ld $(X86_DIR)/ksyms.awk
+	awk -f $(X86_DIR)/ksyms.awk </dev/null >$(B)/x86_64/ksyms0.S
+	$(X86_CC) -c -o $(B)/x86_64/ksyms0.o $(B)/x86_64/ksyms0.S
+	$(X86_CC) $(X86_LDFLAGS) -o $@.0 $(X86_OBJ) $(B)/x86_64/ksyms0.o
+	nm -n $@.0 | awk -f $(X86_DIR)/ksyms.awk >$(B)/x86_64/ksyms.S
+	$(X86_CC) -c -o $(B)/x86_64/ksyms.o $(B)/x86_64/ksyms.S
+	$(X86_CC) $(X86_LDFLAGS) -o $@ $(X86_OBJ) $(B)/x86_64/ksyms.o
+	cmp -s <(nm -n $@.0 | grep -i ' t ') <(nm -n $@ | grep -i ' t ') || \
+		{ echo "$@: text moved between the two links"; rm -f $@; exit 1; }
+	rm -f $@.0
+
+# Wasm programs of the boot tests (tests/boot/NAME.c): kernel-aware ones
+# use the SDK header and tests/kernel/kt.h.
+$(B)/tests/boot/%.wasm: tests/boot/%.c tests/kernel/kt.h user/include/nebulet.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Itests/kernel -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o
 
 boot: $(B)/nebulet.elf
 	@B=$(B) tests/boot.sh

@@ -1,19 +1,25 @@
 #!/bin/sh
-# tests/fuzz/gen.sh SECONDS: the execution fuzzer. For SECONDS, turns
-# random bytes into valid modules with `wasm-opt -ttf` (WebAssembly 2.0
-# without SIMD: sign-ext, non-trapping float-to-int, bulk memory,
-# multi-value; every fourth module also with reference types) and runs each
-# through build/fuzz/replay_exec (see fuzz_exec.c), in batches. Binaryen
-# 108's reference types are an older draft (funcref <: anyref), so most of
-# those modules are not valid WebAssembly 2.0: every module goes through
-# wabt's wasm-validate first and the ones it rejects are skipped. A module that fails is kept in
-# tests/fuzz/corpus/exec/ as crash-SHA1.wasm. Run from the repository root
-# after tests/fuzz/build.sh.
+# tests/fuzz/gen.sh SECONDS [NAME RUNNER SAVE]: runs random modules for
+# SECONDS. Turns random bytes into valid modules with `wasm-opt -ttf`
+# (WebAssembly 2.0 without SIMD: sign-ext, non-trapping float-to-int, bulk
+# memory, multi-value; every fourth module also with reference types) and
+# runs each through RUNNER (default `build/fuzz/replay_exec -q -t 5`, the
+# execution fuzzer, see fuzz_exec.c), in batches of 16. Binaryen 108's
+# reference types are an older draft (funcref <: anyref), so most of those
+# modules are not valid WebAssembly 2.0: every module goes through wabt's
+# wasm-validate first and the ones it rejects are skipped. A module that
+# fails is kept in SAVE (default tests/fuzz/corpus/exec) as
+# crash-SHA1.wasm. Ends with "NAME: N modules run, ..., N failures"
+# (NAME default gen). Run from the repository root after
+# tests/fuzz/build.sh; tests/fuzz/diff.sh uses it with the differential
+# runner.
 set -eu
 
 SECS=${1:-60}
-W=build/fuzz/gen
-SAVE=tests/fuzz/corpus/exec
+NAME=${2:-gen}
+RUNNER=${3:-build/fuzz/replay_exec -q -t 5}
+SAVE=${4:-tests/fuzz/corpus/exec}
+W=build/fuzz/$NAME
 FEATURES="--mvp-features --enable-mutable-globals --enable-sign-ext \
 	--enable-nontrapping-float-to-int --enable-bulk-memory \
 	--enable-multivalue"
@@ -39,14 +45,15 @@ while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ]; do
 		fi
 	done
 	runs=$((runs + $(ls $W/batch | wc -l)))
-	build/fuzz/replay_exec -q -t 5 $W/batch >$W/out.txt 2>$W/err.txt || true
+	# shellcheck disable=SC2086
+	$RUNNER $W/batch >$W/out.txt 2>$W/err.txt || true
 	grep '^FAIL' $W/out.txt | while read -r _ f why; do
 		sum=$(sha1sum <"$f" | cut -c1-16)
 		cp "$f" $SAVE/crash-$sum.wasm
 		cp $W/err.txt $W/crash-$sum.log
-		echo "gen: FAIL $SAVE/crash-$sum.wasm $why (log $W/crash-$sum.log)"
+		echo "$NAME: FAIL $SAVE/crash-$sum.wasm $why (log $W/crash-$sum.log)"
 	done
 	fails=$((fails + $(grep -c '^FAIL' $W/out.txt || true)))
 done
-echo "gen: $runs modules run, $skipped invalid ones skipped, $fails failures"
+echo "$NAME: $runs modules run, $skipped invalid ones skipped, $fails failures"
 [ $fails -eq 0 ]

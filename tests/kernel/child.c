@@ -10,6 +10,19 @@
  *   "spin"     loop forever without a kernel call (until killed)
  *   "progress" loop forever too, but send "tick" after a million rounds
  *              (one non-blocking write): a sign that it got the CPU
+ *   "report X" (with a channel handle) send "ready" on startup channel,
+ *              wait for any message on it, then write X to the handle
+ *   "vmo"      (with a memory object of >= 2 pages) map it writable,
+ *              check it holds "from init", write "from child" to its
+ *              second page through the mapping, exit 0
+ *   "rowrite"  (with a memory object) map it read-only and store to
+ *              it: must trap (134)
+ *   "flip"     (with a pages object of 2 pages) move it into memory,
+ *              check bytes i = i % 251, add 1 to each, move the pages
+ *              out and send them back, exit 0
+ *   "threadtrap"  a thread traps: the process ends with 134
+ *   "threadexit"  a thread spins while main exits with 7: status 7
+ *   "threadblock" a thread and main block forever (until killed)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +31,8 @@
 
 static char buf[65536];
 static nb_handle hs[64];
+static unsigned char area[2 * NB_PAGE_SIZE]
+	__attribute__((aligned(NB_PAGE_SIZE)));
 
 static void echo(nb_handle ch)
 {
@@ -47,15 +62,110 @@ static void spin(nb_handle ch, int tick)
 	}
 }
 
+static int report(nb_handle ch, nb_handle to, const char *name)
+{
+	uint32_t n;
+
+	if (nb_channel_write(ch, "ready", 5, NULL, 0) ||
+	    nb_channel_read(ch, NB_CHANNEL_READ_WAIT, buf, sizeof buf, NULL, 0,
+			    &n, NULL) ||
+	    nb_channel_write(to, name, strlen(name), NULL, 0))
+		return 1;
+	return 0;
+}
+
+static int vmo(nb_handle v, uint32_t flags)
+{
+	volatile char *p = (volatile char *)area;
+
+	if (nb_vm_map(v, 0, area, sizeof area, flags))
+		return 1;
+	if (flags == 0) {
+		p[0] = 'x'; /* traps: read-only */
+		return 2;
+	}
+	if (memcmp(area, "from init", 9) != 0)
+		return 3;
+	memcpy(area + NB_PAGE_SIZE, "from child", 10);
+	return 0;
+}
+
+static int flip(nb_handle ch, nb_handle g)
+{
+	nb_handle back;
+
+	if (nb_vm_move_in(g, area))
+		return 1;
+	for (uint32_t i = 0; i < sizeof area; i++)
+		if (area[i] != i % 251)
+			return 2;
+		else
+			area[i]++;
+	if (nb_vm_move_out(area, sizeof area, &back) ||
+	    nb_channel_write(ch, "back", 4, &back, 1))
+		return 3;
+	return 0;
+}
+
+static volatile int never;
+
+/* Thread entries (no shadow stack: this module does not export it). */
+static void thread_trap(uint32_t arg)
+{
+	if (!never)
+		__builtin_trap();
+}
+
+static void thread_spin(uint32_t arg)
+{
+	while (!never)
+		spins++;
+}
+
+static void thread_block(uint32_t ev)
+{
+	nb_object_wait_one(ev, NB_SIGNAL_USER0, NB_TIME_INFINITE, NULL);
+}
+
+static int threads(const char *what)
+{
+	nb_handle t, ev;
+
+	nb_event_create(&ev);
+	if (strcmp(what, "threadtrap") == 0) {
+		nb_thread_create(thread_trap, 0, 0, &t);
+		nb_object_wait_one(t, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE,
+				   NULL);
+		return 95; /* not reached: the trap ends the process */
+	}
+	if (strcmp(what, "threadexit") == 0) {
+		nb_thread_create(thread_spin, 0, 0, &t);
+		nb_yield();
+		return 7;
+	}
+	nb_thread_create(thread_block, ev, 0, &t);
+	thread_block(ev);
+	return 94;
+}
+
 int main(void)
 {
 	nb_handle ch = nb_startup_handle(0), ev;
 	uint32_t n, nh;
 
-	if (nb_channel_read(ch, NB_CHANNEL_READ_WAIT, buf, sizeof buf - 1, NULL,
-			    0, &n, NULL))
+	if (nb_channel_read(ch, NB_CHANNEL_READ_WAIT, buf, sizeof buf - 1, hs,
+			    64, &n, &nh))
 		return 98;
 	buf[n] = 0;
+	if (strncmp(buf, "report ", 7) == 0)
+		return nh == 1 ? report(ch, hs[0], buf + 7) : 93;
+	if (strcmp(buf, "vmo") == 0 || strcmp(buf, "rowrite") == 0)
+		return nh == 1 ? vmo(hs[0], buf[0] == 'v' ? NB_MAP_WRITE : 0)
+			       : 93;
+	if (strcmp(buf, "flip") == 0)
+		return nh == 1 ? flip(ch, hs[0]) : 93;
+	if (strncmp(buf, "thread", 6) == 0)
+		return threads(buf);
 	if (strcmp(buf, "echo") == 0)
 		echo(ch);
 	if (strncmp(buf, "exit ", 5) == 0)

@@ -1,8 +1,10 @@
 /*
  * hostile.c: every kernel call given out-of-range pointers, lengths that
- * wrap, wrong handle types, closed handles and missing rights; each must
- * fail with its exact status and no effect (see kernel/syscall.c for the
- * order of the checks).
+ * wrap, wrong handle types, closed handles and missing rights (channels,
+ * events, waits and processes, then priorities, timers, memory objects,
+ * page flipping and threads); each must fail with its exact status and
+ * no effect (see kernel/syscall.c and kernel/sysvm.c for the order of
+ * the checks).
  */
 #include "kt.h"
 
@@ -238,6 +240,266 @@ static void processes(void)
 	EXPECT("status: its code", code, 3);
 }
 
+#define PG NB_PAGE_SIZE
+
+static unsigned char area[2 * PG] __attribute__((aligned(PG)));
+
+static void priorities_and_timers(void)
+{
+	nb_handle weak, t, t_ro, out;
+
+	nb_handle_duplicate(proc, NB_RIGHT_WAIT, &weak);
+	EXPECT("set_priority: above max",
+	       nb_object_set_priority(proc, NB_PRIORITY_MAX + 1),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("set_priority: invalid before closed",
+	       nb_object_set_priority(closed, 0xffffffffu),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("set_priority: closed", nb_object_set_priority(closed, 1),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("set_priority: wrong type", nb_object_set_priority(ev, 1),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("set_priority: no MANAGE", nb_object_set_priority(weak, 1),
+	       NB_ERR_ACCESS_DENIED);
+	nb_handle_close(weak);
+	EXPECT("timer_create: out past end", nb_timer_create(P(end)),
+	       NB_ERR_FAULT);
+	EXPECT("timer_create: out straddles end", nb_timer_create(P(end - 3)),
+	       NB_ERR_FAULT);
+	nb_timer_create(&t);
+	nb_handle_duplicate(t, NB_RIGHT_WAIT, &t_ro);
+	EXPECT("timer_set: closed", nb_timer_set(closed, 0), NB_ERR_BAD_HANDLE);
+	EXPECT("timer_set: wrong type", nb_timer_set(ev, 0), NB_ERR_WRONG_TYPE);
+	EXPECT("timer_set: no WRITE", nb_timer_set(t_ro, 0),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("timer_set: failed set armed nothing",
+	       nb_object_wait_one(t, NB_SIGNAL_SIGNALED, 0, NULL),
+	       NB_ERR_TIMED_OUT);
+	EXPECT("timer_cancel: closed", nb_timer_cancel(closed),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("timer_cancel: wrong type", nb_timer_cancel(ch_a),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("timer_cancel: no WRITE", nb_timer_cancel(t_ro),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("timer: signal is not for timers",
+	       nb_object_signal(t, 0, NB_SIGNAL_USER0), NB_ERR_WRONG_TYPE);
+	EXPECT("timer: duplicate for a closed handle",
+	       nb_handle_duplicate(closed, NB_RIGHT_SAME_RIGHTS, &out),
+	       NB_ERR_BAD_HANDLE);
+	nb_handle_close(t);
+	nb_handle_close(t_ro);
+}
+
+static void memory_objects(void)
+{
+	nb_handle v, v_ro, v_wo, g, out;
+	uint32_t size;
+	char buf[16];
+
+	EXPECT("vmo_create: size 0", nb_vmo_create(0, &v), NB_ERR_INVALID_ARGS);
+	EXPECT("vmo_create: too big", nb_vmo_create(NB_VMO_MAX_SIZE + 1, &v),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vmo_create: invalid before fault", nb_vmo_create(0, P(end)),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vmo_create: out past end", nb_vmo_create(PG, P(end)),
+	       NB_ERR_FAULT);
+	nb_vmo_create(2 * PG, &v);
+	nb_handle_duplicate(v, NB_RIGHT_READ, &v_ro);
+	nb_handle_duplicate(v, NB_RIGHT_WRITE, &v_wo);
+	EXPECT("vmo_size: out past end", nb_vmo_size(v, P(end)), NB_ERR_FAULT);
+	EXPECT("vmo_size: closed", nb_vmo_size(closed, &size),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("vmo_size: wrong type", nb_vmo_size(ev, &size),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("vmo_read: buf past end", nb_vmo_read(v, 0, end - 4, 8),
+	       NB_ERR_FAULT);
+	EXPECT("vmo_read: buf wraps", nb_vmo_read(v, 0, far, 64), NB_ERR_FAULT);
+	EXPECT("vmo_read: fault before closed", nb_vmo_read(closed, 0, end, 8),
+	       NB_ERR_FAULT);
+	EXPECT("vmo_read: closed", nb_vmo_read(closed, 0, buf, 8),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("vmo_read: wrong type", nb_vmo_read(ch_a, 0, buf, 8),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("vmo_read: no READ", nb_vmo_read(v_wo, 0, buf, 8),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("vmo_read: past the object", nb_vmo_read(v, 2 * PG - 4, buf, 8),
+	       NB_ERR_OUT_OF_RANGE);
+	EXPECT("vmo_read: offset wraps", nb_vmo_read(v, 0xfffffffcu, buf, 8),
+	       NB_ERR_OUT_OF_RANGE);
+	EXPECT("vmo_write: buf past end", nb_vmo_write(v, 0, end - 4, 8),
+	       NB_ERR_FAULT);
+	EXPECT("vmo_write: closed", nb_vmo_write(closed, 0, buf, 8),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("vmo_write: wrong type", nb_vmo_write(proc, 0, buf, 8),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("vmo_write: no WRITE", nb_vmo_write(v_ro, 0, "x", 1),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("vmo_write: past the object", nb_vmo_write(v, 2 * PG, "x", 1),
+	       NB_ERR_OUT_OF_RANGE);
+	EXPECT("vmo_write: failed writes wrote nothing",
+	       nb_vmo_read(v, 0, buf, 1) == NB_OK && buf[0] == 0, 1);
+
+	EXPECT("vm_map: bad flags", nb_vm_map(v, 0, area, PG, 2),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vm_map: unaligned addr", nb_vm_map(v, 0, area + 1, PG, 0),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vm_map: unaligned offset", nb_vm_map(v, 8, area, PG, 0),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vm_map: unaligned len", nb_vm_map(v, 0, area, 100, 0),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vm_map: len 0", nb_vm_map(v, 0, area, 0, 0),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vm_map: past end of memory",
+	       nb_vm_map(v, 0, (char *)end - PG, 2 * PG, 0), NB_ERR_FAULT);
+	EXPECT("vm_map: wraps", nb_vm_map(v, 0, P(0xfffff000u), 2 * PG, 0),
+	       NB_ERR_FAULT);
+	EXPECT("vm_map: fault before closed",
+	       nb_vm_map(closed, 0, (char *)end, PG, 0), NB_ERR_FAULT);
+	EXPECT("vm_map: closed", nb_vm_map(closed, 0, area, PG, 0),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("vm_map: wrong type", nb_vm_map(ev, 0, area, PG, 0),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("vm_map: no READ", nb_vm_map(v_wo, 0, area, PG, 0),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("vm_map: writable without WRITE",
+	       nb_vm_map(v_ro, 0, area, PG, NB_MAP_WRITE),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("vm_map: past the object", nb_vm_map(v, PG, area, 2 * PG, 0),
+	       NB_ERR_OUT_OF_RANGE);
+	EXPECT("vm_map: offset wraps",
+	       nb_vm_map(v, 0xfffff000u, area, 2 * PG, 0), NB_ERR_OUT_OF_RANGE);
+	area[0] = 'k';
+	EXPECT("vm_map: failed maps left memory alone", area[0], 'k');
+	EXPECT("vm_unmap: unaligned", nb_vm_unmap(area + 8, PG),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("vm_unmap: len 0", nb_vm_unmap(area, 0), NB_ERR_INVALID_ARGS);
+	EXPECT("vm_unmap: past end", nb_vm_unmap((char *)end, PG),
+	       NB_ERR_FAULT);
+	EXPECT("vm_unmap: not mapped", nb_vm_unmap(area, PG), NB_ERR_BAD_STATE);
+	EXPECT("vm_unmap: not mapped kept memory", area[0], 'k');
+
+	EXPECT("move_out: unaligned", nb_vm_move_out(area + 4, PG, &g),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("move_out: len 0", nb_vm_move_out(area, 0, &g),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("move_out: too long",
+	       nb_vm_move_out(P(0), NB_VMO_MAX_SIZE + PG, &g),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("move_out: past end",
+	       nb_vm_move_out((char *)end - PG, 2 * PG, &g), NB_ERR_FAULT);
+	EXPECT("move_out: out past end", nb_vm_move_out(area, PG, P(end)),
+	       NB_ERR_FAULT);
+	nb_vm_map(v, 0, area, PG, 0);
+	EXPECT("move_out: over a mapping", nb_vm_move_out(area, 2 * PG, &g),
+	       NB_ERR_BAD_STATE);
+	nb_vm_unmap(area, PG);
+	area[PG] = 'q';
+	EXPECT("move_out: failed moves moved nothing", area[PG], 'q');
+	nb_vm_move_out(area + PG, PG, &g);
+	EXPECT("move_in: unaligned", nb_vm_move_in(g, area + 1),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("move_in: closed", nb_vm_move_in(closed, area),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("move_in: wrong type (a memory object)", nb_vm_move_in(v, area),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("vm_map: a pages object", nb_vm_map(g, 0, area, PG, 0),
+	       NB_ERR_WRONG_TYPE);
+	nb_handle_duplicate(g, NB_RIGHT_READ, &out);
+	EXPECT("move_in: no WRITE", nb_vm_move_in(out, area),
+	       NB_ERR_ACCESS_DENIED);
+	nb_handle_close(out);
+	EXPECT("move_in: past end", nb_vm_move_in(g, (char *)end),
+	       NB_ERR_FAULT);
+	nb_vm_map(v, 0, area, PG, 0);
+	EXPECT("move_in: over a mapping", nb_vm_move_in(g, area),
+	       NB_ERR_BAD_STATE);
+	nb_vm_unmap(area, PG);
+	EXPECT("move_in", nb_vm_move_in(g, area + PG), NB_OK);
+	EXPECT("move_in: the page came back", area[PG], 'q');
+	EXPECT("move_in: empty", nb_vm_move_in(g, area), NB_ERR_BAD_STATE);
+	EXPECT("vmo_read: empty pages object", nb_vmo_read(g, 0, buf, 1),
+	       NB_ERR_OUT_OF_RANGE);
+	nb_handle_close(g);
+
+	nb_handle hs[65] = {ev, closed};
+	nb_vmo_write(v, 0, "not wasm", 8);
+	EXPECT("create_vmo: too many handles",
+	       nb_process_create_vmo(v, 8, hs, 65, &out), NB_ERR_INVALID_ARGS);
+	EXPECT("create_vmo: handles past end",
+	       nb_process_create_vmo(v, 8, P(end - 4), 2, &out), NB_ERR_FAULT);
+	EXPECT("create_vmo: out past end",
+	       nb_process_create_vmo(v, 8, NULL, 0, P(end)), NB_ERR_FAULT);
+	EXPECT("create_vmo: closed",
+	       nb_process_create_vmo(closed, 8, NULL, 0, &out),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("create_vmo: wrong type",
+	       nb_process_create_vmo(ev, 8, NULL, 0, &out), NB_ERR_WRONG_TYPE);
+	EXPECT("create_vmo: no READ",
+	       nb_process_create_vmo(v_wo, 8, NULL, 0, &out),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("create_vmo: a closed handle to pass",
+	       nb_process_create_vmo(v, 8, hs, 2, &out), NB_ERR_BAD_HANDLE);
+	EXPECT("create_vmo: past the object",
+	       nb_process_create_vmo(v, 2 * PG + 1, NULL, 0, &out),
+	       NB_ERR_OUT_OF_RANGE);
+	EXPECT("create_vmo: not wasm",
+	       nb_process_create_vmo(v, 8, NULL, 0, &out), NB_ERR_BAD_IMAGE);
+	EXPECT("create_vmo: handle kept after failure",
+	       nb_object_wait_one(ev, NB_SIGNAL_SIGNALED, 0, NULL),
+	       NB_ERR_TIMED_OUT);
+	nb_handle_close(v);
+	nb_handle_close(v_ro);
+	nb_handle_close(v_wo);
+}
+
+static void blocker(uint32_t e)
+{
+	nb_object_wait_one(e, NB_SIGNAL_USER0, NB_TIME_INFINITE, NULL);
+}
+
+static void threads(void)
+{
+	nb_handle t, weak, e;
+	int32_t code;
+
+	EXPECT("thread_create: not in the table",
+	       nb_thread_create((void (*)(uint32_t))0x10000, 0, 0, &t),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("thread_create: wrong type",
+	       nb_thread_create((void (*)(uint32_t))setup, 0, 0, &t),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("thread_create: out past end",
+	       nb_thread_create(blocker, 0, 0, P(end)), NB_ERR_FAULT);
+	EXPECT("thread_create: stack past end",
+	       nb_thread_create(blocker, 0, end + 16, &t), NB_ERR_FAULT);
+	nb_event_create(&e);
+	EXPECT("thread_create", nb_thread_create(blocker, e, 0, &t), NB_OK);
+	nb_handle_duplicate(t, NB_RIGHT_DUPLICATE, &weak);
+	EXPECT("thread_status: running", nb_thread_status(t, &code),
+	       NB_ERR_BAD_STATE);
+	EXPECT("thread_status: out past end", nb_thread_status(t, P(end)),
+	       NB_ERR_FAULT);
+	EXPECT("thread_status: closed", nb_thread_status(closed, &code),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("thread_status: wrong type", nb_thread_status(proc, &code),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("thread: wait without WAIT",
+	       nb_object_wait_one(weak, NB_SIGNAL_TERMINATED, 0, NULL),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("thread: kill is for processes", nb_process_kill(t),
+	       NB_ERR_WRONG_TYPE);
+	nb_object_signal(e, 0, NB_SIGNAL_USER0);
+	EXPECT("thread: join",
+	       nb_object_wait_one(t, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE,
+				  NULL),
+	       NB_OK);
+	EXPECT("thread_status: ended", nb_thread_status(weak, &code), NB_OK);
+	EXPECT("thread_status: its code", code, 0);
+	nb_handle_close(t);
+	nb_handle_close(weak);
+	nb_handle_close(e);
+}
+
 int main(void)
 {
 	if (!(child = kt_load_image(nb_startup_handle(0), &child_len))) {
@@ -249,6 +511,9 @@ int main(void)
 	channels();
 	events_and_waits();
 	processes();
+	priorities_and_timers();
+	memory_objects();
+	threads();
 	printf("done\n");
 	return kt_failed != 0;
 }

@@ -5,7 +5,9 @@
  *
  * It packs the program (and, when standard input is not a terminal, all of
  * stdin) into a boot archive with a one-line manifest (init/bootfs.h,
- * init/init.c), boots build/nebulet.elf (the kernel beside this
+ * init/init.c); with --kernel, init.wasm and its boot images, run as
+ * `nebulet kernel` runs them (manifest line `--kernel init.wasm
+ * image.wasm...`). It boots build/nebulet.elf (the kernel beside this
  * executable, or $NEBULET_KERNEL) headless with the archive as -initrd
  * and "console=mux" on the command line, and takes the serial line apart
  * (hal/x86_64/serial.c): the program's stdout and stderr go to ours, the
@@ -112,37 +114,54 @@ struct boot_opts {
 	const char *engine; /* NULL: the kernel's default */
 	char **env;
 	int envc;
-	int timeout;  /* seconds */
-	bool verbose; /* kernel messages to stderr as they come */
-	bool timing;  /* report the time to the first output */
+	int timeout;		 /* seconds */
+	bool kernel;		 /* --kernel: init.wasm and its boot images */
+	bool verbose;		 /* kernel messages to stderr as they come */
+	bool timing;		 /* report the time to the first output */
+	const char *input;	 /* --input: bytes for the serial line */
+	const char *input_after; /* ... sent once stdout holds this */
+	const char *serial2;	 /* --serial2: COM2's output to this file */
+	const char *serial2_in;	 /* --serial2-input: COM2's input */
 };
 
-/* Builds the archive for argv (prog.wasm [args...]) into ar; false after
- * a message. stdin is packed when it is not a terminal. */
-static bool pack(struct buf *ar, const struct boot_opts *o, int argc,
-		 char **argv)
+/* Reads the file at path into b; false after a message. */
+static bool read_file(const char *path, struct buf *b)
 {
-	struct buf prog = {0}, in = {0}, man = {0};
-	int fd = open(argv[0], O_RDONLY), nfiles = 2;
-	bool ok = fd >= 0 && read_all(fd, &prog);
+	int fd = open(path, O_RDONLY);
+	bool ok = fd >= 0 && read_all(fd, b);
 
 	if (fd >= 0)
 		close(fd);
-	if (!ok) {
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		return false;
-	}
-	if (strcmp(argv[0], BOOTFS_MANIFEST) == 0 ||
-	    strcmp(argv[0], "stdin") == 0) {
-		fprintf(stderr, "nebulet boot: rename %s (a reserved name)\n",
-			argv[0]);
-		return false;
-	}
+	if (!ok)
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+	return ok;
+}
+
+/* Builds the archive for argv (prog.wasm [args...], or with --kernel
+ * init.wasm [image.wasm...]) into ar; false after a message. stdin is
+ * packed when it is not a terminal (not with --kernel). */
+static bool pack(struct buf *ar, const struct boot_opts *o, int argc,
+		 char **argv)
+{
+	struct buf in = {0}, man = {0};
+	int nfiles = o->kernel ? argc : 1;
+	bool with_stdin = !o->kernel && !isatty(0);
+
+	for (int i = 0; i < nfiles; i++)
+		if (strcmp(argv[i], BOOTFS_MANIFEST) == 0 ||
+		    strcmp(argv[i], "stdin") == 0) {
+			fprintf(stderr,
+				"nebulet boot: rename %s (a reserved name)\n",
+				argv[i]);
+			return false;
+		}
 	if (o->engine) {
 		char w[64];
 		snprintf(w, sizeof w, "--engine=%s", o->engine);
 		add_word(&man, w);
 	}
+	if (o->kernel)
+		add_word(&man, "--kernel");
 	for (int i = 0; i < o->envc; i++) {
 		char *w = malloc(strlen(o->env[i]) + 7);
 		if (w == NULL)
@@ -151,25 +170,29 @@ static bool pack(struct buf *ar, const struct boot_opts *o, int argc,
 		add_word(&man, w);
 		free(w);
 	}
-	if (!isatty(0)) {
+	if (with_stdin) {
 		if (!read_all(0, &in)) {
 			perror("nebulet boot: stdin");
 			return false;
 		}
 		add_word(&man, "--stdin=stdin");
-		nfiles++;
 	}
 	for (int i = 0; i < argc; i++)
 		add_word(&man, argv[i]);
 	buf_str(&man, "\n");
 
 	buf_add(ar, BOOTFS_MAGIC, 8);
-	buf_add(ar, (uint32_t[]){(uint32_t)nfiles, 0}, 8);
+	buf_add(ar, (uint32_t[]){(uint32_t)(nfiles + 1 + with_stdin), 0}, 8);
 	add_file(ar, BOOTFS_MANIFEST, man.p, man.len);
-	add_file(ar, argv[0], prog.p, prog.len);
-	if (nfiles == 3)
+	for (int i = 0; i < nfiles; i++) {
+		struct buf f = {0};
+		if (!read_file(argv[i], &f))
+			return false;
+		add_file(ar, argv[i], f.p ? f.p : "", f.len);
+		free(f.p);
+	}
+	if (with_stdin)
 		add_file(ar, "stdin", in.p ? in.p : "", in.len);
-	free(prog.p);
 	free(in.p);
 	free(man.p);
 	return true;
@@ -201,16 +224,103 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
+/*
+ * COM2 (--serial2): a QEMU pipe character device on two FIFOs in a
+ * temporary directory, BASE.in (what the guest receives: the bytes of
+ * --serial2-input, written at once) and BASE.out (what it sends, copied
+ * into the --serial2 file as it comes). Both are held open read-write
+ * here, so neither side ever blocks on opening them.
+ */
+struct com2 {
+	char dir[64], base[96];
+	int in, out, file; /* -1: none */
+};
+
+/* Makes the FIFOs and fills BASE.in; false after a message. */
+static bool com2_open(struct com2 *c, const struct boot_opts *o)
+{
+	char path[128];
+	struct buf input = {0};
+
+	*c = (struct com2){.in = -1, .out = -1, .file = -1};
+	if (!o->serial2)
+		return true;
+	strcpy(c->dir, "/tmp/nebulet-com2-XXXXXX");
+	if (!mkdtemp(c->dir)) {
+		perror("nebulet boot: COM2 directory");
+		c->dir[0] = 0;
+		return false;
+	}
+	snprintf(c->base, sizeof c->base, "%s/c", c->dir);
+	snprintf(path, sizeof path, "%s.in", c->base);
+	if (mkfifo(path, 0600) == 0)
+		c->in = open(path, O_RDWR | O_NONBLOCK);
+	snprintf(path, sizeof path, "%s.out", c->base);
+	if (mkfifo(path, 0600) == 0)
+		c->out = open(path, O_RDWR | O_NONBLOCK);
+	c->file = open(o->serial2, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (c->in < 0 || c->out < 0 || c->file < 0) {
+		fprintf(stderr, "nebulet boot: COM2 (%s): %s\n", o->serial2,
+			strerror(errno));
+		return false;
+	}
+	if (o->serial2_in && !read_file(o->serial2_in, &input))
+		return false;
+	if (input.len > 65536 || write(c->in, input.p ? input.p : "",
+				       input.len) != (ssize_t)input.len) {
+		fputs("nebulet boot: --serial2-input: more than 64 KiB\n",
+		      stderr);
+		free(input.p);
+		return false;
+	}
+	free(input.p);
+	return true;
+}
+
+/* Copies what COM2 sent so far into the --serial2 file. */
+static void com2_drain(struct com2 *c)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	while (c->out >= 0 && (n = read(c->out, chunk, sizeof chunk)) > 0)
+		(void)!write(c->file, chunk, (size_t)n);
+}
+
+/* Drains, closes and removes the FIFOs. */
+static void com2_close(struct com2 *c)
+{
+	char path[128];
+
+	com2_drain(c);
+	if (c->in >= 0)
+		close(c->in);
+	if (c->out >= 0)
+		close(c->out);
+	if (c->file >= 0)
+		close(c->file);
+	if (!c->dir[0])
+		return;
+	snprintf(path, sizeof path, "%s.in", c->base);
+	unlink(path);
+	snprintf(path, sizeof path, "%s.out", c->base);
+	unlink(path);
+	rmdir(c->dir);
+}
+
 /* Starts QEMU with its stdout on a pipe (*out) and its stderr in errfd;
- * returns its pid, or -1 after a message. */
+ * with --input, its stdin (the serial line's input) is a pipe too (*in,
+ * else -1). Returns its pid, or -1 after a message. */
 static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
-			int *out)
+			const struct boot_opts *o, const struct com2 *c,
+			int *out, int *in)
 {
 	bool kvm = access("/dev/kvm", R_OK | W_OK) == 0;
 	bool tty = isatty(0);
-	const char *argv[32];
-	int n = 0, p[2];
+	const char *argv[40];
+	int n = 0, p[2], q[2] = {-1, -1};
 	pid_t pid;
+	static char com2[4200];
 
 	argv[n++] = "qemu-system-x86_64";
 	argv[n++] = "-accel";
@@ -229,6 +339,13 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-no-reboot";
 	argv[n++] = "-serial";
 	argv[n++] = tty ? "mon:stdio" : "stdio";
+	if (c->dir[0]) {
+		snprintf(com2, sizeof com2, "pipe,id=com2,path=%s", c->base);
+		argv[n++] = "-chardev";
+		argv[n++] = com2;
+		argv[n++] = "-serial";
+		argv[n++] = "chardev:com2";
+	}
 	argv[n++] = "-device";
 	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	argv[n++] = "-kernel";
@@ -238,7 +355,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-append";
 	argv[n++] = "console=mux quiet";
 	argv[n] = NULL;
-	if (pipe(p) < 0) {
+	if (pipe(p) < 0 || (o->input && pipe(q) < 0)) {
 		perror("nebulet boot: pipe");
 		return -1;
 	}
@@ -248,8 +365,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
-		if (!tty && null >= 0)
+		if (q[0] >= 0)
+			dup2(q[0], 0);
+		else if (!tty && null >= 0)
 			dup2(null, 0);
+		if (q[1] >= 0)
+			close(q[1]);
 		dup2(p[1], 1);
 		dup2(errfd, 2);
 		close(p[0]);
@@ -260,7 +381,10 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 		_exit(127);
 	}
 	close(p[1]);
+	if (q[0] >= 0)
+		close(q[0]);
 	*out = p[0];
+	*in = q[1];
 	return pid;
 }
 
@@ -274,6 +398,8 @@ struct demux {
 	struct buf log; /* the kernel's messages */
 	bool verbose;
 	uint64_t first_ms; /* when the program's first byte came (0: not) */
+	struct buf out;	   /* stdout so far, while --input waits for it */
+	bool keep_out;
 };
 
 /* Passes one data byte to its stream. */
@@ -287,6 +413,8 @@ static void emit(struct demux *d, char c)
 	}
 	if (!d->first_ms)
 		d->first_ms = now_ms();
+	if (d->keep_out && d->stream == 1)
+		buf_add(&d->out, &c, 1);
 	(void)!write(d->stream, &c, 1);
 }
 
@@ -340,29 +468,69 @@ static void boot_failed(const char *why, struct demux *d, int errfd)
 	free(qerr.p);
 }
 
+/* --input: sends the input (once) when stdout holds --input-after's
+ * text (at once without it). */
+static void feed(struct demux *d, int in, const struct buf *input)
+{
+	size_t n;
+
+	if (in < 0 || !d->keep_out)
+		return;
+	d->keep_out = false;
+	for (size_t off = 0; off < input->len; off += n) {
+		ssize_t k = write(in, input->p + off, input->len - off);
+		if (k <= 0)
+			break;
+		n = (size_t)k;
+	}
+	free(d->out.p);
+	d->out = (struct buf){0};
+}
+
+/* True when the stdout seen so far holds s. */
+static bool seen(const struct demux *d, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i + n <= d->out.len; i++)
+		if (memcmp(d->out.p + i, s, n) == 0)
+			return true;
+	return false;
+}
+
 /* Relays QEMU's serial output until it exits or the time is up; returns
  * the program's exit status. */
-static int relay(pid_t pid, int fd, int errfd, const struct boot_opts *o,
-		 uint64_t t0)
+static int relay(pid_t pid, int fd, int in, int errfd,
+		 const struct boot_opts *o, struct com2 *c, uint64_t t0)
 {
-	struct demux d = {.verbose = o->verbose};
+	struct demux d = {.verbose = o->verbose, .keep_out = in >= 0};
+	struct buf input = {0};
 	uint64_t deadline =
 		o->timeout ? t0 + (uint64_t)o->timeout * 1000 : UINT64_MAX;
 	char chunk[4096];
 	int wstatus = 0;
 	bool timed_out = false;
 
+	if (in >= 0 && !read_file(o->input, &input))
+		in = -1;
+	signal(SIGPIPE, SIG_IGN);
+	if (in >= 0 && !o->input_after)
+		feed(&d, in, &input);
 	for (;;) {
 		uint64_t t = now_ms();
-		struct pollfd pfd = {fd, POLLIN, 0};
+		struct pollfd pfd[2] = {{fd, POLLIN, 0}, {c->out, POLLIN, 0}};
 		if (t >= deadline) {
 			timed_out = true;
 			break;
 		}
-		int r = poll(&pfd, 1, o->timeout ? (int)(deadline - t) : -1);
+		int r = poll(pfd, c->out >= 0 ? 2 : 1,
+			     o->timeout ? (int)(deadline - t) : -1);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
+			continue;
+		if (pfd[1].revents & POLLIN)
+			com2_drain(c);
+		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
 			continue;
 		ssize_t n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
@@ -371,7 +539,12 @@ static int relay(pid_t pid, int fd, int errfd, const struct boot_opts *o,
 			break;
 		for (ssize_t i = 0; i < n; i++)
 			demux_byte(&d, chunk[i]);
+		if (d.keep_out && seen(&d, o->input_after))
+			feed(&d, in, &input);
 	}
+	if (in >= 0)
+		close(in);
+	free(input.p);
 	if (timed_out)
 		kill(pid, SIGKILL);
 	waitpid(pid, &wstatus, 0);
@@ -401,8 +574,14 @@ static int relay(pid_t pid, int fd, int errfd, const struct boot_opts *o,
 static const char boot_usage[] =
 	"usage: nebulet boot [--engine=E] [--env=NAME=VALUE]... "
 	"[--timeout=SECONDS] [-v] [--timing] prog.wasm [args...]\n"
+	"       nebulet boot [--engine=E] [--timeout=SECONDS] [-v] "
+	"[--timing] --kernel init.wasm [image.wasm...]\n"
 	"       nebulet boot [--timeout=SECONDS] [-v] [--timing] "
-	"--initrd=ARCHIVE\n";
+	"--initrd=ARCHIVE\n"
+	"  (also: --input=FILE [--input-after=TEXT]: FILE's bytes to the "
+	"serial line,\n"
+	"   once stdout shows TEXT; --serial2=FILE [--serial2-input=FILE]:\n"
+	"   COM2's output to FILE, its input from FILE)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -499,10 +678,21 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			o->timeout = atoi(argv[i] + 10);
 		} else if (strncmp(argv[i], "--initrd=", 9) == 0) {
 			o->initrd = argv[i] + 9;
+		} else if (strcmp(argv[i], "--kernel") == 0) {
+			o->kernel = true;
 		} else if (strcmp(argv[i], "-v") == 0) {
 			o->verbose = true;
 		} else if (strcmp(argv[i], "--timing") == 0) {
 			o->timing = true;
+		} else if (strncmp(argv[i], "--input=", 8) == 0) {
+			o->input = argv[i] + 8;
+		} else if (strncmp(argv[i], "--input-after=", 14) == 0) {
+			o->input_after = argv[i] + 14;
+		} else if (strncmp(argv[i], "--serial2=", 10) == 0) {
+			o->serial2 = argv[i] + 10;
+		} else if (strncmp(argv[i], "--serial2-input=", 16) == 0) {
+			o->serial2_in = argv[i] + 16;
+
 		} else {
 			fprintf(stderr, "nebulet boot: unknown option %s\n",
 				argv[i]);
@@ -519,7 +709,8 @@ int boot_main(int argc, char **argv)
 	struct buf ar = {0};
 	char initrd[] = "/tmp/nebulet-boot-XXXXXX";
 	char qerr[] = "/tmp/nebulet-qemu-XXXXXX";
-	int i, fd, errfd, out, status;
+	int i, fd, errfd, out, in = -1, status;
+	struct com2 c2;
 	char *kernel;
 	uint64_t t0;
 	pid_t pid;
@@ -530,8 +721,17 @@ int boot_main(int argc, char **argv)
 		fputs(boot_usage, stderr);
 		return 2;
 	}
-	if (o.initrd && i < argc) {
+	if (o.initrd && (i < argc || o.kernel)) {
 		fputs("nebulet boot: --initrd takes no program\n", stderr);
+		return 2;
+	}
+	if (o.serial2_in && !o.serial2) {
+		fputs("nebulet boot: --serial2-input needs --serial2\n",
+		      stderr);
+		return 2;
+	}
+	if (o.kernel && o.envc) {
+		fputs("nebulet boot: --kernel takes no --env\n", stderr);
 		return 2;
 	}
 	if (o.initrd) {
@@ -563,8 +763,14 @@ int boot_main(int argc, char **argv)
 	close(fd);
 	free(ar.p);
 	t0 = now_ms();
-	pid = start_qemu(kernel, initrd, errfd, &out);
-	status = pid < 0 ? 1 : relay(pid, out, errfd, &o, t0);
+	if (!com2_open(&c2, &o)) {
+		com2_close(&c2);
+		unlink(initrd);
+		return 1;
+	}
+	pid = start_qemu(kernel, initrd, errfd, &o, &c2, &out, &in);
+	status = pid < 0 ? 1 : relay(pid, out, in, errfd, &o, &c2, t0);
+	com2_close(&c2);
 	unlink(initrd);
 	close(errfd);
 	free(kernel);

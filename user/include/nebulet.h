@@ -42,6 +42,7 @@ typedef int64_t nb_time; /* monotonic nanoseconds */
 #define NB_ERR_BUFFER_TOO_SMALL (-11) /* the message did not fit */
 #define NB_ERR_BAD_IMAGE (-12)	      /* not a valid wasm module */
 #define NB_ERR_BAD_STATE (-13)	      /* e.g. status of a running process */
+#define NB_ERR_OUT_OF_RANGE (-14)     /* past the end of a memory object */
 
 /* Rights. */
 #define NB_RIGHT_DUPLICATE (1u << 0)
@@ -51,15 +52,18 @@ typedef int64_t nb_time; /* monotonic nanoseconds */
 #define NB_RIGHT_SIGNAL (1u << 4) /* object_signal */
 #define NB_RIGHT_WAIT (1u << 5)	  /* object_wait_* */
 #define NB_RIGHT_KILL (1u << 6)	  /* process_kill */
-#define NB_RIGHTS_ALL 0x7fu
+#define NB_RIGHT_MANAGE (1u << 7) /* object_set_priority */
+#define NB_RIGHTS_ALL 0xffu
 #define NB_RIGHT_SAME_RIGHTS 0x80000000u /* duplicate/replace: keep them */
 
 /* Signals. */
 #define NB_SIGNAL_READABLE (1u << 0)	/* channel: a message is queued */
 #define NB_SIGNAL_PEER_CLOSED (1u << 1) /* channel: the other end closed */
-#define NB_SIGNAL_TERMINATED (1u << 2)	/* process: it has ended */
-#define NB_SIGNAL_SIGNALED (1u << 3)	/* event: set by object_signal */
-#define NB_SIGNAL_USER0 (1u << 24)	/* user signals 0..7 (events) */
+#define NB_SIGNAL_TERMINATED (1u << 2)	/* process, thread: it has ended */
+#define NB_SIGNAL_SIGNALED                                                     \
+	(1u << 3)		   /* event: set by object_signal;             \
+				      timer: its deadline passed */
+#define NB_SIGNAL_USER0 (1u << 24) /* user signals 0..7 (events) */
 #define NB_SIGNAL_USER_ALL 0xff000000u
 
 /* Limits. */
@@ -68,6 +72,17 @@ typedef int64_t nb_time; /* monotonic nanoseconds */
 #define NB_CHANNEL_MAX_HANDLES 64u  /* per message */
 #define NB_CHANNEL_QUEUE_MAX 64u    /* messages queued per end */
 #define NB_WAIT_MANY_MAX 64u	    /* items per object_wait_many */
+#define NB_PAGE_SIZE 4096u	    /* unit of mapping and page moving */
+#define NB_VMO_MAX_SIZE (1u << 30)  /* bytes per memory object */
+#define NB_THREADS_MAX 64u	    /* threads per process */
+
+/* Priorities: higher runs first (see object_set_priority). */
+#define NB_PRIORITY_MIN 0
+#define NB_PRIORITY_DEFAULT 16
+#define NB_PRIORITY_MAX 31
+
+/* vm_map flags. */
+#define NB_MAP_WRITE 1u /* writable (needs WRITE); else a write traps */
 
 /* channel_read flags. */
 #define NB_CHANNEL_READ_WAIT 1u /* block until readable or peer closed */
@@ -137,6 +152,12 @@ NB_IMPORT(process_create)
 nb_status nb_process_create(const void *image, uint32_t len,
 			    const nb_handle *handles, uint32_t nhandles,
 			    nb_handle *out);
+/* The same with the image in the first len bytes of a memory object
+ * (needs READ; NB_ERR_OUT_OF_RANGE if len exceeds its size). */
+NB_IMPORT(process_create_vmo)
+nb_status nb_process_create_vmo(nb_handle vmo, uint32_t len,
+				const nb_handle *handles, uint32_t nhandles,
+				nb_handle *out);
 /* Startup handle i of this process, or NB_HANDLE_INVALID. Each can be
  * taken once. */
 NB_IMPORT(startup_handle) nb_handle nb_startup_handle(uint32_t i);
@@ -149,6 +170,126 @@ nb_status nb_process_status(nb_handle h, int32_t *code);
 /* Lets other processes run. */
 NB_IMPORT(yield) nb_status nb_yield(void);
 NB_IMPORT(clock_monotonic) nb_time nb_clock_monotonic(void);
+
+/*
+ * Priority of a process (each of its threads, and those it creates
+ * later) or of one thread: NB_PRIORITY_MIN..MAX, else INVALID_ARGS.
+ * Needs MANAGE (a process's own handle from process_create has it; a
+ * thread handle too). The ready thread of highest priority runs first,
+ * equal priorities take turns at each 10 ms tick; a ready thread passed
+ * over gains one level per scheduling decision until it runs (aging),
+ * so even a spinning thread at NB_PRIORITY_MAX cannot starve the rest.
+ */
+NB_IMPORT(object_set_priority)
+nb_status nb_object_set_priority(nb_handle h, uint32_t priority);
+
+/* Timers: SIGNALED is set once the armed deadline has passed. */
+NB_IMPORT(timer_create) nb_status nb_timer_create(nb_handle *out);
+/* Clears SIGNALED and arms the timer for `deadline` (monotonic ns; one
+ * in the past fires at once). Needs WRITE. */
+NB_IMPORT(timer_set) nb_status nb_timer_set(nb_handle h, nb_time deadline);
+/* Disarms the timer and clears SIGNALED. Needs WRITE. */
+NB_IMPORT(timer_cancel) nb_status nb_timer_cancel(nb_handle h);
+
+/*
+ * Memory objects: zeroed pages the kernel owns, shareable between
+ * processes (send or duplicate the handle). The size is rounded up to
+ * NB_PAGE_SIZE and at most NB_VMO_MAX_SIZE (else INVALID_ARGS; 0 too).
+ */
+NB_IMPORT(vmo_create) nb_status nb_vmo_create(uint32_t size, nb_handle *out);
+/* Size in bytes of a memory object, or of a pages object (vm_move_out;
+ * 0 once moved in). */
+NB_IMPORT(vmo_size) nb_status nb_vmo_size(nb_handle h, uint32_t *size);
+/* Copies [offset, offset+len) of the object out (needs READ) or in
+ * (needs WRITE); NB_ERR_OUT_OF_RANGE past the object's end. */
+NB_IMPORT(vmo_read)
+nb_status nb_vmo_read(nb_handle h, uint32_t offset, void *buf, uint32_t len);
+NB_IMPORT(vmo_write)
+nb_status nb_vmo_write(nb_handle h, uint32_t offset, const void *buf,
+		       uint32_t len);
+/*
+ * Maps [offset, offset+len) of a memory object at [addr, addr+len) of
+ * this process's linear memory: its previous contents are replaced by
+ * the object's pages, shared with every other mapping and vmo_read/
+ * vmo_write. offset, addr and len are NB_PAGE_SIZE multiples, len > 0
+ * (INVALID_ARGS); the range lies inside the memory's current size
+ * (FAULT); the object's range inside the object (OUT_OF_RANGE); it may
+ * not overlap another mapping (BAD_STATE). Needs READ, and WRITE with
+ * NB_MAP_WRITE; without it a store to the range traps. The mapping
+ * holds the object until vm_unmap or the process ends.
+ */
+NB_IMPORT(vm_map)
+nb_status nb_vm_map(nb_handle vmo, uint32_t offset, void *addr, uint32_t len,
+		    uint32_t flags);
+/* Removes the mapping made at exactly [addr, addr+len) (else BAD_STATE);
+ * the range then reads as zero and is writable again. */
+NB_IMPORT(vm_unmap) nb_status nb_vm_unmap(void *addr, uint32_t len);
+/*
+ * Page flipping, the basis of zero-copy I/O: moves the pages of
+ * [addr, addr+len) out of this process's memory, without copying, into a
+ * new pages object (*out, with DUPLICATE, TRANSFER, READ and WRITE); the
+ * range reads as zero afterwards. Send the handle over a channel, and
+ * the receiver moves the pages into its own memory with vm_move_in.
+ * Alignment as vm_map; the range may not hold a mapping (BAD_STATE).
+ */
+NB_IMPORT(vm_move_out)
+nb_status nb_vm_move_out(void *addr, uint32_t len, nb_handle *out);
+/* Moves a pages object's pages, without copying, to [addr, addr+size)
+ * of this memory (whose contents they replace); the object is empty
+ * after (size 0; BAD_STATE if it already was). Needs WRITE. */
+NB_IMPORT(vm_move_in) nb_status nb_vm_move_in(nb_handle pages, void *addr);
+
+/*
+ * Threads share their process's instance, memory, globals and handles.
+ * thread_create runs entry(arg) (a function of this module's table:
+ * type (i32) -> () or (i32) -> (i32), else INVALID_ARGS) on a new thread
+ * of this process, at the process's priority; *out gets a thread handle
+ * (WAIT for TERMINATED, then thread_status; MANAGE). A thread ends when
+ * entry returns (status: its result, or 0) or at thread_exit. A trap, or
+ * an exit (proc_exit, process_exit) in any thread, or the main thread's
+ * return from _start, ends the whole process. C's shadow stack: when the
+ * module exports a mutable i32 global "__stack_pointer" (link with
+ * -mmutable-globals -Wl,--export=__stack_pointer) each thread has its
+ * own value of it, starting at stack_top; without that export entry
+ * must not use the shadow stack (no address-taken locals, no calls that
+ * do). stack_top past the end of memory: FAULT. Threads synchronize
+ * with memory.atomic.wait32/64 and memory.atomic.notify (shared memory,
+ * the threads proposal), which block in the kernel; a thread that the
+ * end of its process unwinds gets status NB_EXIT_KILLED.
+ */
+NB_IMPORT(thread_create)
+nb_status nb_thread_create(void (*entry)(uint32_t), uint32_t arg,
+			   void *stack_top, nb_handle *out);
+/* Ends the calling thread with `code` (in the main thread: the process,
+ * as process_exit). */
+NB_IMPORT(thread_exit) _Noreturn void nb_thread_exit(int32_t code);
+/* The exit status of an ended thread (NB_ERR_BAD_STATE before). */
+NB_IMPORT(thread_status) nb_status nb_thread_status(nb_handle h, int32_t *code);
+#endif
+
+/*
+ * Devices (bare metal). A driver holds an I/O-port range object and an
+ * interrupt object, made by the boot init for it (manifest options
+ * --ioport=BASE:COUNT and --irq=LINE, see init/README.md); a program
+ * cannot make them, and on the hosted kernel they do not exist.
+ * ioport_read/write access one port of `width` 1, 2 or 4 bytes (else
+ * INVALID_ARGS); every byte [port, port + width) must lie in the range
+ * (else OUT_OF_RANGE); READ / WRITE rights. An interrupt object is
+ * SIGNALED when its line fired (wait for it with object_wait_*, WAIT
+ * right); the line stays masked until interrupt_ack (WRITE right), which
+ * clears SIGNALED and unmasks it: serve the device, then ack, then look
+ * at the device once more before waiting again.
+ */
+#define NB_ERR_NOT_SUPPORTED (-15) /* no such device on this machine */
+
+#ifdef __wasm__
+NB_IMPORT(ioport_read)
+nb_status nb_ioport_read(nb_handle h, uint32_t port, uint32_t width,
+			 uint32_t *value);
+NB_IMPORT(ioport_write)
+nb_status nb_ioport_write(nb_handle h, uint32_t port, uint32_t width,
+			  uint32_t value);
+NB_IMPORT(interrupt_ack) nb_status nb_interrupt_ack(nb_handle h);
 #endif
 
 #endif

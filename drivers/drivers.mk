@@ -1,0 +1,14 @@
+# drivers/drivers.mk: wasm drivers (drivers/NAME/NAME.c, built against the
+# SDK and the firmament's generated code, like user/firmament) and the
+# boot tests' firmament clients. Included at the end of the top Makefile
+# (it needs the firmament's variables). Native drivers (*_native.c) are
+# compiled into the kernel image by hal/x86_64/x86_64.mk.
+DRIVERS_WASM := $(B)/drivers/uart16550.wasm
+$(DRIVERS_WASM): $(B)/drivers/%.wasm: drivers/%/ $(wildcard drivers/*/*.[ch]) $(FIR_LIB_O) firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/$* -c -o $@.o drivers/$*/$*.c
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+$(B)/tests/boot/conclient.wasm: tests/boot/conclient.c $(FIR_LIB_O) firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)

@@ -1,0 +1,134 @@
+/*
+ * crash.c: the Console service dies while this program writes.
+ *   crash.wasm            writes "line 1".."line 40", asking the
+ *                         Launcher to kill the console after lines 15
+ *                         and 30 (between writes: the output must hold
+ *                         each line exactly once, in order)
+ *   crash.wasm race       starts "crash.wasm killer" and writes
+ *                         "line 1".."line 200" while it kills the
+ *                         console 3 times at arbitrary points (a line
+ *                         whose reply was lost is written again: at most
+ *                         one duplicate per kill, none lost)
+ *   crash.wasm killer     the killer
+ * Every failed write (peer closed) reconnects through the Directory and
+ * retries. Prints "reconnects N" and the console's restart count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "ft.h"
+#include "launcher.h"
+#include "svc.h"
+
+static nb_handle launcher, console;
+static int reconnects;
+
+static void kill_console(void)
+{
+	static launcher_kill_service_req req;
+	nb_status s;
+
+	FIR_SET_STR(req.name, "console");
+	/* FIR_ERR_UNAVAILABLE: still restarting from the last kill. */
+	while ((s = launcher_kill_service(launcher, &req)) ==
+	       FIR_ERR_UNAVAILABLE)
+		nb_yield();
+	fprintf(stderr, "killer: killed the console\n");
+	if (s)
+		printf("FAIL kill_service: %d\n", s);
+}
+
+/* Writes one line, reconnecting until it is acknowledged. */
+static void write_line(int i)
+{
+	static console_write_req req;
+	console_write_resp resp;
+	nb_status s;
+
+	req.data.len = (uint32_t)snprintf((char *)req.data.b, sizeof req.data.b,
+					  "line %d\n", i);
+	while ((s = console_write(console, &req, &resp)) != NB_OK) {
+		if (s != NB_ERR_PEER_CLOSED) {
+			printf("FAIL write line %d: %d\n", i, s);
+			exit(1);
+		}
+		nb_handle_close(console);
+		if ((s = svc_connect("console", &console))) {
+			printf("FAIL reconnect: %d\n", s);
+			exit(1);
+		}
+		reconnects++;
+	}
+}
+
+/* True once process p has ended. */
+static int ended(nb_handle p)
+{
+	nb_signals obs = 0;
+
+	nb_object_wait_one(p, NB_SIGNAL_TERMINATED, 0, &obs);
+	return (obs & NB_SIGNAL_TERMINATED) != 0;
+}
+
+static uint32_t console_restarts(void)
+{
+	static launcher_list_resp list;
+
+	if (launcher_list(launcher, &list))
+		return 9999;
+	for (uint32_t i = 0; i < list.procs.len; i++)
+		if (!strcmp(list.procs.items[i].name.s, "console"))
+			return list.procs.items[i].restarts;
+	return 9999;
+}
+
+int main(void)
+{
+	char **argv;
+	int argc = svc_args("crash.wasm", &argv);
+	int race = argc > 1 && !strcmp(argv[1], "race");
+	static launcher_launch_req lreq;
+	static launcher_launch_resp lresp;
+
+	if (svc_connect("launcher", &launcher))
+		return 2;
+	if (argc > 1 && !strcmp(argv[1], "killer"))
+		fprintf(stderr, "killer: started\n");
+	if (argc > 1 && !strcmp(argv[1], "killer")) {
+		for (int k = 0; k < 3; k++) {
+			for (int y = 0; y < 100; y++)
+				nb_yield();
+			kill_console();
+		}
+		return 0;
+	}
+	if (svc_connect("console", &console))
+		return 2;
+	if (race) {
+		FIR_SET_STR(lreq.name, "crash.wasm");
+		lreq.args.len = 1;
+		FIR_SET_STR(lreq.args.items[0], "killer");
+		if (launcher_launch(launcher, &lreq, &lresp))
+			return 3;
+	}
+	/* The race writes until the killer is done, and at least 200. */
+	for (int i = 1;
+	     i <= (race ? 200 : 40) || (race && !ended(lresp.process)); i++) {
+		if (i > 100000) {
+			printf("FAIL the killer did not finish\n");
+			return 1;
+		}
+		write_line(i);
+		if (!race && (i == 15 || i == 30))
+			kill_console();
+	}
+	/* The restart count is settled once a lookup succeeds again. */
+	nb_handle_close(console);
+	svc_connect("console", &console);
+	printf("reconnects %d\n", reconnects);
+	EXPECT("the writer reconnected", reconnects >= 1, 1);
+	EXPECT("console restarts counted", console_restarts(), race ? 3 : 2);
+	printf("done\n");
+	return ft_failed != 0;
+}

@@ -1,0 +1,512 @@
+/*
+ * gen.c: writes the C for parsed declarations: a header (types,
+ * ordinals, client calls, the server's ops table and dispatcher) and a
+ * C file (encoders, decoders, client stubs, dispatchers, and under
+ * FIR_FUZZ handlers and drivers for the fuzz target). The generated
+ * code calls fir.h's runtime.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "firc.h"
+
+static const char *const ctypes[] = {"uint8_t",	 "uint16_t", "uint32_t",
+				     "uint64_t", "int8_t",   "int16_t",
+				     "int32_t",	 "int64_t"};
+static const int widths[] = {8, 16, 32, 64, 8, 16, 32, 64};
+
+/* Converts an identifier to snake case (upper case if up). */
+void firc_snake(char *out, const char *name, int up)
+{
+	int n = 0;
+
+	for (int i = 0; name[i] && n < 2 * FIRC_NAME - 2; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (isupper(c) && i > 0 && name[i - 1] != '_' &&
+		    !isupper((unsigned char)name[i - 1]))
+			out[n++] = '_';
+		out[n++] = (char)(up ? toupper(c) : tolower(c));
+	}
+	out[n] = 0;
+}
+
+/* The largest encoded size of a value of type t. */
+uint64_t firc_max_bytes(const struct firc_type *t)
+{
+	uint64_t n = 0;
+
+	switch (t->kind) {
+	case FK_STRING:
+	case FK_BYTES:
+		return 4 + (uint64_t)t->max;
+	case FK_ARRAY:
+		return 4 + (uint64_t)t->max * firc_max_bytes(t->elem);
+	case FK_HANDLE:
+	case FK_BOOL:
+		return t->kind == FK_HANDLE ? 4 : 1;
+	case FK_STRUCT:
+		for (int i = 0; i < t->decl->fields.n; i++)
+			n += firc_max_bytes(t->decl->fields.f[i].type);
+		return n;
+	case FK_ENUM:
+		return (uint64_t)widths[t->decl->base] / 8;
+	default:
+		return (uint64_t)widths[t->kind] / 8;
+	}
+}
+
+/* The largest number of handles a value of type t carries. */
+uint64_t firc_max_handles(const struct firc_type *t)
+{
+	uint64_t n = 0;
+
+	if (t->kind == FK_HANDLE)
+		return 1;
+	if (t->kind == FK_ARRAY)
+		return (uint64_t)t->max * firc_max_handles(t->elem);
+	if (t->kind == FK_STRUCT)
+		for (int i = 0; i < t->decl->fields.n; i++)
+			n += firc_max_handles(t->decl->fields.f[i].type);
+	return n;
+}
+
+/* Writes the C declaration of a member of type t named `declr`. */
+static void ctype(FILE *f, const struct firc_type *t, const char *declr)
+{
+	char name[2 * FIRC_NAME];
+
+	switch (t->kind) {
+	case FK_BOOL:
+		fprintf(f, "bool %s;", declr);
+		break;
+	case FK_STRING:
+		fprintf(f, "struct { uint32_t len; char s[%u]; } %s;",
+			t->max + 1, declr);
+		break;
+	case FK_BYTES:
+		fprintf(f, "struct { uint32_t len; uint8_t b[%u]; } %s;",
+			t->max, declr);
+		break;
+	case FK_ARRAY: {
+		char items[64];
+		snprintf(items, sizeof items, "items[%u]", t->max);
+		fprintf(f, "struct { uint32_t len; ");
+		ctype(f, t->elem, items);
+		fprintf(f, " } %s;", declr);
+		break;
+	}
+	case FK_HANDLE:
+		fprintf(f, "nb_handle %s;", declr);
+		break;
+	case FK_STRUCT:
+	case FK_ENUM:
+		firc_snake(name, t->decl->name, 0);
+		fprintf(f, "%s %s;", name, declr);
+		break;
+	default:
+		fprintf(f, "%s %s;", ctypes[t->kind], declr);
+	}
+}
+
+/* The put/get width of an integer kind. */
+static int width(const struct firc_type *t)
+{
+	return widths[t->kind == FK_ENUM ? t->decl->base : t->kind];
+}
+
+/* Writes statements encoding expression x of type t into encoder `e`. */
+static void enc(FILE *f, const struct firc_type *t, const char *x, int depth)
+{
+	char sub[512], name[2 * FIRC_NAME];
+
+	switch (t->kind) {
+	case FK_BOOL:
+		fprintf(f, "\tfir_put_u8(e, (%s) ? 1 : 0);\n", x);
+		break;
+	case FK_STRING:
+		fprintf(f, "\tfir_put_bytes(e, (%s).s, (%s).len, %u);\n", x, x,
+			t->max);
+		break;
+	case FK_BYTES:
+		fprintf(f, "\tfir_put_bytes(e, (%s).b, (%s).len, %u);\n", x, x,
+			t->max);
+		break;
+	case FK_ARRAY:
+		fprintf(f, "\tif ((%s).len > %u)\n\t\te->err = 1;\n", x,
+			t->max);
+		fprintf(f, "\tfir_put_u32(e, (%s).len);\n", x);
+		fprintf(f,
+			"\tfor (uint32_t i%d = 0; i%d < (%s).len && i%d < %u; "
+			"i%d++) {\n",
+			depth, depth, x, depth, t->max, depth);
+		snprintf(sub, sizeof sub, "(%s).items[i%d]", x, depth);
+		enc(f, t->elem, sub, depth + 1);
+		fprintf(f, "\t}\n");
+		break;
+	case FK_HANDLE:
+		fprintf(f, "\tfir_put_handle(e, %s);\n", x);
+		break;
+	case FK_STRUCT:
+		firc_snake(name, t->decl->name, 0);
+		fprintf(f, "\t%s_enc(e, &(%s));\n", name, x);
+		break;
+	default:
+		fprintf(f, "\tfir_put_u%d(e, (uint%d_t)(%s));\n", width(t),
+			width(t), x);
+	}
+}
+
+/* Writes statements decoding into lvalue x of type t from `d`. */
+static void dec(FILE *f, const struct firc_type *t, const char *x, int depth)
+{
+	char sub[512], name[2 * FIRC_NAME];
+
+	switch (t->kind) {
+	case FK_BOOL:
+		fprintf(f, "\t%s = fir_get_bool(d);\n", x);
+		break;
+	case FK_STRING:
+		fprintf(f, "\tfir_get_str(d, (%s).s, &(%s).len, %u);\n", x, x,
+			t->max);
+		break;
+	case FK_BYTES:
+		fprintf(f, "\tfir_get_bytes(d, (%s).b, &(%s).len, %u);\n", x, x,
+			t->max);
+		break;
+	case FK_ARRAY:
+		fprintf(f, "\t(%s).len = fir_get_count(d, %u);\n", x, t->max);
+		fprintf(f,
+			"\tfor (uint32_t i%d = 0; i%d < (%s).len && !d->err; "
+			"i%d++) {\n",
+			depth, depth, x, depth);
+		snprintf(sub, sizeof sub, "(%s).items[i%d]", x, depth);
+		dec(f, t->elem, sub, depth + 1);
+		fprintf(f, "\t}\n");
+		break;
+	case FK_HANDLE:
+		fprintf(f, "\t%s = fir_get_handle(d, 0x%xu);\n", x, t->rights);
+		break;
+	case FK_STRUCT:
+		firc_snake(name, t->decl->name, 0);
+		fprintf(f, "\t%s_dec(d, &(%s));\n", name, x);
+		break;
+	case FK_ENUM:
+		firc_snake(name, t->decl->name, 0);
+		fprintf(f, "\t%s = (%s)fir_get_u%d(d);\n", x, name, width(t));
+		fprintf(f, "\tif (!%s_valid(%s))\n\t\td->err = 1;\n", name, x);
+		break;
+	default:
+		fprintf(f, "\t%s = (%s)fir_get_u%d(d);\n", x, ctypes[t->kind],
+			width(t));
+	}
+}
+
+/* Encodes or decodes every field of fs, as members of pointer `v`. */
+static void fields_code(FILE *f, const struct firc_fields *fs, const char *v,
+			int decode)
+{
+	char x[256];
+
+	for (int i = 0; i < fs->n; i++) {
+		snprintf(x, sizeof x, "%s->%s", v, fs->f[i].name);
+		(decode ? dec : enc)(f, fs->f[i].type, x, 0);
+	}
+}
+
+/* Writes a struct typedef with the fields fs. */
+static void struct_def(FILE *h, const char *name, const struct firc_fields *fs)
+{
+	fprintf(h, "typedef struct %s {\n", name);
+	for (int i = 0; i < fs->n; i++) {
+		fprintf(h, "\t");
+		ctype(h, fs->f[i].type, fs->f[i].name);
+		fprintf(h, "\n");
+	}
+	fprintf(h, "} %s;\n\n", name);
+}
+
+/* An enum: its base typedef, value macros and validity check. */
+static void gen_enum(const struct firc_decl *d, FILE *h, FILE *c)
+{
+	char name[2 * FIRC_NAME], up[2 * FIRC_NAME], v[2 * FIRC_NAME];
+
+	firc_snake(name, d->name, 0);
+	firc_snake(up, d->name, 1);
+	fprintf(h, "typedef %s %s;\n", ctypes[d->base], name);
+	for (int i = 0; i < d->nvals; i++) {
+		firc_snake(v, d->vals[i].name, 1);
+		fprintf(h, "#define %s_%s ((%s)%lldll)\n", up, v, name,
+			(long long)d->vals[i].value);
+	}
+	fprintf(h, "bool %s_valid(%s v);\n\n", name, name);
+	fprintf(c, "/* True if v is one of %s's values. */\n", d->name);
+	fprintf(c, "bool %s_valid(%s v)\n{\n\tswitch (v) {\n", name, name);
+	for (int i = 0; i < d->nvals; i++) {
+		firc_snake(v, d->vals[i].name, 1);
+		fprintf(c, "\tcase %s_%s:\n", up, v);
+	}
+	fprintf(c, "\t\treturn true;\n\t}\n\treturn false;\n}\n\n");
+}
+
+/* A struct: its typedef, encoder and decoder. */
+static void gen_struct(const struct firc_decl *d, FILE *h, FILE *c)
+{
+	char name[2 * FIRC_NAME];
+
+	firc_snake(name, d->name, 0);
+	struct_def(h, name, &d->fields);
+	fprintf(h, "void %s_enc(fir_enc *e, const %s *v);\n", name, name);
+	fprintf(h, "void %s_dec(fir_dec *d, %s *v);\n\n", name, name);
+	fprintf(c, "/* Encodes a %s. */\n", d->name);
+	fprintf(c, "void %s_enc(fir_enc *e, const %s *v)\n{\n", name, name);
+	fields_code(c, &d->fields, "v", 0);
+	fprintf(c, "}\n\n/* Decodes a %s (d->err on failure). */\n", d->name);
+	fprintf(c, "void %s_dec(fir_dec *d, %s *v)\n{\n", name, name);
+	fields_code(c, &d->fields, "v", 1);
+	fprintf(c, "}\n\n");
+}
+
+/* The client stub's parameter list for method m of interface `in`. */
+static void params(FILE *f, const char *in, const struct firc_method *m)
+{
+	fprintf(f, "(nb_handle ch");
+	if (m->req.n)
+		fprintf(f, ", const %s_%s_req *req", in, m->name);
+	if (m->resp.n)
+		fprintf(f, ", %s_%s_resp *resp", in, m->name);
+	fprintf(f, ")");
+}
+
+/* The client stub of one method. */
+static void gen_client(const char *in, const char *up,
+		       const struct firc_method *m, FILE *c)
+{
+	fprintf(c, "/* Calls %s.%s over channel ch. */\n", in, m->name);
+	fprintf(c, "nb_status %s_%s", in, m->name);
+	params(c, in, m);
+	fprintf(c, "\n{\n\tnb_handle th[FIR_MAX_HANDLES];\n");
+	fprintf(c, "\tfir_hdr hdr = {0, %s_%s_ORDINAL, 0, FIR_MAGIC};\n", up,
+		m->name);
+	fprintf(c, "\tfir_enc e_, *e = &e_;\n");
+	if (!m->oneway)
+		fprintf(c, "\tnb_handle rh[FIR_MAX_HANDLES];\n\tfir_dec d_, "
+			   "*d = &d_;\n\tnb_status s;\n");
+	fprintf(c, "\n\tfir_enc_init(e, fir_txbuf, sizeof fir_txbuf, th, "
+		   "FIR_MAX_HANDLES, &hdr);\n");
+	fields_code(c, &m->req, "req", 0);
+	if (m->oneway) {
+		fprintf(c,
+			"\treturn fir_send(ch, e, hdr.ordinal, true);\n}\n\n");
+		return;
+	}
+	fprintf(c, "\ts = fir_call(ch, e, hdr.ordinal, d, fir_rxbuf, sizeof "
+		   "fir_rxbuf, rh);\n\tif (s != NB_OK)\n\t\treturn s;\n");
+	if (m->resp.n)
+		fprintf(c, "\tmemset(resp, 0, sizeof *resp);\n");
+	fields_code(c, &m->resp, "resp", 1);
+	fprintf(c, "\tif (!fir_dec_done(d)) {\n\t\tfir_close_all(rh, "
+		   "d->nh);\n");
+	if (m->resp.n)
+		fprintf(c, "\t\tmemset(resp, 0, sizeof *resp);\n");
+	fprintf(c,
+		"\t\treturn FIR_ERR_MALFORMED;\n\t}\n\treturn NB_OK;\n}\n\n");
+}
+
+/* The server side of one method: decode, call the handler, reply. */
+static void gen_server(const char *in, const struct firc_method *m, FILE *c)
+{
+	fprintf(c, "/* Serves one %s.%s request whose header is read. */\n", in,
+		m->name);
+	fprintf(c,
+		"static nb_status %s_do_%s(const struct %s_ops *ops, void "
+		"*ctx, nb_handle ch,\n\t\tfir_dec *d, const fir_hdr *hdr)\n{\n",
+		in, m->name, in);
+	if (m->req.n)
+		fprintf(c, "\tstatic %s_%s_req req_, *req = &req_;\n", in,
+			m->name);
+	if (m->resp.n)
+		fprintf(c, "\tstatic %s_%s_resp resp_, *resp = &resp_;\n", in,
+			m->name);
+	fprintf(c, "\tnb_handle rh[FIR_MAX_HANDLES];\n\tfir_enc e_, *e = "
+		   "&e_;\n\tnb_status s;\n");
+	fprintf(c, "\tfir_hdr rhdr = {hdr->txid, hdr->ordinal, 0, FIR_MAGIC | "
+		   "FIR_FLAG_REPLY};\n\n");
+	if (m->req.n)
+		fprintf(c, "\tmemset(req, 0, sizeof *req);\n");
+	fields_code(c, &m->req, "req", 1);
+	fprintf(c, "\tif (!fir_dec_done(d) || !ops->%s) {\n", m->name);
+	fprintf(c, "\t\ts = d->err ? FIR_ERR_MALFORMED : "
+		   "FIR_ERR_UNKNOWN_METHOD;\n");
+	fprintf(c, "\t\tfir_close_all(d->h, d->nh);\n");
+	if (!m->oneway)
+		fprintf(c, "\t\tfir_reply_status(ch, hdr, s);\n");
+	fprintf(c, "\t\treturn s;\n\t}\n");
+	if (m->resp.n)
+		fprintf(c, "\tmemset(resp, 0, sizeof *resp);\n");
+	fprintf(c, "\ts = ops->%s(ctx%s%s);\n", m->name,
+		m->req.n ? ", req" : "", m->resp.n ? ", resp" : "");
+	if (m->oneway) {
+		fprintf(c, "\t(void)e;\n\t(void)rh;\n\t(void)rhdr;\n"
+			   "\treturn s;\n}\n\n");
+		return;
+	}
+	fprintf(c, "\tfir_enc_init(e, fir_txbuf, sizeof fir_txbuf, rh, "
+		   "FIR_MAX_HANDLES, &rhdr);\n");
+	fields_code(c, &m->resp, "resp", 0);
+	fprintf(c, "\tif (s == NB_OK && e->err)\n\t\ts = FIR_ERR_INTERNAL;\n");
+	fprintf(c, "\tif (s != NB_OK) {\n\t\tfir_close_all(rh, e->nh);\n"
+		   "\t\tfir_reply_status(ch, hdr, s);\n\t\treturn s;\n\t}\n");
+	fprintf(c, "\ts = nb_channel_write(ch, e->buf, e->len, rh, e->nh);\n"
+		   "\tif (s != NB_OK)\n\t\tfir_close_all(rh, e->nh);\n"
+		   "\treturn s;\n}\n\n");
+}
+
+/* The dispatcher of interface d: header checks, then per ordinal. */
+static void gen_dispatch(const struct firc_decl *d, const char *in, FILE *c)
+{
+	fprintf(c,
+		"/* Serves one received %s message (its handles are the "
+		"server's\n * after success, closed after failure); returns "
+		"the status. */\n",
+		d->name);
+	fprintf(c,
+		"nb_status %s_dispatch(const struct %s_ops *ops, void *ctx, "
+		"nb_handle ch,\n\t\tconst uint8_t *msg, uint32_t n, nb_handle "
+		"*h, uint32_t nh)\n{\n",
+		in, in);
+	fprintf(c, "\tfir_dec d;\n\tfir_hdr hdr;\n\n");
+	fprintf(c, "\tfir_dec_init(&d, msg, n, h, nh);\n");
+	fprintf(c, "\tif (!fir_dec_header(&d, &hdr) || (hdr.flags & "
+		   "FIR_FLAG_REPLY) || hdr.status) {\n");
+	fprintf(c, "\t\tfir_close_all(h, nh);\n\t\tif (hdr.txid)\n\t\t\t"
+		   "fir_reply_status(ch, &hdr, FIR_ERR_MALFORMED);\n");
+	fprintf(c, "\t\treturn FIR_ERR_MALFORMED;\n\t}\n");
+	fprintf(c, "\tswitch (hdr.ordinal) {\n");
+	for (int i = 0; i < d->nmethods; i++)
+		fprintf(c,
+			"\tcase %u:\n\t\treturn %s_do_%s(ops, ctx, ch, &d, "
+			"&hdr);\n",
+			d->methods[i].ordinal, in, d->methods[i].name);
+	fprintf(c, "\t}\n\tfir_close_all(h, nh);\n\tif (hdr.txid)\n\t\t"
+		   "fir_reply_status(ch, &hdr, FIR_ERR_UNKNOWN_METHOD);\n"
+		   "\treturn FIR_ERR_UNKNOWN_METHOD;\n}\n\n");
+}
+
+/* Fuzz support: handlers that close what they got, and a client driver
+ * calling method number i with zeroed arguments. */
+static void gen_fuzz(const struct firc_decl *d, const char *in, FILE *c)
+{
+	fprintf(c, "#ifdef FIR_FUZZ\n");
+	for (int i = 0; i < d->nmethods; i++) {
+		const struct firc_method *m = &d->methods[i];
+		fprintf(c, "static nb_status %s_fz_%s(void *ctx", in, m->name);
+		if (m->req.n)
+			fprintf(c, ", const %s_%s_req *req", in, m->name);
+		if (m->resp.n)
+			fprintf(c, ", %s_%s_resp *resp", in, m->name);
+		fprintf(c,
+			")\n{\n\tnb_handle th[FIR_MAX_HANDLES];\n\tstatic "
+			"uint8_t b[FIR_MAX_BYTES];\n\tfir_enc e_, *e = &e_;\n"
+			"\tfir_hdr hdr = {0};\n\n");
+		fprintf(c, "\tfir_enc_init(e, b, sizeof b, th, "
+			   "FIR_MAX_HANDLES, &hdr);\n");
+		fields_code(c, &m->req, "req", 0);
+		fprintf(c, "\tfir_close_all(th, e->nh);\n");
+		fprintf(c, "\treturn ctx ? NB_OK : FIR_ERR_INVALID;\n}\n\n");
+	}
+	fprintf(c, "const struct %s_ops %s_fuzz_ops = {\n", in, in);
+	for (int i = 0; i < d->nmethods; i++)
+		fprintf(c, "\t%s_fz_%s,\n", in, d->methods[i].name);
+	fprintf(c, "};\n\n");
+	fprintf(c, "nb_status %s_fuzz_client(nb_handle ch, uint32_t i)\n{\n",
+		in);
+	fprintf(c, "\tswitch (i %% %d) {\n", d->nmethods);
+	for (int i = 0; i < d->nmethods; i++) {
+		const struct firc_method *m = &d->methods[i];
+		fprintf(c, "\tcase %d: {\n", i);
+		if (m->req.n)
+			fprintf(c, "\t\tstatic %s_%s_req req;\n", in, m->name);
+		if (m->resp.n)
+			fprintf(c, "\t\tstatic %s_%s_resp resp;\n", in,
+				m->name);
+		fprintf(c, "\t\treturn %s_%s(ch%s%s);\n\t}\n", in, m->name,
+			m->req.n ? ", &req" : "", m->resp.n ? ", &resp" : "");
+	}
+	fprintf(c, "\t}\n\treturn NB_OK;\n}\n#endif\n\n");
+}
+
+/* An interface: ordinals, message types, client stubs, server. */
+static void gen_interface(const struct firc_decl *d, FILE *h, FILE *c)
+{
+	char in[2 * FIRC_NAME], up[2 * FIRC_NAME], t[4 * FIRC_NAME];
+
+	firc_snake(in, d->name, 0);
+	firc_snake(up, d->name, 1);
+	for (int i = 0; i < d->nmethods; i++) {
+		const struct firc_method *m = &d->methods[i];
+		fprintf(h, "#define %s_%s_ORDINAL %uu\n", up, m->name,
+			m->ordinal);
+		snprintf(t, sizeof t, "%s_%s_req", in, m->name);
+		if (m->req.n)
+			struct_def(h, t, &m->req);
+		snprintf(t, sizeof t, "%s_%s_resp", in, m->name);
+		if (m->resp.n)
+			struct_def(h, t, &m->resp);
+		fprintf(h, "nb_status %s_%s", in, m->name);
+		params(h, in, m);
+		fprintf(h, ";\n\n");
+		gen_client(in, up, m, c);
+	}
+	fprintf(h,
+		"/* A %s server's handlers; NULL ones answer "
+		"FIR_ERR_UNKNOWN_METHOD. */\nstruct %s_ops {\n",
+		d->name, in);
+	for (int i = 0; i < d->nmethods; i++) {
+		const struct firc_method *m = &d->methods[i];
+		fprintf(h, "\tnb_status (*%s)(void *ctx", m->name);
+		if (m->req.n)
+			fprintf(h, ", const %s_%s_req *req", in, m->name);
+		if (m->resp.n)
+			fprintf(h, ", %s_%s_resp *resp", in, m->name);
+		fprintf(h, ");\n");
+		gen_server(in, m, c);
+	}
+	fprintf(h, "};\n");
+	fprintf(h,
+		"nb_status %s_dispatch(const struct %s_ops *ops, void *ctx, "
+		"nb_handle ch,\n\t\tconst uint8_t *msg, uint32_t n, nb_handle "
+		"*h, uint32_t nh);\n",
+		in, in);
+	fprintf(h,
+		"#ifdef FIR_FUZZ\nextern const struct %s_ops "
+		"%s_fuzz_ops;\nnb_status %s_fuzz_client(nb_handle ch, "
+		"uint32_t i);\n#endif\n\n",
+		in, in, in);
+	gen_dispatch(d, in, c);
+	gen_fuzz(d, in, c);
+}
+
+/* Writes both files. */
+int firc_gen(struct firc_decl *decls, const char *base, FILE *h, FILE *c)
+{
+	char guard[2 * FIRC_NAME];
+
+	firc_snake(guard, base, 1);
+	fprintf(h, "/* Generated by firc from %s.fir: do not edit. */\n", base);
+	fprintf(h,
+		"#ifndef FIR_%s_H\n#define FIR_%s_H\n\n#include "
+		"\"fir.h\"\n\n",
+		guard, guard);
+	fprintf(c, "/* Generated by firc from %s.fir: do not edit. */\n", base);
+	fprintf(c, "#include <string.h>\n\n#include \"%s.h\"\n\n", base);
+	for (struct firc_decl *d = decls; d; d = d->next) {
+		if (d->kind == FD_ENUM)
+			gen_enum(d, h, c);
+		else if (d->kind == FD_STRUCT)
+			gen_struct(d, h, c);
+		else
+			gen_interface(d, h, c);
+	}
+	fprintf(h, "#endif\n");
+	return ferror(h) || ferror(c);
+}

@@ -1,0 +1,153 @@
+/*
+ * netloop.c: a loopback EthernetNic (published as "ethernet"): every
+ * frame sent comes back through receive. Its transmit queue is SLOTS
+ * slots, each a one-page memory object mapped into this process; the
+ * zero-copy path lends a slot (send_inplace gives the caller a handle to
+ * that slot's object alone, to map into its own memory and fill) and
+ * commit queues it: no byte is copied between linear memories. The
+ * device's own move from transmit slot to receive queue is the copy a
+ * real NIC's DMA would make.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethernet.h"
+#include "svc.h"
+
+#define SLOTS 4
+#define FRAME_MAX 1514
+#define RXQ 16
+
+enum { SLOT_FREE, SLOT_LENT };
+
+static struct {
+	nb_handle vmo;
+	uint8_t *map; /* the slot's page in this memory */
+	int state;
+	nb_handle owner; /* the client channel it is lent to */
+} slot[SLOTS];
+static nb_handle client; /* the channel of the request being served */
+static struct {
+	uint8_t b[FRAME_MAX];
+	uint32_t len;
+} rxq[RXQ];
+static int rx_head, rx_n;
+
+/* Queues a frame for receive; NB_ERR_SHOULD_WAIT when the queue is full. */
+static nb_status loop_back(const uint8_t *frame, uint32_t len)
+{
+	if (rx_n == RXQ)
+		return NB_ERR_SHOULD_WAIT;
+	memcpy(rxq[(rx_head + rx_n) % RXQ].b, frame, len);
+	rxq[(rx_head + rx_n) % RXQ].len = len;
+	rx_n++;
+	return NB_OK;
+}
+
+/* EthernetNic.info */
+static nb_status on_info(void *ctx, ethernet_nic_info_resp *resp)
+{
+	static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
+
+	resp->info.mac.len = 6;
+	memcpy(resp->info.mac.b, mac, 6);
+	resp->info.mtu = 1500;
+	resp->info.link = LINK_STATE_UP;
+	resp->info.tx_slots = SLOTS;
+	return NB_OK;
+}
+
+/* EthernetNic.send: the copying path. */
+static nb_status on_send(void *ctx, const ethernet_nic_send_req *req)
+{
+	if (req->frame.len < 14)
+		return FIR_ERR_INVALID;
+	return loop_back(req->frame.b, req->frame.len);
+}
+
+/* True while channel h is open and its client still there. */
+static int connected(nb_handle h)
+{
+	nb_signals obs = 0;
+
+	return nb_object_wait_one(h, NB_SIGNAL_PEER_CLOSED, 0, &obs) ==
+		       NB_ERR_TIMED_OUT &&
+	       !(obs & NB_SIGNAL_PEER_CLOSED);
+}
+
+/* EthernetNic.send_inplace: lends a free slot (taking back the slots of
+ * clients that left without committing). */
+static nb_status on_send_inplace(void *ctx,
+				 ethernet_nic_send_inplace_resp *resp)
+{
+	for (uint32_t i = 0; i < SLOTS; i++) {
+		nb_status s;
+		if (slot[i].state == SLOT_LENT && !connected(slot[i].owner))
+			slot[i].state = SLOT_FREE;
+		if (slot[i].state != SLOT_FREE)
+			continue;
+		s = nb_handle_duplicate(slot[i].vmo,
+					NB_RIGHT_READ | NB_RIGHT_WRITE |
+						NB_RIGHT_TRANSFER,
+					&resp->memory);
+		if (s)
+			return s;
+		slot[i].state = SLOT_LENT;
+		slot[i].owner = client;
+		resp->slot = i;
+		resp->offset = 0;
+		resp->size = FRAME_MAX;
+		return NB_OK;
+	}
+	return NB_ERR_SHOULD_WAIT;
+}
+
+/* EthernetNic.commit: transmits a lent slot; the slot comes back. */
+static nb_status on_commit(void *ctx, const ethernet_nic_commit_req *req)
+{
+	nb_status s;
+
+	if (req->slot >= SLOTS || slot[req->slot].state != SLOT_LENT ||
+	    slot[req->slot].owner != client)
+		return NB_ERR_BAD_STATE;
+	if (req->length < 14 || req->length > FRAME_MAX)
+		return FIR_ERR_INVALID;
+	if ((s = loop_back(slot[req->slot].map, req->length)))
+		return s;
+	slot[req->slot].state = SLOT_FREE;
+	return NB_OK;
+}
+
+/* EthernetNic.receive: the oldest looped-back frame. */
+static nb_status on_receive(void *ctx, ethernet_nic_receive_resp *resp)
+{
+	if (!rx_n)
+		return NB_ERR_SHOULD_WAIT;
+	memcpy(resp->frame.b, rxq[rx_head].b, rxq[rx_head].len);
+	resp->frame.len = rxq[rx_head].len;
+	rx_head = (rx_head + 1) % RXQ;
+	rx_n--;
+	return NB_OK;
+}
+
+static const struct ethernet_nic_ops ops = {on_info, on_send, on_send_inplace,
+					    on_commit, on_receive};
+
+static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
+			  uint32_t n, nb_handle *h, uint32_t nh)
+{
+	client = ch;
+	return ethernet_nic_dispatch(&ops, ctx, ch, msg, n, h, nh);
+}
+
+int main(void)
+{
+	for (int i = 0; i < SLOTS; i++) {
+		slot[i].map = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
+		if (!slot[i].map || nb_vmo_create(NB_PAGE_SIZE, &slot[i].vmo) ||
+		    nb_vm_map(slot[i].vmo, 0, slot[i].map, NB_PAGE_SIZE,
+			      NB_MAP_WRITE))
+			return 1;
+	}
+	return -svc_serve("ethernet", dispatch, NULL);
+}

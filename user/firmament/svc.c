@@ -1,0 +1,151 @@
+/*
+ * svc.c: the shared plumbing of firmament programs (see svc.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher.h"
+#include "svc.h"
+
+static nb_handle dir_ch = NB_HANDLE_INVALID;
+static uint8_t rxbuf[FIR_MAX_BYTES];
+
+/* Startup handle 0, fetched on first use. */
+nb_handle svc_directory(void)
+{
+	if (dir_ch == NB_HANDLE_INVALID)
+		dir_ch = nb_startup_handle(0);
+	return dir_ch;
+}
+
+/* Blocks for ns nanoseconds on a private event's deadline. */
+void svc_sleep(nb_time ns)
+{
+	static nb_handle ev = NB_HANDLE_INVALID;
+
+	if (ev == NB_HANDLE_INVALID && nb_event_create(&ev) != NB_OK)
+		return;
+	nb_object_wait_one(ev, NB_SIGNAL_SIGNALED, nb_clock_monotonic() + ns,
+			   NULL);
+}
+
+/* Looks up name, retrying every 2 ms while the service is down. */
+nb_status svc_connect(const char *name, nb_handle *out)
+{
+	static directory_lookup_req req;
+	static directory_lookup_resp resp;
+	nb_status s;
+
+	if (!FIR_SET_STR(req.name, name))
+		return FIR_ERR_INVALID;
+	for (int tries = 0; tries < 5000; tries++) {
+		s = directory_lookup(svc_directory(), &req, &resp);
+		if (s != FIR_ERR_UNAVAILABLE)
+			break;
+		svc_sleep(2000000);
+	}
+	if (s == NB_OK)
+		*out = resp.channel;
+	return s;
+}
+
+static int args_n;
+static char **args_v;
+
+/* Startup.args handler: copies the strings after argv[0]. */
+static nb_status on_args(void *ctx, const startup_args_req *req)
+{
+	for (uint32_t i = 0; i < req->argv.len; i++)
+		args_v[args_n++] = strdup(req->argv.items[i].s);
+	return NB_OK;
+}
+
+/* Reads the one Startup.args message from startup handle 1. */
+int svc_args(const char *name0, char ***argv)
+{
+	static const struct startup_ops ops = {on_args};
+	nb_handle h[FIR_MAX_HANDLES], ch = nb_startup_handle(1);
+	uint32_t n, nh;
+
+	args_v = calloc(18, sizeof *args_v);
+	args_v[args_n++] = (char *)name0;
+	if (ch != NB_HANDLE_INVALID &&
+	    nb_channel_read(ch, NB_CHANNEL_READ_WAIT, rxbuf, sizeof rxbuf, h,
+			    FIR_MAX_HANDLES, &n, &nh) == NB_OK)
+		startup_dispatch(&ops, NULL, ch, rxbuf, n, h, nh);
+	if (ch != NB_HANDLE_INVALID)
+		nb_handle_close(ch);
+	*argv = args_v;
+	return args_n;
+}
+
+static nb_wait_item items[NB_WAIT_MANY_MAX];
+static uint32_t nitems;
+
+/* Listener.connect handler: a new client channel joins the loop. */
+static nb_status on_connect(void *ctx, const listener_connect_req *req)
+{
+	if (nitems == NB_WAIT_MANY_MAX) {
+		nb_handle_close(req->channel);
+		return NB_ERR_NO_RESOURCES;
+	}
+	items[nitems].handle = req->channel;
+	items[nitems].waitfor = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
+	items[nitems].pending = 0;
+	nitems++;
+	return NB_OK;
+}
+
+/* Serves one ready item i; false if it is gone (peer closed). */
+static int serve_item(uint32_t i, svc_dispatch_fn fn, void *ctx)
+{
+	static const struct listener_ops lops = {on_connect};
+	nb_handle h[FIR_MAX_HANDLES], ch = items[i].handle;
+	uint32_t n, nh;
+	nb_status s;
+
+	s = nb_channel_read(ch, 0, rxbuf, sizeof rxbuf, h, FIR_MAX_HANDLES, &n,
+			    &nh);
+	if (s == NB_ERR_SHOULD_WAIT)
+		return 1;
+	if (s != NB_OK)
+		return 0;
+	if (i == 0)
+		listener_dispatch(&lops, ctx, ch, rxbuf, n, h, nh);
+	else
+		fn(ctx, ch, rxbuf, n, h, nh);
+	return 1;
+}
+
+/* Publishes, then loops: wait for any channel, serve what is ready. */
+nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx)
+{
+	static directory_publish_req req;
+	nb_handle mine, theirs;
+	nb_status s;
+
+	if ((s = nb_channel_create(&mine, &theirs)) != NB_OK)
+		return s;
+	if (!FIR_SET_STR(req.name, name))
+		return FIR_ERR_INVALID;
+	req.listener = theirs;
+	if ((s = directory_publish(svc_directory(), &req)) != NB_OK)
+		return s;
+	items[0].handle = mine;
+	items[0].waitfor = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
+	nitems = 1;
+	for (;;) {
+		if ((s = nb_object_wait_many(items, nitems, NB_TIME_INFINITE)))
+			return s;
+		for (uint32_t i = nitems; i-- > 0;) {
+			if (!(items[i].pending & items[i].waitfor))
+				continue;
+			if (serve_item(i, fn, ctx))
+				continue;
+			if (i == 0)
+				return NB_ERR_PEER_CLOSED; /* init is gone */
+			nb_handle_close(items[i].handle);
+			items[i] = items[--nitems];
+		}
+	}
+}

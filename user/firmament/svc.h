@@ -1,0 +1,31 @@
+/*
+ * svc.h: what firmament programs share (user/firmament/): the Directory
+ * channel every program started by init holds as startup handle 0, a
+ * lookup that waits out a restarting service, arguments from startup
+ * handle 1, and the serving loop of a service.
+ */
+#ifndef SVC_H
+#define SVC_H
+
+#include "directory.h"
+
+/* The signature of a generated X_dispatch bound to its ops table. */
+typedef nb_status (*svc_dispatch_fn)(void *ctx, nb_handle ch,
+				     const uint8_t *msg, uint32_t n,
+				     nb_handle *h, uint32_t nh);
+
+/* This program's Directory channel (startup handle 0, taken once). */
+nb_handle svc_directory(void);
+/* Looks `name` up, retrying while it is FIR_ERR_UNAVAILABLE (a service
+ * being restarted) for up to 10 s; *out gets the channel. */
+nb_status svc_connect(const char *name, nb_handle *out);
+/* Sleeps ns nanoseconds. */
+void svc_sleep(nb_time ns);
+/* The arguments init sent through startup handle 1; argv[0] is name0.
+ * Returns argc (1 when there were none). */
+int svc_args(const char *name0, char ***argv);
+/* Publishes this service as `name` and serves it forever: new clients
+ * from the listener, their messages through fn. Returns only on error. */
+nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx);
+
+#endif

@@ -12,3 +12,7 @@ $(B)/tests/boot/conclient.wasm: tests/boot/conclient.c $(FIR_LIB_O) firmament/fi
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+$(B)/tests/boot/drvkill.wasm: tests/boot/drvkill.c tests/kernel/kt.h $(FIR_LIB_O) firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/kernel -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)

@@ -132,6 +132,7 @@ struct process {
 	struct khandle startup[NB_CHANNEL_MAX_HANDLES];
 	uint32_t nstartup;
 	const struct process_args *args; /* NULL: the defaults (below) */
+	struct process_args *own_args;	 /* a creator's copy, freed with p */
 	wasm_instance *inst;
 	wasm_global *sp; /* the exported __stack_pointer, or NULL */
 	struct kmap *maps;
@@ -258,6 +259,11 @@ struct process_args {
 nb_status process_create(const uint8_t *image, uint32_t len,
 			 const struct khandle *startup, uint32_t nstartup,
 			 const char *name, struct process **out);
+/* A creator's argument block, checked, then copied (process.c). */
+nb_status process_args_check(const char *block, uint32_t len, uint32_t argc,
+			     uint32_t *nstr);
+struct process_args *process_args_new(const char *block, uint32_t len,
+				      uint32_t argc, uint32_t nstr);
 void process_kill(struct process *p);
 /* Ends p with code (its first ending wins): every thread unwinds. */
 void process_exit_all(struct process *p, int32_t code);

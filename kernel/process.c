@@ -220,7 +220,63 @@ void process_set_priority(struct process *p, uint32_t prio)
 void process_destroy(struct process *p)
 {
 	wasm_module_free(p->module);
+	free(p->own_args);
 	free(p);
+}
+
+/*
+ * Checks a creator's argument block (process_create_args): len bytes of
+ * NUL-terminated strings, the first argc the arguments, the rest the
+ * environment. INVALID_ARGS if the block is longer than
+ * NB_ARGS_MAX_BYTES, its last string unterminated, it holds more than
+ * NB_ARGS_MAX_STRINGS strings or fewer than argc; else *nstr = count.
+ */
+nb_status process_args_check(const char *block, uint32_t len, uint32_t argc,
+			     uint32_t *nstr)
+{
+	uint32_t n = 0;
+
+	if (len > NB_ARGS_MAX_BYTES || (len && block[len - 1] != 0))
+		return NB_ERR_INVALID_ARGS;
+	for (uint32_t i = 0; i < len; i++)
+		n += block[i] == 0;
+	if (n > NB_ARGS_MAX_STRINGS || argc > n)
+		return NB_ERR_INVALID_ARGS;
+	*nstr = n;
+	return NB_OK;
+}
+
+/*
+ * A process_args owning a copy of a checked block (process_args_check)
+ * of nstr strings, in one allocation (free() releases all), for
+ * kernel_engine and no on_start; NULL when out of memory.
+ */
+struct process_args *process_args_new(const char *block, uint32_t len,
+				      uint32_t argc, uint32_t nstr)
+{
+	size_t ptrs = (nstr + 2) * sizeof(char *);
+	struct process_args *a = malloc(sizeof *a + ptrs + len);
+	char **v, *text;
+
+	if (!a)
+		return NULL;
+	v = (char **)(a + 1);
+	text = (char *)v + ptrs;
+	memcpy(text, block, len);
+	a->argc = (int)argc;
+	a->argv = v;
+	a->envc = (int)(nstr - argc);
+	a->envp = v + argc + 1;
+	for (uint32_t i = 0, off = 0; i < nstr; i++) {
+		v[i < argc ? i : i + 1] = text + off;
+		off += (uint32_t)strlen(text + off) + 1;
+	}
+	v[argc] = NULL;
+	v[nstr + 1] = NULL;
+	a->engine = kernel_engine;
+	a->on_start = NULL;
+	a->arg = NULL;
+	return a;
 }
 
 /*

@@ -12,6 +12,7 @@
  * process killed when it wakes traps, which unwinds the process.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/device.h"
@@ -316,10 +317,12 @@ SYSCALL(object_wait_many)
 /*
  * Starts a child from image[0..len) (already checked, and copied before
  * anything else changes) with the caller's checked handles at hptr[0..n)
- * as its startup handles; the child's handle goes to out.
+ * as its startup handles and arguments a (NULL: the defaults; owned by
+ * the child, or freed on failure); the child's handle goes to out.
  */
 static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
-		       uint32_t hptr, uint32_t n, uint32_t out)
+		       uint32_t hptr, uint32_t n, struct process_args *a,
+		       uint32_t out)
 {
 	struct process *child;
 	char name[32];
@@ -327,13 +330,19 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 	nb_status s;
 
 	if (!htable_room(&u->p->handles))
-		return NB_ERR_NO_RESOURCES;
-	snprintf(name, sizeof name, "%.20s.%u", u->p->name, u->p->id);
-	if ((s = process_create(image, len, NULL, 0, name, &child)))
+		s = NB_ERR_NO_RESOURCES;
+	else {
+		snprintf(name, sizeof name, "%.20s.%u", u->p->name, u->p->id);
+		s = process_create(image, len, NULL, 0, name, &child);
+	}
+	if (s) {
+		free(a);
 		return s;
+	}
 	/* The child has not run yet: its startup handles can follow. */
 	take_handles(u, hptr, n, child->startup);
 	child->nstartup = n;
+	child->args = child->own_args = a;
 	process_set_priority(child, u->p->priority);
 	htable_add(&u->p->handles, &child->o,
 		   NB_RIGHT_DUPLICATE | NB_RIGHT_TRANSFER | NB_RIGHT_WAIT |
@@ -357,7 +366,34 @@ SYSCALL(process_create)
 		RET(NB_ERR_FAULT);
 	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
 		RET(s);
-	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), A(4)));
+	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), NULL, A(4)));
+}
+
+/* process_create_args(image, len, handles, nhandles, strings, strings_len,
+ * argc, out): process_create with WASI arguments and environment. */
+SYSCALL(process_create_args)
+{
+	struct process_args *a;
+	uint32_t nstr;
+	struct ucall u;
+	nb_status s;
+
+	ucall_init(&u, c, env);
+	if (A(3) > NB_CHANNEL_MAX_HANDLES || A(5) > NB_ARGS_MAX_BYTES ||
+	    A(6) > NB_ARGS_MAX_STRINGS)
+		RET(NB_ERR_INVALID_ARGS);
+	if (!range_ok(&u, A(0), A(1)) || !range_ok(&u, A(2), 4ull * A(3)) ||
+	    !range_ok(&u, A(4), A(5)) || !range_ok(&u, A(7), 4))
+		RET(NB_ERR_FAULT);
+	if ((s = process_args_check((const char *)u.mem + A(4), A(5), A(6),
+				    &nstr)))
+		RET(s);
+	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
+		RET(s);
+	if (!(a = process_args_new((const char *)u.mem + A(4), A(5), A(6),
+				   nstr)))
+		RET(NB_ERR_NO_MEMORY);
+	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), a, A(7)));
 }
 
 /* process_create_vmo(vmo, len, handles, nhandles, out): the image is the
@@ -379,7 +415,7 @@ SYSCALL(process_create_vmo)
 		RET(s);
 	if (A(1) > ((struct vmo *)o)->size)
 		RET(NB_ERR_OUT_OF_RANGE);
-	RET(spawn(&u, vmo_data((struct vmo *)o), A(1), A(2), A(3), A(4)));
+	RET(spawn(&u, vmo_data((struct vmo *)o), A(1), A(2), A(3), NULL, A(4)));
 }
 
 /* startup_handle(i) -> handle, or NB_HANDLE_INVALID */
@@ -476,6 +512,7 @@ static const struct syscall_def calls[] = {
 	CALL(process_create, "iiiii:i"),
 	CALL(startup_handle, "i:i"),
 	CALL(process_create_vmo, "iiiii:i"),
+	CALL(process_create_args, "iiiiiiii:i"),
 	CALL(process_exit, "i:"),
 	CALL(process_kill, "i:i"),
 	CALL(process_status, "ii:i"),

@@ -18,7 +18,8 @@
 # (tests/kernel) pass in QEMU; a console reader waits by interrupt while
 # another program runs; the device objects (tests/boot/devices.c,
 # hostile); the 16550 Console driver as a wasm program and compiled into
-# the kernel, each serving two clients on COM2; the firmament shell of
+# the kernel, each serving two clients on COM2, the wasm one killed and
+# restarted while a client writes; the firmament shell of
 # `make run` driven through the serial console; a boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
@@ -39,7 +40,7 @@ NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
-WASMS+=("$B/tests/boot/"{reader,devices,conclient} "$B/drivers/uart16550")
+WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell} "$B/user/hello")
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
@@ -400,6 +401,38 @@ for kind in wasm native; do
 		fail=$((fail + 1))
 	fi
 done
+
+# The wasm driver killed twice while a client writes 30 lines
+# (tests/boot/drvkill.c, a --kernel init holding COM2's port range and
+# interrupt): each write after a kill fails with PEER_CLOSED, the driver
+# restarts on the same device objects, the client reconnects and goes
+# on; COM2 shows every line once, in order.
+cp "$B/tests/boot/drvkill.wasm" "$WT/"
+printf '%s\n' '--ioport=0x2f8:8 --irq=3 --kernel drvkill.wasm uart16550.wasm' \
+	>"$WT/kill.man"
+pack_in "$WT" kill.ar kill.man drvkill.wasm uart16550.wasm
+rm -f "$WT/com2.out"
+timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/kill.ar" \
+	--serial2="$WT/com2.out" </dev/null >"$WT/k.out" 2>"$WT/k.err"
+status=$? why=""
+grep '^FAIL ' "$WT/k.out" | sed 's/^FAIL /FAIL boot:driver-killed: /'
+p=$(grep -c '^PASS ' "$WT/k.out")
+f=$(grep -c '^FAIL ' "$WT/k.out")
+echo "PASS boot:driver-killed: $p checks passed"
+pass=$((pass + p))
+fail=$((fail + f))
+{ [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
+cmp -s "$WT/com2.out" <(seq 1 30 | sed 's/^/line /') ||
+	why="${why:+$why; }COM2 does not hold lines 1-30 once each"
+if [ -z "$why" ]; then
+	echo "PASS boot:driver-killed: every line once, in order"
+	pass=$((pass + 1))
+else
+	echo "FAIL boot:driver-killed: $why"
+	sed 's/^/    com2| /' "$WT/com2.out"
+	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
+	fail=$((fail + 1))
+fi
 
 # What `make run` boots: the firmament's init, services and shell
 # (user/firmament) with the default programs; the shell reads the serial

@@ -23,7 +23,10 @@
  *   "threadtrap"  a thread traps: the process ends with 134
  *   "threadexit"  a thread spins while main exits with 7: status 7
  *   "threadblock" a thread and main block forever (until killed)
+ *   "args"     send back "argc=N", then each argument and each
+ *              environment entry, all NUL-terminated, in one message
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,7 +151,35 @@ static int threads(const char *what)
 	return 94;
 }
 
-int main(void)
+/* Appends s and its NUL to buf at n (if it fits); the new length. */
+static uint32_t put(uint32_t n, const char *s)
+{
+	size_t k = strlen(s) + 1;
+
+	if (n + k > sizeof buf)
+		return n;
+	memcpy(buf + n, s, k);
+	return n + (uint32_t)k;
+}
+
+/* "args": the WASI arguments and environment, as process_create_args
+ * took them (after an "argc=N" string). */
+static int args(nb_handle ch, int argc, char **argv)
+{
+	extern char **environ;
+	char count[16];
+	uint32_t n;
+
+	snprintf(count, sizeof count, "argc=%d", argc);
+	n = put(0, count);
+	for (int i = 0; i < argc; i++)
+		n = put(n, argv[i]);
+	for (char **e = environ; *e; e++)
+		n = put(n, *e);
+	return nb_channel_write(ch, buf, n, NULL, 0) ? 92 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	nb_handle ch = nb_startup_handle(0), ev;
 	uint32_t n, nh;
@@ -168,6 +199,8 @@ int main(void)
 		return threads(buf);
 	if (strcmp(buf, "echo") == 0)
 		echo(ch);
+	if (strcmp(buf, "args") == 0)
+		return args(ch, argc, argv);
 	if (strncmp(buf, "exit ", 5) == 0)
 		nb_process_exit(atoi(buf + 5));
 	if (strcmp(buf, "block") == 0)

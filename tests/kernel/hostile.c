@@ -1,10 +1,10 @@
 /*
  * hostile.c: every kernel call given out-of-range pointers, lengths that
  * wrap, wrong handle types, closed handles and missing rights (channels,
- * events, waits and processes, then priorities, timers, memory objects,
- * page flipping and threads); each must fail with its exact status and
- * no effect (see kernel/syscall.c and kernel/sysvm.c for the order of
- * the checks).
+ * events, waits, processes and their arguments, then priorities, timers,
+ * memory objects, page flipping and threads); each must fail with its
+ * exact status and no effect (see kernel/syscall.c and kernel/sysvm.c
+ * for the order of the checks).
  */
 #include "kt.h"
 
@@ -238,6 +238,124 @@ static void processes(void)
 	       NB_ERR_WRONG_TYPE);
 	EXPECT("status: ended child", nb_process_status(weak, &code), NB_OK);
 	EXPECT("status: its code", code, 3);
+}
+
+/*
+ * Starts the child with process_create_args(block, len, argc) and one
+ * startup channel, sends it msg, and (reply not NULL) reads its answer
+ * into reply (*n bytes). Returns the creation status, or the child's
+ * exit status + 1000 once it ended.
+ */
+static int args_child(const char *block, uint32_t len, uint32_t argc,
+		      const char *msg, char *reply, uint32_t *n)
+{
+	nb_handle a, b, p;
+	nb_status s;
+
+	nb_channel_create(&a, &b);
+	if ((s = nb_process_create_args(child, child_len, &b, 1, block, len,
+					argc, &p))) {
+		nb_handle_close(a);
+		nb_handle_close(b);
+		return s;
+	}
+	nb_channel_write(a, msg, (uint32_t)strlen(msg), NULL, 0);
+	if (reply && nb_channel_read(a, NB_CHANNEL_READ_WAIT, reply, 4096, NULL,
+				     0, n, NULL))
+		*n = 0;
+	nb_handle_close(a);
+	return 1000 + kt_join(p);
+}
+
+static char big[NB_ARGS_MAX_BYTES + 1];
+
+/* process_create_args: its checks in order, its limits, and what the
+ * child's WASI args_get and environ_get then see. */
+static void process_args(void)
+{
+	static const char block[] = "prog\0one\0two words\0\0K=V\0E=";
+	nb_handle p, hs[2] = {ev, closed};
+	char reply[4096];
+	uint32_t n = 0;
+
+	EXPECT("create_args: too many handles",
+	       nb_process_create_args(child, child_len, hs, 65, block,
+				      sizeof block, 4, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_args: block over the limit (before its pointer)",
+	       nb_process_create_args(child, child_len, NULL, 0, P(end),
+				      NB_ARGS_MAX_BYTES + 1, 0, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_args: argc over the limit",
+	       nb_process_create_args(child, child_len, NULL, 0, block,
+				      sizeof block, NB_ARGS_MAX_STRINGS + 1,
+				      &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_args: image past end",
+	       nb_process_create_args(end - 8, 16, NULL, 0, block, sizeof block,
+				      4, &p),
+	       NB_ERR_FAULT);
+	EXPECT("create_args: handles past end",
+	       nb_process_create_args(child, child_len, P(end), 1, block,
+				      sizeof block, 4, &p),
+	       NB_ERR_FAULT);
+	EXPECT("create_args: block past end",
+	       nb_process_create_args(child, child_len, NULL, 0, end - 4, 8, 0,
+				      &p),
+	       NB_ERR_FAULT);
+	EXPECT("create_args: block wraps",
+	       nb_process_create_args(child, child_len, NULL, 0, far, 0x100, 0,
+				      &p),
+	       NB_ERR_FAULT);
+	EXPECT("create_args: out past end",
+	       nb_process_create_args(child, child_len, NULL, 0, block,
+				      sizeof block, 4, P(end)),
+	       NB_ERR_FAULT);
+	EXPECT("create_args: fault before bad handle",
+	       nb_process_create_args(child, child_len, hs, 2, end - 4, 8, 0,
+				      &p),
+	       NB_ERR_FAULT);
+	EXPECT("create_args: unterminated string",
+	       nb_process_create_args(child, child_len, hs, 2, "a\0b", 3, 1,
+				      &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_args: argc above the strings",
+	       nb_process_create_args(child, child_len, NULL, 0, block,
+				      sizeof block, 7, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_args: too many strings",
+	       nb_process_create_args(child, child_len, NULL, 0, big,
+				      NB_ARGS_MAX_STRINGS + 1, 0, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_args: a closed handle",
+	       nb_process_create_args(child, child_len, hs, 2, block,
+				      sizeof block, 4, &p),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("create_args: handle kept after failure",
+	       nb_object_wait_one(ev, NB_SIGNAL_SIGNALED, 0, NULL),
+	       NB_ERR_TIMED_OUT);
+	EXPECT("create_args: not wasm",
+	       nb_process_create_args("hello, world", 12, NULL, 0, block,
+				      sizeof block, 4, &p),
+	       NB_ERR_BAD_IMAGE);
+	EXPECT("create_args: child ran",
+	       args_child(block, sizeof block, 4, "args", reply, &n), 1000);
+	EXPECT("create_args: child's args and environment", n,
+	       7 + sizeof block);
+	EXPECT("create_args: their bytes",
+	       memcmp(reply, "argc=4\0prog\0one\0two words\0\0K=V\0E=", n), 0);
+	EXPECT("create_args: empty block, argc 0",
+	       args_child(NULL, 0, 0, "args", reply, &n), 1000);
+	EXPECT("create_args: argc 0, no environment", n, 7);
+	EXPECT("create_args: its bytes", memcmp(reply, "argc=0", 7), 0);
+	EXPECT("create_args: the most strings",
+	       args_child(big, NB_ARGS_MAX_STRINGS, NB_ARGS_MAX_STRINGS,
+			  "exit 4", NULL, NULL),
+	       1004);
+	memset(big, 'x', NB_ARGS_MAX_BYTES - 1);
+	EXPECT("create_args: the largest block",
+	       args_child(big, NB_ARGS_MAX_BYTES, 1, "exit 5", NULL, NULL),
+	       1005);
 }
 
 #define PG NB_PAGE_SIZE
@@ -511,6 +629,7 @@ int main(void)
 	channels();
 	events_and_waits();
 	processes();
+	process_args();
 	priorities_and_timers();
 	memory_objects();
 	threads();

@@ -12,8 +12,9 @@
  *
  * It serves the Directory (directory.fir; "launcher" and "directory"
  * are built in) and the Launcher (launcher.fir). Every process it starts
- * gets a Directory channel as startup handle 0 and its arguments
- * (Startup.args) through startup handle 1.
+ * gets a Directory channel as startup handle 0 and its arguments both
+ * as WASI arguments (argv[0] is the file; process_create_args) and as a
+ * Startup.args message through startup handle 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,15 +163,35 @@ static int add_conn(nb_handle ch, int kind, uint32_t owner)
 	return 1;
 }
 
+/* The WASI argument block of file and args (process_create_args):
+ * argv[0] the file, no environment; its length. */
+static uint32_t arg_block(char *block, const char *file, char (*args)[129],
+			  int nargs)
+{
+	uint32_t n = (uint32_t)strlen(file) + 1;
+
+	memcpy(block, file, n);
+	for (int i = 0; i < nargs; i++) {
+		size_t k = strlen(args[i]) + 1;
+		memcpy(block + n, args[i], k);
+		n += (uint32_t)k;
+	}
+	return n;
+}
+
 /*
- * Starts process p from its file with args: startup handle 0 is a new
- * Directory channel (served here, owned by p), 1 carries the arguments.
+ * Starts process p from its file with args, which it sees as its WASI
+ * arguments (argv[0] the file) and, for firmament programs (svc_args),
+ * as Startup.args: startup handle 0 is a new Directory channel (served
+ * here, owned by p), 1 carries the Startup.args message.
  */
 static nb_status start(struct proc *p, char (*args)[129], int nargs)
 {
 	static startup_args_req req;
+	static char block[65 + 16 * 129];
 	struct bootfile *f = find_file(p->file);
 	nb_handle dir[2], arg[2], give[2];
+	uint32_t blen;
 	nb_status s;
 
 	if (!f)
@@ -188,7 +209,9 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs)
 	nb_handle_close(arg[0]);
 	give[0] = dir[1];
 	give[1] = arg[1];
-	if ((s = nb_process_create(f->data, f->len, give, 2, &p->h))) {
+	blen = arg_block(block, p->file, args, nargs);
+	if ((s = nb_process_create_args(f->data, f->len, give, 2, block, blen,
+					(uint32_t)nargs + 1, &p->h))) {
 		fir_close_all(give, 2);
 		nb_handle_close(dir[0]);
 		return s;

@@ -75,6 +75,8 @@ typedef int64_t nb_time; /* monotonic nanoseconds */
 #define NB_PAGE_SIZE 4096u	    /* unit of mapping and page moving */
 #define NB_VMO_MAX_SIZE (1u << 30)  /* bytes per memory object */
 #define NB_THREADS_MAX 64u	    /* threads per process */
+#define NB_ARGS_MAX_BYTES 65536u    /* process_create_args's block */
+#define NB_ARGS_MAX_STRINGS 1024u   /* its arguments + environment */
 
 /* Priorities: higher runs first (see object_set_priority). */
 #define NB_PRIORITY_MIN 0
@@ -158,6 +160,20 @@ NB_IMPORT(process_create_vmo)
 nb_status nb_process_create_vmo(nb_handle vmo, uint32_t len,
 				const nb_handle *handles, uint32_t nhandles,
 				nb_handle *out);
+/*
+ * process_create with the child's WASI arguments and environment (what
+ * its args_get and environ_get see; process_create gives argv = {a
+ * kernel name} and none): strings[0..strings_len) holds NUL-terminated
+ * strings, the first argc the arguments (argv[0] first), the rest
+ * "NAME=VALUE" entries. NB_ERR_INVALID_ARGS if strings_len >
+ * NB_ARGS_MAX_BYTES, the last string is unterminated, or there are
+ * more than NB_ARGS_MAX_STRINGS strings or fewer than argc.
+ */
+NB_IMPORT(process_create_args)
+nb_status nb_process_create_args(const void *image, uint32_t len,
+				 const nb_handle *handles, uint32_t nhandles,
+				 const char *strings, uint32_t strings_len,
+				 uint32_t argc, nb_handle *out);
 /* Startup handle i of this process, or NB_HANDLE_INVALID. Each can be
  * taken once. */
 NB_IMPORT(startup_handle) nb_handle nb_startup_handle(uint32_t i);

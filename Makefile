@@ -7,6 +7,7 @@
 #   make fuzz FUZZ_SECONDS=N   libFuzzer targets
 #   make format     clang-format every C file in place
 SHELL := /bin/bash
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 CC := gcc
 WASM_CC := clang --target=wasm32-wasi --sysroot=/usr
 B := build
@@ -26,7 +27,7 @@ RUNNER := $(wildcard tools/nebulet/*.c)
 HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h)
 CORE := $(NUCLEUS) $(HOSTED) $(KERNEL)
 
-.PHONY: all deps run run-hosted test bench fuzz fuzz-diff format clean spec-json user
+.PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff format clean spec-json user
 all: $(B)/nebulet
 
 deps:
@@ -37,15 +38,22 @@ $(B)/nebulet: $(CORE) $(RUNNER) $(HEADERS) | deps
 	$(CC) $(CFLAGS) -o $@ $(CORE) $(RUNNER) -lm
 
 # The same runner under AddressSanitizer and UBSan, for tests.
-$(B)/asan/nebulet: $(CORE) $(RUNNER) $(HEADERS) | deps
+# Objects compiled once under ASan/UBSan, shared by the runner and every
+# unit test.
+ASAN_OBJ := $(patsubst %.c,$(B)/asan/obj/%.o,$(CORE))
+$(B)/asan/obj/%.o: %.c $(HEADERS) user/include/nebulet.h | deps
 	@mkdir -p $(@D)
-	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $(CORE) $(RUNNER) -lm
+	$(ASAN_CC) $(ASAN_FLAGS) -c -o $@ $<
+
+$(B)/asan/nebulet: $(ASAN_OBJ) $(RUNNER) $(HEADERS) | deps
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJ) $(RUNNER) -lm
 
 # Unit tests: tests/unit/test_NAME.c, each its own program, sanitized.
 UNIT := $(patsubst tests/unit/%.c,$(B)/asan/unit/%,$(wildcard tests/unit/test_*.c))
-$(B)/asan/unit/%: tests/unit/%.c $(CORE) $(HEADERS) | deps
+$(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS) | deps
 	@mkdir -p $(@D)
-	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $< $(CORE) -lm
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_OBJ) -lm
 
 # Wasm programs: user/NAME.c (demos) and tests/wasi/NAME.c (test programs).
 USER_WASM := $(patsubst user/%.c,$(B)/user/%.wasm,$(wildcard user/*.c))
@@ -116,9 +124,13 @@ run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm
 
-test: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM) \
-	$(KERNEL_TEST_WASM)
+# Everything the tests need is built first, on every core.
+test: | deps
+	@$(MAKE) --no-print-directory -j$(NPROC) test-build
 	@tests/run.sh
+test-build: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM) \
+	$(KERNEL_TEST_WASM) \
+	$(B)/nebulet.elf
 
 bench: $(B)/nebulet | deps
 	@bench/run.sh
@@ -157,7 +169,7 @@ FIR_TESTS := $(patsubst tests/firmament/%.c,$(B)/tests/firmament/%.wasm,\
 	tests/firmament/unit.c,$(wildcard tests/firmament/*.c)))
 .PHONY: firmament fuzz-fir run-firmament
 firmament: $(FIRC) $(FIR_PROGS) $(FIR_TESTS)
-test: firmament
+test-build: firmament
 
 $(FIRC): $(wildcard tools/firc/*.c tools/firc/*.h) user/include/nebulet.h
 	@mkdir -p $(@D)
@@ -178,9 +190,9 @@ $(FIR_PROGS): $(B)/user/firmament/%.wasm: user/firmament/%.c $(FIR_LIB_O) user/f
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
-$(FIR_TESTS): $(B)/tests/firmament/%.wasm: tests/firmament/%.c $(FIR_LIB_O) $(wildcard tests/firmament/*.h) user/firmament/svc.h firmament/fir.h
+$(FIR_TESTS): $(B)/tests/firmament/%.wasm: tests/firmament/%.c $(FIR_LIB_O) $(wildcard tests/firmament/*.h) tests/kernel/kt.h user/firmament/svc.h firmament/fir.h
 	@mkdir -p $(@D)
-	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/firmament -c -o $@.o $<
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/firmament -Itests/kernel -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
 
 # The hosted firmament with the shell on this terminal (exit or Ctrl-D).

@@ -457,22 +457,42 @@ SYSCALL(process_kill)
 	RET(NB_OK);
 }
 
+/*
+ * Writes the exit code of the ended process or thread (object type
+ * `type`) behind handle h to code; BAD_STATE while it still runs. Shared
+ * by process_status and thread_status.
+ */
+nb_status sys_exit_status(struct ucall *u, uint32_t h, int type, uint32_t code)
+{
+	struct kobj *o;
+	nb_status s;
+	bool ended;
+	int32_t v;
+
+	if (!range_ok(u, code, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, h, type, 0, &o)))
+		return s;
+	if (type == KOBJ_PROCESS) {
+		ended = ((struct process *)o)->ended;
+		v = ((struct process *)o)->exit_code;
+	} else {
+		ended = ((struct kthread *)o)->ended;
+		v = ((struct kthread *)o)->exit_code;
+	}
+	if (!ended)
+		return NB_ERR_BAD_STATE;
+	put32(u, code, (uint32_t)v);
+	return NB_OK;
+}
+
 /* process_status(h, code) */
 SYSCALL(process_status)
 {
 	struct ucall u;
-	struct kobj *o;
-	nb_status s;
 
 	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(1), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_PROCESS, 0, &o)))
-		RET(s);
-	if (!((struct process *)o)->ended)
-		RET(NB_ERR_BAD_STATE);
-	put32(&u, A(1), (uint32_t)((struct process *)o)->exit_code);
-	RET(NB_OK);
+	RET(sys_exit_status(&u, A(0), KOBJ_PROCESS, A(1)));
 }
 
 SYSCALL(yield)

@@ -61,6 +61,9 @@ static inline bool killed(struct ucall *u)
 	return false;
 }
 
+/* syscall.c: process_status and thread_status. */
+nb_status sys_exit_status(struct ucall *u, uint32_t h, int type, uint32_t code);
+
 #define RET(s)                                                                 \
 	do {                                                                   \
 		results[0].i32 = (uint32_t)(s);                                \

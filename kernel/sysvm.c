@@ -326,18 +326,9 @@ SYSCALL(thread_exit)
 SYSCALL(thread_status)
 {
 	struct ucall u;
-	struct kobj *o;
-	nb_status s;
 
 	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(1), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_THREAD, 0, &o)))
-		RET(s);
-	if (!((struct kthread *)o)->ended)
-		RET(NB_ERR_BAD_STATE);
-	put32(&u, A(1), (uint32_t)((struct kthread *)o)->exit_code);
-	RET(NB_OK);
+	RET(sys_exit_status(&u, A(0), KOBJ_THREAD, A(1)));
 }
 
 const struct syscall_def sysvm_calls[] = {

@@ -54,6 +54,24 @@ fi
 
 LOG=$(mktemp)
 
+# verdict NAME DETAIL LABEL:FILE...: passes NAME (with DETAIL, if any,
+# after ": ") when $why is empty; otherwise fails it with $why and shows
+# the last 80 lines of each FILE, each line prefixed with LABEL.
+verdict() {
+	local name=$1 detail=$2 f
+	shift 2
+	if [ -z "$why" ]; then
+		echo "PASS $name${detail:+: $detail}"
+		pass=$((pass + 1))
+		return
+	fi
+	echo "FAIL $name: $why"
+	for f in "$@"; do
+		tail -n 80 "${f#*:}" | sed "s/^/    ${f%%:*}| /"
+	done
+	fail=$((fail + 1))
+}
+
 # boot NAME STATUS "QEMU ARGS" APPEND PATTERN...: boots with -m 128M
 # unless the args say otherwise, and the line "hello, nebulet" waiting on
 # the serial input, and passes if QEMU exits with STATUS and
@@ -76,14 +94,7 @@ boot() {
 		fi
 		grep -qE -- "$pat" "$LOG" || why="${why:+$why; }no match for \"$pat\""
 	done
-	if [ -z "$why" ]; then
-		echo "PASS $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name: $why"
-		sed 's/^/    | /' "$LOG"
-		fail=$((fail + 1))
-	fi
+	verdict "$name" "" ":$LOG"
 }
 
 BANNER="^Nebulet x86_64$"
@@ -175,15 +186,7 @@ for p in "${TRAP_PROGS[@]}"; do
 	grep -qF "$p.wasm: $(<"tests/wasi/$p.stderr")" "$WT/multi.err" ||
 		why="${why:+$why; }no trap report for $p"
 done
-if [ -z "$why" ]; then
-	echo "PASS boot:traps-and-hello"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:traps-and-hello: $why"
-	sed 's/^/    stdout| /' "$WT/multi.out"
-	sed 's/^/    stderr| /' "$WT/multi.err"
-	fail=$((fail + 1))
-fi
+verdict "boot:traps-and-hello" "" "stdout:$WT/multi.out" "stderr:$WT/multi.err"
 
 # Two programs at once, each reading its own archive file as stdin (the
 # input belongs to the process's context): each copies its own.
@@ -231,15 +234,7 @@ for engine in jit interp; do
 	done
 	[ "$(grep -c "status 137" "$WT/watch.out")" = 2 ] ||
 		why="${why:+$why; }the second spinner was not killed"
-	if [ -z "$why" ]; then
-		echo "PASS boot:preempt-and-traps ($engine)"
-		pass=$((pass + 1))
-	else
-		echo "FAIL boot:preempt-and-traps ($engine): $why"
-		sed 's/^/    stdout| /' "$WT/watch.out"
-		sed 's/^/    stderr| /' "$WT/watch.err" | head -n 40
-		fail=$((fail + 1))
-	fi
+	verdict "boot:preempt-and-traps ($engine)" "" "stdout:$WT/watch.out" "stderr:$WT/watch.err"
 done
 
 # The kernel's own test programs (tests/kernel.sh runs them hosted) in
@@ -344,14 +339,7 @@ for want in "status -15 (--ioport)" "status -15 (--irq)" "status -4 (--irq)" \
 	"malformed option --ioport=zz"; do
 	grep -qF -- "$want" "$WT/k.err" || why="${why:+$why; }no '$want'"
 done
-if [ -z "$why" ]; then
-	echo "PASS boot:devices: init refuses bad handles"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:devices: $why"
-	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
-	fail=$((fail + 1))
-fi
+verdict "boot:devices" "init refuses bad handles" "stderr:$WT/k.err"
 
 # The 16550 Console driver both ways, on COM2: the wasm driver
 # (drivers/uart16550, holding only its port range, interrupt and
@@ -390,16 +378,7 @@ for kind in wasm native; do
 		why="${why:+$why; }client output differs"
 	cmp -s <(sort "$WT/com2.out") "$WT/com2.expect" ||
 		why="${why:+$why; }COM2 output differs"
-	if [ -z "$why" ]; then
-		echo "PASS boot:uart16550-$kind: two clients write and read"
-		pass=$((pass + 1))
-	else
-		echo "FAIL boot:uart16550-$kind: $why"
-		sed 's/^/    stdout| /' "$WT/u.out"
-		sed 's/^/    com2| /' "$WT/com2.out"
-		sed 's/^/    stderr| /' "$WT/u.err" | tail -n 20
-		fail=$((fail + 1))
-	fi
+	verdict "boot:uart16550-$kind" "two clients write and read" "stdout:$WT/u.out" "com2:$WT/com2.out" "stderr:$WT/u.err"
 done
 
 # The wasm driver killed twice while a client writes 30 lines
@@ -424,15 +403,7 @@ fail=$((fail + f))
 { [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
 cmp -s "$WT/com2.out" <(seq 1 30 | sed 's/^/line /') ||
 	why="${why:+$why; }COM2 does not hold lines 1-30 once each"
-if [ -z "$why" ]; then
-	echo "PASS boot:driver-killed: every line once, in order"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:driver-killed: $why"
-	sed 's/^/    com2| /' "$WT/com2.out"
-	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
-	fail=$((fail + 1))
-fi
+verdict "boot:driver-killed" "every line once, in order" "com2:$WT/com2.out" "stderr:$WT/k.err"
 
 # What `make run` boots: the firmament's init, services and shell
 # (user/firmament) with the default programs; the shell reads the serial

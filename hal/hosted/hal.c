@@ -1,6 +1,6 @@
 /*
  * hal.c: the hosted HAL, Nebulet as one Linux process. The console is
- * stdin/stdout/stderr, virtual memory is mmap/mprotect/madvise, faults are
+ * stdin/stdout/stderr, virtual memory is in vm.c, faults are
  * signals delivered on an alternate stack, clocks are clock_gettime and
  * randomness is getrandom.
  */
@@ -62,39 +62,6 @@ size_t hal_page_size(void)
 		hal_pagesize = n > 0 ? (size_t)n : 4096;
 	}
 	return hal_pagesize;
-}
-
-/* Reserves address space only: no access, no commitment of memory. */
-void *hal_vm_reserve(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
-
-bool hal_vm_protect(void *addr, size_t len, int prot)
-{
-	int p = PROT_NONE;
-
-	if (prot & HAL_PROT_READ)
-		p |= PROT_READ;
-	if (prot & HAL_PROT_WRITE)
-		p |= PROT_WRITE;
-	if (prot & HAL_PROT_EXEC)
-		p |= PROT_EXEC;
-	return mprotect(addr, len, p) == 0;
-}
-
-/* Private anonymous pages read as zero after MADV_DONTNEED. */
-bool hal_vm_discard(void *addr, size_t len)
-{
-	return madvise(addr, len, MADV_DONTNEED) == 0;
-}
-
-void hal_vm_release(void *addr, size_t len)
-{
-	if (addr != NULL && len > 0)
-		munmap(addr, len);
 }
 
 /* The faulting instruction's address, from the signal's saved context. */

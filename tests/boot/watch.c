@@ -12,32 +12,6 @@
  */
 #include "kt.h"
 
-/* Reads the next boot image and its name (NUL-terminated into name);
- * returns a malloc'd buffer, or NULL when there is none. */
-static unsigned char *load(nb_handle boot, uint32_t *len, char *name)
-{
-	unsigned char hdr[4 + 256], *buf;
-	uint32_t n, off = 0, got;
-
-	if (nb_channel_read(boot, 0, hdr, sizeof hdr, NULL, 0, &n, NULL) ||
-	    n < 4)
-		return NULL;
-	memcpy(len, hdr, 4);
-	memcpy(name, hdr + 4, n - 4);
-	name[n - 4] = 0;
-	if (!(buf = malloc(*len ? *len : 1)))
-		return NULL;
-	while (off < *len) {
-		if (nb_channel_read(boot, 0, buf + off, *len - off, NULL, 0,
-				    &got, NULL)) {
-			free(buf);
-			return NULL;
-		}
-		off += got;
-	}
-	return buf;
-}
-
 /* Starts one victim, keeps printing beside it, reports its end. */
 static void watch(const unsigned char *image, uint32_t len, const char *name)
 {
@@ -66,7 +40,7 @@ int main(void)
 	uint32_t len;
 	char name[260];
 
-	while ((image = load(boot, &len, name)) != NULL) {
+	while ((image = kt_load_image(boot, &len, name)) != NULL) {
 		watch(image, len, name);
 		free(image);
 	}

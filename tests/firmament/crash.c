@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "console.h"
-#include "ft.h"
+#include "kt.h"
 #include "launcher.h"
 #include "svc.h"
 
@@ -130,5 +130,5 @@ int main(void)
 	EXPECT("the writer reconnected", reconnects >= 1, 1);
 	EXPECT("console restarts counted", console_restarts(), race ? 3 : 2);
 	printf("done\n");
-	return ft_failed != 0;
+	return kt_failed != 0;
 }

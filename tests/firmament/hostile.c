@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "ft.h"
+#include "kt.h"
 #include "svc.h"
 
 static uint8_t msg[FIR_MAX_BYTES], rep[FIR_MAX_BYTES];
@@ -225,5 +225,5 @@ int main(void)
 	}
 	still_works();
 	printf("done\n");
-	return ft_failed != 0;
+	return kt_failed != 0;
 }

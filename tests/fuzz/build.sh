@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/fuzz/build.sh [replay|all]: builds the fuzz programs in build/fuzz/
 # with clang-14 under ASan and UBSan (run from the repository root):
-#   replay_decode, replay_exec  the targets with replay.c's main (always)
+#   replay_decode, replay_exec, replay_diff  the targets with replay.c's
+#                               main (always)
 #   fuzz_decode                 the decode target with libFuzzer (all)
 # Rebuilds only what is older than its sources. Exits 1 if a build fails.
 set -eu
@@ -35,10 +36,16 @@ make_prog() {
 	$CC $FLAGS -fsanitize=$san -o $O/$out "$@" $SRC -lm
 }
 
-make_prog replay_decode address,undefined tests/fuzz/replay.c \
-	tests/fuzz/fuzz_decode.c
-make_prog replay_exec address,undefined tests/fuzz/replay.c \
-	tests/fuzz/fuzz_exec.c
+# The three replay programs build at once; any failure fails the build.
+pids=""
+for t in decode exec diff; do
+	make_prog replay_$t address,undefined tests/fuzz/replay.c \
+		tests/fuzz/fuzz_$t.c &
+	pids="$pids $!"
+done
+for p in $pids; do
+	wait "$p"
+done
 if [ "${1:-replay}" = all ]; then
 	make_prog fuzz_decode fuzzer,address,undefined tests/fuzz/fuzz_decode.c
 fi

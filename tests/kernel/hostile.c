@@ -620,7 +620,7 @@ static void threads(void)
 
 int main(void)
 {
-	if (!(child = kt_load_image(nb_startup_handle(0), &child_len))) {
+	if (!(child = kt_load_image(nb_startup_handle(0), &child_len, NULL))) {
 		printf("FAIL no child image on the boot channel\n");
 		return 1;
 	}

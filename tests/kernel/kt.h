@@ -34,8 +34,11 @@ static inline void kt_expect(const char *name, long long got, long long want,
 /*
  * Reads the next image from the boot channel (a header message: u32
  * size then the name; then chunks). Returns a malloc'd buffer, or NULL.
+ * When name is not NULL it gets the image's name, NUL-terminated (room
+ * for 257 bytes).
  */
-static inline unsigned char *kt_load_image(nb_handle boot, uint32_t *len)
+static inline unsigned char *kt_load_image(nb_handle boot, uint32_t *len,
+					   char *name)
 {
 	unsigned char hdr[4 + 256], *buf;
 	uint32_t n, off = 0, got;
@@ -44,6 +47,10 @@ static inline unsigned char *kt_load_image(nb_handle boot, uint32_t *len)
 	    n < 4)
 		return NULL;
 	memcpy(len, hdr, 4);
+	if (name) {
+		memcpy(name, hdr + 4, n - 4);
+		name[n - 4] = 0;
+	}
 	if (!(buf = malloc(*len ? *len : 1)))
 		return NULL;
 	while (off < *len) {

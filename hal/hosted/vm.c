@@ -1,5 +1,7 @@
 /*
- * shm.c: the hosted HAL's shared memory and page flipping. A hal_shm is a
+ * vm.c: the hosted HAL's virtual memory: reservations (PROT_NONE,
+ * MAP_NORESERVE mappings), protection, shared memory and page flipping.
+ * A hal_shm is a
  * memfd: the kernel's view is one MAP_SHARED mapping of it, and mapping
  * it into a linear memory is another MAP_SHARED|MAP_FIXED mapping over
  * part of the memory's reservation. Unmapping puts private anonymous
@@ -31,6 +33,31 @@ static int prot_of(int prot)
 	if (prot & HAL_PROT_EXEC)
 		p |= PROT_EXEC;
 	return p;
+}
+
+/* Reserves address space only: no access, no commitment of memory. */
+void *hal_vm_reserve(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+bool hal_vm_protect(void *addr, size_t len, int prot)
+{
+	return mprotect(addr, len, prot_of(prot)) == 0;
+}
+
+/* Private anonymous pages read as zero after MADV_DONTNEED. */
+bool hal_vm_discard(void *addr, size_t len)
+{
+	return madvise(addr, len, MADV_DONTNEED) == 0;
+}
+
+void hal_vm_release(void *addr, size_t len)
+{
+	if (addr != NULL && len > 0)
+		munmap(addr, len);
 }
 
 hal_shm *hal_shm_create(size_t len)

@@ -72,25 +72,20 @@ struct comp {
 	struct cond cmp;
 };
 
-#define K___ 0
-#define K_SP 0
-#define K_I32 1
-#define K_I64 1
-#define K_F32 1
-#define K_F64 1
 /* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 5 atomic, 0 other */
 #define OPKIND(name, pre, code, imm, p1, p2, res, text)                        \
-	[OP_##name] =                                                          \
-		((imm) == IMM_NONE && K_##p1 && K_##res)   ? (K_##p2 ? 2 : 1)  \
-		: ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8) ? (K_##res ? 3 : 4) \
-		: (pre) == 0xFE				   ? 5                 \
-							   : 0,
+	[OP_##name] = ((imm) == IMM_NONE && OPV_##p1 && OPV_##res)             \
+			      ? (OPV_##p2 ? 2 : 1)                             \
+		      : ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8)               \
+			      ? (OPV_##res ? 3 : 4)                            \
+		      : (pre) == 0xFE ? 5                                      \
+				      : 0,
 static const uint8_t op_kind[OP_COUNT] = {WASM_OPCODES(OPKIND)};
 #define OPIMM(name, pre, code, imm, p1, p2, res, text) [OP_##name] = imm,
 static const uint8_t op_imm[OP_COUNT] = {WASM_OPCODES(OPIMM)};
 /* Atomics: value operands popped after the address, plus 4 if a result. */
 #define OPARGS(name, pre, code, imm, p1, p2, res, text)                        \
-	[OP_##name] = K_##p1 + K_##p2 + 4 * K_##res,
+	[OP_##name] = OPV_##p1 + OPV_##p2 + 4 * OPV_##res,
 static const uint8_t atomic_args[OP_COUNT] = {WASM_ATOMIC_OPCODES(OPARGS)};
 /* OP_INDEX of an opcode -> wasm_op + 1 */
 #define OPBYTE(name, pre, code, imm, p1, p2, res, text)                        \

@@ -60,15 +60,10 @@ enum iop jit_op_of(icell cell)
 
 /* Shapes of the plain wasm instructions: 3 (d a), 4 (d a b), 5 (a load's
  * d a off or a store's a v off: 4 cells), 0 for the others. */
-#define K___ 0
-#define K_SP 0
-#define K_I32 1
-#define K_I64 1
-#define K_F32 1
-#define K_F64 1
-#define WSHAPE(name, pre, code, imm, p1, p2, res, text)                          \
-	[IOP_W_##name] = ((imm) == IMM_NONE && K_##p1 && K_##res)   ? 3 + K_##p2 \
-			 : ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8) ? 5          \
+#define WSHAPE(name, pre, code, imm, p1, p2, res, text)                        \
+	[IOP_W_##name] = ((imm) == IMM_NONE && OPV_##p1 && OPV_##res)          \
+				 ? 3 + OPV_##p2                                \
+			 : ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8) ? 5        \
 								    : 0,
 static const uint8_t wshape[IOP_COUNT] = {WASM_OPCODES(WSHAPE)};
 

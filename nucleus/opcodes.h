@@ -366,6 +366,15 @@ enum wasm_imm {
 	OP(I64_ATOMIC_RMW32_CMPXCHG_U, 0xFE, 0x4E, IMM_ATOMIC4, I64, I64, I64, "i64.atomic.rmw32.cmpxchg_u")
 /* clang-format on */
 
+/* OPV_##t: 1 when a type column (p1, p2, res) names a value type, 0 for
+ * none (`__`) or special (SP); for tables derived from the list. */
+#define OPV___ 0
+#define OPV_SP 0
+#define OPV_I32 1
+#define OPV_I64 1
+#define OPV_F32 1
+#define OPV_F64 1
+
 /* OP_UNREACHABLE ... OP_I64_ATOMIC_RMW32_CMPXCHG_U, then OP_COUNT. */
 enum wasm_op {
 #define OP_ENUM(name, prefix, code, imm, p1, p2, res, text) OP_##name,

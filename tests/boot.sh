@@ -20,7 +20,8 @@
 # hostile); the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
 # restarted while a client writes; the firmament shell of
-# `make run` driven through the serial console; a boot that hangs times
+# `make run` driven through the serial console; the firmament's
+# end-to-end test (tests/firmament/e2e.c, JIT); a boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
 set -u
@@ -41,7 +42,8 @@ WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
 WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550")
-WASMS+=("$B/user/firmament/"{init,console,clock,random,shell} "$B/user/hello")
+WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
+WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args})
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
 	echo "FAIL build $ELF"
@@ -104,7 +106,7 @@ boot boot-1G 1 "-m 1G" "" "$BANNER" "KiB free"
 boot selftest 1 "" "test=self" "$BANNER" "[0-9]+ timer ticks in [0-9]+ us" \
 	"^selftest ok$"
 boot selftest-5G 1 "-m 5G" "test=self" "\[100000000-" "^selftest ok$"
-boot selftest-rdrand 1 "-cpu max" "test=self" "rdrand works" "^selftest ok$"
+boot selftest-rdrand 1 "-cpu max" "test=self" "hardware random works" "^selftest ok$"
 boot console-read 1 "" "test=echo" "^echo: hello, nebulet$"
 boot page-fault 7 "" "test=pf" "exception 14: page fault.*read, not present" CR2
 # Reports name the function: "rip 0x... kmain+0x..." (the symbol table
@@ -428,6 +430,25 @@ else
 	sed 's/^/    stderr| /' "$WT/sh.err" | tail -n 20
 	fail=$((fail + 1))
 fi
+
+# The firmament's end-to-end test (tests/firmament.sh runs it hosted) on
+# bare metal, JIT: init starts the five services of
+# tests/firmament/e2e.manifest, then e2e.wasm; each PASS and FAIL line
+# counts, a missing "done" or a non-zero status is one more failure.
+timeout 120 "$NEBULET" boot --timeout=100 --engine=jit --kernel \
+	"$U/init.wasm" tests/firmament/e2e.manifest \
+	"$U/"{console,clock,random,netloop,ramdisk}.wasm \
+	"$B/tests/firmament/"{e2e,args}.wasm </dev/null >"$WT/e2e.out" 2>"$WT/e2e.err"
+status=$? why=""
+grep '^FAIL ' "$WT/e2e.out" | sed 's/^FAIL /FAIL boot:firmament-e2e: /'
+p=$(grep -c '^PASS ' "$WT/e2e.out")
+f=$(grep -c '^FAIL ' "$WT/e2e.out")
+echo "PASS boot:firmament-e2e (jit): $p checks passed"
+pass=$((pass + p))
+fail=$((fail + f))
+{ [ $status = 0 ] && grep -qx "done" "$WT/e2e.out"; } || why="status $status or no 'done'"
+[ "$p" -gt 0 ] || why="${why:+$why; }no PASS line"
+verdict "boot:firmament-e2e" "init, five services, e2e.wasm" "stdout:$WT/e2e.out" "stderr:$WT/e2e.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).

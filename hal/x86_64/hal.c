@@ -1,7 +1,7 @@
 /*
  * hal.c: hal.h on bare metal, on top of the other files of hal/x86_64:
  * start-up, console (serial.c), virtual memory (vm.c), fault delivery
- * (idt.c), random numbers (RDRAND) and exit (isa-debug-exit).
+ * (idt.c), random numbers (RDRAND, RDSEED) and exit (isa-debug-exit).
  */
 #include "hal.h"
 #include "arch.h"
@@ -175,21 +175,38 @@ void hal_set_fault_handler(hal_fault_fn fn)
 	hal_fault_handler = fn;
 }
 
-/* RDRAND, when CPUID says the CPU has it (retrying as Intel advises). */
+/* One 64-bit value from RDRAND (seed false) or RDSEED (true), retrying
+ * as Intel advises; false if the instruction keeps failing. */
+static bool random64(bool seed, uint64_t *v)
+{
+	unsigned char ok = 0;
+
+	for (int i = 0; i < 100 && !ok; i++) {
+		if (seed)
+			__asm__ volatile("rdseed %0; setc %1"
+					 : "=r"(*v), "=qm"(ok));
+		else
+			__asm__ volatile("rdrand %0; setc %1"
+					 : "=r"(*v), "=qm"(ok));
+	}
+	return ok;
+}
+
+/* RDRAND when CPUID says the CPU has it, else RDSEED; false without
+ * either. */
 bool hal_random(void *buf, size_t len)
 {
 	uint32_t a, b, c, d;
 	cpuid(1, &a, &b, &c, &d);
-	if (!(c & (1u << 30)))
+	bool rdrand = c & (1u << 30);
+	cpuid(7, &a, &b, &c, &d); /* subleaf 0 */
+	bool rdseed = b & (1u << 18);
+	if (!rdrand && !rdseed)
 		return false;
 	unsigned char *p = buf;
 	while (len) {
 		uint64_t v;
-		unsigned char ok = 0;
-		for (int i = 0; i < 10 && !ok; i++)
-			__asm__ volatile("rdrand %0; setc %1"
-					 : "=r"(v), "=qm"(ok));
-		if (!ok)
+		if (!random64(!rdrand, &v))
 			return false;
 		size_t n = len < 8 ? len : 8;
 		memcpy(p, &v, n);

@@ -108,9 +108,9 @@ static void test_clock(void)
 		for (size_t i = 0; i < sizeof r; i++)
 			nonzero += r[i] != 0;
 		CHECK(nonzero > 0);
-		kprintf("selftest: rdrand works\n");
+		kprintf("selftest: hardware random works\n");
 	} else {
-		kprintf("selftest: no rdrand on this CPU\n");
+		kprintf("selftest: no RDRAND or RDSEED on this CPU\n");
 	}
 }
 

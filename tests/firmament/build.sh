@@ -1,16 +1,16 @@
 #!/bin/sh
 # tests/firmament/build.sh [fuzz]: builds the native firmament test
-# programs into build/firmament/native/ with clang-14 under ASan and
-# UBSan (run from the repository root, after `make firmament` built
-# build/firc/firc):
+# programs into $B/firmament/native/ (B defaults to build) with clang-14
+# under ASan and UBSan (run from the repository root, after `make
+# firmament` built $B/firc/firc):
 #   unit        unit.c over types.fir's generated code
 #   replay_fir  fuzz_fir.c with tests/fuzz/replay.c's main
 #   fuzz_fir    fuzz_fir.c with libFuzzer (with "fuzz")
 # The generated C of firmament/*.fir and types.fir is made here with
 # FIR_FUZZ defined. Exits 1 if a build fails.
 set -eu
-O=build/firmament/native
-FIRC=build/firc/firc
+O=${B:-build}/firmament/native
+FIRC=${B:-build}/firc/firc
 CC=clang-14
 FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 	-Werror -Wno-unused-parameter -fno-sanitize-recover=undefined \

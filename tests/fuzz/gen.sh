@@ -10,7 +10,8 @@
 # wasm-validate first and the ones it rejects are skipped. A module that
 # fails is kept in SAVE (default tests/fuzz/corpus/exec) as
 # crash-SHA1.wasm. Ends with "NAME: N modules run, ..., N failures"
-# (NAME default gen). Run from the repository root after
+# (NAME default gen). GEN_PASSES adds wasm-opt passes (diff.sh sets
+# --denan). Run from the repository root after
 # tests/fuzz/build.sh; tests/fuzz/diff.sh uses it with the differential
 # runner.
 set -eu
@@ -37,7 +38,7 @@ while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ]; do
 		ref=
 		[ $((i % 4)) -ne 0 ] || ref=--enable-reference-types
 		# shellcheck disable=SC2086
-		if ! wasm-opt -ttf $W/in.bin $FEATURES $ref \
+		if ! wasm-opt -ttf $W/in.bin $FEATURES $ref ${GEN_PASSES:-} \
 			-o $W/batch/m$i.wasm 2>/dev/null ||
 			! wasm-validate $W/batch/m$i.wasm 2>/dev/null; then
 			rm -f $W/batch/m$i.wasm

@@ -133,6 +133,8 @@ struct process {
 	uint32_t nstartup;
 	const struct process_args *args; /* NULL: the defaults (below) */
 	struct process_args *own_args;	 /* a creator's copy, freed with p */
+	struct channel *console; /* NULL, or WASI fds 1, 2 speak Console */
+	uint32_t console_txid;	 /* of its last Console.write */
 	wasm_instance *inst;
 	wasm_global *sp; /* the exported __stack_pointer, or NULL */
 	struct kmap *maps;

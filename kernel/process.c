@@ -45,6 +45,71 @@ static wasm_global *stack_pointer(wasm_instance *inst)
 	return e.of.global;
 }
 
+#define CONSOLE_MAGIC 0x46310000u /* "F1": firmament/README.md */
+#define CONSOLE_WRITE 1		  /* Console.write's ordinal */
+#define CONSOLE_CHUNK 4096u	  /* its bytes<4096> */
+
+static uint32_t get32(const uint8_t *b)
+{
+	uint32_t v;
+	memcpy(&v, b, 4);
+	return v;
+}
+
+/* One Console.write of b[0..n) (n <= CONSOLE_CHUNK) on p's console,
+ * waiting for the reply: the count written, or -1 (peer closed, error
+ * or malformed reply, or p killed). */
+static long console_chunk(struct process *p, const uint8_t *b, uint32_t n)
+{
+	struct kobj *o = &p->console->o;
+	nb_signals pend, want = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
+	uint32_t hdr[5] = {0, CONSOLE_WRITE, 0, CONSOLE_MAGIC, n};
+	struct kmsg *m;
+	long got = -1;
+
+	if (!++p->console_txid)
+		p->console_txid = 1; /* txid 0: no reply */
+	hdr[0] = p->console_txid;
+	if (channel_can_write(p->console) || !(m = kmsg_alloc(20 + n, 0)))
+		return -1;
+	memcpy(m->bytes, hdr, 20);
+	memcpy(m->bytes + 20, b, n);
+	channel_queue(p->console, m);
+	while (!(m = channel_peek(p->console))) {
+		if (!p->console->peer || p->killed ||
+		    kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pend) ==
+			    NB_ERR_BAD_STATE)
+			return -1;
+	}
+	if (m->nbytes == 20 && !m->nhandles && get32(m->bytes) == hdr[0] &&
+	    get32(m->bytes + 4) == CONSOLE_WRITE && !get32(m->bytes + 8) &&
+	    get32(m->bytes + 12) == (CONSOLE_MAGIC | 1) &&
+	    get32(m->bytes + 16) <= n)
+		got = get32(m->bytes + 16);
+	channel_pop(p->console);
+	kmsg_free(m, true);
+	return got;
+}
+
+/* wasi_ctx's out for a process with a console: b[0..len) in chunks;
+ * the bytes acknowledged, or -1 at the first failure. */
+static long console_out(void *arg, const uint8_t *b, uint32_t len)
+{
+	uint32_t off = 0;
+
+	while (off < len) {
+		uint32_t n =
+			len - off < CONSOLE_CHUNK ? len - off : CONSOLE_CHUNK;
+		long k = console_chunk(arg, b + off, n);
+		if (k < 0)
+			return -1;
+		off += (uint32_t)k;
+		if ((uint32_t)k < n)
+			break;
+	}
+	return off;
+}
+
 /* Instantiates p's module and runs _start; returns the exit status. */
 static int32_t process_start(struct process *p)
 {
@@ -66,6 +131,10 @@ static int32_t process_start(struct process *p)
 			      a->envp);
 	else
 		wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv);
+	if (p->console) {
+		p->wasi.out = console_out;
+		p->wasi.out_arg = p;
+	}
 	inst = wasm_instantiate(p->store, p->module, resolve, p, &err);
 	if (inst && (!wasm_instance_export(inst, "_start", &start) ||
 		     start.kind != WASM_EXTERN_FUNC ||
@@ -106,6 +175,9 @@ static void process_end(struct process *p)
 		if (p->startup[i].obj)
 			kobj_release(p->startup[i].obj);
 	p->nstartup = 0;
+	if (p->console)
+		kobj_release(&p->console->o);
+	p->console = NULL;
 	if (p->store)
 		wasm_store_free(p->store);
 	p->store = NULL;

@@ -322,8 +322,9 @@ SYSCALL(object_wait_many)
  */
 static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 		       uint32_t hptr, uint32_t n, struct process_args *a,
-		       uint32_t out)
+		       nb_handle console, uint32_t out)
 {
+	struct khandle kc;
 	struct process *child;
 	char name[32];
 	nb_handle h;
@@ -342,6 +343,10 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 	/* The child has not run yet: its startup handles can follow. */
 	take_handles(u, hptr, n, child->startup);
 	child->nstartup = n;
+	if (console != NB_HANDLE_INVALID) {
+		htable_take(&u->p->handles, console, &kc);
+		child->console = (struct channel *)kc.obj;
+	}
 	child->args = child->own_args = a;
 	process_set_priority(child, u->p->priority);
 	htable_add(&u->p->handles, &child->o,
@@ -366,14 +371,20 @@ SYSCALL(process_create)
 		RET(NB_ERR_FAULT);
 	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
 		RET(s);
-	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), NULL, A(4)));
+	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), NULL, NB_HANDLE_INVALID,
+		  A(4)));
 }
 
 /* process_create_args(image, len, handles, nhandles, strings, strings_len,
- * argc, out): process_create with WASI arguments and environment. */
-SYSCALL(process_create_args)
+ * argc, out), and process_create_console with a console channel (READ,
+ * WRITE, TRANSFER; it moves to the child) before out. */
+static bool create_args(wasm_caller *c, void *env, const wasm_val *args,
+			wasm_val *results, bool with_console)
 {
+	nb_handle console = with_console ? A(7) : NB_HANDLE_INVALID;
+	uint32_t outp = with_console ? A(8) : A(7);
 	struct process_args *a;
+	struct kobj *o;
 	uint32_t nstr;
 	struct ucall u;
 	nb_status s;
@@ -383,17 +394,32 @@ SYSCALL(process_create_args)
 	    A(6) > NB_ARGS_MAX_STRINGS)
 		RET(NB_ERR_INVALID_ARGS);
 	if (!range_ok(&u, A(0), A(1)) || !range_ok(&u, A(2), 4ull * A(3)) ||
-	    !range_ok(&u, A(4), A(5)) || !range_ok(&u, A(7), 4))
+	    !range_ok(&u, A(4), A(5)) || !range_ok(&u, outp, 4))
 		RET(NB_ERR_FAULT);
+	if (with_console &&
+	    (s = htable_get(&u.p->handles, console, KOBJ_CHANNEL,
+			    NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER,
+			    &o)))
+		RET(s);
 	if ((s = process_args_check((const char *)u.mem + A(4), A(5), A(6),
 				    &nstr)))
 		RET(s);
-	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
+	if ((s = check_transfer(&u, A(2), A(3), console)))
 		RET(s);
 	if (!(a = process_args_new((const char *)u.mem + A(4), A(5), A(6),
 				   nstr)))
 		RET(NB_ERR_NO_MEMORY);
-	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), a, A(7)));
+	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), a, console, outp));
+}
+
+SYSCALL(process_create_args)
+{
+	return create_args(c, env, args, results, false);
+}
+
+SYSCALL(process_create_console)
+{
+	return create_args(c, env, args, results, true);
 }
 
 /* process_create_vmo(vmo, len, handles, nhandles, out): the image is the
@@ -415,7 +441,8 @@ SYSCALL(process_create_vmo)
 		RET(s);
 	if (A(1) > ((struct vmo *)o)->size)
 		RET(NB_ERR_OUT_OF_RANGE);
-	RET(spawn(&u, vmo_data((struct vmo *)o), A(1), A(2), A(3), NULL, A(4)));
+	RET(spawn(&u, vmo_data((struct vmo *)o), A(1), A(2), A(3), NULL,
+		  NB_HANDLE_INVALID, A(4)));
 }
 
 /* startup_handle(i) -> handle, or NB_HANDLE_INVALID */
@@ -533,6 +560,7 @@ static const struct syscall_def calls[] = {
 	CALL(startup_handle, "i:i"),
 	CALL(process_create_vmo, "iiiii:i"),
 	CALL(process_create_args, "iiiiiiii:i"),
+	CALL(process_create_console, "iiiiiiiii:i"),
 	CALL(process_exit, "i:"),
 	CALL(process_kill, "i:i"),
 	CALL(process_status, "ii:i"),
@@ -565,7 +593,7 @@ bool syscall_resolve(void *ctx, const char *module, const char *name,
 		     enum wasm_extern_kind kind, wasm_extern *out)
 {
 	struct process *p = ctx;
-	uint8_t params[8], results[1];
+	uint8_t params[12], results[1];
 	wasm_functype t = {0, 0, params, results};
 	const struct syscall_def *d;
 

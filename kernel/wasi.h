@@ -45,6 +45,11 @@ typedef struct wasi_ctx {
 	char *const *envp; /* "NAME=value" strings */
 	bool closed[3];	   /* standard streams closed by fd_close */
 	uint64_t start_ns; /* monotonic time at init (CPU-time clocks) */
+	/* If set, fds 1 and 2 go through out (not hal_console_write): it
+	 * returns the bytes acknowledged, or -1 (EIO; later writes fail). */
+	long (*out)(void *arg, const uint8_t *bytes, uint32_t len);
+	void *out_arg;
+	bool out_broken;
 	struct wasi_slot slots[WASI_NFUNCS];
 } wasi_ctx;
 

@@ -10,11 +10,17 @@
  *                         whose reply was lost is written again: at most
  *                         one duplicate per kill, none lost)
  *   crash.wasm killer     the killer
+ *   crash.wasm wasi       launched by crash.wasm: plain WASI writes go
+ *                         through the Console, so once it kills the
+ *                         console they fail with EIO (exit status 0 if
+ *                         so, else the step that went wrong)
  * Every failed write (peer closed) reconnects through the Directory and
  * retries. Prints "reconnects N" and the console's restart count.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "kt.h"
@@ -83,6 +89,44 @@ static uint32_t console_restarts(void)
 	return 9999;
 }
 
+/* crash.wasm wasi: its exit status (see the top). */
+static int wasi_writer(void)
+{
+	static char big[5000];
+
+	if (write(1, "wasi before\n", 12) != 12)
+		return 10;
+	memset(big, '.', sizeof big - 1);
+	big[sizeof big - 1] = '\n';
+	if (write(1, big, sizeof big) != sizeof big) /* two Console.writes */
+		return 13;
+	kill_console();
+	if (write(1, "wasi after\n", 11) != -1 || errno != EIO)
+		return 11;
+	if (write(2, "wasi again\n", 11) != -1 || errno != EIO)
+		return 12;
+	return 0;
+}
+
+/* Launches crash.wasm wasi and waits for it: its exit status. */
+static int32_t run_wasi_writer(void)
+{
+	static launcher_launch_req req;
+	static launcher_launch_resp resp;
+	int32_t code = -1;
+
+	FIR_SET_STR(req.name, "crash.wasm");
+	req.args.len = 1;
+	FIR_SET_STR(req.args.items[0], "wasi");
+	if (launcher_launch(launcher, &req, &resp))
+		return -2;
+	nb_object_wait_one(resp.process, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE,
+			   NULL);
+	nb_process_status(resp.process, &code);
+	nb_handle_close(resp.process);
+	return code;
+}
+
 int main(void)
 {
 	char **argv;
@@ -93,6 +137,8 @@ int main(void)
 
 	if (svc_connect("launcher", &launcher))
 		return 2;
+	if (argc > 1 && !strcmp(argv[1], "wasi"))
+		return wasi_writer();
 	if (argc > 1 && !strcmp(argv[1], "killer"))
 		fprintf(stderr, "killer: started\n");
 	if (argc > 1 && !strcmp(argv[1], "killer")) {
@@ -129,6 +175,9 @@ int main(void)
 	printf("reconnects %d\n", reconnects);
 	EXPECT("the writer reconnected", reconnects >= 1, 1);
 	EXPECT("console restarts counted", console_restarts(), race ? 3 : 2);
+	if (!race)
+		EXPECT("WASI output through the Console: EIO once it dies",
+		       run_wasi_writer(), 0);
 	printf("done\n");
 	return kt_failed != 0;
 }

@@ -14,7 +14,9 @@
  * are built in) and the Launcher (launcher.fir). Every process it starts
  * gets a Directory channel as startup handle 0 and its arguments both
  * as WASI arguments (argv[0] is the file; process_create_args) and as a
- * Startup.args message through startup handle 1.
+ * Startup.args message through startup handle 1. A process started by
+ * Launcher.launch (the shell's `run`) writes its WASI output to a Console
+ * connection of its own while the console service is up.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,14 +181,20 @@ static uint32_t arg_block(char *block, const char *file, char (*args)[129],
 	return n;
 }
 
+static int console_conn(nb_handle *out);
+
 /*
  * Starts process p from its file with args, which it sees as its WASI
  * arguments (argv[0] the file) and, for firmament programs (svc_args),
  * as Startup.args: startup handle 0 is a new Directory channel (served
- * here, owned by p), 1 carries the Startup.args message.
+ * here, owned by p), 1 carries the Startup.args message. With console
+ * (and the console service up), p's WASI output goes to a Console
+ * connection of its own (nb_process_create_console).
  */
-static nb_status start(struct proc *p, char (*args)[129], int nargs)
+static nb_status start(struct proc *p, char (*args)[129], int nargs,
+		       int console)
 {
+	nb_handle cons;
 	static startup_args_req req;
 	static char block[65 + 16 * 129];
 	struct bootfile *f = find_file(p->file);
@@ -210,8 +218,17 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs)
 	give[0] = dir[1];
 	give[1] = arg[1];
 	blen = arg_block(block, p->file, args, nargs);
-	if ((s = nb_process_create_args(f->data, f->len, give, 2, block, blen,
-					(uint32_t)nargs + 1, &p->h))) {
+	if (console && console_conn(&cons)) {
+		s = nb_process_create_console(f->data, f->len, give, 2, block,
+					      blen, (uint32_t)nargs + 1, cons,
+					      &p->h);
+		if (s)
+			nb_handle_close(cons);
+	} else {
+		s = nb_process_create_args(f->data, f->len, give, 2, block,
+					   blen, (uint32_t)nargs + 1, &p->h);
+	}
+	if (s) {
 		fir_close_all(give, 2);
 		nb_handle_close(dir[0]);
 		return s;
@@ -255,7 +272,7 @@ static void restart_due(void)
 			continue;
 		if (p->started_at)
 			p->restarts++;
-		if (start(p, NULL, 0) != NB_OK) {
+		if (start(p, NULL, 0, 0) != NB_OK) {
 			p->restart_at = now + BACKOFF_MAX;
 			continue;
 		}
@@ -269,6 +286,31 @@ static int alive(nb_handle listener)
 
 	nb_object_wait_one(listener, NB_SIGNAL_PEER_CLOSED, 0, &obs);
 	return !(obs & NB_SIGNAL_PEER_CLOSED);
+}
+
+/* A new connection to the published, live "console": the client end in
+ * *out; false if there is none. */
+static int console_conn(nb_handle *out)
+{
+	static listener_connect_req creq;
+	nb_handle a, b;
+
+	for (int i = 0; i < MAX_ENTRIES; i++) {
+		if (!entries[i].listener ||
+		    strcmp(entries[i].name, "console") ||
+		    !alive(entries[i].listener))
+			continue;
+		if (nb_channel_create(&a, &b))
+			return 0;
+		creq.channel = b;
+		if (listener_connect(entries[i].listener, &creq) != NB_OK) {
+			nb_handle_close(a);
+			return 0;
+		}
+		*out = a;
+		return 1;
+	}
+	return 0;
 }
 
 /* Directory.publish: a service's own name only from that service. */
@@ -370,7 +412,7 @@ static nb_status l_launch(void *ctx, const launcher_launch_req *req,
 	for (uint32_t i = 0; i < req->args.len; i++)
 		memcpy(args[i], req->args.items[i].s,
 		       req->args.items[i].len + 1);
-	if ((s = start(p, args, (int)req->args.len))) {
+	if ((s = start(p, args, (int)req->args.len, 1))) {
 		p->used = 0;
 		return s;
 	}
@@ -547,7 +589,7 @@ static int start_next_run(void)
 		p->id = next_id++;
 		snprintf(p->name, sizeof p->name, "%s", r->file);
 		snprintf(p->file, sizeof p->file, "%s", r->file);
-		if (start(p, r->args, r->nargs) == NB_OK) {
+		if (start(p, r->args, r->nargs, 0) == NB_OK) {
 			run_id = p->id;
 			return 1;
 		}

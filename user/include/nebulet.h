@@ -174,6 +174,19 @@ nb_status nb_process_create_args(const void *image, uint32_t len,
 				 const nb_handle *handles, uint32_t nhandles,
 				 const char *strings, uint32_t strings_len,
 				 uint32_t argc, nb_handle *out);
+/*
+ * process_create_args, and the child's WASI fds 1 and 2 speak Console
+ * (firmament/console.fir) on channel `console` (READ, WRITE, TRANSFER;
+ * it moves to the child): each fd_write sends Console.write requests of
+ * at most 4096 bytes and waits for each reply; peer closed or an error
+ * reply gives EIO, and so does every later write.
+ */
+NB_IMPORT(process_create_console)
+nb_status nb_process_create_console(const void *image, uint32_t len,
+				    const nb_handle *handles, uint32_t nhandles,
+				    const char *strings, uint32_t strings_len,
+				    uint32_t argc, nb_handle console,
+				    nb_handle *out);
 /* Startup handle i of this process, or NB_HANDLE_INVALID. Each can be
  * taken once. */
 NB_IMPORT(startup_handle) nb_handle nb_startup_handle(uint32_t i);

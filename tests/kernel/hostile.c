@@ -269,6 +269,45 @@ static int args_child(const char *block, uint32_t len, uint32_t argc,
 
 static char big[NB_ARGS_MAX_BYTES + 1];
 
+/* process_create_console: the console channel is checked after the
+ * pointers (type, READ|WRITE|TRANSFER rights) and stays with the caller
+ * when the call fails. */
+static void process_console(void)
+{
+	static const char block[] = "prog";
+	nb_handle p;
+
+	EXPECT("create_console: out past end",
+	       nb_process_create_console(child, child_len, NULL, 0, block,
+					 sizeof block, 1, ch_a, P(end)),
+	       NB_ERR_FAULT);
+	EXPECT("create_console: closed console",
+	       nb_process_create_console(child, child_len, NULL, 0, block,
+					 sizeof block, 1, closed, &p),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("create_console: an event as console",
+	       nb_process_create_console(child, child_len, NULL, 0, block,
+					 sizeof block, 1, ev, &p),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("create_console: console without WRITE",
+	       nb_process_create_console(child, child_len, NULL, 0, block,
+					 sizeof block, 1, ch_ro, &p),
+	       NB_ERR_ACCESS_DENIED);
+	EXPECT("create_console: unterminated string",
+	       nb_process_create_console(child, child_len, NULL, 0, "ab", 2, 1,
+					 ch_a, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_console: not wasm",
+	       nb_process_create_console("hello, world", 12, NULL, 0, block,
+					 sizeof block, 1, ch_a, &p),
+	       NB_ERR_BAD_IMAGE);
+	EXPECT("create_console: console kept after failures",
+	       nb_channel_write(ch_a, "x", 1, NULL, 0), NB_OK);
+	EXPECT("create_console: drain",
+	       nb_channel_read(ch_b, 0, (char[8]){0}, 8, NULL, 0, NULL, NULL),
+	       NB_OK);
+}
+
 /* process_create_args: its checks in order, its limits, and what the
  * child's WASI args_get and environ_get then see. */
 static void process_args(void)
@@ -630,6 +669,7 @@ int main(void)
 	events_and_waits();
 	processes();
 	process_args();
+	process_console();
 	priorities_and_timers();
 	memory_objects();
 	threads();

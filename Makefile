@@ -31,11 +31,13 @@ CORE := $(NUCLEUS) $(HOSTED) $(KERNEL)
 all: $(B)/nebulet
 
 deps:
-	@tools/deps.sh
+	@tools/deps.sh </dev/null # stdin is make run's (the shell's input)
 
+# Linked at a fixed low address (-no-pie): JIT code then reads the
+# preemption flag with a 32-bit absolute address (nucleus/jit.c).
 $(B)/nebulet: $(CORE) $(RUNNER) $(HEADERS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $(CORE) $(RUNNER) -lm
+	$(CC) $(CFLAGS) -no-pie -o $@ $(CORE) $(RUNNER) -lm
 
 # The same runner under AddressSanitizer and UBSan, for tests.
 # Objects compiled once under ASan/UBSan, shared by the runner and every
@@ -51,7 +53,7 @@ $(B)/asan/nebulet: $(ASAN_OBJ) $(RUNNER) $(HEADERS) | deps
 
 # Unit tests: tests/unit/test_NAME.c, each its own program, sanitized.
 UNIT := $(patsubst tests/unit/%.c,$(B)/asan/unit/%,$(wildcard tests/unit/test_*.c))
-$(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS) | deps
+$(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS) tests/unit/check.h | deps
 	@mkdir -p $(@D)
 	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_OBJ) -lm
 
@@ -114,8 +116,9 @@ spec-json: $(SPEC_JSON)
 # (user/firmament/default.manifest: init, the services, the shell) and
 # ending at the shell's prompt on the serial console, with the default
 # programs (user/*.c) to run from it ("run hello.wasm"); "exit" or
-# Ctrl-A x quits. make run-hosted: the demo on the hosted HAL, as a
-# Linux process.
+# Ctrl-A x quits. Input that is not a terminal is typed into the serial
+# console: printf 'run hello.wasm\nexit\n' | make run. make run-hosted:
+# the demo on the hosted HAL, as a Linux process.
 run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
 	$(B)/nebulet boot --kernel $(B)/user/firmament/init.wasm \
 		user/firmament/default.manifest \
@@ -192,8 +195,12 @@ $(FIR_PROGS): $(B)/user/firmament/%.wasm: user/firmament/%.c $(FIR_LIB_O) user/f
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
 $(FIR_TESTS): $(B)/tests/firmament/%.wasm: tests/firmament/%.c $(FIR_LIB_O) $(wildcard tests/firmament/*.h) tests/kernel/kt.h user/firmament/svc.h firmament/fir.h
 	@mkdir -p $(@D)
-	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/firmament -Itests/kernel -c -o $@.o $<
-	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) $(FIRT_FLAGS) -Itests/firmament -Itests/kernel -c -o $@.o $<
+	$(WASM_CC) $(FIRT_FLAGS) -o $@ $@.o $(FIR_LIB_O) $(FIRT_LDFLAGS)
+# mt.c runs threads, each with a shadow stack of its own (nebulet.h,
+# thread_create).
+$(B)/tests/firmament/mt.wasm: FIRT_FLAGS = -mmutable-globals
+$(B)/tests/firmament/mt.wasm: FIRT_LDFLAGS = -Wl,--export=__stack_pointer
 
 # The hosted firmament with the shell on this terminal (exit or Ctrl-D).
 run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm

@@ -176,7 +176,8 @@ validate $big
 # programs themselves as "name value ns").
 kernel_bench() {
 	kflags="-O2 -Iuser/include"
-	if newer $B/kipc.wasm bench/kernel/ipc.c user/include/nebulet.h ||
+	if newer $B/kipc.wasm bench/kernel/ipc.c bench/bench.h tests/kernel/kt.h \
+		user/include/nebulet.h ||
 		newer $B/kchild.wasm tests/kernel/child.c; then
 		echo "build $B/kipc.wasm $B/kchild.wasm" >&2
 		$WASM_CC $kflags -o $B/kipc.wasm bench/kernel/ipc.c &&
@@ -209,6 +210,7 @@ kernel_bench
 # (bench/firmament/call.c), beside ipc.roundtrip_ns.
 firmament_bench() {
 	if newer $B/fircall.wasm bench/firmament/call.c bench/firmament/ping.fir \
+		bench/bench.h tests/kernel/kt.h \
 		firmament/fir.c firmament/fir.h tools/firc/*.c tools/firc/*.h; then
 		echo "build $B/fircall.wasm" >&2
 		mkdir -p $B/fir

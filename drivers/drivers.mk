@@ -4,7 +4,7 @@
 # (it needs the firmament's variables). Native drivers (*_native.c) are
 # compiled into the kernel image by hal/x86_64/x86_64.mk.
 DRIVERS_WASM := $(B)/drivers/uart16550.wasm
-$(DRIVERS_WASM): $(B)/drivers/%.wasm: drivers/%/ $(wildcard drivers/*/*.[ch]) $(FIR_LIB_O) firmament/fir.h
+$(DRIVERS_WASM): $(B)/drivers/%.wasm: drivers/%/ $(wildcard drivers/*/*.[ch]) $(FIR_LIB_O) firmament/fir.h user/firmament/svc.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/$* -c -o $@.o drivers/$*/$*.c
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)

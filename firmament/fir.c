@@ -2,13 +2,62 @@
  * fir.c: encoding, decoding and the call/reply plumbing under the code
  * firc generates. Every decoder check sets d->err and returns a zero
  * value, so generated decoders run straight through and test err once.
+ *
+ * Reentrant: buffers are the caller's. The only shared state is atomic
+ * (the txid counter and one lock per handle slot, see conn_lock) or
+ * written and never read (the sink of oversized replies).
  */
 #include <string.h>
 
 #include "fir.h"
 
-uint8_t fir_txbuf[FIR_MAX_BYTES], fir_rxbuf[FIR_MAX_BYTES];
-static uint32_t fir_next_txid = 1;
+#ifdef __wasm__
+/* The threads proposal's instructions for these functions only (the
+ * memory need not be shared; the engines run them on any memory). */
+#define FIR_ATOMIC __attribute__((target("atomics")))
+#else
+#define FIR_ATOMIC
+#endif
+
+static uint32_t fir_txid;
+static uint8_t fir_locks[NB_HANDLES_MAX];
+static uint8_t fir_sink[FIR_MAX_BYTES];
+
+/* A new transaction id, never 0, unique across this process's threads. */
+FIR_ATOMIC static uint32_t next_txid(void)
+{
+	uint32_t t;
+
+	do
+		t = __atomic_add_fetch(&fir_txid, 1, __ATOMIC_RELAXED);
+	while (t == 0);
+	return t;
+}
+
+/*
+ * Takes the lock of channel ch, so one call at a time owns its reply.
+ * Locks are indexed by the handle's slot (the kernel keeps it in the low
+ * bits, kernel/handle.c), so live handles never share one. A waiter
+ * yields: the holder is blocked on its reply, which only others produce.
+ */
+FIR_ATOMIC static void conn_lock(nb_handle ch)
+{
+	uint8_t *l = &fir_locks[ch % NB_HANDLES_MAX], free_ = 0;
+
+	while (!__atomic_compare_exchange_n(
+		l, &free_, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free_ = 0;
+#ifdef __wasm__
+		nb_yield();
+#endif
+	}
+}
+
+/* Releases the lock conn_lock took. */
+FIR_ATOMIC static void conn_unlock(nb_handle ch)
+{
+	__atomic_store_n(&fir_locks[ch % NB_HANDLES_MAX], 0, __ATOMIC_RELEASE);
+}
 
 /* Starts an encoder over buf (cap bytes) and h (hcap handles) with the
  * header hdr (its fields may be patched later by fir_call/fir_send). */
@@ -265,28 +314,44 @@ static nb_status send_encoded(nb_handle ch, fir_enc *e, uint32_t txid,
 /* Sends a request without waiting (one-way methods; txid 0). */
 nb_status fir_send(nb_handle ch, fir_enc *e, uint32_t ordinal, bool oneway)
 {
-	return send_encoded(ch, e, oneway ? 0 : fir_next_txid++, ordinal);
+	return send_encoded(ch, e, oneway ? 0 : next_txid(), ordinal);
 }
 
-/*
- * One call: sends the encoded request e, waits for the reply into rbuf
- * and rh, and checks its header (same txid and ordinal, a reply). On a
- * reply with status OK, d is set over it (the caller decodes the body);
- * otherwise the status is returned and the reply's handles are closed.
- */
-nb_status fir_call(nb_handle ch, fir_enc *e, uint32_t ordinal, fir_dec *d,
-		   uint8_t *rbuf, uint32_t rcap, nb_handle *rh)
+/* Waits for the next message on ch into the caller's buffers. One that
+ * does not fit is no reply of this call: it is taken into the sink, its
+ * handles closed, and the call fails as malformed. */
+static nb_status read_reply(nb_handle ch, uint8_t *rbuf, uint32_t rcap,
+			    nb_handle *rh, uint32_t rhcap, uint32_t *n,
+			    uint32_t *nh)
 {
-	uint32_t txid = fir_next_txid++, n = 0, nh = 0;
+	nb_handle h[FIR_MAX_HANDLES];
+	nb_status s;
+
+	s = nb_channel_read(ch, NB_CHANNEL_READ_WAIT, rbuf, rcap, rh, rhcap, n,
+			    nh);
+	if (s != NB_ERR_BUFFER_TOO_SMALL)
+		return s;
+	if (nb_channel_read(ch, 0, fir_sink, sizeof fir_sink, h,
+			    FIR_MAX_HANDLES, n, nh) == NB_OK)
+		fir_close_all(h, *nh);
+	return FIR_ERR_MALFORMED;
+}
+
+/* One call (fir.h): send, reply, header checks (same txid and ordinal,
+ * a reply, an error reply header-only); the reply's handles are closed
+ * unless it is OK. */
+nb_status fir_call(nb_handle ch, fir_enc *e, uint32_t ordinal, fir_dec *d,
+		   uint8_t *rbuf, uint32_t rcap, nb_handle *rh, uint32_t rhcap)
+{
+	uint32_t txid = next_txid(), n = 0, nh = 0;
 	fir_hdr hdr;
 	nb_status s;
 
-	if (fir_next_txid == 0)
-		fir_next_txid = 1;
-	if ((s = send_encoded(ch, e, txid, ordinal)) != NB_OK)
-		return s;
-	s = nb_channel_read(ch, NB_CHANNEL_READ_WAIT, rbuf, rcap, rh,
-			    FIR_MAX_HANDLES, &n, &nh);
+	conn_lock(ch);
+	s = send_encoded(ch, e, txid, ordinal);
+	if (s == NB_OK)
+		s = read_reply(ch, rbuf, rcap, rh, rhcap, &n, &nh);
+	conn_unlock(ch);
 	if (s != NB_OK)
 		return s;
 	fir_dec_init(d, rbuf, n, rh, nh);

@@ -92,8 +92,15 @@ bool fir_dec_done(fir_dec *d);
 
 void fir_close_all(nb_handle *h, uint32_t n);
 nb_status fir_reply_status(nb_handle ch, const fir_hdr *req, nb_status s);
+/*
+ * One call over ch: sends e and waits for the reply into rbuf (rcap
+ * bytes) and rh (rhcap handles), both the caller's (rbuf may be e's
+ * buffer). Threads may call at once, on one channel too: a call holds
+ * the channel's lock from its send to its reply. Returns the reply's
+ * status; on NB_OK, d is set over the reply for the caller to decode.
+ */
 nb_status fir_call(nb_handle ch, fir_enc *e, uint32_t ordinal, fir_dec *d,
-		   uint8_t *rbuf, uint32_t rcap, nb_handle *rh);
+		   uint8_t *rbuf, uint32_t rcap, nb_handle *rh, uint32_t rhcap);
 nb_status fir_send(nb_handle ch, fir_enc *e, uint32_t ordinal, bool oneway);
 
 /* Copies C string src into a generated string field (struct { u32 len;
@@ -101,8 +108,5 @@ nb_status fir_send(nb_handle ch, fir_enc *e, uint32_t ordinal, bool oneway);
  * field expression is evaluated once. */
 bool fir_set_str(void *field, uint32_t cap, const char *src);
 #define FIR_SET_STR(field, src) fir_set_str(&(field), sizeof(field).s, (src))
-
-/* Shared scratch buffers of the generated code (one thread). */
-extern uint8_t fir_txbuf[FIR_MAX_BYTES], fir_rxbuf[FIR_MAX_BYTES];
 
 #endif

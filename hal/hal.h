@@ -34,6 +34,10 @@ bool hal_vm_protect(void *addr, size_t len, int prot);
 /* Returns the range's pages to the system; it reads as zero afterwards
  * and keeps its protection. */
 bool hal_vm_discard(void *addr, size_t len);
+/* A hint: backs the accessible pages of [addr, addr+len) with zeroed
+ * memory now instead of on first touch (one call instead of a fault per
+ * page). False changes nothing: the pages still arrive on first use. */
+bool hal_vm_commit(void *addr, size_t len);
 void hal_vm_release(void *addr, size_t len);
 
 /*
@@ -49,6 +53,10 @@ hal_shm *hal_shm_create(size_t len); /* zeroed; NULL on failure */
 void *hal_shm_data(hal_shm *s);
 bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot);
 bool hal_shm_unmap(void *addr, size_t len, int prot);
+/* As hal_shm_unmap(addr, len, HAL_PROT_READ | HAL_PROT_WRITE), but the
+ * range's private pages may stay, cleared in place: cheaper when the range
+ * is soon used again (no page faults then). For recycling a reservation. */
+bool hal_vm_reset(void *addr, size_t len);
 void hal_shm_destroy(hal_shm *s);
 /* Page flipping: moves the pages of [from, from+len) to [to, to+len)
  * (both private pages inside reservations) without copying them; `to`

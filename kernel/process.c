@@ -91,8 +91,14 @@ static long console_chunk(struct process *p, const uint8_t *b, uint32_t n)
 	return got;
 }
 
-/* wasi_ctx's out for a process with a console: b[0..len) in chunks;
- * the bytes acknowledged, or -1 at the first failure. */
+/*
+ * wasi_ctx's out for a process with a console: b[0..len) in
+ * Console.writes of at most CONSOLE_CHUNK bytes, each sent once its
+ * predecessor is acknowledged; a write acknowledged in part (written <
+ * n) is followed by one of the rest, so no byte is lost or sent twice.
+ * Returns len, or the bytes acknowledged before a failure or a reply of
+ * 0 bytes (which would never end), or -1 if there were none.
+ */
 static long console_out(void *arg, const uint8_t *b, uint32_t len)
 {
 	uint32_t off = 0;
@@ -101,11 +107,9 @@ static long console_out(void *arg, const uint8_t *b, uint32_t len)
 		uint32_t n =
 			len - off < CONSOLE_CHUNK ? len - off : CONSOLE_CHUNK;
 		long k = console_chunk(arg, b + off, n);
-		if (k < 0)
-			return -1;
+		if (k <= 0)
+			return off ? (long)off : -1;
 		off += (uint32_t)k;
-		if ((uint32_t)k < n)
-			break;
 	}
 	return off;
 }

@@ -125,7 +125,9 @@ static long wasi_flush(wasi_ctx *x, const uint8_t *buf, uint32_t *fill,
 
 /* The checked iovecs' bytes through x->out, gathered into chunks of at
  * most WASI_OUT_CHUNK so that a line split across iovecs goes out in one
- * piece: the count acknowledged (stopping at a partial write), or -1. */
+ * piece: the count acknowledged (stopping at a partial write or a
+ * failure after some bytes: the next call sees the failure), or -1 if
+ * the first chunk failed. */
 static long wasi_out(wasm_caller *c, wasi_ctx *x, const uint8_t *vec,
 		     uint32_t n)
 {
@@ -151,7 +153,7 @@ static long wasi_out(wasm_caller *c, wasi_ctx *x, const uint8_t *vec,
 	if (k == 0 && fill)
 		k = wasi_flush(x, buf, &fill, &total);
 	free(buf);
-	return k == -1 ? -1 : total;
+	return k == -1 && total == 0 ? -1 : total;
 }
 
 /* fd_write(fd, iovs, iovs_len, nwritten_ptr): stdout and stderr only. */

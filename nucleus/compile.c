@@ -111,8 +111,8 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t size, bool *oom)
 	return q;
 }
 
-/* Appends one cell (dropped silently once out of memory). */
-static void emit(struct comp *c, icell v)
+/* emit's rare case: the code array is full. */
+static void emit_grow(struct comp *c, icell v)
 {
 	icell *p = grow(c->code, &c->cap, c->len + 1, sizeof *p, &c->oom);
 	if (!p)
@@ -121,11 +121,22 @@ static void emit(struct comp *c, icell v)
 	c->code[c->len++] = v;
 }
 
-/* Starts an instruction: records its wasm offset, emits its handler. */
-static void emit_op(struct comp *c, enum iop op)
+/* Appends one cell (dropped silently once out of memory). */
+static inline void emit(struct comp *c, icell v)
 {
-	struct interp_pcmap *m =
-		grow(c->map, &c->mapcap, c->nmap + 1, sizeof *m, &c->oom);
+	if (c->len < c->cap) /* the usual case: code is sized up front */
+		c->code[c->len++] = v;
+	else
+		emit_grow(c, v);
+}
+
+/* Starts an instruction: records its wasm offset, emits its handler. */
+static inline void emit_op(struct comp *c, enum iop op)
+{
+	struct interp_pcmap *m = c->nmap < c->mapcap
+					 ? c->map
+					 : grow(c->map, &c->mapcap, c->nmap + 1,
+						sizeof *m, &c->oom);
 	if (m) {
 		c->map = m;
 		m[c->nmap].pc = c->len;
@@ -140,9 +151,12 @@ static uint32_t slot(struct comp *c, uint32_t j)
 	return c->nlocals + j;
 }
 
-static void push(struct comp *c, uint8_t kind, uint32_t local, uint64_t k)
+static inline void push(struct comp *c, uint8_t kind, uint32_t local,
+			uint64_t k)
 {
-	struct vent *v = grow(c->vs, &c->vcap, c->sh + 1, sizeof *v, &c->oom);
+	struct vent *v = c->sh < c->vcap ? c->vs
+					 : grow(c->vs, &c->vcap, c->sh + 1,
+						sizeof *v, &c->oom);
 	if (!v) {
 		c->sh++; /* keep heights consistent; code is discarded */
 		return;
@@ -1108,6 +1122,10 @@ struct interp_code *interp_compile(const wasm_func *f)
 	 * constant 0 operands), then the operand stack */
 	c.nlocals = f->type.nparams + wc->num_locals + 1;
 	c.nresults = f->type.nresults;
+	/* about one cell and half a map entry per byte of body: sized once */
+	c.code = grow(NULL, &c.cap, wc->body_len + 8, sizeof *c.code, &c.oom);
+	c.map = grow(NULL, &c.mapcap, wc->body_len / 2 + 8, sizeof *c.map,
+		     &c.oom);
 	no_fold(&c);
 	push_ctl(&c, C_FUNC, 0, f->type.nresults);
 	wasm_reader r = {wc->body, wc->body + wc->body_len, wc->body, NULL,

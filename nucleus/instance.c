@@ -151,18 +151,10 @@ static bool own(wasm_store *s, enum own_kind kind, void *p);
 static void free_owned(const struct owned *o)
 {
 	switch (o->kind) {
-	case OWN_INSTANCE: {
-		wasm_instance *in = o->p;
-		free(in->funcs);
-		free(in->tables);
-		free(in->mems);
-		free(in->globals);
-		free(in->elem_dropped);
-		free(in->data_dropped);
-		free(in->type_sigs);
-		free(in);
+	case OWN_INSTANCE: /* one block with its arrays (new_instance) */
+	case OWN_GLOBAL:
+		free(o->p);
 		break;
-	}
 	case OWN_FUNC:
 	case OWN_FUNCS:
 		for (uint32_t i = 0; i < o->n; i++) {
@@ -178,9 +170,6 @@ static void free_owned(const struct owned *o)
 		break;
 	case OWN_MEMORY:
 		rt_memory_destroy(o->p);
-		break;
-	case OWN_GLOBAL:
-		free(o->p);
 		break;
 	}
 }
@@ -398,27 +387,37 @@ static bool fail(wasm_error *err, enum wasm_error_kind kind, const char *fmt,
 	return false;
 }
 
-/* An instance with its arrays, owned by s; NULL if out of memory. */
+/* Carves n elements of `size` bytes from *at (zeroed memory). */
+static void *carve(uint8_t **at, size_t n, size_t size)
+{
+	void *p = *at;
+	*at += n * size;
+	return p;
+}
+
+/* An instance with its arrays, owned by s; NULL if out of memory. One
+ * zeroed block holds it all: pointer arrays first, then the narrower. */
 static wasm_instance *new_instance(wasm_store *s, const wasm_module *m)
 {
-	wasm_instance *in = calloc(1, sizeof *in);
-	if (!in)
+	size_t nptr = (size_t)m->num_funcs + m->num_tables + m->num_mems +
+		      m->num_globals;
+	size_t len = sizeof(wasm_instance) + nptr * sizeof(void *) +
+		     (size_t)m->num_types * sizeof(uint32_t) + m->num_elems +
+		     m->num_datas;
+	wasm_instance *in = calloc(1, len);
+	if (!own(s, OWN_INSTANCE, in))
 		return NULL;
+	uint8_t *at = (uint8_t *)(in + 1);
 	in->module = m;
 	in->store = s;
 	in->engine = s->engine; /* which engine wasm_func_call uses */
-	in->funcs = calloc(m->num_funcs + 1, sizeof *in->funcs);
-	in->tables = calloc(m->num_tables + 1, sizeof *in->tables);
-	in->mems = calloc(m->num_mems + 1, sizeof *in->mems);
-	in->globals = calloc(m->num_globals + 1, sizeof *in->globals);
-	in->elem_dropped = calloc(m->num_elems + 1, sizeof(bool));
-	in->data_dropped = calloc(m->num_datas + 1, sizeof(bool));
-	in->type_sigs = calloc(m->num_types + 1, sizeof(uint32_t));
-	if (!own(s, OWN_INSTANCE, in))
-		return NULL;
-	if (!in->funcs || !in->tables || !in->mems || !in->globals ||
-	    !in->elem_dropped || !in->data_dropped || !in->type_sigs)
-		return NULL;
+	in->funcs = carve(&at, m->num_funcs, sizeof *in->funcs);
+	in->tables = carve(&at, m->num_tables, sizeof *in->tables);
+	in->mems = carve(&at, m->num_mems, sizeof *in->mems);
+	in->globals = carve(&at, m->num_globals, sizeof *in->globals);
+	in->type_sigs = carve(&at, m->num_types, sizeof(uint32_t));
+	in->elem_dropped = carve(&at, m->num_elems, sizeof(bool));
+	in->data_dropped = carve(&at, m->num_datas, sizeof(bool));
 	for (uint32_t i = 0; i < m->num_types; i++)
 		in->type_sigs[i] = rt_sig_id(&m->types[i]);
 	return in;
@@ -512,17 +511,23 @@ static bool create_objects(wasm_instance *in, wasm_error *err)
 	const wasm_module *m = in->module;
 	wasm_store *s = in->store;
 	uint32_t nf = m->num_funcs - m->num_imported_funcs;
-	wasm_func *fs = nf ? calloc(nf, sizeof *fs) : NULL;
-	if (nf && !own_n(s, OWN_FUNCS, fs, nf))
-		return fail(err, WASM_ERR_RESOURCE, "out of memory");
-	for (uint32_t i = m->num_imported_funcs; i < m->num_funcs; i++) {
+	wasm_func *fs = nf ? malloc(nf * sizeof *fs) : NULL;
+	for (uint32_t i = m->num_imported_funcs; fs && i < m->num_funcs; i++) {
 		wasm_func *f = &fs[i - m->num_imported_funcs];
-		f->type = m->types[m->func_types[i]];
-		f->sig = in->type_sigs[m->func_types[i]];
+		uint32_t t = m->func_types[i];
+		f->type = m->types[t]; /* every field: fs is not zeroed */
+		f->sig = in->type_sigs[t];
 		f->inst = in;
 		f->index = i;
+		f->code = NULL;
+		f->jit_entry = NULL;
+		f->jit = NULL;
+		f->host = NULL;
+		f->env = NULL;
 		in->funcs[i] = f;
 	}
+	if (nf && !own_n(s, OWN_FUNCS, fs, nf))
+		return fail(err, WASM_ERR_RESOURCE, "out of memory");
 	for (uint32_t i = m->num_imported_tables; i < m->num_tables; i++) {
 		const wasm_tabletype *tt = &m->tables[i];
 		in->tables[i] = wasm_table_new(s, (enum wasm_valtype)tt->elem,
@@ -576,11 +581,58 @@ static bool init_elems(wasm_instance *in, wasm_error *err)
 	return true;
 }
 
+/* A run of pages of one memory that active data segments write. */
+struct page_run {
+	wasm_memory *mem;
+	uint64_t start, end; /* page-aligned byte offsets */
+};
+
+/* Commits run r (if any, in bounds, in a fresh memory: a pooled one
+ * keeps its pages) with one hal_vm_commit call. */
+static void commit_run(const struct page_run *r)
+{
+	if (r->mem && r->mem->fresh && r->end > r->start &&
+	    r->end <= r->mem->pages * WASM_PAGE)
+		hal_vm_commit(r->mem->base + r->start,
+			      (size_t)(r->end - r->start));
+}
+
+/*
+ * Backs the pages that active data segments will be copied into with
+ * memory up front (a hint to the HAL: one call per run of nearby pages
+ * instead of a page fault per page). Changes nothing visible.
+ */
+static void commit_datas(wasm_instance *in)
+{
+	const wasm_module *m = in->module;
+	uint64_t ps = hal_page_size(), gap = 16 * ps;
+	struct page_run r = {0};
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const wasm_data *d = &m->datas[i];
+		if (d->mode != WASM_SEG_ACTIVE || !d->len ||
+		    d->mem >= m->num_mems)
+			continue;
+		uint64_t at = rt_eval_const(in, &d->offset).i32;
+		uint64_t lo = at / ps * ps,
+			 hi = (at + d->len + ps - 1) / ps * ps;
+		if (r.mem == in->mems[d->mem] && lo <= r.end + gap &&
+		    hi + gap >= r.start) {
+			r.start = lo < r.start ? lo : r.start;
+			r.end = hi > r.end ? hi : r.end;
+			continue;
+		}
+		commit_run(&r);
+		r = (struct page_run){in->mems[d->mem], lo, hi};
+	}
+	commit_run(&r);
+}
+
 /* Copies active data segments in order and drops them; out of bounds
  * traps, leaving earlier segments' writes in place. */
 static bool init_datas(wasm_instance *in, wasm_error *err)
 {
 	const wasm_module *m = in->module;
+	commit_datas(in);
 	for (uint32_t i = 0; i < m->num_datas; i++) {
 		const wasm_data *d = &m->datas[i];
 		if (d->mode != WASM_SEG_ACTIVE)

@@ -240,20 +240,12 @@ void interp_free_code(struct interp_code *code)
 static void call_host(wasm_func *f, wasm_instance *caller, wasm_val *fp,
 		      wasm_val *top)
 {
-	wasm_val buf[16], *res = buf;
-	uint32_t nr = f->type.nresults;
-	if (nr > 16 && !(res = malloc(nr * sizeof *res)))
-		rt_trap(TRAP_EXHAUSTED, f, 0);
 	struct frame *fr = T.fr;
 	T.top = top;
 	T.nest++;
-	bool ok = rt_call_host(f, caller, fp, res);
+	bool ok = rt_call_host(f, caller, fp);
 	T.nest--;
 	T.fr = fr;
-	if (ok)
-		memcpy(fp, res, nr * sizeof *res);
-	if (res != buf)
-		free(res);
 	if (!ok)
 		rt_trap_host();
 }

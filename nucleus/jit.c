@@ -15,7 +15,8 @@
  * cells and traps are patched/emitted at the end; traps jump to
  * out-of-line stubs that call jit_trap_pc. Rare or complex instructions
  * (table and bulk memory ops, float rounding, min/max, float-to-int
- * truncations, atomics) call jit_slow, which runs them in C.
+ * truncations, memory.atomic.wait/notify) call jit_slow, which runs them
+ * in C; the other atomics are inline (jit_ops.c).
  * Calls to functions of the same block are direct (call rel32 to the
  * callee's body, past its entry stub: see jit.h).
  */
@@ -43,7 +44,8 @@ static bool reserve(void **a, uint32_t *cap, uint32_t need, size_t sz)
 
 /* Room for one more element in a JIT_VEC; false (and c->oom) if none. */
 #define GROW(c, v)                                                             \
-	(reserve((void **)&(c)->v, &(c)->c##v, (c)->n##v + 1, sizeof *(c)->v)  \
+	((c)->n##v < (c)->c##v || reserve((void **)&(c)->v, &(c)->c##v,        \
+					  (c)->n##v + 1, sizeof *(c)->v)       \
 		 ? true                                                        \
 		 : ((c)->oom = true, false))
 
@@ -71,13 +73,27 @@ void jit_trap_if(struct jc *c, int cc, int kind)
 /*
  * Preemption check (function entries, loop headers): when
  * wasm_preempt_flag is set, jumps to an out-of-line stub (finish) that
- * calls rt_preempt with the pinned locals saved. Clobbers rax.
+ * calls rt_preempt with the pinned locals saved. May clobber rax.
  */
 static void preempt_check(struct jc *c)
 {
 	struct xbuf *b = &c->b;
-	xmovi(b, RAX, (uintptr_t)&wasm_preempt_flag);
-	xmem(b, 0, 0, 0x80, 7, RAX, NOIDX, 0); /* cmp byte [rax], 0 */
+	intptr_t flag = (intptr_t)&wasm_preempt_flag;
+	/* rip after the 7-byte rip-relative form */
+	intptr_t rel = flag - (intptr_t)(b->p + b->len + 7);
+	if (flag == (int32_t)flag) { /* cmp byte [abs32], 0 */
+		xb(b, 0x80);
+		xb(b, 0x3C);
+		xb(b, 0x25);
+		x32(b, (uint32_t)flag);
+	} else if (b->fixed && rel == (int32_t)rel) { /* cmp [rip+rel] */
+		xb(b, 0x80);
+		xb(b, 0x3D);
+		x32(b, (uint32_t)rel);
+	} else {
+		xmovi(b, RAX, (uintptr_t)flag);
+		xmem(b, 0, 0, 0x80, 7, RAX, NOIDX, 0); /* cmp byte [rax] */
+	}
 	xb(b, 0);
 	uint32_t pos = xjcc32(b, CC_NE);
 	if (GROW(c, ps))
@@ -337,11 +353,19 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		return 5;
 	}
 	case IOP_BR_TABLE: {
+		/* index >= nt: the default target; else through the table */
 		uint32_t nt = p[2];
-		jit_ldslot(c, 0, RAX, p[1]);
-		xmovi(b, RCX, nt);
-		xrr(b, 0, 0, 0x3B, RAX, RCX);
-		xrr(b, 0, 0, 0x0F40 + CC_A, RAX, RCX); /* cmova eax, ecx */
+		int r = jit_src(c, p[1]);
+		if (r < 0 || r == RAX) {
+			jit_ldslot(c, 0, RAX, p[1]);
+			r = RAX;
+		}
+		if (nt > INT32_MAX) /* more targets than a body can hold */
+			return 0;
+		xalui(b, 0, 7, r, (int32_t)nt); /* cmp r32, nt */
+		jit_br(c, CC_AE, p[3 + nt]);
+		if (r != RAX)
+			xrr(b, 0, 0, 0x8B, RAX, r); /* mov eax, r32 */
 		/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
 		 * add rax, rcx; jmp rax */
 		xb(b, 0x48);
@@ -357,7 +381,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		xrr(b, 0, 0, 0xFF, 4, RAX);
 		uint32_t tab = b->len;
 		xpatch32(b, lea - 4, (int32_t)(tab - lea));
-		for (uint32_t i = 0; i <= nt; i++) {
+		for (uint32_t i = 0; i < nt; i++) {
 			add_fix(c, b->len, tab, p[3 + i]);
 			x32(b, 0);
 		}
@@ -472,6 +496,8 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	default:
 		break;
 	}
+	if (jit_op_atomic(c, op, p))
+		return INTERP_ATOMIC_LEN;
 	if (jit_op_load(c, op, p) || jit_op_store(c, op, p))
 		return 4;
 	if (jit_op_icmp(c, op, p) || jit_op_ibin(c, op, p) ||
@@ -566,9 +592,17 @@ static void finish(struct jc *c)
 	struct xbuf *b = &c->b;
 	/* Each trap site: edi = kind, esi = pc, then a shared tail calls
 	 * jit_trap_pc (never returns). */
+	uint32_t stub = 0;
 	for (uint32_t i = 0; i < c->nts; i++) {
 		struct tsite *t = &c->ts[i];
-		xpatch32(b, t->pos, (int32_t)(b->len - (t->pos + 4)));
+		if (i > 0 && t->kind == t[-1].kind && t->pc == t[-1].pc) {
+			/* the same trap as the previous site: share its stub */
+			xpatch32(b, t->pos, (int32_t)(stub - (t->pos + 4)));
+			t->pos = UINT32_MAX;
+			continue;
+		}
+		stub = b->len;
+		xpatch32(b, t->pos, (int32_t)(stub - (t->pos + 4)));
 		xmovi(b, RDI, (uint32_t)t->kind);
 		xmovi(b, RSI, t->pc);
 		t->pos = i + 1 < c->nts ? xjmp32(b) : UINT32_MAX;
@@ -581,14 +615,27 @@ static void finish(struct jc *c)
 		xmovi(b, RDX, (uintptr_t)c->f);
 		xcall(b, (void *)jit_trap_pc);
 	}
+	/* Each preemption site: call the function's one preemption stub,
+	 * then back. The stub saves every pinned slot around rt_preempt
+	 * (rsp is 16-aligned in the body: the call's 8 bytes plus 8 more). */
 	for (uint32_t i = 0; i < c->nps; i++) {
 		uint32_t pos = c->ps[i];
 		xpatch32(b, pos, (int32_t)(b->len - (pos + 4)));
+		xb(b, 0xE8); /* call rel32, patched below */
+		x32(b, 0);
+		c->ps[i] = b->len - 4;
+		uint32_t j = xjmp32(b);
+		xpatch32(b, j, (int32_t)(pos + 4 - (j + 4)));
+	}
+	for (uint32_t i = 0; i < c->nps; i++)
+		xpatch32(b, c->ps[i], (int32_t)(b->len - (c->ps[i] + 4)));
+	if (c->nps) {
+		xalui(b, 1, 5, RSP, 8);
 		spill(c, UINT32_MAX, UINT32_MAX, false);
 		xcall(b, (void *)rt_preempt);
 		spill(c, UINT32_MAX, UINT32_MAX, true);
-		uint32_t j = xjmp32(b);
-		xpatch32(b, j, (int32_t)(pos + 4 - (j + 4)));
+		xalui(b, 1, 0, RSP, 8);
+		xb(b, 0xC3);
 	}
 	for (uint32_t i = 0; i < c->nfx; i++) {
 		struct fix *x = &c->fx[i];
@@ -615,10 +662,11 @@ static void translate(struct jc *c)
 	prologue(c);
 	for (uint32_t pc = 0; pc < c->ic->len && !c->oom && !c->b.oom;) {
 		const icell *p = c->ic->code + pc;
-		enum iop op = jit_op_of(*p);
+		enum iop op = (enum iop)c->iop[pc];
 		c->pc = pc;
 		c->at[pc] = c->b.len;
-		if (!reserve((void **)&c->map, &c->cmap, c->nmap + 2, 4)) {
+		if (c->nmap + 2 > c->cmap &&
+		    !reserve((void **)&c->map, &c->cmap, c->nmap + 2, 4)) {
 			c->oom = true;
 			break;
 		}
@@ -626,8 +674,8 @@ static void translate(struct jc *c)
 		c->map[c->nmap++] = pc;
 		c->cvalid = c->cend == c->b.len && !c->target[pc];
 		c->rdx_valid = false;
-		uint32_t slots, n = insn(c, op, p);
-		if (!n || n != jit_cells(op, p, &slots)) {
+		uint32_t n = c->shape[pc] >> 8;
+		if (!n || insn(c, op, p) != n) {
 			c->oom = true; /* not an instruction the JIT knows */
 			break;
 		}
@@ -657,7 +705,11 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	uint32_t len = c->ic->len + 1, ns = c->ic->nslots + 1;
 	if (len > c->ccells) {
 		uint32_t cap = c->ccells;
+		uint32_t cap2 = c->ccells, cap3 = c->ccells;
 		if (!reserve((void **)&c->at, &cap, len, sizeof *c->at) ||
+		    !reserve((void **)&c->iop, &cap2, len, sizeof *c->iop) ||
+		    !reserve((void **)&c->shape, &cap3, len,
+			     sizeof *c->shape) ||
 		    !reserve((void **)&c->target, &c->ccells, len, 1))
 			return false;
 	}
@@ -687,6 +739,8 @@ static void release(struct jc *c)
 	free(c->map);
 	free(c->at);
 	free(c->target);
+	free(c->iop);
+	free(c->shape);
 	free(c->uses);
 	free(c->pin);
 	free(c->fx);
@@ -694,6 +748,25 @@ static void release(struct jc *c)
 	free(c->ps);
 	free(c->cf);
 	memset(c, 0, sizeof *c);
+}
+
+/*
+ * Backs the code pages the next function may write (about 8 bytes per
+ * byte of wasm, as the block is sized) before it writes them: committing
+ * 64 KiB at a time costs far less than a page fault per page.
+ * *committed: bytes of c->b already committed.
+ */
+static void commit_ahead(struct jc *c, uint32_t *committed, uint32_t body)
+{
+	uint64_t want = (uint64_t)c->b.len + (uint64_t)body * 8 + 4096;
+	if (want <= *committed)
+		return;
+	want = (want + 65535) & ~(uint64_t)65535;
+	if (want > c->b.cap)
+		want = c->b.cap;
+	if (want > *committed)
+		hal_vm_commit(c->b.p + *committed, want - *committed);
+	*committed = (uint32_t)want;
 }
 
 /*
@@ -715,10 +788,14 @@ static bool compile_all(struct jc *c, wasm_instance *inst, struct jit_code *jcs,
 	c->b.cap = (uint32_t)*maplen;
 	c->b.fixed = true;
 	bool ok = true;
+	uint32_t committed = 0;
 	for (uint32_t i = 0; ok && i < n; i++) {
 		wasm_func *f = inst->funcs[c->first + i];
-		if (!f->jit && f->inst == inst)
+		if (!f->jit && f->inst == inst) {
+			commit_ahead(c, &committed,
+				     inst->module->code[i].body_len);
 			ok = compile_one(c, f, &jcs[i]);
+		}
 	}
 	for (uint32_t i = 0; ok && i < c->ncf; i++) {
 		struct cfix *x = &c->cf[i];

@@ -51,6 +51,10 @@ struct jc {
 	uint32_t first;	 /* index of the block's first defined function */
 	uint32_t *at;	 /* native offset of each cell (UINT32_MAX: none) */
 	uint8_t *target; /* cells that branches land on */
+	/* prescan, at each instruction's first cell: its internal opcode,
+	 * and its length in cells << 8 | its jit_cells slot bits */
+	uint16_t *iop;
+	uint32_t *shape;
 	uint32_t ccells;
 	uint32_t *uses; /* weighted uses of each slot (prescan) */
 	int8_t *pin;	/* pin[slot]: its register or -1 */
@@ -114,6 +118,9 @@ bool jit_op_fbin(struct jc *c, enum iop op, const icell *p);
 bool jit_op_unary(struct jc *c, enum iop op, const icell *p);
 bool jit_op_ibin(struct jc *c, enum iop op, const icell *p);
 bool jit_op_icmp(struct jc *c, enum iop op, const icell *p);
+/* The atomics but memory.atomic.wait/notify (those run in jit_slow). */
+bool jit_op_atomic(struct jc *c, enum iop op, const icell *p);
+uint32_t jit_atomic_slots(enum iop op);
 /* Length in cells of an instruction jit_slow runs, or 0. */
 uint32_t jit_slow_len(enum iop op);
 

@@ -1,6 +1,6 @@
 /*
- * jit_ops.c: the JIT's templates for numeric instructions, compares and
- * loads/stores (see jit.c). Operands come from frame slots or the
+ * jit_ops.c: the JIT's templates for numeric instructions, compares,
+ * loads/stores and atomics (see jit.c). Operands come from frame slots or the
  * registers of pinned locals (jit_ld, jit_sop...); results go back the
  * same way. Scratch: rax, rcx, rdx, xmm0, xmm1.
  */
@@ -567,6 +567,195 @@ bool jit_op_icmp(struct jc *c, enum iop op, const icell *p)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Atomics (0xFE). x86-64 keeps aligned accesses atomic and, with locked
+ * read-modify-writes and xchg as the store, sequentially consistent: an
+ * atomic load is a plain load, a store is xchg, add/sub are lock xadd,
+ * xchg is xchg, and/or/xor a lock cmpxchg loop, cmpxchg lock cmpxchg.
+ * Addresses are [r13 + index + offset] as for plain loads, so an access
+ * out of bounds faults in the guard pages and is reported at this
+ * instruction. memory.atomic.wait/notify stay in jit_slow.
+ */
+enum { A_LOAD, A_STORE, A_ADD, A_SUB, A_AND, A_OR, A_XOR, A_XCHG, A_CMPXCHG };
+
+/* The 0xFE sub-opcode of each atomic instruction. */
+#define FE_SUB(name, prefix, code, imm, p1, p2, res, text)                     \
+	[IOP_W_##name - IOP_W_MEMORY_ATOMIC_NOTIFY] = (code),
+static const uint8_t fe_sub[] = {WASM_ATOMIC_OPCODES(FE_SUB)};
+#undef FE_SUB
+
+/* Sub-opcodes 0x10.. come in groups (A_*) of 7 widths: access size in
+ * bytes, and whether the value is an i64. */
+static const uint8_t a_size[7] = {4, 8, 1, 2, 1, 2, 4};
+static const bool a_i64[7] = {false, true, false, false, true, true, true};
+
+/* The group, access size and value type of atomic access op; false for
+ * wait, notify and fence (and any other instruction). */
+static bool atomic_kind(enum iop op, unsigned *g, unsigned *size, int *w)
+{
+	if (!IOP_IS_ATOMIC(op))
+		return false;
+	unsigned code = fe_sub[op - IOP_W_MEMORY_ATOMIC_NOTIFY];
+	if (code < 0x10)
+		return false;
+	*g = (code - 0x10) / 7;
+	*size = a_size[(code - 0x10) % 7];
+	*w = a_i64[(code - 0x10) % 7];
+	return true;
+}
+
+/*
+ * With rax = the index (zero-extended), makes it the effective address
+ * index + off and checks its alignment. A misaligned access traps
+ * "unaligned atomic" unless it is also out of bounds: a read of its last
+ * byte faults first then, so the spec's order (bounds, then alignment,
+ * as atomic.c checks) holds. Clobbers rdx if off >= 2^31.
+ */
+static void atomic_ea(struct jc *c, uint32_t off, unsigned size)
+{
+	struct xbuf *b = &c->b;
+	if (off > 0x7FFFFFFF) {
+		xmovi(b, RDX, off);
+		xrr(b, 0, 1, 0x03, RAX, RDX); /* add rax, rdx */
+		c->rdx_valid = false;
+	} else if (off) {
+		xalui(b, 1, 0, RAX, (int32_t)off);
+	}
+	if (size == 1)
+		return;
+	xb(b, 0xA8); /* test al, size - 1 */
+	xb(b, (uint8_t)(size - 1));
+	uint32_t ok = xj8(b, CC_E);
+	xmem(b, 0, 0, 0x80, 7, R13, RAX, (int32_t)size - 1); /* cmp byte */
+	xb(b, 0);
+	jit_trap_if(c, -1, TRAP_UNALIGNED_ATOMIC);
+	xbind8(b, ok);
+}
+
+/* [lock] op [r13 + idx], reg at the access size (opc8: the byte form;
+ * the wider one is opc8 + 1). */
+static void amem(struct xbuf *b, bool lock, unsigned size, uint32_t opc8,
+		 int reg, int idx)
+{
+	if (lock)
+		xb(b, 0xF0);
+	xmem(b, size == 2 ? 0x66 : 0, size == 8, size == 1 ? opc8 : opc8 + 1,
+	     reg, R13, idx, 0);
+}
+
+/* reg = the size bytes at [r13 + idx], zero-extended. */
+static void aload(struct xbuf *b, unsigned size, int reg, int idx)
+{
+	uint32_t opc = size == 1 ? 0x0FB6 : size == 2 ? 0x0FB7 : 0x8B;
+	xmem(b, 0, size == 8, opc, reg, R13, idx, 0);
+}
+
+/* Zero-extends the low size bytes of reg (rax or rcx) when narrower
+ * than 32 bits. */
+static void zext(struct xbuf *b, unsigned size, int reg)
+{
+	if (size < 4)
+		xrr(b, 0, 0, size == 1 ? 0x0FB6 : 0x0FB7, reg, reg);
+}
+
+/* and/or/xor: rdx = the address, then a lock cmpxchg loop; the old
+ * value ends in rax. The operand is read from its register or frame
+ * cell (rax and rdx no longer cache it). */
+static void atomic_bitop(struct jc *c, unsigned g, unsigned size, uint32_t s)
+{
+	struct xbuf *b = &c->b;
+	static const uint8_t opc[] = {
+		[A_AND] = 0x23, [A_OR] = 0x0B, [A_XOR] = 0x33};
+	int w = size == 8, r = jit_pinned(c, s);
+	xrr(b, 0, 1, 0x89, RAX, RDX); /* mov rdx, rax */
+	c->rdx_valid = false;
+	aload(b, size, RAX, RDX);
+	uint32_t top = b->len;
+	xrr(b, 0, w, 0x89, RAX, RCX); /* mov rcx, rax */
+	if (r >= 0)
+		xrr(b, 0, w, opc[g], RCX, r);
+	else
+		xmem(b, 0, w, opc[g], RCX, SLOT(s));
+	amem(b, true, size, 0x0FB0, RCX, RDX); /* lock cmpxchg */
+	xb(b, (uint8_t)(0x70 + CC_NE));	       /* jne top */
+	xb(b, (uint8_t)(top - (b->len + 1)));
+}
+
+/* Atomic loads, stores, read-modify-writes and atomic.fence: d a b c
+ * off (interp.h). False for the other instructions. */
+bool jit_op_atomic(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	unsigned g, size;
+	int w;
+	if (op == IOP_W_ATOMIC_FENCE) {
+		/* mfence: the fence also orders the plain accesses around
+		 * it, and a store then a load is the reordering x86 does. */
+		xb(b, 0x0F);
+		xb(b, 0xAE);
+		xb(b, 0xF0);
+		return true;
+	}
+	if (!atomic_kind(op, &g, &size, &w))
+		return false;
+	jit_ldslot(c, 0, RAX, p[2]); /* the index, zero-extended */
+	if (g == A_LOAD) {
+		atomic_ea(c, p[5], size);
+		int r = jit_pinned(c, p[1]);
+		aload(b, size, r >= 0 ? r : RAX, RAX);
+		if (r < 0)
+			jit_stslot(c, w, p[1], RAX);
+		return true;
+	}
+	if (g == A_AND || g == A_OR || g == A_XOR) {
+		atomic_ea(c, p[5], size);
+		atomic_bitop(c, g, size, p[3]);
+		jit_stslot(c, w, p[1], RAX);
+		return true;
+	}
+	/* The value (cmpxchg: the replacement) in rcx, read while rax or
+	 * rdx may still cache it. */
+	jit_ldslot(c, w, RCX, p[g == A_CMPXCHG ? 4 : 3]);
+	atomic_ea(c, p[5], size);
+	if (g == A_CMPXCHG) {
+		xrr(b, 0, 1, 0x89, RAX, RDX); /* mov rdx, rax */
+		c->rdx_valid = false;
+		/* rax = expected, wrapped: the 32-bit load clears the high
+		 * half, and the narrow compare ignores the rest. */
+		jit_ldslot(c, size == 8, RAX, p[3]);
+		amem(b, true, size, 0x0FB0, RCX, RDX); /* lock cmpxchg */
+		zext(b, size, RAX);
+		jit_stslot(c, w, p[1], RAX);
+		return true;
+	}
+	if (g == A_SUB)
+		xrr(b, 0, size == 8, 0xF7, 3, RCX); /* neg rcx */
+	if (g == A_STORE || g == A_XCHG)
+		amem(b, false, size, 0x86, RCX, RAX); /* xchg (locked) */
+	else
+		amem(b, true, size, 0x0FC0, RCX, RAX); /* lock xadd */
+	if (g == A_STORE)
+		return true;
+	zext(b, size, RCX);
+	jit_stslot(c, w, p[1], RCX);
+	return true;
+}
+
+/* The frame-slot operands of atomic instruction op (bit i: p[i]). */
+uint32_t jit_atomic_slots(enum iop op)
+{
+	unsigned g, size;
+	int w;
+	if (op == IOP_W_ATOMIC_FENCE)
+		return 0;
+	if (!atomic_kind(op, &g, &size, &w))
+		return 0x1E; /* wait, notify: d a b c */
+	return g == A_LOAD	? 0x6
+	       : g == A_STORE	? 0xC
+	       : g == A_CMPXCHG ? 0x1E
+				: 0xE;
 }
 
 /* Instructions jit_slow runs, with their length in cells. */

@@ -200,20 +200,13 @@ void *jit_resolve(wasm_func *f)
 
 void jit_host(wasm_func *f, wasm_instance *caller, wasm_val *fp)
 {
-	wasm_val buf[16], *res = buf;
 	uint32_t np = f->type.nparams, nr = f->type.nresults;
-	if (nr > 16 && !(res = malloc(nr * sizeof *res)))
-		rt_trap(TRAP_EXHAUSTED, f, 0);
 	wasm_val *top = jit_st.top;
 	jit_st.top = fp + (np > nr ? np : nr);
 	jit_st.nest++;
-	bool ok = rt_call_host(f, caller, fp, res);
+	bool ok = rt_call_host(f, caller, fp);
 	jit_st.nest--;
 	jit_st.top = top;
-	if (ok)
-		memcpy(fp, res, nr * sizeof *res);
-	if (res != buf)
-		free(res);
 	if (!ok)
 		rt_trap_host();
 }

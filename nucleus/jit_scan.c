@@ -133,6 +133,10 @@ uint32_t jit_cells(enum iop op, const icell *p, uint32_t *slots)
 	default:
 		break;
 	}
+	if (IOP_IS_ATOMIC(op)) {
+		*slots = jit_atomic_slots(op);
+		return INTERP_ATOMIC_LEN;
+	}
 	uint32_t n = wshape[op];
 	if (n == 3 || n == 5)
 		*slots = 0x6;
@@ -168,9 +172,10 @@ static void branch(struct jc *c, uint32_t *loop, uint32_t pc, uint32_t end,
 }
 
 /*
- * Before translating: finds branch targets and calls, and weighs each
- * slot's uses, 8 times more per enclosing loop (a loop is a backward
- * branch's range). c->at serves as scratch.
+ * Before translating: records each instruction's opcode and shape (iop,
+ * shape), finds branch targets and calls, and weighs each slot's uses,
+ * 8 times more per enclosing loop (a loop is a backward branch's range).
+ * c->at serves as scratch.
  */
 void jit_prescan(struct jc *c)
 {
@@ -183,8 +188,13 @@ void jit_prescan(struct jc *c)
 	for (uint32_t pc = 0; pc < ic->len; pc += n) {
 		const icell *p = ic->code + pc;
 		enum iop op = jit_op_of(*p);
-		if (!(n = jit_cells(op, p, &slots)) || pc + n > ic->len)
-			return; /* translate reports it */
+		n = jit_cells(op, p, &slots);
+		c->iop[pc] = (uint16_t)op;
+		c->shape[pc] = n << 8 | slots;
+		if (!n || pc + n > ic->len || n >= 1u << 24 || slots > 0xFF) {
+			c->shape[pc] = 0; /* translate reports it */
+			return;
+		}
 		if (op == IOP_CALL || op == IOP_CALL_IND)
 			c->has_call = true;
 		else if (op == IOP_BR)
@@ -203,8 +213,9 @@ void jit_prescan(struct jc *c)
 	for (uint32_t pc = 0; pc < ic->len; pc += n) {
 		const icell *p = ic->code + pc;
 		depth += loop[pc];
-		n = jit_cells(jit_op_of(*p), p, &slots);
-		if (!n || pc + n > ic->len)
+		n = c->shape[pc] >> 8;
+		slots = c->shape[pc] & 0xFF;
+		if (!n)
 			return;
 		uint32_t wt = 1u << 3 * (depth < 5 ? depth : 5);
 		for (uint32_t i = 1; i < n && slots >> i; i++)
@@ -226,13 +237,22 @@ void jit_choose_pins(struct jc *c)
 	uint32_t n = c->ic->nslots, ne = 0, nr = 0;
 	memset(c->pin, -1, n);
 	c->npin = c->npush = 0;
-	for (uint32_t k = 0; k < NPIN; k++) {
-		uint32_t best = UINT32_MAX, bu = 1;
-		for (uint32_t s = 0; s < n; s++)
-			if (c->pin[s] < 0 && c->uses[s] > bu)
-				best = s, bu = c->uses[s];
-		if (best == UINT32_MAX)
-			break;
+	/* the NPIN busiest slots used more than once, busiest first (ties:
+	 * the lower slot), by insertion into a short sorted list */
+	uint32_t top[NPIN], ntop = 0;
+	for (uint32_t s = 0; s < n; s++) {
+		uint32_t u = c->uses[s], i = ntop;
+		if (u <= 1 || (ntop == NPIN && u <= c->uses[top[NPIN - 1]]))
+			continue;
+		if (ntop < NPIN)
+			ntop++;
+		for (; i > 0 && c->uses[top[i - 1]] < u; i--)
+			if (i < NPIN)
+				top[i] = top[i - 1];
+		top[i] = s;
+	}
+	for (uint32_t k = 0; k < ntop; k++) {
+		uint32_t best = top[k];
 		bool want_callee = c->has_call && best < c->ic->nlocals;
 		int r;
 		if (nr == NPIN - NCALLEE || (want_callee && ne < NCALLEE))

@@ -1,8 +1,10 @@
 /*
  * jit_slow.c: the instructions JIT code runs in C (jit_slow): bulk memory
  * and table instructions, memory.grow, bit counts, float rounding,
- * min/max, float-to-int truncation, and the atomics (atomic.c, which
- * checks bounds and alignment itself). Operands are the internal code's
+ * min/max, float-to-int truncation, and memory.atomic.wait/notify
+ * (atomic.c, which checks bounds and alignment itself; it may block in
+ * the kernel's hooks). The other atomics are inline (jit_ops.c); this
+ * runs them right too. Operands are the internal code's
  * (interp.h), read at cell pc of f's internal code; the semantics are the
  * interpreter's (interp.c).
  */

@@ -8,6 +8,15 @@
  * reservation, so an out-of-bounds access hits a guard page, the HAL
  * reports the fault, and the fault handler (trap.c) asks rt_memory_owns
  * whether the address belongs to a linear memory.
+ *
+ * Reserving and releasing 8 GiB is costly (page tables are built and
+ * torn down, every page faults in), so a few released reservations are
+ * kept in a pool and handed to the next memories. Before one goes back
+ * to the pool its accessible part becomes private zero pages again with
+ * hal_vm_reset (which keeps the first POOL_KEEP bytes' pages, cleared in
+ * place) and hal_shm_unmap: whatever the kernel mapped there (memory
+ * objects, moved pages) is gone, and a reused reservation reads as zero
+ * and is inaccessible beyond its new size, exactly like a fresh one.
  */
 #include <stdlib.h>
 
@@ -25,6 +34,81 @@ struct mem_node {
  * before it is linked in, and unlinked before it is released. */
 static struct mem_node *live;
 
+/* Released reservations kept for reuse (linked by next); in each, the
+ * first mem.pages pages are readable, writable and zero, the rest
+ * inaccessible. */
+#define POOL_MAX 4
+#define POOL_KEEP ((size_t)1 << 20) /* bytes of pages a pooled one keeps */
+static struct mem_node *pool;
+static unsigned pool_len;
+
+/* A pooled reservation made accessible for exactly `len` bytes, or NULL
+ * when the pool is empty (or the protection change failed: that one is
+ * released). */
+static struct mem_node *pool_take(size_t len)
+{
+	struct mem_node *n = pool;
+	if (!n)
+		return NULL;
+	pool = n->next;
+	pool_len--;
+	size_t open = (size_t)n->mem.pages * WASM_PAGE;
+	bool ok = true;
+	if (open < len)
+		ok = hal_vm_protect(n->mem.base + open, len - open,
+				    HAL_PROT_READ | HAL_PROT_WRITE);
+	else if (open > len)
+		ok = hal_vm_protect(n->mem.base + len, open - len,
+				    HAL_PROT_NONE);
+	if (!ok) {
+		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* Puts a released memory's reservation in the pool, its accessible part
+ * back to private zero pages (the first POOL_KEEP bytes' pages kept,
+ * cleared, the rest returned); false if the pool is full or the reset
+ * failed, and then the caller releases it. */
+static bool pool_put(struct mem_node *n)
+{
+	size_t len = (size_t)n->mem.pages * WASM_PAGE;
+	size_t keep = len < POOL_KEEP ? len : POOL_KEEP;
+	int rw = HAL_PROT_READ | HAL_PROT_WRITE;
+	if (pool_len >= POOL_MAX)
+		return false;
+	if (keep && !hal_vm_reset(n->mem.base, keep))
+		return false;
+	if (len > keep && !hal_shm_unmap(n->mem.base + keep, len - keep, rw))
+		return false;
+	n->next = pool;
+	pool = n;
+	pool_len++;
+	return true;
+}
+
+/* A fresh reservation with its first len bytes accessible, or NULL. */
+static struct mem_node *reserve_new(size_t len)
+{
+	struct mem_node *n = calloc(1, sizeof *n);
+	if (!n)
+		return NULL;
+	n->mem.base = hal_vm_reserve(WASM_MEM_RESERVE);
+	if (!n->mem.base) {
+		free(n);
+		return NULL;
+	}
+	if (len &&
+	    !hal_vm_protect(n->mem.base, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
+		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
 /*
  * Creates a memory of min_pages pages that may grow to max_pages
  * (UINT32_MAX: no maximum, which means 65536). NULL if the limits are
@@ -39,21 +123,15 @@ wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages)
 		return NULL;
 	if (WASM_PAGE % hal_page_size() != 0)
 		return NULL; /* guard pages would not be exact */
-	struct mem_node *n = calloc(1, sizeof *n);
+	size_t len = (size_t)min_pages * WASM_PAGE;
+	struct mem_node *n = pool_take(len);
+	bool fresh = !n;
+	if (!n)
+		n = reserve_new(len);
 	if (!n)
 		return NULL;
-	n->mem.base = hal_vm_reserve(WASM_MEM_RESERVE);
-	if (!n->mem.base) {
-		free(n);
-		return NULL;
-	}
-	size_t len = (size_t)min_pages * WASM_PAGE;
-	if (len &&
-	    !hal_vm_protect(n->mem.base, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
-		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
-		free(n);
-		return NULL;
-	}
+	n->mem.shared = false;
+	n->mem.fresh = fresh;
 	n->mem.pages = min_pages;
 	n->mem.max_pages = max_pages;
 	n->mem.has_max = has_max;
@@ -62,7 +140,7 @@ wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages)
 	return &n->mem;
 }
 
-/* Unregisters the memory and returns its address space. */
+/* Unregisters the memory and pools or returns its address space. */
 void rt_memory_destroy(wasm_memory *m)
 {
 	if (!m)
@@ -74,8 +152,10 @@ void rt_memory_destroy(wasm_memory *m)
 			break;
 		}
 	}
-	hal_vm_release(m->base, WASM_MEM_RESERVE);
-	free(n);
+	if (!pool_put(n)) {
+		hal_vm_release(m->base, WASM_MEM_RESERVE);
+		free(n);
+	}
 }
 
 /* memory.grow: the old size in pages, or -1 leaving the memory as it was. */

@@ -22,6 +22,8 @@ struct wasm_memory {
 	bool has_max;	    /* the type's maximum, for import matching */
 	bool shared;	    /* threads: a shared memory (import matching,
 			       memory.atomic.wait) */
+	bool fresh; /* a new reservation, no page backed yet (not a pooled
+		       one): instantiation commits the pages it writes */
 };
 
 struct wasm_table {
@@ -97,9 +99,10 @@ _Noreturn void rt_trap(enum rt_trap t, const wasm_func *func, uint32_t offset);
 /* Re-raise after a host function returned false (trap or exit). */
 _Noreturn void rt_trap_host(void);
 
-/* Calls a host function from wasm code; false means call rt_trap_host(). */
-bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
-		  wasm_val *results);
+/* Calls a host function from wasm code, arguments at fp, results written
+ * back there; false means: restore the engine's state, then call
+ * rt_trap_host(). */
+bool rt_call_host(wasm_func *f, wasm_instance *caller, wasm_val *fp);
 
 /* memory.c */
 wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages);

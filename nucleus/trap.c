@@ -11,6 +11,7 @@
  * The chain is process-wide, so wasm runs on one thread at a time.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -254,12 +255,11 @@ bool wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results,
 }
 
 /*
- * Called by the engine for a call to host function f from wasm code of
- * `caller`. False means the host trapped or exited: the outcome is kept
- * in the innermost context, and the engine must call rt_trap_host().
+ * Runs host function f for rt_call_host. False means the host trapped or
+ * exited: the outcome is kept in the innermost context.
  */
-bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
-		  wasm_val *results)
+static bool host_call(wasm_func *f, wasm_instance *caller, const wasm_val *args,
+		      wasm_val *results)
 {
 	/* Not zero-initialized: clearing msg[] costs more than a kernel
 	 * call (rep stos); msg and exit_code are only read after
@@ -286,6 +286,33 @@ bool rt_call_host(wasm_func *f, wasm_instance *caller, const wasm_val *args,
 						: rt_trap_message(TRAP_HOST));
 	}
 	return false;
+}
+
+/*
+ * Called by the engine, for both engines the same, for a call to host
+ * function f from wasm code of `caller`: the arguments are at fp and the
+ * results are written back there (through a buffer, as the host reads
+ * its arguments while it writes results). False means the host trapped
+ * or exited, or there was no memory for its results (more than 16):
+ * nothing is raised here, the outcome (TRAP_EXHAUSTED for the latter) is
+ * kept in the innermost context, and the engine, once it has restored
+ * its own state (host nesting, stack top), must call rt_trap_host().
+ */
+bool rt_call_host(wasm_func *f, wasm_instance *caller, wasm_val *fp)
+{
+	wasm_val buf[16], *res = buf;
+	uint32_t nr = f->type.nresults;
+	if (nr > 16 && !(res = malloc(nr * sizeof *res))) {
+		if (current)
+			current->kind = TRAP_EXHAUSTED;
+		return false;
+	}
+	bool ok = host_call(f, caller, fp, res);
+	if (ok)
+		memcpy(fp, res, nr * sizeof *res);
+	if (res != buf)
+		free(res);
+	return ok;
 }
 
 /*

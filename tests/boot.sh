@@ -19,8 +19,12 @@
 # another program runs; the device objects (tests/boot/devices.c,
 # hostile); the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
-# restarted while a client writes; the firmament shell of
-# `make run` driven through the serial console; the firmament's
+# restarted while a client writes (by a test init, and by the firmament's
+# init supervising it); the firmament shell of
+# `make run` driven through the serial console, also by commands piped
+# into `make run`'s own command; WASI output of `run` lines and of the
+# shell's run through the Console service (tests/firmament/tagcons.c),
+# also when it acknowledges writes in part; the firmament's
 # end-to-end test (tests/firmament/e2e.c, JIT); a boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
@@ -43,7 +47,8 @@ WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
 WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
-WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args})
+WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
+WASMS+=("$B/tests/firmament/"{tagcons,writes})
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
 	echo "FAIL build $ELF"
@@ -129,43 +134,26 @@ boot stack-overflow 7 "" "test=so" "exception 14: page fault.*write, not present
 # stderr must hold each line of NAME.stderr.
 WT=$(mktemp -d)
 trap 'rm -f "$LOG"; rm -rf "$WT"' EXIT
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 wasi() {
-	local name=$1 dir=tests/wasi want=0 input=/dev/null why="" bs rs
-	local -a args=() envs=()
-	[ -f "$dir/$name.args" ] && mapfile -t args <"$dir/$name.args"
-	if [ -f "$dir/$name.env" ]; then
-		mapfile -t envs <"$dir/$name.env"
-		envs=("${envs[@]/#/--env=}")
-	fi
-	[ -f "$dir/$name.status" ] && want=$(<"$dir/$name.status")
-	[ -f "$dir/$name.stdin" ] && input=$dir/$name.stdin
-	timeout 60 "$NEBULET" boot --timeout=50 "${envs[@]}" \
-		"$B/tests/wasi/$name.wasm" "${args[@]}" <"$input" \
-		>"$WT/boot.out" 2>"$WT/boot.err"
+	local name=$1 why="" bs rs line
+	wasi_load "$name"
+	wasi_run "$name" "$WT/boot.out" "$WT/boot.err" \
+		timeout 60 "$NEBULET" boot --timeout=50
 	bs=$?
-	"$NEBULET" run "${envs[@]}" "$B/tests/wasi/$name.wasm" "${args[@]}" \
-		<"$input" >"$WT/run.out" 2>"$WT/run.err"
+	wasi_run "$name" "$WT/run.out" "$WT/run.err" "$NEBULET" run
 	rs=$?
 	cmp -s "$WT/boot.out" "$WT/run.out" || why="stdout differs from run's"
-	cmp -s "$WT/boot.out" "$dir/$name.expect" ||
+	cmp -s "$WT/boot.out" "tests/wasi/$name.expect" ||
 		why="${why:+$why; }stdout differs from $name.expect"
 	[ "$bs" = "$rs" ] || why="${why:+$why; }status $bs, run's $rs"
-	[ "$bs" = "$want" ] || why="${why:+$why; }status $bs, expected $want"
-	if [ -f "$dir/$name.stderr" ]; then
-		while IFS= read -r line; do
-			grep -qF -- "$line" "$WT/boot.err" ||
-				why="${why:+$why; }stderr lacks \"$line\""
-		done <"$dir/$name.stderr"
-	fi
-	if [ -z "$why" ]; then
-		echo "PASS boot:$name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL boot:$name: $why"
-		diff -u "$dir/$name.expect" "$WT/boot.out" | head -n 20
-		sed 's/^/    stderr| /' "$WT/boot.err" | head -n 40
-		fail=$((fail + 1))
-	fi
+	[ "$bs" = "$wasi_status" ] ||
+		why="${why:+$why; }status $bs, expected $wasi_status"
+	while IFS= read -r line; do
+		why="${why:+$why; }stderr lacks \"$line\""
+	done < <(wasi_stderr_lacks "$name" "$WT/boot.err")
+	wasi_verdict "boot:$name" "$name" "$WT/boot.out" "$WT/boot.err"
 }
 
 for p in "${WASI_PROGS[@]}" "${TRAP_PROGS[@]}"; do
@@ -200,16 +188,10 @@ cp "$B/tests/wasi/cat.wasm" "$WT/"
 	--manifest=two.man cat.wasm in1 in2)
 timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/two.ar" </dev/null \
 	>"$WT/two.out" 2>"$WT/two.err"
-status=$?
-if [ $status = 0 ] && cmp -s <(sort "$WT/two.out") <(sort "$WT/in1" "$WT/in2"); then
-	echo "PASS boot:two-stdins"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:two-stdins: status $status or wrong output"
-	sed 's/^/    stdout| /' "$WT/two.out"
-	sed 's/^/    stderr| /' "$WT/two.err"
-	fail=$((fail + 1))
-fi
+status=$? why=""
+{ [ $status = 0 ] && cmp -s <(sort "$WT/two.out") <(sort "$WT/in1" "$WT/in2"); } ||
+	why="status $status or wrong output"
+verdict "boot:two-stdins" "" "stdout:$WT/two.out" "stderr:$WT/two.err"
 
 # Preemption and isolation, on each engine: tests/boot/watch.c runs as
 # init (`nebulet boot --kernel`) and starts each victim in turn, printing
@@ -244,17 +226,11 @@ done
 # status is one more failure.
 K=$B/tests/kernel
 ksuite() {
-	local name=$1 engine=$2 status p f
+	local name=$1 engine=$2 status
 	timeout 120 "$NEBULET" boot --timeout=100 --engine="$engine" --kernel \
 		"$K/$name.wasm" "$K/child.wasm" </dev/null >"$WT/k.out" 2>"$WT/k.err"
 	status=$?
-	grep -E '^(PASS|FAIL) ' "$WT/k.out" |
-		sed "s/^\(PASS\|FAIL\) /\1 boot:kernel $name $engine: /" | grep '^FAIL'
-	p=$(grep -c '^PASS ' "$WT/k.out")
-	f=$(grep -c '^FAIL ' "$WT/k.out")
-	echo "PASS boot:kernel $name ($engine): $p checks passed"
-	pass=$((pass + p))
-	fail=$((fail + f))
+	count_checks "boot:kernel $name ($engine)" "$WT/k.out"
 	if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
 		echo "FAIL boot:kernel $name ($engine): status $status or no 'done'"
 		sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
@@ -271,15 +247,10 @@ done
 # deadlock and kills both (137).
 "$NEBULET" boot --timeout=100 --kernel "$K/deadlock.wasm" "$K/child.wasm" \
 	</dev/null >"$WT/k.out" 2>"$WT/k.err"
-status=$?
-if [ $status = 137 ] && grep -q deadlock "$WT/k.err"; then
-	echo "PASS boot:kernel deadlock: both killed"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:kernel deadlock: status $status (want 137)"
-	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
-	fail=$((fail + 1))
-fi
+status=$? why=""
+{ [ $status = 137 ] && grep -q deadlock "$WT/k.err"; } ||
+	why="status $status (want 137)"
+verdict "boot:kernel deadlock" "both killed" "stderr:$WT/k.err"
 
 # Console input by interrupt: the reader (first line, so it runs first)
 # waits for a line of the serial console while hello prints; the line
@@ -299,17 +270,10 @@ pack_in "$WT" rw.ar rw.man reader.wasm hello.wasm
 timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/rw.ar" \
 	--input="$WT/rw.in" --input-after="Hello, world!" </dev/null \
 	>"$WT/rw.out" 2>"$WT/rw.err"
-status=$?
-if [ $status = 0 ] && [ "$(cat "$WT/rw.out")" = "Hello, world!
-reader: got 'typed line'" ]; then
-	echo "PASS boot:console-read-waits"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:console-read-waits: status $status or wrong output"
-	sed 's/^/    stdout| /' "$WT/rw.out"
-	sed 's/^/    stderr| /' "$WT/rw.err" | tail -n 20
-	fail=$((fail + 1))
-fi
+status=$? why=""
+{ [ $status = 0 ] && [ "$(cat "$WT/rw.out")" = "Hello, world!
+reader: got 'typed line'" ]; } || why="status $status or wrong output"
+verdict "boot:console-read-waits" "" "stdout:$WT/rw.out" "stderr:$WT/rw.err"
 
 # Device objects (tests/boot/devices.c, with COM2 present): each check a
 # PASS line. Before it, manifest lines whose handles init must refuse,
@@ -326,14 +290,8 @@ printf '%s\n' '--ioport=0x3f8:8 devices.wasm' '--irq=4 devices.wasm' \
 pack_in "$WT" dev.ar dev.man devices.wasm
 timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/dev.ar" \
 	--serial2=/dev/null </dev/null >"$WT/k.out" 2>"$WT/k.err"
-status=$?
-grep '^FAIL ' "$WT/k.out" | sed 's/^FAIL /FAIL boot:devices: /'
-p=$(grep -c '^PASS ' "$WT/k.out")
-f=$(grep -c '^FAIL ' "$WT/k.out")
-echo "PASS boot:devices: $p checks passed"
-pass=$((pass + p))
-fail=$((fail + f))
-why=""
+status=$? why=""
+count_checks boot:devices "$WT/k.out"
 { [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
 for want in "status -15 (--ioport)" "status -15 (--irq)" "status -4 (--irq)" \
 	"status -4 (--ioport)" "status -13 (--irq)" "no service nosuch" \
@@ -396,40 +354,121 @@ rm -f "$WT/com2.out"
 timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/kill.ar" \
 	--serial2="$WT/com2.out" </dev/null >"$WT/k.out" 2>"$WT/k.err"
 status=$? why=""
-grep '^FAIL ' "$WT/k.out" | sed 's/^FAIL /FAIL boot:driver-killed: /'
-p=$(grep -c '^PASS ' "$WT/k.out")
-f=$(grep -c '^FAIL ' "$WT/k.out")
-echo "PASS boot:driver-killed: $p checks passed"
-pass=$((pass + p))
-fail=$((fail + f))
+count_checks boot:driver-killed "$WT/k.out"
 { [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
 cmp -s "$WT/com2.out" <(seq 1 30 | sed 's/^/line /') ||
 	why="${why:+$why; }COM2 does not hold lines 1-30 once each"
 verdict "boot:driver-killed" "every line once, in order" "com2:$WT/com2.out" "stderr:$WT/k.err"
+
+# The same driver supervised by the firmament's init (a `driver` line of
+# tests/firmament/driver.manifest on init's startup handles 1 and 2, COM2's
+# port range and interrupt): tests/firmament/crash.c kills it between
+# writes of lines 1-40 (twice), then `crash.wasm wasi` writes through it
+# and kills it; init restarts it on the same objects each time, the
+# writers reconnect, and a new client writes once it is back. COM2 holds
+# each line once, in order. The programs' PASS/FAIL lines count wherever
+# their WASI output goes (COM1, or the Console: COM2).
+cp "$B/user/firmament/init.wasm" "$B/tests/firmament/crash.wasm" \
+	tests/firmament/driver.manifest "$WT/"
+printf '%s\n' '--ioport=0x2f8:8 --irq=3 --kernel init.wasm driver.manifest uart16550.wasm crash.wasm' \
+	>"$WT/sup.man"
+pack_in "$WT" sup.ar sup.man init.wasm driver.manifest uart16550.wasm crash.wasm
+rm -f "$WT/com2.out"
+timeout 120 "$NEBULET" boot --timeout=100 --initrd="$WT/sup.ar" \
+	--serial2="$WT/com2.out" </dev/null >"$WT/k.out" 2>"$WT/k.err"
+status=$? why=""
+cat "$WT/k.out" "$WT/com2.out" >"$WT/both.out"
+count_checks boot:driver-supervised "$WT/both.out"
+[ $status = 0 ] && [ "$(grep -cx done "$WT/both.out")" = 2 ] ||
+	why="status $status or not two 'done'"
+[ "$(grep -c 'service console ended (137)' "$WT/k.err")" = 3 ] ||
+	why="${why:+$why; }init did not see three kills"
+cmp -s <(grep -E '^line [0-9]+$' "$WT/com2.out") <(seq 1 40 | sed 's/^/line /') ||
+	why="${why:+$why; }COM2 does not hold lines 1-40 once each, in order"
+grep -A1 -x "wasi before" "$WT/com2.out" | grep -qx '\.\{4999\}' ||
+	why="${why:+$why; }no 'wasi before' and 4999 dots on COM2"
+[ "$(grep -cx "after the kills" "$WT/com2.out")" = 1 ] ||
+	why="${why:+$why; }not one 'after the kills' on COM2"
+verdict "boot:driver-supervised" "init restarts the driver; clients reconnect" "com2:$WT/com2.out" "stderr:$WT/k.err"
 
 # What `make run` boots: the firmament's init, services and shell
 # (user/firmament) with the default programs; the shell reads the serial
 # console (by interrupt), fed once its prompt appeared.
 U=$B/user/firmament
 printf '%s\n' 'service console console.wasm' 'service clock clock.wasm' \
-	'service random random.wasm' 'run shell.wasm' >"$WT/run.manifest"
+	'service random random.wasm' 'grant launcher shell.wasm' 'run shell.wasm' \
+	>"$WT/run.manifest"
 printf '%s\n' 'echo typed at the prompt' 'run hello.wasm' 'exit 5' >"$WT/sh.in"
 timeout 60 "$NEBULET" boot --timeout=50 --input="$WT/sh.in" \
 	--input-after="nebulet> " --kernel "$U/init.wasm" "$WT/run.manifest" \
 	"$U/"{console,clock,random,shell}.wasm "$B/user/hello.wasm" </dev/null \
 	>"$WT/sh.out" 2>"$WT/sh.err"
-status=$?
-if [ $status = 5 ] && grep -qx "typed at the prompt" "$WT/sh.out" &&
+status=$? why=""
+{ [ $status = 5 ] && grep -qx "typed at the prompt" "$WT/sh.out" &&
 	grep -qx "fib(30) = 832040" "$WT/sh.out" &&
-	grep -qx "nebulet> exit 5" "$WT/sh.out"; then
-	echo "PASS boot:firmament-shell (make run)"
-	pass=$((pass + 1))
-else
-	echo "FAIL boot:firmament-shell: status $status (want 5) or wrong output"
-	sed 's/^/    stdout| /' "$WT/sh.out"
-	sed 's/^/    stderr| /' "$WT/sh.err" | tail -n 20
-	fail=$((fail + 1))
-fi
+	grep -qx "nebulet> exit 5" "$WT/sh.out"; } ||
+	why="status $status (want 5) or wrong output"
+verdict "boot:firmament-shell" "make run" "stdout:$WT/sh.out" "stderr:$WT/sh.err"
+
+# `make run` driven by a script: commands piped into the command `make
+# run` runs (taken from `make -n run`, so it cannot drift), which
+# forwards its standard input to the serial console.
+runcmd=$(make -s -n B="$B" run 2>/dev/null |
+	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep -E '/nebulet boot ')
+printf '%s\n' 'echo hi from a pipe' 'run hello.wasm' 'exit 4' |
+	timeout 120 bash -c "$runcmd" >"$WT/mr.out" 2>"$WT/mr.err"
+status=$? why=""
+[ -n "$runcmd" ] || why="no boot command in 'make -n run'"
+[ $status = 4 ] || why="${why:+$why; }status $status, expected 4"
+for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
+	"nebulet> run hello.wasm" "fib(30) = 832040" "nebulet> exit 4"; do
+	grep -qxF "$line" "$WT/mr.out" || why="${why:+$why; }no line '$line'"
+done
+verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
+
+# WASI output through the Console service, on bare metal: with
+# tests/firmament/tagcons.c as the console (it starts every line it
+# writes with "console| "), writes.wasm as a `run` line and then run by
+# the shell (commands piped in) print only through it: all of stdout is
+# tagged and, untagged, is writes.wasm's own output (as `nebulet run`
+# prints it) twice around the shell's lines.
+FT=$B/tests/firmament
+"$NEBULET" run "$FT/writes.wasm" >"$WT/writes.expect"
+{
+	cat "$WT/writes.expect"
+	echo "nebulet> run writes.wasm"
+	cat "$WT/writes.expect"
+	echo "nebulet> exit 3"
+} >"$WT/tagged.expect"
+printf '%s\n' 'run writes.wasm' 'exit 3' |
+	timeout 120 "$NEBULET" boot --timeout=100 --kernel "$U/init.wasm" \
+		tests/firmament/tagged.manifest "$FT/"{tagcons,writes}.wasm \
+		"$U/"{clock,random,shell}.wasm >"$WT/tag.out" 2>"$WT/tag.err"
+status=$? why=""
+[ $status = 3 ] || why="status $status, expected 3"
+grep -qv '^console| ' "$WT/tag.out" && why="${why:+$why; }untagged output"
+sed 's/^console| //' "$WT/tag.out" | cmp -s - "$WT/tagged.expect" ||
+	why="${why:+$why; }output differs"
+verdict "boot:console-wasi-output" "run lines and the shell's run print through the Console" \
+	"stdout:$WT/tag.out" "stderr:$WT/tag.err"
+
+# A console acknowledging at most 7 bytes of each write (tagcons.wasm as
+# shortcons.wasm marks each piece with '~'): writes.wasm's output still
+# arrives whole, each byte once, in pieces of at most 7 bytes, and its
+# write() calls return their full counts (else its status is not 0).
+cp "$FT/tagcons.wasm" "$WT/shortcons.wasm"
+timeout 120 "$NEBULET" boot --timeout=100 --kernel "$U/init.wasm" \
+	tests/firmament/short.manifest "$WT/shortcons.wasm" "$FT/writes.wasm" \
+	"$U/"{clock,random}.wasm </dev/null >"$WT/short.out" 2>"$WT/short.err"
+status=$? why=""
+[ $status = 0 ] || why="status $status, expected 0"
+tr -d '~' <"$WT/short.out" | sed 's/^console| //' |
+	cmp -s - "$WT/writes.expect" || why="${why:+$why; }output differs"
+sed 's/console| //g' "$WT/short.out" | awk 'BEGIN { RS = "~" }
+	(NR == 1 && length($0)) || length($0) > 7 { bad++ }
+	END { exit bad || NR < 2 }' || why="${why:+$why; }pieces not of 1-7 bytes"
+verdict "boot:console-partial-writes" "acknowledged in part, completed, no byte twice" \
+	"stdout:$WT/short.out" "stderr:$WT/short.err"
 
 # The firmament's end-to-end test (tests/firmament.sh runs it hosted) on
 # bare metal, JIT: init starts the five services of
@@ -440,32 +479,22 @@ timeout 120 "$NEBULET" boot --timeout=100 --engine=jit --kernel \
 	"$U/"{console,clock,random,netloop,ramdisk}.wasm \
 	"$B/tests/firmament/"{e2e,args}.wasm </dev/null >"$WT/e2e.out" 2>"$WT/e2e.err"
 status=$? why=""
-grep '^FAIL ' "$WT/e2e.out" | sed 's/^FAIL /FAIL boot:firmament-e2e: /'
-p=$(grep -c '^PASS ' "$WT/e2e.out")
-f=$(grep -c '^FAIL ' "$WT/e2e.out")
-echo "PASS boot:firmament-e2e (jit): $p checks passed"
-pass=$((pass + p))
-fail=$((fail + f))
+count_checks "boot:firmament-e2e (jit)" "$WT/e2e.out"
 { [ $status = 0 ] && grep -qx "done" "$WT/e2e.out"; } || why="status $status or no 'done'"
-[ "$p" -gt 0 ] || why="${why:+$why; }no PASS line"
+[ "$checked" -gt 0 ] || why="${why:+$why; }no PASS line"
 verdict "boot:firmament-e2e" "init, five services, e2e.wasm" "stdout:$WT/e2e.out" "stderr:$WT/e2e.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).
 extra() {
-	local name=$1 want=$2 pat=$3 status
+	local name=$1 want=$2 pat=$3 status why=""
 	shift 3
 	"$@" </dev/null >"$WT/x.out" 2>"$WT/x.err"
 	status=$?
-	if [ "$status" = "$want" ] &&
-		{ [ -z "$pat" ] || grep -qE -- "$pat" "$WT/x.err"; }; then
-		echo "PASS boot:$name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL boot:$name: status $status (want $want)"
-		sed 's/^/    stderr| /' "$WT/x.err" | head -n 40
-		fail=$((fail + 1))
-	fi
+	{ [ "$status" = "$want" ] &&
+		{ [ -z "$pat" ] || grep -qE -- "$pat" "$WT/x.err"; }; } ||
+		why="status $status (want $want)"
+	verdict "boot:$name" "" "stderr:$WT/x.err"
 }
 
 # Binary data, DLE bytes included, crosses the multiplexed console
@@ -489,17 +518,12 @@ if command -v wat2wasm >/dev/null; then
 	wat2wasm "$WT/loop.wat" -o "$WT/loop.wasm"
 	"$NEBULET" boot --timeout=3 "$WT/loop.wasm" </dev/null \
 		>"$WT/loop.out" 2>"$WT/loop.err"
-	status=$?
-	if [ "$status" = 124 ] &&
+	status=$? why=""
+	{ [ "$status" = 124 ] &&
 		grep -q "timeout after 3 s; serial log:" "$WT/loop.err" &&
-		grep -q "^Nebulet x86_64" "$WT/loop.err"; then
-		echo "PASS boot:timeout"
-		pass=$((pass + 1))
-	else
-		echo "FAIL boot:timeout: status $status (want 124)"
-		sed 's/^/    stderr| /' "$WT/loop.err"
-		fail=$((fail + 1))
-	fi
+		grep -q "^Nebulet x86_64" "$WT/loop.err"; } ||
+		why="status $status (want 124)"
+	verdict "boot:timeout" "" "stderr:$WT/loop.err"
 fi
 
 line="$pass passed, $fail failed"

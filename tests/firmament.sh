@@ -6,17 +6,19 @@
 #                 usage; every firmament/*.fir compiles
 #   unit          tests/firmament/unit.c, native, under ASan/UBSan
 #   fuzz corpus   tests/firmament/corpus/ replayed through fuzz_fir.c
-#   e2e, hostile, crash, race
-#                 init.wasm runs tests/firmament/NAME.manifest: the three
-#                 services, then the test program, whose PASS/FAIL lines
+#   e2e, hostile, crash, race, access
+#                 init.wasm runs tests/firmament/NAME.manifest: the
+#                 services, then the test programs, whose PASS/FAIL lines
 #                 count (a missing "done" or a non-zero status is one
 #                 more failure); crash and race also check the console
 #                 output: every line, in order, duplicates only in race
 #                 (at most one per kill)
+#   mt            mt.c: threads calling at once (both engines)
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
 #                 status 7; it runs tests/wasi/args.wasm (as
-#                 wasi-args.wasm) with arguments
+#                 wasi-args.wasm) with arguments; with the short console
+#                 (shellshort.*) its output must still arrive whole
 # The kernel runs use the default engine (the JIT); e2e also runs on the
 # interpreter.
 set -u
@@ -100,7 +102,7 @@ boot() {
 suite() {
 	local name=$1 label=$1${2:+ $2} st
 	boot "$name" "${2:-}" $T/e2e.wasm $T/hostile.wasm $T/crash.wasm \
-		$T/args.wasm
+		$T/args.wasm $T/access.wasm "$tmp/denied.wasm" $T/mt.wasm
 	st=$?
 	grep -E '^(PASS|FAIL) ' "$tmp/out" | sed "s/^\(PASS\|FAIL\) /\1 $label: /"
 	pass=$((pass + $(grep -c '^PASS ' "$tmp/out")))
@@ -124,8 +126,35 @@ lines() {
 		      exit bad }'
 }
 
+cp $T/access.wasm "$tmp/denied.wasm" # the same program, not granted
 suite e2e
 suite e2e --engine=interp
+suite access
+suite mt
+suite mt --engine=interp
+
+# badman WANT LINE...: a manifest of LINEs makes init exit with status 1
+# and say WANT about its last line.
+badman() {
+	local want=$1
+	shift
+	printf '%s\n' "$@" >"$tmp/bad.manifest"
+	"$nebulet" kernel $U/init.wasm "$tmp/bad.manifest" $U/console.wasm \
+		</dev/null >/dev/null 2>"$tmp/err"
+	if [ $? -eq 1 ] && grep -qF "init: bad.manifest:$#: $want" "$tmp/err"; then
+		ok "manifest: $want"
+	else
+		bad "manifest: $*: want '$want', got '$(head -n 1 "$tmp/err")'"
+	fi
+}
+badman "--handle=N: no startup handle N" "driver console console.wasm --handle=1"
+badman "--handle=N: no startup handle N" "driver console console.wasm --handle=x"
+badman "expected 'driver NAME FILE" "driver console"
+badman "grant: not a boot file" "grant launcher nosuch.wasm"
+badman "expected 'grant launcher FILE...'" "grant console console.wasm"
+badman "the name is taken" "service launcher console.wasm"
+badman "the name is taken" "service console console.wasm" \
+	"driver console console.wasm"
 suite hostile
 suite crash
 if why=$(lines 0); then
@@ -157,6 +186,76 @@ if [ $st -eq 7 ] && diff -u $F/shell.expected "$tmp/shell" >"$tmp/diff"; then
 else
 	bad "shell: status $st (want 7), transcript:"
 	head -n 30 "$tmp/diff" | sed 's/^/  /'
+fi
+
+# WASI output through the Console (tagcons.c tags every line it writes
+# "console| "): writes.wasm as a `run` line and run by the shell; all of
+# stdout must be tagged and, untagged, writes.wasm's own output (as
+# `nebulet run` prints it) twice around the shell's lines.
+"$nebulet" run $T/writes.wasm >"$tmp/writes.expect"
+printf 'run writes.wasm\nexit 3\n' >"$tmp/tagged.in"
+STDIN="$tmp/tagged.in" boot tagged "" $T/tagcons.wasm $U/shell.wasm \
+	$T/writes.wasm
+st=$?
+{
+	cat "$tmp/writes.expect"
+	echo "nebulet> run writes.wasm"
+	cat "$tmp/writes.expect"
+	echo "nebulet> exit 3"
+} >"$tmp/tagged.expect"
+if [ $st -eq 3 ] && ! grep -qv '^console| ' "$tmp/out" &&
+	sed 's/^console| //' "$tmp/out" | cmp -s - "$tmp/tagged.expect"; then
+	ok "console: WASI output of run lines and the shell's run goes through it"
+else
+	bad "console: tagged output: status $st (want 3), stdout:"
+	head -n 20 "$tmp/out" | sed 's/^/  /'
+fi
+
+# pieces FILE: checks what shortcons.wasm wrote: '~' starts each piece
+# it acknowledged; untagged, a piece holds at most 7 bytes, and the
+# pieces together are writes.wasm's output, each byte once.
+pieces() {
+	tr -d '~' <"$1" | sed 's/^console| //' | cmp -s - "$tmp/writes.expect" ||
+		{ echo "output differs"; return 1; }
+	sed 's/console| //g' "$1" | awk 'BEGIN { RS = "~" }
+		(NR == 1 && length($0)) || length($0) > 7 { bad++ }
+		END { if (bad || NR < 2) { print NR - 1 " pieces, " bad+0 " bad"; exit 1 } }'
+}
+cp $T/tagcons.wasm "$tmp/shortcons.wasm"
+boot short "" "$tmp/shortcons.wasm" $T/writes.wasm
+st=$?
+if [ $st -eq 0 ] && why=$(pieces "$tmp/out"); then
+	ok "console: writes acknowledged in part are completed, no byte twice"
+else
+	bad "console: short acknowledgements: status $st: ${why:-}"
+	head -c 600 "$tmp/out" | sed 's/^/  /'
+fi
+
+# The shell with the short console: its own output (the shell's lines,
+# a child's WASI output, cat) arrives whole, in pieces of at most 7 bytes.
+STDIN=$F/shellshort.in boot shellshort "" "$tmp/shortcons.wasm" \
+	$U/shell.wasm $B/user/hello.wasm
+st=$?
+tr -d '~' <"$tmp/out" | sed 's/^console| //' >"$tmp/shell"
+if [ $st -eq 5 ] && diff -u $F/shellshort.expected "$tmp/shell" >"$tmp/diff" &&
+	sed 's/console| //g' "$tmp/out" | awk 'BEGIN { RS = "~" }
+		length($0) > 7 { bad = 1 } END { exit bad || NR < 100 }'; then
+	ok "shell: output acknowledged in part is completed (short console)"
+else
+	bad "shell: short console: status $st (want 5):"
+	head -n 30 "$tmp/diff" | sed 's/^/  /'
+fi
+
+# A console acknowledging 0 bytes: fd_write gives EIO (no endless
+# retries), so writes.wasm's write() of 5000 bytes fails: status 1.
+cp $T/tagcons.wasm "$tmp/zerocons.wasm"
+boot zero "" "$tmp/zerocons.wasm" $T/writes.wasm
+st=$?
+if [ $st -eq 1 ] && [ ! -s "$tmp/out" ]; then
+	ok "console: a write acknowledged with 0 bytes fails (EIO)"
+else
+	bad "console: zero acknowledgements: status $st (want 1)"
+	head -c 300 "$tmp/out" | sed 's/^/  /'
 fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -29,48 +29,25 @@ trap 'rm -rf "$tmp"' EXIT
 have_node=0
 command -v node >/dev/null && have_node=1
 
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+
 # check NAME LABEL RUNNER...: runs RUNNER [--env=..]... NAME.wasm ARGS and
 # compares its stdout, status and stderr with the expected.
 check() {
-	local name=$1 label=$2 want_status=0 status why=""
+	local name=$1 label=$2 status why=""
 	shift 2
-	local -a args=() envs=()
-	[ -f "$dir/$name.args" ] && mapfile -t args <"$dir/$name.args"
-	if [ -f "$dir/$name.env" ]; then
-		mapfile -t envs <"$dir/$name.env"
-		envs=("${envs[@]/#/--env=}")
-	fi
-	[ -f "$dir/$name.status" ] && want_status=$(<"$dir/$name.status")
-	local input=/dev/null
-	[ -f "$dir/$name.stdin" ] && input=$dir/$name.stdin
-	timeout 120 "$@" "${envs[@]}" "$B/tests/wasi/$name.wasm" "${args[@]}" \
-		<"$input" >"$tmp/out" 2>"$tmp/err"
+	wasi_load "$name"
+	wasi_run "$name" "$tmp/out" "$tmp/err" timeout 120 "$@"
 	status=$?
 	if ! cmp -s "$tmp/out" "$dir/$name.expect"; then
 		why="stdout differs"
-	elif [ "$status" != "$want_status" ]; then
-		why="exit status $status, expected $want_status"
-	elif [ -f "$dir/$name.stderr" ] &&
-		! stderr_has "$dir/$name.stderr" "$tmp/err"; then
+	elif [ "$status" != "$wasi_status" ]; then
+		why="exit status $status, expected $wasi_status"
+	elif [ -n "$(wasi_stderr_lacks "$name" "$tmp/err")" ]; then
 		why="stderr lacks an expected line"
 	fi
-	if [ -z "$why" ]; then
-		echo "PASS $label"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $label: $why"
-		diff -u "$dir/$name.expect" "$tmp/out" | head -n 20
-		sed 's/^/  stderr: /' "$tmp/err" | head -n 10
-		fail=$((fail + 1))
-	fi
-}
-
-# stderr_has WANT GOT: every line of WANT occurs within GOT.
-stderr_has() {
-	local line
-	while IFS= read -r line; do
-		grep -qF -- "$line" "$2" || return 1
-	done <"$1"
+	wasi_verdict "$label" "$name" "$tmp/out" "$tmp/err"
 }
 
 # cli LABEL STATUS TEXT COMMAND...: COMMAND exits with STATUS and prints

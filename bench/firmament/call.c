@@ -4,12 +4,12 @@
  * starts it again as the server (startup handles: the channel, and an
  * event that marks the role); then it times Ping.ping (ping.fir), an
  * empty method call and its reply through firc's generated client and
- * server code, and prints "firmament.call_roundtrip_ns N ns".
+ * server code, and prints "firmament.call_roundtrip_ns N ns" (timing and
+ * image loading: ../bench.h).
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "../bench.h"
 #include "ping.h"
 
 #define CALLS 200000
@@ -33,52 +33,27 @@ static int serve(nb_handle ch)
 	return 0;
 }
 
-/* Reads the next boot image (as tests/kernel/kt.h). */
-static unsigned char *load_image(nb_handle boot, uint32_t *len)
-{
-	unsigned char hdr[260], *buf;
-	uint32_t n, off = 0, got;
-
-	if (nb_channel_read(boot, 0, hdr, sizeof hdr, NULL, 0, &n, NULL) ||
-	    n < 4)
-		return NULL;
-	memcpy(len, hdr, 4);
-	if (!(buf = malloc(*len)))
-		return NULL;
-	for (; off < *len; off += got)
-		if (nb_channel_read(boot, 0, buf + off, *len - off, NULL, 0,
-				    &got, NULL))
-			return NULL;
-	return buf;
-}
-
 int main(void)
 {
 	nb_handle boot = nb_startup_handle(0), give[2], a, p;
 	unsigned char *image;
 	uint32_t len;
-	nb_time t0 = 0, t1 = 0;
+	double ns;
 
 	if (nb_startup_handle(1) != NB_HANDLE_INVALID)
 		return serve(boot);
-	if (!(image = load_image(boot, &len)) ||
+	if (!(image = kt_load_image(boot, &len, NULL)) ||
 	    nb_channel_create(&a, &give[0]) || nb_event_create(&give[1]) ||
 	    nb_process_create(image, len, give, 2, &p)) {
 		fprintf(stderr, "call: cannot start the server\n");
 		return 1;
 	}
-	for (int warm = 0; warm < 2; warm++) {
-		t0 = nb_clock_monotonic();
-		for (int i = 0; i < CALLS; i++)
-			if (ping_ping(a) != NB_OK) {
-				fprintf(stderr, "call: ping failed\n");
-				return 1;
-			}
-		t1 = nb_clock_monotonic();
-	}
+	BENCH_NS(ns, CALLS, ping_ping(a) == NB_OK, goto failed);
 	nb_handle_close(a);
 	nb_object_wait_one(p, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE, NULL);
-	printf("firmament.call_roundtrip_ns %.0f ns\n",
-	       (double)(t1 - t0) / CALLS);
+	printf("firmament.call_roundtrip_ns %.0f ns\n", ns);
 	return 0;
+failed:
+	fprintf(stderr, "call: ping failed\n");
+	return 1;
 }

@@ -5,30 +5,28 @@
  * UART's 8 registers; argv[1] is the base port, default 0x2f8, COM2),
  * 1 the UART's interrupt, 2 a service listener, on which each client
  * arrives as firmament's Listener.connect. Clients speak Console
- * (firmament/console.fir) through the code firc generates. Received
- * bytes come by interrupt: the driver waits on the interrupt object,
- * drains the UART, acknowledges (which unmasks the line) and looks once
- * more. Transmission polls the line status register. It ends when the
- * listener and every client are closed. Its twin compiled into the
- * kernel is uart_native.c; the boot manifest picks one.
+ * (firmament/console.fir) through the code firc generates, served by
+ * svc_serve_on (user/firmament/svc.c) with the interrupt as its extra
+ * object. Received bytes come by interrupt: the driver waits on the
+ * interrupt object, drains the UART, acknowledges (which unmasks the
+ * line) and looks once more. Transmission polls the line status
+ * register. It ends when the listener and every client are closed.
+ * Its twin compiled into the kernel is uart_native.c; the boot manifest
+ * (or a `driver` line of the firmament's init) picks one.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "console.h"
-#include "directory.h"
+#include "svc.h"
 #include "uart16550.h"
 
 #define RX_SIZE 4096
-#define MAX_ITEMS 34 /* irq, listener, 32 clients */
 
-static nb_handle io, irq, listener; /* listener 0 once closed */
+static nb_handle io, irq;
 static uint32_t base = 0x2f8;
 static uint8_t rx[RX_SIZE];
 static uint32_t rx_len;
-static nb_wait_item items[MAX_ITEMS]; /* 0 irq, then listener, clients */
-static uint32_t nitems;
-static uint8_t msg[FIR_MAX_BYTES];
 
 static uint8_t reg_in(uint32_t reg)
 {
@@ -50,7 +48,7 @@ static void rx_drain(void)
 }
 
 /* The interrupt fired: take the input, acknowledge, look once more. */
-static void on_irq(void)
+static void on_irq(void *ctx)
 {
 	rx_drain();
 	nb_interrupt_ack(irq);
@@ -83,7 +81,7 @@ static nb_status on_read(void *ctx, const console_read_req *req,
 		if ((s = nb_object_wait_one(irq, NB_SIGNAL_SIGNALED,
 					    NB_TIME_INFINITE, NULL)))
 			return s;
-		on_irq();
+		on_irq(NULL);
 	}
 	if (n > rx_len)
 		n = rx_len;
@@ -94,43 +92,21 @@ static nb_status on_read(void *ctx, const console_read_req *req,
 	return NB_OK;
 }
 
-/* Listener.connect: a new client joins (or is refused when full). */
-static nb_status on_connect(void *ctx, const listener_connect_req *req)
-{
-	if (nitems == MAX_ITEMS) {
-		nb_handle_close(req->channel);
-		return NB_ERR_NO_RESOURCES;
-	}
-	items[nitems].handle = req->channel;
-	items[nitems].waitfor = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
-	items[nitems++].pending = 0;
-	return NB_OK;
-}
+static const struct console_ops ops = {on_write, on_read};
 
-/* Serves one message of item i; false once its channel is closed. */
-static int serve_item(uint32_t i)
+/* A client's message, through firc's Console dispatch. */
+static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
+			  uint32_t n, nb_handle *h, uint32_t nh)
 {
-	static const struct console_ops cops = {on_write, on_read};
-	static const struct listener_ops lops = {on_connect};
-	nb_handle h[FIR_MAX_HANDLES], ch = items[i].handle;
-	uint32_t n, nh;
-	nb_status s;
-
-	s = nb_channel_read(ch, 0, msg, sizeof msg, h, FIR_MAX_HANDLES, &n,
-			    &nh);
-	if (s == NB_ERR_SHOULD_WAIT)
-		return 1;
-	if (s != NB_OK)
-		return 0;
-	if (ch == listener)
-		listener_dispatch(&lops, NULL, ch, msg, n, h, nh);
-	else
-		console_dispatch(&cops, NULL, ch, msg, n, h, nh);
-	return 1;
+	return console_dispatch(&ops, ctx, ch, msg, n, h, nh);
 }
 
 int main(int argc, char **argv)
 {
+	nb_handle listener;
+	struct svc_extra intr = {0, NB_SIGNAL_SIGNALED, on_irq};
+	nb_status s;
+
 	io = nb_startup_handle(0);
 	irq = nb_startup_handle(1);
 	listener = nb_startup_handle(2);
@@ -138,28 +114,11 @@ int main(int argc, char **argv)
 		base = (uint32_t)strtoul(argv[1], NULL, 0);
 	if (!io || !irq || !listener)
 		return 2;
-	items[0] = (nb_wait_item){irq, NB_SIGNAL_SIGNALED, 0};
-	items[1] = (nb_wait_item){
-		listener, NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED, 0};
-	nitems = 2;
+	intr.h = irq;
 	reg_out(UART_IER, UART_IER_RDA);
 	reg_out(UART_MCR, 0x03 | UART_MCR_OUT2);
 	rx_drain();
-	while (nitems > 1) {
-		if (nb_object_wait_many(items, nitems, NB_TIME_INFINITE))
-			return 3;
-		if (items[0].pending & NB_SIGNAL_SIGNALED)
-			on_irq();
-		for (uint32_t i = nitems; i-- > 1;) {
-			if (!(items[i].pending & items[i].waitfor) ||
-			    serve_item(i))
-				continue;
-			if (items[i].handle == listener)
-				listener = 0;
-			nb_handle_close(items[i].handle);
-			items[i] = items[--nitems];
-		}
-	}
+	s = svc_serve_on(listener, dispatch, NULL, &intr);
 	reg_out(UART_IER, 0);
-	return 0;
+	return s == NB_ERR_PEER_CLOSED ? 0 : 3;
 }

@@ -107,6 +107,7 @@ bool paging_mapped(uintptr_t va);
 void *vm_reserve(size_t len);
 bool vm_protect(void *addr, size_t len, int prot);
 bool vm_discard(void *addr, size_t len);
+bool vm_commit(void *addr, size_t len);
 void vm_release(void *addr, size_t len);
 size_t vm_region_size(void *addr);
 bool vm_fault(uintptr_t addr, uint64_t error);

@@ -165,6 +165,11 @@ bool hal_vm_discard(void *addr, size_t len)
 	return vm_discard(addr, len);
 }
 
+bool hal_vm_commit(void *addr, size_t len)
+{
+	return vm_commit(addr, len);
+}
+
 void hal_vm_release(void *addr, size_t len)
 {
 	vm_release(addr, len);

@@ -15,6 +15,8 @@
  * Shared memory (hal_shm_*) is an array of frames with a kernel view
  * mapping them all; hal_shm_map points PTEs of a reservation at them.
  * hal_vm_move moves frames from PTE to PTE, leaving demand-zero behind.
+ * hal_vm_reset (recycling a linear memory) clears private frames in place
+ * and drops shared ones.
  * Page tables made for a reservation stay after its release (TODO: free
  * them once empty).
  */
@@ -26,6 +28,7 @@
 #define SW_SHARED (1ull << 10) /* the frame belongs to a hal_shm */
 #define PROT_SHIFT 52
 #define PTE_PROT(pte) ((int)((pte) >> PROT_SHIFT) & 7)
+#define PTE_AD 0x60ull /* accessed and dirty, set by the CPU */
 
 struct region {
 	uintptr_t start, len;
@@ -156,6 +159,44 @@ bool vm_discard(void *addr, size_t len)
 	if (!page_aligned(addr, len) || !find_used(va, len))
 		return false;
 	return each_pte(va, va + len, false, drop_frame, 1);
+}
+
+/* Gives an accessible page without a frame a zeroed one; *arg (the
+ * result) becomes 0 when memory runs out. */
+static void commit_frame(uintptr_t va, uint64_t *pte, int *ok)
+{
+	int prot = PTE_PROT(*pte);
+	if (!prot || pte_frame(*pte) || !*ok)
+		return;
+	uint64_t pa = pmm_alloc();
+	if (!pa) {
+		*ok = 0;
+		return;
+	}
+	memset(P2V(pa), 0, PAGE_SIZE);
+	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
+	invlpg(va);
+}
+
+/* Maps zeroed frames under the accessible pages of [addr, addr+len) now
+ * (hal_vm_commit). False on a bad range or when memory runs out (the
+ * rest still faults in on first touch). */
+bool vm_commit(void *addr, size_t len)
+{
+	uintptr_t va = (uintptr_t)addr, end = va + len;
+	int ok = 1;
+	if (!page_aligned(addr, len) || !find_used(va, len))
+		return false;
+	while (va < end && ok) {
+		uint64_t *pte = paging_walk(va, false);
+		if (!pte) {
+			va = (va | 0x1fffff) + 1;
+			continue;
+		}
+		commit_frame(va, pte, &ok);
+		va += PAGE_SIZE;
+	}
+	return ok;
 }
 
 /* Frees [addr, addr+len) of a reservation: its frames and its address
@@ -342,4 +383,28 @@ bool hal_vm_move(void *from, void *to, size_t len)
 		invlpg(t + i);
 	}
 	return true;
+}
+
+/* One page of hal_vm_reset: a private frame is cleared and kept, a shared
+ * one dropped; the page becomes readable and writable. */
+static void reset_page(uintptr_t va, uint64_t *pte, int prot)
+{
+	uint64_t pa = pte_frame(*pte), old = *pte;
+	if (pa && (old & SW_SHARED))
+		pa = 0;
+	else if (pa)
+		memset(P2V(pa), 0, PAGE_SIZE);
+	*pte = make_pte(prot, pa);
+	if ((*pte ^ old) & ~PTE_AD)
+		invlpg(va);
+}
+
+/* As hal_shm_unmap(addr, len, RW), keeping private frames (cleared). */
+bool hal_vm_reset(void *addr, size_t len)
+{
+	uintptr_t va = (uintptr_t)addr;
+	if (!page_aligned(addr, len) || !find_used(va, len))
+		return false;
+	return each_pte(va, va + len, true, reset_page,
+			HAL_PROT_READ | HAL_PROT_WRITE);
 }

@@ -14,6 +14,9 @@
  *                         through the Console, so once it kills the
  *                         console they fail with EIO (exit status 0 if
  *                         so, else the step that went wrong)
+ *   crash.wasm after N    a new client once the console is back from N
+ *                         restarts: connects, writes "after the kills"
+ *                         at the first try
  * Every failed write (peer closed) reconnects through the Directory and
  * retries. Prints "reconnects N" and the console's restart count.
  */
@@ -45,18 +48,18 @@ static void kill_console(void)
 		printf("FAIL kill_service: %d\n", s);
 }
 
-/* Writes one line, reconnecting until it is acknowledged. */
-static void write_line(int i)
+/* Writes text, reconnecting until it is acknowledged. */
+static void write_text(const char *text)
 {
 	static console_write_req req;
 	console_write_resp resp;
 	nb_status s;
 
 	req.data.len = (uint32_t)snprintf((char *)req.data.b, sizeof req.data.b,
-					  "line %d\n", i);
+					  "%s", text);
 	while ((s = console_write(console, &req, &resp)) != NB_OK) {
 		if (s != NB_ERR_PEER_CLOSED) {
-			printf("FAIL write line %d: %d\n", i, s);
+			printf("FAIL write %s: %d\n", text, s);
 			exit(1);
 		}
 		nb_handle_close(console);
@@ -66,6 +69,31 @@ static void write_line(int i)
 		}
 		reconnects++;
 	}
+}
+
+/* EXPECT through write_text: once this program has killed the console,
+ * its WASI output (a Console connection of its own: init's `run`) gets
+ * EIO, so its results go through a reconnected Console. */
+static void expect_text(const char *name, long long got, long long want)
+{
+	char text[160];
+
+	if (got == want)
+		snprintf(text, sizeof text, "PASS %s\n", name);
+	else
+		snprintf(text, sizeof text, "FAIL %s: got %lld, want %lld\n",
+			 name, got, want);
+	kt_failed += got != want;
+	write_text(text);
+}
+
+/* Writes "line i", as write_text. */
+static void write_line(int i)
+{
+	char text[32];
+
+	snprintf(text, sizeof text, "line %d\n", i);
+	write_text(text);
 }
 
 /* True once process p has ended. */
@@ -134,9 +162,20 @@ int main(void)
 	int race = argc > 1 && !strcmp(argv[1], "race");
 	static launcher_launch_req lreq;
 	static launcher_launch_resp lresp;
+	char text[32];
 
 	if (svc_connect("launcher", &launcher))
 		return 2;
+	if (argc > 2 && !strcmp(argv[1], "after")) {
+		EXPECT("a new client connects after the kills",
+		       svc_connect("console", &console), NB_OK);
+		write_text("after the kills\n");
+		EXPECT("it writes at the first try", reconnects, 0);
+		EXPECT("console restarts counted", console_restarts(),
+		       atoi(argv[2]));
+		printf("done\n");
+		return kt_failed != 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "wasi"))
 		return wasi_writer();
 	if (argc > 1 && !strcmp(argv[1], "killer"))
@@ -172,12 +211,16 @@ int main(void)
 	/* The restart count is settled once a lookup succeeds again. */
 	nb_handle_close(console);
 	svc_connect("console", &console);
-	printf("reconnects %d\n", reconnects);
-	EXPECT("the writer reconnected", reconnects >= 1, 1);
-	EXPECT("console restarts counted", console_restarts(), race ? 3 : 2);
+	snprintf(text, sizeof text, "reconnects %d\n", reconnects);
+	write_text(text);
+	expect_text("the writer reconnected", reconnects >= 1, 1);
+	expect_text("console restarts counted", console_restarts(),
+		    race ? 3 : 2);
 	if (!race)
-		EXPECT("WASI output through the Console: EIO once it dies",
-		       run_wasi_writer(), 0);
-	printf("done\n");
+		expect_text("WASI output through the Console: EIO once it dies",
+			    run_wasi_writer(), 0);
+	expect_text("its own WASI output: EIO after the kills",
+		    write(1, "x\n", 2) == -1 && errno == EIO, 1);
+	write_text("done\n");
 	return kt_failed != 0;
 }

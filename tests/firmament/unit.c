@@ -325,6 +325,16 @@ static void test_client(void)
 	CHECK("client: a reply to another method refused",
 	      types_echo(STUB_CLIENT, &ereq, &eresp) == FIR_ERR_MALFORMED &&
 		      stub_open_count() == 0);
+	/* empty()'s reply buffer holds a header and one handle: the echo
+	 * reply with 4 handles does not fit; it must still leave the
+	 * channel (or it would block every later call) with its handles. */
+	rep[4] = TYPES_empty_ORDINAL;
+	stub_reset();
+	CHECK("client: an oversized reply refused, taken, its handles closed",
+	      types_empty(STUB_CLIENT) == FIR_ERR_MALFORMED &&
+		      stub_open_count() == 0 &&
+		      nb_channel_read(STUB_CLIENT, 0, rep, 0, NULL, 0, NULL,
+				      NULL) == NB_ERR_PEER_CLOSED);
 }
 
 int main(void)

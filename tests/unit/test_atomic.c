@@ -8,19 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "nucleus/nucleus.h"
-
-static int failures;
-static bool case_ok;
-
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("  check failed at line %d: %s\n", __LINE__,    \
-			       #c);                                            \
-			case_ok = false;                                       \
-		}                                                              \
-	} while (0)
 
 /*
  * (module
@@ -162,9 +151,8 @@ out:
 	wasm_set_atomic_hooks(NULL, NULL);
 	wasm_store_free(s);
 	wasm_module_free(m);
-	printf("%s hooks %s\n", case_ok ? "PASS" : "FAIL", ename);
-	if (!case_ok)
-		failures++;
+	snprintf(msg, sizeof msg, "hooks %s", ename);
+	check(msg, case_ok);
 }
 
 int main(void)

@@ -7,15 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "module.h"
-
-static int failed;
-
-static void check(const char *name, bool ok)
-{
-	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
-	failed += !ok;
-}
 
 #define HDR 0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00
 
@@ -291,6 +284,6 @@ int main(void)
 	test_truncation();
 	test_bad_names();
 	test_module_new();
-	printf("%s\n", failed ? "some tests FAILED" : "all passed");
-	return failed != 0;
+	printf("%s\n", failures ? "some tests FAILED" : "all passed");
+	return failures != 0;
 }

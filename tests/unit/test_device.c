@@ -7,17 +7,9 @@
  */
 #include <stdio.h>
 
+#include "check.h"
 #include "hal.h"
 #include "kernel/device.h"
-
-static int failures;
-
-static void check(const char *name, bool ok)
-{
-	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-}
 
 int main(void)
 {

@@ -5,14 +5,7 @@
  */
 #include "tools/nebulet/json.c"
 
-static int failures;
-
-static void check(const char *name, bool ok)
-{
-	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-}
+#include "check.h"
 
 /* Parses a NUL-terminated text. */
 static struct json *parse(const char *text, char *err, size_t n)

@@ -9,18 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "hal.h"
 #include "kernel/object.h"
-
-static int failures;
-
-static void check(const char *name, bool ok)
-{
-	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-	fflush(stdout);
-}
 
 static hal_context *boot, *co;
 static int trace[8], ntrace;

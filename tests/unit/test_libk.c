@@ -68,13 +68,7 @@ float nearbyintf(float), sqrtf(float), fabsf(float);
 
 #include "../../init/bootfs.c"
 
-static int failed;
-
-static void check(const char *name, bool ok)
-{
-	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
-	failed += !ok;
-}
+#include "check.h"
 
 /* Same result: equal bits, or both NaN and both quiet. */
 static bool same64(double a, double b)
@@ -138,33 +132,25 @@ static double input64(int i)
 
 static void test_math(void)
 {
-#define CMP64(f)                                                               \
-	do {                                                                   \
-		bool ok = true;                                                \
-		rng = 0x9e3779b97f4a7c15u;                                     \
-		for (int i = 0; i < N_INPUTS && ok; i++) {                     \
-			double x = input64(i);                                 \
-			ok = same64(k_##f(x), f(x));                           \
-			if (!ok)                                               \
-				printf("  " #f "(%a): %a, libm %a\n", x,       \
-				       k_##f(x), f(x));                        \
-		}                                                              \
-		check("libk " #f, ok);                                         \
-	} while (0)
-#define CMP32(f)                                                               \
+/* CMP(f, T, same, pick): k_f and libm's f agree on N_INPUTS inputs x of
+ * type T, x = pick (d, the next double input, or something made of it). */
+#define CMP(f, T, same, pick)                                                  \
 	do {                                                                   \
 		bool ok = true;                                                \
 		rng = 0x9e3779b97f4a7c15u;                                     \
 		for (int i = 0; i < N_INPUTS && ok; i++) {                     \
 			double d = input64(i);                                 \
-			float x = i % 3 ? (float)d : of32((uint32_t)next());   \
-			ok = same32(k_##f(x), f(x));                           \
+			T x = pick;                                            \
+			ok = same(k_##f(x), f(x));                             \
 			if (!ok)                                               \
 				printf("  " #f "(%a): %a, libm %a\n", x,       \
 				       k_##f(x), f(x));                        \
 		}                                                              \
 		check("libk " #f, ok);                                         \
 	} while (0)
+#define CMP64(f) CMP(f, double, same64, d)
+#define CMP32(f)                                                               \
+	CMP(f, float, same32, i % 3 ? (float)d : of32((uint32_t)next()))
 	CMP64(trunc);
 	CMP64(floor);
 	CMP64(ceil);
@@ -269,5 +255,5 @@ int main(void)
 	test_math();
 	test_printf();
 	test_bootfs();
-	return failed != 0;
+	return failures != 0;
 }

@@ -10,29 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "hal/hal.h"
 #include "nucleus/runtime.h"
-
-static int failures;
-static bool case_ok;
-
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("  check failed at line %d: %s\n", __LINE__,    \
-			       #c);                                            \
-			case_ok = false;                                       \
-		}                                                              \
-	} while (0)
-
-static void run(const char *name, void (*fn)(void))
-{
-	case_ok = true;
-	fn();
-	printf("%s %s\n", case_ok ? "PASS" : "FAIL", name);
-	if (!case_ok)
-		failures++;
-}
 
 /* ---- a tiny module builder ---- */
 
@@ -201,6 +181,15 @@ static void export(mb *m, const char *nm, uint8_t kind, uint32_t idx)
 	m->export.count++;
 }
 
+/* Ends an element segment: its n function indices. */
+static void elem_funcs(mb *m, int n, const uint32_t *funcs)
+{
+	uleb(&m->elem, n);
+	for (int i = 0; i < n; i++)
+		uleb(&m->elem, funcs[i]);
+	m->elem.count++;
+}
+
 /* Active element segment for table 0 at i32 offset, legacy form. */
 static void elem_active(mb *m, int32_t offset, int n, const uint32_t *funcs)
 {
@@ -208,10 +197,7 @@ static void elem_active(mb *m, int32_t offset, int n, const uint32_t *funcs)
 	byte(&m->elem, 0x41);
 	uleb(&m->elem, (uint32_t)offset & 0x7f); /* small offsets only */
 	byte(&m->elem, 0x0b);
-	uleb(&m->elem, n);
-	for (int i = 0; i < n; i++)
-		uleb(&m->elem, funcs[i]);
-	m->elem.count++;
+	elem_funcs(m, n, funcs);
 }
 
 /* Passive element segment of function indices. */
@@ -219,10 +205,7 @@ static void elem_passive(mb *m, int n, const uint32_t *funcs)
 {
 	byte(&m->elem, 1);
 	byte(&m->elem, 0x00); /* elemkind funcref */
-	uleb(&m->elem, n);
-	for (int i = 0; i < n; i++)
-		uleb(&m->elem, funcs[i]);
-	m->elem.count++;
+	elem_funcs(m, n, funcs);
 }
 
 /* Active data segment in memory 0 at an i32.const offset (any value). */
@@ -629,6 +612,62 @@ static void t_host_calls(void)
 	CHECK(call_i32(in, "ok", 0, 0, &err) == 42);
 out:
 	wasm_store_free(s);
+	wasm_module_free(mod);
+}
+
+/* Twenty results, each read after the one before it was written: a host
+ * writing its results over its arguments would see a wrong a[0]. */
+#define MANY 20
+static bool host_many(wasm_caller *c, void *env, const wasm_val *a, wasm_val *r)
+{
+	for (int i = 0; i < MANY; i++)
+		r[i].i32 = a[0].i32 + i + 1;
+	return true;
+}
+
+/* More results than the 16 that rt_call_host keeps on its stack, called
+ * from wasm on both engines: all come back, in order. f(x) folds the
+ * results r[0..MANY-1] as s = r[i] + 3 * s, from the last one down. */
+static void t_host_many_results(void)
+{
+	static const uint8_t p_i32[] = {T_I32};
+	uint8_t vt[MANY];
+	buf body = {0};
+	mb m = {0};
+	memset(vt, T_I32, sizeof vt);
+	byte(&m.type, 0x60); /* type 0: (i32) -> (i32 x MANY) */
+	uleb(&m.type, 1);
+	byte(&m.type, T_I32);
+	uleb(&m.type, MANY);
+	put(&m.type, vt, MANY);
+	m.type.count++;
+	uint32_t t11 = add_type(&m, 1, 1, T_I32, T_I32);
+	uint32_t hm = import_func(&m, "env", "many", 0);
+	put(&body, BYTES(1, 1, T_I32, 0x20, 0, 0x10, (uint8_t)hm));
+	for (int i = 0; i < MANY; i++) /* local 1 = top + 3 * local 1 */
+		put(&body, BYTES(0x20, 1, 0x41, 3, 0x6c, 0x6a, 0x21, 1));
+	put(&body, BYTES(0x20, 1, 0x0b));
+	export(&m, "f", 0, func(&m, t11, "f", body.b, body.n));
+	wasm_module *mod = build(&m);
+	CHECK(mod);
+	if (!mod)
+		return;
+	uint32_t want = 0;
+	for (int i = MANY - 1; i >= 0; i--)
+		want = (uint32_t)(1000 + i + 1) + 3 * want;
+	for (int e = 0; e < 2; e++) {
+		wasm_store *s = wasm_store_new(e ? WASM_ENGINE_JIT
+						 : WASM_ENGINE_INTERP);
+		wasm_functype ft = {1, MANY, p_i32, vt};
+		imports im = {0};
+		wasm_error err;
+		bind(&im, "many", WASM_EXTERN_FUNC,
+		     wasm_func_new_host(s, &ft, host_many, NULL));
+		wasm_instance *in =
+			wasm_instantiate(s, mod, resolve, &im, &err);
+		CHECK(in && (uint32_t)call_i32(in, "f", 1, 1000, &err) == want);
+		wasm_store_free(s);
+	}
 	wasm_module_free(mod);
 }
 
@@ -1047,6 +1086,7 @@ int main(void)
 	run("link_unknown", t_link_unknown);
 	run("link_types", t_link_types);
 	run("host_calls", t_host_calls);
+	run("host_many_results", t_host_many_results);
 	run("memory_direct", t_memory_direct);
 	run("memory_wasm", t_memory_wasm);
 	run("memory_zero_pages", t_memory_zero);

@@ -8,15 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "module.h"
-
-static int failed;
-
-static void check(const char *name, bool ok)
-{
-	printf("%s %s\n", ok ? "PASS" : "FAIL", name);
-	failed += !ok;
-}
 
 typedef struct vcase {
 	const char *name;
@@ -26,7 +19,7 @@ typedef struct vcase {
 	size_t len;
 } vcase;
 
-static void run(const vcase *c)
+static void run_vcase(const vcase *c)
 {
 	wasm_error err = {0};
 	wasm_module *m = wasm_module_new(c->bytes, c->len, &err);
@@ -395,7 +388,7 @@ static void test_cases(void)
 		 BYTES(FUNC1, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x05, 0x0b)},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		run(&cases[i]);
+		run_vcase(&cases[i]);
 }
 
 /*
@@ -446,6 +439,6 @@ int main(void)
 {
 	test_cases();
 	test_deep_nesting();
-	printf("%s\n", failed ? "some tests FAILED" : "all passed");
-	return failed != 0;
+	printf("%s\n", failures ? "some tests FAILED" : "all passed");
+	return failures != 0;
 }

@@ -13,6 +13,10 @@
 #define FIRC_MAX_ITEMS 64
 #define FIR_BOUND_MAX 65536 /* largest string, bytes or array bound */
 #define FIR_HDR_BYTES 16
+/* The most a call's request and reply (headers included) may add up to:
+ * the generated code keeps both, and the server their structs, on the
+ * caller's stack (wasm32-wasi's default shadow stack is 64 KiB). */
+#define FIRC_CALL_MAX 16384
 
 enum firc_kind {
 	FK_U8,
@@ -89,5 +93,8 @@ void firc_snake(char *out, const char *name, int up);
 /* The encoded size bound of a type, and its handle count bound. */
 uint64_t firc_max_bytes(const struct firc_type *t);
 uint64_t firc_max_handles(const struct firc_type *t);
+/* The same for a whole message: header plus fields. */
+uint64_t firc_msg_bytes(const struct firc_fields *fs);
+uint64_t firc_msg_handles(const struct firc_fields *fs);
 
 #endif

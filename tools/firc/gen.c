@@ -70,6 +70,32 @@ uint64_t firc_max_handles(const struct firc_type *t)
 	return n;
 }
 
+/* The largest encoded size of a message with fields fs, header included. */
+uint64_t firc_msg_bytes(const struct firc_fields *fs)
+{
+	uint64_t n = FIR_HDR_BYTES;
+
+	for (int i = 0; i < fs->n; i++)
+		n += firc_max_bytes(fs->f[i].type);
+	return n;
+}
+
+/* The largest number of handles a message with fields fs carries. */
+uint64_t firc_msg_handles(const struct firc_fields *fs)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < fs->n; i++)
+		n += firc_max_handles(fs->f[i].type);
+	return n;
+}
+
+/* A handle array's length for up to n handles (C has no empty arrays). */
+static unsigned hcap(uint64_t n)
+{
+	return n ? (unsigned)n : 1u;
+}
+
 /* Writes the C declaration of a member of type t named `declr`. */
 static void ctype(FILE *f, const struct firc_type *t, const char *declr)
 {
@@ -277,30 +303,42 @@ static void params(FILE *f, const char *in, const struct firc_method *m)
 	fprintf(f, ")");
 }
 
-/* The client stub of one method. */
+/*
+ * The client stub of one method. Its buffer, on the caller's stack, holds
+ * the request and then the reply (fir_call reads it only once the request
+ * is sent), sized by the larger bound; so stubs keep no state of their
+ * own and threads may call at once.
+ */
 static void gen_client(const char *in, const char *up,
 		       const struct firc_method *m, FILE *c)
 {
+	uint64_t rq = firc_msg_bytes(&m->req), rp = firc_msg_bytes(&m->resp);
+
 	fprintf(c, "/* Calls %s.%s over channel ch. */\n", in, m->name);
 	fprintf(c, "nb_status %s_%s", in, m->name);
 	params(c, in, m);
-	fprintf(c, "\n{\n\tnb_handle th[FIR_MAX_HANDLES];\n");
+	fprintf(c, "\n{\n\tuint8_t b[%llu];\n",
+		(unsigned long long)(m->oneway || rq > rp ? rq : rp));
+	fprintf(c, "\tnb_handle th[%u];\n", hcap(firc_msg_handles(&m->req)));
 	fprintf(c, "\tfir_hdr hdr = {0, %s_%s_ORDINAL, 0, FIR_MAGIC};\n", up,
 		m->name);
 	fprintf(c, "\tfir_enc e_, *e = &e_;\n");
 	if (!m->oneway)
-		fprintf(c, "\tnb_handle rh[FIR_MAX_HANDLES];\n\tfir_dec d_, "
-			   "*d = &d_;\n\tnb_status s;\n");
-	fprintf(c, "\n\tfir_enc_init(e, fir_txbuf, sizeof fir_txbuf, th, "
-		   "FIR_MAX_HANDLES, &hdr);\n");
+		fprintf(c,
+			"\tnb_handle rh[%u];\n\tfir_dec d_, *d = &d_;\n"
+			"\tnb_status s;\n",
+			hcap(firc_msg_handles(&m->resp)));
+	fprintf(c, "\n\tfir_enc_init(e, b, sizeof b, th, sizeof th / sizeof "
+		   "*th, &hdr);\n");
 	fields_code(c, &m->req, "req", 0);
 	if (m->oneway) {
 		fprintf(c,
 			"\treturn fir_send(ch, e, hdr.ordinal, true);\n}\n\n");
 		return;
 	}
-	fprintf(c, "\ts = fir_call(ch, e, hdr.ordinal, d, fir_rxbuf, sizeof "
-		   "fir_rxbuf, rh);\n\tif (s != NB_OK)\n\t\treturn s;\n");
+	fprintf(c, "\ts = fir_call(ch, e, hdr.ordinal, d, b, sizeof b, rh,\n"
+		   "\t\t     sizeof rh / sizeof *rh);\n"
+		   "\tif (s != NB_OK)\n\t\treturn s;\n");
 	if (m->resp.n)
 		fprintf(c, "\tmemset(resp, 0, sizeof *resp);\n");
 	fields_code(c, &m->resp, "resp", 1);
@@ -312,7 +350,9 @@ static void gen_client(const char *in, const char *up,
 		"\t\treturn FIR_ERR_MALFORMED;\n\t}\n\treturn NB_OK;\n}\n\n");
 }
 
-/* The server side of one method: decode, call the handler, reply. */
+/* The server side of one method: decode, call the handler, reply. The
+ * request, the reply and its encoding live on the stack (no statics:
+ * threads may serve at once). */
 static void gen_server(const char *in, const struct firc_method *m, FILE *c)
 {
 	fprintf(c, "/* Serves one %s.%s request whose header is read. */\n", in,
@@ -322,15 +362,19 @@ static void gen_server(const char *in, const struct firc_method *m, FILE *c)
 		"*ctx, nb_handle ch,\n\t\tfir_dec *d, const fir_hdr *hdr)\n{\n",
 		in, m->name, in);
 	if (m->req.n)
-		fprintf(c, "\tstatic %s_%s_req req_, *req = &req_;\n", in,
-			m->name);
+		fprintf(c, "\t%s_%s_req req_, *req = &req_;\n", in, m->name);
 	if (m->resp.n)
-		fprintf(c, "\tstatic %s_%s_resp resp_, *resp = &resp_;\n", in,
+		fprintf(c, "\t%s_%s_resp resp_, *resp = &resp_;\n", in,
 			m->name);
-	fprintf(c, "\tnb_handle rh[FIR_MAX_HANDLES];\n\tfir_enc e_, *e = "
-		   "&e_;\n\tnb_status s;\n");
-	fprintf(c, "\tfir_hdr rhdr = {hdr->txid, hdr->ordinal, 0, FIR_MAGIC | "
-		   "FIR_FLAG_REPLY};\n\n");
+	if (!m->oneway) {
+		fprintf(c, "\tuint8_t b[%llu];\n",
+			(unsigned long long)firc_msg_bytes(&m->resp));
+		fprintf(c, "\tnb_handle rh[%u];\n\tfir_enc e_, *e = &e_;\n",
+			hcap(firc_msg_handles(&m->resp)));
+		fprintf(c, "\tfir_hdr rhdr = {hdr->txid, hdr->ordinal, 0, "
+			   "FIR_MAGIC | FIR_FLAG_REPLY};\n");
+	}
+	fprintf(c, "\tnb_status s;\n\n");
 	if (m->req.n)
 		fprintf(c, "\tmemset(req, 0, sizeof *req);\n");
 	fields_code(c, &m->req, "req", 1);
@@ -346,12 +390,11 @@ static void gen_server(const char *in, const struct firc_method *m, FILE *c)
 	fprintf(c, "\ts = ops->%s(ctx%s%s);\n", m->name,
 		m->req.n ? ", req" : "", m->resp.n ? ", resp" : "");
 	if (m->oneway) {
-		fprintf(c, "\t(void)e;\n\t(void)rh;\n\t(void)rhdr;\n"
-			   "\treturn s;\n}\n\n");
+		fprintf(c, "\t(void)ch;\n\t(void)hdr;\n\treturn s;\n}\n\n");
 		return;
 	}
-	fprintf(c, "\tfir_enc_init(e, fir_txbuf, sizeof fir_txbuf, rh, "
-		   "FIR_MAX_HANDLES, &rhdr);\n");
+	fprintf(c, "\tfir_enc_init(e, b, sizeof b, rh, sizeof rh / sizeof *rh, "
+		   "&rhdr);\n");
 	fields_code(c, &m->resp, "resp", 0);
 	fprintf(c, "\tif (s == NB_OK && e->err)\n\t\ts = FIR_ERR_INTERNAL;\n");
 	fprintf(c, "\tif (s != NB_OK) {\n\t\tfir_close_all(rh, e->nh);\n"

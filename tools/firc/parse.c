@@ -311,18 +311,26 @@ static void field(struct parser *p, struct firc_fields *fs)
 static void check_size(struct parser *p, struct firc_fields *fs,
 		       const char *what)
 {
-	uint64_t bytes = FIR_HDR_BYTES, handles = 0;
+	uint64_t bytes = firc_msg_bytes(fs), handles = firc_msg_handles(fs);
 
-	for (int i = 0; i < fs->n; i++) {
-		bytes += firc_max_bytes(fs->f[i].type);
-		handles += firc_max_handles(fs->f[i].type);
-	}
 	if (bytes > NB_CHANNEL_MAX_BYTES)
 		err(p, "%s may be %llu bytes, over the %u of a message", what,
 		    (unsigned long long)bytes, NB_CHANNEL_MAX_BYTES);
 	if (handles > NB_CHANNEL_MAX_HANDLES)
 		err(p, "%s may carry %llu handles, over the %u of a message",
 		    what, (unsigned long long)handles, NB_CHANNEL_MAX_HANDLES);
+}
+
+/* Checks that a call's request and reply fit the stack it takes. */
+static void check_call(struct parser *p, struct firc_method *m)
+{
+	uint64_t bytes = firc_msg_bytes(&m->req) + firc_msg_bytes(&m->resp);
+
+	if (bytes > FIRC_CALL_MAX)
+		err(p,
+		    "request and reply may be %llu bytes, over the %u a "
+		    "call keeps on the stack",
+		    (unsigned long long)bytes, FIRC_CALL_MAX);
 }
 
 /* "(" [field { "," field }] ")" */
@@ -380,6 +388,7 @@ static void method(struct parser *p, struct firc_decl *d)
 		p->tcol = col;
 		check_size(p, &m->req, "the request");
 		check_size(p, &m->resp, "the reply");
+		check_call(p, m);
 	}
 	expect(p, ';', "after the method");
 	d->nmethods++;

@@ -12,10 +12,13 @@
  * and "console=mux" on the command line, and takes the serial line apart
  * (hal/x86_64/serial.c): the program's stdout and stderr go to ours, the
  * kernel's messages are kept and shown only if the boot fails, and the
- * exit record gives the status. Without a terminal on stdin, a boot that
- * takes longer than --timeout (60 s) is killed and reported with its
- * serial log. QEMU runs with KVM when /dev/kvm is
- * usable, TCG otherwise, and qboot when it is installed.
+ * exit record gives the status. With --kernel or --initrd, standard
+ * input (a pipe or file: a script driving `make run`) is not packed but
+ * forwarded to the serial line as it comes (relay; a terminal is QEMU's
+ * own). Without a terminal on stdin, a boot still running --timeout
+ * (60 s) after its start and after the last input forwarded is killed
+ * and reported with its serial log. QEMU runs with KVM when /dev/kvm is usable,
+ * TCG otherwise, and qboot when it is installed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -308,9 +311,18 @@ static void com2_close(struct com2 *c)
 	rmdir(c->dir);
 }
 
+/* True when our standard input goes to the serial line as it comes: it
+ * is not a terminal (QEMU's then), not packed into the archive (pack)
+ * and there is no --input. */
+static bool forwards_stdin(const struct boot_opts *o)
+{
+	return (o->kernel || o->initrd) && !o->input && !isatty(0);
+}
+
 /* Starts QEMU with its stdout on a pipe (*out) and its stderr in errfd;
- * with --input, its stdin (the serial line's input) is a pipe too (*in,
- * else -1). Returns its pid, or -1 after a message. */
+ * with --input or stdin forwarded (forwards_stdin), its stdin (the
+ * serial line's input) is a pipe too (*in, else -1). Returns its pid, or
+ * -1 after a message. */
 static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 			const struct boot_opts *o, const struct com2 *c,
 			int *out, int *in)
@@ -355,7 +367,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-append";
 	argv[n++] = "console=mux quiet";
 	argv[n] = NULL;
-	if (pipe(p) < 0 || (o->input && pipe(q) < 0)) {
+	if (pipe(p) < 0 || ((o->input || forwards_stdin(o)) && pipe(q) < 0)) {
 		perror("nebulet boot: pipe");
 		return -1;
 	}
@@ -497,19 +509,69 @@ static bool seen(const struct demux *d, const char *s)
 	return false;
 }
 
-/* Relays QEMU's serial output until it exits or the time is up; returns
- * the program's exit status. */
+/*
+ * Standard input forwarded to the serial line (forwards_stdin): bytes
+ * read from fd 0 and not yet written to QEMU's stdin pipe `to` (made
+ * non-blocking, so that a guest not reading never stops the relay).
+ */
+struct fwd {
+	int to;	  /* -1: not forwarding, or closed at our input's end */
+	bool eof; /* our input ended (or failed) */
+	char buf[4096];
+	size_t off, len;
+};
+
+/* Moves input along after a poll: reads fd 0 into the empty buffer when
+ * it is ready (in_ev), writes what the pipe takes (out_ev); at the end
+ * of our input, closes the pipe. Returns true when it read input. */
+static bool fwd_step(struct fwd *f, short in_ev, short out_ev)
+{
+	bool got = false;
+
+	if (f->to < 0)
+		return false;
+	if (!f->len && (in_ev & (POLLIN | POLLHUP | POLLERR))) {
+		ssize_t n = read(0, f->buf, sizeof f->buf);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return false;
+		if (n <= 0)
+			f->eof = true;
+		else
+			f->off = 0, f->len = (size_t)n, got = true;
+	}
+	if (f->len && (out_ev & (POLLOUT | POLLERR))) {
+		ssize_t k = write(f->to, f->buf + f->off, f->len);
+		if (k > 0)
+			f->off += (size_t)k, f->len -= (size_t)k;
+		else if (errno != EAGAIN && errno != EINTR)
+			f->eof = true, f->len = 0; /* QEMU is gone */
+	}
+	if (f->eof && !f->len) {
+		close(f->to);
+		f->to = -1;
+	}
+	return got;
+}
+
+/* Relays QEMU's serial output (and forwards stdin to it) until it exits
+ * or the time is up; returns the program's exit status. */
 static int relay(pid_t pid, int fd, int in, int errfd,
 		 const struct boot_opts *o, struct com2 *c, uint64_t t0)
 {
-	struct demux d = {.verbose = o->verbose, .keep_out = in >= 0};
+	bool fw = in >= 0 && !o->input;
+	struct demux d = {.verbose = o->verbose, .keep_out = in >= 0 && !fw};
+	struct fwd f = {.to = fw ? in : -1};
 	struct buf input = {0};
-	uint64_t deadline =
-		o->timeout ? t0 + (uint64_t)o->timeout * 1000 : UINT64_MAX;
+	uint64_t limit = (uint64_t)o->timeout * 1000;
+	uint64_t deadline = o->timeout ? t0 + limit : UINT64_MAX;
 	char chunk[4096];
 	int wstatus = 0;
 	bool timed_out = false;
 
+	if (fw) {
+		in = -1;
+		fcntl(f.to, F_SETFL, fcntl(f.to, F_GETFL) | O_NONBLOCK);
+	}
 	if (in >= 0 && !read_file(o->input, &input))
 		in = -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -517,19 +579,25 @@ static int relay(pid_t pid, int fd, int in, int errfd,
 		feed(&d, in, &input);
 	for (;;) {
 		uint64_t t = now_ms();
-		struct pollfd pfd[2] = {{fd, POLLIN, 0}, {c->out, POLLIN, 0}};
+		struct pollfd pfd[4] = {
+			{fd, POLLIN, 0},
+			{c->out, POLLIN, 0},
+			{f.to >= 0 && !f.len && !f.eof ? 0 : -1, POLLIN, 0},
+			{f.to >= 0 && f.len ? f.to : -1, POLLOUT, 0}};
 		if (t >= deadline) {
 			timed_out = true;
 			break;
 		}
-		int r = poll(pfd, c->out >= 0 ? 2 : 1,
-			     o->timeout ? (int)(deadline - t) : -1);
+		int r = poll(pfd, 4,
+			     deadline == UINT64_MAX ? -1 : (int)(deadline - t));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
 			continue;
 		if (pfd[1].revents & POLLIN)
 			com2_drain(c);
+		if (fwd_step(&f, pfd[2].revents, pfd[3].revents) && o->timeout)
+			deadline = now_ms() + limit; /* input: not hung */
 		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
 			continue;
 		ssize_t n = read(fd, chunk, sizeof chunk);
@@ -544,6 +612,8 @@ static int relay(pid_t pid, int fd, int in, int errfd,
 	}
 	if (in >= 0)
 		close(in);
+	if (f.to >= 0)
+		close(f.to);
 	free(input.p);
 	if (timed_out)
 		kill(pid, SIGKILL);

@@ -6,17 +6,36 @@
  *
  *   service NAME FILE     start FILE, supervised: restarted with backoff
  *                         when it ends; it publishes itself as NAME
+ *   driver NAME FILE [--handle=N]... [ARG...]
+ *                         start FILE, supervised likewise, on duplicates
+ *                         of init's own startup handles N (device
+ *                         objects the kernel's manifest gave init, e.g.
+ *                         `--ioport=... --irq=... --kernel init.wasm`),
+ *                         then a listener init publishes as NAME; no
+ *                         Directory. init keeps the originals, so each
+ *                         restart gets the same device objects
  *   run FILE [ARG...]     run FILE after the services, one after another;
  *                         after the last, init stops every process and
  *                         exits with that program's status
+ *   grant launcher FILE...
+ *                         the processes started from these files may
+ *                         look up the Launcher; no other may
  *
  * It serves the Directory (directory.fir; "launcher" and "directory"
  * are built in) and the Launcher (launcher.fir). Every process it starts
- * gets a Directory channel as startup handle 0 and its arguments both
- * as WASI arguments (argv[0] is the file; process_create_args) and as a
- * Startup.args message through startup handle 1. A process started by
- * Launcher.launch (the shell's `run`) writes its WASI output to a Console
- * connection of its own while the console service is up.
+ * (drivers apart) gets a Directory channel as startup handle 0 and its
+ * arguments both as WASI arguments (argv[0] is the file;
+ * process_create_args) and as a Startup.args message through startup
+ * handle 1. A process started by Launcher.launch (the shell's `run`)
+ * or by a `run` line writes its WASI output to a Console connection of
+ * its own while the console service is up (runs_wait: the `run` lines
+ * wait for it); services and drivers keep the kernel's console.
+ *
+ * Limits: a lookup of "launcher" from a process whose file is not
+ * granted gets NB_ERR_ACCESS_DENIED; a connection looked up through
+ * another keeps its owner and grant, and a process holds at most
+ * CONNS_PER_PROC Directory and Launcher connections (its startup one
+ * included): one more lookup gets NB_ERR_NO_RESOURCES.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +49,10 @@
 #define MAX_CONNS 32 /* with MAX_PROCS: at most NB_WAIT_MANY_MAX waits */
 #define MAX_ENTRIES 32
 #define MAX_RUNS 8
+#define MAX_DRIVERS 4
+#define DRV_HANDLES 8	 /* device handles per driver */
+#define DRV_ARGS 8	 /* arguments per driver */
+#define CONNS_PER_PROC 8 /* Directory + Launcher connections per process */
 #define BACKOFF_MIN 10000000ll	 /* 10 ms */
 #define BACKOFF_MAX 2000000000ll /* 2 s */
 #define STABLE_NS 1000000000ll	 /* up this long: backoff resets */
@@ -40,8 +63,16 @@ struct bootfile {
 	uint32_t len;
 };
 
+struct driver {
+	nb_handle keep[DRV_HANDLES]; /* init's; duplicated at each start */
+	int nkeep;
+	char args[DRV_ARGS][129];
+	int nargs;
+};
+
 struct proc {
 	int used, service;
+	struct driver *drv; /* a `driver` line's service */
 	uint32_t id;
 	char name[33], file[65];
 	nb_handle h; /* while running */
@@ -56,7 +87,8 @@ enum { CONN_DIR, CONN_LAUNCHER };
 struct conn {
 	nb_handle ch;
 	int kind;
-	uint32_t owner; /* id of the process it was given to, or 0 */
+	uint32_t owner; /* id of the process it was given to */
+	int launch;	/* may look up the Launcher */
 };
 
 struct entry {
@@ -77,6 +109,10 @@ static struct conn conns[MAX_CONNS];
 static int nconns;
 static struct entry entries[MAX_ENTRIES];
 static struct run runs[MAX_RUNS];
+static struct driver drivers[MAX_DRIVERS];
+static int ndrivers;
+static char grants[MAX_FILES][65]; /* files granted the Launcher */
+static int ngrants;
 static int nruns, next_run;
 static uint32_t run_id, next_id = 1;
 static uint8_t rxbuf[FIR_MAX_BYTES];
@@ -155,14 +191,23 @@ static struct proc *new_proc(void)
 }
 
 /* Adds a served channel; false (and ch closed) when the table is full. */
-static int add_conn(nb_handle ch, int kind, uint32_t owner)
+static int add_conn(nb_handle ch, int kind, uint32_t owner, int launch)
 {
 	if (nconns == MAX_CONNS) {
 		nb_handle_close(ch);
 		return 0;
 	}
-	conns[nconns++] = (struct conn){ch, kind, owner};
+	conns[nconns++] = (struct conn){ch, kind, owner, launch};
 	return 1;
+}
+
+/* True if the manifest grants the Launcher to processes of file. */
+static int granted(const char *file)
+{
+	for (int i = 0; i < ngrants; i++)
+		if (!strcmp(grants[i], file))
+			return 1;
+	return 0;
 }
 
 /* The WASI argument block of file and args (process_create_args):
@@ -182,6 +227,68 @@ static uint32_t arg_block(char *block, const char *file, char (*args)[129],
 }
 
 static int console_conn(nb_handle *out);
+
+/* The Directory entry of name, else a free one, else NULL. */
+static struct entry *entry_slot(const char *name)
+{
+	struct entry *e = NULL;
+
+	for (int i = 0; i < MAX_ENTRIES; i++) {
+		if (entries[i].listener && !strcmp(entries[i].name, name))
+			return &entries[i];
+		if (!e && !entries[i].listener)
+			e = &entries[i];
+	}
+	return e;
+}
+
+/* Makes entry e name's, served through listener (an older one closed). */
+static void set_entry(struct entry *e, const char *name, nb_handle listener)
+{
+	if (e->listener)
+		nb_handle_close(e->listener);
+	snprintf(e->name, sizeof e->name, "%s", name);
+	e->listener = listener;
+}
+
+/*
+ * Starts driver p from file f: its startup handles are duplicates of
+ * the device handles init keeps (the dead instance's are gone: a process
+ * ends before TERMINATED, so the objects are only init's and the new
+ * instance's), then a new listener whose other end init publishes as
+ * p's name; its WASI arguments are the file and the line's ARGs.
+ */
+static nb_status start_driver(struct proc *p, const struct bootfile *f)
+{
+	static char block[65 + DRV_ARGS * 129];
+	struct driver *d = p->drv;
+	struct entry *e = entry_slot(p->name);
+	nb_handle give[DRV_HANDLES + 1], mine;
+	uint32_t n = 0, blen = arg_block(block, p->file, d->args, d->nargs);
+	nb_status s = NB_ERR_NO_RESOURCES;
+
+	if (!e)
+		return s;
+	for (; n < (uint32_t)d->nkeep; n++)
+		if ((s = nb_handle_duplicate(d->keep[n], NB_RIGHT_SAME_RIGHTS,
+					     &give[n])))
+			goto fail;
+	if ((s = nb_channel_create(&mine, &give[n])))
+		goto fail;
+	n++;
+	if ((s = nb_process_create_args(f->data, f->len, give, n, block, blen,
+					(uint32_t)d->nargs + 1, &p->h))) {
+		nb_handle_close(mine);
+		goto fail;
+	}
+	set_entry(e, p->name, mine);
+	p->state = PROC_STATE_RUNNING;
+	p->started_at = nb_clock_monotonic();
+	return NB_OK;
+fail:
+	fir_close_all(give, n);
+	return s;
+}
 
 /*
  * Starts process p from its file with args, which it sees as its WASI
@@ -204,6 +311,10 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 
 	if (!f)
 		return FIR_ERR_NOT_FOUND;
+	if (p->drv)
+		return start_driver(p, f);
+	if (nconns == MAX_CONNS) /* no room for its Directory channel */
+		return NB_ERR_NO_RESOURCES;
 	if ((s = nb_channel_create(&dir[0], &dir[1])))
 		return s;
 	if ((s = nb_channel_create(&arg[0], &arg[1]))) {
@@ -233,7 +344,7 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 		nb_handle_close(dir[0]);
 		return s;
 	}
-	add_conn(dir[0], CONN_DIR, p->id);
+	add_conn(dir[0], CONN_DIR, p->id, granted(p->file));
 	p->state = PROC_STATE_RUNNING;
 	p->started_at = nb_clock_monotonic();
 	return NB_OK;
@@ -318,35 +429,38 @@ static nb_status dir_publish(void *ctx, const directory_publish_req *req)
 {
 	struct conn *c = ctx;
 	struct proc *svc = find_service(req->name.s);
-	struct entry *e = NULL;
+	struct entry *e;
 
-	if (svc && svc->id != c->owner)
+	if (svc && (svc->drv || svc->id != c->owner))
 		return NB_ERR_ACCESS_DENIED;
 	if (!strcmp(req->name.s, "launcher") ||
 	    !strcmp(req->name.s, "directory"))
 		return FIR_ERR_EXISTS;
-	for (int i = 0; i < MAX_ENTRIES; i++) {
-		if (entries[i].listener &&
-		    !strcmp(entries[i].name, req->name.s))
-			e = &entries[i];
-		else if (!e && !entries[i].listener)
-			e = &entries[i];
-	}
-	if (!e)
+	if (!(e = entry_slot(req->name.s)))
 		return NB_ERR_NO_RESOURCES;
 	if (e->listener && alive(e->listener))
 		return FIR_ERR_EXISTS;
-	if (e->listener)
-		nb_handle_close(e->listener);
-	memcpy(e->name, req->name.s, req->name.len + 1);
-	e->listener = req->listener;
+	set_entry(e, req->name.s, req->listener);
 	return NB_OK;
 }
 
-/* Directory.lookup: built-ins, else a new channel via the listener. */
+/* How many live Directory and Launcher connections owner holds. */
+static int owned(uint32_t owner)
+{
+	int n = 0;
+
+	for (int i = 0; i < nconns; i++)
+		n += conns[i].owner == owner && alive(conns[i].ch);
+	return n;
+}
+
+/* Directory.lookup: built-ins (the Launcher only with a grant, each
+ * within the owner's CONNS_PER_PROC), else a new channel via the
+ * listener. */
 static nb_status dir_lookup(void *ctx, const directory_lookup_req *req,
 			    directory_lookup_resp *resp)
 {
+	struct conn *c = ctx;
 	nb_handle a, b;
 	nb_status s;
 	int builtin = !strcmp(req->name.s, "launcher")	  ? CONN_LAUNCHER
@@ -361,10 +475,14 @@ static nb_status dir_lookup(void *ctx, const directory_lookup_req *req,
 	if (builtin < 0 && (!e || !alive(e->listener)))
 		return find_service(req->name.s) ? FIR_ERR_UNAVAILABLE
 						 : FIR_ERR_NOT_FOUND;
+	if (builtin == CONN_LAUNCHER && !c->launch)
+		return NB_ERR_ACCESS_DENIED;
+	if (builtin >= 0 && owned(c->owner) >= CONNS_PER_PROC)
+		return NB_ERR_NO_RESOURCES;
 	if ((s = nb_channel_create(&a, &b)))
 		return s;
 	if (builtin >= 0) {
-		if (!add_conn(b, builtin, 0)) {
+		if (!add_conn(b, builtin, c->owner, c->launch)) {
 			nb_handle_close(a);
 			return NB_ERR_NO_RESOURCES;
 		}
@@ -531,6 +649,111 @@ static int words(char *line, char **w, int max)
 	return n;
 }
 
+/* init's startup handle n (1-15), taken once and kept: a driver gets
+ * duplicates; NB_HANDLE_INVALID if there is none. */
+static nb_handle kept_handle(unsigned long n)
+{
+	static nb_handle kept[16];
+
+	if (n == 0 || n >= 16)
+		return NB_HANDLE_INVALID;
+	if (!kept[n])
+		kept[n] = nb_startup_handle((uint32_t)n);
+	return kept[n];
+}
+
+/* A supervised process NAME of FILE, first started by restart_due; an
+ * error message, or NULL with *out set. */
+static const char *new_service(const char *name, const char *file,
+			       struct proc **out)
+{
+	struct proc *p;
+
+	if (!find_file(file))
+		return "not a boot file";
+	if (find_service(name) || !strcmp(name, "launcher") ||
+	    !strcmp(name, "directory"))
+		return "the name is taken";
+	if (!(p = new_proc()))
+		return "too many processes";
+	p->used = p->service = 1;
+	p->id = next_id++;
+	snprintf(p->name, sizeof p->name, "%s", name);
+	snprintf(p->file, sizeof p->file, "%s", file);
+	p->state = PROC_STATE_RESTARTING;
+	*out = p;
+	return NULL;
+}
+
+/* `driver NAME FILE [--handle=N]... [ARG...]`: an error message or NULL. */
+static const char *parse_driver(char **w, int n)
+{
+	struct driver *d = &drivers[ndrivers];
+	struct proc *p;
+	const char *err;
+	int i = 3;
+
+	if (n < 3)
+		return "expected 'driver NAME FILE [--handle=N]... [ARG...]'";
+	if (ndrivers == MAX_DRIVERS)
+		return "too many drivers";
+	for (; i < n && !strncmp(w[i], "--handle=", 9); i++) {
+		char *end;
+		unsigned long h = strtoul(w[i] + 9, &end, 10);
+		if (*end || end == w[i] + 9 || d->nkeep == DRV_HANDLES ||
+		    !(d->keep[d->nkeep++] = kept_handle(h)))
+			return "--handle=N: no startup handle N (1-15)";
+	}
+	if (n - i > DRV_ARGS)
+		return "too many driver arguments";
+	for (; i < n; i++)
+		snprintf(d->args[d->nargs++], sizeof d->args[0], "%s", w[i]);
+	if ((err = new_service(w[1], w[2], &p)))
+		return err;
+	p->drv = d;
+	ndrivers++;
+	return NULL;
+}
+
+/* `grant launcher FILE...`: an error message or NULL. */
+static const char *parse_grant(char **w, int n)
+{
+	if (n < 3 || strcmp(w[1], "launcher"))
+		return "expected 'grant launcher FILE...'";
+	for (int i = 2; i < n; i++) {
+		if (!find_file(w[i]))
+			return "grant: not a boot file";
+		if (ngrants < MAX_FILES)
+			snprintf(grants[ngrants++], sizeof grants[0], "%s",
+				 w[i]);
+	}
+	return NULL;
+}
+
+/* One manifest line of n words: an error message or NULL. */
+static const char *parse_line(char **w, int n)
+{
+	struct proc *p;
+
+	if (!strcmp(w[0], "service") && n == 3)
+		return new_service(w[1], w[2], &p);
+	if (!strcmp(w[0], "driver"))
+		return parse_driver(w, n);
+	if (!strcmp(w[0], "grant"))
+		return parse_grant(w, n);
+	if (!strcmp(w[0], "run") && n >= 2 && n <= 18 && nruns < MAX_RUNS &&
+	    find_file(w[1])) {
+		struct run *r = &runs[nruns++];
+		snprintf(r->file, sizeof r->file, "%s", w[1]);
+		for (int i = 2; i < n; i++)
+			snprintf(r->args[r->nargs++], 129, "%s", w[i]);
+		return NULL;
+	}
+	return "expected 'service NAME FILE', 'driver NAME FILE ...', "
+	       "'run FILE [ARG...]' or 'grant launcher FILE...' with boot "
+	       "files";
+}
+
 /* Reads the manifest; exits with status 1 on a bad one. */
 static void read_manifest(void)
 {
@@ -552,34 +775,21 @@ static void read_manifest(void)
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *w[20];
+		const char *err;
 		int n;
 		lineno++;
 		if (line[0] == '#' || !(n = words(line, w, 20)))
 			continue;
-		if (!strcmp(w[0], "service") && n == 3 && find_file(w[2])) {
-			struct proc *p = new_proc();
-			p->used = p->service = 1;
-			p->id = next_id++;
-			snprintf(p->name, sizeof p->name, "%s", w[1]);
-			snprintf(p->file, sizeof p->file, "%s", w[2]);
-			p->state = PROC_STATE_RESTARTING;
-		} else if (!strcmp(w[0], "run") && n >= 2 && n <= 18 &&
-			   nruns < MAX_RUNS && find_file(w[1])) {
-			struct run *r = &runs[nruns++];
-			snprintf(r->file, sizeof r->file, "%s", w[1]);
-			for (int i = 2; i < n; i++)
-				snprintf(r->args[r->nargs++], 129, "%s", w[i]);
-		} else {
-			fprintf(stderr,
-				"init: %s:%d: expected 'service NAME FILE' or "
-				"'run FILE [ARG...]' with a boot file\n",
-				m->name, lineno);
+		if ((err = parse_line(w, n))) {
+			fprintf(stderr, "init: %s:%d: %s\n", m->name, lineno,
+				err);
 			exit(1);
 		}
 	}
 }
 
-/* Starts the next `run` program; false when there is none left. */
+/* Starts the next `run` program, with a Console connection while the
+ * console service is up; false when there is none left. */
 static int start_next_run(void)
 {
 	while (next_run < nruns) {
@@ -589,7 +799,7 @@ static int start_next_run(void)
 		p->id = next_id++;
 		snprintf(p->name, sizeof p->name, "%s", r->file);
 		snprintf(p->file, sizeof p->file, "%s", r->file);
-		if (start(p, r->args, r->nargs, 0) == NB_OK) {
+		if (start(p, r->args, r->nargs, 1) == NB_OK) {
 			run_id = p->id;
 			return 1;
 		}
@@ -597,6 +807,45 @@ static int start_next_run(void)
 		p->used = 0;
 	}
 	return 0;
+}
+
+#define CONSOLE_WAIT_NS 30000000000ll /* 30 s */
+static nb_time runs_at; /* until the `run` lines start: when they must */
+
+/* True while "console" is published and its server end open. */
+static int console_up(void)
+{
+	for (int i = 0; i < MAX_ENTRIES; i++)
+		if (entries[i].listener &&
+		    !strcmp(entries[i].name, "console") &&
+		    alive(entries[i].listener))
+			return 1;
+	return 0;
+}
+
+/*
+ * Before the first `run` program: starts it once its WASI output can go
+ * through the Console, i.e. "console" is published, or its service is
+ * not running (there is none, or it failed before publishing), or
+ * CONSOLE_WAIT_NS have passed (said on stderr); a program started while
+ * the console service is not up writes to the kernel's console. Returns
+ * the time to wake up at for it (NB_TIME_INFINITE once started).
+ */
+static nb_time runs_wait(void)
+{
+	struct proc *c = find_service("console");
+	int late = nb_clock_monotonic() >= runs_at;
+
+	if (c && c->state == PROC_STATE_RUNNING && !console_up() && !late)
+		return runs_at;
+	if (c && late && !console_up())
+		fprintf(stderr,
+			"init: no console after %lld s: the run "
+			"programs write to the kernel's console\n",
+			CONSOLE_WAIT_NS / 1000000000ll);
+	runs_at = 0;
+	start_next_run();
+	return NB_TIME_INFINITE;
 }
 
 /* Kills every running process, waits for them, exits with status. */
@@ -620,7 +869,7 @@ static _Noreturn void loop(void)
 
 	for (;;) {
 		uint32_t n = 0;
-		nb_time deadline = NB_TIME_INFINITE;
+		nb_time deadline = runs_at ? runs_wait() : NB_TIME_INFINITE;
 		for (int i = 0; i < nconns; i++)
 			items[n++] = (nb_wait_item){
 				conns[i].ch,
@@ -667,6 +916,6 @@ int main(void)
 	nb_handle_close(boot);
 	read_manifest();
 	restart_due(); /* the services' first start */
-	start_next_run();
+	runs_at = nb_clock_monotonic() + CONSOLE_WAIT_NS; /* see runs_wait */
 	loop();
 }

@@ -16,32 +16,66 @@
 static nb_handle console = NB_HANDLE_INVALID, launcher = NB_HANDLE_INVALID;
 static int last;
 
-/* Writes text through the Console, reconnecting once if it restarted;
- * standard output if there is no console. */
+/*
+ * Writes len bytes at b through the Console and returns how many it
+ * acknowledged. A console may take fewer than sent (Console.write's
+ * `written`): the rest is sent again until all are taken. Reconnects
+ * once if the console restarted; stops at a reply taking none (or more
+ * than sent), so a console that takes nothing cannot hold the shell.
+ */
+static uint32_t console_put(const uint8_t *b, uint32_t len)
+{
+	console_write_req req;
+	console_write_resp resp;
+	uint32_t done = 0;
+	int tries = 0;
+
+	while (done < len && tries < 2) {
+		if (console == NB_HANDLE_INVALID &&
+		    svc_connect("console", &console) != NB_OK)
+			break;
+		req.data.len = len - done < sizeof req.data.b
+				       ? len - done
+				       : sizeof req.data.b;
+		memcpy(req.data.b, b + done, req.data.len);
+		if (console_write(console, &req, &resp) != NB_OK) {
+			nb_handle_close(console);
+			console = NB_HANDLE_INVALID;
+			tries++;
+			continue;
+		}
+		if (resp.written == 0 || resp.written > req.data.len)
+			break;
+		done += resp.written;
+	}
+	return done;
+}
+
+/* Writes len bytes through the Console (console_put); what it did not
+ * take goes to standard output. */
+static void put(const void *b, uint32_t len)
+{
+	uint32_t done = console_put(b, len);
+
+	if (done < len) {
+		fwrite((const char *)b + done, 1, len - done, stdout);
+		fflush(stdout);
+	}
+}
+
+/* Writes formatted text (at most 4095 bytes) with put. */
 static void out(const char *fmt, ...)
 {
-	static console_write_req req;
-	console_write_resp resp;
+	char text[4096];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf((char *)req.data.b, sizeof req.data.b, fmt, ap);
+	n = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	req.data.len = n < 0			     ? 0
-		       : n >= (int)sizeof req.data.b ? sizeof req.data.b - 1
-						     : (uint32_t)n;
-	for (int tries = 0; tries < 2; tries++) {
-		if (console == NB_HANDLE_INVALID &&
-		    svc_connect("console", &console) != NB_OK)
-			break;
-		if (console_write(console, &req, &resp) == NB_OK)
-			return;
-		nb_handle_close(console);
-		console = NB_HANDLE_INVALID;
-	}
-	fwrite(req.data.b, 1, req.data.len, stdout);
-	fflush(stdout);
+	put(text, n < 0			  ? 0
+		  : n >= (int)sizeof text ? sizeof text - 1
+					  : (uint32_t)n);
 }
 
 /* Reports a failed call; returns 1 (the command's status). */
@@ -137,7 +171,7 @@ static int cmd_cat(int argc, char **argv)
 		do {
 			if ((s = launcher_read(launcher, &req, &resp)))
 				return fail(argv[i], s);
-			out("%.*s", (int)resp.data.len, resp.data.b);
+			put(resp.data.b, resp.data.len);
 			req.offset += resp.data.len;
 		} while (resp.data.len);
 	}

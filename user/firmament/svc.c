@@ -32,8 +32,8 @@ void svc_sleep(nb_time ns)
 /* Looks up name, retrying every 2 ms while the service is down. */
 nb_status svc_connect(const char *name, nb_handle *out)
 {
-	static directory_lookup_req req;
-	static directory_lookup_resp resp;
+	directory_lookup_req req; /* on the stack: threads may connect */
+	directory_lookup_resp resp;
 	nb_status s;
 
 	if (!FIR_SET_STR(req.name, name))
@@ -79,13 +79,13 @@ int svc_args(const char *name0, char ***argv)
 	return args_n;
 }
 
-static nb_wait_item items[NB_WAIT_MANY_MAX];
+static nb_wait_item items[NB_WAIT_MANY_MAX]; /* the listener, then clients */
 static uint32_t nitems;
 
 /* Listener.connect handler: a new client channel joins the loop. */
 static nb_status on_connect(void *ctx, const listener_connect_req *req)
 {
-	if (nitems == NB_WAIT_MANY_MAX) {
+	if (nitems == NB_WAIT_MANY_MAX - 1) { /* one left for the extra */
 		nb_handle_close(req->channel);
 		return NB_ERR_NO_RESOURCES;
 	}
@@ -97,7 +97,8 @@ static nb_status on_connect(void *ctx, const listener_connect_req *req)
 }
 
 /* Serves one ready item i; false if it is gone (peer closed). */
-static int serve_item(uint32_t i, svc_dispatch_fn fn, void *ctx)
+static int serve_item(uint32_t i, nb_handle listener, svc_dispatch_fn fn,
+		      void *ctx)
 {
 	static const struct listener_ops lops = {on_connect};
 	nb_handle h[FIR_MAX_HANDLES], ch = items[i].handle;
@@ -110,14 +111,49 @@ static int serve_item(uint32_t i, svc_dispatch_fn fn, void *ctx)
 		return 1;
 	if (s != NB_OK)
 		return 0;
-	if (i == 0)
+	if (ch == listener)
 		listener_dispatch(&lops, ctx, ch, rxbuf, n, h, nh);
 	else
 		fn(ctx, ch, rxbuf, n, h, nh);
 	return 1;
 }
 
-/* Publishes, then loops: wait for any channel, serve what is ready. */
+/* Waits for the clients (and extra), serves what is ready, until the
+ * listener and every client are gone. */
+nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, void *ctx,
+		       const struct svc_extra *extra)
+{
+	static nb_wait_item all[NB_WAIT_MANY_MAX];
+	uint32_t x = extra ? 1 : 0; /* the extra is all[0] */
+	nb_status s;
+
+	items[0] = (nb_wait_item){
+		listener, NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED, 0};
+	nitems = 1;
+	while (nitems) {
+		if (extra)
+			all[0] = (nb_wait_item){extra->h, extra->signals, 0};
+		memcpy(all + x, items, nitems * sizeof *items);
+		if ((s = nb_object_wait_many(all, nitems + x,
+					     NB_TIME_INFINITE)))
+			return s;
+		if (extra && (all[0].pending & extra->signals))
+			extra->fn(ctx);
+		for (uint32_t i = nitems; i-- > 0;) {
+			if (!(all[i + x].pending & items[i].waitfor))
+				continue;
+			if (serve_item(i, listener, fn, ctx))
+				continue;
+			nb_handle_close(items[i].handle);
+			if (items[i].handle == listener)
+				listener = NB_HANDLE_INVALID;
+			items[i] = items[--nitems];
+		}
+	}
+	return NB_ERR_PEER_CLOSED;
+}
+
+/* Publishes name with a new listener, then serves it (svc_serve_on). */
 nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx)
 {
 	static directory_publish_req req;
@@ -131,21 +167,5 @@ nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx)
 	req.listener = theirs;
 	if ((s = directory_publish(svc_directory(), &req)) != NB_OK)
 		return s;
-	items[0].handle = mine;
-	items[0].waitfor = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
-	nitems = 1;
-	for (;;) {
-		if ((s = nb_object_wait_many(items, nitems, NB_TIME_INFINITE)))
-			return s;
-		for (uint32_t i = nitems; i-- > 0;) {
-			if (!(items[i].pending & items[i].waitfor))
-				continue;
-			if (serve_item(i, fn, ctx))
-				continue;
-			if (i == 0)
-				return NB_ERR_PEER_CLOSED; /* init is gone */
-			nb_handle_close(items[i].handle);
-			items[i] = items[--nitems];
-		}
-	}
+	return svc_serve_on(mine, fn, ctx, NULL);
 }

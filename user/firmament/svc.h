@@ -2,7 +2,7 @@
  * svc.h: what firmament programs share (user/firmament/): the Directory
  * channel every program started by init holds as startup handle 0, a
  * lookup that waits out a restarting service, arguments from startup
- * handle 1, and the serving loop of a service.
+ * handle 1, and the serving loop of a service or driver.
  */
 #ifndef SVC_H
 #define SVC_H
@@ -24,8 +24,21 @@ void svc_sleep(nb_time ns);
 /* The arguments init sent through startup handle 1; argv[0] is name0.
  * Returns argc (1 when there were none). */
 int svc_args(const char *name0, char ***argv);
-/* Publishes this service as `name` and serves it forever: new clients
- * from the listener, their messages through fn. Returns only on error. */
+/* One more object a server waits on (a driver's interrupt): when h
+ * shows any of signals, fn(ctx) runs before the ready channels. */
+struct svc_extra {
+	nb_handle h;
+	nb_signals signals;
+	void (*fn)(void *ctx);
+};
+/* Serves the clients that arrive as Listener.connect on listener, their
+ * messages through fn, and extra (may be NULL), until the listener and
+ * every client are closed (NB_ERR_PEER_CLOSED); other statuses are
+ * errors. At most 62 clients at once; one more is closed at once. */
+nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, void *ctx,
+		       const struct svc_extra *extra);
+/* Publishes this service as `name` with a new listener and serves it
+ * (svc_serve_on). */
 nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx);
 
 #endif

@@ -178,8 +178,9 @@ nb_status nb_process_create_args(const void *image, uint32_t len,
  * process_create_args, and the child's WASI fds 1 and 2 speak Console
  * (firmament/console.fir) on channel `console` (READ, WRITE, TRANSFER;
  * it moves to the child): each fd_write sends Console.write requests of
- * at most 4096 bytes and waits for each reply; peer closed or an error
- * reply gives EIO, and so does every later write.
+ * at most 4096 bytes and waits for each reply (a reply with written < n:
+ * a request for the rest); peer closed or an error reply gives EIO (or
+ * the short count already acknowledged), and so does every later write.
  */
 NB_IMPORT(process_create_console)
 nb_status nb_process_create_console(const void *image, uint32_t len,

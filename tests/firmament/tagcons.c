@@ -1,0 +1,89 @@
+/*
+ * tagcons.c: a Console service for the tests that shows what went
+ * through it: every line it writes to its standard output (the kernel's
+ * console) starts with "console| ", which nothing else prints. Started
+ * from a file whose name holds "short" (its argv[0]), it acknowledges at
+ * most SHORT bytes of each write (written < n) and marks the start of
+ * each piece with '~', so a test sees that the rest came as another
+ * write, and nothing twice; from a file whose name holds "zero", it
+ * acknowledges nothing (written = 0, which the kernel must not retry
+ * forever). Published as "console"; reads as console.c.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "svc.h"
+
+#define SHORT 7
+#define TAG "console| "
+
+static int short_mode, zero_mode, line_start = 1;
+static char out[2 * 4096 * sizeof TAG];
+
+/* Writes all of b[0..n) to standard output; false on an error. */
+static int put(const char *b, size_t n)
+{
+	while (n) {
+		ssize_t k = write(1, b, n);
+		if (k <= 0)
+			return 0;
+		b += k, n -= (size_t)k;
+	}
+	return 1;
+}
+
+/* Console.write: the first SHORT bytes in short mode, else all, tagged. */
+static nb_status on_write(void *ctx, const console_write_req *req,
+			  console_write_resp *resp)
+{
+	uint32_t n = req->data.len, len = 0;
+
+	if (short_mode && n > SHORT)
+		n = SHORT;
+	if (zero_mode)
+		n = 0;
+	if (short_mode && n)
+		out[len++] = '~';
+	for (uint32_t i = 0; i < n; i++) {
+		if (line_start) {
+			memcpy(out + len, TAG, sizeof TAG - 1);
+			len += sizeof TAG - 1;
+		}
+		out[len++] = (char)req->data.b[i];
+		line_start = req->data.b[i] == '\n';
+	}
+	if (!put(out, len))
+		return NB_ERR_BAD_STATE;
+	resp->written = n;
+	return NB_OK;
+}
+
+/* Console.read: what one read of standard input gives (empty at EOF). */
+static nb_status on_read(void *ctx, const console_read_req *req,
+			 console_read_resp *resp)
+{
+	uint32_t max =
+		req->max < sizeof resp->data.b ? req->max : sizeof resp->data.b;
+	ssize_t k = max ? read(0, resp->data.b, max) : 0;
+
+	if (k < 0)
+		return NB_ERR_BAD_STATE;
+	resp->data.len = (uint32_t)k;
+	return NB_OK;
+}
+
+static const struct console_ops ops = {on_write, on_read};
+
+static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
+			  uint32_t n, nb_handle *h, uint32_t nh)
+{
+	return console_dispatch(&ops, ctx, ch, msg, n, h, nh);
+}
+
+int main(int argc, char **argv)
+{
+	short_mode = argc > 0 && strstr(argv[0], "short") != NULL;
+	zero_mode = argc > 0 && strstr(argv[0], "zero") != NULL;
+	return -svc_serve("console", dispatch, NULL);
+}

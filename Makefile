@@ -141,7 +141,8 @@ bench: $(B)/nebulet | deps
 fuzz: | deps
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-# Differential fuzzing, interpreter against JIT (tests/fuzz/diff.sh).
+# Differential fuzzing, interpreter against JIT (tests/fuzz/diff.sh);
+# THREADS=1 make fuzz-diff adds the threads proposal (atomics).
 fuzz-diff: | deps
 	@tests/fuzz/diff.sh $(FUZZ_SECONDS)
 

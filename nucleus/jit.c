@@ -100,25 +100,6 @@ static void preempt_check(struct jc *c)
 		c->ps[c->nps++] = pos;
 }
 
-/* The register holding slot `s`, or -1 for its frame cell. */
-int jit_pinned(struct jc *c, uint32_t s)
-{
-	return s < c->ic->nslots ? c->pin[s] : -1;
-}
-
-/* Where a slot read finds its value: a pinned local's register, rax or
- * rdx while they hold the previous instruction's result (cslot), or -1
- * for its frame cell. */
-int jit_src(struct jc *c, uint32_t s)
-{
-	int r = jit_pinned(c, s);
-	if (r >= 0 || s != c->cslot)
-		return r;
-	if (c->cvalid)
-		return RAX;
-	return c->rdx_valid ? RDX : -1;
-}
-
 /* op reg, slot: the slot's register or its frame cell as the r/m. */
 void jit_sop(struct jc *c, int pfx, int w, uint32_t opc, int reg, uint32_t s)
 {
@@ -496,7 +477,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	default:
 		break;
 	}
-	if (jit_op_atomic(c, op, p))
+	if (IOP_IS_ATOMIC(op) && jit_op_atomic(c, op, p))
 		return INTERP_ATOMIC_LEN;
 	if (jit_op_load(c, op, p) || jit_op_store(c, op, p))
 		return 4;

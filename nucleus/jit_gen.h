@@ -88,10 +88,22 @@ struct jc {
  * register instead (jit_pinned), which these hide. */
 void jit_br(struct jc *c, int cc, uint32_t t);
 void jit_trap_if(struct jc *c, int cc, int kind);
-int jit_pinned(struct jc *c, uint32_t s);
+/* The register holding slot `s`, or -1 for its frame cell. */
+static inline int jit_pinned(const struct jc *c, uint32_t s)
+{
+	return s < c->ic->nslots ? c->pin[s] : -1;
+}
 /* A register holding slot s now (pinned, or rax/rdx caching the last
  * result), or -1. */
-int jit_src(struct jc *c, uint32_t s);
+static inline int jit_src(const struct jc *c, uint32_t s)
+{
+	int r = jit_pinned(c, s);
+	if (r >= 0 || s != c->cslot)
+		return r;
+	if (c->cvalid)
+		return RAX;
+	return c->rdx_valid ? RDX : -1;
+}
 /* A register holding slot s: jit_src's, else rax loaded with it. */
 int jit_opnd(struct jc *c, int w, uint32_t s);
 void jit_sop(struct jc *c, int pfx, int w, uint32_t opc, int reg, uint32_t s);

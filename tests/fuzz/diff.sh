@@ -6,7 +6,11 @@
 # must be equal). A module that fails is kept as
 # tests/fuzz/corpus/diff/crash-SHA1.wasm (a regression test once fixed:
 # replayed by tests/fuzz.sh in `make test`). Ends with
-# "diff: N modules run, ..., N failures". Run from the repository root.
+# "diff: N modules run, ..., N failures". THREADS=1 in the environment
+# (`THREADS=1 make fuzz-diff`) makes the modules with the threads proposal
+# too (shared memory, atomics; see gen.sh); that run is named diff-threads
+# (work directory build/fuzz/diff-threads/, last line "diff-threads: ...").
+# Run from the repository root.
 set -eu
 
 SECS=${1:-60}
@@ -28,4 +32,6 @@ fi
 # --denan: a NaN's payload is not deterministic in WebAssembly (f64.mul of
 # two NaNs may return either's bits; the interpreter compiled by gcc and the
 # JIT pick differently), so the modules turn NaNs into 0 at run time.
-GEN_PASSES=--denan exec tests/fuzz/gen.sh "$SECS" diff "$O/replay_diff -q -t 10" $SAVE
+NAME="diff"
+[ "${THREADS:-0}" = 0 ] || NAME=diff-threads
+GEN_PASSES=--denan exec tests/fuzz/gen.sh "$SECS" $NAME "$O/replay_diff -q -t 10" $SAVE

@@ -11,7 +11,9 @@
 # fails is kept in SAVE (default tests/fuzz/corpus/exec) as
 # crash-SHA1.wasm. Ends with "NAME: N modules run, ..., N failures"
 # (NAME default gen). GEN_PASSES adds wasm-opt passes (diff.sh sets
-# --denan). Run from the repository root after
+# --denan). THREADS=1 in the environment adds the threads proposal to both
+# wasm-opt and wasm-validate: shared memories and atomics (no wait, which
+# -ttf never emits). Run from the repository root after
 # tests/fuzz/build.sh; tests/fuzz/diff.sh uses it with the differential
 # runner.
 set -eu
@@ -24,6 +26,11 @@ W=build/fuzz/$NAME
 FEATURES="--mvp-features --enable-mutable-globals --enable-sign-ext \
 	--enable-nontrapping-float-to-int --enable-bulk-memory \
 	--enable-multivalue"
+VALIDATE=
+if [ "${THREADS:-0}" != 0 ]; then
+	FEATURES="$FEATURES --enable-threads"
+	VALIDATE=--enable-threads
+fi
 end=$(($(date +%s) + SECS))
 runs=0 fails=0 skipped=0
 mkdir -p $W $SAVE
@@ -40,7 +47,7 @@ while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ]; do
 		# shellcheck disable=SC2086
 		if ! wasm-opt -ttf $W/in.bin $FEATURES $ref ${GEN_PASSES:-} \
 			-o $W/batch/m$i.wasm 2>/dev/null ||
-			! wasm-validate $W/batch/m$i.wasm 2>/dev/null; then
+			! wasm-validate $VALIDATE $W/batch/m$i.wasm 2>/dev/null; then
 			rm -f $W/batch/m$i.wasm
 			skipped=$((skipped + 1))
 		fi

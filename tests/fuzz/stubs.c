@@ -55,8 +55,14 @@ bool fuzz_resolve(void *ctx, const char *module, const char *name,
 					       im->of.table.limits.max);
 		return out->of.table != NULL;
 	case WASM_EXTERN_MEMORY:
-		out->of.memory = wasm_memory_new(
-			c->store, im->of.mem.limits.min, im->of.mem.limits.max);
+		if (im->of.mem.shared)
+			out->of.memory = wasm_memory_new_shared(
+				c->store, im->of.mem.limits.min,
+				im->of.mem.limits.max);
+		else
+			out->of.memory =
+				wasm_memory_new(c->store, im->of.mem.limits.min,
+						im->of.mem.limits.max);
 		return out->of.memory != NULL;
 	case WASM_EXTERN_GLOBAL:
 		out->of.global = wasm_global_new(c->store, im->of.global.type,

@@ -122,7 +122,7 @@ coremark() {
 		return
 	fi
 	iters=$(awk -v ips=$ips -v s=$SECS -v p=$probe \
-		'BEGIN { n = int(ips * s); print n > p ? n : p }')
+		'BEGIN { n = int(ips * s); print (n > p ? n : p) }')
 	ips=$(coremark_ips $B/$name.log "$@" 0x0 0x0 0x66 $iters)
 	[ -n "$ips" ] || echo "$name: failed, see $B/$name.log" >&2
 	echo "$name ${ips:-null}" >>$B/coremark.runs

@@ -581,50 +581,15 @@ static bool init_elems(wasm_instance *in, wasm_error *err)
 	return true;
 }
 
-/* A run of pages of one memory that active data segments write. */
-struct page_run {
-	wasm_memory *mem;
-	uint64_t start, end; /* page-aligned byte offsets */
-};
-
-/* Commits run r (if any, in bounds, in a fresh memory: a pooled one
- * keeps its pages) with one hal_vm_commit call. */
-static void commit_run(const struct page_run *r)
+/* Backs the pages [at, at+len) of fresh memory mem with memory before a
+ * segment is copied there: a hint to the HAL, one call instead of a page
+ * fault per page (a pooled memory keeps its pages). */
+static void commit_pages(wasm_memory *mem, uint64_t at, uint64_t len)
 {
-	if (r->mem && r->mem->fresh && r->end > r->start &&
-	    r->end <= r->mem->pages * WASM_PAGE)
-		hal_vm_commit(r->mem->base + r->start,
-			      (size_t)(r->end - r->start));
-}
-
-/*
- * Backs the pages that active data segments will be copied into with
- * memory up front (a hint to the HAL: one call per run of nearby pages
- * instead of a page fault per page). Changes nothing visible.
- */
-static void commit_datas(wasm_instance *in)
-{
-	const wasm_module *m = in->module;
-	uint64_t ps = hal_page_size(), gap = 16 * ps;
-	struct page_run r = {0};
-	for (uint32_t i = 0; i < m->num_datas; i++) {
-		const wasm_data *d = &m->datas[i];
-		if (d->mode != WASM_SEG_ACTIVE || !d->len ||
-		    d->mem >= m->num_mems)
-			continue;
-		uint64_t at = rt_eval_const(in, &d->offset).i32;
-		uint64_t lo = at / ps * ps,
-			 hi = (at + d->len + ps - 1) / ps * ps;
-		if (r.mem == in->mems[d->mem] && lo <= r.end + gap &&
-		    hi + gap >= r.start) {
-			r.start = lo < r.start ? lo : r.start;
-			r.end = hi > r.end ? hi : r.end;
-			continue;
-		}
-		commit_run(&r);
-		r = (struct page_run){in->mems[d->mem], lo, hi};
-	}
-	commit_run(&r);
+	uint64_t ps = hal_page_size();
+	uint64_t lo = at / ps * ps, hi = (at + len + ps - 1) / ps * ps;
+	if (mem->fresh && hi <= mem->pages * WASM_PAGE)
+		hal_vm_commit(mem->base + lo, (size_t)(hi - lo));
 }
 
 /* Copies active data segments in order and drops them; out of bounds
@@ -632,7 +597,6 @@ static void commit_datas(wasm_instance *in)
 static bool init_datas(wasm_instance *in, wasm_error *err)
 {
 	const wasm_module *m = in->module;
-	commit_datas(in);
 	for (uint32_t i = 0; i < m->num_datas; i++) {
 		const wasm_data *d = &m->datas[i];
 		if (d->mode != WASM_SEG_ACTIVE)
@@ -643,8 +607,10 @@ static bool init_datas(wasm_instance *in, wasm_error *err)
 		if (!mem || at + d->len > mem->pages * WASM_PAGE)
 			return fail(err, WASM_ERR_TRAP, "%s",
 				    rt_trap_message(TRAP_MEMORY_OOB));
-		if (d->len)
+		if (d->len) {
+			commit_pages(mem, at, d->len);
 			memcpy(mem->base + at, d->bytes, d->len);
+		}
 		in->data_dropped[i] = true;
 	}
 	return true;

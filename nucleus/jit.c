@@ -336,13 +336,13 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	case IOP_BR_TABLE: {
 		/* index >= nt: the default target; else through the table */
 		uint32_t nt = p[2];
+		if (nt > INT32_MAX) /* more targets than a body can hold */
+			return 0;
 		int r = jit_src(c, p[1]);
 		if (r < 0 || r == RAX) {
 			jit_ldslot(c, 0, RAX, p[1]);
 			r = RAX;
 		}
-		if (nt > INT32_MAX) /* more targets than a body can hold */
-			return 0;
 		xalui(b, 0, 7, r, (int32_t)nt); /* cmp r32, nt */
 		jit_br(c, CC_AE, p[3 + nt]);
 		if (r != RAX)

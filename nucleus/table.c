@@ -101,14 +101,6 @@ bool rt_table_init(wasm_instance *inst, wasm_table *t, uint32_t elem,
 	uint32_t len = inst->elem_dropped[elem] ? 0 : e->count;
 	if ((uint64_t)s + n > len || (uint64_t)d + n > t->size)
 		return false;
-	if (e->funcs) { /* the common case: function indices */
-		uint32_t nf = inst->module->num_funcs;
-		for (uint32_t i = 0; i < n; i++) {
-			uint32_t f = e->funcs[s + i];
-			t->elems[d + i] = f < nf ? inst->funcs[f] : NULL;
-		}
-		return true;
-	}
 	for (uint32_t i = 0; i < n; i++)
 		t->elems[d + i] = elem_item(inst, e, s + i);
 	return true;

@@ -105,6 +105,19 @@ void *vm_reserve(size_t len)
 	return NULL;
 }
 
+/* Points the PTE of page va at a fresh zeroed frame with rights prot;
+ * false when memory runs out. */
+static bool map_zero_frame(uintptr_t va, uint64_t *pte, int prot)
+{
+	uint64_t pa = pmm_alloc();
+	if (!pa)
+		return false;
+	memset(P2V(pa), 0, PAGE_SIZE);
+	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
+	invlpg(va);
+	return true;
+}
+
 /* Applies fn to every page table entry of [va, end) that exists, or, with
  * create, to every entry (making tables). False if out of memory. */
 static bool each_pte(uintptr_t va, uintptr_t end, bool create,
@@ -161,42 +174,23 @@ bool vm_discard(void *addr, size_t len)
 	return each_pte(va, va + len, false, drop_frame, 1);
 }
 
-/* Gives an accessible page without a frame a zeroed one; *arg (the
- * result) becomes 0 when memory runs out. */
-static void commit_frame(uintptr_t va, uint64_t *pte, int *ok)
+/* Gives an accessible page without a frame a zeroed one (a hint: when
+ * memory runs out the page is left to fault in). */
+static void commit_page(uintptr_t va, uint64_t *pte, int unused)
 {
 	int prot = PTE_PROT(*pte);
-	if (!prot || pte_frame(*pte) || !*ok)
-		return;
-	uint64_t pa = pmm_alloc();
-	if (!pa) {
-		*ok = 0;
-		return;
-	}
-	memset(P2V(pa), 0, PAGE_SIZE);
-	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
-	invlpg(va);
+	if (prot && !pte_frame(*pte))
+		map_zero_frame(va, pte, prot);
 }
 
 /* Maps zeroed frames under the accessible pages of [addr, addr+len) now
- * (hal_vm_commit). False on a bad range or when memory runs out (the
- * rest still faults in on first touch). */
+ * (hal_vm_commit). False on a bad range. */
 bool vm_commit(void *addr, size_t len)
 {
-	uintptr_t va = (uintptr_t)addr, end = va + len;
-	int ok = 1;
+	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || !find_used(va, len))
 		return false;
-	while (va < end && ok) {
-		uint64_t *pte = paging_walk(va, false);
-		if (!pte) {
-			va = (va | 0x1fffff) + 1;
-			continue;
-		}
-		commit_frame(va, pte, &ok);
-		va += PAGE_SIZE;
-	}
-	return ok;
+	return each_pte(va, va + len, false, commit_page, 0);
 }
 
 /* Frees [addr, addr+len) of a reservation: its frames and its address
@@ -248,12 +242,8 @@ bool vm_fault(uintptr_t addr, uint64_t error)
 	    ((error & 0x10) && !(prot & HAL_PROT_EXEC)))
 		return false;
 	uint64_t pa = pte_frame(*pte);
-	if (!pa) {
-		pa = pmm_alloc();
-		if (!pa)
-			return false; /* reported as a fault: out of memory */
-		memset(P2V(pa), 0, PAGE_SIZE);
-	}
+	if (!pa) /* out of memory is reported as a fault */
+		return map_zero_frame(addr & ~(PAGE_SIZE - 1), pte, prot);
 	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
 	invlpg(addr & ~(PAGE_SIZE - 1));
 	return true;

@@ -165,9 +165,11 @@ FIR_GEN_C := $(patsubst firmament/%.fir,$(FIR_GEN)/%.c,$(FIR_IDL))
 FIR_WASM_CFLAGS := -O2 -Wall -Werror -Iuser/include -Ifirmament -I$(FIR_GEN) \
 	-Iuser/firmament
 FIR_LIB_O := $(patsubst %.c,$(B)/firmament/obj/%.o,$(notdir $(FIR_GEN_C))) \
-	$(B)/firmament/obj/fir.o $(B)/firmament/obj/svc.o
+	$(B)/firmament/obj/fir.o $(B)/firmament/obj/svc.o \
+	$(B)/firmament/obj/stdcons.o
 FIR_PROGS := $(patsubst user/firmament/%.c,$(B)/user/firmament/%.wasm,\
-	$(filter-out user/firmament/svc.c,$(wildcard user/firmament/*.c)))
+	$(filter-out user/firmament/svc.c user/firmament/stdcons.c,\
+	$(wildcard user/firmament/*.c)))
 FIR_TESTS := $(patsubst tests/firmament/%.c,$(B)/tests/firmament/%.wasm,\
 	$(filter-out tests/firmament/fuzz_%.c tests/firmament/stubs.c \
 	tests/firmament/unit.c,$(wildcard tests/firmament/*.c)))
@@ -181,13 +183,13 @@ $(FIRC): $(wildcard tools/firc/*.c tools/firc/*.h) user/include/nebulet.h
 $(FIR_GEN_C): $(FIR_GEN)/%.c: firmament/%.fir $(FIRC)
 	@mkdir -p $(@D)
 	$(FIRC) -o $(FIR_GEN) $<
-$(filter-out %/fir.o %/svc.o,$(FIR_LIB_O)): $(B)/firmament/obj/%.o: $(FIR_GEN)/%.c firmament/fir.h | deps
+$(filter-out %/fir.o %/svc.o %/stdcons.o,$(FIR_LIB_O)): $(B)/firmament/obj/%.o: $(FIR_GEN)/%.c firmament/fir.h | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
 $(B)/firmament/obj/fir.o: firmament/fir.c firmament/fir.h | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
-$(B)/firmament/obj/svc.o: user/firmament/svc.c user/firmament/svc.h firmament/fir.h $(FIR_GEN_C)
+$(B)/firmament/obj/svc.o $(B)/firmament/obj/stdcons.o: $(B)/firmament/obj/%.o: user/firmament/%.c user/firmament/%.h firmament/fir.h $(FIR_GEN_C)
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
 $(FIR_PROGS): $(B)/user/firmament/%.wasm: user/firmament/%.c $(FIR_LIB_O) user/firmament/svc.h firmament/fir.h

@@ -15,6 +15,9 @@
  * compare-and-branch; (a >> k) & m and a * b + c become one instruction;
  * constant operands become immediates (the RI forms) and a constant 0 is
  * read from a frame slot that is always zero.
+ *
+ * A sink (the JIT) gets each instruction as soon as it is final, which is
+ * when the next one starts, and each label as it is placed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +73,10 @@ struct comp {
 	/* the last instruction was an i32 compare (fusable with a branch) */
 	uint32_t cmp_start, cmp_len;
 	struct cond cmp;
+	/* the sink, and the last instruction, not yet given to it */
+	const struct interp_sink *sink;
+	uint32_t last_pc;
+	enum iop last_op;
 };
 
 /* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 5 atomic, 0 other */
@@ -130,9 +137,23 @@ static inline void emit(struct comp *c, icell v)
 		emit_grow(c, v);
 }
 
+/* Gives the last instruction to the sink, unless it was fused away. */
+static void flush(struct comp *c)
+{
+	if (c->last_pc < c->len && !c->oom)
+		c->sink->insn(c->sink->ctx, c->code, c->last_pc,
+			      c->len - c->last_pc, c->last_op);
+	c->last_pc = UINT32_MAX;
+}
+
 /* Starts an instruction: records its wasm offset, emits its handler. */
 static inline void emit_op(struct comp *c, enum iop op)
 {
+	if (c->sink) {
+		flush(c);
+		c->last_pc = c->len;
+		c->last_op = op;
+	}
 	struct interp_pcmap *m = c->nmap < c->mapcap
 					 ? c->map
 					 : grow(c->map, &c->mapcap, c->nmap + 1,
@@ -299,8 +320,17 @@ static void add_patch(struct comp *c, struct ctl *b, uint32_t cell)
 	b->patch = cell + 1;
 }
 
+/* Branches land on cell pc (the next instruction's). */
+static void label(struct comp *c, uint32_t pc)
+{
+	if (c->sink && !c->oom)
+		c->sink->label(c->sink->ctx, pc);
+}
+
 static void resolve(struct comp *c, uint32_t chain, uint32_t target)
 {
+	if (chain)
+		label(c, target);
 	while (chain && !c->oom) {
 		uint32_t next = c->code[chain - 1];
 		c->code[chain - 1] = target;
@@ -412,6 +442,7 @@ static void br_if(struct comp *c, uint32_t depth)
 	emit_br(c, b);
 	if (!c->oom)
 		c->code[skip] = c->len;
+	label(c, c->len);
 	no_fold(c);
 }
 
@@ -443,6 +474,7 @@ static void br_table(struct comp *c, wasm_reader *r)
 			continue;
 		if (!c->oom)
 			c->code[first + j] = c->len;
+		label(c, c->len);
 		emit_br(c, b);
 	}
 }
@@ -923,8 +955,10 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		if (op == OP_IF && !c->oom)
 			c->cs[c->nc - 1].else_patch =
 				emit_cond_br(c, k, true) + 1;
-		if (op == OP_LOOP) /* the loop's preemption point */
+		if (op == OP_LOOP) { /* the loop's preemption point */
+			label(c, c->len);
 			emit_op(c, IOP_W_LOOP);
+		}
 		break;
 	}
 	case OP_ELSE:
@@ -1110,7 +1144,8 @@ static void comp_free(struct comp *c)
  * Compiles defined function f. Returns NULL when out of memory or (which
  * validation rules out) when the body does not parse.
  */
-struct interp_code *interp_compile(const wasm_func *f)
+struct interp_code *interp_compile(const wasm_func *f,
+				   const struct interp_sink *sink)
 {
 	const wasm_module *m = f->inst->module;
 	const wasm_code *wc = &m->code[f->index - m->num_imported_funcs];
@@ -1118,6 +1153,8 @@ struct interp_code *interp_compile(const wasm_func *f)
 	memset(&c, 0, sizeof c);
 	c.m = m;
 	c.ops = interp_op_table();
+	c.sink = sink;
+	c.last_pc = UINT32_MAX;
 	/* slots: params, declared locals, one slot that stays zero (read for
 	 * constant 0 operands), then the operand stack */
 	c.nlocals = f->type.nparams + wc->num_locals + 1;
@@ -1146,6 +1183,8 @@ struct interp_code *interp_compile(const wasm_func *f)
 		else
 			ok = insn(&c, &r, (enum wasm_op)op);
 	}
+	if (sink)
+		flush(&c);
 	struct interp_code *ic = calloc(1, sizeof *ic);
 	if (!ok || c.oom || c.nc != 0 || !ic) {
 		free(ic);
@@ -1157,7 +1196,10 @@ struct interp_code *interp_compile(const wasm_func *f)
 	ic->nparams = f->type.nparams;
 	ic->nresults = f->type.nresults;
 	ic->nlocals = c.nlocals;
-	ic->nslots = c.nlocals + c.maxh;
+	/* validation's height bounds ours (it counts dead code too): the JIT
+	 * has sized its frames by it before seeing the code */
+	ic->nslots =
+		c.nlocals + (c.maxh > wc->prof.maxh ? c.maxh : wc->prof.maxh);
 	if (ic->nslots < ic->nresults)
 		ic->nslots = ic->nresults;
 	ic->map = c.map;

@@ -120,7 +120,7 @@ static bool thread_init(void)
 static struct interp_code *code_of(wasm_func *f)
 {
 	if (!f->code)
-		f->code = interp_compile(f);
+		f->code = interp_compile(f, NULL);
 	return f->code;
 }
 

@@ -120,8 +120,28 @@ struct interp_code {
 	uint32_t nmap;
 };
 
-/* compile.c: translates f's (validated) body; NULL if out of memory. */
-struct interp_code *interp_compile(const wasm_func *f);
+/*
+ * A consumer of compile.c's code as it is produced: the JIT, which turns
+ * each instruction into machine code in the same pass. insn gets an
+ * instruction (opcode op, cells code[pc .. pc+n)) once nothing can change
+ * it any more, that is when the next one starts: only the last
+ * instruction is ever retargeted or fused away. Branch targets are the
+ * exception: a forward branch's target cell is filled in when its label
+ * is reached, so read targets once compilation is over. label(pc) says
+ * that branches land on cell pc, before the instruction there reaches
+ * insn. Nothing is delivered once out of memory.
+ */
+struct interp_sink {
+	void (*insn)(void *ctx, const icell *code, uint32_t pc, uint32_t n,
+		     enum iop op);
+	void (*label)(void *ctx, uint32_t pc);
+	void *ctx;
+};
+
+/* compile.c: translates f's (validated) body, feeding sink if not NULL;
+ * NULL if out of memory. */
+struct interp_code *interp_compile(const wasm_func *f,
+				   const struct interp_sink *sink);
 
 /* interp.c: handler cell value of each internal opcode. */
 const int32_t *interp_op_table(void);

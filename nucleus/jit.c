@@ -2,10 +2,11 @@
  * jit.c: translates a function's internal code (interp.h) into x86-64
  * machine code. See jit.h for the code model and calling convention.
  *
- * A cheap prescan over the cells (jit_scan.c) weighs each frame slot's
- * uses (more inside loops) and picks the busiest slots, locals and
- * operand-stack entries alike, to live in registers. Then one pass over
- * the cells: each instruction becomes a short template that reads its
+ * One pass: compile.c reads the body, models the operand stack and hands
+ * over each internal instruction as soon as it is final (interp_sink).
+ * Before it starts, the busiest slots, locals and operand-stack entries
+ * alike, get registers; validation counted their uses (wasm_profile).
+ * Each instruction becomes a short template that reads its
  * operands from those registers or frame cells ([rbx + 8*slot]), computes
  * in rax/rcx/rdx/xmm0 (or straight into a pinned result register) and
  * writes its result slot. Immediates go into the instructions; loads and
@@ -55,11 +56,10 @@ static void add_fix(struct jc *c, uint32_t pos, uint32_t base, uint32_t cell)
 		c->fx[c->nfx++] = (struct fix){pos, base, cell};
 }
 
-/* Branch (cc, or -1 for jmp) to cell t. */
-void jit_br(struct jc *c, int cc, uint32_t t)
+void jit_br(struct jc *c, int cc, const icell *t)
 {
 	uint32_t pos = cc < 0 ? xjmp32(&c->b) : xjcc32(&c->b, cc);
-	add_fix(c, pos, pos + 4, t);
+	add_fix(c, pos, pos + 4, (uint32_t)(t - c->cells));
 }
 
 /* Jump on cc to a stub raising `kind` at the current instruction. */
@@ -205,7 +205,7 @@ static void epilogue(struct jc *c)
 {
 	struct xbuf *b = &c->b;
 	for (uint32_t i = 0; i < c->npin; i++)
-		if (c->pslot[i] < c->ic->nresults)
+		if (c->pslot[i] < c->nresults)
 			xmem(b, 0, 1, 0x89, c->preg[i], SLOT(c->pslot[i]));
 	if (c->pad)
 		xalui(b, 1, 0, RSP, 8);
@@ -314,13 +314,13 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		preempt_check(c);
 		return 1;
 	case IOP_BR:
-		jit_br(c, -1, p[1]);
+		jit_br(c, -1, &p[1]);
 		return 2;
 	case IOP_BR_IF:
 	case IOP_BR_IFZ:
 		jit_sop(c, 0, 0, 0x83, 7, p[1]);
 		xb(b, 0);
-		jit_br(c, op == IOP_BR_IF ? CC_NE : CC_E, p[2]);
+		jit_br(c, op == IOP_BR_IF ? CC_NE : CC_E, &p[2]);
 		return 3;
 	case IOP_BR_IF_MOV:
 	case IOP_BR_IFZ_MOV: {
@@ -329,7 +329,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		uint32_t skip = xj8(b, op == IOP_BR_IF_MOV ? CC_E : CC_NE);
 		jit_ldslot(c, 1, RAX, p[4]);
 		jit_stslot(c, 1, p[3], RAX);
-		jit_br(c, -1, p[2]);
+		jit_br(c, -1, &p[2]);
 		xbind8(b, skip);
 		return 5;
 	}
@@ -344,7 +344,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 			r = RAX;
 		}
 		xalui(b, 0, 7, r, (int32_t)nt); /* cmp r32, nt */
-		jit_br(c, CC_AE, p[3 + nt]);
+		jit_br(c, CC_AE, &p[3 + nt]);
 		if (r != RAX)
 			xrr(b, 0, 0, 0x8B, RAX, r); /* mov eax, r32 */
 		/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
@@ -363,7 +363,8 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		uint32_t tab = b->len;
 		xpatch32(b, lea - 4, (int32_t)(tab - lea));
 		for (uint32_t i = 0; i < nt; i++) {
-			add_fix(c, b->len, tab, p[3 + i]);
+			add_fix(c, b->len, tab,
+				(uint32_t)(&p[3 + i] - c->cells));
 			x32(b, 0);
 		}
 		return 4 + nt;
@@ -524,7 +525,6 @@ static void entry_stub(struct jc *c)
 static void prologue(struct jc *c)
 {
 	struct xbuf *b = &c->b;
-	const struct interp_code *ic = c->ic;
 	for (uint32_t i = 0; i < c->npush; i++)
 		xhead(b, 0, 0, 0, 0, c->push[i], 0x50 + (c->push[i] & 7));
 	if (c->pad)
@@ -533,25 +533,25 @@ static void prologue(struct jc *c)
 	xmem(b, 0, 1, 0x3B, RSP, RCX, NOIDX,
 	     (int32_t)offsetof(struct jit_state, limit));
 	jit_trap_if(c, CC_B, TRAP_EXHAUSTED);
-	xmem(b, 0, 1, 0x8D, RAX, SLOT(ic->nslots));
+	xmem(b, 0, 1, 0x8D, RAX, SLOT(c->nslots));
 	xmem(b, 0, 1, 0x3B, RAX, RCX, NOIDX,
 	     (int32_t)offsetof(struct jit_state, vend));
 	jit_trap_if(c, CC_A, TRAP_EXHAUSTED);
-	uint32_t n = ic->nlocals - ic->nparams;
+	uint32_t n = c->nlocals - c->nparams;
 	if (n <= 8) {
 		xrr(b, 0, 0, 0x33, RAX, RAX);
-		for (uint32_t i = ic->nparams; i < ic->nlocals; i++)
+		for (uint32_t i = c->nparams; i < c->nlocals; i++)
 			if (jit_pinned(c, i) < 0)
 				xmem(b, 0, 1, 0x89, RAX, SLOT(i));
 	} else if (n <= 256) {
 		/* xorps xmm0, xmm0; movups [cells], xmm0 (two at a time) */
 		xrr(b, 0, 0, 0x0F57, 0, 0);
-		for (uint32_t i = ic->nparams; i < ic->nlocals; i += 2)
+		for (uint32_t i = c->nparams; i < c->nlocals; i += 2)
 			xmem(b, 0, 0, 0x0F11, 0,
-			     SLOT(i + 1 < ic->nlocals ? i : i - 1));
+			     SLOT(i + 1 < c->nlocals ? i : i - 1));
 	} else {
 		xrr(b, 0, 0, 0x33, RAX, RAX);
-		xmem(b, 0, 1, 0x8D, RDI, SLOT(ic->nparams));
+		xmem(b, 0, 1, 0x8D, RDI, SLOT(c->nparams));
 		xmovi(b, RCX, n);
 		xb(b, 0xF3); /* rep stosq */
 		xb(b, 0x48);
@@ -559,16 +559,17 @@ static void prologue(struct jc *c)
 	}
 	for (uint32_t i = 0; i < c->npin; i++) {
 		int r = c->preg[i];
-		if (c->pslot[i] < ic->nparams)
+		if (c->pslot[i] < c->nparams)
 			xmem(b, 0, 1, 0x8B, r, SLOT(c->pslot[i]));
-		else if (c->pslot[i] < ic->nlocals)
+		else if (c->pslot[i] < c->nlocals)
 			xrr(b, 0, 0, 0x33, r, r);
 	}
 	preempt_check(c);
 }
 
-/* Out-of-line trap stubs, then branch and table fix-ups. */
-static void finish(struct jc *c)
+/* Out-of-line trap stubs, then branch and table fix-ups (ic: the
+ * function's code, complete). */
+static void finish(struct jc *c, const struct interp_code *ic)
 {
 	struct xbuf *b = &c->b;
 	/* Each trap site: edi = kind, esi = pc, then a shared tail calls
@@ -620,8 +621,8 @@ static void finish(struct jc *c)
 	}
 	for (uint32_t i = 0; i < c->nfx; i++) {
 		struct fix *x = &c->fx[i];
-		uint32_t to =
-			x->cell < c->ic->len ? c->at[x->cell] : UINT32_MAX;
+		uint32_t t = ic->code[x->cell];
+		uint32_t to = t <= ic->len ? c->at[t] : UINT32_MAX;
 		if (to == UINT32_MAX) {
 			c->oom = true; /* a branch into the middle of nothing */
 			return;
@@ -630,80 +631,151 @@ static void finish(struct jc *c)
 	}
 }
 
-/* One translation of the whole function into c->b. */
-static void translate(struct jc *c)
+/* Registers a body saves before using (jit.h's convention). */
+bool jit_callee_saved(int r)
 {
+	return r == RBP || r == R12 || r == R14 || r == R15;
+}
+
+/* cells_room's rare case: at[] and target[] grow. */
+static bool cells_grow(struct jc *c, uint32_t n)
+{
+	uint32_t cap = c->ccells, cap2 = c->ccells;
+	if (!reserve((void **)&c->at, &cap, n, sizeof *c->at) ||
+	    !reserve((void **)&c->target, &cap2, n, 1))
+		return false;
+	memset(c->target + c->ccells, 0, cap2 - c->ccells);
+	c->ccells = cap < cap2 ? cap : cap2;
+	return true;
+}
+
+/* Room for cells [0, n) in at[] and target[] (target's new part zero). */
+static inline bool cells_room(struct jc *c, uint32_t n)
+{
+	return n <= c->ccells || cells_grow(c, n);
+}
+
+/* compile.c's sink: branches land on cell pc. */
+static void on_label(void *ctx, uint32_t pc)
+{
+	struct jc *c = ctx;
+	if (cells_room(c, pc + 1))
+		c->target[pc] = 1;
+	else
+		c->oom = true;
+}
+
+/* compile.c's sink: translates instruction op at cells code[pc..pc+n). */
+static void on_insn(void *ctx, const icell *code, uint32_t pc, uint32_t n,
+		    enum iop op)
+{
+	struct jc *c = ctx;
+	if (c->oom || c->b.oom)
+		return;
+	if (!cells_room(c, pc + n + 1) ||
+	    (c->nmap + 2 > c->cmap &&
+	     !reserve((void **)&c->map, &c->cmap, c->nmap + 2, 4))) {
+		c->oom = true;
+		return;
+	}
+	c->cells = code;
+	c->pc = pc;
+	c->map[c->nmap++] = c->b.len - c->start;
+	c->map[c->nmap++] = pc;
+	c->cvalid = c->cend == c->b.len && !c->target[pc];
+	c->rdx_valid = false;
+	c->at[pc] = c->b.len;
+	c->target[pc] = 0; /* passed: zero for the next function */
+	for (uint32_t i = 1; i < n; i++)
+		c->at[pc + i] = UINT32_MAX;
+	if (insn(c, op, code + pc) != n)
+		c->oom = true; /* not an instruction the JIT knows */
+}
+
+/*
+ * Picks the slots f's profile found busiest (validation, wasm_profile) to
+ * live in registers. In a function that calls, locals go to callee-saved
+ * registers first (they survive calls without a spill) and operand-stack
+ * slots to caller-saved ones (most die before the next call); in a leaf,
+ * caller-saved first.
+ */
+static void choose_pins(struct jc *c, const wasm_profile *pr)
+{
+	static const int callee[NCALLEE] = {R12, R14, R15, RBP};
+	static const int caller[NPIN - NCALLEE] = {R8, R9, R10, R11, RSI, RDI};
+	uint32_t ne = 0, nr = 0;
+	memset(c->pin, -1, c->nslots);
+	c->npin = c->npush = 0;
+	for (uint32_t k = 0; k < pr->nhot && k < NPIN; k++) {
+		uint32_t s = pr->hot[k];
+		bool want_callee = pr->calls && s < c->nlocals;
+		int r;
+		if (s >= c->nslots)
+			continue;
+		if (nr == NPIN - NCALLEE || (want_callee && ne < NCALLEE))
+			r = callee[ne++];
+		else
+			r = caller[nr++];
+		if (jit_callee_saved(r))
+			c->push[c->npush++] = r;
+		c->pin[s] = (int8_t)r;
+		c->pslot[c->npin] = s;
+		c->preg[c->npin++] = r;
+	}
+	c->pad = c->npush % 2 == 0;
+}
+
+/*
+ * Compiles f in one pass, appending to c->b (shared by the block's
+ * functions): compile.c reads the body and hands each instruction to
+ * on_insn as soon as it is final. Fills *out: its offset in c->b (mem),
+ * size, and its pc map as an offset in c->map (pcs). False when out of
+ * memory.
+ */
+static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
+{
+	const wasm_module *m = f->inst->module;
+	const wasm_code *wc = &m->code[f->index - m->num_imported_funcs];
+	c->f = f;
+	c->inst = f->inst;
+	c->start = c->b.len;
+	c->nparams = f->type.nparams;
+	c->nresults = f->type.nresults;
+	c->nlocals = c->nparams + wc->num_locals + 1;
+	c->nslots = c->nlocals + wc->prof.maxh;
+	if (c->nslots < c->nresults)
+		c->nslots = c->nresults;
+	if (!reserve((void **)&c->pin, &c->cslots, c->nslots + 1, 1) ||
+	    !cells_room(c, wc->body_len + 8))
+		return false;
+	choose_pins(c, &wc->prof);
 	c->nfx = c->nts = c->nps = 0;
 	c->cend = UINT32_MAX;
 	c->cslot = UINT32_MAX;
 	c->cvalid = c->rdx_valid = false;
-	memset(c->at, 0xFF, (c->ic->len + 1) * sizeof *c->at);
 	entry_stub(c);
 	c->pc = 0; /* stack-check traps name the first instruction */
 	prologue(c);
-	for (uint32_t pc = 0; pc < c->ic->len && !c->oom && !c->b.oom;) {
-		const icell *p = c->ic->code + pc;
-		enum iop op = (enum iop)c->iop[pc];
-		c->pc = pc;
-		c->at[pc] = c->b.len;
-		if (c->nmap + 2 > c->cmap &&
-		    !reserve((void **)&c->map, &c->cmap, c->nmap + 2, 4)) {
-			c->oom = true;
-			break;
-		}
-		c->map[c->nmap++] = c->b.len - c->start;
-		c->map[c->nmap++] = pc;
-		c->cvalid = c->cend == c->b.len && !c->target[pc];
-		c->rdx_valid = false;
-		uint32_t n = c->shape[pc] >> 8;
-		if (!n || insn(c, op, p) != n) {
-			c->oom = true; /* not an instruction the JIT knows */
-			break;
-		}
-		pc += n;
-	}
-	c->at[c->ic->len] = c->b.len; /* the end: return (never reached) */
-	epilogue(c);
-	if (!c->oom && !c->b.oom)
-		finish(c);
-}
-
-/*
- * Translates f, appending to c->b (shared by the block's functions).
- * Fills *out: its offset in c->b (mem), size, and its pc map as an offset
- * in c->map (pcs). False when out of memory.
- */
-static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
-{
-	if (!f->code)
-		f->code = interp_compile(f);
-	if (!f->code)
-		return false;
-	c->f = f;
-	c->ic = f->code;
-	c->inst = f->inst;
-	c->start = c->b.len;
-	uint32_t len = c->ic->len + 1, ns = c->ic->nslots + 1;
-	if (len > c->ccells) {
-		uint32_t cap = c->ccells;
-		uint32_t cap2 = c->ccells, cap3 = c->ccells;
-		if (!reserve((void **)&c->at, &cap, len, sizeof *c->at) ||
-		    !reserve((void **)&c->iop, &cap2, len, sizeof *c->iop) ||
-		    !reserve((void **)&c->shape, &cap3, len,
-			     sizeof *c->shape) ||
-		    !reserve((void **)&c->target, &c->ccells, len, 1))
-			return false;
-	}
-	if (ns > c->cslots) {
-		uint32_t cap = c->cslots;
-		if (!reserve((void **)&c->uses, &cap, ns, sizeof *c->uses) ||
-		    !reserve((void **)&c->pin, &c->cslots, ns, 1))
-			return false;
-	}
-	jit_prescan(c);
-	jit_choose_pins(c);
 	uint32_t map0 = c->nmap;
-	translate(c);
+	struct interp_sink sink = {on_insn, on_label, c};
+	struct interp_code *ic = interp_compile(f, &sink);
+	if (!ic || ic->nslots > c->nslots || !cells_room(c, ic->len + 1)) {
+		c->oom = true; /* (the frame bound holds: compile.c uses it) */
+	} else {
+		c->at[ic->len] = c->b.len; /* the end: return (never reached) */
+		c->target[ic->len] = 0;
+		epilogue(c);
+		if (!c->oom && !c->b.oom)
+			finish(c, ic);
+	}
+	/* compile.c is deterministic: code an interpreter made already for
+	 * f has the same cells, which the pc map and jit_slow refer to */
+	if (ic && f->code)
+		interp_free_code(ic);
+	else if (ic && !c->oom && !c->b.oom)
+		f->code = ic;
+	else if (ic)
+		interp_free_code(ic);
 	if (c->oom || c->b.oom)
 		return false;
 	out->f = f;
@@ -720,9 +792,6 @@ static void release(struct jc *c)
 	free(c->map);
 	free(c->at);
 	free(c->target);
-	free(c->iop);
-	free(c->shape);
-	free(c->uses);
 	free(c->pin);
 	free(c->fx);
 	free(c->ts);

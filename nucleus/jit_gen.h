@@ -16,11 +16,12 @@
 #define NPIN 10
 #define NCALLEE 4
 
-/* A reference to a cell's native address, patched at the end. */
+/* A reference to a branch target's native address, patched at the end
+ * (when compile.c has filled in every target cell). */
 struct fix {
 	uint32_t pos;  /* where the 32-bit value goes */
 	uint32_t base; /* value = native(target) - base */
-	uint32_t cell; /* target cell */
+	uint32_t cell; /* the cell holding the target (a cell index) */
 };
 
 /* A trap site: a jcc at pos to a stub raising kind at cell pc. */
@@ -46,18 +47,14 @@ struct cfix {
 struct jc {
 	struct xbuf b;
 	wasm_func *f;
-	const struct interp_code *ic;
 	wasm_instance *inst;
-	uint32_t first;	 /* index of the block's first defined function */
+	uint32_t first;	    /* index of the block's first defined function */
+	const icell *cells; /* compile.c's code, as of this instruction */
+	uint32_t nparams, nresults, nlocals, nslots; /* f's frame */
 	uint32_t *at;	 /* native offset of each cell (UINT32_MAX: none) */
-	uint8_t *target; /* cells that branches land on */
-	/* prescan, at each instruction's first cell: its internal opcode,
-	 * and its length in cells << 8 | its jit_cells slot bits */
-	uint16_t *iop;
-	uint32_t *shape;
+	uint8_t *target; /* cells that branches land on (0 once passed) */
 	uint32_t ccells;
-	uint32_t *uses; /* weighted uses of each slot (prescan) */
-	int8_t *pin;	/* pin[slot]: its register or -1 */
+	int8_t *pin; /* pin[slot]: its register or -1 */
 	uint32_t cslots;
 	JIT_VEC(struct fix, fx);
 	JIT_VEC(struct tsite, ts);
@@ -66,7 +63,6 @@ struct jc {
 	JIT_VEC(struct cfix, cf);
 	uint32_t pc; /* cell of the instruction being translated */
 	bool oom;
-	bool has_call;
 	uint32_t npin, pslot[NPIN];
 	int preg[NPIN];
 	uint32_t npush; /* callee-saved registers the prologue pushes */
@@ -76,7 +72,7 @@ struct jc {
 	 * reaches b.len == cend by falling through: the next instruction
 	 * reads it from rax (cvalid), or from rdx once its first operand
 	 * has replaced rax (rdx_valid). target[] marks the cells branches
-	 * land on (prescan). */
+	 * land on. */
 	uint32_t start; /* where this function's code begins in b */
 	uint32_t cslot, cend;
 	int cw;
@@ -86,12 +82,14 @@ struct jc {
 
 /* jit.c: emit helpers. Slots are frame slots; a local may live in a
  * register instead (jit_pinned), which these hide. */
-void jit_br(struct jc *c, int cc, uint32_t t);
+/* Branch (cc, or -1 for jmp) to the target in cell t of the current
+ * instruction. */
+void jit_br(struct jc *c, int cc, const icell *t);
 void jit_trap_if(struct jc *c, int cc, int kind);
 /* The register holding slot `s`, or -1 for its frame cell. */
 static inline int jit_pinned(const struct jc *c, uint32_t s)
 {
-	return s < c->ic->nslots ? c->pin[s] : -1;
+	return s < c->nslots ? c->pin[s] : -1;
 }
 /* A register holding slot s now (pinned, or rax/rdx caching the last
  * result), or -1. */
@@ -113,14 +111,7 @@ void jit_fld(struct jc *c, int sd, int x, uint32_t s);
 void jit_fst(struct jc *c, int sd, uint32_t s, int x);
 void jit_fop(struct jc *c, int pfx, uint32_t opc, int x, uint32_t s);
 
-/* jit_scan.c: the internal opcode of a handler cell; the length in cells
- * of the instruction at p (0 if unknown), *slots its frame-slot operands
- * (bit i: p[i]); the prescan (target, uses, has_call) and the choice of
- * pinned registers (pin, pslot, preg, push, pad) for c->f. */
-enum iop jit_op_of(icell cell);
-uint32_t jit_cells(enum iop op, const icell *p, uint32_t *slots);
-void jit_prescan(struct jc *c);
-void jit_choose_pins(struct jc *c);
+/* jit.c: */
 bool jit_callee_saved(int r);
 
 /* jit_ops.c: templates; each false if op is not one of its kind. */
@@ -132,7 +123,6 @@ bool jit_op_ibin(struct jc *c, enum iop op, const icell *p);
 bool jit_op_icmp(struct jc *c, enum iop op, const icell *p);
 /* The atomics but memory.atomic.wait/notify (those run in jit_slow). */
 bool jit_op_atomic(struct jc *c, enum iop op, const icell *p);
-uint32_t jit_atomic_slots(enum iop op);
 /* Length in cells of an instruction jit_slow runs, or 0. */
 uint32_t jit_slow_len(enum iop op);
 

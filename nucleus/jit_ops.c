@@ -558,12 +558,12 @@ bool jit_op_icmp(struct jc *c, enum iop op, const icell *p)
 	if (op >= IOP_BR_EQ && op <= IOP_BR_GE_U) {
 		int r = jit_opnd(c, 0, p[1]);
 		jit_sop(c, 0, 0, 0x3B, r, p[2]);
-		jit_br(c, icc[op - IOP_BR_EQ], p[3]);
+		jit_br(c, icc[op - IOP_BR_EQ], &p[3]);
 		return true;
 	}
 	if (op >= IOP_BR_EQ_RI && op <= IOP_BR_GE_U_RI) {
 		xalui(b, 0, 7, jit_opnd(c, 0, p[1]), (int32_t)p[2]);
-		jit_br(c, icc[op - IOP_BR_EQ_RI], p[3]);
+		jit_br(c, icc[op - IOP_BR_EQ_RI], &p[3]);
 		return true;
 	}
 	return false;
@@ -741,21 +741,6 @@ bool jit_op_atomic(struct jc *c, enum iop op, const icell *p)
 	zext(b, size, RCX);
 	jit_stslot(c, w, p[1], RCX);
 	return true;
-}
-
-/* The frame-slot operands of atomic instruction op (bit i: p[i]). */
-uint32_t jit_atomic_slots(enum iop op)
-{
-	unsigned g, size;
-	int w;
-	if (op == IOP_W_ATOMIC_FENCE)
-		return 0;
-	if (!atomic_kind(op, &g, &size, &w))
-		return 0x1E; /* wait, notify: d a b c */
-	return g == A_LOAD	? 0x6
-	       : g == A_STORE	? 0xC
-	       : g == A_CMPXCHG ? 0x1E
-				: 0xE;
 }
 
 /* Instructions jit_slow runs, with their length in cells. */

@@ -59,6 +59,21 @@ typedef struct wasm_export {
 	uint32_t index;
 } wasm_export;
 
+/*
+ * What validation learned of a body for the JIT's registers (the JIT is
+ * one pass: it must choose before it reads the body). Slots are numbered
+ * as in compile.c's frames: params and locals, one zero slot, then the
+ * operand stack. A use weighs 8 times more per enclosing loop.
+ */
+#define WASM_NHOT 10
+typedef struct wasm_profile {
+	uint32_t maxh;		 /* greatest operand-stack height */
+	uint32_t hot[WASM_NHOT]; /* busiest slots first, each used twice or more
+				  */
+	uint8_t nhot;
+	bool calls; /* the body has a call or call_indirect */
+} wasm_profile;
+
 /* A defined function's body. */
 typedef struct wasm_code {
 	uint32_t num_locals;  /* declared locals, not counting params */
@@ -66,6 +81,7 @@ typedef struct wasm_code {
 	const uint8_t *body;  /* first instruction .. final `end` inclusive */
 	uint32_t body_len;
 	uint32_t body_offset; /* offset of `body` in the module */
+	wasm_profile prof;    /* filled by validation */
 } wasm_code;
 
 typedef struct wasm_global_def {
@@ -156,7 +172,7 @@ struct wasm_module {
 bool wasm_decode(wasm_module *m, const uint8_t *bytes, size_t len,
 		 wasm_error *err);
 /* validate.c: validates a decoded module. */
-bool wasm_validate(const wasm_module *m, wasm_error *err);
+bool wasm_validate(wasm_module *m, wasm_error *err);
 /* decode.c: frees everything wasm_decode allocated (not m itself). */
 void wasm_module_release(wasm_module *m);
 

@@ -319,7 +319,7 @@ static bool check_datas(vmod *v)
  * Validates a decoded module. On failure fills err (INVALID; MALFORMED for
  * encoding errors found inside function bodies) and returns false.
  */
-bool wasm_validate(const wasm_module *m, wasm_error *err)
+bool wasm_validate(wasm_module *m, wasm_error *err)
 {
 	vmod v = {m, err, false, NULL};
 	v.declared = calloc(m->num_funcs + 1, 1);
@@ -328,7 +328,9 @@ bool wasm_validate(const wasm_module *m, wasm_error *err)
 	if (check_imports(&v) && check_defs(&v) && check_exports(&v) &&
 	    check_start(&v) && check_elems(&v) && check_datas(&v)) {
 		for (uint32_t f = m->num_imported_funcs; f < m->num_funcs; f++)
-			if (!wasm_validate_code(m, f, v.declared, err)) {
+			if (!wasm_validate_code(
+				    m, f, v.declared, err,
+				    &m->code[f - m->num_imported_funcs].prof)) {
 				v.failed = true;
 				break;
 			}

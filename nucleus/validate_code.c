@@ -8,6 +8,13 @@
  * unreachable flag. Simple instructions are typed from opcodes.h's columns;
  * the rest (SP) by hand. Encoding errors found on the way (illegal opcode,
  * bad LEB128, missing zero byte) are MALFORMED, typing errors INVALID.
+ *
+ * On the way it profiles the body for the JIT (wasm_profile): each use of
+ * a local or of an operand-stack entry weighs 8^loops (enclosing loops, at
+ * most 5), counted as compile.c will read and write frame slots: a
+ * local.get or a constant is not copied to the stack (its consumer reads
+ * the local, or an immediate), and a local.set right after the
+ * instruction computing its value takes that result directly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +73,18 @@ typedef struct vcode {
 	uint32_t nframes, capframes;
 	uint8_t *locals;
 	uint32_t nlocals;
+	/* the profile: uses of each slot (locals, the zero slot, then stack
+	 * heights), each operand's source (SRC_*), the weight of a use here */
+	uint32_t *w, *src;
+	uint32_t wt, loops, maxh;
+	const uint8_t
+		*fold_at; /* end of an instruction that computed the top */
+	bool calls;
 } vcode;
+
+/* Where an operand comes from: computed into its stack slot, a constant
+ * (no slot), or local i (SRC_LOCAL + i, no slot). */
+enum { SRC_VALUE, SRC_CONST, SRC_LOCAL };
 
 /* Records the first error: "offset 0x..: MSG in INSTR". Stops reading. */
 static void verr(vcode *v, enum wasm_error_kind kind, const char *msg)
@@ -109,7 +127,7 @@ static bool is_ref(uint8_t t)
 	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
-/* Makes room for n more operands. */
+/* Makes room for n more operands (and their sources and weights). */
 static bool reserve(vcode *v, uint32_t n)
 {
 	if (v->capvals - v->nvals >= n)
@@ -117,20 +135,48 @@ static bool reserve(vcode *v, uint32_t n)
 	uint64_t cap = v->capvals ? 2 * (uint64_t)v->capvals : 64;
 	while (cap - v->nvals < n)
 		cap *= 2;
-	uint8_t *p = cap <= UINT32_MAX ? realloc(v->vals, cap) : NULL;
-	if (!p) {
+	uint64_t nw = v->nlocals + 1 + cap;
+	uint8_t *p = cap <= UINT32_MAX / 4 ? realloc(v->vals, cap) : NULL;
+	uint32_t *src = p ? realloc(v->src, cap * 4) : NULL;
+	uint32_t *w = src ? realloc(v->w, nw * 4) : NULL;
+	if (p)
+		v->vals = p;
+	if (src)
+		v->src = src;
+	if (!w) {
 		verr(v, WASM_ERR_RESOURCE, "out of memory");
 		return false;
 	}
-	v->vals = p;
+	memset(w + v->nlocals + 1 + v->capvals, 0, (cap - v->capvals) * 4);
+	v->w = w;
 	v->capvals = (uint32_t)cap;
 	return true;
 }
 
-static void push(vcode *v, uint8_t t)
+/* Pushes an operand of type t from source src. */
+static inline void push_src(vcode *v, uint8_t t, uint32_t src)
 {
-	if (reserve(v, 1))
-		v->vals[v->nvals++] = t;
+	if (v->nvals == v->capvals && !reserve(v, 1))
+		return;
+	v->src[v->nvals] = src;
+	v->vals[v->nvals++] = t;
+	if (v->nvals > v->maxh)
+		v->maxh = v->nvals;
+}
+
+static inline void push(vcode *v, uint8_t t)
+{
+	push_src(v, t, SRC_VALUE);
+}
+
+/* Pushes the result of an instruction, computed into its stack slot. */
+static inline void push_result(vcode *v, uint8_t t)
+{
+	push_src(v, t, SRC_VALUE);
+	if (v->failed)
+		return;
+	v->w[v->nlocals + v->nvals] += v->wt; /* slot nlocals + 1 + height */
+	v->fold_at = v->r.p;
 }
 
 static frame *top(vcode *v)
@@ -139,7 +185,7 @@ static frame *top(vcode *v)
 }
 
 /* Pops any value; below the frame's height only in unreachable code. */
-static uint8_t pop(vcode *v)
+static inline uint8_t pop(vcode *v)
 {
 	frame *f = top(v);
 	if (v->nvals == f->height) {
@@ -147,7 +193,11 @@ static uint8_t pop(vcode *v)
 			invalid(v, "type mismatch");
 		return T_UNKNOWN;
 	}
-	return v->vals[--v->nvals];
+	uint32_t h = --v->nvals, s = v->src[h];
+	if (s != SRC_CONST)
+		v->w[s >= SRC_LOCAL ? s - SRC_LOCAL : v->nlocals + 1 + h] +=
+			v->wt;
+	return v->vals[h];
 }
 
 /* Pops a value of type `want` (T_UNKNOWN: any); returns its type. */
@@ -336,8 +386,10 @@ static void check_simple(vcode *v, const opinfo *o)
 		pop_expect(v, o->p1);
 	if (o->imm >= IMM_ATOMIC1 && o->imm <= IMM_ATOMIC8)
 		pop_expect(v, WASM_I32); /* the address */
-	if (o->res)
-		push(v, o->res);
+	if (o->res && o->imm >= IMM_I32 && o->imm <= IMM_F64 && !o->p1)
+		push_src(v, o->res, SRC_CONST);
+	else if (o->res)
+		push_result(v, o->res);
 }
 
 static uint32_t rd_index(vcode *v, uint32_t limit, const char *what)
@@ -357,7 +409,9 @@ static const wasm_tabletype *rd_table(vcode *v)
 static void check_call(vcode *v, const wasm_functype *t)
 {
 	pop_types(v, t->params, t->nparams);
-	push_types(v, t->results, t->nresults);
+	for (uint32_t i = 0; i < t->nresults && !v->failed; i++)
+		push_result(v, t->results[i]);
+	v->calls = true;
 }
 
 static void check_block(vcode *v, unsigned op)
@@ -371,6 +425,8 @@ static void check_block(vcode *v, unsigned op)
 		pop_expect(v, WASM_I32);
 	pop_types(v, f.params, f.nparams);
 	push_frame(v, &f);
+	if (op == OP_LOOP && ++v->loops <= 5)
+		v->wt = 1u << 3 * v->loops;
 }
 
 static void check_else(vcode *v)
@@ -389,6 +445,8 @@ static void check_end(vcode *v)
 	frame f = pop_frame(v);
 	if (v->failed)
 		return;
+	if (f.op == OP_LOOP && v->loops-- <= 5)
+		v->wt = 1u << 3 * v->loops;
 	/* an if without else passes its params through the missing arm */
 	if (f.op == OP_IF &&
 	    (f.nparams != f.nresults ||
@@ -437,6 +495,9 @@ static void check_br_table(vcode *v)
 			continue;
 		memmove(v->vals + v->nvals + missing, v->vals + v->nvals, real);
 		memset(v->vals + v->nvals, T_UNKNOWN, missing);
+		memmove(v->src + v->nvals + missing, v->src + v->nvals,
+			real * sizeof *v->src);
+		memset(v->src + v->nvals, 0, missing * sizeof *v->src);
 		v->nvals += k;
 	}
 	rd_u32(&v->r);
@@ -475,7 +536,7 @@ static void check_select(vcode *v, bool typed)
 		}
 		want = t1 ? t1 : t2;
 	}
-	push(v, want);
+	push_result(v, want);
 }
 
 static void check_local(vcode *v, unsigned op)
@@ -485,12 +546,19 @@ static void check_local(vcode *v, unsigned op)
 		return;
 	uint8_t t = v->locals[i];
 	if (op == OP_LOCAL_GET) {
-		push(v, t);
-	} else {
-		pop_expect(v, t);
-		if (op == OP_LOCAL_TEE)
-			push(v, t);
+		push_src(v, t, SRC_LOCAL + i);
+		return;
 	}
+	/* right after the instruction that computed it, the value goes
+	 * straight to the local: its stack slot is neither written nor read */
+	uint32_t h = v->nvals - 1;
+	bool direct = v->op_at == v->fold_at && v->nvals > top(v)->height;
+	pop_expect(v, t);
+	if (direct && !v->failed)
+		v->w[v->nlocals + 1 + h] -= 2 * v->wt;
+	v->w[i] += v->wt;
+	if (op == OP_LOCAL_TEE)
+		push_src(v, t, SRC_LOCAL + i);
 }
 
 static void check_global(vcode *v, unsigned op)
@@ -500,7 +568,7 @@ static void check_global(vcode *v, unsigned op)
 		return;
 	const wasm_globaltype *g = &v->m->globals[i];
 	if (op == OP_GLOBAL_GET) {
-		push(v, g->type);
+		push_result(v, g->type);
 	} else if (!g->mut) {
 		invalid(v, "global is immutable");
 	} else {
@@ -787,8 +855,34 @@ static void check_body(vcode *v, const wasm_functype *ft)
 	}
 }
 
+/*
+ * The profile's busiest slots: the WASM_NHOT used most and more than
+ * once, busiest first (ties: the lower slot), by insertion into a short
+ * sorted list.
+ */
+static void profile(const vcode *v, wasm_profile *out)
+{
+	uint32_t n = v->nlocals + 1 + v->maxh, k = 0;
+	memset(out, 0, sizeof *out);
+	out->maxh = v->maxh;
+	out->calls = v->calls;
+	for (uint32_t s = 0; s < n; s++) {
+		uint32_t u = v->w[s], i = k;
+		if (u <= 1 || (k == WASM_NHOT && u <= v->w[out->hot[k - 1]]))
+			continue;
+		if (k < WASM_NHOT)
+			k++;
+		for (; i > 0 && v->w[out->hot[i - 1]] < u; i--)
+			if (i < WASM_NHOT)
+				out->hot[i] = out->hot[i - 1];
+		out->hot[i] = s;
+	}
+	out->nhot = (uint8_t)k;
+}
+
 bool wasm_validate_code(const wasm_module *m, uint32_t func,
-			const uint8_t *declared, wasm_error *err)
+			const uint8_t *declared, wasm_error *err,
+			wasm_profile *prof)
 {
 	const wasm_code *c = &m->code[func - m->num_imported_funcs];
 	const wasm_functype *ft = &m->types[m->func_types[func]];
@@ -809,9 +903,17 @@ bool wasm_validate_code(const wasm_module *m, uint32_t func,
 	memcpy(v.locals, ft->params, ft->nparams);
 	if (c->num_locals)
 		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
-	check_body(&v, ft);
+	v.wt = 1;
+	if (reserve(&v, 1)) {
+		memset(v.w, 0, (v.nlocals + 1) * 4);
+		check_body(&v, ft);
+	}
+	if (!v.failed)
+		profile(&v, prof);
 	free(v.locals);
 	free(v.vals);
+	free(v.src);
+	free(v.w);
 	free(v.frames);
 	return !v.failed;
 }

@@ -94,13 +94,6 @@ static nb_status on_read(void *ctx, const console_read_req *req,
 
 static const struct console_ops ops = {on_write, on_read};
 
-/* A client's message, through firc's Console dispatch. */
-static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
-			  uint32_t n, nb_handle *h, uint32_t nh)
-{
-	return console_dispatch(&ops, ctx, ch, msg, n, h, nh);
-}
-
 int main(int argc, char **argv)
 {
 	nb_handle listener;
@@ -118,7 +111,7 @@ int main(int argc, char **argv)
 	reg_out(UART_IER, UART_IER_RDA);
 	reg_out(UART_MCR, 0x03 | UART_MCR_OUT2);
 	rx_drain();
-	s = svc_serve_on(listener, dispatch, NULL, &intr);
+	s = svc_serve_on(listener, console_dispatch_any, &ops, NULL, &intr);
 	reg_out(UART_IER, 0);
 	return s == NB_ERR_PEER_CLOSED ? 0 : 3;
 }

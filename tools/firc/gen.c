@@ -404,7 +404,13 @@ static void gen_server(const char *in, const struct firc_method *m, FILE *c)
 		   "\treturn s;\n}\n\n");
 }
 
-/* The dispatcher of interface d: header checks, then per ordinal. */
+/* The prototype of X_dispatch_any (format argument: X). */
+#define DISPATCH_ANY                                                           \
+	"nb_status %s_dispatch_any(const void *ops, void *ctx, nb_handle ch,"  \
+	"\n\t\tconst uint8_t *msg, uint32_t n, nb_handle *h, uint32_t nh)"
+
+/* The dispatcher of interface d (header checks, then per ordinal) and
+ * its untyped twin. */
 static void gen_dispatch(const struct firc_decl *d, const char *in, FILE *c)
 {
 	fprintf(c,
@@ -433,6 +439,11 @@ static void gen_dispatch(const struct firc_decl *d, const char *in, FILE *c)
 	fprintf(c, "\t}\n\tfir_close_all(h, nh);\n\tif (hdr.txid)\n\t\t"
 		   "fir_reply_status(ch, &hdr, FIR_ERR_UNKNOWN_METHOD);\n"
 		   "\treturn FIR_ERR_UNKNOWN_METHOD;\n}\n\n");
+	fprintf(c, "/* %s_dispatch with ops untyped. */\n", in);
+	fprintf(c,
+		DISPATCH_ANY "\n{\n\treturn %s_dispatch(ops, ctx, ch, msg, "
+			     "n, h, nh);\n}\n\n",
+		in, in);
 }
 
 /* Fuzz support: handlers that close what they got, and a client driver
@@ -519,6 +530,11 @@ static void gen_interface(const struct firc_decl *d, FILE *h, FILE *c)
 		"nb_status %s_dispatch(const struct %s_ops *ops, void *ctx, "
 		"nb_handle ch,\n\t\tconst uint8_t *msg, uint32_t n, nb_handle "
 		"*h, uint32_t nh);\n",
+		in, in);
+	fprintf(h,
+		"/* The same with ops untyped (a const struct %s_ops *): the "
+		"one\n * signature of every interface's, for generic server "
+		"loops. */\n" DISPATCH_ANY ";\n",
 		in, in);
 	fprintf(h,
 		"#ifdef FIR_FUZZ\nextern const struct %s_ops "

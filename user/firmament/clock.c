@@ -38,13 +38,7 @@ static nb_status on_resolution(void *ctx, clock_resolution_resp *resp)
 
 static const struct clock_ops ops = {on_monotonic, on_realtime, on_resolution};
 
-static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
-			  uint32_t n, nb_handle *h, uint32_t nh)
-{
-	return clock_dispatch(&ops, ctx, ch, msg, n, h, nh);
-}
-
 int main(void)
 {
-	return -svc_serve("clock", dispatch, NULL);
+	return -svc_serve("clock", clock_dispatch_any, &ops, NULL);
 }

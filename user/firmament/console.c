@@ -5,7 +5,7 @@
  */
 #include <unistd.h>
 
-#include "console.h"
+#include "stdcons.h"
 #include "svc.h"
 
 /* Console.write: all of data, or the error of the failing write. */
@@ -24,29 +24,9 @@ static nb_status on_write(void *ctx, const console_write_req *req,
 	return NB_OK;
 }
 
-/* Console.read: what one read of standard input gives (empty at EOF). */
-static nb_status on_read(void *ctx, const console_read_req *req,
-			 console_read_resp *resp)
-{
-	uint32_t max =
-		req->max < sizeof resp->data.b ? req->max : sizeof resp->data.b;
-	ssize_t k = max ? read(0, resp->data.b, max) : 0;
-
-	if (k < 0)
-		return NB_ERR_BAD_STATE;
-	resp->data.len = (uint32_t)k;
-	return NB_OK;
-}
-
-static const struct console_ops ops = {on_write, on_read};
-
-static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
-			  uint32_t n, nb_handle *h, uint32_t nh)
-{
-	return console_dispatch(&ops, ctx, ch, msg, n, h, nh);
-}
+static const struct console_ops ops = {on_write, stdcons_read};
 
 int main(void)
 {
-	return -svc_serve("console", dispatch, NULL);
+	return -svc_serve("console", console_dispatch_any, &ops, NULL);
 }

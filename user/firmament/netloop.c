@@ -26,7 +26,6 @@ static struct {
 	int state;
 	nb_handle owner; /* the client channel it is lent to */
 } slot[SLOTS];
-static nb_handle client; /* the channel of the request being served */
 static struct {
 	uint8_t b[FRAME_MAX];
 	uint32_t len;
@@ -93,7 +92,7 @@ static nb_status on_send_inplace(void *ctx,
 		if (s)
 			return s;
 		slot[i].state = SLOT_LENT;
-		slot[i].owner = client;
+		slot[i].owner = svc_client();
 		resp->slot = i;
 		resp->offset = 0;
 		resp->size = FRAME_MAX;
@@ -108,7 +107,7 @@ static nb_status on_commit(void *ctx, const ethernet_nic_commit_req *req)
 	nb_status s;
 
 	if (req->slot >= SLOTS || slot[req->slot].state != SLOT_LENT ||
-	    slot[req->slot].owner != client)
+	    slot[req->slot].owner != svc_client())
 		return NB_ERR_BAD_STATE;
 	if (req->length < 14 || req->length > FRAME_MAX)
 		return FIR_ERR_INVALID;
@@ -133,13 +132,6 @@ static nb_status on_receive(void *ctx, ethernet_nic_receive_resp *resp)
 static const struct ethernet_nic_ops ops = {on_info, on_send, on_send_inplace,
 					    on_commit, on_receive};
 
-static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
-			  uint32_t n, nb_handle *h, uint32_t nh)
-{
-	client = ch;
-	return ethernet_nic_dispatch(&ops, ctx, ch, msg, n, h, nh);
-}
-
 int main(void)
 {
 	for (int i = 0; i < SLOTS; i++) {
@@ -149,5 +141,5 @@ int main(void)
 			      NB_MAP_WRITE))
 			return 1;
 	}
-	return -svc_serve("ethernet", dispatch, NULL);
+	return -svc_serve("ethernet", ethernet_nic_dispatch_any, &ops, NULL);
 }

@@ -59,13 +59,7 @@ static nb_status on_flush(void *ctx)
 
 static const struct block_ops ops = {on_info, on_read, on_write, on_flush};
 
-static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
-			  uint32_t n, nb_handle *h, uint32_t nh)
-{
-	return block_dispatch(&ops, ctx, ch, msg, n, h, nh);
-}
-
 int main(void)
 {
-	return -svc_serve("block", dispatch, NULL);
+	return -svc_serve("block", block_dispatch_any, &ops, NULL);
 }

@@ -21,13 +21,7 @@ static nb_status on_get(void *ctx, const random_get_req *req,
 
 static const struct random_ops ops = {on_get};
 
-static nb_status dispatch(void *ctx, nb_handle ch, const uint8_t *msg,
-			  uint32_t n, nb_handle *h, uint32_t nh)
-{
-	return random_dispatch(&ops, ctx, ch, msg, n, h, nh);
-}
-
 int main(void)
 {
-	return -svc_serve("random", dispatch, NULL);
+	return -svc_serve("random", random_dispatch_any, &ops, NULL);
 }

@@ -81,6 +81,13 @@ int svc_args(const char *name0, char ***argv)
 
 static nb_wait_item items[NB_WAIT_MANY_MAX]; /* the listener, then clients */
 static uint32_t nitems;
+static nb_handle client = NB_HANDLE_INVALID; /* whose message is served */
+
+/* The channel of the message being dispatched. */
+nb_handle svc_client(void)
+{
+	return client;
+}
 
 /* Listener.connect handler: a new client channel joins the loop. */
 static nb_status on_connect(void *ctx, const listener_connect_req *req)
@@ -98,7 +105,7 @@ static nb_status on_connect(void *ctx, const listener_connect_req *req)
 
 /* Serves one ready item i; false if it is gone (peer closed). */
 static int serve_item(uint32_t i, nb_handle listener, svc_dispatch_fn fn,
-		      void *ctx)
+		      const void *ops, void *ctx)
 {
 	static const struct listener_ops lops = {on_connect};
 	nb_handle h[FIR_MAX_HANDLES], ch = items[i].handle;
@@ -111,17 +118,20 @@ static int serve_item(uint32_t i, nb_handle listener, svc_dispatch_fn fn,
 		return 1;
 	if (s != NB_OK)
 		return 0;
-	if (ch == listener)
+	if (ch == listener) {
 		listener_dispatch(&lops, ctx, ch, rxbuf, n, h, nh);
-	else
-		fn(ctx, ch, rxbuf, n, h, nh);
+		return 1;
+	}
+	client = ch;
+	fn(ops, ctx, ch, rxbuf, n, h, nh);
+	client = NB_HANDLE_INVALID;
 	return 1;
 }
 
 /* Waits for the clients (and extra), serves what is ready, until the
  * listener and every client are gone. */
-nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, void *ctx,
-		       const struct svc_extra *extra)
+nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
+		       void *ctx, const struct svc_extra *extra)
 {
 	static nb_wait_item all[NB_WAIT_MANY_MAX];
 	uint32_t x = extra ? 1 : 0; /* the extra is all[0] */
@@ -142,7 +152,7 @@ nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, void *ctx,
 		for (uint32_t i = nitems; i-- > 0;) {
 			if (!(all[i + x].pending & items[i].waitfor))
 				continue;
-			if (serve_item(i, listener, fn, ctx))
+			if (serve_item(i, listener, fn, ops, ctx))
 				continue;
 			nb_handle_close(items[i].handle);
 			if (items[i].handle == listener)
@@ -154,7 +164,8 @@ nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, void *ctx,
 }
 
 /* Publishes name with a new listener, then serves it (svc_serve_on). */
-nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx)
+nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
+		    void *ctx)
 {
 	static directory_publish_req req;
 	nb_handle mine, theirs;
@@ -167,5 +178,5 @@ nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx)
 	req.listener = theirs;
 	if ((s = directory_publish(svc_directory(), &req)) != NB_OK)
 		return s;
-	return svc_serve_on(mine, fn, ctx, NULL);
+	return svc_serve_on(mine, fn, ops, ctx, NULL);
 }

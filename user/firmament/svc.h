@@ -9,8 +9,9 @@
 
 #include "directory.h"
 
-/* The signature of a generated X_dispatch bound to its ops table. */
-typedef nb_status (*svc_dispatch_fn)(void *ctx, nb_handle ch,
+/* The signature of firc's X_dispatch_any: interface X's dispatcher
+ * taking its ops table (a const struct X_ops *) untyped. */
+typedef nb_status (*svc_dispatch_fn)(const void *ops, void *ctx, nb_handle ch,
 				     const uint8_t *msg, uint32_t n,
 				     nb_handle *h, uint32_t nh);
 
@@ -32,13 +33,18 @@ struct svc_extra {
 	void (*fn)(void *ctx);
 };
 /* Serves the clients that arrive as Listener.connect on listener, their
- * messages through fn, and extra (may be NULL), until the listener and
+ * messages through fn(ops, ctx, ...) (e.g. console_dispatch_any and a
+ * struct console_ops), and extra (may be NULL), until the listener and
  * every client are closed (NB_ERR_PEER_CLOSED); other statuses are
  * errors. At most 62 clients at once; one more is closed at once. */
-nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, void *ctx,
-		       const struct svc_extra *extra);
+nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
+		       void *ctx, const struct svc_extra *extra);
 /* Publishes this service as `name` with a new listener and serves it
  * (svc_serve_on). */
-nb_status svc_serve(const char *name, svc_dispatch_fn fn, void *ctx);
+nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
+		    void *ctx);
+/* In a handler svc_serve_on called: the channel of the client whose
+ * message it serves (NB_HANDLE_INVALID elsewhere). */
+nb_handle svc_client(void);
 
 #endif

@@ -113,6 +113,8 @@ void jit_sop(struct jc *c, int pfx, int w, uint32_t opc, int reg, uint32_t s)
 /* mov r, slot (32 or 64 bits) and back. */
 void jit_ldslot(struct jc *c, int w, int r, uint32_t s)
 {
+	if (c->zext >> r & 1)
+		w = 0; /* an i32 local's register: keep it zero-extended */
 	if (r == RAX && c->cvalid) {
 		c->cvalid = false;
 		if (s == c->cslot) {
@@ -133,7 +135,10 @@ void jit_ldslot(struct jc *c, int w, int r, uint32_t s)
 void jit_stslot(struct jc *c, int w, uint32_t s, int r)
 {
 	int p = jit_pinned(c, s);
-	if (p >= 0)
+	if (p >= 0 && (!w || c->zext >> p & 1)) {
+		xrr(&c->b, 0, 0, 0x89, r, p);
+		jit_zext_out(c, p);
+	} else if (p >= 0)
 		xrr(&c->b, 0, w, 0x89, r, p);
 	else
 		xmem(&c->b, 0, w, 0x89, r, SLOT(s));
@@ -196,7 +201,8 @@ static void spill(struct jc *c, uint32_t lo, uint32_t hi, bool back)
 		int r = c->preg[i];
 		if (s >= hi || (s < lo && jit_callee_saved(r)))
 			continue;
-		xmem(&c->b, 0, 1, back ? 0x8B : 0x89, r, SLOT(s));
+		xmem(&c->b, 0, !(c->zext >> r & 1), back ? 0x8B : 0x89, r,
+		     SLOT(s));
 	}
 }
 
@@ -559,8 +565,9 @@ static void prologue(struct jc *c)
 	}
 	for (uint32_t i = 0; i < c->npin; i++) {
 		int r = c->preg[i];
-		if (c->pslot[i] < c->nparams)
-			xmem(b, 0, 1, 0x8B, r, SLOT(c->pslot[i]));
+		if (c->pslot[i] < c->nparams) /* i32: the upper half zeroed */
+			xmem(b, 0, !(c->zext >> r & 1), 0x8B, r,
+			     SLOT(c->pslot[i]));
 		else if (c->pslot[i] < c->nlocals)
 			xrr(b, 0, 0, 0x33, r, r);
 	}
@@ -622,8 +629,8 @@ static void finish(struct jc *c, const struct interp_code *ic)
 	for (uint32_t i = 0; i < c->nfx; i++) {
 		struct fix *x = &c->fx[i];
 		uint32_t t = ic->code[x->cell];
-		uint32_t to = t <= ic->len ? c->at[t] : UINT32_MAX;
-		if (to == UINT32_MAX) {
+		uint32_t to = t <= ic->len ? c->at[t] : 0;
+		if (to <= c->start || to > b->len) {
 			c->oom = true; /* a branch into the middle of nothing */
 			return;
 		}
@@ -644,12 +651,13 @@ static bool cells_grow(struct jc *c, uint32_t n)
 	if (!reserve((void **)&c->at, &cap, n, sizeof *c->at) ||
 	    !reserve((void **)&c->target, &cap2, n, 1))
 		return false;
+	memset(c->at + c->ccells, 0, (cap - c->ccells) * sizeof *c->at);
 	memset(c->target + c->ccells, 0, cap2 - c->ccells);
 	c->ccells = cap < cap2 ? cap : cap2;
 	return true;
 }
 
-/* Room for cells [0, n) in at[] and target[] (target's new part zero). */
+/* Room for cells [0, n) in at[] and target[], their new parts zero. */
 static inline bool cells_room(struct jc *c, uint32_t n)
 {
 	return n <= c->ccells || cells_grow(c, n);
@@ -683,13 +691,24 @@ static void on_insn(void *ctx, const icell *code, uint32_t pc, uint32_t n,
 	c->map[c->nmap++] = c->b.len - c->start;
 	c->map[c->nmap++] = pc;
 	c->cvalid = c->cend == c->b.len && !c->target[pc];
+	c->zok = c->zend == c->b.len && !c->target[pc] ? c->zreg : -1;
 	c->rdx_valid = false;
 	c->at[pc] = c->b.len;
 	c->target[pc] = 0; /* passed: zero for the next function */
-	for (uint32_t i = 1; i < n; i++)
-		c->at[pc + i] = UINT32_MAX;
 	if (insn(c, op, code + pc) != n)
 		c->oom = true; /* not an instruction the JIT knows */
+}
+
+/* Is slot s an i32 local whose register may stay zero-extended? Not
+ * if a result of another type goes to it at a return. */
+static bool zext_local(const struct jc *c, const wasm_code *wc, uint32_t s)
+{
+	const wasm_functype *t = &c->f->type;
+	if (s >= c->nlocals - 1 ||
+	    (s < t->nresults && t->results[s] != WASM_I32))
+		return false;
+	return (s < t->nparams ? t->params[s]
+			       : wc->local_types[s - t->nparams]) == WASM_I32;
 }
 
 /*
@@ -699,13 +718,15 @@ static void on_insn(void *ctx, const icell *code, uint32_t pc, uint32_t n,
  * slots to caller-saved ones (most die before the next call); in a leaf,
  * caller-saved first.
  */
-static void choose_pins(struct jc *c, const wasm_profile *pr)
+static void choose_pins(struct jc *c, const wasm_profile *pr,
+			const wasm_code *wc)
 {
 	static const int callee[NCALLEE] = {R12, R14, R15, RBP};
 	static const int caller[NPIN - NCALLEE] = {R8, R9, R10, R11, RSI, RDI};
 	uint32_t ne = 0, nr = 0;
 	memset(c->pin, -1, c->nslots);
 	c->npin = c->npush = 0;
+	c->zext = 0;
 	for (uint32_t k = 0; k < pr->nhot && k < NPIN; k++) {
 		uint32_t s = pr->hot[k];
 		bool want_callee = pr->calls && s < c->nlocals;
@@ -719,6 +740,8 @@ static void choose_pins(struct jc *c, const wasm_profile *pr)
 		if (jit_callee_saved(r))
 			c->push[c->npush++] = r;
 		c->pin[s] = (int8_t)r;
+		if (zext_local(c, wc, s))
+			c->zext |= 1u << r;
 		c->pslot[c->npin] = s;
 		c->preg[c->npin++] = r;
 	}
@@ -748,9 +771,9 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	if (!reserve((void **)&c->pin, &c->cslots, c->nslots + 1, 1) ||
 	    !cells_room(c, wc->body_len + 8))
 		return false;
-	choose_pins(c, &wc->prof);
+	choose_pins(c, &wc->prof, wc);
 	c->nfx = c->nts = c->nps = 0;
-	c->cend = UINT32_MAX;
+	c->cend = c->zend = UINT32_MAX;
 	c->cslot = UINT32_MAX;
 	c->cvalid = c->rdx_valid = false;
 	entry_stub(c);

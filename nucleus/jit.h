@@ -2,11 +2,13 @@
  * jit.h: the x86-64 JIT's internal interface, between the translator
  * (jit.c) and its run-time support (jit_rt.c). Internal to the JIT.
  *
- * Code model. The JIT translates a function's internal code (interp.h:
- * compile.c's one pass over the validated body, which has already
- * assigned every local and operand-stack entry a frame slot, folded
- * constants into immediates and fused compares with branches) into
- * machine code, one instruction template per internal instruction.
+ * Code model. One pass over each validated body: compile.c reads it,
+ * assigns every local and operand-stack entry a frame slot, folds
+ * constants into immediates and fuses compares with branches, and hands
+ * each internal instruction (interp.h) to the JIT as soon as it is final;
+ * the JIT emits its machine code there and then, one template per
+ * instruction. Which slots live in registers is decided before, from
+ * the profile validation left (wasm_profile).
  *
  * Calling convention between wasm functions (frame-based, the same frame
  * layout as the interpreter): rbx points at the callee's frame, whose

@@ -51,7 +51,9 @@ struct jc {
 	uint32_t first;	    /* index of the block's first defined function */
 	const icell *cells; /* compile.c's code, as of this instruction */
 	uint32_t nparams, nresults, nlocals, nslots; /* f's frame */
-	uint32_t *at;	 /* native offset of each cell (UINT32_MAX: none) */
+	/* native offset of each instruction's first cell; any other cell
+	 * holds 0 or an offset of an earlier function (<= start) */
+	uint32_t *at;
 	uint8_t *target; /* cells that branches land on (0 once passed) */
 	uint32_t ccells;
 	int8_t *pin; /* pin[slot]: its register or -1 */
@@ -65,6 +67,14 @@ struct jc {
 	bool oom;
 	uint32_t npin, pslot[NPIN];
 	int preg[NPIN];
+	/* registers of pinned i32 locals: always zero-extended (every write
+	 * to them is 32 bits wide), so they index memory as they are */
+	uint32_t zext;
+	/* register zreg got a zero-extended value at b.len == zend (the end
+	 * of an instruction); zok: it, when the next one starts there and
+	 * no branch lands there (else -1) */
+	int zreg, zok;
+	uint32_t zend;
 	uint32_t npush; /* callee-saved registers the prologue pushes */
 	int push[NCALLEE];
 	bool pad; /* rsp adjusted by 8 for alignment */
@@ -101,6 +111,12 @@ static inline int jit_src(const struct jc *c, uint32_t s)
 	if (c->cvalid)
 		return RAX;
 	return c->rdx_valid ? RDX : -1;
+}
+/* The instruction just emitted ends with register r zero-extended. */
+static inline void jit_zext_out(struct jc *c, int r)
+{
+	c->zreg = r;
+	c->zend = c->b.len;
 }
 /* A register holding slot s: jit_src's, else rax loaded with it. */
 int jit_opnd(struct jc *c, int w, uint32_t s);

@@ -111,10 +111,18 @@ static void divide(struct jc *c, const icell *p, int w, bool sign, bool rem)
 	jit_stslot(c, w, p[1], rem ? RDX : RAX);
 }
 
-/* Effective address of a memory access into rax; returns the disp. */
-static int32_t addr(struct jc *c, uint32_t slot, uint32_t off)
+/* Effective address of a memory access: [r13 + *idx + disp], the i32
+ * index zero-extended in *idx (an i32 local's register, else rax);
+ * returns disp. */
+static int32_t addr(struct jc *c, uint32_t slot, uint32_t off, int *idx)
 {
 	struct xbuf *b = &c->b;
+	int r = jit_pinned(c, slot);
+	if (r >= 0 && (c->zext >> r & 1 || r == c->zok) && off <= 0x7FFFFFFF) {
+		*idx = r;
+		return (int32_t)off;
+	}
+	*idx = RAX;
 	jit_ldslot(c, 0, RAX, slot); /* zero-extends the i32 index */
 	if (off <= 0x7FFFFFFF)
 		return (int32_t)off;
@@ -179,11 +187,14 @@ bool jit_op_load(struct jc *c, enum iop op, const icell *p)
 	default:
 		return false;
 	}
-	int32_t d = addr(c, p[2], p[3]);
+	int idx;
+	int32_t d = addr(c, p[2], p[3], &idx);
 	int r = jit_pinned(c, p[1]);
-	xmem(b, 0, ow, opc, r >= 0 ? r : RAX, R13, RAX, d);
+	xmem(b, 0, ow, opc, r >= 0 ? r : RAX, R13, idx, d);
 	if (r < 0)
 		jit_stslot(c, w, p[1], RAX);
+	else if (!ow)
+		jit_zext_out(c, r);
 	return true;
 }
 
@@ -220,8 +231,9 @@ bool jit_op_store(struct jc *c, enum iop op, const icell *p)
 		jit_ldslot(c, w, RCX, p[2]);
 		v = RCX;
 	}
-	int32_t d = addr(c, p[1], p[3]);
-	xmem(b, pfx, w, opc, v, R13, RAX, d);
+	int idx;
+	int32_t d = addr(c, p[1], p[3], &idx);
+	xmem(b, pfx, w, opc, v, R13, idx, d);
 	return true;
 }
 
@@ -310,9 +322,19 @@ bool jit_op_fbin(struct jc *c, enum iop op, const icell *p)
 	return true;
 }
 
-/* Unary numeric ops done inline; false for the rest (jit_slow). */
+/* The plain wasm instructions of one operand and a result (d a). */
+#define UNARY_ROW(name, pre, code, imm, p1, p2, res, text)                     \
+	[IOP_W_##name] =                                                       \
+		(imm) == IMM_NONE && OPV_##p1 && !OPV_##p2 && OPV_##res,
+static const bool is_unary[IOP_COUNT] = {WASM_OPCODES(UNARY_ROW)};
+
+/* Unary numeric ops done inline; false for the rest (jit_slow). Reads
+ * no cell before it knows op has two operands: the instruction may be
+ * the last compile.c has written. */
 bool jit_op_unary(struct jc *c, enum iop op, const icell *p)
 {
+	if (!is_unary[op])
+		return false;
 	struct xbuf *b = &c->b;
 	uint32_t d = p[1], a = p[2];
 	switch (op) {
@@ -430,6 +452,8 @@ static void done(struct jc *c, int w, uint32_t d, int r)
 {
 	if (r == RAX)
 		jit_stslot(c, w, d, RAX);
+	else if (!w)
+		jit_zext_out(c, r);
 }
 
 /* d = a op b, for add sub and or xor imul (opc; ext < 0: commutative

@@ -104,50 +104,78 @@ static inline void xpatch32(struct xbuf *b, uint32_t pos, int32_t v)
 		memcpy(b->p + pos, &v, 4);
 }
 
-/* Legacy prefix (0 for none), REX, then the opcode bytes (1-3, big end
- * first in opc). */
-static inline void xhead(struct xbuf *b, int pfx, int w, int reg, int idx,
-			 int base, uint32_t opc)
+/* Appends the n (at most 16) bytes assembled in t[16]: one store of 16
+ * bytes when there is room (the bytes past n are written over later). */
+static inline void xput(struct xbuf *b, const uint8_t *t, uint32_t n)
+{
+	if (b->cap - b->len >= 16)
+		memcpy(b->p + b->len, t, 16);
+	else if (xroom(b, n))
+		memcpy(b->p + b->len, t, n);
+	else
+		return;
+	b->len += n;
+}
+
+/* Assembles a legacy prefix (0 for none), REX, then the opcode bytes
+ * (1-3, big end first in opc) at t[n]; returns the new n. */
+static inline uint32_t xhead_at(uint8_t *t, uint32_t n, int pfx, int w, int reg,
+				int idx, int base, uint32_t opc)
 {
 	if (pfx)
-		xb(b, (uint8_t)pfx);
+		t[n++] = (uint8_t)pfx;
 	int rex = (w ? 8 : 0) | (reg >= 8 ? 4 : 0) | (idx >= 8 ? 2 : 0) |
 		  (base >= 8 ? 1 : 0);
 	if (rex)
-		xb(b, (uint8_t)(0x40 | rex));
+		t[n++] = (uint8_t)(0x40 | rex);
 	if (opc > 0xFFFF)
-		xb(b, (uint8_t)(opc >> 16));
+		t[n++] = (uint8_t)(opc >> 16);
 	if (opc > 0xFF)
-		xb(b, (uint8_t)(opc >> 8));
-	xb(b, (uint8_t)opc);
+		t[n++] = (uint8_t)(opc >> 8);
+	t[n++] = (uint8_t)opc;
+	return n;
+}
+
+/* Legacy prefix, REX, then the opcode bytes (see xhead_at). */
+static inline void xhead(struct xbuf *b, int pfx, int w, int reg, int idx,
+			 int base, uint32_t opc)
+{
+	uint8_t t[16];
+	xput(b, t, xhead_at(t, 0, pfx, w, reg, idx, base, opc));
 }
 
 /* op reg, [base + idx + disp] (or the reverse, by the opcode). */
 static inline void xmem(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 			int base, int idx, int32_t disp)
 {
-	xhead(b, pfx, w, reg, idx < 0 ? 0 : idx, base, opc);
+	uint8_t t[16];
+	uint32_t n = xhead_at(t, 0, pfx, w, reg, idx < 0 ? 0 : idx, base, opc);
 	int mod = (disp == 0 && (base & 7) != 5)  ? 0
 		  : (disp >= -128 && disp <= 127) ? 1
 						  : 2;
 	if (idx < 0 && (base & 7) != 4) {
-		xb(b, (uint8_t)(mod << 6 | (reg & 7) << 3 | (base & 7)));
+		t[n++] = (uint8_t)(mod << 6 | (reg & 7) << 3 | (base & 7));
 	} else {
-		xb(b, (uint8_t)(mod << 6 | (reg & 7) << 3 | 4));
-		xb(b, (uint8_t)(((idx < 0 ? 4 : idx) & 7) << 3 | (base & 7)));
+		t[n++] = (uint8_t)(mod << 6 | (reg & 7) << 3 | 4);
+		t[n++] = (uint8_t)(((idx < 0 ? 4 : idx) & 7) << 3 | (base & 7));
 	}
-	if (mod == 1)
-		xb(b, (uint8_t)disp);
-	else if (mod == 2)
-		x32(b, (uint32_t)disp);
+	if (mod == 1) {
+		t[n++] = (uint8_t)disp;
+	} else if (mod == 2) {
+		memcpy(t + n, &disp, 4);
+		n += 4;
+	}
+	xput(b, t, n);
 }
 
 /* op reg, rm (both registers). */
 static inline void xrr(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 		       int rm)
 {
-	xhead(b, pfx, w, reg, 0, rm, opc);
-	xb(b, (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7)));
+	uint8_t t[16];
+	uint32_t n = xhead_at(t, 0, pfx, w, reg, 0, rm, opc);
+	t[n++] = (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7));
+	xput(b, t, n);
 }
 
 /* Frame slot i: [rbx + 8i]. */
@@ -156,25 +184,22 @@ static inline void xrr(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 /* mov r, imm64 (shortest form). */
 static inline void xmovi(struct xbuf *b, int r, uint64_t v)
 {
-	if (v <= 0xFFFFFFFFu) {
-		xhead(b, 0, 0, 0, 0, r, 0xB8 + (r & 7));
-		x32(b, (uint32_t)v);
-	} else {
-		xhead(b, 0, 1, 0, 0, r, 0xB8 + (r & 7));
-		x64(b, v);
-	}
+	uint8_t t[16];
+	bool wide = v > 0xFFFFFFFFu;
+	uint32_t n = xhead_at(t, 0, 0, wide, 0, 0, r, 0xB8 + (r & 7));
+	memcpy(t + n, &v, 8); /* little-endian: the low 4 bytes first */
+	xput(b, t, n + (wide ? 8 : 4));
 }
 
 /* Group-1 ALU op (ext: 0 add, 1 or, 4 and, 5 sub, 6 xor, 7 cmp) r, imm32. */
 static inline void xalui(struct xbuf *b, int w, int ext, int r, int32_t imm)
 {
-	if (imm >= -128 && imm <= 127) {
-		xrr(b, 0, w, 0x83, ext, r);
-		xb(b, (uint8_t)imm);
-	} else {
-		xrr(b, 0, w, 0x81, ext, r);
-		x32(b, (uint32_t)imm);
-	}
+	uint8_t t[16];
+	bool small = imm >= -128 && imm <= 127;
+	uint32_t n = xhead_at(t, 0, 0, w, ext, 0, r, small ? 0x83 : 0x81);
+	t[n++] = (uint8_t)(0xC0 | (ext & 7) << 3 | (r & 7));
+	memcpy(t + n, &imm, 4);
+	xput(b, t, n + (small ? 1 : 4));
 }
 
 /* call r (absolute address through a register). */

@@ -77,8 +77,8 @@ typedef struct vcode {
 	 * heights), each operand's source (SRC_*), the weight of a use here */
 	uint32_t *w, *src;
 	uint32_t wt, loops, maxh;
-	const uint8_t
-		*fold_at; /* end of an instruction that computed the top */
+	/* where the last instruction ended, if it computed the top value */
+	const uint8_t *fold_at;
 	bool calls;
 } vcode;
 

@@ -435,10 +435,51 @@ static void test_deep_nesting(void)
 	free(b);
 }
 
+/*
+ * The profile validation leaves for the JIT (wasm_profile): weighted
+ * uses, a loop's 8 times the others, a stack slot not counted when a
+ * local.set takes the result straight from the instruction before.
+ * (module (func (param i32 i32) (result i32) (local i32 i64)
+ *   (local.set 2 (local.get 0))
+ *   (loop (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+ *         (br_if 0 (i32.lt_u (local.get 2) (i32.const 10))))
+ *   (drop (local.get 1))
+ *   (call 0 (local.get 2) (local.get 2))))
+ * Slots: params 0-1, locals 2-3, the zero slot 4, the stack from 5.
+ * Local 2 weighs 1 + 3 * 8 + 2 = 27; stack slot 5, 2 * 8 (the compare
+ * result, pushed and popped) + 2 (the call's result); the add's result
+ * goes straight to local 2. Params 0 and 1 are used once: not listed.
+ */
+static void test_profile(void)
+{
+	static const uint8_t b[] = {
+		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01,
+		0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03,
+		0x02, 0x01, 0x00, 0x0a, 0x26, 0x01, 0x24, 0x02, 0x01,
+		0x7f, 0x01, 0x7e, 0x20, 0x00, 0x21, 0x02, 0x03, 0x40,
+		0x20, 0x02, 0x41, 0x01, 0x6a, 0x21, 0x02, 0x20, 0x02,
+		0x41, 0x0a, 0x49, 0x0d, 0x00, 0x0b, 0x20, 0x01, 0x1a,
+		0x20, 0x02, 0x20, 0x02, 0x10, 0x00, 0x0b};
+	wasm_error err = {0};
+	wasm_module *m = wasm_module_new(b, sizeof b, &err);
+	check("profile: module", m != NULL);
+	if (!m)
+		return;
+	const wasm_profile *p = &m->code[0].prof;
+	check("profile: busiest slots",
+	      p->nhot == 2 && p->hot[0] == 2 && p->hot[1] == 5);
+	check("profile: calls", p->calls);
+	check("profile: greatest height", p->maxh == 2);
+	if (p->nhot != 2 || p->hot[0] != 2 || p->hot[1] != 5)
+		printf("  nhot %u hot %u %u\n", p->nhot, p->hot[0], p->hot[1]);
+	wasm_module_free(m);
+}
+
 int main(void)
 {
 	test_cases();
 	test_deep_nesting();
+	test_profile();
 	printf("%s\n", failures ? "some tests FAILED" : "all passed");
 	return failures != 0;
 }

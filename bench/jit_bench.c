@@ -3,11 +3,14 @@
  *   jit_bench FILE.wasm [MIN_SECONDS]
  * Function imports are satisfied by host functions that return zeros
  * (a WASI module needs nothing else). Prints one line:
- *   "compile_mb_per_s V instantiate_us U code_bytes N"
+ *   "compile_mb_per_s V instantiate_us U code_bytes N cold_mb_per_s C"
  * compile_mb_per_s: bytes of function bodies translated per second by the
  * JIT (compile.c's lowering plus jit.c's code generation, installing the
  * code included), every defined function of FILE compiled in a fresh
- * store, repeated for at least MIN_SECONDS (default 1). instantiate_us:
+ * store, repeated for at least MIN_SECONDS (default 1): the steady state,
+ * where the code pages come from the JIT's pool of released ones.
+ * cold_mb_per_s: the same for the first compile only (fresh pages, one
+ * measurement, so noisier). instantiate_us:
  * the mean time of wasm_instantiate on the decoded module (imports
  * resolved, memories, tables, globals and segments set up) in a fresh
  * store; the module has no start section, or its start runs too.
@@ -115,7 +118,7 @@ int main(int argc, char **argv)
 	uint32_t nimp = m->num_imported_funcs;
 	for (uint32_t i = nimp; i < m->num_funcs; i++)
 		body += m->code[i - nimp].body_len;
-	double t0 = now(), dt, tc = 0;
+	double t0 = now(), dt, tc = 0, cold = 0;
 	long rounds = 0;
 	do {
 		struct ctx c = {wasm_store_new(WASM_ENGINE_JIT), m, 0};
@@ -131,6 +134,8 @@ int main(int argc, char **argv)
 		}
 		for (uint32_t i = nimp; !rounds && i < m->num_funcs; i++)
 			code += inst->funcs[i]->jit->size;
+		if (!rounds)
+			cold = cpu() - t1;
 		tc += cpu() - t1;
 		wasm_store_free(c.s);
 		rounds++;
@@ -149,8 +154,9 @@ int main(int argc, char **argv)
 		wasm_store_free(c.s);
 		n++;
 	} while (now() - t0 < min_secs);
-	printf("compile_mb_per_s %.3f instantiate_us %.2f code_bytes %zu\n",
-	       mbps, ti / n * 1e6, code);
+	printf("compile_mb_per_s %.3f instantiate_us %.2f code_bytes %zu "
+	       "cold_mb_per_s %.3f\n",
+	       mbps, ti / n * 1e6, code, (double)body / cold / 1e6);
 	wasm_module_free(m);
 	free(bytes);
 	return 0;

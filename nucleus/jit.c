@@ -306,12 +306,66 @@ static void call(struct jc *c, enum iop op, const icell *p)
 	spill(c, base, base + t->nresults, true);
 }
 
+/* Which template family translates an instruction (T_OTHER: insn's own
+ * switch or the rare ones): one table lookup instead of asking each
+ * template in turn. From opcodes.h's columns: an immediate memarg is a
+ * load or store; no immediate, one or two operands and a result, a unary
+ * or binary op, float when its first operand is. */
+enum { T_OTHER, T_LOAD, T_STORE, T_UNARY, T_IBIN, T_FBIN };
+#define TFLT___ 0
+#define TFLT_SP 0
+#define TFLT_I32 0
+#define TFLT_I64 0
+#define TFLT_F32 1
+#define TFLT_F64 1
+#define TKIND(name, pre, code, imm, p1, p2, res, text)                         \
+	[IOP_W_##name] = (imm) >= IMM_MEM1 && (imm) <= IMM_MEM8                \
+				 ? (OPV_##res ? T_LOAD : T_STORE)              \
+			 : (imm) != IMM_NONE || !OPV_##p1 || !OPV_##res        \
+				 ? T_OTHER                                     \
+			 : !OPV_##p2 ? T_UNARY                                 \
+			 : TFLT_##p1 ? T_FBIN                                  \
+				     : T_IBIN,
+static const uint8_t tkind[IOP_COUNT] = {WASM_OPCODES(TKIND)};
+
+static int template_kind(enum iop op)
+{
+	if ((op >= IOP_I32_ADD_RI && op <= IOP_I32_GE_U_RI) ||
+	    (op >= IOP_BR_EQ && op <= IOP_BR_GE_U_RI))
+		return T_IBIN; /* the immediate forms, compare-and-branch */
+	return tkind[op];
+}
+
 /* Translates the instruction at cell c->pc; its length in cells, 0 if the
  * JIT does not know it. */
 static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	uint32_t n;
+	switch (template_kind(op)) {
+	case T_LOAD:
+		if (jit_op_load(c, op, p))
+			return 4;
+		break;
+	case T_STORE:
+		if (jit_op_store(c, op, p))
+			return 4;
+		break;
+	case T_UNARY:
+		if (jit_op_unary(c, op, p))
+			return 3;
+		break;
+	case T_IBIN:
+		if (jit_op_icmp(c, op, p) || jit_op_ibin(c, op, p))
+			return 4;
+		break;
+	case T_FBIN:
+		if (jit_op_fbin(c, op, p))
+			return 4;
+		break;
+	default:
+		break;
+	}
 	switch (op) {
 	case IOP_W_UNREACHABLE:
 		jit_trap_if(c, -1, TRAP_UNREACHABLE);
@@ -486,13 +540,6 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	}
 	if (IOP_IS_ATOMIC(op) && jit_op_atomic(c, op, p))
 		return INTERP_ATOMIC_LEN;
-	if (jit_op_load(c, op, p) || jit_op_store(c, op, p))
-		return 4;
-	if (jit_op_icmp(c, op, p) || jit_op_ibin(c, op, p) ||
-	    jit_op_fbin(c, op, p))
-		return 4;
-	if (jit_op_unary(c, op, p))
-		return 3;
 	if ((n = jit_slow_len(op)) != 0) {
 		spill(c, 0, UINT32_MAX, false);
 		xmovi(b, RDI, (uintptr_t)c->f);

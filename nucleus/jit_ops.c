@@ -10,74 +10,23 @@
 static const uint8_t icc[] = {CC_E, CC_NE, CC_L,  CC_B,	 CC_G,
 			      CC_A, CC_LE, CC_BE, CC_GE, CC_AE};
 
-/* i32/i64 binary ALU op with a memory operand: add sub and or xor. */
-static int alu_opc(enum iop op, int *ext)
-{
-	switch (op) {
-	case IOP_W_I32_ADD:
-	case IOP_W_I64_ADD:
-	case IOP_I32_ADD_RI:
-	case IOP_I64_ADD_RI:
-		*ext = 0;
-		return 0x03;
-	case IOP_W_I32_OR:
-	case IOP_W_I64_OR:
-	case IOP_I32_OR_RI:
-	case IOP_I64_OR_RI:
-		*ext = 1;
-		return 0x0B;
-	case IOP_W_I32_AND:
-	case IOP_W_I64_AND:
-	case IOP_I32_AND_RI:
-	case IOP_I64_AND_RI:
-		*ext = 4;
-		return 0x23;
-	case IOP_W_I32_SUB:
-	case IOP_W_I64_SUB:
-	case IOP_I32_SUB_RI:
-	case IOP_I64_SUB_RI:
-		*ext = 5;
-		return 0x2B;
-	case IOP_W_I32_XOR:
-	case IOP_W_I64_XOR:
-	case IOP_I32_XOR_RI:
-	case IOP_I64_XOR_RI:
-		*ext = 6;
-		return 0x33;
-	default:
-		return -1;
-	}
-}
+/* Group-1 extension + 1 (0: none) of add, or, and, sub and xor, plain
+ * and immediate forms; the reg, r/m form's opcode is ext * 8 + 3. Tables,
+ * not switches: the translator then takes no indirect jump to find out. */
+#define ALU1(op, ext)                                                          \
+	[IOP_W_I32_##op] = ext + 1, [IOP_W_I64_##op] = ext + 1,                \
+	[IOP_I32_##op##_RI] = ext + 1, [IOP_I64_##op##_RI] = ext + 1
+static const uint8_t alu_ext1[IOP_COUNT] = {
+	ALU1(ADD, 0), ALU1(OR, 1), ALU1(AND, 4), ALU1(SUB, 5), ALU1(XOR, 6)};
 
-/* Shift group-2 extension (rol 0, ror 1, shl 4, shr 5, sar 7). */
-static int shift_ext(enum iop op)
-{
-	switch (op) {
-	case IOP_W_I32_ROTL:
-	case IOP_W_I64_ROTL:
-		return 0;
-	case IOP_W_I32_ROTR:
-	case IOP_W_I64_ROTR:
-		return 1;
-	case IOP_W_I32_SHL:
-	case IOP_W_I64_SHL:
-	case IOP_I32_SHL_RI:
-	case IOP_I64_SHL_RI:
-		return 4;
-	case IOP_W_I32_SHR_U:
-	case IOP_W_I64_SHR_U:
-	case IOP_I32_SHR_U_RI:
-	case IOP_I64_SHR_U_RI:
-		return 5;
-	case IOP_W_I32_SHR_S:
-	case IOP_W_I64_SHR_S:
-	case IOP_I32_SHR_S_RI:
-	case IOP_I64_SHR_S_RI:
-		return 7;
-	default:
-		return -1;
-	}
-}
+/* Group-2 extension + 1 (0: none) of the shifts and rotates. */
+#define SHIFT1(op, ext)                                                        \
+	[IOP_W_I32_##op] = ext + 1, [IOP_W_I64_##op] = ext + 1,                \
+	[IOP_I32_##op##_RI] = ext + 1, [IOP_I64_##op##_RI] = ext + 1
+static const uint8_t shift_ext1[IOP_COUNT] = {
+	[IOP_W_I32_ROTL] = 1, [IOP_W_I64_ROTL] = 1, [IOP_W_I32_ROTR] = 2,
+	[IOP_W_I64_ROTR] = 2, SHIFT1(SHL, 4),	    SHIFT1(SHR_S, 7),
+	SHIFT1(SHR_U, 5)};
 
 /* Integer division and remainder, with wasm's traps. */
 static void divide(struct jc *c, const icell *p, int w, bool sign, bool rem)
@@ -132,65 +81,38 @@ static int32_t addr(struct jc *c, uint32_t slot, uint32_t off, int *idx)
 }
 
 /* Loads: d a off. */
+/* Each load's opcode, whether it writes 64 bits (ow) and whether its
+ * slot holds 64 (w): a table, so no indirect jump picks them. */
+static const struct {
+	uint16_t opc;
+	uint8_t w, ow;
+} loads[IOP_COUNT] = {
+	[IOP_W_I32_LOAD] = {0x8B, 0, 0},
+	[IOP_W_F32_LOAD] = {0x8B, 0, 0},
+	[IOP_W_I64_LOAD] = {0x8B, 1, 1},
+	[IOP_W_F64_LOAD] = {0x8B, 1, 1},
+	[IOP_W_I32_LOAD8_S] = {0x0FBE, 0, 0},
+	[IOP_W_I32_LOAD8_U] = {0x0FB6, 0, 0},
+	[IOP_W_I32_LOAD16_S] = {0x0FBF, 0, 0},
+	[IOP_W_I32_LOAD16_U] = {0x0FB7, 0, 0},
+	[IOP_W_I64_LOAD8_S] = {0x0FBE, 1, 1},
+	[IOP_W_I64_LOAD8_U] = {0x0FB6, 1, 0},
+	[IOP_W_I64_LOAD16_S] = {0x0FBF, 1, 1},
+	[IOP_W_I64_LOAD16_U] = {0x0FB7, 1, 0},
+	[IOP_W_I64_LOAD32_S] = {0x63, 1, 1},
+	[IOP_W_I64_LOAD32_U] = {0x8B, 1, 0},
+};
+
 bool jit_op_load(struct jc *c, enum iop op, const icell *p)
 {
-	struct xbuf *b = &c->b;
-	int w = 0;
-	uint32_t opc;
-	int ow = 0;
-	switch (op) {
-	case IOP_W_I32_LOAD:
-	case IOP_W_F32_LOAD:
-		opc = 0x8B;
-		break;
-	case IOP_W_I64_LOAD:
-	case IOP_W_F64_LOAD:
-		opc = 0x8B;
-		ow = w = 1;
-		break;
-	case IOP_W_I32_LOAD8_S:
-		opc = 0x0FBE;
-		break;
-	case IOP_W_I32_LOAD8_U:
-		opc = 0x0FB6;
-		break;
-	case IOP_W_I32_LOAD16_S:
-		opc = 0x0FBF;
-		break;
-	case IOP_W_I32_LOAD16_U:
-		opc = 0x0FB7;
-		break;
-	case IOP_W_I64_LOAD8_S:
-		opc = 0x0FBE;
-		ow = w = 1;
-		break;
-	case IOP_W_I64_LOAD8_U:
-		opc = 0x0FB6;
-		w = 1;
-		break;
-	case IOP_W_I64_LOAD16_S:
-		opc = 0x0FBF;
-		ow = w = 1;
-		break;
-	case IOP_W_I64_LOAD16_U:
-		opc = 0x0FB7;
-		w = 1;
-		break;
-	case IOP_W_I64_LOAD32_S:
-		opc = 0x63;
-		ow = w = 1;
-		break;
-	case IOP_W_I64_LOAD32_U:
-		opc = 0x8B;
-		w = 1;
-		break;
-	default:
+	uint32_t opc = loads[op].opc;
+	int w = loads[op].w, ow = loads[op].ow;
+	if (!opc)
 		return false;
-	}
 	int idx;
 	int32_t d = addr(c, p[2], p[3], &idx);
 	int r = jit_pinned(c, p[1]);
-	xmem(b, 0, ow, opc, r >= 0 ? r : RAX, R13, idx, d);
+	xmem(&c->b, 0, ow, opc, r >= 0 ? r : RAX, R13, idx, d);
 	if (r < 0)
 		jit_stslot(c, w, p[1], RAX);
 	else if (!ow)
@@ -495,35 +417,44 @@ static void alu_ri(struct jc *c, int w, int ext, int grp, const icell *p)
 bool jit_op_ibin(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
-	int ext, opc;
-	bool w64 = (op >= IOP_W_I64_CLZ && op <= IOP_W_I64_ROTR) ||
-		   (op >= IOP_I64_ADD_RI && op <= IOP_I64_SHR_U_RI);
-	bool ri = (op >= IOP_I32_ADD_RI && op <= IOP_I64_SHR_U_RI);
-	int w = w64;
+	int w = (op >= IOP_W_I64_CLZ && op <= IOP_W_I64_ROTR) ||
+		(op >= IOP_I64_ADD_RI && op <= IOP_I64_SHR_U_RI);
+	bool ri = op >= IOP_I32_ADD_RI && op <= IOP_I64_SHR_U_RI;
+	int ext;
+	if ((ext = alu_ext1[op] - 1) >= 0) {
+		if (ri)
+			alu_ri(c, w, ext, 0x81, p);
+		else
+			alu(c, w, ext * 8 + 3, ext, p);
+		return true;
+	}
+	if ((ext = shift_ext1[op] - 1) >= 0) {
+		if (ri) {
+			alu_ri(c, w, ext, 0xC1, p);
+			return true;
+		}
+		jit_ldslot(c, w, RAX, p[2]);
+		jit_ldslot(c, 0, RCX, p[3]);
+		xrr(b, 0, w, 0xD3, ext, RAX);
+		jit_stslot(c, w, p[1], RAX);
+		return true;
+	}
 	switch (op) {
 	case IOP_W_I32_DIV_S:
-		divide(c, p, 0, true, false);
+	case IOP_W_I64_DIV_S:
+		divide(c, p, w, true, false);
 		return true;
 	case IOP_W_I32_DIV_U:
-		divide(c, p, 0, false, false);
+	case IOP_W_I64_DIV_U:
+		divide(c, p, w, false, false);
 		return true;
 	case IOP_W_I32_REM_S:
-		divide(c, p, 0, true, true);
+	case IOP_W_I64_REM_S:
+		divide(c, p, w, true, true);
 		return true;
 	case IOP_W_I32_REM_U:
-		divide(c, p, 0, false, true);
-		return true;
-	case IOP_W_I64_DIV_S:
-		divide(c, p, 1, true, false);
-		return true;
-	case IOP_W_I64_DIV_U:
-		divide(c, p, 1, false, false);
-		return true;
-	case IOP_W_I64_REM_S:
-		divide(c, p, 1, true, true);
-		return true;
 	case IOP_W_I64_REM_U:
-		divide(c, p, 1, false, true);
+		divide(c, p, w, false, true);
 		return true;
 	case IOP_W_I32_MUL:
 	case IOP_W_I64_MUL:
@@ -538,27 +469,8 @@ bool jit_op_ibin(struct jc *c, enum iop op, const icell *p)
 		return true;
 	}
 	default:
-		break;
+		return false;
 	}
-	if ((opc = alu_opc(op, &ext)) >= 0) {
-		if (ri)
-			alu_ri(c, w, ext, 0x81, p);
-		else
-			alu(c, w, opc, ext, p);
-		return true;
-	}
-	if ((ext = shift_ext(op)) >= 0) {
-		if (ri) {
-			alu_ri(c, w, ext, 0xC1, p);
-			return true;
-		}
-		jit_ldslot(c, w, RAX, p[2]);
-		jit_ldslot(c, 0, RCX, p[3]);
-		xrr(b, 0, w, 0xD3, ext, RAX);
-		jit_stslot(c, w, p[1], RAX);
-		return true;
-	}
-	return false;
 }
 
 /* i32/i64 compares producing 0/1, and the fused compare-and-branch. */

@@ -69,11 +69,59 @@ static void perf_map(const struct jit_code *jc)
 }
 #endif
 
+/*
+ * Released code mappings kept for the next instance (its pages stay
+ * backed, so compiling there neither faults nor zeroes them): at most
+ * CODE_POOL, each under CODE_POOL_MAX bytes. They stay READ|EXEC until
+ * taken, then become READ|WRITE: never writable and executable at once.
+ */
+#define CODE_POOL 2
+#define CODE_POOL_MAX ((size_t)64 << 20)
+static struct {
+	uint8_t *mem;
+	size_t len;
+} code_pool[CODE_POOL];
+
+/* Releases a code mapping, or keeps it in the pool. */
+static void code_release(uint8_t *mem, size_t len)
+{
+	for (int i = 0; i < CODE_POOL && len <= CODE_POOL_MAX; i++)
+		if (!code_pool[i].mem) {
+			code_pool[i].mem = mem;
+			code_pool[i].len = len;
+			return;
+		}
+	hal_vm_release(mem, len);
+}
+
+/* A pooled mapping of at least n bytes, made READ|WRITE (the smallest
+ * that fits), or NULL. */
+static uint8_t *code_reuse(size_t n, size_t *maplen)
+{
+	int best = -1;
+	for (int i = 0; i < CODE_POOL; i++)
+		if (code_pool[i].mem && code_pool[i].len >= n &&
+		    (best < 0 || code_pool[i].len < code_pool[best].len))
+			best = i;
+	if (best < 0)
+		return NULL;
+	uint8_t *mem = code_pool[best].mem;
+	*maplen = code_pool[best].len;
+	code_pool[best].mem = NULL;
+	if (hal_vm_protect(mem, *maplen, HAL_PROT_READ | HAL_PROT_WRITE))
+		return mem;
+	hal_vm_release(mem, *maplen);
+	return NULL;
+}
+
 uint8_t *jit_code_pages(size_t len, size_t *maplen)
 {
 	size_t pg = hal_page_size();
 	size_t n = (len + pg - 1) / pg * pg;
-	uint8_t *mem = hal_vm_reserve(n ? n : pg);
+	uint8_t *mem = code_reuse(n ? n : pg, maplen);
+	if (mem)
+		return mem;
+	mem = hal_vm_reserve(n ? n : pg);
 	n = n ? n : pg;
 	if (mem && !hal_vm_protect(mem, n, HAL_PROT_READ | HAL_PROT_WRITE)) {
 		hal_vm_release(mem, n);
@@ -121,7 +169,7 @@ bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
 	blk->copies = copies;
 	blk->pcs = pcs;
 	if (!blk->refs) {
-		hal_vm_release(blk->mem, blk->len);
+		code_release(blk->mem, blk->len);
 		free(copies);
 		free(pcs);
 		free(blk);
@@ -143,7 +191,7 @@ void jit_free(wasm_func *f)
 		jc->next->prev = jc->prev;
 	struct jit_block *blk = jc->block;
 	if (--blk->refs == 0) {
-		hal_vm_release(blk->mem, blk->len);
+		code_release(blk->mem, blk->len);
 		free(blk->copies);
 		free(blk->pcs);
 		free(blk);

@@ -104,17 +104,15 @@ static inline void xpatch32(struct xbuf *b, uint32_t pos, int32_t v)
 		memcpy(b->p + pos, &v, 4);
 }
 
-/* Appends the n (at most 16) bytes assembled in t[16]: one store of 16
- * bytes when there is room (the bytes past n are written over later). */
-static inline void xput(struct xbuf *b, const uint8_t *t, uint32_t n)
+/* Where the next instruction (at most 16 bytes) goes, at the end of b:
+ * its bytes are written there, then b->len advanced. NULL (oom set) if
+ * there is no room. Writing in place, not through a buffer, spares the
+ * loads of freshly stored bytes that processors forward slowly. */
+static inline uint8_t *xat(struct xbuf *b)
 {
-	if (b->cap - b->len >= 16)
-		memcpy(b->p + b->len, t, 16);
-	else if (xroom(b, n))
-		memcpy(b->p + b->len, t, n);
-	else
-		return;
-	b->len += n;
+	if (b->cap - b->len >= 16 || xroom(b, 16))
+		return b->p + b->len;
+	return NULL;
 }
 
 /* Assembles a legacy prefix (0 for none), REX, then the opcode bytes
@@ -140,15 +138,18 @@ static inline uint32_t xhead_at(uint8_t *t, uint32_t n, int pfx, int w, int reg,
 static inline void xhead(struct xbuf *b, int pfx, int w, int reg, int idx,
 			 int base, uint32_t opc)
 {
-	uint8_t t[16];
-	xput(b, t, xhead_at(t, 0, pfx, w, reg, idx, base, opc));
+	uint8_t *t = xat(b);
+	if (t)
+		b->len += xhead_at(t, 0, pfx, w, reg, idx, base, opc);
 }
 
 /* op reg, [base + idx + disp] (or the reverse, by the opcode). */
 static inline void xmem(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 			int base, int idx, int32_t disp)
 {
-	uint8_t t[16];
+	uint8_t *t = xat(b);
+	if (!t)
+		return;
 	uint32_t n = xhead_at(t, 0, pfx, w, reg, idx < 0 ? 0 : idx, base, opc);
 	int mod = (disp == 0 && (base & 7) != 5)  ? 0
 		  : (disp >= -128 && disp <= 127) ? 1
@@ -165,17 +166,19 @@ static inline void xmem(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 		memcpy(t + n, &disp, 4);
 		n += 4;
 	}
-	xput(b, t, n);
+	b->len += n;
 }
 
 /* op reg, rm (both registers). */
 static inline void xrr(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 		       int rm)
 {
-	uint8_t t[16];
+	uint8_t *t = xat(b);
+	if (!t)
+		return;
 	uint32_t n = xhead_at(t, 0, pfx, w, reg, 0, rm, opc);
 	t[n++] = (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7));
-	xput(b, t, n);
+	b->len += n;
 }
 
 /* Frame slot i: [rbx + 8i]. */
@@ -184,22 +187,26 @@ static inline void xrr(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 /* mov r, imm64 (shortest form). */
 static inline void xmovi(struct xbuf *b, int r, uint64_t v)
 {
-	uint8_t t[16];
+	uint8_t *t = xat(b);
+	if (!t)
+		return;
 	bool wide = v > 0xFFFFFFFFu;
 	uint32_t n = xhead_at(t, 0, 0, wide, 0, 0, r, 0xB8 + (r & 7));
 	memcpy(t + n, &v, 8); /* little-endian: the low 4 bytes first */
-	xput(b, t, n + (wide ? 8 : 4));
+	b->len += n + (wide ? 8 : 4);
 }
 
 /* Group-1 ALU op (ext: 0 add, 1 or, 4 and, 5 sub, 6 xor, 7 cmp) r, imm32. */
 static inline void xalui(struct xbuf *b, int w, int ext, int r, int32_t imm)
 {
-	uint8_t t[16];
+	uint8_t *t = xat(b);
+	if (!t)
+		return;
 	bool small = imm >= -128 && imm <= 127;
 	uint32_t n = xhead_at(t, 0, 0, w, ext, 0, r, small ? 0x83 : 0x81);
 	t[n++] = (uint8_t)(0xC0 | (ext & 7) << 3 | (r & 7));
 	memcpy(t + n, &imm, 4);
-	xput(b, t, n + (small ? 1 : 4));
+	b->len += n + (small ? 1 : 4);
 }
 
 /* call r (absolute address through a register). */

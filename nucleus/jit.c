@@ -328,12 +328,28 @@ enum { T_OTHER, T_LOAD, T_STORE, T_UNARY, T_IBIN, T_FBIN };
 				     : T_IBIN,
 static const uint8_t tkind[IOP_COUNT] = {WASM_OPCODES(TKIND)};
 
-static int template_kind(enum iop op)
+/* Translates op with its family's template; its length in cells, or 0
+ * if it has none (or the template leaves op to insn). */
+static uint32_t template(struct jc *c, enum iop op, const icell *p)
 {
+	int k = tkind[op];
 	if ((op >= IOP_I32_ADD_RI && op <= IOP_I32_GE_U_RI) ||
 	    (op >= IOP_BR_EQ && op <= IOP_BR_GE_U_RI))
-		return T_IBIN; /* the immediate forms, compare-and-branch */
-	return tkind[op];
+		k = T_IBIN; /* the immediate forms, compare-and-branch */
+	switch (k) {
+	case T_LOAD:
+		return jit_op_load(c, op, p) ? 4 : 0;
+	case T_STORE:
+		return jit_op_store(c, op, p) ? 4 : 0;
+	case T_UNARY:
+		return jit_op_unary(c, op, p) ? 3 : 0;
+	case T_IBIN:
+		return jit_op_icmp(c, op, p) || jit_op_ibin(c, op, p) ? 4 : 0;
+	case T_FBIN:
+		return jit_op_fbin(c, op, p) ? 4 : 0;
+	default:
+		return 0;
+	}
 }
 
 /* Translates the instruction at cell c->pc; its length in cells, 0 if the
@@ -342,30 +358,8 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	uint32_t n;
-	switch (template_kind(op)) {
-	case T_LOAD:
-		if (jit_op_load(c, op, p))
-			return 4;
-		break;
-	case T_STORE:
-		if (jit_op_store(c, op, p))
-			return 4;
-		break;
-	case T_UNARY:
-		if (jit_op_unary(c, op, p))
-			return 3;
-		break;
-	case T_IBIN:
-		if (jit_op_icmp(c, op, p) || jit_op_ibin(c, op, p))
-			return 4;
-		break;
-	case T_FBIN:
-		if (jit_op_fbin(c, op, p))
-			return 4;
-		break;
-	default:
-		break;
-	}
+	if ((n = template(c, op, p)) != 0)
+		return n;
 	switch (op) {
 	case IOP_W_UNREACHABLE:
 		jit_trap_if(c, -1, TRAP_UNREACHABLE);

@@ -70,7 +70,8 @@ bool jit_compile_instance(wasm_instance *inst);
 /* jit_rt.c: */
 /* Copies len bytes of code to fresh READ|EXEC pages; NULL on failure. */
 uint8_t *jit_map_code(const uint8_t *code, uint32_t len, size_t *maplen);
-/* Fresh READ|WRITE pages for len bytes of code (*maplen: their size),
+/* READ|WRITE pages for len bytes of code (*maplen: their size, maybe
+ * more): a mapping the pool kept from a released block, else fresh pages
  * touched only as written; NULL on failure. jit_install_block makes them
  * READ|EXEC; hal_vm_release frees them. */
 uint8_t *jit_code_pages(size_t len, size_t *maplen);

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "hal/hal.h"
+#include "nucleus/jit.h"
 #include "nucleus/runtime.h"
 
 /* ---- a tiny module builder ---- */
@@ -1078,6 +1079,63 @@ static void t_store_free(void)
 	wasm_module_free(mod);
 }
 
+/* The permissions ("rwxp") of the mapping holding address a, from
+ * /proc/self/maps; "" if none. */
+static void perms_of(uintptr_t a, char out[5])
+{
+	FILE *fp = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char perms[5];
+	out[0] = 0;
+	while (fp && fscanf(fp, "%lx-%lx %4s%*[^\n]", &lo, &hi, perms) == 3)
+		if (a >= lo && a < hi) {
+			memcpy(out, perms, 5);
+			break;
+		}
+	if (fp)
+		fclose(fp);
+}
+
+/* JIT code memory: READ|EXEC once installed (never writable), and a
+ * released block's mapping reused (from the pool) by the next instance,
+ * with that instance's code in it. */
+static void t_jit_code_pool(void)
+{
+	uintptr_t first = 0;
+	for (int k = 0; k < 2; k++) {
+		mb m = {0};
+		uint32_t t11 = add_type(&m, 1, 1, T_I32, T_I32);
+		/* f(x) = x + 7, then x + 1000 */
+		uint8_t body[] = {0, 0x20, 0, 0x41, 7, 0x6a, 0x0b};
+		uint8_t body2[] = {0, 0x20, 0, 0x41, 0xE8, 0x07, 0x6a, 0x0b};
+		export(&m, "f", 0,
+		       k ? func(&m, t11, "f", body2, sizeof body2)
+			 : func(&m, t11, "f", body, sizeof body));
+		wasm_module *mod = build(&m);
+		CHECK(mod);
+		if (!mod)
+			return;
+		wasm_store *s = wasm_store_new(WASM_ENGINE_JIT);
+		wasm_error err;
+		wasm_instance *in = wasm_instantiate(s, mod, NULL, NULL, &err);
+		CHECK(in && call_i32(in, "f", 1, 1, &err) == (k ? 1001 : 8));
+		wasm_func *f = in ? export_func(in, "f") : NULL;
+		CHECK(f && f->jit);
+		if (f && f->jit) {
+			uintptr_t mem = (uintptr_t)f->jit->block->mem;
+			char perms[5];
+			perms_of((uintptr_t)f->jit->mem, perms);
+			CHECK(strcmp(perms, "r-xp") == 0);
+			if (k == 0)
+				first = mem;
+			else
+				CHECK(mem == first); /* the pooled mapping */
+		}
+		wasm_store_free(s);
+		wasm_module_free(mod);
+	}
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -1097,5 +1155,6 @@ int main(void)
 	run("start_and_globals", t_start_and_globals);
 	run("exhaustion", t_exhaustion);
 	run("store_free", t_store_free);
+	run("jit_code_pool", t_jit_code_pool);
 	return failures ? 1 : 0;
 }

@@ -620,30 +620,35 @@ static void prologue(struct jc *c)
 static void finish(struct jc *c, const struct interp_code *ic)
 {
 	struct xbuf *b = &c->b;
-	/* Each trap site: edi = kind, esi = pc, then a shared tail calls
-	 * jit_trap_pc (never returns). */
+	/* Each trap site: a call of the function's trap tail, followed by
+	 * the trap's cell pc and kind, which the tail reads at the return
+	 * address it pops (rsp is then 16-aligned again for jit_trap_pc,
+	 * which never returns). */
 	uint32_t stub = 0;
 	for (uint32_t i = 0; i < c->nts; i++) {
 		struct tsite *t = &c->ts[i];
-		if (i > 0 && t->kind == t[-1].kind && t->pc == t[-1].pc) {
-			/* the same trap as the previous site: share its stub */
-			xpatch32(b, t->pos, (int32_t)(stub - (t->pos + 4)));
-			t->pos = UINT32_MAX;
-			continue;
+		if (i == 0 || t->kind != t[-1].kind || t->pc != t[-1].pc) {
+			stub = b->len;
+			xb(b, 0xE8); /* call rel32, patched below */
+			x32(b, 0);
+			x32(b, t->pc);
+			xb(b, (uint8_t)t->kind);
 		}
-		stub = b->len;
+		/* the same trap as the previous site shares its stub */
 		xpatch32(b, t->pos, (int32_t)(stub - (t->pos + 4)));
-		xmovi(b, RDI, (uint32_t)t->kind);
-		xmovi(b, RSI, t->pc);
-		t->pos = i + 1 < c->nts ? xjmp32(b) : UINT32_MAX;
+		t->pos = stub + 1;
 	}
-	for (uint32_t i = 0; i < c->nts; i++)
-		if (c->ts[i].pos != UINT32_MAX)
-			xpatch32(b, c->ts[i].pos,
-				 (int32_t)(b->len - (c->ts[i].pos + 4)));
 	if (c->nts) {
+		uint32_t tail = b->len;
+		xb(b, 0x58 + RSI); /* pop rsi */
+		xmem(b, 0, 0, 0x0FB6, RDI, RSI, NOIDX,
+		     4); /* movzx edi, [rsi+4] */
+		xmem(b, 0, 0, 0x8B, RSI, RSI, NOIDX, 0); /* mov esi, [rsi] */
 		xmovi(b, RDX, (uintptr_t)c->f);
 		xcall(b, (void *)jit_trap_pc);
+		for (uint32_t i = 0; i < c->nts; i++)
+			xpatch32(b, c->ts[i].pos,
+				 (int32_t)(tail - (c->ts[i].pos + 4)));
 	}
 	/* Each preemption site: call the function's one preemption stub,
 	 * then back. The stub saves every pinned slot around rt_preempt

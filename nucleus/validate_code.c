@@ -75,7 +75,8 @@ typedef struct vcode {
 	uint32_t nlocals;
 	/* the profile: uses of each slot (locals, the zero slot, then stack
 	 * heights), each operand's source (SRC_*), the weight of a use here */
-	uint32_t *w, *src;
+	uint64_t *w; /* (64 bits: no sum of weights can wrap) */
+	uint32_t *src;
 	uint32_t wt, loops, maxh;
 	/* where the last instruction ended, if it computed the top value */
 	const uint8_t *fold_at;
@@ -138,7 +139,7 @@ static bool reserve(vcode *v, uint32_t n)
 	uint64_t nw = v->nlocals + 1 + cap;
 	uint8_t *p = cap <= UINT32_MAX / 4 ? realloc(v->vals, cap) : NULL;
 	uint32_t *src = p ? realloc(v->src, cap * 4) : NULL;
-	uint32_t *w = src ? realloc(v->w, nw * 4) : NULL;
+	uint64_t *w = src ? realloc(v->w, nw * sizeof *w) : NULL;
 	if (p)
 		v->vals = p;
 	if (src)
@@ -147,7 +148,8 @@ static bool reserve(vcode *v, uint32_t n)
 		verr(v, WASM_ERR_RESOURCE, "out of memory");
 		return false;
 	}
-	memset(w + v->nlocals + 1 + v->capvals, 0, (cap - v->capvals) * 4);
+	memset(w + v->nlocals + 1 + v->capvals, 0,
+	       (cap - v->capvals) * sizeof *w);
 	v->w = w;
 	v->capvals = (uint32_t)cap;
 	return true;
@@ -867,7 +869,8 @@ static void profile(const vcode *v, wasm_profile *out)
 	out->maxh = v->maxh;
 	out->calls = v->calls;
 	for (uint32_t s = 0; s < n; s++) {
-		uint32_t u = v->w[s], i = k;
+		uint64_t u = v->w[s];
+		uint32_t i = k;
 		if (u <= 1 || (k == WASM_NHOT && u <= v->w[out->hot[k - 1]]))
 			continue;
 		if (k < WASM_NHOT)
@@ -905,7 +908,7 @@ bool wasm_validate_code(const wasm_module *m, uint32_t func,
 		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
 	v.wt = 1;
 	if (reserve(&v, 1)) {
-		memset(v.w, 0, (v.nlocals + 1) * 4);
+		memset(v.w, 0, (v.nlocals + 1) * sizeof *v.w);
 		check_body(&v, ft);
 	}
 	if (!v.failed)

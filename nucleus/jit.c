@@ -829,7 +829,9 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	struct interp_sink sink = {on_insn, on_label, c};
 	struct interp_code *ic = interp_compile(f, &sink);
 	if (!ic || ic->nslots > c->nslots || !cells_room(c, ic->len + 1)) {
-		c->oom = true; /* (the frame bound holds: compile.c uses it) */
+		/* (a frame larger than validation's bound, which the
+		 * prologue checked, would be a bug: refuse it) */
+		c->oom = true;
 	} else {
 		c->at[ic->len] = c->b.len; /* the end: return (never reached) */
 		c->target[ic->len] = 0;

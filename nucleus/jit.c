@@ -294,10 +294,9 @@ static void call(struct jc *c, enum iop op, const icell *p)
 	if (base)
 		xmem(b, 0, 1, 0x8D, RBX, SLOT(base));
 	if (direct) {
-		xb(b, 0xE8); /* call rel32, patched by jit_compile_instance */
-		x32(b, 0);
+		uint32_t pos = xcall32(b); /* patched by jit_compile_instance */
 		if (GROW(c, cf))
-			c->cf[c->ncf++] = (struct cfix){b->len - 4, p[1]};
+			c->cf[c->ncf++] = (struct cfix){pos, p[1]};
 	} else {
 		xcallr(b, RCX);
 	}
@@ -628,9 +627,7 @@ static void finish(struct jc *c, const struct interp_code *ic)
 	for (uint32_t i = 0; i < c->nts; i++) {
 		struct tsite *t = &c->ts[i];
 		if (i == 0 || t->kind != t[-1].kind || t->pc != t[-1].pc) {
-			stub = b->len;
-			xb(b, 0xE8); /* call rel32, patched below */
-			x32(b, 0);
+			stub = xcall32(b) - 1; /* patched below */
 			x32(b, t->pc);
 			xb(b, (uint8_t)t->kind);
 		}
@@ -641,9 +638,9 @@ static void finish(struct jc *c, const struct interp_code *ic)
 	if (c->nts) {
 		uint32_t tail = b->len;
 		xb(b, 0x58 + RSI); /* pop rsi */
-		xmem(b, 0, 0, 0x0FB6, RDI, RSI, NOIDX,
-		     4); /* movzx edi, [rsi+4] */
-		xmem(b, 0, 0, 0x8B, RSI, RSI, NOIDX, 0); /* mov esi, [rsi] */
+		/* movzx edi, byte [rsi+4]; mov esi, [rsi] */
+		xmem(b, 0, 0, 0x0FB6, RDI, RSI, NOIDX, 4);
+		xmem(b, 0, 0, 0x8B, RSI, RSI, NOIDX, 0);
 		xmovi(b, RDX, (uintptr_t)c->f);
 		xcall(b, (void *)jit_trap_pc);
 		for (uint32_t i = 0; i < c->nts; i++)
@@ -656,9 +653,7 @@ static void finish(struct jc *c, const struct interp_code *ic)
 	for (uint32_t i = 0; i < c->nps; i++) {
 		uint32_t pos = c->ps[i];
 		xpatch32(b, pos, (int32_t)(b->len - (pos + 4)));
-		xb(b, 0xE8); /* call rel32, patched below */
-		x32(b, 0);
-		c->ps[i] = b->len - 4;
+		c->ps[i] = xcall32(b); /* patched below */
 		uint32_t j = xjmp32(b);
 		xpatch32(b, j, (int32_t)(pos + 4 - (j + 4)));
 	}
@@ -839,16 +834,16 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 		if (!c->oom && !c->b.oom)
 			finish(c, ic);
 	}
+	if (c->oom || c->b.oom) {
+		interp_free_code(ic);
+		return false;
+	}
 	/* compile.c is deterministic: code an interpreter made already for
 	 * f has the same cells, which the pc map and jit_slow refer to */
-	if (ic && f->code)
+	if (f->code)
 		interp_free_code(ic);
-	else if (ic && !c->oom && !c->b.oom)
+	else
 		f->code = ic;
-	else if (ic)
-		interp_free_code(ic);
-	if (c->oom || c->b.oom)
-		return false;
 	out->f = f;
 	out->size = c->b.len - c->start;
 	out->mem = (uint8_t *)(uintptr_t)c->start; /* offsets for now */

@@ -117,12 +117,11 @@ static uint8_t *code_reuse(size_t n, size_t *maplen)
 uint8_t *jit_code_pages(size_t len, size_t *maplen)
 {
 	size_t pg = hal_page_size();
-	size_t n = (len + pg - 1) / pg * pg;
-	uint8_t *mem = code_reuse(n ? n : pg, maplen);
+	size_t n = len ? (len + pg - 1) / pg * pg : pg;
+	uint8_t *mem = code_reuse(n, maplen);
 	if (mem)
 		return mem;
-	mem = hal_vm_reserve(n ? n : pg);
-	n = n ? n : pg;
+	mem = hal_vm_reserve(n);
 	if (mem && !hal_vm_protect(mem, n, HAL_PROT_READ | HAL_PROT_WRITE)) {
 		hal_vm_release(mem, n);
 		mem = NULL;

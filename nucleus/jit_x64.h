@@ -243,6 +243,13 @@ static inline uint32_t xjmp32(struct xbuf *b)
 	x32(b, 0);
 	return b->len - 4;
 }
+/* call rel32 with a zero displacement: returns its position to patch. */
+static inline uint32_t xcall32(struct xbuf *b)
+{
+	xb(b, 0xE8);
+	x32(b, 0);
+	return b->len - 4;
+}
 
 /* Short forward jumps: xj8 emits, xbind8 points it here. */
 static inline uint32_t xj8(struct xbuf *b, int cc)

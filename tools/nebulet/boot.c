@@ -558,7 +558,7 @@ static bool fwd_step(struct fwd *f, short in_ev, short out_ev)
 static int relay(pid_t pid, int fd, int in, int errfd,
 		 const struct boot_opts *o, struct com2 *c, uint64_t t0)
 {
-	bool fw = in >= 0 && !o->input;
+	bool fw = forwards_stdin(o); /* then in is that pipe */
 	struct demux d = {.verbose = o->verbose, .keep_out = in >= 0 && !fw};
 	struct fwd f = {.to = fw ? in : -1};
 	struct buf input = {0};

@@ -49,10 +49,7 @@ static int32_t launch(nb_handle launcher, const char *file, const char *arg)
 	FIR_SET_STR(req.args.items[0], arg);
 	if ((s = launcher_launch(launcher, &req, &resp)))
 		return s;
-	nb_object_wait_one(resp.process, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE,
-			   NULL);
-	nb_process_status(resp.process, &code);
-	nb_handle_close(resp.process);
+	svc_wait_exit(resp.process, &code);
 	return code;
 }
 

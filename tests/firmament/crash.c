@@ -148,10 +148,7 @@ static int32_t run_wasi_writer(void)
 	FIR_SET_STR(req.args.items[0], "wasi");
 	if (launcher_launch(launcher, &req, &resp))
 		return -2;
-	nb_object_wait_one(resp.process, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE,
-			   NULL);
-	nb_process_status(resp.process, &code);
-	nb_handle_close(resp.process);
+	svc_wait_exit(resp.process, &code);
 	return code;
 }
 

@@ -202,11 +202,8 @@ static void test_launcher(void)
 	FIR_SET_STR(lreq.args.items[0], "one");
 	FIR_SET_STR(lreq.args.items[1], "two");
 	EXPECT("launcher: launch", launcher_launch(ch, &lreq, &lresp), NB_OK);
-	nb_object_wait_one(lresp.process, NB_SIGNAL_TERMINATED,
-			   NB_TIME_INFINITE, NULL);
-	nb_process_status(lresp.process, &code);
+	svc_wait_exit(lresp.process, &code);
 	EXPECT("launcher: exit status is argc", code, 3);
-	nb_handle_close(lresp.process);
 
 	FIR_SET_STR(lreq.args.items[0], "wait");
 	lreq.args.len = 1;
@@ -220,9 +217,7 @@ static void test_launcher(void)
 	EXPECT("launcher: list shows it running", have, 1);
 	kreq.id = lresp.id;
 	EXPECT("launcher: kill", launcher_kill(ch, &kreq), NB_OK);
-	nb_object_wait_one(lresp.process, NB_SIGNAL_TERMINATED,
-			   NB_TIME_INFINITE, NULL);
-	nb_process_status(lresp.process, &code);
+	svc_wait_exit(lresp.process, &code);
 	EXPECT("launcher: killed status", code, NB_EXIT_KILLED);
 	kreq.id = 9999;
 	EXPECT("launcher: kill unknown id", launcher_kill(ch, &kreq),

@@ -11,7 +11,6 @@
  * (stdcons_read).
  */
 #include <string.h>
-#include <unistd.h>
 
 #include "stdcons.h"
 #include "svc.h"
@@ -21,18 +20,6 @@
 
 static int short_mode, zero_mode, line_start = 1;
 static char out[2 * 4096 * sizeof TAG];
-
-/* Writes all of b[0..n) to standard output; false on an error. */
-static int put(const char *b, size_t n)
-{
-	while (n) {
-		ssize_t k = write(1, b, n);
-		if (k <= 0)
-			return 0;
-		b += k, n -= (size_t)k;
-	}
-	return 1;
-}
 
 /* Console.write: the first SHORT bytes in short mode, else all, tagged. */
 static nb_status on_write(void *ctx, const console_write_req *req,
@@ -54,7 +41,7 @@ static nb_status on_write(void *ctx, const console_write_req *req,
 		out[len++] = (char)req->data.b[i];
 		line_start = req->data.b[i] == '\n';
 	}
-	if (!put(out, len))
+	if (stdcons_write_all(out, len))
 		return NB_ERR_BAD_STATE;
 	resp->written = n;
 	return NB_OK;

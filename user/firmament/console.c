@@ -3,7 +3,6 @@
  * standard output (WASI fd_write, the kernel's console), reads come from
  * its standard input. Published in the Directory as "console".
  */
-#include <unistd.h>
 
 #include "stdcons.h"
 #include "svc.h"
@@ -12,15 +11,11 @@
 static nb_status on_write(void *ctx, const console_write_req *req,
 			  console_write_resp *resp)
 {
-	uint32_t off = 0;
+	nb_status s = stdcons_write_all(req->data.b, req->data.len);
 
-	while (off < req->data.len) {
-		ssize_t k = write(1, req->data.b + off, req->data.len - off);
-		if (k <= 0)
-			return NB_ERR_BAD_STATE;
-		off += (uint32_t)k;
-	}
-	resp->written = off;
+	if (s)
+		return s;
+	resp->written = req->data.len;
 	return NB_OK;
 }
 

@@ -228,17 +228,24 @@ static uint32_t arg_block(char *block, const char *file, char (*args)[129],
 
 static int console_conn(nb_handle *out);
 
+/* The published Directory entry of name (live or not), else NULL.
+ * Published names are unique: entries are only set via entry_slot. */
+static struct entry *find_entry(const char *name)
+{
+	for (int i = 0; i < MAX_ENTRIES; i++)
+		if (entries[i].listener && !strcmp(entries[i].name, name))
+			return &entries[i];
+	return NULL;
+}
+
 /* The Directory entry of name, else a free one, else NULL. */
 static struct entry *entry_slot(const char *name)
 {
-	struct entry *e = NULL;
+	struct entry *e = find_entry(name);
 
-	for (int i = 0; i < MAX_ENTRIES; i++) {
-		if (entries[i].listener && !strcmp(entries[i].name, name))
-			return &entries[i];
-		if (!e && !entries[i].listener)
+	for (int i = 0; i < MAX_ENTRIES && !e; i++)
+		if (!entries[i].listener)
 			e = &entries[i];
-	}
 	return e;
 }
 
@@ -404,24 +411,20 @@ static int alive(nb_handle listener)
 static int console_conn(nb_handle *out)
 {
 	static listener_connect_req creq;
+	struct entry *e = find_entry("console");
 	nb_handle a, b;
 
-	for (int i = 0; i < MAX_ENTRIES; i++) {
-		if (!entries[i].listener ||
-		    strcmp(entries[i].name, "console") ||
-		    !alive(entries[i].listener))
-			continue;
-		if (nb_channel_create(&a, &b))
-			return 0;
-		creq.channel = b;
-		if (listener_connect(entries[i].listener, &creq) != NB_OK) {
-			nb_handle_close(a);
-			return 0;
-		}
-		*out = a;
-		return 1;
+	if (!e || !alive(e->listener))
+		return 0;
+	if (nb_channel_create(&a, &b))
+		return 0;
+	creq.channel = b;
+	if (listener_connect(e->listener, &creq) != NB_OK) {
+		nb_handle_close(a);
+		return 0;
 	}
-	return 0;
+	*out = a;
+	return 1;
 }
 
 /* Directory.publish: a service's own name only from that service. */
@@ -466,12 +469,8 @@ static nb_status dir_lookup(void *ctx, const directory_lookup_req *req,
 	int builtin = !strcmp(req->name.s, "launcher")	  ? CONN_LAUNCHER
 		      : !strcmp(req->name.s, "directory") ? CONN_DIR
 							  : -1;
-	struct entry *e = NULL;
+	struct entry *e = builtin < 0 ? find_entry(req->name.s) : NULL;
 
-	for (int i = 0; i < MAX_ENTRIES && builtin < 0; i++)
-		if (entries[i].listener &&
-		    !strcmp(entries[i].name, req->name.s))
-			e = &entries[i];
 	if (builtin < 0 && (!e || !alive(e->listener)))
 		return find_service(req->name.s) ? FIR_ERR_UNAVAILABLE
 						 : FIR_ERR_NOT_FOUND;
@@ -815,12 +814,9 @@ static nb_time runs_at; /* until the `run` lines start: when they must */
 /* True while "console" is published and its server end open. */
 static int console_up(void)
 {
-	for (int i = 0; i < MAX_ENTRIES; i++)
-		if (entries[i].listener &&
-		    !strcmp(entries[i].name, "console") &&
-		    alive(entries[i].listener))
-			return 1;
-	return 0;
+	struct entry *e = find_entry("console");
+
+	return e && alive(e->listener);
 }
 
 /*

@@ -103,10 +103,7 @@ static int cmd_run(int argc, char **argv)
 			return fail("run: argument too long", FIR_ERR_INVALID);
 	if ((s = launcher_launch(launcher, &req, &resp)))
 		return fail(argv[1], s);
-	nb_object_wait_one(resp.process, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE,
-			   NULL);
-	nb_process_status(resp.process, &code);
-	nb_handle_close(resp.process);
+	svc_wait_exit(resp.process, &code);
 	return code;
 }
 

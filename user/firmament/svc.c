@@ -29,6 +29,17 @@ void svc_sleep(nb_time ns)
 			   NULL);
 }
 
+/* Waits for TERMINATED, reads the code, closes proc. */
+nb_status svc_wait_exit(nb_handle proc, int32_t *code)
+{
+	nb_status s;
+
+	nb_object_wait_one(proc, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE, NULL);
+	s = nb_process_status(proc, code);
+	nb_handle_close(proc);
+	return s;
+}
+
 /* Looks up name, retrying every 2 ms while the service is down. */
 nb_status svc_connect(const char *name, nb_handle *out)
 {

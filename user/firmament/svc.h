@@ -20,6 +20,10 @@ nb_handle svc_directory(void);
 /* Looks `name` up, retrying while it is FIR_ERR_UNAVAILABLE (a service
  * being restarted) for up to 10 s; *out gets the channel. */
 nb_status svc_connect(const char *name, nb_handle *out);
+/* Waits for process proc to end, stores its exit code in *code (left
+ * as is when it cannot be read) and closes proc. Returns the status of
+ * reading the code. */
+nb_status svc_wait_exit(nb_handle proc, int32_t *code);
 /* Sleeps ns nanoseconds. */
 void svc_sleep(nb_time ns);
 /* The arguments init sent through startup handle 1; argv[0] is name0.

@@ -148,53 +148,42 @@ static nb_status port_check(struct process *p, nb_handle h, nb_rights need,
 	return NB_OK;
 }
 
-/* ioport_read(h, port, width, value) */
-SYSCALL(ioport_read)
+nb_status sys_ioport_read(struct ucall *u, uint32_t h, uint32_t port,
+			  uint32_t width, uint32_t value)
 {
-	struct ucall u;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (A(2) != 1 && A(2) != 2 && A(2) != 4)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(3), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = port_check(u.p, A(0), NB_RIGHT_READ, A(1), A(2))))
-		RET(s);
-	put32(&u, A(3), hal_port_in((uint16_t)A(1), A(2)));
-	RET(NB_OK);
+	if (width != 1 && width != 2 && width != 4)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, value, 4))
+		return NB_ERR_FAULT;
+	if ((s = port_check(u->p, h, NB_RIGHT_READ, port, width)))
+		return s;
+	put32(u, value, hal_port_in((uint16_t)port, width));
+	return NB_OK;
 }
 
-/* ioport_write(h, port, width, value) */
-SYSCALL(ioport_write)
+nb_status sys_ioport_write(struct ucall *u, uint32_t h, uint32_t port,
+			   uint32_t width, uint32_t value)
 {
-	struct process *p = env;
 	nb_status s;
 
-	if ((s = port_check(p, A(0), NB_RIGHT_WRITE, A(1), A(2))))
-		RET(s);
-	hal_port_out((uint16_t)A(1), A(2), A(3));
-	RET(NB_OK);
+	if ((s = port_check(u->p, h, NB_RIGHT_WRITE, port, width)))
+		return s;
+	hal_port_out((uint16_t)port, width, value);
+	return NB_OK;
 }
 
-/* interrupt_ack(h): clears SIGNALED and unmasks the line. */
-SYSCALL(interrupt_ack)
+/* Clears SIGNALED and unmasks the line. */
+nb_status sys_interrupt_ack(struct ucall *u, uint32_t h)
 {
-	struct process *p = env;
 	struct kobj *o;
 	nb_status s;
 
-	if ((s = htable_get(&p->handles, A(0), KOBJ_INTERRUPT, NB_RIGHT_WRITE,
+	if ((s = htable_get(&u->p->handles, h, KOBJ_INTERRUPT, NB_RIGHT_WRITE,
 			    &o)))
-		RET(s);
+		return s;
 	kobj_signal(o, NB_SIGNAL_SIGNALED, 0);
 	hal_irq_unmask(((struct interrupt *)o)->line);
-	RET(NB_OK);
+	return NB_OK;
 }
-
-const struct syscall_def device_calls[] = {
-	{"ioport_read", "iiii:i", sys_ioport_read},
-	{"ioport_write", "iiii:i", sys_ioport_write},
-	{"interrupt_ack", "i:i", sys_interrupt_ack},
-};
-const uint32_t device_ncalls = sizeof device_calls / sizeof device_calls[0];

@@ -38,8 +38,4 @@ nb_status interrupt_create(uint32_t line, struct interrupt **out);
 void ioport_destroy(struct ioport *p);
 void interrupt_destroy(struct interrupt *i);
 
-/* The calls ioport_read, ioport_write, interrupt_ack (syscall.c). */
-extern const struct syscall_def device_calls[];
-extern const uint32_t device_ncalls;
-
 #endif

@@ -299,16 +299,8 @@ void sched_relinquish(void);
 /* Ends the running thread; it is freed by the boot context. */
 _Noreturn void sched_exit(void);
 
-/* sysvm.c: the calls on memory objects, timers, threads, priorities,
- * for syscall.c's table ("params:results", i = i32, I = i64). */
-struct syscall_def {
-	const char *name, *sig;
-	wasm_host_fn fn;
-};
-extern const struct syscall_def sysvm_calls[];
-extern const uint32_t sysvm_ncalls;
-
-/* syscall.c: resolves the "nebulet" imports; ctx is the process. */
+/* syscall_table.c: resolves the "nebulet" imports (the calls of
+ * user/include/nebulet_calls.h); ctx is the process. */
 bool syscall_resolve(void *ctx, const char *module, const char *name,
 		     enum wasm_extern_kind kind, wasm_extern *out);
 

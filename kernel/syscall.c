@@ -10,19 +10,18 @@
  * Ranges are checked in 64-bit arithmetic against the memory's size, so
  * no pointer plus length can wrap. A call that blocks and finds its
  * process killed when it wakes traps, which unwinds the process.
+ * The calls' list, and their table, are in nebulet_calls.h and
+ * syscall_table.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/device.h"
 #include "kernel/syscall.h"
 
-SYSCALL(handle_close)
+nb_status sys_handle_close(struct ucall *u, uint32_t h)
 {
-	struct process *p = env;
-
-	RET(htable_close(&p->handles, A(0)));
+	return htable_close(&u->p->handles, h);
 }
 
 /* New rights from the old and the requested: INVALID_ARGS if more. */
@@ -38,75 +37,71 @@ static nb_status new_rights(nb_rights old, nb_rights want, nb_rights *out)
 	return NB_OK;
 }
 
-SYSCALL(handle_duplicate)
+nb_status sys_handle_duplicate(struct ucall *u, uint32_t h, uint32_t rights,
+			       uint32_t out)
 {
-	struct ucall u;
 	nb_rights old, r;
 	struct kobj *o;
-	nb_handle h;
+	nb_handle nh;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(2), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_rights(&u.p->handles, A(0), &old)))
-		RET(s);
+	if (!range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_rights(&u->p->handles, h, &old)))
+		return s;
 	if (!(old & NB_RIGHT_DUPLICATE))
-		RET(NB_ERR_ACCESS_DENIED);
-	if ((s = new_rights(old, A(1), &r)))
-		RET(s);
-	htable_get(&u.p->handles, A(0), 0, 0, &o);
-	if ((s = htable_add(&u.p->handles, o, r, &h)))
-		RET(s);
+		return NB_ERR_ACCESS_DENIED;
+	if ((s = new_rights(old, rights, &r)))
+		return s;
+	htable_get(&u->p->handles, h, 0, 0, &o);
+	if ((s = htable_add(&u->p->handles, o, r, &nh)))
+		return s;
 	kobj_retain(o);
-	put32(&u, A(2), h);
-	RET(NB_OK);
+	put32(u, out, nh);
+	return NB_OK;
 }
 
-SYSCALL(handle_replace)
+nb_status sys_handle_replace(struct ucall *u, uint32_t h, uint32_t rights,
+			     uint32_t out)
 {
-	struct ucall u;
 	struct khandle k;
 	nb_rights old, r;
-	nb_handle h;
+	nb_handle nh;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(2), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_rights(&u.p->handles, A(0), &old)))
-		RET(s);
-	if ((s = new_rights(old, A(1), &r)))
-		RET(s);
-	htable_take(&u.p->handles, A(0), &k);
-	htable_add(&u.p->handles, k.obj, r, &h); /* the slot just freed */
-	put32(&u, A(2), h);
-	RET(NB_OK);
+	if (!range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_rights(&u->p->handles, h, &old)))
+		return s;
+	if ((s = new_rights(old, rights, &r)))
+		return s;
+	htable_take(&u->p->handles, h, &k);
+	htable_add(&u->p->handles, k.obj, r, &nh); /* the slot just freed */
+	put32(u, out, nh);
+	return NB_OK;
 }
 
 #define CHANNEL_RIGHTS                                                         \
 	(NB_RIGHT_DUPLICATE | NB_RIGHT_TRANSFER | NB_RIGHT_READ |              \
 	 NB_RIGHT_WRITE | NB_RIGHT_WAIT)
 
-SYSCALL(channel_create)
+nb_status sys_channel_create(struct ucall *u, uint32_t out0, uint32_t out1)
 {
-	struct ucall u;
 	struct channel *a, *b;
 	nb_handle ha, hb;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(0), 4) || !range_ok(&u, A(1), 4))
-		RET(NB_ERR_FAULT);
-	if (htable_room(&u.p->handles) < 2)
-		RET(NB_ERR_NO_RESOURCES);
+	if (!range_ok(u, out0, 4) || !range_ok(u, out1, 4))
+		return NB_ERR_FAULT;
+	if (htable_room(&u->p->handles) < 2)
+		return NB_ERR_NO_RESOURCES;
 	if ((s = channel_create(&a, &b)))
-		RET(s);
-	htable_add(&u.p->handles, &a->o, CHANNEL_RIGHTS, &ha);
-	htable_add(&u.p->handles, &b->o, CHANNEL_RIGHTS, &hb);
-	put32(&u, A(0), ha);
-	put32(&u, A(1), hb);
-	RET(NB_OK);
+		return s;
+	htable_add(&u->p->handles, &a->o, CHANNEL_RIGHTS, &ha);
+	htable_add(&u->p->handles, &b->o, CHANNEL_RIGHTS, &hb);
+	put32(u, out0, ha);
+	put32(u, out1, hb);
+	return NB_OK;
 }
 
 /*
@@ -142,32 +137,32 @@ static void take_handles(const struct ucall *u, uint32_t ptr, uint32_t n,
 		htable_take(&u->p->handles, get32(u, ptr + 4 * i), &out[i]);
 }
 
-/* channel_write(h, bytes, nbytes, handles, nhandles) */
-SYSCALL(channel_write)
+nb_status sys_channel_write(struct ucall *u, uint32_t h, uint32_t bytes,
+			    uint32_t nbytes, uint32_t handles,
+			    uint32_t nhandles)
 {
-	struct ucall u;
 	struct kobj *o;
 	struct kmsg *m;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (A(2) > NB_CHANNEL_MAX_BYTES || A(4) > NB_CHANNEL_MAX_HANDLES)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(1), A(2)) || !range_ok(&u, A(3), 4ull * A(4)))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_CHANNEL, NB_RIGHT_WRITE,
+	if (nbytes > NB_CHANNEL_MAX_BYTES || nhandles > NB_CHANNEL_MAX_HANDLES)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, bytes, nbytes) ||
+	    !range_ok(u, handles, 4ull * nhandles))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, h, KOBJ_CHANNEL, NB_RIGHT_WRITE,
 			    &o)))
-		RET(s);
-	if ((s = check_transfer(&u, A(3), A(4), A(0))))
-		RET(s);
+		return s;
+	if ((s = check_transfer(u, handles, nhandles, h)))
+		return s;
 	if ((s = channel_can_write((struct channel *)o)))
-		RET(s);
-	if (!(m = kmsg_alloc(A(2), A(4))))
-		RET(NB_ERR_NO_MEMORY);
-	memcpy(m->bytes, u.mem + A(1), A(2));
-	take_handles(&u, A(3), A(4), m->handles);
+		return s;
+	if (!(m = kmsg_alloc(nbytes, nhandles)))
+		return NB_ERR_NO_MEMORY;
+	memcpy(m->bytes, u->mem + bytes, nbytes);
+	take_handles(u, handles, nhandles, m->handles);
 	channel_queue((struct channel *)o, m);
-	RET(NB_OK);
+	return NB_OK;
 }
 
 /* Delivers m (which fits) to the caller: bytes, then its handles. */
@@ -184,134 +179,130 @@ static void deliver(const struct ucall *u, struct kmsg *m, uint32_t bytes,
 	}
 }
 
-/* channel_read(h, flags, bytes, cap, handles, hcap, actual_bytes,
- * actual_handles) */
-SYSCALL(channel_read)
+nb_status sys_channel_read(struct ucall *u, uint32_t h, uint32_t flags,
+			   uint32_t bytes, uint32_t bytes_cap, uint32_t handles,
+			   uint32_t handles_cap, uint32_t actual_bytes,
+			   uint32_t actual_handles)
 {
-	struct ucall u;
 	struct kobj *o;
 	struct channel *ch;
 	struct kmsg *m;
 	nb_signals pend, want = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (A(1) & ~NB_CHANNEL_READ_WAIT)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(2), A(3)) || !range_ok(&u, A(4), 4ull * A(5)) ||
-	    !opt_ok(&u, A(6), 4) || !opt_ok(&u, A(7), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_CHANNEL, NB_RIGHT_READ,
+	if (flags & ~NB_CHANNEL_READ_WAIT)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, bytes, bytes_cap) ||
+	    !range_ok(u, handles, 4ull * handles_cap) ||
+	    !opt_ok(u, actual_bytes, 4) || !opt_ok(u, actual_handles, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, h, KOBJ_CHANNEL, NB_RIGHT_READ,
 			    &o)))
-		RET(s);
+		return s;
 	ch = (struct channel *)o;
 	while (!(m = channel_peek(ch))) {
 		if (!ch->peer)
-			RET(NB_ERR_PEER_CLOSED);
-		if (!(A(1) & NB_CHANNEL_READ_WAIT))
-			RET(NB_ERR_SHOULD_WAIT);
+			return NB_ERR_PEER_CLOSED;
+		if (!(flags & NB_CHANNEL_READ_WAIT))
+			return NB_ERR_SHOULD_WAIT;
 		/* The handle stays valid: only this process's thread could
 		 * close it, and it is here. */
 		if (kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pend) ==
 		    NB_ERR_BAD_STATE)
-			return killed(&u);
+			return killed(u);
 	}
-	put32(&u, A(6), m->nbytes);
-	put32(&u, A(7), m->nhandles);
-	if (m->nbytes > A(3) || m->nhandles > A(5))
-		RET(NB_ERR_BUFFER_TOO_SMALL);
-	if (htable_room(&u.p->handles) < m->nhandles)
-		RET(NB_ERR_NO_RESOURCES);
-	deliver(&u, m, A(2), A(4));
+	put32(u, actual_bytes, m->nbytes);
+	put32(u, actual_handles, m->nhandles);
+	if (m->nbytes > bytes_cap || m->nhandles > handles_cap)
+		return NB_ERR_BUFFER_TOO_SMALL;
+	if (htable_room(&u->p->handles) < m->nhandles)
+		return NB_ERR_NO_RESOURCES;
+	deliver(u, m, bytes, handles);
 	channel_pop(ch);
 	kmsg_free(m, false);
-	RET(NB_OK);
+	return NB_OK;
 }
 
-SYSCALL(event_create)
+nb_status sys_event_create(struct ucall *u, uint32_t out)
 {
-	struct ucall u;
 	struct event *e;
 	nb_handle h;
 
-	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(0), 4))
-		RET(NB_ERR_FAULT);
-	if (!htable_room(&u.p->handles))
-		RET(NB_ERR_NO_RESOURCES);
+	if (!range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if (!htable_room(&u->p->handles))
+		return NB_ERR_NO_RESOURCES;
 	if (!(e = event_create()))
-		RET(NB_ERR_NO_MEMORY);
-	htable_add(&u.p->handles, &e->o,
+		return NB_ERR_NO_MEMORY;
+	htable_add(&u->p->handles, &e->o,
 		   NB_RIGHT_DUPLICATE | NB_RIGHT_TRANSFER | NB_RIGHT_SIGNAL |
 			   NB_RIGHT_WAIT,
 		   &h);
-	put32(&u, A(0), h);
-	RET(NB_OK);
+	put32(u, out, h);
+	return NB_OK;
 }
 
-/* object_signal(h, clear, set): events only. */
-SYSCALL(object_signal)
+/* Events only. */
+nb_status sys_object_signal(struct ucall *u, uint32_t h, uint32_t clear,
+			    uint32_t set)
 {
-	struct process *p = env;
 	nb_signals user = NB_SIGNAL_SIGNALED | NB_SIGNAL_USER_ALL;
 	struct kobj *o;
 	nb_status s;
 
-	if ((A(1) | A(2)) & ~user)
-		RET(NB_ERR_INVALID_ARGS);
-	if ((s = htable_get(&p->handles, A(0), KOBJ_EVENT, NB_RIGHT_SIGNAL,
+	if ((clear | set) & ~user)
+		return NB_ERR_INVALID_ARGS;
+	if ((s = htable_get(&u->p->handles, h, KOBJ_EVENT, NB_RIGHT_SIGNAL,
 			    &o)))
-		RET(s);
-	kobj_signal(o, A(1), A(2));
-	RET(NB_OK);
+		return s;
+	kobj_signal(o, clear, set);
+	return NB_OK;
 }
 
-/* object_wait_one(h, signals, deadline: i64, observed) */
-SYSCALL(object_wait_one)
+nb_status sys_object_wait_one(struct ucall *u, uint32_t h, uint32_t signals,
+			      int64_t deadline, uint32_t observed)
 {
-	struct ucall u;
 	struct kobj *o;
-	nb_signals pend, want = A(1);
+	nb_signals pend, want = signals;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!opt_ok(&u, A(3), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), 0, NB_RIGHT_WAIT, &o)))
-		RET(s);
-	s = kobj_wait(&o, &want, 1, (nb_time)args[2].i64, &pend);
+	if (!opt_ok(u, observed, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, h, 0, NB_RIGHT_WAIT, &o)))
+		return s;
+	s = kobj_wait(&o, &want, 1, deadline, &pend);
 	if (s == NB_ERR_BAD_STATE)
-		return killed(&u);
-	put32(&u, A(3), pend);
-	RET(s);
+		return killed(u);
+	put32(u, observed, pend);
+	return s;
 }
 
-/* object_wait_many(items, count, deadline: i64); items of 12 bytes. */
-SYSCALL(object_wait_many)
+/* Items of 12 bytes: handle, signals wanted, signals pending. */
+nb_status sys_object_wait_many(struct ucall *u, uint32_t items, uint32_t count,
+			       int64_t deadline)
 {
-	struct ucall u;
 	struct kobj *objs[NB_WAIT_MANY_MAX];
-	nb_signals want[NB_WAIT_MANY_MAX], pend[NB_WAIT_MANY_MAX];
-	uint32_t n = A(1), base = A(0);
+	/* want is set for the first count items; zeroed so no compiler sees
+	 * it read uninitialized. */
+	nb_signals want[NB_WAIT_MANY_MAX] = {0}, pend[NB_WAIT_MANY_MAX];
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (n > NB_WAIT_MANY_MAX)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, base, 12ull * n))
-		RET(NB_ERR_FAULT);
-	for (uint32_t i = 0; i < n; i++) {
-		if ((s = htable_get(&u.p->handles, get32(&u, base + 12 * i), 0,
+	if (count > NB_WAIT_MANY_MAX)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, items, 12ull * count))
+		return NB_ERR_FAULT;
+	for (uint32_t i = 0; i < count; i++) {
+		if ((s = htable_get(&u->p->handles, get32(u, items + 12 * i), 0,
 				    NB_RIGHT_WAIT, &objs[i])))
-			RET(s);
-		want[i] = get32(&u, base + 12 * i + 4);
+			return s;
+		want[i] = get32(u, items + 12 * i + 4);
 	}
-	s = kobj_wait(objs, want, n, (nb_time)args[2].i64, pend);
+	s = kobj_wait(objs, want, count, deadline, pend);
 	if (s == NB_ERR_BAD_STATE)
-		return killed(&u);
-	for (uint32_t i = 0; i < n; i++)
-		put32(&u, base + 12 * i + 8, pend[i]);
-	RET(s);
+		return killed(u);
+	for (uint32_t i = 0; i < count; i++)
+		put32(u, items + 12 * i + 8, pend[i]);
+	return s;
 }
 
 /*
@@ -357,131 +348,132 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 	return NB_OK;
 }
 
-/* process_create(image, len, handles, nhandles, out) */
-SYSCALL(process_create)
+nb_status sys_process_create(struct ucall *u, uint32_t image, uint32_t len,
+			     uint32_t handles, uint32_t nhandles, uint32_t out)
 {
-	struct ucall u;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (A(3) > NB_CHANNEL_MAX_HANDLES)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(0), A(1)) || !range_ok(&u, A(2), 4ull * A(3)) ||
-	    !range_ok(&u, A(4), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
-		RET(s);
-	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), NULL, NB_HANDLE_INVALID,
-		  A(4)));
+	if (nhandles > NB_CHANNEL_MAX_HANDLES)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, image, len) ||
+	    !range_ok(u, handles, 4ull * nhandles) || !range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if ((s = check_transfer(u, handles, nhandles, NB_HANDLE_INVALID)))
+		return s;
+	return spawn(u, u->mem + image, len, handles, nhandles, NULL,
+		     NB_HANDLE_INVALID, out);
 }
 
-/* process_create_args(image, len, handles, nhandles, strings, strings_len,
- * argc, out), and process_create_console with a console channel (READ,
- * WRITE, TRANSFER; it moves to the child) before out. */
-static bool create_args(wasm_caller *c, void *env, const wasm_val *args,
-			wasm_val *results, bool with_console)
+/* process_create_args, and process_create_console (with_console) with a
+ * console channel (READ, WRITE, TRANSFER; it moves to the child). */
+static nb_status create_args(struct ucall *u, uint32_t image, uint32_t len,
+			     uint32_t handles, uint32_t nhandles,
+			     uint32_t strings, uint32_t strings_len,
+			     uint32_t argc, bool with_console,
+			     nb_handle console, uint32_t out)
 {
-	nb_handle console = with_console ? A(7) : NB_HANDLE_INVALID;
-	uint32_t outp = with_console ? A(8) : A(7);
 	struct process_args *a;
 	struct kobj *o;
 	uint32_t nstr;
-	struct ucall u;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (A(3) > NB_CHANNEL_MAX_HANDLES || A(5) > NB_ARGS_MAX_BYTES ||
-	    A(6) > NB_ARGS_MAX_STRINGS)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(0), A(1)) || !range_ok(&u, A(2), 4ull * A(3)) ||
-	    !range_ok(&u, A(4), A(5)) || !range_ok(&u, outp, 4))
-		RET(NB_ERR_FAULT);
+	if (nhandles > NB_CHANNEL_MAX_HANDLES ||
+	    strings_len > NB_ARGS_MAX_BYTES || argc > NB_ARGS_MAX_STRINGS)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, image, len) ||
+	    !range_ok(u, handles, 4ull * nhandles) ||
+	    !range_ok(u, strings, strings_len) || !range_ok(u, out, 4))
+		return NB_ERR_FAULT;
 	if (with_console &&
-	    (s = htable_get(&u.p->handles, console, KOBJ_CHANNEL,
+	    (s = htable_get(&u->p->handles, console, KOBJ_CHANNEL,
 			    NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER,
 			    &o)))
-		RET(s);
-	if ((s = process_args_check((const char *)u.mem + A(4), A(5), A(6),
-				    &nstr)))
-		RET(s);
-	if ((s = check_transfer(&u, A(2), A(3), console)))
-		RET(s);
-	if (!(a = process_args_new((const char *)u.mem + A(4), A(5), A(6),
-				   nstr)))
-		RET(NB_ERR_NO_MEMORY);
-	RET(spawn(&u, u.mem + A(0), A(1), A(2), A(3), a, console, outp));
+		return s;
+	if ((s = process_args_check((const char *)u->mem + strings, strings_len,
+				    argc, &nstr)))
+		return s;
+	if ((s = check_transfer(u, handles, nhandles, console)))
+		return s;
+	if (!(a = process_args_new((const char *)u->mem + strings, strings_len,
+				   argc, nstr)))
+		return NB_ERR_NO_MEMORY;
+	return spawn(u, u->mem + image, len, handles, nhandles, a, console,
+		     out);
 }
 
-SYSCALL(process_create_args)
+nb_status sys_process_create_args(struct ucall *u, uint32_t image, uint32_t len,
+				  uint32_t handles, uint32_t nhandles,
+				  uint32_t strings, uint32_t strings_len,
+				  uint32_t argc, uint32_t out)
 {
-	return create_args(c, env, args, results, false);
+	return create_args(u, image, len, handles, nhandles, strings,
+			   strings_len, argc, false, NB_HANDLE_INVALID, out);
 }
 
-SYSCALL(process_create_console)
+nb_status sys_process_create_console(struct ucall *u, uint32_t image,
+				     uint32_t len, uint32_t handles,
+				     uint32_t nhandles, uint32_t strings,
+				     uint32_t strings_len, uint32_t argc,
+				     uint32_t console, uint32_t out)
 {
-	return create_args(c, env, args, results, true);
+	return create_args(u, image, len, handles, nhandles, strings,
+			   strings_len, argc, true, console, out);
 }
 
-/* process_create_vmo(vmo, len, handles, nhandles, out): the image is the
- * first len bytes of a memory object (READ). */
-SYSCALL(process_create_vmo)
+/* The image is the first len bytes of a memory object (READ). */
+nb_status sys_process_create_vmo(struct ucall *u, uint32_t vmo, uint32_t len,
+				 uint32_t handles, uint32_t nhandles,
+				 uint32_t out)
 {
-	struct ucall u;
 	struct kobj *o;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (A(3) > NB_CHANNEL_MAX_HANDLES)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(2), 4ull * A(3)) || !range_ok(&u, A(4), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_VMO, NB_RIGHT_READ, &o)))
-		RET(s);
-	if ((s = check_transfer(&u, A(2), A(3), NB_HANDLE_INVALID)))
-		RET(s);
-	if (A(1) > ((struct vmo *)o)->size)
-		RET(NB_ERR_OUT_OF_RANGE);
-	RET(spawn(&u, vmo_data((struct vmo *)o), A(1), A(2), A(3), NULL,
-		  NB_HANDLE_INVALID, A(4)));
+	if (nhandles > NB_CHANNEL_MAX_HANDLES)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, handles, 4ull * nhandles) || !range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, vmo, KOBJ_VMO, NB_RIGHT_READ, &o)))
+		return s;
+	if ((s = check_transfer(u, handles, nhandles, NB_HANDLE_INVALID)))
+		return s;
+	if (len > ((struct vmo *)o)->size)
+		return NB_ERR_OUT_OF_RANGE;
+	return spawn(u, vmo_data((struct vmo *)o), len, handles, nhandles, NULL,
+		     NB_HANDLE_INVALID, out);
 }
 
-/* startup_handle(i) -> handle, or NB_HANDLE_INVALID */
-SYSCALL(startup_handle)
+nb_handle sys_startup_handle(struct ucall *u, uint32_t i)
 {
-	struct process *p = env;
+	struct process *p = u->p;
 	struct khandle *k;
 	nb_handle h;
 
-	if (A(0) >= p->nstartup || !p->startup[A(0)].obj)
-		RET(NB_HANDLE_INVALID);
-	k = &p->startup[A(0)];
+	if (i >= p->nstartup || !p->startup[i].obj)
+		return NB_HANDLE_INVALID;
+	k = &p->startup[i];
 	if (htable_add(&p->handles, k->obj, k->rights, &h))
-		RET(NB_HANDLE_INVALID);
+		return NB_HANDLE_INVALID;
 	k->obj = NULL;
-	RET(h);
+	return h;
 }
 
-SYSCALL(process_exit)
+void sys_process_exit(struct ucall *u, uint32_t code)
 {
-	wasm_caller_exit(c, (int32_t)A(0));
-	return false;
+	ucall_exit(u, (int32_t)code);
 }
 
-SYSCALL(process_kill)
+nb_status sys_process_kill(struct ucall *u, uint32_t h)
 {
-	struct process *p = env;
+	struct process *p = u->p;
 	struct kobj *o;
 	nb_status s;
 
-	if ((s = htable_get(&p->handles, A(0), KOBJ_PROCESS, NB_RIGHT_KILL,
-			    &o)))
-		RET(s);
+	if ((s = htable_get(&p->handles, h, KOBJ_PROCESS, NB_RIGHT_KILL, &o)))
+		return s;
 	process_kill((struct process *)o);
-	if (o == &p->o) {
-		wasm_caller_trap(c, "killed");
-		return false;
-	}
-	RET(NB_OK);
+	if (o == &p->o)
+		return killed(u);
+	return NB_OK;
 }
 
 /*
@@ -513,99 +505,20 @@ nb_status sys_exit_status(struct ucall *u, uint32_t h, int type, uint32_t code)
 	return NB_OK;
 }
 
-/* process_status(h, code) */
-SYSCALL(process_status)
+nb_status sys_process_status(struct ucall *u, uint32_t h, uint32_t code)
 {
-	struct ucall u;
-
-	ucall_init(&u, c, env);
-	RET(sys_exit_status(&u, A(0), KOBJ_PROCESS, A(1)));
+	return sys_exit_status(u, h, KOBJ_PROCESS, code);
 }
 
-SYSCALL(yield)
+nb_status sys_yield(struct ucall *u)
 {
-	struct process *p = env;
-
 	sched_relinquish();
-	if (p->killed) {
-		wasm_caller_trap(c, "killed");
-		return false;
-	}
-	RET(NB_OK);
+	if (u->p->killed)
+		return killed(u);
+	return NB_OK;
 }
 
-SYSCALL(clock_monotonic)
+nb_time sys_clock_monotonic(struct ucall *u)
 {
-	results[0].i64 = (uint64_t)kernel_now();
-	return true;
-}
-
-/* The table: name, signature ("params:results", i = i32, I = i64). */
-static const struct syscall_def calls[] = {
-#define CALL(name, sig)                                                        \
-	{                                                                      \
-#name, sig, sys_##name                                         \
-	}
-	CALL(handle_close, "i:i"),
-	CALL(handle_duplicate, "iii:i"),
-	CALL(handle_replace, "iii:i"),
-	CALL(channel_create, "ii:i"),
-	CALL(channel_write, "iiiii:i"),
-	CALL(channel_read, "iiiiiiii:i"),
-	CALL(event_create, "i:i"),
-	CALL(object_signal, "iii:i"),
-	CALL(object_wait_one, "iiIi:i"),
-	CALL(object_wait_many, "iiI:i"),
-	CALL(process_create, "iiiii:i"),
-	CALL(startup_handle, "i:i"),
-	CALL(process_create_vmo, "iiiii:i"),
-	CALL(process_create_args, "iiiiiiii:i"),
-	CALL(process_create_console, "iiiiiiiii:i"),
-	CALL(process_exit, "i:"),
-	CALL(process_kill, "i:i"),
-	CALL(process_status, "ii:i"),
-	CALL(yield, ":i"),
-	CALL(clock_monotonic, ":I"),
-#undef CALL
-};
-
-/* The call named `name` in `table` of n, or NULL. */
-static const struct syscall_def *find(const struct syscall_def *table,
-				      uint32_t n, const char *name)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return &table[i];
-	return NULL;
-}
-
-/* Fills types[] from a signature string; false if it does not fit. */
-static uint32_t sig_types(const char *s, char stop, uint8_t *types)
-{
-	uint32_t n = 0;
-
-	for (; *s && *s != stop; s++)
-		types[n++] = *s == 'I' ? WASM_I64 : WASM_I32;
-	return n;
-}
-
-bool syscall_resolve(void *ctx, const char *module, const char *name,
-		     enum wasm_extern_kind kind, wasm_extern *out)
-{
-	struct process *p = ctx;
-	uint8_t params[12], results[1];
-	wasm_functype t = {0, 0, params, results};
-	const struct syscall_def *d;
-
-	if (strcmp(module, "nebulet") != 0 || kind != WASM_EXTERN_FUNC)
-		return false;
-	d = find(calls, sizeof calls / sizeof calls[0], name);
-	if (!d && !(d = find(sysvm_calls, sysvm_ncalls, name)) &&
-	    !(d = find(device_calls, device_ncalls, name)))
-		return false;
-	t.nparams = sig_types(d->sig, ':', params);
-	t.nresults = sig_types(strchr(d->sig, ':') + 1, 0, results);
-	out->kind = WASM_EXTERN_FUNC;
-	out->of.func = wasm_func_new_host(p->store, &t, d->fn, p);
-	return out->of.func != NULL;
+	return kernel_now();
 }

@@ -52,83 +52,74 @@ static bool page_aligned(uint32_t v)
 	return v % NB_PAGE_SIZE == 0;
 }
 
-/* object_set_priority(h, priority): a process or a thread. */
-SYSCALL(object_set_priority)
+/* A process or a thread. */
+nb_status sys_object_set_priority(struct ucall *u, uint32_t h,
+				  uint32_t priority)
 {
-	struct process *p = env;
 	struct kobj *o;
 	nb_status s;
 
-	if (A(1) > NB_PRIORITY_MAX)
-		RET(NB_ERR_INVALID_ARGS);
-	if ((s = get2(p, A(0), KOBJ_PROCESS, KOBJ_THREAD, NB_RIGHT_MANAGE, &o)))
-		RET(s);
+	if (priority > NB_PRIORITY_MAX)
+		return NB_ERR_INVALID_ARGS;
+	if ((s = get2(u->p, h, KOBJ_PROCESS, KOBJ_THREAD, NB_RIGHT_MANAGE, &o)))
+		return s;
 	if (o->type == KOBJ_PROCESS)
-		process_set_priority((struct process *)o, A(1));
+		process_set_priority((struct process *)o, priority);
 	else if (!((struct kthread *)o)->ended)
-		sched_set_priority((struct kthread *)o, A(1));
-	RET(NB_OK);
+		sched_set_priority((struct kthread *)o, priority);
+	return NB_OK;
 }
 
-SYSCALL(timer_create)
+nb_status sys_timer_create(struct ucall *u, uint32_t out)
 {
-	struct ucall u;
 	struct timer *t;
 
-	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(0), 4))
-		RET(NB_ERR_FAULT);
-	if (!htable_room(&u.p->handles))
-		RET(NB_ERR_NO_RESOURCES);
+	if (!range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if (!htable_room(&u->p->handles))
+		return NB_ERR_NO_RESOURCES;
 	if (!(t = timer_create()))
-		RET(NB_ERR_NO_MEMORY);
-	RET(add_new(&u, &t->o, TIMER_RIGHTS, A(0)));
+		return NB_ERR_NO_MEMORY;
+	return add_new(u, &t->o, TIMER_RIGHTS, out);
 }
 
-/* timer_set(h, deadline: i64) */
-SYSCALL(timer_set)
+nb_status sys_timer_set(struct ucall *u, uint32_t h, int64_t deadline)
 {
-	struct process *p = env;
 	struct kobj *o;
 	nb_status s;
 
-	if ((s = htable_get(&p->handles, A(0), KOBJ_TIMER, NB_RIGHT_WRITE, &o)))
-		RET(s);
-	timer_set((struct timer *)o, (nb_time)args[1].i64);
-	RET(NB_OK);
+	if ((s = htable_get(&u->p->handles, h, KOBJ_TIMER, NB_RIGHT_WRITE, &o)))
+		return s;
+	timer_set((struct timer *)o, deadline);
+	return NB_OK;
 }
 
-SYSCALL(timer_cancel)
+nb_status sys_timer_cancel(struct ucall *u, uint32_t h)
 {
-	struct process *p = env;
 	struct kobj *o;
 	nb_status s;
 
-	if ((s = htable_get(&p->handles, A(0), KOBJ_TIMER, NB_RIGHT_WRITE, &o)))
-		RET(s);
+	if ((s = htable_get(&u->p->handles, h, KOBJ_TIMER, NB_RIGHT_WRITE, &o)))
+		return s;
 	timer_set((struct timer *)o, NB_TIME_INFINITE);
-	RET(NB_OK);
+	return NB_OK;
 }
 
-/* vmo_create(size, out) */
-SYSCALL(vmo_create)
+nb_status sys_vmo_create(struct ucall *u, uint32_t size, uint32_t out)
 {
-	struct ucall u;
 	struct vmo *v;
-	uint32_t size = A(0);
 	nb_status s;
 
-	ucall_init(&u, c, env);
 	if (size == 0 || size > NB_VMO_MAX_SIZE)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(1), 4))
-		RET(NB_ERR_FAULT);
-	if (!htable_room(&u.p->handles))
-		RET(NB_ERR_NO_RESOURCES);
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if (!htable_room(&u->p->handles))
+		return NB_ERR_NO_RESOURCES;
 	size = (size + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE * NB_PAGE_SIZE;
 	if ((s = vmo_create(size, &v)))
-		RET(s);
-	RET(add_new(&u, &v->o, VMO_RIGHTS, A(1)));
+		return s;
+	return add_new(u, &v->o, VMO_RIGHTS, out);
 }
 
 /* The kernel's view of a memory or pages object, and its size. */
@@ -142,144 +133,128 @@ static uint8_t *object_bytes(struct kobj *o, uint32_t *size)
 	return ((struct pages *)o)->base;
 }
 
-/* vmo_size(h, out) */
-SYSCALL(vmo_size)
+nb_status sys_vmo_size(struct ucall *u, uint32_t h, uint32_t size)
 {
-	struct ucall u;
 	struct kobj *o;
-	uint32_t size;
+	uint32_t n;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!range_ok(&u, A(1), 4))
-		RET(NB_ERR_FAULT);
-	if ((s = get2(u.p, A(0), KOBJ_VMO, KOBJ_PAGES, 0, &o)))
-		RET(s);
-	object_bytes(o, &size);
-	put32(&u, A(1), size);
-	RET(NB_OK);
+	if (!range_ok(u, size, 4))
+		return NB_ERR_FAULT;
+	if ((s = get2(u->p, h, KOBJ_VMO, KOBJ_PAGES, 0, &o)))
+		return s;
+	object_bytes(o, &n);
+	put32(u, size, n);
+	return NB_OK;
 }
 
-/* vmo_read / vmo_write (h, offset, buf, len): copies out or in. */
-static nb_status vmo_copy(struct ucall *u, const wasm_val *args, bool write)
+/* vmo_read / vmo_write: copies [offset, offset + len) of the object out
+ * to buf or in from it. */
+static nb_status vmo_copy(struct ucall *u, uint32_t h, uint32_t offset,
+			  uint32_t buf, uint32_t len, bool write)
 {
 	struct kobj *o;
 	uint32_t size;
 	uint8_t *bytes;
 	nb_status s;
 
-	if (!range_ok(u, A(2), A(3)))
+	if (!range_ok(u, buf, len))
 		return NB_ERR_FAULT;
-	if ((s = get2(u->p, A(0), KOBJ_VMO, KOBJ_PAGES,
+	if ((s = get2(u->p, h, KOBJ_VMO, KOBJ_PAGES,
 		      write ? NB_RIGHT_WRITE : NB_RIGHT_READ, &o)))
 		return s;
 	bytes = object_bytes(o, &size);
-	if ((uint64_t)A(1) + A(3) > size)
+	if ((uint64_t)offset + len > size)
 		return NB_ERR_OUT_OF_RANGE;
-	if (A(3) == 0)
+	if (len == 0)
 		return NB_OK;
 	if (write)
-		memmove(bytes + A(1), u->mem + A(2), A(3));
+		memmove(bytes + offset, u->mem + buf, len);
 	else
-		memmove(u->mem + A(2), bytes + A(1), A(3));
+		memmove(u->mem + buf, bytes + offset, len);
 	return NB_OK;
 }
 
-SYSCALL(vmo_read)
+nb_status sys_vmo_read(struct ucall *u, uint32_t h, uint32_t offset,
+		       uint32_t buf, uint32_t len)
 {
-	struct ucall u;
-
-	ucall_init(&u, c, env);
-	RET(vmo_copy(&u, args, false));
+	return vmo_copy(u, h, offset, buf, len, false);
 }
 
-SYSCALL(vmo_write)
+nb_status sys_vmo_write(struct ucall *u, uint32_t h, uint32_t offset,
+			uint32_t buf, uint32_t len)
 {
-	struct ucall u;
-
-	ucall_init(&u, c, env);
-	RET(vmo_copy(&u, args, true));
+	return vmo_copy(u, h, offset, buf, len, true);
 }
 
-/* vm_map(h, offset, addr, len, flags) */
-SYSCALL(vm_map)
+nb_status sys_vm_map(struct ucall *u, uint32_t vmo, uint32_t offset,
+		     uint32_t addr, uint32_t len, uint32_t flags)
 {
-	struct ucall u;
 	struct kobj *o;
-	bool write = A(4) & NB_MAP_WRITE;
+	bool write = flags & NB_MAP_WRITE;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if ((A(4) & ~NB_MAP_WRITE) || !page_aligned(A(1)) ||
-	    !page_aligned(A(2)) || !page_aligned(A(3)) || A(3) == 0)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(2), A(3)))
-		RET(NB_ERR_FAULT);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_VMO,
+	if ((flags & ~NB_MAP_WRITE) || !page_aligned(offset) ||
+	    !page_aligned(addr) || !page_aligned(len) || len == 0)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, addr, len))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, vmo, KOBJ_VMO,
 			    NB_RIGHT_READ | (write ? NB_RIGHT_WRITE : 0), &o)))
-		RET(s);
-	if ((uint64_t)A(1) + A(3) > ((struct vmo *)o)->size)
-		RET(NB_ERR_OUT_OF_RANGE);
-	RET(vm_map(u.p, u.mem, (struct vmo *)o, A(1), A(2), A(3), write));
+		return s;
+	if ((uint64_t)offset + len > ((struct vmo *)o)->size)
+		return NB_ERR_OUT_OF_RANGE;
+	return vm_map(u->p, u->mem, (struct vmo *)o, offset, addr, len, write);
 }
 
-/* vm_unmap(addr, len) */
-SYSCALL(vm_unmap)
+nb_status sys_vm_unmap(struct ucall *u, uint32_t addr, uint32_t len)
 {
-	struct ucall u;
-
-	ucall_init(&u, c, env);
-	if (!page_aligned(A(0)) || !page_aligned(A(1)) || A(1) == 0)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(0), A(1)))
-		RET(NB_ERR_FAULT);
-	RET(vm_unmap(u.p, u.mem, A(0), A(1)));
+	if (!page_aligned(addr) || !page_aligned(len) || len == 0)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, addr, len))
+		return NB_ERR_FAULT;
+	return vm_unmap(u->p, u->mem, addr, len);
 }
 
-/* vm_move_out(addr, len, out) */
-SYSCALL(vm_move_out)
+nb_status sys_vm_move_out(struct ucall *u, uint32_t addr, uint32_t len,
+			  uint32_t out)
 {
-	struct ucall u;
 	struct pages *g;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!page_aligned(A(0)) || !page_aligned(A(1)) || A(1) == 0 ||
-	    A(1) > NB_VMO_MAX_SIZE)
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(0), A(1)) || !range_ok(&u, A(2), 4))
-		RET(NB_ERR_FAULT);
-	if (!htable_room(&u.p->handles))
-		RET(NB_ERR_NO_RESOURCES);
-	if (vm_overlaps(u.p, A(0), A(1)))
-		RET(NB_ERR_BAD_STATE);
-	if ((s = pages_move_out(u.mem, A(0), A(1), &g)))
-		RET(s);
-	RET(add_new(&u, &g->o, VMO_RIGHTS, A(2)));
+	if (!page_aligned(addr) || !page_aligned(len) || len == 0 ||
+	    len > NB_VMO_MAX_SIZE)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, addr, len) || !range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if (!htable_room(&u->p->handles))
+		return NB_ERR_NO_RESOURCES;
+	if (vm_overlaps(u->p, addr, len))
+		return NB_ERR_BAD_STATE;
+	if ((s = pages_move_out(u->mem, addr, len, &g)))
+		return s;
+	return add_new(u, &g->o, VMO_RIGHTS, out);
 }
 
-/* vm_move_in(h, addr) */
-SYSCALL(vm_move_in)
+nb_status sys_vm_move_in(struct ucall *u, uint32_t pages, uint32_t addr)
 {
-	struct ucall u;
 	struct kobj *o;
 	struct pages *g;
 	nb_status s;
 
-	ucall_init(&u, c, env);
-	if (!page_aligned(A(1)))
-		RET(NB_ERR_INVALID_ARGS);
-	if ((s = htable_get(&u.p->handles, A(0), KOBJ_PAGES, NB_RIGHT_WRITE,
+	if (!page_aligned(addr))
+		return NB_ERR_INVALID_ARGS;
+	if ((s = htable_get(&u->p->handles, pages, KOBJ_PAGES, NB_RIGHT_WRITE,
 			    &o)))
-		RET(s);
+		return s;
 	g = (struct pages *)o;
-	if (!range_ok(&u, A(1), g->size))
-		RET(NB_ERR_FAULT);
+	if (!range_ok(u, addr, g->size))
+		return NB_ERR_FAULT;
 	if (!g->base)
-		RET(NB_ERR_BAD_STATE);
-	if (vm_overlaps(u.p, A(1), g->size))
-		RET(NB_ERR_BAD_STATE);
-	RET(pages_move_in(g, u.mem, A(1)));
+		return NB_ERR_BAD_STATE;
+	if (vm_overlaps(u->p, addr, g->size))
+		return NB_ERR_BAD_STATE;
+	return pages_move_in(g, u->mem, addr);
 }
 
 /* True if f can be a thread's entry: (i32) -> () or (i32) -> (i32). */
@@ -292,58 +267,34 @@ static bool entry_ok(wasm_func *f)
 		(t->nresults == 1 && t->results[0] == WASM_I32));
 }
 
-/* thread_create(entry, arg, stack_top, out) */
-SYSCALL(thread_create)
+nb_status sys_thread_create(struct ucall *u, uint32_t entry, uint32_t arg,
+			    uint32_t stack_top, uint32_t out)
 {
-	struct ucall u;
 	struct kthread *t;
 	wasm_func *f;
 
-	ucall_init(&u, c, env);
-	f = wasm_caller_table_func(c, A(0));
+	f = wasm_caller_table_func(u->caller, entry);
 	if (!entry_ok(f))
-		RET(NB_ERR_INVALID_ARGS);
-	if (!range_ok(&u, A(2), 0) || !range_ok(&u, A(3), 4))
-		RET(NB_ERR_FAULT);
-	if (!htable_room(&u.p->handles) || u.p->nthreads >= NB_THREADS_MAX)
-		RET(NB_ERR_NO_RESOURCES);
-	if (!(t = thread_create(u.p, f, A(1), A(2))))
-		RET(NB_ERR_NO_MEMORY);
-	RET(add_new(&u, &t->o, THREAD_RIGHTS, A(3)));
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, stack_top, 0) || !range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if (!htable_room(&u->p->handles) || u->p->nthreads >= NB_THREADS_MAX)
+		return NB_ERR_NO_RESOURCES;
+	if (!(t = thread_create(u->p, f, arg, stack_top)))
+		return NB_ERR_NO_MEMORY;
+	return add_new(u, &t->o, THREAD_RIGHTS, out);
 }
 
-SYSCALL(thread_exit)
+void sys_thread_exit(struct ucall *u, uint32_t code)
 {
 	struct kthread *t = sched_current();
 
 	if (t)
 		t->thread_exit = true;
-	wasm_caller_exit(c, (int32_t)A(0));
-	return false;
+	ucall_exit(u, (int32_t)code);
 }
 
-/* thread_status(h, code) */
-SYSCALL(thread_status)
+nb_status sys_thread_status(struct ucall *u, uint32_t h, uint32_t code)
 {
-	struct ucall u;
-
-	ucall_init(&u, c, env);
-	RET(sys_exit_status(&u, A(0), KOBJ_THREAD, A(1)));
+	return sys_exit_status(u, h, KOBJ_THREAD, code);
 }
-
-const struct syscall_def sysvm_calls[] = {
-#define CALL(name, sig)                                                        \
-	{                                                                      \
-#name, sig, sys_##name                                         \
-	}
-	CALL(object_set_priority, "ii:i"), CALL(timer_create, "i:i"),
-	CALL(timer_set, "iI:i"),	   CALL(timer_cancel, "i:i"),
-	CALL(vmo_create, "ii:i"),	   CALL(vmo_size, "ii:i"),
-	CALL(vmo_read, "iiii:i"),	   CALL(vmo_write, "iiii:i"),
-	CALL(vm_map, "iiiii:i"),	   CALL(vm_unmap, "ii:i"),
-	CALL(vm_move_out, "iii:i"),	   CALL(vm_move_in, "ii:i"),
-	CALL(thread_create, "iiii:i"),	   CALL(thread_exit, "i:"),
-	CALL(thread_status, "ii:i"),
-#undef CALL
-};
-const uint32_t sysvm_ncalls = sizeof sysvm_calls / sizeof sysvm_calls[0];

@@ -1,0 +1,219 @@
+/*
+ * nebulet_calls.h: the one list of the kernel's calls (an X-macro). Each
+ * call is one line, NB_CALL(name, result, params...) or, without
+ * parameters, NB_CALL0(name, result); the includer defines those two and
+ * NB_I32/NB_I64, includes this file and undefines them. nebulet.h makes
+ * the SDK's declarations from it (`nb_NAME`, a wasm import of module
+ * "nebulet", field NAME); the kernel makes its import table and the
+ * prototypes of its bodies (`sys_NAME` in kernel/, see kernel/README.md).
+ *
+ *   result  nb_status, nb_handle (an i32), nb_time (an i64), or noreturn
+ *   param   NB_I32(C type, name) or NB_I64(C type, name): the wasm type,
+ *           the SDK's C type (a pointer is an i32 offset into the
+ *           caller's linear memory) and the name the kernel's body uses
+ *
+ * No include guard: it is meant to be included more than once.
+ */
+
+/* Closes h; the object goes when its last handle does. */
+NB_CALL(handle_close, nb_status, NB_I32(nb_handle, h))
+/* A new handle to h's object with rights (a subset of h's, or
+ * NB_RIGHT_SAME_RIGHTS); needs DUPLICATE. */
+NB_CALL(handle_duplicate, nb_status, NB_I32(nb_handle, h),
+	NB_I32(nb_rights, rights), NB_I32(nb_handle *, out))
+/* Like duplicate, but h is closed (on success only); no right needed. */
+NB_CALL(handle_replace, nb_status, NB_I32(nb_handle, h),
+	NB_I32(nb_rights, rights), NB_I32(nb_handle *, out))
+
+/* A channel pair: what is written to one end is read from the other. */
+NB_CALL(channel_create, nb_status, NB_I32(nb_handle *, out0),
+	NB_I32(nb_handle *, out1))
+/* Queues a message; the handles (which need TRANSFER) leave this process.
+ * NB_ERR_SHOULD_WAIT when the peer's queue is full. Needs WRITE. */
+NB_CALL(channel_write, nb_status, NB_I32(nb_handle, h),
+	NB_I32(const void *, bytes), NB_I32(uint32_t, nbytes),
+	NB_I32(const nb_handle *, handles), NB_I32(uint32_t, nhandles))
+/* Takes the first message (handles arrive in this process). Sizes are
+ * written to *actual_bytes / *actual_handles (may be NULL), also when the
+ * buffers are too small (then the message stays queued). Needs READ. */
+NB_CALL(channel_read, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, flags),
+	NB_I32(void *, bytes), NB_I32(uint32_t, bytes_cap),
+	NB_I32(nb_handle *, handles), NB_I32(uint32_t, handles_cap),
+	NB_I32(uint32_t *, actual_bytes), NB_I32(uint32_t *, actual_handles))
+
+NB_CALL(event_create, nb_status, NB_I32(nb_handle *, out))
+/* Clears then sets user signals (SIGNALED, USER*). Needs SIGNAL. */
+NB_CALL(object_signal, nb_status, NB_I32(nb_handle, h),
+	NB_I32(nb_signals, clear), NB_I32(nb_signals, set))
+/* Waits until one of `signals` is pending or `deadline` passes
+ * (NB_ERR_TIMED_OUT); *observed (may be NULL) gets the pending signals.
+ * Needs WAIT. */
+NB_CALL(object_wait_one, nb_status, NB_I32(nb_handle, h),
+	NB_I32(nb_signals, signals), NB_I64(nb_time, deadline),
+	NB_I32(nb_signals *, observed))
+/* The same over up to NB_WAIT_MANY_MAX handles: returns when any item's
+ * signals are pending, with every item's pending signals filled in. */
+NB_CALL(object_wait_many, nb_status, NB_I32(nb_wait_item *, items),
+	NB_I32(uint32_t, count), NB_I64(nb_time, deadline))
+
+/* Starts a process from a wasm image; the handles move to it and become
+ * its startup handles 0..n-1. *out gets the process handle. */
+NB_CALL(process_create, nb_status, NB_I32(const void *, image),
+	NB_I32(uint32_t, len), NB_I32(const nb_handle *, handles),
+	NB_I32(uint32_t, nhandles), NB_I32(nb_handle *, out))
+/* The same with the image in the first len bytes of a memory object
+ * (needs READ; NB_ERR_OUT_OF_RANGE if len exceeds its size). */
+NB_CALL(process_create_vmo, nb_status, NB_I32(nb_handle, vmo),
+	NB_I32(uint32_t, len), NB_I32(const nb_handle *, handles),
+	NB_I32(uint32_t, nhandles), NB_I32(nb_handle *, out))
+/*
+ * process_create with the child's WASI arguments and environment (what
+ * its args_get and environ_get see; process_create gives argv = {a
+ * kernel name} and none): strings[0..strings_len) holds NUL-terminated
+ * strings, the first argc the arguments (argv[0] first), the rest
+ * "NAME=VALUE" entries. NB_ERR_INVALID_ARGS if strings_len >
+ * NB_ARGS_MAX_BYTES, the last string is unterminated, or there are
+ * more than NB_ARGS_MAX_STRINGS strings or fewer than argc.
+ */
+NB_CALL(process_create_args, nb_status, NB_I32(const void *, image),
+	NB_I32(uint32_t, len), NB_I32(const nb_handle *, handles),
+	NB_I32(uint32_t, nhandles), NB_I32(const char *, strings),
+	NB_I32(uint32_t, strings_len), NB_I32(uint32_t, argc),
+	NB_I32(nb_handle *, out))
+/*
+ * process_create_args, and the child's WASI fds 1 and 2 speak Console
+ * (firmament/console.fir) on channel `console` (READ, WRITE, TRANSFER;
+ * it moves to the child): each fd_write sends Console.write requests of
+ * at most 4096 bytes and waits for each reply (a reply with written < n:
+ * a request for the rest); peer closed or an error reply gives EIO (or
+ * the short count already acknowledged), and so does every later write.
+ */
+NB_CALL(process_create_console, nb_status, NB_I32(const void *, image),
+	NB_I32(uint32_t, len), NB_I32(const nb_handle *, handles),
+	NB_I32(uint32_t, nhandles), NB_I32(const char *, strings),
+	NB_I32(uint32_t, strings_len), NB_I32(uint32_t, argc),
+	NB_I32(nb_handle, console), NB_I32(nb_handle *, out))
+/* Startup handle i of this process, or NB_HANDLE_INVALID. Each can be
+ * taken once. */
+NB_CALL(startup_handle, nb_handle, NB_I32(uint32_t, i))
+NB_CALL(process_exit, noreturn, NB_I32(int32_t, code))
+/* Ends the process (NB_EXIT_KILLED). Needs KILL. */
+NB_CALL(process_kill, nb_status, NB_I32(nb_handle, h))
+/* The exit status of an ended process (NB_ERR_BAD_STATE before). */
+NB_CALL(process_status, nb_status, NB_I32(nb_handle, h),
+	NB_I32(int32_t *, code))
+/* Lets other processes run. */
+NB_CALL0(yield, nb_status)
+NB_CALL0(clock_monotonic, nb_time)
+
+/*
+ * Priority of a process (each of its threads, and those it creates
+ * later) or of one thread: NB_PRIORITY_MIN..MAX, else INVALID_ARGS.
+ * Needs MANAGE (a process's own handle from process_create has it; a
+ * thread handle too). The ready thread of highest priority runs first,
+ * equal priorities take turns at each 10 ms tick; a ready thread passed
+ * over gains one level per scheduling decision until it runs (aging),
+ * so even a spinning thread at NB_PRIORITY_MAX cannot starve the rest.
+ */
+NB_CALL(object_set_priority, nb_status, NB_I32(nb_handle, h),
+	NB_I32(uint32_t, priority))
+
+/* Timers: SIGNALED is set once the armed deadline has passed. */
+NB_CALL(timer_create, nb_status, NB_I32(nb_handle *, out))
+/* Clears SIGNALED and arms the timer for `deadline` (monotonic ns; one
+ * in the past fires at once). Needs WRITE. */
+NB_CALL(timer_set, nb_status, NB_I32(nb_handle, h), NB_I64(nb_time, deadline))
+/* Disarms the timer and clears SIGNALED. Needs WRITE. */
+NB_CALL(timer_cancel, nb_status, NB_I32(nb_handle, h))
+
+/*
+ * Memory objects: zeroed pages the kernel owns, shareable between
+ * processes (send or duplicate the handle). The size is rounded up to
+ * NB_PAGE_SIZE and at most NB_VMO_MAX_SIZE (else INVALID_ARGS; 0 too).
+ */
+NB_CALL(vmo_create, nb_status, NB_I32(uint32_t, size), NB_I32(nb_handle *, out))
+/* Size in bytes of a memory object, or of a pages object (vm_move_out;
+ * 0 once moved in). */
+NB_CALL(vmo_size, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t *, size))
+/* Copies [offset, offset+len) of the object out (needs READ) or in
+ * (needs WRITE); NB_ERR_OUT_OF_RANGE past the object's end. */
+NB_CALL(vmo_read, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, offset),
+	NB_I32(void *, buf), NB_I32(uint32_t, len))
+NB_CALL(vmo_write, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, offset),
+	NB_I32(const void *, buf), NB_I32(uint32_t, len))
+/*
+ * Maps [offset, offset+len) of a memory object at [addr, addr+len) of
+ * this process's linear memory: its previous contents are replaced by
+ * the object's pages, shared with every other mapping and vmo_read/
+ * vmo_write. offset, addr and len are NB_PAGE_SIZE multiples, len > 0
+ * (INVALID_ARGS); the range lies inside the memory's current size
+ * (FAULT); the object's range inside the object (OUT_OF_RANGE); it may
+ * not overlap another mapping (BAD_STATE). Needs READ, and WRITE with
+ * NB_MAP_WRITE; without it a store to the range traps. The mapping
+ * holds the object until vm_unmap or the process ends.
+ */
+NB_CALL(vm_map, nb_status, NB_I32(nb_handle, vmo), NB_I32(uint32_t, offset),
+	NB_I32(void *, addr), NB_I32(uint32_t, len), NB_I32(uint32_t, flags))
+/* Removes the mapping made at exactly [addr, addr+len) (else BAD_STATE);
+ * the range then reads as zero and is writable again. */
+NB_CALL(vm_unmap, nb_status, NB_I32(void *, addr), NB_I32(uint32_t, len))
+/*
+ * Page flipping, the basis of zero-copy I/O: moves the pages of
+ * [addr, addr+len) out of this process's memory, without copying, into a
+ * new pages object (*out, with DUPLICATE, TRANSFER, READ and WRITE); the
+ * range reads as zero afterwards. Send the handle over a channel, and
+ * the receiver moves the pages into its own memory with vm_move_in.
+ * Alignment as vm_map; the range may not hold a mapping (BAD_STATE).
+ */
+NB_CALL(vm_move_out, nb_status, NB_I32(void *, addr), NB_I32(uint32_t, len),
+	NB_I32(nb_handle *, out))
+/* Moves a pages object's pages, without copying, to [addr, addr+size)
+ * of this memory (whose contents they replace); the object is empty
+ * after (size 0; BAD_STATE if it already was). Needs WRITE. */
+NB_CALL(vm_move_in, nb_status, NB_I32(nb_handle, pages), NB_I32(void *, addr))
+
+/*
+ * Threads share their process's instance, memory, globals and handles.
+ * thread_create runs entry(arg) (a function of this module's table:
+ * type (i32) -> () or (i32) -> (i32), else INVALID_ARGS) on a new thread
+ * of this process, at the process's priority; *out gets a thread handle
+ * (WAIT for TERMINATED, then thread_status; MANAGE). A thread ends when
+ * entry returns (status: its result, or 0) or at thread_exit. A trap, or
+ * an exit (proc_exit, process_exit) in any thread, or the main thread's
+ * return from _start, ends the whole process. C's shadow stack: when the
+ * module exports a mutable i32 global "__stack_pointer" (link with
+ * -mmutable-globals -Wl,--export=__stack_pointer) each thread has its
+ * own value of it, starting at stack_top; without that export entry
+ * must not use the shadow stack (no address-taken locals, no calls that
+ * do). stack_top past the end of memory: FAULT. Threads synchronize
+ * with memory.atomic.wait32/64 and memory.atomic.notify (shared memory,
+ * the threads proposal), which block in the kernel; a thread that the
+ * end of its process unwinds gets status NB_EXIT_KILLED.
+ */
+NB_CALL(thread_create, nb_status, NB_I32(nb_thread_entry, entry),
+	NB_I32(uint32_t, arg), NB_I32(void *, stack_top),
+	NB_I32(nb_handle *, out))
+/* Ends the calling thread with `code` (in the main thread: the process,
+ * as process_exit). */
+NB_CALL(thread_exit, noreturn, NB_I32(int32_t, code))
+/* The exit status of an ended thread (NB_ERR_BAD_STATE before). */
+NB_CALL(thread_status, nb_status, NB_I32(nb_handle, h), NB_I32(int32_t *, code))
+
+/*
+ * Devices (bare metal). A driver holds an I/O-port range object and an
+ * interrupt object, made by the boot init for it (manifest options
+ * --ioport=BASE:COUNT and --irq=LINE, see init/README.md); a program
+ * cannot make them, and on the hosted kernel they do not exist.
+ * ioport_read/write access one port of `width` 1, 2 or 4 bytes (else
+ * INVALID_ARGS); every byte [port, port + width) must lie in the range
+ * (else OUT_OF_RANGE); READ / WRITE rights. An interrupt object is
+ * SIGNALED when its line fired (wait for it with object_wait_*, WAIT
+ * right); the line stays masked until interrupt_ack (WRITE right), which
+ * clears SIGNALED and unmasks it: serve the device, then ack, then look
+ * at the device once more before waiting again.
+ */
+NB_CALL(ioport_read, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, port),
+	NB_I32(uint32_t, width), NB_I32(uint32_t *, value))
+NB_CALL(ioport_write, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, port),
+	NB_I32(uint32_t, width), NB_I32(uint32_t, value))
+NB_CALL(interrupt_ack, nb_status, NB_I32(nb_handle, h))

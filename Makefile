@@ -14,7 +14,7 @@ B := build
 SPEC_DIR ?= ../shared/wasm-spec-tests
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
-CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) -g -I. -Inucleus -Ihal
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) -g -I.
 CFLAGS := $(CFLAGS_COMMON) -O2
 ASAN_CC := clang
 ASAN_FLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
@@ -24,7 +24,9 @@ NUCLEUS := $(wildcard nucleus/*.c)
 HOSTED := $(wildcard hal/hosted/*.c)
 KERNEL := $(wildcard kernel/*.c)
 RUNNER := $(wildcard tools/nebulet/*.c)
-HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h)
+# The SDK header and its list of kernel calls (user/include/).
+SDK_H := $(wildcard user/include/*.h)
+HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h) $(SDK_H)
 CORE := $(NUCLEUS) $(HOSTED) $(KERNEL)
 
 .PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff format clean spec-json user
@@ -43,7 +45,7 @@ $(B)/nebulet: $(CORE) $(RUNNER) $(HEADERS) | deps
 # Objects compiled once under ASan/UBSan, shared by the runner and every
 # unit test.
 ASAN_OBJ := $(patsubst %.c,$(B)/asan/obj/%.o,$(CORE))
-$(B)/asan/obj/%.o: %.c $(HEADERS) user/include/nebulet.h | deps
+$(B)/asan/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(@D)
 	$(ASAN_CC) $(ASAN_FLAGS) -c -o $@ $<
 
@@ -78,7 +80,7 @@ user: $(USER_WASM)
 # user/include/nebulet.h) and NAME.wat, run by tests/kernel.sh.
 KERNEL_TEST_WASM := $(patsubst tests/kernel/%.c,$(B)/tests/kernel/%.wasm,$(wildcard tests/kernel/*.c)) \
 	$(patsubst tests/kernel/%.wat,$(B)/tests/kernel/%.wasm,$(wildcard tests/kernel/*.wat))
-$(B)/tests/kernel/%.wasm: tests/kernel/%.c tests/kernel/kt.h user/include/nebulet.h | deps
+$(B)/tests/kernel/%.wasm: tests/kernel/%.c tests/kernel/kt.h $(SDK_H) | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(KT_LDFLAGS)
@@ -177,9 +179,9 @@ FIR_TESTS := $(patsubst tests/firmament/%.c,$(B)/tests/firmament/%.wasm,\
 firmament: $(FIRC) $(FIR_PROGS) $(FIR_TESTS)
 test-build: firmament
 
-$(FIRC): $(wildcard tools/firc/*.c tools/firc/*.h) user/include/nebulet.h
+$(FIRC): $(wildcard tools/firc/*.c tools/firc/*.h) $(SDK_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iuser/include -o $@ $(filter %.c,$^)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
 $(FIR_GEN_C): $(FIR_GEN)/%.c: firmament/%.fir $(FIRC)
 	@mkdir -p $(@D)
 	$(FIRC) -o $(FIR_GEN) $<

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "jit.h"
+#include "nucleus/jit.h"
 
 static double clock_s(clockid_t id)
 {

@@ -87,14 +87,14 @@ build() {
 	if newer $B/jit_bench bench/jit_bench.c nucleus/*.c nucleus/*.h \
 		hal/hal.h hal/hosted/*.c; then
 		echo "build $B/jit_bench" >&2
-		gcc -std=c11 -D_GNU_SOURCE -O2 -I. -Inucleus -Ihal \
+		gcc -std=c11 -D_GNU_SOURCE -O2 -I. \
 			-o $B/jit_bench bench/jit_bench.c nucleus/*.c \
 			hal/hosted/*.c -lm || rm -f $B/jit_bench
 	fi
 	if newer $B/validate_bench bench/validate_bench.c nucleus/*.c \
 		nucleus/*.h hal/hal.h hal/hosted/*.c; then
 		echo "build $B/validate_bench" >&2
-		gcc -std=c11 -D_GNU_SOURCE -O2 -I. -Inucleus -Ihal \
+		gcc -std=c11 -D_GNU_SOURCE -O2 -I. \
 			-o $B/validate_bench bench/validate_bench.c \
 			nucleus/*.c hal/hosted/*.c -lm ||
 			rm -f $B/validate_bench
@@ -235,7 +235,7 @@ firmament_bench() {
 		firmament/fir.c firmament/fir.h tools/firc/*.c tools/firc/*.h; then
 		echo "build $B/fircall.wasm" >&2
 		mkdir -p $B/fir
-		gcc -O2 -Iuser/include -o $B/fir/firc tools/firc/*.c &&
+		gcc -O2 -I. -o $B/fir/firc tools/firc/*.c &&
 			$B/fir/firc -o $B/fir bench/firmament/ping.fir &&
 			$WASM_CC -O2 -Iuser/include -Ifirmament -I$B/fir \
 				-o $B/fircall.wasm bench/firmament/call.c \

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "hal.h"
-#include "nucleus.h"
+#include "hal/hal.h"
+#include "nucleus/nucleus.h"
 
 /* Monotonic time in seconds. */
 static double now(void)

@@ -2,7 +2,8 @@
  * hal.h: the whole hardware abstraction layer. Everything above it
  * (nucleus, kernel, firmament) is machine-independent; everything machine-
  * specific is below it, in hal/hosted (a Linux process) or hal/x86_64
- * (bare metal).
+ * (bare metal). The HAL calls up only through what this header declares:
+ * the handlers and hooks registered with it, and init_run (the upcall).
  */
 #ifndef HAL_HAL_H
 #define HAL_HAL_H
@@ -75,6 +76,20 @@ enum hal_fault { HAL_FAULT_MEMORY, HAL_FAULT_DIVIDE, HAL_FAULT_ILLEGAL };
 typedef void (*hal_fault_fn)(enum hal_fault kind, uintptr_t addr, void *pc);
 void hal_set_fault_handler(hal_fault_fn fn);
 
+/*
+ * The upcall, the one function the layer above provides to the HAL: the
+ * bare-metal HAL, once started, calls it with the boot archive (QEMU's
+ * first module) on a roomy stack of its own and ends the machine with
+ * the status it returns (init/ provides it: it starts every program of
+ * the archive's manifest, all at once, as processes of the kernel, and
+ * returns the last line's exit status: 0 if _start returns, its
+ * proc_exit code, 1 for a bad module, a link error or a malformed
+ * manifest line, 134 for a trap, 137 when killed; 1 if the archive or
+ * its manifest is unusable). The hosted HAL never calls it: there the
+ * runner (tools/nebulet) is the program.
+ */
+int init_run(const void *archive, size_t len);
+
 /* Non-local exit that is safe to take out of the fault handler. */
 #if __STDC_HOSTED__
 #include <setjmp.h>
@@ -88,6 +103,14 @@ typedef sigjmp_buf hal_jmp_buf;
 typedef uint64_t hal_jmp_buf[10];
 __attribute__((returns_twice)) int hal_setjmp(hal_jmp_buf buf);
 _Noreturn void hal_longjmp(hal_jmp_buf buf, int v);
+
+/* Freestanding: the kernel heap (hal/x86_64/heap.c), which libk's
+ * malloc, calloc, realloc and free wrap; kzalloc's memory is zeroed;
+ * NULL when out of memory. */
+void *kmalloc(size_t n);
+void *kzalloc(size_t n);
+void kfree(void *p);
+void *krealloc(void *p, size_t n);
 #endif
 
 /*
@@ -160,6 +183,10 @@ int hal_console_irq(void);
  * (false: the read fails). Without one, the read halts the CPU itself.
  */
 void hal_console_set_wait(bool (*wait)(void));
+/* Bare metal: hal_console_read, in the running context, returns
+ * buf[0..len) and then end of input (a program's stdin from the boot
+ * archive); NULL restores the device. Each context has its own. */
+void hal_console_set_input(const void *buf, size_t len);
 /* Nothing to run: halts until an interrupt, or at most until deadline_ns
  * (hal_clock_monotonic_ns); may return early. */
 void hal_idle(uint64_t deadline_ns);

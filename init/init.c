@@ -32,18 +32,18 @@
  * its service); they all run concurrently under the kernel's preemptive
  * scheduler, and init_run returns when every one has ended.
  */
-#include "init.h"
+#include "init/init.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootfs.h"
+#include "init/bootfs.h"
 #include "drivers/uart16550/uart_native.h"
-#include "hal.h"
+#include "hal/hal.h"
 #include "kernel/device.h"
 #include "kernel/object.h"
-#include "nucleus.h"
+#include "nucleus/nucleus.h"
 
 #define MAX_WORDS 256
 #define MAX_HSPECS 16

@@ -9,19 +9,12 @@
 #include <stddef.h>
 
 /*
- * Starts every program of the manifest in the boot archive (bootfs.h), in
- * order, and runs them concurrently until all have ended; a program that
- * traps or fails to load is reported on stderr and the others go on.
- * Returns the last line's exit status (0 if _start returns, its proc_exit
- * code, 1 for a bad module, a link error or a malformed manifest line,
- * 134 for a trap, 137 when killed: the statuses of `nebulet run` and
- * `nebulet kernel`), or 1 if the archive or its manifest is unusable.
+ * init_run, which hal/hal.h declares (the HAL's upcall), starts every
+ * program of the manifest in the boot archive (bootfs.h), in order, and
+ * runs them concurrently until all have ended; a program that traps or
+ * fails to load is reported on stderr and the others go on. Its statuses
+ * are those of `nebulet run` and `nebulet kernel`.
  */
-int init_run(const void *archive, size_t len);
-
-/* From the HAL that runs init (hal/x86_64/hal.c): hal_console_read, in
- * the running context, returns buf[0..len) and then end of input; NULL
- * restores the device. */
-void hal_console_set_input(const void *buf, size_t len);
+#include "hal/hal.h"
 
 #endif

@@ -7,12 +7,12 @@
  * range gives EFAULT. All ranges of a call are checked before the call
  * has any effect, so a call that fails did nothing.
  */
-#include "wasi.h"
+#include "kernel/wasi.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal.h"
+#include "hal/hal.h"
 
 /* Rights bits reported by fd_fdstat_get. */
 #define WASI_RIGHT_FD_READ (1ull << 1)

@@ -11,7 +11,7 @@
 #ifndef KERNEL_WASI_H
 #define KERNEL_WASI_H
 
-#include "nucleus.h"
+#include "nucleus/nucleus.h"
 
 #define WASI_MODULE "wasi_snapshot_preview1"
 #define WASI_NFUNCS 48 /* size of the per-context function cache */

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "hal.h"
+#include "hal/hal.h"
 
 /* The standard streams: their hal_console_write stream numbers. */
 struct libk_file {

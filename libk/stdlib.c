@@ -10,12 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal.h"
-
-void *kmalloc(size_t n); /* hal/x86_64/heap.c */
-void *kzalloc(size_t n);
-void kfree(void *p);
-void *krealloc(void *p, size_t n);
+#include "hal/hal.h"
 
 /* The status the machine ends with after abort() or a failed assert. */
 #define EXIT_ABORT 3

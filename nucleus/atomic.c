@@ -15,7 +15,7 @@
  * HAL sleep; a pending preemption is honoured meanwhile) and returns 2,
  * and a wait without timeout traps, as nothing could ever wake it.
  */
-#include "interp.h"
+#include "nucleus/interp.h"
 
 /* The sub-opcode of every 0xFE instruction, by wasm op. */
 #define FE_CODE(name, prefix, code, imm, p1, p2, res, text)                    \

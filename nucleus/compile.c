@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "reader.h"
+#include "nucleus/interp.h"
+#include "nucleus/reader.h"
 
 enum vkind { V_SLOT, V_LOCAL, V_CONST };
 

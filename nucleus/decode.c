@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
-#include "opcodes.h"
-#include "reader.h"
+#include "nucleus/module.h"
+#include "nucleus/opcodes.h"
+#include "nucleus/reader.h"
 
 #define MAX_LOCALS 50000
 

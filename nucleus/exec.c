@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "runtime.h"
+#include "nucleus/runtime.h"
 
 struct wasm_exec {
 	struct interp_thread *interp; /* saved engine state */

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader.h"
-#include "runtime.h"
+#include "nucleus/reader.h"
+#include "nucleus/runtime.h"
 
 enum own_kind {
 	OWN_INSTANCE,

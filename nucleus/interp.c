@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "numeric.h"
+#include "nucleus/interp.h"
+#include "nucleus/numeric.h"
 
 #define STACK_SLOTS (1u << 20) /* 8 MiB of value stack per thread */
 #define MAX_FRAMES (1u << 17)

@@ -19,8 +19,8 @@
 #ifndef NUCLEUS_INTERP_H
 #define NUCLEUS_INTERP_H
 
-#include "opcodes.h"
-#include "runtime.h"
+#include "nucleus/opcodes.h"
+#include "nucleus/runtime.h"
 
 typedef uint32_t icell;
 

@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "jit_gen.h"
+#include "nucleus/jit_gen.h"
 
 /* Makes room for need elements of size sz in *a (capacity *cap); false
  * when out of memory. */

@@ -27,7 +27,7 @@
 #ifndef NUCLEUS_JIT_H
 #define NUCLEUS_JIT_H
 
-#include "interp.h"
+#include "nucleus/interp.h"
 
 /* A mapping holding the code of an instance's functions. */
 struct jit_block {

@@ -7,8 +7,8 @@
 #ifndef NUCLEUS_JIT_GEN_H
 #define NUCLEUS_JIT_GEN_H
 
-#include "jit.h"
-#include "jit_x64.h"
+#include "nucleus/jit.h"
+#include "nucleus/jit_x64.h"
 
 /* At most this many slots live in registers: r8-r11, rsi, rdi (caller-
  * saved: written to their cells around calls) and r12, r14, r15, rbp

@@ -4,7 +4,7 @@
  * registers of pinned locals (jit_ld, jit_sop...); results go back the
  * same way. Scratch: rax, rcx, rdx, xmm0, xmm1.
  */
-#include "jit_gen.h"
+#include "nucleus/jit_gen.h"
 
 /* Condition code of each ICMP32 compare, in order. */
 static const uint8_t icc[] = {CC_E, CC_NE, CC_L,  CC_B,	 CC_G,

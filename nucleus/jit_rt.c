@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jit.h"
-#include "jit_x64.h"
+#include "nucleus/jit.h"
+#include "nucleus/jit_x64.h"
 
 #define STACK_SLOTS (1u << 20)		  /* value stack: 8 MiB */
 #define STACK_BUDGET ((uintptr_t)2 << 20) /* native stack for wasm */

@@ -11,8 +11,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "jit.h"
-#include "numeric.h"
+#include "nucleus/jit.h"
+#include "nucleus/numeric.h"
 
 /* Float-to-int: a trap unless lo < x < hi (lo_eq: lo itself allowed). */
 static double trunc_chk(wasm_func *f, uint32_t pc, double x, double lo,

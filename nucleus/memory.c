@@ -20,7 +20,7 @@
  */
 #include <stdlib.h>
 
-#include "runtime.h"
+#include "nucleus/runtime.h"
 
 #define MAX_PAGES 65536u /* 4 GiB */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
+#include "nucleus/module.h"
 
 /* Frees everything wasm_decode allocated in m (not m itself). */
 void wasm_module_release(wasm_module *m)

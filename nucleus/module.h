@@ -10,7 +10,7 @@
 #ifndef NUCLEUS_MODULE_H
 #define NUCLEUS_MODULE_H
 
-#include "nucleus.h"
+#include "nucleus/nucleus.h"
 
 typedef struct wasm_limits {
 	uint32_t min;

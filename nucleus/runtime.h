@@ -6,8 +6,8 @@
 #ifndef NUCLEUS_RUNTIME_H
 #define NUCLEUS_RUNTIME_H
 
-#include "../hal/hal.h"
-#include "module.h"
+#include "hal/hal.h"
+#include "nucleus/module.h"
 
 #define WASM_PAGE 65536u
 /* Address space reserved per linear memory: any i32 index plus any u32

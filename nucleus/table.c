@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "nucleus/runtime.h"
 
 /* An implementation limit on table size, to keep growth sane. */
 #define TABLE_CAP 10000000u

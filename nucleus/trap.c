@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "nucleus/runtime.h"
 
 /* A fault this far below the innermost call's frame is taken for an
  * overflow of the native stack. */

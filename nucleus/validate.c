@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
-#include "reader.h"
-#include "validate.h"
+#include "nucleus/module.h"
+#include "nucleus/reader.h"
+#include "nucleus/validate.h"
 
 #define MAX_PAGES 65536u
 

@@ -5,7 +5,7 @@
 #ifndef NUCLEUS_VALIDATE_H
 #define NUCLEUS_VALIDATE_H
 
-#include "module.h"
+#include "nucleus/module.h"
 
 /*
  * Validates the body of defined function `func` (an index in the function

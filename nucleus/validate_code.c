@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
-#include "opcodes.h"
-#include "reader.h"
-#include "validate.h"
+#include "nucleus/module.h"
+#include "nucleus/opcodes.h"
+#include "nucleus/reader.h"
+#include "nucleus/validate.h"
 
 #define T_UNKNOWN 0
 

@@ -46,6 +46,7 @@ group() {
 
 group unit tests/unit.sh "$B/asan/unit"
 group format tests/format.sh
+[ -x tests/layers.sh ] && group layers tests/layers.sh
 [ -x tests/wasi.sh ] && group wasi tests/wasi.sh "$B/asan/nebulet"
 [ -x tests/fuzz.sh ] && group fuzz-corpus tests/fuzz.sh
 [ -x tests/boot.sh ] && group boot tests/boot.sh

@@ -109,5 +109,29 @@ cli cli_help_flag 0 "validate" "$nebulet" --help
 cli cli_unknown_command 2 "unknown command" "$nebulet" frobnicate
 cli cli_run_no_file 2 "usage: nebulet run" "$nebulet" run
 cli cli_unknown_engine 2 "unknown engine" "$nebulet" run --engine=warp x.wasm
+
+# The README's own recipe ("Run your own program"): its clang lines, run
+# as they stand on a hi.c that divides by zero, give a program whose trap
+# names the function. A single optimizing compile-and-link (binaryen's
+# wasm-opt then drops the names) gets the runner's explanation instead.
+mkdir -p "$tmp/recipe"
+cat >"$tmp/recipe/hi.c" <<'X'
+#include <stdio.h>
+__attribute__((noinline)) static int divide(int a, int b) { return a / b; }
+int main(int argc, char **argv) { printf("%d\n", divide(argc, argc - 1)); return 0; }
+X
+recipe=$(sed -n '/^## Run your own program/,/^## /s/^    \(clang .*\)/\1/p' README.md)
+if [ -z "$recipe" ] || ! (cd "$tmp/recipe" && eval "$recipe") >"$tmp/out" 2>&1; then
+	echo "FAIL readme_recipe: README.md's clang lines did not build hi.wasm"
+	sed 's/^/  /' "$tmp/out" | head -n 10
+	fail=$((fail + 1))
+fi
+cli readme_recipe_names 134 "divide by zero in function 'divide'" \
+	"$nebulet" run "$tmp/recipe/hi.wasm"
+if command -v wasm-opt >/dev/null; then
+	(cd "$tmp/recipe" && clang --target=wasm32-wasi --sysroot=/usr -O2 hi.c -o one.wasm)
+	cli readme_one_step_hint 134 "no function names" \
+		"$nebulet" run "$tmp/recipe/one.wasm"
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -9,7 +9,7 @@
  * Under AddressSanitizer every switch is announced with the sanitizer's
  * fiber interface, so that it knows which stack is live.
  */
-#include "../hal.h"
+#include "hal/hal.h"
 
 #include <stdlib.h>
 

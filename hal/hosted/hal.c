@@ -4,7 +4,7 @@
  * signals delivered on an alternate stack, clocks are clock_gettime and
  * randomness is getrandom.
  */
-#include "../hal.h"
+#include "hal/hal.h"
 
 #include <errno.h>
 #include <signal.h>

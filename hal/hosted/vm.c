@@ -10,7 +10,7 @@
  * source. hal_vm_reset clears resident private pages in place; it must
  * not do so where a hal_shm is mapped, so hal_shm_map records its ranges.
  */
-#include "../hal.h"
+#include "hal/hal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* libk's: memset, memcpy, strlen, ... */
 
 #define KERNEL_VMA 0xffffffff80000000ull
 #define PHYS_BASE 0xffff800000000000ull
@@ -112,11 +113,7 @@ void vm_release(void *addr, size_t len);
 size_t vm_region_size(void *addr);
 bool vm_fault(uintptr_t addr, uint64_t error);
 
-/* heap.c */
-void *kmalloc(size_t n);
-void *kzalloc(size_t n);
-void kfree(void *p);
-void *krealloc(void *p, size_t n);
+/* heap.c: kmalloc, kzalloc, kfree, krealloc (hal.h) */
 
 /* clock.c */
 void clock_init(void);
@@ -162,13 +159,5 @@ bool boot_module(const void **data, size_t *len);
 extern bool console_mux;
 void console_select(int stream);
 void console_exit_record(int status);
-
-/* lib.c: the freestanding C library subset the HAL needs. */
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strncmp(const char *a, const char *b, size_t n);
 
 #endif

@@ -3,9 +3,9 @@
  * the PIT (channel 2, 10 ms); wall-clock time from the CMOS real-time
  * clock, read once at boot.
  */
-#include "arch.h"
-#include "hal.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
+#include "hal/x86_64/x86.h"
 
 #define PIT_HZ 1193182
 #define CAL_MS 10

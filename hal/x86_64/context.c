@@ -18,8 +18,8 @@
  * applies to the running context), so that concurrent programs may each
  * read a file of the boot archive as their standard input.
  */
-#include "arch.h"
-#include "hal.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
 
 struct hal_context {
 	void *sp;   /* saved stack pointer while not running */

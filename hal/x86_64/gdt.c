@@ -9,7 +9,7 @@
  * use (the fault could not push its frame on the page it lacks) and an
  * overflow onto a guard page is an ordinary page fault.
  */
-#include "arch.h"
+#include "hal/x86_64/arch.h"
 
 #define SEG_CODE 0x08
 #define SEG_DATA 0x10

@@ -12,8 +12,8 @@
  * readable and writable, filled on demand; kfree releases it. The two kinds
  * are told apart by address (VM area or not).
  */
-#include "arch.h"
-#include "hal.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
 
 #define NCLASS 8 /* 32 << 0 ... 32 << 7 = 4096 */
 #define MAGIC_USED 0x6b6d616cu

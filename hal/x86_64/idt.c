@@ -15,9 +15,9 @@
  * fatal: trap() reports the exception on the console (name, error code, RIP,
  * CR2, registers, a backtrace) and exits the machine with EXIT_PANIC.
  */
-#include "arch.h"
-#include "hal.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
+#include "hal/x86_64/x86.h"
 
 /* The frame vectors.S builds on the stack (lowest address first). */
 struct trapframe {

@@ -17,9 +17,9 @@
  * device once more after unmasking. The HAL's own console line
  * (SERIAL_IRQ) stays unmasked: its handler drains the UART (serial.c).
  */
-#include "arch.h"
-#include "hal.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
+#include "hal/x86_64/x86.h"
 
 #define IOAPIC_PHYS 0xfec00000ull
 #define IOREGSEL 0

@@ -13,10 +13,9 @@
  * (serial.c) and ends with an exit record; "quiet" leaves out the memory
  * summary.
  */
-#include "arch.h"
-#include "hal.h"
-#include "init/init.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
+#include "hal/x86_64/x86.h"
 
 void selftest(void);	  /* selftest.c */
 int stack_hog(int depth); /* selftest.c */

@@ -5,8 +5,8 @@
  */
 #include <stdarg.h>
 
-#include "arch.h"
-#include "hal.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
 
 /* Writes c, turning "\n" into "\r\n" for terminals. */
 static void put(char c)

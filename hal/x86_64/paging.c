@@ -8,8 +8,8 @@
  * are the only ones; vm.c adds 4 KiB pages below them in the VM area.
  * Table pages are reached through the direct map.
  */
-#include "arch.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/x86_64/x86.h"
 
 uint64_t pte_nx; /* PTE_NX if the CPU has NX (EFER.NXE set), else 0 */
 static uint64_t *pml4;

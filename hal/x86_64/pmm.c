@@ -7,7 +7,7 @@
  * never handed out. Allocation takes the lowest free page, so the page
  * tables built early by paging_init stay inside the boot map's first GiB.
  */
-#include "arch.h"
+#include "hal/x86_64/arch.h"
 
 static uint64_t *bitmap; /* in the direct map */
 static uint64_t npages;	 /* frames covered by the bitmap */

@@ -4,8 +4,8 @@
  * delivery of the HAL from inside the booted kernel; prints "selftest ok"
  * and exits 0, or names the first failed check and exits 1.
  */
-#include "arch.h"
-#include "hal.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
 
 static int failures;
 static hal_jmp_buf fault_jmp;

@@ -14,8 +14,8 @@
  *   DLE DLE                       one data byte 0x10
  *   DLE 'x' DIGITS '\n'           the run ended with this exit status
  */
-#include "arch.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/x86_64/x86.h"
 
 #define COM1 0x3f8
 #define THR 0 /* transmit holding (write) / receive buffer (read) */

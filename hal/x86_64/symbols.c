@@ -3,7 +3,7 @@
  * "function+0xoffset" from the table ksyms.awk makes out of the kernel's
  * own first link (see x86_64.mk), and the frame-pointer backtrace.
  */
-#include "arch.h"
+#include "hal/x86_64/arch.h"
 
 extern const uint64_t ksym_count, ksym_addr[];
 extern const char *const ksym_name[];

@@ -11,9 +11,9 @@
  * function, which may only set flags, and acknowledges the interrupt. It
  * never switches contexts: the kernel switches at the next safe point.
  */
-#include "arch.h"
-#include "hal.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
+#include "hal/x86_64/x86.h"
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_ENABLE (1u << 11)

@@ -20,9 +20,9 @@
  * Page tables made for a reservation stay after its release (TODO: free
  * them once empty).
  */
-#include "arch.h"
-#include "hal.h"
-#include "x86.h"
+#include "hal/x86_64/arch.h"
+#include "hal/hal.h"
+#include "hal/x86_64/x86.h"
 
 #define SW_FRAME (1ull << 9)
 #define SW_SHARED (1ull << 10) /* the frame belongs to a hal_shm */

@@ -18,7 +18,7 @@ X86_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables \
-	$(WARN) -I. -Ihal -MMD -MP
+	$(WARN) -I. -Ilibk/include -MMD -MP
 # The portable code linked into the kernel image: the nucleus, the kernel
 # (objects, processes, scheduler, kernel calls, WASI), the boot-archive
 # runner (init/) and the C library they need (libk/). They are
@@ -32,7 +32,7 @@ X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard init/*
 X86_LIBK := $(wildcard libk/*.c)
 X86_LIBK_NOSSE := libk/string.c libk/stdlib.c
 X86_SSE_CFLAGS = $(filter-out -mgeneral-regs-only,$(X86_CFLAGS)) \
-	-Ilibk/include -Inucleus -D_Thread_local=
+	-D_Thread_local=
 X86_OBJ += $(patsubst %.c,$(B)/x86_64/portable/%.c.o,$(X86_PORTABLE) $(X86_LIBK))
 
 X86_LDFLAGS = -nostdlib -static $(if $(findstring clang,$(X86_CC)),,-no-pie) \
@@ -54,7 +54,7 @@ $(B)/x86_64/%.S.o: $(X86_DIR)/%.S
 	$(X86_CC) $(X86_CFLAGS) -c -o $@ $<
 $(B)/x86_64/portable/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(X86_CC) $(if $(filter $<,$(X86_LIBK_NOSSE)),$(X86_CFLAGS) -Ilibk/include,$(X86_SSE_CFLAGS)) -c -o $@ $<
+	$(X86_CC) $(if $(filter $<,$(X86_LIBK_NOSSE)),$(X86_CFLAGS),$(X86_SSE_CFLAGS)) -c -o $@ $<
 # Linked twice: the second link adds the symbol table (ksyms.awk) made
 # from the first, for symbolized backtraces; the text must not move.
 $(B)/nebulet.elf: $(X86_OBJ) $(X86_DIR)/kernel.ld $(X86_DIR)/ksyms.awk
@@ -70,7 +70,7 @@ $(B)/nebulet.elf: $(X86_OBJ) $(X86_DIR)/kernel.ld $(X86_DIR)/ksyms.awk
 
 # Wasm programs of the boot tests (tests/boot/NAME.c): kernel-aware ones
 # use the SDK header and tests/kernel/kt.h.
-$(B)/tests/boot/%.wasm: tests/boot/%.c tests/kernel/kt.h user/include/nebulet.h | deps
+$(B)/tests/boot/%.wasm: tests/boot/%.c tests/kernel/kt.h $(SDK_H) | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Itests/kernel -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o

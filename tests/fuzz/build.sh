@@ -9,7 +9,7 @@ set -eu
 
 O=build/fuzz
 CC=clang-14
-FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. -Inucleus -Ihal \
+FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. \
 	-fno-sanitize-recover=undefined"
 SRC="$(ls nucleus/*.c hal/hosted/*.c) tests/fuzz/stubs.c"
 DEPS="$SRC $(ls nucleus/*.h hal/*.h) tests/fuzz/stubs.h tests/fuzz/build.sh"

@@ -4,7 +4,7 @@
  * a fresh store with dummy imports (stubs.c), its start function disabled
  * so that no wasm code runs, and its exports are looked up.
  */
-#include "stubs.h"
+#include "tests/fuzz/stubs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stubs.h"
+#include "tests/fuzz/stubs.h"
 
 struct log {
 	char *s;

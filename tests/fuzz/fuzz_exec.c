@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stubs.h"
+#include "tests/fuzz/stubs.h"
 
 /* FNV-1a over `len` bytes, continuing from h. */
 static uint64_t hash(uint64_t h, const void *p, size_t len)

@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "stubs.h"
+#include "tests/fuzz/stubs.h"
 
 /* Host function stub: writes a zero for every result. */
 static bool stub_fn(wasm_caller *caller, void *env, const wasm_val *args,

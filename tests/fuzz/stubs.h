@@ -6,7 +6,7 @@
 #ifndef FUZZ_STUBS_H
 #define FUZZ_STUBS_H
 
-#include "module.h"
+#include "nucleus/module.h"
 
 struct fuzz_ctx {
 	wasm_store *store;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
+#include "tests/unit/check.h"
 #include "nucleus/nucleus.h"
 
 /*

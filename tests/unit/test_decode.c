@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "module.h"
+#include "tests/unit/check.h"
+#include "nucleus/module.h"
 
 #define HDR 0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00
 

@@ -7,8 +7,8 @@
  */
 #include <stdio.h>
 
-#include "check.h"
-#include "hal.h"
+#include "tests/unit/check.h"
+#include "hal/hal.h"
 #include "kernel/device.h"
 
 int main(void)

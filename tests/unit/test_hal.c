@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hal.h"
+#include "hal/hal.h"
 
 static int failures;
 

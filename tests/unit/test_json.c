@@ -5,7 +5,7 @@
  */
 #include "tools/nebulet/json.c"
 
-#include "check.h"
+#include "tests/unit/check.h"
 
 /* Parses a NUL-terminated text. */
 static struct json *parse(const char *text, char *err, size_t n)

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "hal.h"
+#include "tests/unit/check.h"
+#include "hal/hal.h"
 #include "kernel/object.h"
 
 static hal_context *boot, *co;

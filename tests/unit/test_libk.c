@@ -40,7 +40,7 @@ double fmin(double, double), fmax(double, double);
 float truncf(float), floorf(float), ceilf(float), rintf(float);
 float nearbyintf(float), sqrtf(float), fabsf(float), copysignf(float, float);
 float fminf(float, float), fmaxf(float, float);
-#include "../../libk/math.c"
+#include "libk/math.c"
 #undef trunc
 #undef floor
 #undef ceil
@@ -62,13 +62,13 @@ float nearbyintf(float), sqrtf(float), fabsf(float);
 
 #define vsnprintf k_vsnprintf
 #define snprintf k_snprintf
-#include "../../libk/stdio.c"
+#include "libk/stdio.c"
 #undef vsnprintf
 #undef snprintf
 
-#include "../../init/bootfs.c"
+#include "init/bootfs.c"
 
-#include "check.h"
+#include "tests/unit/check.h"
 
 /* Same result: equal bits, or both NaN and both quiet. */
 static bool same64(double a, double b)

@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "check.h"
-#include "runtime.h"
+#include "tests/unit/check.h"
+#include "nucleus/runtime.h"
 
 static hal_jmp_buf jb;
 static volatile int faults;

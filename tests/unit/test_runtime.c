@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "tests/unit/check.h"
 #include "hal/hal.h"
 #include "nucleus/jit.h"
 #include "nucleus/runtime.h"

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "module.h"
+#include "tests/unit/check.h"
+#include "nucleus/module.h"
 
 typedef struct vcase {
 	const char *name;

@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "firc.h"
+#include "tools/firc/firc.h"
 
 static const char *const ctypes[] = {"uint8_t",	 "uint16_t", "uint32_t",
 				     "uint64_t", "int8_t",   "int16_t",

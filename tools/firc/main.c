@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "firc.h"
+#include "tools/firc/firc.h"
 
 /* Reads a whole file into a NUL-terminated buffer, or NULL. */
 static char *slurp(const char *path)

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "firc.h"
-#include "nebulet.h"
+#include "tools/firc/firc.h"
+#include "user/include/nebulet.h"
 
 enum tok { T_EOF, T_IDENT, T_INT, T_PUNCT, T_ARROW };
 

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "init/bootfs.h"
-#include "nebulet.h"
+#include "tools/nebulet/nebulet.h"
 
 #define DLE 0x10
 #define EXIT_TIMEOUT 124 /* as timeout(1) */

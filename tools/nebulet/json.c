@@ -5,7 +5,7 @@
  * and objects holding their items in one growing array. Nesting is capped
  * so hostile input cannot overflow the C stack.
  */
-#include "json.h"
+#include "tools/nebulet/json.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal.h"
+#include "hal/hal.h"
 #include "kernel/object.h"
 #include "kernel/wasi.h"
-#include "nebulet.h"
-#include "nucleus.h"
+#include "tools/nebulet/nebulet.h"
+#include "nucleus/nucleus.h"
 
 #define EXIT_TRAP 134
 #define EXIT_USAGE 2
@@ -152,6 +152,13 @@ static int report_failure(const char *path, const wasm_error *err)
 	case WASM_ERR_TRAP:
 	case WASM_ERR_EXHAUSTED:
 		fprintf(stderr, "%s: trap: %s\n", path, err->msg);
+		if (strstr(err->msg, "in function #"))
+			fprintf(stderr,
+				"%s: (no function names: the module has no "
+				"name section; clang drops it when one command "
+				"optimizes and links: compile with -c, then "
+				"link, see README.md)\n",
+				path);
 		return EXIT_TRAP;
 	case WASM_ERR_LINK:
 		fprintf(stderr, "%s: link error: %s\n", path, err->msg);

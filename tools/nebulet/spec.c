@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "nebulet.h"
+#include "tools/nebulet/json.h"
+#include "tools/nebulet/nebulet.h"
 #include "nucleus/nucleus.h"
 
 #define SPEC_MAX_FILE (1u << 30)

@@ -55,6 +55,7 @@ struct cond {
 struct comp {
 	const wasm_module *m;
 	const int32_t *ops;
+	const uint8_t *end; /* of the body */
 	icell *code;
 	uint32_t len, cap;
 	struct interp_pcmap *map;
@@ -78,26 +79,6 @@ struct comp {
 	uint32_t last_pc;
 	enum iop last_op;
 };
-
-/* 1 unary numeric, 2 binary numeric, 3 load, 4 store, 5 atomic, 0 other */
-#define OPKIND(name, pre, code, imm, p1, p2, res, text)                        \
-	[OP_##name] = ((imm) == IMM_NONE && OPV_##p1 && OPV_##res)             \
-			      ? (OPV_##p2 ? 2 : 1)                             \
-		      : ((imm) >= IMM_MEM1 && (imm) <= IMM_MEM8)               \
-			      ? (OPV_##res ? 3 : 4)                            \
-		      : (pre) == 0xFE ? 5                                      \
-				      : 0,
-static const uint8_t op_kind[OP_COUNT] = {WASM_OPCODES(OPKIND)};
-#define OPIMM(name, pre, code, imm, p1, p2, res, text) [OP_##name] = imm,
-static const uint8_t op_imm[OP_COUNT] = {WASM_OPCODES(OPIMM)};
-/* Atomics: value operands popped after the address, plus 4 if a result. */
-#define OPARGS(name, pre, code, imm, p1, p2, res, text)                        \
-	[OP_##name] = OPV_##p1 + OPV_##p2 + 4 * OPV_##res,
-static const uint8_t atomic_args[OP_COUNT] = {WASM_ATOMIC_OPCODES(OPARGS)};
-/* OP_INDEX of an opcode -> wasm_op + 1 */
-#define OPBYTE(name, pre, code, imm, p1, p2, res, text)                        \
-	[OP_INDEX(pre, code)] = OP_##name + 1,
-static const uint16_t op_of_byte[OP_INDEX_COUNT] = {WASM_OPCODES(OPBYTE)};
 
 static const uint8_t cmp_invert[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
 static const uint8_t cmp_swap[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
@@ -446,9 +427,10 @@ static void br_if(struct comp *c, uint32_t depth)
 	no_fold(c);
 }
 
-static void br_table(struct comp *c, wasm_reader *r)
+static void br_table(struct comp *c, const wasm_immval *im)
 {
-	uint32_t n = rd_u32(r);
+	uint32_t n = im->x;
+	wasm_reader r = {.p = im->vec, .end = c->end}; /* the labels */
 	uint32_t i = opnd(c, c->sh - 1);
 	c->sh--;
 	for (uint32_t j = 0; j < c->sh; j++)
@@ -457,18 +439,17 @@ static void br_table(struct comp *c, wasm_reader *r)
 	emit(c, i);
 	emit(c, n);
 	uint32_t first = c->len;
-	const uint8_t *labels = r->p;
 	for (uint32_t j = 0; j <= n; j++) {
-		uint32_t d = rd_u32(r);
+		uint32_t d = rd_u32(&r);
 		struct ctl *b = &c->cs[c->nc - 1 - d];
 		emit(c, 0);
 		if (br_direct(c, b))
 			target_label(c, b, c->len - 1);
 	}
 	/* stubs for targets that need moves */
-	r->p = labels;
+	r.p = im->vec;
 	for (uint32_t j = 0; j <= n; j++) {
-		uint32_t d = rd_u32(r);
+		uint32_t d = rd_u32(&r);
 		struct ctl *b = &c->cs[c->nc - 1 - d];
 		if (br_direct(c, b))
 			continue;
@@ -796,98 +777,24 @@ static void call(struct comp *c, enum iop op, const wasm_functype *t,
 	no_fold(c);
 }
 
-/* Skips the immediates of an instruction in dead code. */
-static void skip_imm(wasm_reader *r, uint8_t imm)
-{
-	switch (imm) {
-	case IMM_BLOCKTYPE:
-		rd_sleb(r, 33);
-		break;
-	case IMM_BR_TABLE: {
-		uint32_t n = rd_u32(r);
-		for (uint32_t i = 0; i <= n && !r->err; i++)
-			rd_u32(r);
-		break;
-	}
-	case IMM_CALL_INDIRECT:
-	case IMM_MEM1:
-	case IMM_MEM2:
-	case IMM_MEM4:
-	case IMM_MEM8:
-	case IMM_ATOMIC1:
-	case IMM_ATOMIC2:
-	case IMM_ATOMIC4:
-	case IMM_ATOMIC8:
-	case IMM_MEM_INIT:
-	case IMM_TABLE_INIT:
-	case IMM_TABLE_COPY:
-		rd_u32(r);
-		rd_u32(r);
-		break;
-	case IMM_LABEL:
-	case IMM_FUNC:
-	case IMM_LOCAL:
-	case IMM_GLOBAL:
-	case IMM_TABLE:
-	case IMM_DATA:
-	case IMM_ELEM:
-		rd_u32(r);
-		break;
-	case IMM_MEMIDX:
-	case IMM_REFTYPE:
-	case IMM_FENCE:
-		rd_u8(r);
-		break;
-	case IMM_MEM_COPY:
-		rd_u8(r);
-		rd_u8(r);
-		break;
-	case IMM_I32:
-		rd_sleb(r, 32);
-		break;
-	case IMM_I64:
-		rd_sleb(r, 64);
-		break;
-	case IMM_F32:
-		rd_fixed32(r);
-		break;
-	case IMM_F64:
-		rd_fixed64(r);
-		break;
-	case IMM_SELECT_T: {
-		uint32_t n = rd_u32(r);
-		for (uint32_t i = 0; i < n && !r->err; i++)
-			rd_u8(r);
-		break;
-	}
-	default:
-		break;
-	}
-}
-
 /* Handles an instruction while the current block is unreachable. */
-static void dead_insn(struct comp *c, wasm_reader *r, enum wasm_op op)
+static void dead_insn(struct comp *c, enum wasm_op op)
 {
-	if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
+	if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF)
 		c->skip++;
-		rd_sleb(r, 33);
-	} else if (op == OP_END && c->skip) {
+	else if (op == OP_END && c->skip)
 		c->skip--;
-	} else if (op == OP_END) {
+	else if (op == OP_END)
 		do_end(c);
-	} else if (op == OP_ELSE && !c->skip) {
+	else if (op == OP_ELSE && !c->skip)
 		do_else(c);
-	} else {
-		skip_imm(r, op_imm[op]);
-	}
 }
 
-static void memarg_op(struct comp *c, wasm_reader *r, enum wasm_op op)
+/* A load or store, at memarg offset off. */
+static void memarg_op(struct comp *c, enum wasm_op op, uint32_t off)
 {
-	rd_u32(r);
-	uint32_t off = rd_u32(r);
 	enum iop iop = (enum iop)(IOP_W_UNREACHABLE + op);
-	if (op_kind[op] == 3)
+	if (wasm_ops[op].cls == OPC_LOAD)
 		generic(c, iop, 1, true, &off, 1);
 	else
 		generic(c, iop, 2, false, &off, 1);
@@ -895,17 +802,13 @@ static void memarg_op(struct comp *c, wasm_reader *r, enum wasm_op op)
 
 /* An atomic instruction: d a b c off (interp.h), unused operands read
  * the zero slot. */
-static void atomic_op(struct comp *c, wasm_reader *r, enum wasm_op op)
+static void atomic_op(struct comp *c, enum wasm_op op, const wasm_immval *im)
 {
-	uint32_t off = 0, s[3], zero = c->nlocals - 1;
-	uint32_t n = (op_imm[op] != IMM_FENCE) + (atomic_args[op] & 3);
-	bool result = atomic_args[op] & 4;
-	if (op_imm[op] == IMM_FENCE) {
-		rd_u8(r);
-	} else {
-		rd_u32(r);
-		off = rd_u32(r);
-	}
+	const wasm_opinfo *o = &wasm_ops[op];
+	bool fence = o->imm == IMM_FENCE, result = o->res;
+	uint32_t off = fence ? 0 : im->y, s[3], zero = c->nlocals - 1;
+	/* the address, then the value operands after it in the row */
+	uint32_t n = !fence + (o->p1 != 0) + (o->p2 != 0);
 	for (uint32_t i = 0; i < 3; i++)
 		s[i] = i < n ? opnd(c, c->sh - n + i) : zero;
 	c->sh -= n;
@@ -926,10 +829,10 @@ static void mark_dead(struct comp *c)
 }
 
 /* Translates one live instruction; false on a malformed body. */
-static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
+static bool insn(struct comp *c, enum wasm_op op, const wasm_immval *im)
 {
 	const wasm_module *m = c->m;
-	uint32_t np, nr, x, y, imm[2];
+	uint32_t np, nr, x = im->x, y;
 	switch (op) {
 	case OP_UNREACHABLE:
 		emit_op(c, IOP_W_UNREACHABLE);
@@ -940,7 +843,7 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 	case OP_BLOCK:
 	case OP_LOOP:
 	case OP_IF: {
-		blocktype(c, rd_sleb(r, 33), &np, &nr);
+		blocktype(c, (int64_t)im->k, &np, &nr);
 		struct cond k = {-1, false, 0, 0};
 		if (op == OP_IF)
 			k = pop_cond(c);
@@ -970,14 +873,14 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		no_fold(c);
 		break;
 	case OP_BR:
-		emit_br(c, &c->cs[c->nc - 1 - rd_u32(r)]);
+		emit_br(c, &c->cs[c->nc - 1 - x]);
 		mark_dead(c);
 		break;
 	case OP_BR_IF:
-		br_if(c, rd_u32(r));
+		br_if(c, x);
 		break;
 	case OP_BR_TABLE:
-		br_table(c, r);
+		br_table(c, im);
 		mark_dead(c);
 		break;
 	case OP_RETURN:
@@ -985,13 +888,10 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		mark_dead(c);
 		break;
 	case OP_CALL:
-		x = rd_u32(r);
 		call(c, IOP_CALL, &m->types[m->func_types[x]], x, 0);
 		break;
 	case OP_CALL_INDIRECT:
-		x = rd_u32(r);
-		y = rd_u32(r);
-		call(c, IOP_CALL_IND, &m->types[x], x, y);
+		call(c, IOP_CALL_IND, &m->types[x], x, im->y);
 		break;
 	case OP_DROP:
 		c->sh--;
@@ -999,23 +899,19 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		break;
 	case OP_SELECT:
 	case OP_SELECT_T:
-		if (op == OP_SELECT_T)
-			skip_imm(r, IMM_SELECT_T);
 		generic(c, IOP_SEL, 3, true, NULL, 0);
 		break;
 	case OP_LOCAL_GET:
-		push(c, V_LOCAL, rd_u32(r), 0);
+		push(c, V_LOCAL, x, 0);
 		break;
 	case OP_LOCAL_SET:
 	case OP_LOCAL_TEE:
-		set_local(c, rd_u32(r), op == OP_LOCAL_TEE);
+		set_local(c, x, op == OP_LOCAL_TEE);
 		break;
 	case OP_GLOBAL_GET:
-		imm[0] = rd_u32(r);
-		generic(c, IOP_GGET, 0, true, imm, 1);
+		generic(c, IOP_GGET, 0, true, &im->x, 1);
 		break;
 	case OP_GLOBAL_SET:
-		x = rd_u32(r);
 		y = opnd(c, c->sh - 1);
 		c->sh--;
 		emit_op(c, IOP_GSET);
@@ -1024,112 +920,90 @@ static bool insn(struct comp *c, wasm_reader *r, enum wasm_op op)
 		no_fold(c);
 		break;
 	case OP_TABLE_GET:
-		imm[0] = rd_u32(r);
 		/* d t i: table before the operand */
 		x = opnd(c, c->sh - 1);
 		c->sh--;
 		emit_op(c, IOP_W_TABLE_GET);
 		emit(c, slot(c, c->sh));
-		emit(c, imm[0]);
+		emit(c, im->x);
 		emit(c, x);
 		push(c, V_SLOT, 0, 0);
 		no_fold(c);
 		break;
 	case OP_TABLE_SET:
-		imm[0] = rd_u32(r);
-		generic(c, IOP_W_TABLE_SET, 2, false, imm, 1);
+		generic(c, IOP_W_TABLE_SET, 2, false, &im->x, 1);
 		break;
 	case OP_MEMORY_SIZE:
-		rd_u8(r);
 		generic(c, IOP_W_MEMORY_SIZE, 0, true, NULL, 0);
 		break;
 	case OP_MEMORY_GROW:
-		rd_u8(r);
 		generic(c, IOP_W_MEMORY_GROW, 1, true, NULL, 0);
 		break;
 	case OP_I32_CONST:
-		push(c, V_CONST, 0, (uint32_t)rd_s32(r));
-		break;
 	case OP_I64_CONST:
-		push(c, V_CONST, 0, (uint64_t)rd_s64(r));
-		break;
 	case OP_F32_CONST:
-		push(c, V_CONST, 0, rd_fixed32(r));
-		break;
 	case OP_F64_CONST:
-		push(c, V_CONST, 0, rd_fixed64(r));
+		push(c, V_CONST, 0, im->k);
 		break;
 	case OP_REF_NULL:
-		rd_u8(r);
 		push(c, V_CONST, 0, 0);
 		break;
 	case OP_REF_IS_NULL:
 		generic(c, IOP_REF_ISNULL, 1, true, NULL, 0);
 		break;
 	case OP_REF_FUNC:
-		imm[0] = rd_u32(r);
-		generic(c, IOP_REF_FUNC, 0, true, imm, 1);
+		generic(c, IOP_REF_FUNC, 0, true, &im->x, 1);
 		break;
 	case OP_MEMORY_INIT:
-		imm[0] = rd_u32(r);
-		rd_u8(r);
-		generic(c, IOP_W_MEMORY_INIT, 3, false, imm, 1);
+		generic(c, IOP_W_MEMORY_INIT, 3, false, &im->x, 1);
 		break;
 	case OP_DATA_DROP:
 	case OP_ELEM_DROP:
-		x = rd_u32(r);
 		emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
 		emit(c, x);
 		no_fold(c);
 		break;
 	case OP_MEMORY_COPY:
-		rd_u8(r);
-		rd_u8(r);
 		generic(c, IOP_W_MEMORY_COPY, 3, false, NULL, 0);
 		break;
 	case OP_MEMORY_FILL:
-		rd_u8(r);
 		generic(c, IOP_W_MEMORY_FILL, 3, false, NULL, 0);
 		break;
 	case OP_TABLE_INIT:
 	case OP_TABLE_COPY:
-		imm[0] = rd_u32(r);
-		imm[1] = rd_u32(r);
-		generic(c, (enum iop)(IOP_W_UNREACHABLE + op), 3, false, imm,
+		generic(c, (enum iop)(IOP_W_UNREACHABLE + op), 3, false, &im->x,
 			2);
 		break;
 	case OP_TABLE_GROW:
-		imm[0] = rd_u32(r);
-		generic(c, IOP_W_TABLE_GROW, 2, true, imm, 1);
+		generic(c, IOP_W_TABLE_GROW, 2, true, &im->x, 1);
 		break;
 	case OP_TABLE_SIZE:
-		imm[0] = rd_u32(r);
-		generic(c, IOP_W_TABLE_SIZE, 0, true, imm, 1);
+		generic(c, IOP_W_TABLE_SIZE, 0, true, &im->x, 1);
 		break;
 	case OP_TABLE_FILL:
-		imm[0] = rd_u32(r);
-		generic(c, IOP_W_TABLE_FILL, 3, false, imm, 1);
+		generic(c, IOP_W_TABLE_FILL, 3, false, &im->x, 1);
 		break;
 	default:
-		switch (op_kind[op]) {
-		case 1:
+		switch (wasm_ops[op].cls) {
+		case OPC_UNARY:
 			unary(c, op);
 			break;
-		case 2:
+		case OPC_IBINARY:
+		case OPC_FBINARY:
 			binary(c, op);
 			break;
-		case 3:
-		case 4:
-			memarg_op(c, r, op);
+		case OPC_LOAD:
+		case OPC_STORE:
+			memarg_op(c, op, im->y);
 			break;
-		case 5:
-			atomic_op(c, r, op);
+		case OPC_ATOMIC:
+			atomic_op(c, op, im);
 			break;
 		default:
 			return false;
 		}
 	}
-	return !r->err;
+	return true;
 }
 
 static void comp_free(struct comp *c)
@@ -1154,6 +1028,7 @@ struct interp_code *interp_compile(const wasm_func *f,
 	c.m = m;
 	c.ops = interp_op_table();
 	c.sink = sink;
+	c.end = wc->body + wc->body_len;
 	c.last_pc = UINT32_MAX;
 	/* slots: params, declared locals, one slot that stays zero (read for
 	 * constant 0 operands), then the operand stack */
@@ -1165,23 +1040,21 @@ struct interp_code *interp_compile(const wasm_func *f,
 		     &c.oom);
 	no_fold(&c);
 	push_ctl(&c, C_FUNC, 0, f->type.nresults);
-	wasm_reader r = {wc->body, wc->body + wc->body_len, wc->body, NULL,
-			 NULL};
+	wasm_reader r = {.p = wc->body,
+			 .end = wc->body + wc->body_len,
+			 .base = wc->body};
+	wasm_immval im = {0};
 	bool ok = true;
 	while (ok && c.nc > 0 && r.p < r.end && !c.oom) {
 		c.cur_off = wc->body_offset + (uint32_t)(r.p - wc->body);
-		uint32_t b = rd_u8(&r);
-		if (b == 0xFC || b == 0xFE) {
-			uint32_t sub = rd_u32(&r);
-			b = OP_SUB_INDEX(b, sub);
-		}
-		int op = b < OP_INDEX_COUNT ? op_of_byte[b] - 1 : -1;
-		if (op < 0 || r.err)
+		enum wasm_op op = rd_op(&r);
+		rd_imm(&r, op, &im);
+		if (r.err)
 			ok = false;
 		else if (c.cs[c.nc - 1].dead)
-			dead_insn(&c, &r, (enum wasm_op)op);
+			dead_insn(&c, op);
 		else
-			ok = insn(&c, &r, (enum wasm_op)op);
+			ok = insn(&c, op, &im);
 	}
 	if (sink)
 		flush(&c);

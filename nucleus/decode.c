@@ -57,13 +57,6 @@ typedef struct dec {
 	uint32_t names_len;
 } dec;
 
-/* Immediate kind of every opcode, plus one (0: no such opcode), at its
- * OP_INDEX. */
-#define IMM_ROW(name, prefix, code, imm, p1, p2, res, text)                    \
-	[OP_INDEX(prefix, code)] = (imm) + 1,
-static const uint8_t op_imm[OP_INDEX_COUNT] = {WASM_OPCODES(IMM_ROW)};
-#undef IMM_ROW
-
 static void fail(dec *d, const char *msg)
 {
 	rd_fail(&d->r, msg);
@@ -71,11 +64,7 @@ static void fail(dec *d, const char *msg)
 
 static void fail_at(dec *d, const uint8_t *at, const char *msg)
 {
-	if (!d->r.err) {
-		d->r.err = msg;
-		d->r.err_at = at;
-	}
-	d->r.p = d->r.end;
+	rd_fail_at(&d->r, at, msg);
 }
 
 static bool ok(const dec *d)
@@ -112,45 +101,9 @@ static void *dgrow(dec *d, void *old, size_t n, size_t size)
 	return p;
 }
 
-/*
- * LEB128 reads. Where an encoding runs past the end of a section or body
- * but would be too long or too large anyway, that is what is reported (the
- * spec's reference decoder reads on, and the suite expects its messages).
- */
-static uint64_t leb(dec *d, bool sign, unsigned bits)
-{
-	const uint8_t *start = d->r.p;
-	bool had = d->r.err != NULL;
-	uint64_t v =
-		sign ? (uint64_t)rd_sleb(&d->r, bits) : rd_uleb(&d->r, bits);
-	if (!had && d->r.err && strcmp(d->r.err, "unexpected end") == 0) {
-		wasm_reader t = {start, d->mod_end, d->r.base, NULL, NULL};
-		if (sign)
-			rd_sleb(&t, bits);
-		else
-			rd_uleb(&t, bits);
-		if (t.err && strcmp(t.err, "unexpected end") != 0)
-			d->r.err = t.err;
-	}
-	/* a bad encoding is reported at its start */
-	if (!had && d->r.err && strcmp(d->r.err, "unexpected end") != 0)
-		d->r.err_at = start;
-	return v;
-}
-
 static uint32_t u32(dec *d)
 {
-	return (uint32_t)leb(d, false, 32);
-}
-
-/* A vector count: each element takes at least one byte, so a count larger
- * than the bytes left is an unexpected end (checked before allocating). */
-static uint32_t rd_count(dec *d)
-{
-	uint32_t n = u32(d);
-	if (ok(d) && n > left(d))
-		fail(d, "unexpected end");
-	return ok(d) ? n : 0;
+	return rd_u32(&d->r);
 }
 
 /* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates,
@@ -217,35 +170,6 @@ static char *rd_name(dec *d, uint32_t *len_out)
 	return copy;
 }
 
-static bool is_reftype(uint8_t t)
-{
-	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
-}
-
-static bool is_valtype(uint8_t t)
-{
-	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 ||
-	       t == WASM_F64 || is_reftype(t);
-}
-
-static uint8_t rd_valtype(dec *d)
-{
-	const uint8_t *at = d->r.p;
-	uint8_t t = rd_u8(&d->r);
-	if (ok(d) && !is_valtype(t))
-		fail_at(d, at, "malformed value type");
-	return t;
-}
-
-static uint8_t rd_reftype(dec *d)
-{
-	const uint8_t *at = d->r.p;
-	uint8_t t = rd_u8(&d->r);
-	if (ok(d) && !is_reftype(t))
-		fail_at(d, at, "malformed reference type");
-	return t;
-}
-
 /*
  * limits: flag 0 (min) or 1 (min, max); a memory's flag may also be 2 or
  * 3, the same shared (threads), returned in *shared. module.h writes an
@@ -270,91 +194,18 @@ static void rd_limits(dec *d, wasm_limits *l, bool *shared)
 
 static void rd_tabletype(dec *d, wasm_tabletype *t)
 {
-	t->elem = rd_reftype(d);
+	t->elem = rd_reftype(&d->r);
 	rd_limits(d, &t->limits, NULL);
 }
 
 static void rd_globaltype(dec *d, wasm_globaltype *g)
 {
-	g->type = rd_valtype(d);
+	g->type = rd_valtype(&d->r);
 	const uint8_t *at = d->r.p;
 	uint8_t mut = rd_u8(&d->r);
 	if (ok(d) && mut > 1)
 		fail_at(d, at, "malformed mutability");
 	g->mut = mut;
-}
-
-/* Skips one instruction's immediates (opcode `imm` kind already read). */
-static void skip_imm(dec *d, unsigned imm)
-{
-	wasm_reader *r = &d->r;
-	const uint8_t *at;
-	uint32_t n;
-	switch (imm) {
-	case IMM_NONE:
-		break;
-	case IMM_BLOCKTYPE:
-		leb(d, true, 33);
-		break;
-	case IMM_BR_TABLE:
-		n = rd_count(d);
-		for (uint32_t i = 0; i <= n && ok(d); i++)
-			u32(d);
-		break;
-	case IMM_CALL_INDIRECT:
-	case IMM_MEM1:
-	case IMM_MEM2:
-	case IMM_MEM4:
-	case IMM_MEM8:
-	case IMM_ATOMIC1:
-	case IMM_ATOMIC2:
-	case IMM_ATOMIC4:
-	case IMM_ATOMIC8:
-	case IMM_TABLE_INIT:
-	case IMM_TABLE_COPY:
-		u32(d);
-		u32(d);
-		break;
-	case IMM_MEM_INIT:
-		u32(d);
-		/* fall through */
-	case IMM_MEMIDX:
-	case IMM_FENCE:
-		at = r->p;
-		if (rd_u8(r) != 0 && ok(d))
-			fail_at(d, at, "zero byte expected");
-		break;
-	case IMM_MEM_COPY:
-		for (int i = 0; i < 2; i++) {
-			at = r->p;
-			if (rd_u8(r) != 0 && ok(d))
-				fail_at(d, at, "zero byte expected");
-		}
-		break;
-	case IMM_I32:
-		leb(d, true, 32);
-		break;
-	case IMM_I64:
-		leb(d, true, 64);
-		break;
-	case IMM_F32:
-		rd_fixed32(r);
-		break;
-	case IMM_F64:
-		rd_fixed64(r);
-		break;
-	case IMM_SELECT_T:
-		n = rd_count(d);
-		for (uint32_t i = 0; i < n && ok(d); i++)
-			rd_valtype(d);
-		break;
-	case IMM_REFTYPE:
-		rd_reftype(d);
-		break;
-	default: /* one u32: label, func, local, global, table, data, elem */
-		u32(d);
-		break;
-	}
 }
 
 /*
@@ -365,26 +216,19 @@ static void skip_imm(dec *d, unsigned imm)
 static void scan_instrs(dec *d)
 {
 	uint32_t depth = 0;
+	wasm_immval im = {0};
 	while (ok(d)) {
 		const uint8_t *at = d->r.p;
-		uint32_t op = rd_u8(&d->r);
-		if (ok(d) && (op == 0xFC || op == 0xFE)) {
-			uint32_t sub = u32(d);
-			op = OP_SUB_INDEX(op, sub);
-		}
+		enum wasm_op op = rd_op(&d->r);
 		if (!ok(d))
 			break;
-		if (op >= OP_INDEX_COUNT || !op_imm[op]) {
-			fail_at(d, at, "illegal opcode");
-			break;
-		}
-		/* memory.init, data.drop */
-		if ((op == 256 + 8 || op == 256 + 9) && !d->data_use)
+		if ((op == OP_MEMORY_INIT || op == OP_DATA_DROP) &&
+		    !d->data_use)
 			d->data_use = at;
-		skip_imm(d, op_imm[op] - 1u);
-		if (op == 0x02 || op == 0x03 || op == 0x04) {
+		rd_imm(&d->r, op, &im);
+		if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
 			depth++;
-		} else if (op == 0x0B) {
+		} else if (op == OP_END) {
 			if (depth == 0)
 				break;
 			depth--;
@@ -405,7 +249,7 @@ static void rd_constexpr(dec *d, wasm_constexpr *ce)
 static void sec_type(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	m->types = dalloc(d, n, sizeof *m->types);
 	for (uint32_t i = 0; i < n && ok(d); i++) {
 		wasm_functype *t = &m->types[i];
@@ -415,14 +259,14 @@ static void sec_type(dec *d)
 			fail_at(d, at,
 				form & 0x80 ? "integer representation too long"
 					    : "malformed function type");
-		t->nparams = rd_count(d);
+		t->nparams = rd_count(&d->r);
 		t->params = d->r.p;
 		for (uint32_t k = 0; k < t->nparams && ok(d); k++)
-			rd_valtype(d);
-		t->nresults = rd_count(d);
+			rd_valtype(&d->r);
+		t->nresults = rd_count(&d->r);
 		t->results = d->r.p;
 		for (uint32_t k = 0; k < t->nresults && ok(d); k++)
-			rd_valtype(d);
+			rd_valtype(&d->r);
 		if (ok(d))
 			m->num_types = i + 1;
 	}
@@ -482,7 +326,7 @@ static void index_imports(dec *d)
 static void sec_import(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	m->imports = dalloc(d, n, sizeof *m->imports);
 	for (uint32_t i = 0; i < n && ok(d); i++) {
 		wasm_import *im = &m->imports[i];
@@ -518,7 +362,7 @@ static void sec_import(dec *d)
 static void sec_func(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	if (!ok(d))
 		return;
 	m->func_types = dgrow(d, m->func_types, (size_t)m->num_funcs + n,
@@ -534,7 +378,7 @@ static void sec_func(dec *d)
 static void sec_table(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	if (!ok(d))
 		return;
 	m->tables = dgrow(d, m->tables, (size_t)m->num_tables + n,
@@ -549,7 +393,7 @@ static void sec_table(dec *d)
 static void sec_memory(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	if (!ok(d))
 		return;
 	m->mems = dgrow(d, m->mems, (size_t)m->num_mems + n, sizeof *m->mems);
@@ -564,7 +408,7 @@ static void sec_memory(dec *d)
 static void sec_global(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	if (!ok(d))
 		return;
 	m->globals = dgrow(d, m->globals, (size_t)m->num_globals + n,
@@ -581,7 +425,7 @@ static void sec_global(dec *d)
 static void sec_export(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	m->exports = dalloc(d, n, sizeof *m->exports);
 	for (uint32_t i = 0; i < n && ok(d); i++) {
 		wasm_export *e = &m->exports[i];
@@ -633,11 +477,11 @@ static void rd_elem(dec *d, wasm_elem *e)
 	}
 	if (flags & 3) {
 		if (flags & 4)
-			e->type = rd_reftype(d);
+			e->type = rd_reftype(&d->r);
 		else
 			rd_elemkind(d);
 	}
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	if (flags & 4) {
 		e->exprs = dalloc(d, n, sizeof *e->exprs);
 		for (uint32_t i = 0; i < n && ok(d); i++)
@@ -653,7 +497,7 @@ static void rd_elem(dec *d, wasm_elem *e)
 static void sec_elem(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	m->elems = dalloc(d, n, sizeof *m->elems);
 	for (uint32_t i = 0; i < n && ok(d); i++) {
 		m->num_elems = i + 1;
@@ -671,12 +515,12 @@ static void sec_datacount(dec *d)
 static void rd_locals(dec *d, wasm_code *c)
 {
 	wasm_reader save = d->r;
-	uint32_t groups = rd_count(d);
+	uint32_t groups = rd_count(&d->r);
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < groups && ok(d); i++) {
 		const uint8_t *at = d->r.p;
 		total += u32(d);
-		rd_valtype(d);
+		rd_valtype(&d->r);
 		if (ok(d) && total > MAX_LOCALS)
 			fail_at(d, at, "too many locals");
 	}
@@ -702,7 +546,7 @@ static void sec_code(dec *d)
 {
 	wasm_module *m = d->m;
 	const uint8_t *at = d->r.p;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	if (!ok(d))
 		return;
 	if (n != d->num_def_funcs) {
@@ -769,7 +613,7 @@ static void rd_data(dec *d, wasm_data *s)
 static void sec_data(dec *d)
 {
 	wasm_module *m = d->m;
-	uint32_t n = rd_count(d);
+	uint32_t n = rd_count(&d->r);
 	d->has_data_sec = true;
 	m->datas = dalloc(d, n, sizeof *m->datas);
 	for (uint32_t i = 0; i < n && ok(d); i++) {
@@ -895,7 +739,7 @@ static void decode_names(dec *d)
 		if (id == 0) {
 			m->module_name = rd_name(d, NULL);
 		} else if (id == 1) {
-			uint32_t n = rd_count(d);
+			uint32_t n = rd_count(&d->r);
 			if (ok(d) && !m->func_names && m->num_funcs)
 				m->func_names =
 					dalloc(d, m->num_funcs, sizeof(char *));
@@ -961,7 +805,7 @@ bool wasm_decode(wasm_module *m, const uint8_t *bytes, size_t len,
 	m->len = len;
 	d.m = m;
 	d.r.p = d.r.base = m->bytes;
-	d.r.end = d.mod_end = m->bytes + len;
+	d.r.end = d.r.limit = d.mod_end = m->bytes + len;
 
 	if (len < 4)
 		fail_at(&d, m->bytes + len, "unexpected end");

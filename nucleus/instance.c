@@ -285,23 +285,23 @@ enum wasm_valtype wasm_global_type(const wasm_global *g)
 /* ---- constant expressions ---- */
 
 /* The extended-const arithmetic: i32/i64 add, sub, mul. */
-static wasm_val const_binop(uint8_t op, wasm_val a, wasm_val b)
+static wasm_val const_binop(enum wasm_op op, wasm_val a, wasm_val b)
 {
 	wasm_val v = {0};
 	switch (op) {
-	case 0x6a:
+	case OP_I32_ADD:
 		v.i32 = a.i32 + b.i32;
 		break;
-	case 0x6b:
+	case OP_I32_SUB:
 		v.i32 = a.i32 - b.i32;
 		break;
-	case 0x6c:
+	case OP_I32_MUL:
 		v.i32 = a.i32 * b.i32;
 		break;
-	case 0x7c:
+	case OP_I64_ADD:
 		v.i64 = a.i64 + b.i64;
 		break;
-	case 0x7d:
+	case OP_I64_SUB:
 		v.i64 = a.i64 - b.i64;
 		break;
 	default:
@@ -320,46 +320,43 @@ wasm_val rt_eval_const(wasm_instance *inst, const wasm_constexpr *e)
 {
 	wasm_val st[16] = {0}, zero = {0};
 	int sp = 0;
-	wasm_reader r = {e->code, e->code + e->len, e->code, NULL, NULL};
+	wasm_reader r = {
+		.p = e->code, .end = e->code + e->len, .base = e->code};
 	const wasm_module *m = inst->module;
+	wasm_immval im = {0};
 	while (!r.err && sp < 16) {
-		uint8_t op = rd_u8(&r);
-		uint32_t idx;
+		enum wasm_op op = rd_op(&r);
 		wasm_val v = {0};
+		rd_imm(&r, op, &im);
+		if (r.err)
+			break;
 		switch (op) {
-		case 0x0b: /* end */
+		case OP_END:
 			return sp ? st[sp - 1] : zero;
-		case 0x41:
-			v.i32 = (uint32_t)rd_s32(&r);
+		case OP_I32_CONST:
+		case OP_F32_CONST:
+			v.i32 = (uint32_t)im.k;
 			break;
-		case 0x42:
-			v.i64 = (uint64_t)rd_s64(&r);
+		case OP_I64_CONST:
+		case OP_F64_CONST:
+			v.i64 = im.k;
 			break;
-		case 0x43:
-			v.f32 = rd_fixed32(&r);
+		case OP_GLOBAL_GET:
+			if (im.x < m->num_globals && inst->globals[im.x])
+				v = inst->globals[im.x]->val;
 			break;
-		case 0x44:
-			v.f64 = rd_fixed64(&r);
+		case OP_REF_NULL:
 			break;
-		case 0x23: /* global.get */
-			idx = rd_u32(&r);
-			if (idx < m->num_globals && inst->globals[idx])
-				v = inst->globals[idx]->val;
+		case OP_REF_FUNC:
+			if (im.x < m->num_funcs)
+				v.ref = inst->funcs[im.x];
 			break;
-		case 0xd0: /* ref.null t */
-			rd_u8(&r);
-			break;
-		case 0xd2: /* ref.func */
-			idx = rd_u32(&r);
-			if (idx < m->num_funcs)
-				v.ref = inst->funcs[idx];
-			break;
-		case 0x6a:
-		case 0x6b:
-		case 0x6c:
-		case 0x7c:
-		case 0x7d:
-		case 0x7e:
+		case OP_I32_ADD:
+		case OP_I32_SUB:
+		case OP_I32_MUL:
+		case OP_I64_ADD:
+		case OP_I64_SUB:
+		case OP_I64_MUL:
 			if (sp < 2)
 				return zero;
 			sp -= 2;

@@ -105,6 +105,13 @@ enum iop {
 };
 /* clang-format on */
 
+/* The class (enum wasm_opclass) of a wasm instruction's internal opcode;
+ * OPC_OTHER for the engine's own. */
+static inline unsigned iop_class(enum iop op)
+{
+	return op < (enum iop)OP_COUNT ? wasm_ops[op].cls : OPC_OTHER;
+}
+
 /* Maps an internal pc (cell index) to the wasm offset of its instruction. */
 struct interp_pcmap {
 	uint32_t pc, off;

@@ -305,46 +305,26 @@ static void call(struct jc *c, enum iop op, const icell *p)
 	spill(c, base, base + t->nresults, true);
 }
 
-/* Which template family translates an instruction (T_OTHER: insn's own
- * switch or the rare ones): one table lookup instead of asking each
- * template in turn. From opcodes.h's columns: an immediate memarg is a
- * load or store; no immediate, one or two operands and a result, a unary
- * or binary op, float when its first operand is. */
-enum { T_OTHER, T_LOAD, T_STORE, T_UNARY, T_IBIN, T_FBIN };
-#define TFLT___ 0
-#define TFLT_SP 0
-#define TFLT_I32 0
-#define TFLT_I64 0
-#define TFLT_F32 1
-#define TFLT_F64 1
-#define TKIND(name, pre, code, imm, p1, p2, res, text)                         \
-	[IOP_W_##name] = (imm) >= IMM_MEM1 && (imm) <= IMM_MEM8                \
-				 ? (OPV_##res ? T_LOAD : T_STORE)              \
-			 : (imm) != IMM_NONE || !OPV_##p1 || !OPV_##res        \
-				 ? T_OTHER                                     \
-			 : !OPV_##p2 ? T_UNARY                                 \
-			 : TFLT_##p1 ? T_FBIN                                  \
-				     : T_IBIN,
-static const uint8_t tkind[IOP_COUNT] = {WASM_OPCODES(TKIND)};
-
 /* Translates op with its family's template; its length in cells, or 0
- * if it has none (or the template leaves op to insn). */
+ * if it has none (or the template leaves op to insn): one table lookup
+ * instead of asking each template in turn. */
 static uint32_t template(struct jc *c, enum iop op, const icell *p)
 {
-	int k = tkind[op];
+	/* the family: the wasm instruction's class (opcodes.h) */
+	unsigned k = iop_class(op);
 	if ((op >= IOP_I32_ADD_RI && op <= IOP_I32_GE_U_RI) ||
 	    (op >= IOP_BR_EQ && op <= IOP_BR_GE_U_RI))
-		k = T_IBIN; /* the immediate forms, compare-and-branch */
+		k = OPC_IBINARY; /* the immediate forms, compare-and-branch */
 	switch (k) {
-	case T_LOAD:
+	case OPC_LOAD:
 		return jit_op_load(c, op, p) ? 4 : 0;
-	case T_STORE:
+	case OPC_STORE:
 		return jit_op_store(c, op, p) ? 4 : 0;
-	case T_UNARY:
+	case OPC_UNARY:
 		return jit_op_unary(c, op, p) ? 3 : 0;
-	case T_IBIN:
+	case OPC_IBINARY:
 		return jit_op_icmp(c, op, p) || jit_op_ibin(c, op, p) ? 4 : 0;
-	case T_FBIN:
+	case OPC_FBINARY:
 		return jit_op_fbin(c, op, p) ? 4 : 0;
 	default:
 		return 0;

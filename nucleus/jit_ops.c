@@ -244,18 +244,12 @@ bool jit_op_fbin(struct jc *c, enum iop op, const icell *p)
 	return true;
 }
 
-/* The plain wasm instructions of one operand and a result (d a). */
-#define UNARY_ROW(name, pre, code, imm, p1, p2, res, text)                     \
-	[IOP_W_##name] =                                                       \
-		(imm) == IMM_NONE && OPV_##p1 && !OPV_##p2 && OPV_##res,
-static const bool is_unary[IOP_COUNT] = {WASM_OPCODES(UNARY_ROW)};
-
 /* Unary numeric ops done inline; false for the rest (jit_slow). Reads
  * no cell before it knows op has two operands: the instruction may be
  * the last compile.c has written. */
 bool jit_op_unary(struct jc *c, enum iop op, const icell *p)
 {
-	if (!is_unary[op])
+	if (iop_class(op) != OPC_UNARY)
 		return false;
 	struct xbuf *b = &c->b;
 	uint32_t d = p[1], a = p[2];

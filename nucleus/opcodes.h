@@ -20,9 +20,16 @@
  * The 0xFE rows (threads proposal) are a list of their own,
  * WASM_ATOMIC_OPCODES, last in WASM_OPCODES; atomic.c reads an atomic
  * access's kind and width off its code.
+ *
+ * Below the list, the one table derived from it (wasm_opinfo, opcodes.c):
+ * each opcode's immediate kind, types and class. reader.h reads opcodes
+ * (rd_op) and immediates (rd_imm) with it for the decoder, the validator
+ * and the lowering alike.
  */
 #ifndef NUCLEUS_OPCODES_H
 #define NUCLEUS_OPCODES_H
+
+#include <stdint.h>
 
 /* Immediate kinds. */
 enum wasm_imm {
@@ -366,15 +373,6 @@ enum wasm_imm {
 	OP(I64_ATOMIC_RMW32_CMPXCHG_U, 0xFE, 0x4E, IMM_ATOMIC4, I64, I64, I64, "i64.atomic.rmw32.cmpxchg_u")
 /* clang-format on */
 
-/* OPV_##t: 1 when a type column (p1, p2, res) names a value type, 0 for
- * none (`__`) or special (SP); for tables derived from the list. */
-#define OPV___ 0
-#define OPV_SP 0
-#define OPV_I32 1
-#define OPV_I64 1
-#define OPV_F32 1
-#define OPV_F64 1
-
 /* OP_UNREACHABLE ... OP_I64_ATOMIC_RMW32_CMPXCHG_U, then OP_COUNT. */
 enum wasm_op {
 #define OP_ENUM(name, prefix, code, imm, p1, p2, res, text) OP_##name,
@@ -382,5 +380,33 @@ enum wasm_op {
 #undef OP_ENUM
 		OP_COUNT
 };
+
+/* What an instruction is, from its row: the families the validator, the
+ * lowering and the JIT each treat alike. */
+enum wasm_opclass {
+	OPC_OTHER,   /* typed by its row, handled one by one (constants, ...) */
+	OPC_SPECIAL, /* typed by hand (SP): control, variables, tables, ... */
+	OPC_UNARY,   /* no immediate, one operand, a result */
+	OPC_IBINARY, /* no immediate, two integer operands, a result */
+	OPC_FBINARY, /* no immediate, two float operands, a result */
+	OPC_LOAD,    /* memarg, an address, a result */
+	OPC_STORE,   /* memarg, an address and a value */
+	OPC_ATOMIC,  /* the 0xFE prefix */
+};
+
+/* One opcode's row: p1, p2, res are value types (enum wasm_valtype), 0
+ * for none; all 0 for OPC_SPECIAL. */
+typedef struct wasm_opinfo {
+	uint8_t imm; /* enum wasm_imm */
+	uint8_t cls; /* enum wasm_opclass */
+	uint8_t p1, p2, res;
+	const char *text;
+} wasm_opinfo;
+
+/* opcodes.c: the row of each enum wasm_op (and of OP_COUNT, no
+ * opcode: all zero); and of each OP_INDEX (and OP_INDEX_COUNT), its enum
+ * wasm_op plus one, 0 for no such opcode. */
+extern const wasm_opinfo wasm_ops[OP_COUNT + 1];
+extern const uint16_t wasm_op_at[OP_INDEX_COUNT + 1];
 
 #endif

@@ -84,38 +84,33 @@ static bool check_constexpr(vmod *v, const wasm_constexpr *ce, uint8_t want,
 			    const char *what, uint32_t i)
 {
 	const wasm_module *m = v->m;
-	wasm_reader r = {ce->code, ce->code + ce->len, m->bytes, NULL, NULL};
+	wasm_reader r = {
+		.p = ce->code, .end = ce->code + ce->len, .base = m->bytes};
+	wasm_immval im = {0};
 	uint32_t n = 0;
 	uint8_t t = 0;
 	for (;;) {
 		const uint8_t *at = r.p;
-		uint8_t op = rd_u8(&r);
+		enum wasm_op op = rd_op(&r);
 		uint32_t idx;
-		if (op == 0x0B || r.err)
+		if (op == OP_END || r.err)
+			break;
+		rd_imm(&r, op, &im);
+		if (r.err)
 			break;
 		n++;
 		switch (op) {
-		case 0x41:
-			rd_s32(&r);
-			t = WASM_I32;
+		case OP_I32_CONST:
+		case OP_I64_CONST:
+		case OP_F32_CONST:
+		case OP_F64_CONST:
+			t = wasm_ops[op].res;
 			break;
-		case 0x42:
-			rd_s64(&r);
-			t = WASM_I64;
+		case OP_REF_NULL:
+			t = (uint8_t)im.k;
 			break;
-		case 0x43:
-			rd_fixed32(&r);
-			t = WASM_F32;
-			break;
-		case 0x44:
-			rd_fixed64(&r);
-			t = WASM_F64;
-			break;
-		case 0xD0:
-			t = rd_u8(&r);
-			break; /* checked by the decoder */
-		case 0xD2:
-			idx = rd_u32(&r);
+		case OP_REF_FUNC:
+			idx = im.x;
 			if (idx >= m->num_funcs)
 				return fail(v, rd_offset(&r, at),
 					    WASM_ERR_INVALID,
@@ -124,8 +119,8 @@ static bool check_constexpr(vmod *v, const wasm_constexpr *ce, uint8_t want,
 			v->declared[idx] = 1;
 			t = WASM_FUNCREF;
 			break;
-		case 0x23:
-			idx = rd_u32(&r);
+		case OP_GLOBAL_GET:
+			idx = im.x;
 			if (idx >= m->num_imported_globals)
 				return fail(v, rd_offset(&r, at),
 					    WASM_ERR_INVALID,

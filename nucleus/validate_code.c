@@ -5,9 +5,12 @@
  * The standard one-pass algorithm: an operand stack of value types (with
  * T_UNKNOWN for values conjured by unreachable code) and a control stack of
  * frames, each with its label types, the operand height at entry and an
- * unreachable flag. Simple instructions are typed from opcodes.h's columns;
- * the rest (SP) by hand. Encoding errors found on the way (illegal opcode,
- * bad LEB128, missing zero byte) are MALFORMED, typing errors INVALID.
+ * unreachable flag. Simple instructions are typed from their opcodes.h
+ * rows (wasm_ops); the rest (OPC_SPECIAL) by hand. Opcodes and immediates
+ * are read by reader.h, which checks their encoding; the decoder has run
+ * the same reads over every body before, so encoding errors (MALFORMED)
+ * come before typing errors (INVALID), and the ones found here are only
+ * a fallback.
  *
  * On the way it profiles the body for the JIT (wasm_profile): each use of
  * a local or of an operand-stack entry weighs 8^loops (enclosing loops, at
@@ -27,30 +30,6 @@
 
 #define T_UNKNOWN 0
 
-/* The opcode table's type columns. */
-#define VT___ 0
-#define VT_SP 0xFF
-#define VT_I32 WASM_I32
-#define VT_I64 WASM_I64
-#define VT_F32 WASM_F32
-#define VT_F64 WASM_F64
-
-typedef struct opinfo {
-	uint8_t imm, p1, p2, res;
-	const char *text;
-} opinfo;
-
-#define INFO_ROW(name, prefix, code, imm, p1, p2, res, text)                   \
-	[OP_##name] = {imm, VT_##p1, VT_##p2, VT_##res, text},
-static const opinfo ops[OP_COUNT] = {WASM_OPCODES(INFO_ROW)};
-#undef INFO_ROW
-
-/* OP_INDEX of an opcode to enum wasm_op + 1; 0: illegal. */
-#define BYTE_ROW(name, prefix, code, imm, p1, p2, res, text)                   \
-	[OP_INDEX(prefix, code)] = OP_##name + 1,
-static const uint16_t op_of[OP_INDEX_COUNT] = {WASM_OPCODES(BYTE_ROW)};
-#undef BYTE_ROW
-
 typedef struct frame {
 	uint8_t op; /* OP_BLOCK, OP_LOOP, OP_IF, OP_ELSE; OP_CALL: the body */
 	bool unreachable;
@@ -67,6 +46,7 @@ typedef struct vcode {
 	bool failed;
 	const uint8_t *op_at; /* current instruction, for messages */
 	const char *what;     /* its name */
+	wasm_immval im;	      /* its immediates */
 	uint8_t *vals;
 	uint32_t nvals, capvals;
 	frame *frames;
@@ -121,11 +101,6 @@ static void malformed(vcode *v, const char *msg)
 static bool is_num(uint8_t t)
 {
 	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
-}
-
-static bool is_ref(uint8_t t)
-{
-	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
 /* Makes room for n more operands (and their sources and weights). */
@@ -272,12 +247,9 @@ static void label_types(const frame *f, const uint8_t **types, uint32_t *n)
 	}
 }
 
-/* Reads a label depth; NULL (after an error) if there is no such label. */
-static const frame *rd_label(vcode *v)
+/* The frame of label `depth`; NULL (after an error) if there is none. */
+static const frame *label_at(vcode *v, uint32_t depth)
 {
-	uint32_t depth = rd_u32(&v->r);
-	if (v->r.err)
-		return NULL;
 	if (depth >= v->nframes) {
 		unknown(v, "label", depth);
 		return NULL;
@@ -285,20 +257,16 @@ static const frame *rd_label(vcode *v)
 	return &v->frames[v->nframes - 1 - depth];
 }
 
-/* A block type (s33): empty, one value type, or a type index. */
-static void rd_blocktype(vcode *v, frame *f)
+/* The block type (s33) of the block instruction just read: empty, one
+ * value type (its byte follows the opcode), or a type index. */
+static void blocktype(vcode *v, frame *f)
 {
-	const uint8_t *at = v->r.p;
-	int64_t bt = rd_sleb(&v->r, 33);
+	int64_t bt = (int64_t)v->im.k;
 	memset(f, 0, sizeof *f);
-	if (v->r.err || bt == -64)
+	if (bt == -64)
 		return;
 	if (bt < 0) {
-		if (v->r.p != at + 1 || !(is_num(*at) || is_ref(*at))) {
-			malformed(v, "malformed value type");
-			return;
-		}
-		f->results = at;
+		f->results = v->op_at + 1;
 		f->nresults = 1;
 		return;
 	}
@@ -313,28 +281,17 @@ static void rd_blocktype(vcode *v, frame *f)
 	f->nresults = t->nresults;
 }
 
-static uint8_t rd_zero(vcode *v)
-{
-	uint8_t b = rd_u8(&v->r);
-	if (!v->r.err && b != 0)
-		malformed(v, "zero byte expected");
-	return b;
-}
-
 static void need_memory(vcode *v)
 {
 	if (v->m->num_mems == 0)
 		invalid(v, "unknown memory 0");
 }
 
-/* memarg: alignment (at most natural, 2^log2; exactly that for an
- * atomic access) and offset. */
-static void rd_memarg(vcode *v, unsigned log2, bool atomic)
+/* memarg: alignment at most natural (2^log2; exactly that for an atomic
+ * access). */
+static void memarg(vcode *v, unsigned log2, bool atomic)
 {
-	uint32_t align = rd_u32(&v->r);
-	rd_u32(&v->r);
-	if (v->r.err)
-		return;
+	uint32_t align = v->im.x;
 	need_memory(v);
 	if (atomic && align != log2)
 		invalid(v, "alignment must be equal to natural");
@@ -343,44 +300,28 @@ static void rd_memarg(vcode *v, unsigned log2, bool atomic)
 }
 
 /* An instruction typed by its opcodes.h row. */
-static void check_simple(vcode *v, const opinfo *o)
+static void check_simple(vcode *v, const wasm_opinfo *o)
 {
 	switch (o->imm) {
-	case IMM_I32:
-		rd_s32(&v->r);
-		break;
-	case IMM_I64:
-		rd_s64(&v->r);
-		break;
-	case IMM_F32:
-		rd_fixed32(&v->r);
-		break;
-	case IMM_F64:
-		rd_fixed64(&v->r);
-		break;
 	case IMM_MEM1:
 	case IMM_MEM2:
 	case IMM_MEM4:
 	case IMM_MEM8:
-		rd_memarg(v, o->imm - IMM_MEM1, false);
+		memarg(v, o->imm - IMM_MEM1, false);
 		break;
 	case IMM_ATOMIC1:
 	case IMM_ATOMIC2:
 	case IMM_ATOMIC4:
 	case IMM_ATOMIC8:
-		rd_memarg(v, o->imm - IMM_ATOMIC1, true);
+		memarg(v, o->imm - IMM_ATOMIC1, true);
 		break;
 	case IMM_MEMIDX:
-		rd_zero(v);
 		need_memory(v);
-		break;
-	case IMM_FENCE:
-		rd_zero(v);
 		break;
 	default:
 		break;
 	}
-	if (v->r.err || v->failed)
+	if (v->failed)
 		return;
 	if (o->p2)
 		pop_expect(v, o->p2);
@@ -394,18 +335,18 @@ static void check_simple(vcode *v, const opinfo *o)
 		push_result(v, o->res);
 }
 
-static uint32_t rd_index(vcode *v, uint32_t limit, const char *what)
+/* Is index i below limit? Else "unknown WHAT I". */
+static bool known(vcode *v, uint32_t i, uint32_t limit, const char *what)
 {
-	uint32_t i = rd_u32(&v->r);
-	if (!v->r.err && i >= limit)
-		unknown(v, what, i);
-	return i;
+	if (i < limit)
+		return true;
+	unknown(v, what, i);
+	return false;
 }
 
-static const wasm_tabletype *rd_table(vcode *v)
+static const wasm_tabletype *table_at(vcode *v, uint32_t t)
 {
-	uint32_t t = rd_index(v, v->m->num_tables, "table");
-	return v->failed || v->r.err ? NULL : &v->m->tables[t];
+	return known(v, t, v->m->num_tables, "table") ? &v->m->tables[t] : NULL;
 }
 
 static void check_call(vcode *v, const wasm_functype *t)
@@ -419,8 +360,8 @@ static void check_call(vcode *v, const wasm_functype *t)
 static void check_block(vcode *v, unsigned op)
 {
 	frame f;
-	rd_blocktype(v, &f);
-	if (v->failed || v->r.err)
+	blocktype(v, &f);
+	if (v->failed)
 		return;
 	f.op = op;
 	if (op == OP_IF)
@@ -462,27 +403,21 @@ static void check_end(vcode *v)
 
 static void check_br_table(vcode *v)
 {
-	uint32_t n = rd_u32(&v->r);
-	if (v->r.err)
-		return;
-	if (n > (uint32_t)(v->r.end - v->r.p)) {
-		rd_fail(&v->r, "unexpected end");
-		return;
-	}
+	uint32_t n = v->im.x;
+	wasm_reader labels = {.p = v->im.vec, .end = v->r.end};
 	pop_expect(v, WASM_I32);
 	const frame *def = NULL;
 	const uint8_t *types;
 	uint32_t arity = 0, k;
 	/* the default label comes last; read all first to find its arity */
-	const uint8_t *labels = v->r.p;
-	for (uint32_t i = 0; i <= n && !v->r.err; i++)
-		def = rd_label(v);
+	for (uint32_t i = 0; i <= n && !v->failed; i++)
+		def = label_at(v, rd_u32(&labels));
 	if (!def)
 		return;
 	label_types(def, &types, &arity);
-	v->r.p = labels;
+	labels.p = v->im.vec;
 	for (uint32_t i = 0; i < n && !v->failed; i++) {
-		const frame *f = rd_label(v);
+		const frame *f = label_at(v, rd_u32(&labels));
 		label_types(f, &types, &k);
 		if (k != arity) {
 			invalid(v, "type mismatch");
@@ -502,7 +437,6 @@ static void check_br_table(vcode *v)
 		memset(v->src + v->nvals, 0, missing * sizeof *v->src);
 		v->nvals += k;
 	}
-	rd_u32(&v->r);
 	label_types(def, &types, &arity);
 	pop_types(v, types, arity);
 	set_unreachable(v);
@@ -512,18 +446,11 @@ static void check_select(vcode *v, bool typed)
 {
 	uint8_t want = T_UNKNOWN;
 	if (typed) {
-		uint32_t n = rd_u32(&v->r);
-		if (v->r.err)
-			return;
-		if (n != 1) {
+		if (v->im.x != 1) {
 			invalid(v, "invalid result arity");
 			return;
 		}
-		want = rd_u8(&v->r);
-		if (!v->r.err && !is_num(want) && !is_ref(want)) {
-			malformed(v, "malformed value type");
-			return;
-		}
+		want = v->im.vec[0];
 	}
 	pop_expect(v, WASM_I32);
 	uint8_t t1 = pop_expect(v, want);
@@ -543,8 +470,8 @@ static void check_select(vcode *v, bool typed)
 
 static void check_local(vcode *v, unsigned op)
 {
-	uint32_t i = rd_index(v, v->nlocals, "local");
-	if (v->failed || v->r.err)
+	uint32_t i = v->im.x;
+	if (!known(v, i, v->nlocals, "local"))
 		return;
 	uint8_t t = v->locals[i];
 	if (op == OP_LOCAL_GET) {
@@ -565,8 +492,8 @@ static void check_local(vcode *v, unsigned op)
 
 static void check_global(vcode *v, unsigned op)
 {
-	uint32_t i = rd_index(v, v->m->num_globals, "global");
-	if (v->failed || v->r.err)
+	uint32_t i = v->im.x;
+	if (!known(v, i, v->m->num_globals, "global"))
 		return;
 	const wasm_globaltype *g = &v->m->globals[i];
 	if (op == OP_GLOBAL_GET) {
@@ -580,8 +507,10 @@ static void check_global(vcode *v, unsigned op)
 
 static void check_call_indirect(vcode *v)
 {
-	uint32_t ti = rd_index(v, v->m->num_types, "type");
-	const wasm_tabletype *t = rd_table(v);
+	uint32_t ti = v->im.x;
+	const wasm_tabletype *t = NULL;
+	if (known(v, ti, v->m->num_types, "type"))
+		t = table_at(v, v->im.y);
 	if (!t)
 		return;
 	if (t->elem != WASM_FUNCREF) {
@@ -595,13 +524,9 @@ static void check_call_indirect(vcode *v)
 /* memory.init, data.drop: data indices need the data count section. */
 static void check_data_op(vcode *v, unsigned op)
 {
-	uint32_t d = rd_u32(&v->r);
-	if (v->r.err)
-		return;
-	if (op == OP_MEMORY_INIT) {
-		rd_zero(v);
+	uint32_t d = v->im.x;
+	if (op == OP_MEMORY_INIT)
 		need_memory(v);
-	}
 	/* without the section (then the decoder made sure there is no data
 	 * section either) there are no data segments */
 	if (d >= (v->m->has_data_count ? v->m->data_count : v->m->num_datas))
@@ -626,46 +551,46 @@ static void check_table_op(vcode *v, unsigned op)
 	uint32_t e;
 	switch (op) {
 	case OP_TABLE_GET:
-		if ((t = rd_table(v))) {
+		if ((t = table_at(v, v->im.x))) {
 			pop_expect(v, WASM_I32);
 			push(v, t->elem);
 		}
 		break;
 	case OP_TABLE_SET:
-		if ((t = rd_table(v))) {
+		if ((t = table_at(v, v->im.x))) {
 			pop_expect(v, t->elem);
 			pop_expect(v, WASM_I32);
 		}
 		break;
 	case OP_TABLE_SIZE:
-		if (rd_table(v))
+		if (table_at(v, v->im.x))
 			push(v, WASM_I32);
 		break;
 	case OP_TABLE_GROW:
-		if ((t = rd_table(v))) {
+		if ((t = table_at(v, v->im.x))) {
 			pop_expect(v, WASM_I32);
 			pop_expect(v, t->elem);
 			push(v, WASM_I32);
 		}
 		break;
 	case OP_TABLE_FILL:
-		if ((t = rd_table(v))) {
+		if ((t = table_at(v, v->im.x))) {
 			pop_expect(v, WASM_I32);
 			pop_expect(v, t->elem);
 			pop_expect(v, WASM_I32);
 		}
 		break;
 	case OP_TABLE_COPY:
-		t = rd_table(v);
-		src = t ? rd_table(v) : NULL;
+		t = table_at(v, v->im.x);
+		src = t ? table_at(v, v->im.y) : NULL;
 		if (src && t->elem != src->elem)
 			invalid(v, "type mismatch");
 		if (src)
 			pop3_i32(v);
 		break;
 	case OP_TABLE_INIT:
-		e = rd_u32(&v->r);
-		if (!(t = rd_table(v)))
+		e = v->im.x;
+		if (!(t = table_at(v, v->im.y)))
 			break;
 		if (e >= v->m->num_elems) {
 			unknown(v, "elem segment", e);
@@ -676,7 +601,7 @@ static void check_table_op(vcode *v, unsigned op)
 		pop3_i32(v);
 		break;
 	case OP_ELEM_DROP:
-		rd_index(v, v->m->num_elems, "elem segment");
+		known(v, v->im.x, v->m->num_elems, "elem segment");
 		break;
 	}
 }
@@ -687,21 +612,17 @@ static void check_ref(vcode *v, unsigned op)
 	uint32_t f;
 	switch (op) {
 	case OP_REF_NULL:
-		t = rd_u8(&v->r);
-		if (!v->r.err && !is_ref(t))
-			malformed(v, "malformed reference type");
-		else
-			push(v, t);
+		push(v, (uint8_t)v->im.k);
 		break;
 	case OP_REF_IS_NULL:
 		t = pop(v);
-		if (t != T_UNKNOWN && !is_ref(t))
+		if (t != T_UNKNOWN && !rd_is_reftype(t))
 			invalid(v, "type mismatch");
 		push(v, WASM_I32);
 		break;
 	case OP_REF_FUNC:
-		f = rd_index(v, v->m->num_funcs, "function");
-		if (v->failed || v->r.err)
+		f = v->im.x;
+		if (!known(v, f, v->m->num_funcs, "function"))
 			break;
 		if (!v->declared[f])
 			invalid(v, "undeclared function reference");
@@ -735,7 +656,7 @@ static void check_special(vcode *v, unsigned op)
 		break;
 	case OP_BR:
 	case OP_BR_IF:
-		if (!(l = rd_label(v)))
+		if (!(l = label_at(v, v->im.x)))
 			break;
 		label_types(l, &types, &n);
 		if (op == OP_BR_IF)
@@ -754,8 +675,8 @@ static void check_special(vcode *v, unsigned op)
 		set_unreachable(v);
 		break;
 	case OP_CALL:
-		n = rd_index(v, v->m->num_funcs, "function");
-		if (!v->failed && !v->r.err)
+		n = v->im.x;
+		if (known(v, n, v->m->num_funcs, "function"))
 			check_call(v, &v->m->types[v->m->func_types[n]]);
 		break;
 	case OP_CALL_INDIRECT:
@@ -789,13 +710,7 @@ static void check_special(vcode *v, unsigned op)
 		check_data_op(v, op);
 		break;
 	case OP_MEMORY_COPY:
-		rd_zero(v);
-		rd_zero(v);
-		need_memory(v);
-		pop3_i32(v);
-		break;
 	case OP_MEMORY_FILL:
-		rd_zero(v);
 		need_memory(v);
 		pop3_i32(v);
 		break;
@@ -803,19 +718,6 @@ static void check_special(vcode *v, unsigned op)
 		check_table_op(v, op);
 		break;
 	}
-}
-
-/* Reads one opcode; returns enum wasm_op, or OP_COUNT if illegal. */
-static unsigned rd_op(vcode *v)
-{
-	uint32_t b = rd_u8(&v->r);
-	if (b == 0xFC || b == 0xFE) {
-		uint32_t sub = rd_u32(&v->r);
-		b = OP_SUB_INDEX(b, sub);
-	}
-	if (v->r.err || b >= OP_INDEX_COUNT)
-		return OP_COUNT;
-	return op_of[b] ? op_of[b] - 1u : OP_COUNT;
 }
 
 static void check_body(vcode *v, const wasm_functype *ft)
@@ -828,20 +730,18 @@ static void check_body(vcode *v, const wasm_functype *ft)
 	while (!v->failed && v->nframes > 0) {
 		v->op_at = v->r.p;
 		v->what = NULL;
-		unsigned op = rd_op(v);
+		enum wasm_op op = rd_op(&v->r);
 		if (v->r.err)
 			break;
-		if (op == OP_COUNT) {
-			malformed(v, "illegal opcode");
+		const wasm_opinfo *o = &wasm_ops[op];
+		v->what = o->text;
+		rd_imm(&v->r, op, &v->im);
+		if (v->r.err)
 			break;
-		}
-		v->what = ops[op].text;
-		if (ops[op].p1 == VT_SP)
+		if (o->cls == OPC_SPECIAL)
 			check_special(v, op);
 		else
-			check_simple(v, &ops[op]);
-		if (v->r.err)
-			break;
+			check_simple(v, o);
 	}
 	if (v->failed)
 		return;

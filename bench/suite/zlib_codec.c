@@ -5,38 +5,41 @@
 
 #include "codec.h"
 
-/* codec_compress: deflate level 6, zlib format. */
-const char *codec_compress(const unsigned char *in, size_t len,
-			   unsigned char *out, size_t *out_len)
+/* once: deflates (compress != 0, level 6, zlib format) or inflates len
+ * bytes of in into out in one call; *out_len: capacity in, bytes out. */
+static const char *once(int compress, const unsigned char *in, size_t len,
+			unsigned char *out, size_t *out_len)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit(&z, 6) != Z_OK)
-		return "deflateInit failed";
+	int rc = compress ? deflateInit(&z, 6) : inflateInit(&z);
+	if (rc != Z_OK)
+		return "zlib: out of memory";
 	z.next_in = (unsigned char *)in;
 	z.avail_in = (uInt)len;
 	z.next_out = out;
 	z.avail_out = (uInt)*out_len;
-	int rc = deflate(&z, Z_FINISH);
+	rc = compress ? deflate(&z, Z_FINISH) : inflate(&z, Z_FINISH);
 	*out_len = z.total_out;
-	deflateEnd(&z);
-	return rc == Z_STREAM_END ? NULL : "deflate did not finish";
+	if (compress)
+		deflateEnd(&z);
+	else
+		inflateEnd(&z);
+	if (rc == Z_STREAM_END)
+		return NULL;
+	return compress ? "deflate did not finish" : "inflate did not finish";
+}
+
+/* codec_compress: deflate level 6. */
+const char *codec_compress(const unsigned char *in, size_t len,
+			   unsigned char *out, size_t *out_len)
+{
+	return once(1, in, len, out, out_len);
 }
 
 /* codec_decompress: inflate of one zlib stream. */
 const char *codec_decompress(const unsigned char *in, size_t len,
 			     unsigned char *out, size_t *out_len)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (inflateInit(&z) != Z_OK)
-		return "inflateInit failed";
-	z.next_in = (unsigned char *)in;
-	z.avail_in = (uInt)len;
-	z.next_out = out;
-	z.avail_out = (uInt)*out_len;
-	int rc = inflate(&z, Z_FINISH);
-	*out_len = z.total_out;
-	inflateEnd(&z);
-	return rc == Z_STREAM_END ? NULL : "inflate did not finish";
+	return once(0, in, len, out, out_len);
 }

@@ -13,7 +13,8 @@ SUITE_CC.wasm := $(WASM_CC) -O2 -w
 suite: $(SUITE_BINS)
 
 # One stamp per package: fetch.sh made its directory.
-$(SUITE_SRC)/%/.suite-fetched: | deps
+SUITE_STAMPS := $(patsubst %,$(SUITE_SRC)/%/.suite-fetched,zlib bzip2 lua5.4 sqlite3)
+$(SUITE_STAMPS): $(SUITE_SRC)/%/.suite-fetched: | deps
 	bench/suite/fetch.sh $*
 	touch $@
 

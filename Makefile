@@ -135,9 +135,9 @@ test: | deps
 	@tests/run.sh
 test-build: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM) \
 	$(KERNEL_TEST_WASM) \
-	$(B)/nebulet.elf
+	$(B)/nebulet.elf suite
 
-bench: $(B)/nebulet | deps
+bench: $(B)/nebulet suite | deps
 	@bench/run.sh
 
 fuzz: | deps
@@ -153,6 +153,9 @@ format:
 
 clean:
 	rm -rf $(B)
+
+# The benchmark suite's programs (bench/suite/), built for make test too.
+include bench/suite/suite.mk
 
 # The bare-metal x86-64 build (build/nebulet.elf) and its boot tests.
 -include hal/x86_64/x86_64.mk

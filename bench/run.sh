@@ -3,10 +3,12 @@
 # (what `make bench` calls). Builds what it needs under build/bench/,
 # prints a table and writes build/bench/results.json.
 #
-#   coremark.native    CoreMark, gcc -O2, native (the baseline for the others)
-#   coremark.interp    the same CoreMark as wasm32-wasi on `nebulet run --engine=interp`
-#   coremark.node      the same wasm under node's WASI
-#   coremark.jit       the same wasm on `nebulet run --engine=jit`
+#   suite.NAME.native  a real program (SQLite's speedtest1, zlib, bzip2, Lua
+#                      5.4 scripts; bench/suite/), gcc -O2, native: seconds
+#   suite.NAME.jit, .node, .interp  the same program built for wasm32-wasi
+#                      (clang -O2) on `nebulet run`, node's WASI and the
+#                      interpreter: native time / runner time
+#   suite.geomean.jit, .node, .interp  their geometric means
 #   jit.compile_mb_per_s  JIT compile throughput (wasm body bytes/s, one
 #                      core) on the largest module, compiled again and
 #                      again (code pages reused from the JIT's pool); no
@@ -37,18 +39,14 @@
 #                      (bench/drivers.sh); baseline the same driver
 #                      compiled into the kernel (.native_driver.ACCEL)
 #
-# Environment: BENCH_SECONDS (target seconds per CoreMark run, default 3),
-# COREMARK_ROUNDS (rounds of native, node and JIT runs, interleaved; the
-# best of each is its figure; default 3), COREMARK_DIR (default ../shared/bench/coremark), NEBULET (default
+# Environment: SUITE_ROUNDS (rounds of the suite's runs, interleaved; the
+# best of each runner is its figure; default 3), NEBULET (default
 # build/nebulet). A benchmark that cannot run shows FAIL and null values.
 set -eu
 
 B=build/bench
-CM=${COREMARK_DIR:-../shared/bench/coremark}
-SECS=${BENCH_SECONDS:-3}
 NEBULET=${NEBULET:-build/nebulet}
 WASM_CC="clang --target=wasm32-wasi --sysroot=/usr"
-CM_FLAGS="-O2"
 ROWS=$B/rows.txt
 
 mkdir -p $B
@@ -66,19 +64,6 @@ newer() {
 }
 
 build() {
-	cm_src="$CM/core_list_join.c $CM/core_main.c $CM/core_matrix.c \
-		$CM/core_state.c $CM/core_util.c bench/coremark/core_portme.c"
-	cm_inc="-Ibench/coremark -I$CM"
-	if newer $B/coremark.native $cm_src bench/coremark/core_portme.h; then
-		echo "build $B/coremark.native" >&2
-		gcc $CM_FLAGS $cm_inc -DFLAGS_STR="\"$CM_FLAGS\"" \
-			-o $B/coremark.native $cm_src
-	fi
-	if newer $B/coremark.wasm $cm_src bench/coremark/core_portme.h; then
-		echo "build $B/coremark.wasm" >&2
-		$WASM_CC $CM_FLAGS $cm_inc -DFLAGS_STR="\"$CM_FLAGS\"" \
-			-o $B/coremark.wasm $cm_src
-	fi
 	if newer $B/big.wasm bench/gen_big.awk; then
 		echo "build $B/big.wasm (takes a few seconds)" >&2
 		awk -v N=2000 -f bench/gen_big.awk >$B/big.c
@@ -99,46 +84,6 @@ build() {
 			nucleus/*.c hal/hosted/*.c -lm ||
 			rm -f $B/validate_bench
 	fi
-}
-
-# coremark_ips LOG CMD...: runs CoreMark (args: seeds for a 2K performance
-# run, then the iteration count), keeps its report in LOG and prints the
-# Iterations/Sec, or nothing when the run failed or the CRCs are wrong.
-coremark_ips() {
-	log=$1
-	shift
-	"$@" >$log 2>&1 || true
-	grep -q '^2K performance run parameters' $log || return 0
-	grep -q 'ERROR!.*crc' $log && return 0
-	awk '/^Iterations\/Sec/ { print $3 }' $log
-}
-
-# coremark NAME PROBE_ITERS CMD...: calibrates with PROBE_ITERS iterations,
-# then runs about $SECS seconds and appends "NAME IPS" (or null) to
-# $B/coremark.runs.
-coremark() {
-	name=$1 probe=$2
-	shift 2
-	ips=$(coremark_ips $B/$name.probe.log "$@" 0x0 0x0 0x66 $probe)
-	if [ -z "$ips" ]; then
-		echo "$name: failed, see $B/$name.probe.log" >&2
-		echo "$name null" >>$B/coremark.runs
-		return
-	fi
-	iters=$(awk -v ips=$ips -v s=$SECS -v p=$probe \
-		'BEGIN { n = int(ips * s); print (n > p ? n : p) }')
-	ips=$(coremark_ips $B/$name.log "$@" 0x0 0x0 0x66 $iters)
-	[ -n "$ips" ] || echo "$name: failed, see $B/$name.log" >&2
-	echo "$name ${ips:-null}" >>$B/coremark.runs
-}
-
-# coremark_rows: the best run of each name as its result row (a run the
-# machine disturbs is slower, never faster; the rounds interleave the
-# engines so that each meets the same machine).
-coremark_rows() {
-	awk '{ seen[$1] = 1 } $2 != "null" && $2 > best[$1] { best[$1] = $2 }
-	     END { for (n in seen) print n, (n in best ? best[n] : "null"),
-		   "iter/s" }' $B/coremark.runs >>$ROWS
 }
 
 # now_ns: monotonic-enough wall time in nanoseconds.
@@ -171,26 +116,8 @@ validate() {
 }
 
 build
-: >$B/coremark.runs
-for round in $(seq ${COREMARK_ROUNDS:-3}); do
-	coremark coremark.native 2000 $B/coremark.native
-	coremark coremark.node 2000 node --no-warnings bench/node-wasi.mjs \
-		$B/coremark.wasm
-	if [ -x "$NEBULET" ]; then
-		coremark coremark.jit 2000 $NEBULET run --engine=jit \
-			$B/coremark.wasm
-	fi
-done
-if [ -x "$NEBULET" ]; then
-	coremark coremark.interp 500 $NEBULET run --engine=interp \
-		$B/coremark.wasm
-else
-	echo "coremark.interp: $NEBULET is missing" >&2
-	echo "coremark.interp null" >>$B/coremark.runs
-	echo "coremark.jit null" >>$B/coremark.runs
-fi
-coremark_rows
-big=$(ls -S $B/big.wasm $B/coremark.wasm | head -n 1)
+bench/suite/run.sh $ROWS || echo "suite: failed" >&2
+big=$B/big.wasm
 validate $big
 
 # kernel: IPC and kernel-call costs beside Linux's (rows printed by the
@@ -285,7 +212,7 @@ awk -v machine="$machine" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 function row(name, base) {
 	v = val[name]; bv = base == "" ? "null" : val[base]
 	r = (v == "null" || bv == "null") ? "null" : sprintf("%.4f", v / bv)
-	printf "%-18s %14s %-7s %-24s %14s %8s\n", name, v == "null" ? "FAIL" : v,
+	printf "%-30s %14s %-7s %-24s %14s %8s\n", name, v == "null" ? "FAIL" : v,
 		unit[name], base == "" ? "-" : base, bv, r
 	printf "%s\n    {\"name\": \"%s\", \"value\": %s, \"unit\": \"%s\", " \
 		"\"baseline\": %s, \"baseline_value\": %s, \"ratio\": %s}",
@@ -293,14 +220,13 @@ function row(name, base) {
 		base == "" ? "null" : "\"" base "\"", bv, r >json
 }
 { val[$1] = $2; unit[$1] = $3 }
+/^suite\./ { suite[++ns] = $1 }
 END {
-	printf "%-18s %14s %-7s %-24s %14s %8s\n", "name", "value", "unit",
+	printf "%-30s %14s %-7s %-24s %14s %8s\n", "name", "value", "unit",
 		"baseline", "baseline_value", "ratio"
 	printf "{\n  \"benchmarks\": [" >json
-	row("coremark.native", "")
-	row("coremark.interp", "coremark.native")
-	row("coremark.node", "coremark.native")
-	row("coremark.jit", "coremark.native")
+	for (i = 1; i <= ns; i++)
+		row(suite[i], "")
 	row("validate.mb_per_s", "wasm-validate")
 	row("ipc.roundtrip_ns", "linux.pipe_roundtrip_ns")
 	row("syscall.null_ns", "linux.null_syscall_ns")

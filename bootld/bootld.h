@@ -1,10 +1,11 @@
 /*
- * init.h: the first thing the kernel runs: the programs listed in the boot
- * archive's manifest, all at once, as processes of the kernel (WASI over
- * the console, the kernel's calls), under its preemptive scheduler.
+ * bootld.h: the boot loader, the first thing the bare-metal kernel runs:
+ * the programs listed in the boot archive's manifest, all at once, as
+ * processes of the kernel (WASI over the console, the kernel's calls),
+ * under its preemptive scheduler.
  */
-#ifndef INIT_INIT_H
-#define INIT_INIT_H
+#ifndef BOOTLD_BOOTLD_H
+#define BOOTLD_BOOTLD_H
 
 #include <stddef.h>
 
@@ -17,10 +18,10 @@
  * 134 for a trap, 137 when killed: the statuses of `nebulet run` and
  * `nebulet kernel`), or 1 if the archive or its manifest is unusable.
  */
-int init_run(const void *archive, size_t len);
+int bootld_run(const void *archive, size_t len);
 
-/* From the HAL that runs init (hal/x86_64/hal.c): hal_console_read, in
- * the running context, returns buf[0..len) and then end of input; NULL
+/* From the HAL that runs the boot loader (hal/x86_64/hal.c): hal_console_read,
+ * in the running context, returns buf[0..len) and then end of input; NULL
  * restores the device. */
 void hal_console_set_input(const void *buf, size_t len);
 

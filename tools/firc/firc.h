@@ -92,9 +92,12 @@ struct firc_decl *firc_parse(const char *path, const char *text);
 int firc_gen_wire(struct firc_decl *decls, const char *base, FILE *h, FILE *c);
 int firc_gen_prog(struct firc_decl *decls, const char *base, FILE *h, FILE *c);
 /* Shared by the two: a handle array's length for up to n handles (at
- * least 1), and the statements encoding (or decoding) every field of fs
- * as members of pointer v. */
+ * least 1), the files' opening (notice, guard, includes), and the
+ * statements encoding (or decoding) every field of fs as members of
+ * pointer v. */
 unsigned firc_hcap(uint64_t n);
+void firc_prologue(FILE *h, FILE *c, const char *base, const char *sfx,
+		   const char *includes);
 void firc_fields_code(FILE *f, const struct firc_fields *fs, const char *v,
 		      int decode);
 /* Snake case of an identifier ("ProcInfo" -> "proc_info"), upper if up. */

@@ -1,26 +1,16 @@
 /*
- * init.c: the firmament's init, run by `nebulet kernel init.wasm
- * FILES...`. It reads the boot files from its boot channel (startup
- * handle 0), then follows the manifest (the file named "manifest" or
- * ending in ".manifest"; the manifest language, bootld/README.md, read
- * by its lexer bootld/manifest.h):
- *
- *   service NAME FILE     start FILE, supervised: restarted with backoff
- *                         when it ends; it publishes itself as NAME
- *   driver NAME FILE [--handle=N]... [ARG...]
- *                         start FILE, supervised likewise, on duplicates
- *                         of init's own startup handles N (device
- *                         objects the kernel's manifest gave init, e.g.
- *                         `--ioport=... --irq=... --kernel init.wasm`),
- *                         then a listener init publishes as NAME; no
- *                         Directory. init keeps the originals, so each
- *                         restart gets the same device objects
- *   run FILE [ARG...]     run FILE after the services, one after another;
- *                         after the last, init stops every process and
- *                         exits with that program's status
- *   grant launcher FILE...
- *                         the processes started from these files may
- *                         look up the Launcher; no other may
+ * init.c: the firmament's init (not the boot loader of bootld/), run by
+ * `nebulet kernel init.wasm FILES...` or a boot loader's `--kernel`
+ * line. It
+ * reads the boot files from its boot channel (startup handle 0), then
+ * follows the manifest (the file named "manifest" or ending in
+ * ".manifest"), written in the manifest language with init's lines
+ * (bootld/README.md: service, driver, run, grant launcher) and read by
+ * its lexer (bootld/manifest.h). Services and drivers are supervised:
+ * restarted with backoff when they end; a driver on duplicates of the
+ * device handles init keeps (the same objects at each restart). The
+ * `run` programs run one after another; after the last, init stops
+ * every process and exits with its status.
  *
  * It serves the Directory (directory.fir; "launcher" and "directory"
  * are built in) and the Launcher (launcher.fir). Every process it starts

@@ -1,9 +1,8 @@
 /*
  * init.c: the firmament's init (not the boot loader of bootld/), run by
  * `nebulet kernel init.wasm FILES...` or a boot loader's `--kernel`
- * line. It
- * reads the boot files from its boot channel (startup handle 0), then
- * follows the manifest (the file named "manifest" or ending in
+ * line. It reads the boot files from its boot channel (startup handle
+ * 0), then follows the manifest (the file named "manifest" or ending in
  * ".manifest"), written in the manifest language with init's lines
  * (bootld/README.md: service, driver, run, grant launcher) and read by
  * its lexer (bootld/manifest.h). Services and drivers are supervised:

@@ -5,14 +5,15 @@
  * same handles: clients arrive on the service listener as firmament
  * Listener.connect messages, and each speaks Console (write, read),
  * served by the very code firc generates for the wasm driver
- * (console_serve and listener_serve of NAME_wire.c, with the same
- * handlers over the kernel's channels: kernel/firport.h), so a client
- * cannot tell the two apart. It runs on a kernel thread of a process of its own
- * (the scheduler needs one; it has no wasm module), touches the UART only
- * through its I/O-port range (hal_port_in/out after the range check)
- * and waits for received bytes on its interrupt object, like the wasm
- * driver. Transmission polls the line status register (QEMU's UART is
- * ready at once). It ends when the listener and all clients are closed.
+ * (console_serve and listener_serve of NAME_wire.c, over the kernel's
+ * channels: kernel/firport.h) with handlers doing what the wasm
+ * driver's do, so a client cannot tell the two apart. It runs on a
+ * kernel thread of a process of its own (the scheduler needs one; it
+ * has no wasm module), touches the UART only through its I/O-port
+ * range (hal_port_in/out after the range check) and waits for received
+ * bytes on its interrupt object, like the wasm driver. Transmission
+ * polls the line status register (QEMU's UART is ready at once). It ends
+ * when the listener and all clients are closed.
  */
 #include <stdlib.h>
 #include <string.h>

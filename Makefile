@@ -14,7 +14,15 @@ B := build
 SPEC_DIR ?= ../shared/wasm-spec-tests
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
-CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) -g -I.
+# The firmament's pure code (firmament/wire.c and firc's NAME_wire.c,
+# generated into $(B)/gen/firmament/) is part of the kernel too:
+# kernel/firport.c, native drivers. Native code includes it as
+# "firmament/NAME_wire.h" (-I$(B)/gen).
+FIRC := $(B)/firc/firc
+FIR_GEN := $(B)/gen/firmament
+FIR_WIRE_C := $(patsubst firmament/%.fir,$(FIR_GEN)/%_wire.c,$(wildcard firmament/*.fir))
+FIR_PURE := firmament/wire.c $(FIR_WIRE_C)
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) -g -I. -I$(B)/gen
 CFLAGS := $(CFLAGS_COMMON) -O2
 ASAN_CC := clang
 ASAN_FLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
@@ -26,8 +34,9 @@ KERNEL := $(wildcard kernel/*.c)
 RUNNER := $(wildcard tools/nebulet/*.c)
 # The SDK header and its list of kernel calls (user/include/).
 SDK_H := $(wildcard user/include/*.h)
-HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h) $(SDK_H)
-CORE := $(NUCLEUS) $(HOSTED) $(KERNEL)
+HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h) $(SDK_H) \
+	firmament/wire.h
+CORE := $(NUCLEUS) $(HOSTED) $(KERNEL) $(FIR_PURE)
 
 .PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff format clean spec-json user
 all: $(B)/nebulet
@@ -45,7 +54,7 @@ $(B)/nebulet: $(CORE) $(RUNNER) $(HEADERS) | deps
 # Objects compiled once under ASan/UBSan, shared by the runner and every
 # unit test.
 ASAN_OBJ := $(patsubst %.c,$(B)/asan/obj/%.o,$(CORE))
-$(B)/asan/obj/%.o: %.c $(HEADERS) | deps
+$(B)/asan/obj/%.o: %.c $(HEADERS) $(FIR_WIRE_C) | deps
 	@mkdir -p $(@D)
 	$(ASAN_CC) $(ASAN_FLAGS) -c -o $@ $<
 
@@ -163,14 +172,12 @@ include bench/suite/suite.mk
 # The firmament (firmament/README.md): the interface compiler firc, the
 # C it generates from firmament/*.fir, the runtime fir.c, and the wasm
 # programs of user/firmament/ and tests/firmament/ built on them.
-FIRC := $(B)/firc/firc
 FIR_IDL := $(wildcard firmament/*.fir)
-FIR_GEN := $(B)/firmament/gen
 FIR_GEN_C := $(patsubst firmament/%.fir,$(FIR_GEN)/%.c,$(FIR_IDL))
-FIR_WASM_CFLAGS := -O2 -Wall -Werror -Iuser/include -Ifirmament -I$(FIR_GEN) \
+FIR_WASM_CFLAGS := -O2 -Wall -Werror -I. -I$(B)/gen -Iuser/include -Ifirmament -I$(FIR_GEN) \
 	-Iuser/firmament
-FIR_LIB_O := $(patsubst %.c,$(B)/firmament/obj/%.o,$(notdir $(FIR_GEN_C))) \
-	$(B)/firmament/obj/fir.o $(B)/firmament/obj/svc.o \
+FIR_LIB_O := $(patsubst %.c,$(B)/firmament/obj/%.o,$(notdir $(FIR_GEN_C) $(FIR_WIRE_C))) \
+	$(B)/firmament/obj/fir.o $(B)/firmament/obj/wire.o $(B)/firmament/obj/svc.o \
 	$(B)/firmament/obj/stdcons.o
 FIR_PROGS := $(patsubst user/firmament/%.c,$(B)/user/firmament/%.wasm,\
 	$(filter-out user/firmament/svc.c user/firmament/stdcons.c,\
@@ -185,22 +192,32 @@ test-build: firmament
 $(FIRC): $(wildcard tools/firc/*.c tools/firc/*.h) $(SDK_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
+# NAME.[ch] for programs, NAME_wire.[ch] the pure code under them.
 $(FIR_GEN_C): $(FIR_GEN)/%.c: firmament/%.fir $(FIRC)
 	@mkdir -p $(@D)
 	$(FIRC) -o $(FIR_GEN) $<
-$(filter-out %/fir.o %/svc.o %/stdcons.o,$(FIR_LIB_O)): $(B)/firmament/obj/%.o: $(FIR_GEN)/%.c firmament/fir.h | deps
+$(FIR_WIRE_C): $(FIR_GEN)/%_wire.c: firmament/%.fir $(FIRC)
+	@mkdir -p $(@D)
+	$(FIRC) --wire -o $(FIR_GEN) $<
+$(filter-out %/fir.o %/wire.o %/svc.o %/stdcons.o,$(FIR_LIB_O)): $(B)/firmament/obj/%.o: $(FIR_GEN)/%.c firmament/fir.h firmament/wire.h $(FIR_WIRE_C) | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
-$(B)/firmament/obj/fir.o: firmament/fir.c firmament/fir.h | deps
+$(B)/firmament/obj/fir.o $(B)/firmament/obj/wire.o: $(B)/firmament/obj/%.o: firmament/%.c firmament/fir.h firmament/wire.h | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
-$(B)/firmament/obj/svc.o $(B)/firmament/obj/stdcons.o: $(B)/firmament/obj/%.o: user/firmament/%.c user/firmament/%.h firmament/fir.h $(FIR_GEN_C)
+$(B)/firmament/obj/svc.o $(B)/firmament/obj/stdcons.o: $(B)/firmament/obj/%.o: user/firmament/%.c user/firmament/%.h firmament/fir.h $(FIR_GEN_C) $(FIR_WIRE_C)
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
 $(FIR_PROGS): $(B)/user/firmament/%.wasm: user/firmament/%.c $(FIR_LIB_O) user/firmament/svc.h firmament/fir.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@.o $<
-	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+	$(WASM_CC) -o $@ $@.o $(filter %.o,$^)
+# init reads its manifest with the boot loader's lexer (bootld/manifest.h).
+$(B)/user/firmament/init.wasm: $(B)/firmament/obj/manifest.o bootld/manifest.h
+$(B)/user/firmament/init.wasm: FIR_WASM_CFLAGS += -Ibootld
+$(B)/firmament/obj/manifest.o: bootld/manifest.c bootld/manifest.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@ $<
 $(FIR_TESTS): $(B)/tests/firmament/%.wasm: tests/firmament/%.c $(FIR_LIB_O) $(wildcard tests/firmament/*.h) tests/kernel/kt.h user/firmament/svc.h firmament/fir.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) $(FIRT_FLAGS) -Itests/firmament -Itests/kernel -c -o $@.o $<

@@ -1,7 +1,7 @@
 /*
- * fir.c: encoding, decoding and the call/reply plumbing under the code
- * firc generates. Every decoder check sets d->err and returns a zero
- * value, so generated decoders run straight through and test err once.
+ * fir.c: the call/reply plumbing of programs under the code firc
+ * generates (fir.h): the port over the kernel's calls, client calls
+ * with their locks and txids. Encoding and decoding are wire.c's.
  *
  * Reentrant: buffers are the caller's. The only shared state is atomic
  * (the txid counter and one lock per handle slot, see conn_lock) or
@@ -59,219 +59,15 @@ FIR_ATOMIC static void conn_unlock(nb_handle ch)
 	__atomic_store_n(&fir_locks[ch % NB_HANDLES_MAX], 0, __ATOMIC_RELEASE);
 }
 
-/* Starts an encoder over buf (cap bytes) and h (hcap handles) with the
- * header hdr (its fields may be patched later by fir_call/fir_send). */
-void fir_enc_init(fir_enc *e, uint8_t *buf, uint32_t cap, nb_handle *h,
-		  uint32_t hcap, const fir_hdr *hdr)
+/* fir_chan_port's: narrows *h with handle_replace. */
+static bool chan_narrow(void *arg, fir_handle *h, uint32_t rights)
 {
-	e->buf = buf;
-	e->len = 0;
-	e->cap = cap;
-	e->h = h;
-	e->nh = 0;
-	e->hcap = hcap;
-	e->err = 0;
-	fir_put_u32(e, hdr->txid);
-	fir_put_u32(e, hdr->ordinal);
-	fir_put_u32(e, (uint32_t)hdr->status);
-	fir_put_u32(e, hdr->flags);
-}
+	nb_handle out;
 
-/* Appends n little-endian bytes of v; err on overflow. */
-static void put_le(fir_enc *e, uint64_t v, uint32_t n)
-{
-	if (e->err || e->cap - e->len < n) {
-		e->err = 1;
-		return;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		e->buf[e->len++] = (uint8_t)(v >> (8 * i));
-}
-
-/* Appends one integer of the named width. */
-void fir_put_u8(fir_enc *e, uint8_t v)
-{
-	put_le(e, v, 1);
-}
-
-void fir_put_u16(fir_enc *e, uint16_t v)
-{
-	put_le(e, v, 2);
-}
-
-void fir_put_u32(fir_enc *e, uint32_t v)
-{
-	put_le(e, v, 4);
-}
-
-void fir_put_u64(fir_enc *e, uint64_t v)
-{
-	put_le(e, v, 8);
-}
-
-/* Appends a u32 length and len bytes; err if len > max or no room. */
-void fir_put_bytes(fir_enc *e, const void *p, uint32_t len, uint32_t max)
-{
-	if (len > max)
-		e->err = 1;
-	fir_put_u32(e, len);
-	if (e->err || e->cap - e->len < len) {
-		e->err = 1;
-		return;
-	}
-	memcpy(e->buf + e->len, p, len);
-	e->len += len;
-}
-
-/* Appends handle h to the table and its index to the bytes. The handle
- * is recorded even after an error, so the caller can close it. */
-void fir_put_handle(fir_enc *e, nb_handle h)
-{
-	if (e->nh >= e->hcap) {
-		e->err = 1;
-		return;
-	}
-	e->h[e->nh] = h;
-	fir_put_u32(e, e->nh++);
-}
-
-/* Starts a decoder over a received message and its handles. */
-void fir_dec_init(fir_dec *d, const uint8_t *buf, uint32_t len, nb_handle *h,
-		  uint32_t nh)
-{
-	d->buf = buf;
-	d->len = len;
-	d->pos = 0;
-	d->h = h;
-	d->nh = nh;
-	d->hpos = 0;
-	d->err = 0;
-}
-
-/* Reads n little-endian bytes; 0 and err when the message is short. */
-static uint64_t get_le(fir_dec *d, uint32_t n)
-{
-	uint64_t v = 0;
-
-	if (d->err || d->len - d->pos < n) {
-		d->err = 1;
-		return 0;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		v |= (uint64_t)d->buf[d->pos++] << (8 * i);
-	return v;
-}
-
-/* Reads the header; false if short or without the magic. */
-bool fir_dec_header(fir_dec *d, fir_hdr *hdr)
-{
-	hdr->txid = fir_get_u32(d);
-	hdr->ordinal = fir_get_u32(d);
-	hdr->status = (int32_t)fir_get_u32(d);
-	hdr->flags = fir_get_u32(d);
-	if ((hdr->flags & 0xffff0000u) != FIR_MAGIC ||
-	    (hdr->flags & 0xfffeu) != 0)
-		d->err = 1;
-	return !d->err;
-}
-
-/* Reads one integer of the named width. */
-uint8_t fir_get_u8(fir_dec *d)
-{
-	return (uint8_t)get_le(d, 1);
-}
-
-uint16_t fir_get_u16(fir_dec *d)
-{
-	return (uint16_t)get_le(d, 2);
-}
-
-uint32_t fir_get_u32(fir_dec *d)
-{
-	return (uint32_t)get_le(d, 4);
-}
-
-uint64_t fir_get_u64(fir_dec *d)
-{
-	return get_le(d, 8);
-}
-
-/* Reads a bool: one byte, 0 or 1; anything else is malformed. */
-bool fir_get_bool(fir_dec *d)
-{
-	uint8_t v = fir_get_u8(d);
-
-	if (v > 1)
-		d->err = 1;
-	return v == 1;
-}
-
-/* Reads an array count; err (and 0) if it exceeds max. */
-uint32_t fir_get_count(fir_dec *d, uint32_t max)
-{
-	uint32_t n = fir_get_u32(d);
-
-	if (n > max) {
-		d->err = 1;
-		return 0;
-	}
-	return n;
-}
-
-/* Reads a length-prefixed byte string of at most max bytes into dst. */
-void fir_get_bytes(fir_dec *d, void *dst, uint32_t *len, uint32_t max)
-{
-	uint32_t n = fir_get_count(d, max);
-
-	*len = 0;
-	if (d->err || d->len - d->pos < n) {
-		d->err = 1;
-		return;
-	}
-	memcpy(dst, d->buf + d->pos, n);
-	d->pos += n;
-	*len = n;
-}
-
-/* Reads a string (bytes without NUL) into dst[max+1], NUL-terminated. */
-void fir_get_str(fir_dec *d, char *dst, uint32_t *len, uint32_t max)
-{
-	fir_get_bytes(d, dst, len, max);
-	dst[*len] = 0;
-	if (memchr(dst, 0, *len))
-		d->err = 1;
-}
-
-/*
- * Reads a handle field: its index must be the next unused one of the
- * table; the handle is narrowed to exactly `rights` (the kernel refuses
- * if it lacks one), and the new value is stored back in the table so a
- * failed message can still close every handle it carried.
- */
-nb_handle fir_get_handle(fir_dec *d, nb_rights rights)
-{
-	uint32_t i = fir_get_u32(d);
-	nb_handle h;
-
-	if (d->err || i != d->hpos || i >= d->nh) {
-		d->err = 1;
-		return NB_HANDLE_INVALID;
-	}
-	d->hpos++;
-	if (nb_handle_replace(d->h[i], rights, &h) != NB_OK) {
-		d->err = 1;
-		return NB_HANDLE_INVALID;
-	}
-	d->h[i] = h;
-	return h;
-}
-
-/* True if the whole message was consumed, bytes and handles, cleanly. */
-bool fir_dec_done(fir_dec *d)
-{
-	if (d->pos != d->len || d->hpos != d->nh)
-		d->err = 1;
-	return !d->err;
+	if (nb_handle_replace(*h, rights, &out) != NB_OK)
+		return false;
+	*h = out;
+	return true;
 }
 
 /* Closes n handles (those of a rejected message). */
@@ -281,16 +77,24 @@ void fir_close_all(nb_handle *h, uint32_t n)
 		nb_handle_close(h[i]);
 }
 
-/* Sends a header-only reply with status s to request req. */
-nb_status fir_reply_status(nb_handle ch, const fir_hdr *req, nb_status s)
+static void chan_close(void *arg, fir_handle *h, uint32_t n)
 {
-	uint8_t b[FIR_HDR_SIZE];
-	fir_enc e;
-	fir_hdr h = {req->txid, req->ordinal, s, FIR_MAGIC | FIR_FLAG_REPLY};
-
-	fir_enc_init(&e, b, sizeof b, NULL, 0, &h);
-	return nb_channel_write(ch, b, e.len, NULL, 0);
+	fir_close_all(h, n);
 }
+
+/* fir_chan_port's: writes to the channel *arg; the handles are closed
+ * if the write fails. */
+static int32_t chan_send(void *arg, const uint8_t *b, uint32_t n, fir_handle *h,
+			 uint32_t nh)
+{
+	nb_status s = nb_channel_write(*(const nb_handle *)arg, b, n, h, nh);
+
+	if (s != NB_OK)
+		fir_close_all(h, nh);
+	return s;
+}
+
+const fir_port fir_chan_port = {chan_narrow, chan_close, chan_send};
 
 /* Patches the header of an encoded message and writes it; the handles
  * are closed if the encoding failed or the write did. */
@@ -337,14 +141,12 @@ static nb_status read_reply(nb_handle ch, uint8_t *rbuf, uint32_t rcap,
 	return FIR_ERR_MALFORMED;
 }
 
-/* One call (fir.h): send, reply, header checks (same txid and ordinal,
- * a reply, an error reply header-only); the reply's handles are closed
- * unless it is OK. */
+/* One call (fir.h): send, reply, header checks (fir_reply_check); the
+ * reply's handles are closed unless it is OK. */
 nb_status fir_call(nb_handle ch, fir_enc *e, uint32_t ordinal, fir_dec *d,
 		   uint8_t *rbuf, uint32_t rcap, nb_handle *rh, uint32_t rhcap)
 {
 	uint32_t txid = next_txid(), n = 0, nh = 0;
-	fir_hdr hdr;
 	nb_status s;
 
 	conn_lock(ch);
@@ -354,25 +156,9 @@ nb_status fir_call(nb_handle ch, fir_enc *e, uint32_t ordinal, fir_dec *d,
 	conn_unlock(ch);
 	if (s != NB_OK)
 		return s;
-	fir_dec_init(d, rbuf, n, rh, nh);
-	if (!fir_dec_header(d, &hdr) || hdr.txid != txid ||
-	    hdr.ordinal != ordinal || !(hdr.flags & FIR_FLAG_REPLY) ||
-	    (hdr.status != NB_OK && (n != FIR_HDR_SIZE || nh != 0))) {
+	fir_dec_init(d, rbuf, n, rh, nh, &fir_chan_port, NULL);
+	s = fir_reply_check(d, txid, ordinal);
+	if (s != NB_OK)
 		fir_close_all(rh, nh);
-		return FIR_ERR_MALFORMED;
-	}
-	return hdr.status;
-}
-
-/* Copies src into the string field at f (u32 len, then char s[cap]). */
-bool fir_set_str(void *f, uint32_t cap, const char *src)
-{
-	size_t n = strlen(src);
-	char *s = (char *)f + 4;
-	uint32_t len = n < cap ? (uint32_t)n : 0;
-
-	memcpy(f, &len, 4);
-	memcpy(s, src, len);
-	s[len] = 0;
-	return n < cap;
+	return s;
 }

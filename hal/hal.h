@@ -3,7 +3,7 @@
  * (nucleus, kernel, firmament) is machine-independent; everything machine-
  * specific is below it, in hal/hosted (a Linux process) or hal/x86_64
  * (bare metal). The HAL calls up only through what this header declares:
- * the handlers and hooks registered with it, and init_run (the upcall).
+ * the handlers and hooks registered with it, and bootld_run (the upcall).
  */
 #ifndef HAL_HAL_H
 #define HAL_HAL_H
@@ -88,7 +88,7 @@ void hal_set_fault_handler(hal_fault_fn fn);
  * its manifest is unusable). The hosted HAL never calls it: there the
  * runner (tools/nebulet) is the program.
  */
-int init_run(const void *archive, size_t len);
+int bootld_run(const void *archive, size_t len);
 
 /* Non-local exit that is safe to take out of the fault handler. */
 #if __STDC_HOSTED__

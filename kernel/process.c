@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmament/console_wire.h"
 #include "kernel/object.h"
 
 static uint32_t next_id = 1;
@@ -45,47 +46,43 @@ static wasm_global *stack_pointer(wasm_instance *inst)
 	return e.of.global;
 }
 
-#define CONSOLE_MAGIC 0x46310000u /* "F1": firmament/README.md */
-#define CONSOLE_WRITE 1		  /* Console.write's ordinal */
-#define CONSOLE_CHUNK 4096u	  /* its bytes<4096> */
-
-static uint32_t get32(const uint8_t *b)
-{
-	uint32_t v;
-	memcpy(&v, b, 4);
-	return v;
-}
+#define CONSOLE_CHUNK 4096u /* Console.write's bytes<4096> */
 
 /* One Console.write of b[0..n) (n <= CONSOLE_CHUNK) on p's console,
  * waiting for the reply: the count written, or -1 (peer closed, error
- * or malformed reply, or p killed). */
+ * or malformed reply, or p killed). Encoded and decoded by firc's
+ * console_wire.c. */
 static long console_chunk(struct process *p, const uint8_t *b, uint32_t n)
 {
 	struct kobj *o = &p->console->o;
 	nb_signals pend, want = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
-	uint32_t hdr[5] = {0, CONSOLE_WRITE, 0, CONSOLE_MAGIC, n};
+	uint8_t msg[CONSOLE_write_REQ_BYTES];
+	console_write_req req;
+	console_write_resp resp;
+	fir_enc e;
+	fir_dec d;
 	struct kmsg *m;
 	long got = -1;
 
 	if (!++p->console_txid)
 		p->console_txid = 1; /* txid 0: no reply */
-	hdr[0] = p->console_txid;
-	if (channel_can_write(p->console) || !(m = kmsg_alloc(20 + n, 0)))
+	req.data.len = n;
+	memcpy(req.data.b, b, n);
+	fir_enc_init(&e, msg, sizeof msg, NULL, 0);
+	console_write_req_enc(&e, p->console_txid, &req);
+	if (e.err || channel_write(p->console, msg, e.len) != NB_OK)
 		return -1;
-	memcpy(m->bytes, hdr, 20);
-	memcpy(m->bytes + 20, b, n);
-	channel_queue(p->console, m);
 	while (!(m = channel_peek(p->console))) {
 		if (!p->console->peer || p->killed ||
 		    kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pend) ==
 			    NB_ERR_BAD_STATE)
 			return -1;
 	}
-	if (m->nbytes == 20 && !m->nhandles && get32(m->bytes) == hdr[0] &&
-	    get32(m->bytes + 4) == CONSOLE_WRITE && !get32(m->bytes + 8) &&
-	    get32(m->bytes + 12) == (CONSOLE_MAGIC | 1) &&
-	    get32(m->bytes + 16) <= n)
-		got = get32(m->bytes + 16);
+	fir_dec_init(&d, m->bytes, m->nbytes, NULL, m->nhandles, NULL, NULL);
+	if (fir_reply_check(&d, p->console_txid, CONSOLE_write_ORDINAL) ==
+		    FIR_OK &&
+	    console_write_resp_dec(&d, &resp) && resp.written <= n)
+		got = resp.written;
 	channel_pop(p->console);
 	kmsg_free(m, true);
 	return got;
@@ -356,30 +353,29 @@ struct process_args *process_args_new(const char *block, uint32_t len,
 }
 
 /*
- * Sends the boot images to init over its boot channel, each as a header
- * message (u32 size, then the name) and chunks of at most
- * NB_CHANNEL_MAX_BYTES.
+ * The boot channel's format, written here only (its reader is the
+ * firmament's init, user/firmament/init.c): each file is a header
+ * message, u32 size then the name (at most BOOT_NAME_MAX bytes; longer
+ * names are cut), then its data in messages of at most
+ * NB_CHANNEL_MAX_BYTES. Sends one file on c: channel_write's status.
  */
-static nb_status send_images(struct channel *c, int n, char **paths,
-			     uint8_t **images, size_t *lens)
+nb_status process_boot_send(struct channel *c, const char *name,
+			    const uint8_t *data, size_t len)
 {
-	nb_status s = NB_OK;
+	uint8_t hdr[4 + BOOT_NAME_MAX];
+	size_t nl = strnlen(name, BOOT_NAME_MAX);
+	uint32_t size = (uint32_t)len;
+	nb_status s;
 
-	for (int i = 0; i < n && s == NB_OK; i++) {
-		uint8_t hdr[4 + 256];
-		size_t nl = strnlen(paths[i], 255);
-		uint32_t size = (uint32_t)lens[i];
-
-		memcpy(hdr, &size, 4);
-		memcpy(hdr + 4, paths[i], nl);
-		s = channel_write(c, hdr, (uint32_t)(4 + nl));
-		for (size_t off = 0; s == NB_OK && off < lens[i];) {
-			size_t k = lens[i] - off;
-			if (k > NB_CHANNEL_MAX_BYTES)
-				k = NB_CHANNEL_MAX_BYTES;
-			s = channel_write(c, images[i] + off, (uint32_t)k);
-			off += k;
-		}
+	memcpy(hdr, &size, 4);
+	memcpy(hdr + 4, name, nl);
+	s = channel_write(c, hdr, (uint32_t)(4 + nl));
+	for (size_t off = 0; s == NB_OK && off < len;) {
+		size_t k = len - off;
+		if (k > NB_CHANNEL_MAX_BYTES)
+			k = NB_CHANNEL_MAX_BYTES;
+		s = channel_write(c, data + off, (uint32_t)k);
+		off += k;
 	}
 	return s;
 }
@@ -387,7 +383,8 @@ static nb_status send_images(struct channel *c, int n, char **paths,
 /*
  * Runs images[0] as init until every process has ended; returns init's
  * exit status. Init's startup handle 0 is the boot channel, from which it
- * reads images[1..n-1] (send_images); the kernel closes its end after.
+ * reads images[1..n-1] (process_boot_send); the kernel closes its end
+ * after.
  */
 int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 {
@@ -400,7 +397,10 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 
 	if (channel_create(&a, &b) != NB_OK)
 		return 1;
-	if ((s = send_images(a, n - 1, paths + 1, images + 1, lens + 1))) {
+	s = NB_OK;
+	for (int i = 1; i < n && s == NB_OK; i++)
+		s = process_boot_send(a, paths[i], images[i], lens[i]);
+	if (s != NB_OK) {
 		fprintf(stderr,
 			"kernel: boot images do not fit the boot "
 			"channel (%d)\n",

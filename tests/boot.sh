@@ -160,10 +160,10 @@ for p in "${WASI_PROGS[@]}" "${TRAP_PROGS[@]}"; do
 	wasi "$p"
 done
 
-# One boot, five programs running at once (init makes each manifest line
-# a kernel process): each trap is reported and the others go on; every
-# program's output is there (in any order) and the status is hello's, the
-# last line's.
+# One boot, five programs running at once (the boot loader makes each
+# manifest line a kernel process): each trap is reported and the others
+# go on; every program's output is there (in any order) and the status
+# is hello's, the last line's.
 (cd "$B/tests/wasi" && "$(realpath "../../nebulet")" pack -o "$WT/multi.ar" \
 	"${TRAP_PROGS[@]/%/.wasm}" hello.wasm)
 timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/multi.ar" \
@@ -276,10 +276,10 @@ reader: got 'typed line'" ]; } || why="status $status or wrong output"
 verdict "boot:console-read-waits" "" "stdout:$WT/rw.out" "stderr:$WT/rw.err"
 
 # Device objects (tests/boot/devices.c, with COM2 present): each check a
-# PASS line. Before it, manifest lines whose handles init must refuse,
-# each reported with its status (kernel/device.h): COM1's ports and IRQ 4
-# are the kernel's console (NOT_SUPPORTED, -15), line 99 and an empty
-# range INVALID_ARGS (-4), a line bound twice BAD_STATE (-13).
+# PASS line. Before it, manifest lines whose handles the boot loader must
+# refuse, each reported with its status (kernel/device.h): COM1's ports
+# and IRQ 4 are the kernel's console (NOT_SUPPORTED, -15), line 99 and an
+# empty range INVALID_ARGS (-4), a line bound twice BAD_STATE (-13).
 cp "$B/tests/boot/devices.wasm" "$WT/"
 printf '%s\n' '--ioport=0x3f8:8 devices.wasm' '--irq=4 devices.wasm' \
 	'--irq=99 devices.wasm' '--ioport=0x2f8:0 devices.wasm' \
@@ -299,7 +299,7 @@ for want in "status -15 (--ioport)" "status -15 (--irq)" "status -4 (--irq)" \
 	"malformed option --ioport=zz"; do
 	grep -qF -- "$want" "$WT/k.err" || why="${why:+$why; }no '$want'"
 done
-verdict "boot:devices" "init refuses bad handles" "stderr:$WT/k.err"
+verdict "boot:devices" "the boot loader refuses bad handles" "stderr:$WT/k.err"
 
 # The 16550 Console driver both ways, on COM2: the wasm driver
 # (drivers/uart16550, holding only its port range, interrupt and

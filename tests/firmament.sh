@@ -155,6 +155,10 @@ badman "expected 'grant launcher FILE...'" "grant console console.wasm"
 badman "the name is taken" "service launcher console.wasm"
 badman "the name is taken" "service console console.wasm" \
 	"driver console console.wasm"
+# The manifest language's lexer (bootld/manifest.h), as the boot loader
+# reads it: quotes and backslashes make words, # lines are comments.
+badman "unterminated quote or too many words" 'run "shell.wasm'
+badman "the name is taken" '  # a comment' '"serv"ice l\auncher console.wasm'
 suite hostile
 suite crash
 if why=$(lines 0); then

@@ -9,7 +9,13 @@
 #   kernel/    only kernel/, hal/hal.h, nucleus/nucleus.h (the nucleus's
 #              public API) and the SDK (user/include/)
 #   drivers/   (native drivers, *_native.*) only drivers/, kernel/,
-#              hal/hal.h, nucleus/nucleus.h and the SDK
+#              hal/hal.h, nucleus/nucleus.h, the SDK and the firmament's
+#              pure wire code
+#   bootld/    what the kernel may, plus kernel/, drivers' *_native.h and
+#              the firmament's pure wire code
+# The firmament's pure wire code is firmament/wire.h and the headers firc
+# generates from firmament/NAME.fir into build/gen/firmament/NAME_wire.h
+# (spelled "firmament/NAME_wire.h", found through -I build/gen).
 # Standard headers (<...>) are free. Wasm programs (user/, firmament/,
 # the wasm drivers, tests' wasm programs) are built against the SDK's
 # include path instead, as a user's program is, and are not checked here.
@@ -20,14 +26,27 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 pass=0 fail=0
 
+WIRE='firmament/wire\.h|firmament/[a-z0-9_]+_wire\.h'
+
+# exists ROOT INC: INC names a file of the tree at ROOT, or a header firc
+# generates from one of its interfaces.
+exists() {
+	local root=$1 inc=$2 base
+	[ -f "$root/$inc" ] && return 0
+	base=${inc#firmament/}
+	base=${base%_wire.h}
+	[[ $inc == firmament/*_wire.h ]] && [ -f "$root/firmament/$base.fir" ]
+}
+
 # allowed FILE: the extended regex of quoted includes FILE may have.
 allowed() {
 	case $1 in
 	nucleus/*) echo '^(nucleus/.*|hal/hal\.h)$' ;;
 	hal/*) echo '^hal/.*$' ;;
 	libk/*) echo '^hal/hal\.h$' ;;
-	kernel/*) echo '^(kernel/.*|hal/hal\.h|nucleus/nucleus\.h|user/include/.*)$' ;;
-	drivers/*) echo '^(drivers/.*|kernel/.*|hal/hal\.h|nucleus/nucleus\.h|user/include/.*)$' ;;
+	kernel/*) echo "^(kernel/.*|hal/hal\.h|nucleus/nucleus\.h|user/include/.*|$WIRE)\$" ;;
+	drivers/*) echo "^(drivers/.*|kernel/.*|hal/hal\.h|nucleus/nucleus\.h|user/include/.*|$WIRE)\$" ;;
+	bootld/*) echo "^(bootld/.*|kernel/.*|drivers/.*_native\.h|hal/hal\.h|nucleus/nucleus\.h|user/include/.*|$WIRE)\$" ;;
 	*) echo '.' ;;
 	esac
 }
@@ -38,7 +57,7 @@ check() {
 	local root=$1 file=$2 inc ok=0 rule
 	rule=$(allowed "$file")
 	while IFS= read -r inc; do
-		if [ ! -f "$root/$inc" ]; then
+		if ! exists "$root" "$inc"; then
 			echo "$file: \"$inc\" is not a path from the repository root"
 			ok=1
 		elif ! grep -qE "$rule" <<<"$inc"; then
@@ -53,7 +72,7 @@ check() {
 native() {
 	(cd "$1" && git ls-files --cached --others --exclude-standard -- \
 		'nucleus/*.[ch]' 'hal/*.[chS]' 'libk/*.[ch]' 'kernel/*.[ch]' \
-		'init/*.[ch]' 'drivers/*_native.[ch]' 'tools/nebulet/*.[ch]' \
+		'bootld/*.[ch]' 'drivers/*_native.[ch]' 'tools/nebulet/*.[ch]' \
 		'tools/firc/*.[ch]' 'tests/unit/*.[ch]' 'tests/fuzz/*.[ch]')
 }
 
@@ -70,9 +89,9 @@ done
 # The rules must catch a violation: plant one per rule in a scratch tree.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp"/{nucleus,hal/x86_64,libk,kernel,init,drivers/d}
+mkdir -p "$tmp"/{nucleus,hal/x86_64,libk,kernel,bootld,drivers/d}
 touch "$tmp"/nucleus/module.h "$tmp"/hal/hal.h "$tmp"/kernel/object.h \
-	"$tmp"/init/init.h "$tmp"/nucleus/runtime.h
+	"$tmp"/bootld/bootld.h "$tmp"/nucleus/runtime.h
 planted() {
 	local file=$1 inc=$2
 	printf '#include <stdio.h>\n#include "%s"\n' "$inc" >"$tmp/$file"
@@ -85,11 +104,11 @@ planted() {
 }
 planted nucleus/bad.c kernel/object.h     # nucleus above the HAL
 planted nucleus/bad2.c module.h           # not spelled from the root
-planted hal/x86_64/bad.c init/init.h      # the HAL calling up
+planted hal/x86_64/bad.c bootld/bootld.h      # the HAL calling up
 planted libk/bad.c nucleus/module.h       # libk beside the nucleus
-planted kernel/bad.c init/init.h          # the kernel reaching init
+planted kernel/bad.c bootld/bootld.h          # the kernel reaching the boot loader
 planted kernel/bad2.c nucleus/runtime.h   # a nucleus internal
-planted drivers/d/d_native.c init/init.h  # a driver reaching init
+planted drivers/d/d_native.c bootld/bootld.h  # a driver reaching the boot loader
 # ... and a correct file passes.
 printf '#include "hal/hal.h"\n#include "nucleus/module.h"\n' >"$tmp/nucleus/ok.c"
 if check "$tmp" nucleus/ok.c >/dev/null; then

@@ -20,10 +20,4 @@
 #define UART_LSR_THRE 0x20 /* room for a byte to transmit */
 #define UART_MCR_OUT2 0x08 /* gates the interrupt line on PCs */
 
-/* Console messages (firmament/console.fir, wire format in
- * firmament/README.md): ordinals and the largest data field. */
-#define UART_CONSOLE_WRITE 1u
-#define UART_CONSOLE_READ 2u
-#define UART_DATA_MAX 4096u
-
 #endif

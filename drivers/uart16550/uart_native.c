@@ -3,29 +3,30 @@
  *
  * It serves exactly what the wasm driver (uart16550.c) serves, on the
  * same handles: clients arrive on the service listener as firmament
- * Listener.connect messages, and each speaks Console (write, read) in
- * firmament's wire format (firmament/README.md), decoded here by hand
- * with the same checks as firc's decoders, so a client cannot tell the
- * two apart. It runs on a kernel thread of a process of its own (the
- * scheduler needs one; it has no wasm module), touches the UART only
- * through its I/O-port range (hal_port_in/out after the range check)
- * and waits for received bytes on its interrupt object, like the wasm
- * driver. Transmission polls the line status register (QEMU's UART is
- * ready at once). It ends when the listener and all clients are closed.
+ * Listener.connect messages, and each speaks Console (write, read),
+ * served by the very code firc generates for the wasm driver
+ * (console_serve and listener_serve of NAME_wire.c, over the kernel's
+ * channels: kernel/firport.h) with handlers doing what the wasm
+ * driver's do, so a client cannot tell the two apart. It runs on a
+ * kernel thread of a process of its own (the scheduler needs one; it
+ * has no wasm module), touches the UART only through its I/O-port
+ * range (hal_port_in/out after the range check) and waits for received
+ * bytes on its interrupt object, like the wasm driver. Transmission
+ * polls the line status register (QEMU's UART is ready at once). It ends
+ * when the listener and all clients are closed.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmament/console_wire.h"
+#include "firmament/directory_wire.h"
 #include "drivers/uart16550/uart16550.h"
 #include "drivers/uart16550/uart_native.h"
 #include "kernel/device.h"
+#include "kernel/firport.h"
 
 #define MAX_CLIENTS 32
 #define RX_SIZE 4096
-#define FIR_MAGIC 0x46310000u
-#define FIR_FLAG_REPLY 1u
-#define FIR_ERR_MALFORMED (-100)
-#define FIR_ERR_UNKNOWN_METHOD (-101)
 
 /* The driver: its thread first, so that the scheduler's freeing of the
  * ended thread (thread_destroy) frees it all. */
@@ -39,7 +40,8 @@ struct unative {
 	uint32_t nclients;
 	uint8_t rx[RX_SIZE]; /* received, not yet read */
 	uint32_t rx_len;
-	uint8_t reply[16 + 4 + UART_DATA_MAX];
+	struct firport port; /* of the message being served */
+	bool killed;	     /* a read's wait was cut short */
 };
 
 /* One register access, only inside the driver's range. */
@@ -82,23 +84,6 @@ static void tx(struct unative *u, uint8_t c)
 	reg_out(u, UART_RBR, c);
 }
 
-/* Sends a reply of n body bytes (already in u->reply + 16) to c; a
- * client whose queue is full loses it. */
-static void reply(struct unative *u, struct channel *c, uint32_t txid,
-		  uint32_t ordinal, int32_t status, uint32_t n)
-{
-	uint32_t hdr[4] = {txid, ordinal, (uint32_t)status,
-			   FIR_MAGIC | FIR_FLAG_REPLY};
-	struct kmsg *m;
-
-	if (txid == 0 || channel_can_write(c) != NB_OK ||
-	    !(m = kmsg_alloc(16 + n, 0)))
-		return;
-	memcpy(u->reply, hdr, 16);
-	memcpy(m->bytes, u->reply, 16 + n);
-	channel_queue(c, m);
-}
-
 /* Waits until received bytes are there; false if killed. */
 static bool wait_input(struct unative *u)
 {
@@ -113,75 +98,70 @@ static bool wait_input(struct unative *u)
 	return true;
 }
 
-static uint32_t get_u32(const uint8_t *p)
+/* Console.write: each byte once the transmitter has room. */
+static int32_t on_write(void *ctx, const console_write_req *req,
+			console_write_resp *resp)
 {
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
+	for (uint32_t i = 0; i < req->data.len; i++)
+		tx(ctx, req->data.b[i]);
+	resp->written = req->data.len;
+	return NB_OK;
 }
 
-/* Serves one Console request from client c; false if killed. */
-static bool serve(struct unative *u, struct channel *c, struct kmsg *m)
+/* Console.read: waits for input, then gives what is there (at most
+ * max); BAD_STATE (and u->killed) if the driver is killed meanwhile. */
+static int32_t on_read(void *ctx, const console_read_req *req,
+		       console_read_resp *resp)
 {
-	uint32_t txid, ordinal, len;
-	const uint8_t *b = m->bytes;
+	struct unative *u = ctx;
+	uint32_t n =
+		req->max < sizeof resp->data.b ? req->max : sizeof resp->data.b;
 
-	if (m->nbytes < 16)
-		return true; /* no header: nothing to reply to */
-	txid = get_u32(b);
-	ordinal = get_u32(b + 4);
-	if (get_u32(b + 8) != 0 || get_u32(b + 12) != FIR_MAGIC ||
-	    m->nhandles) {
-		reply(u, c, txid, ordinal, FIR_ERR_MALFORMED, 0);
-		return true;
+	if (n && !wait_input(u)) {
+		u->killed = true;
+		return NB_ERR_BAD_STATE;
 	}
-	if (ordinal == UART_CONSOLE_WRITE) {
-		len = m->nbytes >= 20 ? get_u32(b + 16) : UINT32_MAX;
-		if (len > UART_DATA_MAX || m->nbytes != 20 + len) {
-			reply(u, c, txid, ordinal, FIR_ERR_MALFORMED, 0);
-			return true;
-		}
-		for (uint32_t i = 0; i < len; i++)
-			tx(u, b[20 + i]);
-		memcpy(u->reply + 16, &len, 4);
-		reply(u, c, txid, ordinal, NB_OK, 4);
-	} else if (ordinal == UART_CONSOLE_READ) {
-		if (m->nbytes != 20) {
-			reply(u, c, txid, ordinal, FIR_ERR_MALFORMED, 0);
-			return true;
-		}
-		len = get_u32(b + 16);
-		if (len > UART_DATA_MAX)
-			len = UART_DATA_MAX;
-		if (len && !wait_input(u))
-			return false;
-		if (len > u->rx_len)
-			len = u->rx_len;
-		memcpy(u->reply + 16, &len, 4);
-		memcpy(u->reply + 20, u->rx, len);
-		memmove(u->rx, u->rx + len, u->rx_len - len);
-		u->rx_len -= len;
-		reply(u, c, txid, ordinal, NB_OK, 4 + len);
-	} else {
-		reply(u, c, txid, ordinal, FIR_ERR_UNKNOWN_METHOD, 0);
-	}
-	return true;
+	if (n > u->rx_len)
+		n = u->rx_len;
+	memcpy(resp->data.b, u->rx, n);
+	memmove(u->rx, u->rx + n, u->rx_len - n);
+	u->rx_len -= n;
+	resp->data.len = n;
+	return NB_OK;
 }
 
-/* A listener message: Listener.connect (oneway, ordinal 1, one channel
- * handle at index 0) adds a client; anything else is dropped. */
-static void on_connect(struct unative *u, struct kmsg *m)
+/* Listener.connect adds a client: the channel handle of the message
+ * being served (u->port), which the driver retains. */
+static int32_t on_connect(void *ctx, const listener_connect_req *req)
 {
-	const uint8_t *b = m->bytes;
-	struct kobj *h = m->nhandles == 1 ? m->handles[0].obj : NULL;
+	struct unative *u = ctx;
+	struct kobj *h = u->port.m->handles[req->channel].obj;
 
-	if (m->nbytes != 20 || get_u32(b) != 0 || get_u32(b + 4) != 1 ||
-	    get_u32(b + 8) != 0 || get_u32(b + 12) != FIR_MAGIC ||
-	    get_u32(b + 16) != 0 || !h || h->type != KOBJ_CHANNEL ||
-	    u->nclients == MAX_CLIENTS)
-		return;
+	if (h->type != KOBJ_CHANNEL || u->nclients == MAX_CLIENTS)
+		return NB_ERR_WRONG_TYPE;
 	kobj_retain(h);
 	u->clients[u->nclients++] = (struct channel *)h;
+	return NB_OK;
+}
+
+static const struct console_ops console_ops = {on_write, on_read};
+static const struct listener_ops listener_ops = {on_connect};
+
+/* Serves message m of channel c (the listener if listen, else a
+ * client's) through firc's generated server, then frees it with the
+ * handles it still holds; false if killed meanwhile. */
+static bool serve(struct unative *u, struct channel *c, struct kmsg *m,
+		  bool listen)
+{
+	firport_init(&u->port, c, m);
+	if (listen)
+		listener_serve(&listener_ops, u, &firport_ops, &u->port,
+			       m->bytes, m->nbytes, u->port.w, m->nhandles);
+	else
+		console_serve(&console_ops, u, &firport_ops, &u->port, m->bytes,
+			      m->nbytes, u->port.w, m->nhandles);
+	kmsg_free(m, true);
+	return !u->killed;
 }
 
 /* Handles what is pending on the listener and client i; drops closed
@@ -194,8 +174,7 @@ static bool step(struct unative *u, const nb_signals *pending)
 	if (u->listener) {
 		while ((m = channel_peek(u->listener))) {
 			channel_pop(u->listener);
-			on_connect(u, m);
-			kmsg_free(m, true);
+			serve(u, u->listener, m, true);
 		}
 		if (pending[0] & NB_SIGNAL_PEER_CLOSED) {
 			kobj_release(&u->listener->o);
@@ -206,9 +185,7 @@ static bool step(struct unative *u, const nb_signals *pending)
 		struct channel *c = u->clients[i];
 		if ((m = channel_peek(c))) {
 			channel_pop(c);
-			bool ok = serve(u, c, m);
-			kmsg_free(m, true);
-			if (!ok)
+			if (!serve(u, c, m, false))
 				return false;
 		} else if (pending[k] & NB_SIGNAL_PEER_CLOSED) {
 			kobj_release(&c->o);

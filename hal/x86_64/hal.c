@@ -60,7 +60,7 @@ bool boot_module(const void **data, size_t *len)
 /* Makes hal_console_read, in the running context (context.c), return
  * buf[0..len) and then end of input, instead of reading the serial port;
  * NULL gives the serial port back. The buffer must live until the next
- * call. (Declared in hal.h: init gives each program the standard
+ * call. (Declared in hal.h: the boot loader gives each program the standard
  * input its manifest line names.) */
 void hal_console_set_input(const void *buf, size_t len)
 {

@@ -6,7 +6,7 @@
  * tests/boot.sh runs them: `self` (selftest.c) and `echo` exit 0, the
  * others end in an exception that must be reported.
  *
- * Without a test, a boot archive (QEMU's -initrd) is run by init (init/),
+ * Without a test, a boot archive (QEMU's -initrd) is run by bootld/,
  * each program a kernel process: the machine then exits with the last
  * manifest line's status. "console=mux"
  * on the command line multiplexes the console for `nebulet boot`
@@ -169,7 +169,7 @@ static size_t init_archive_len;
 /* Runs the boot archive's programs and exits with the last status. */
 static _Noreturn void init_main(void)
 {
-	int status = init_run(init_archive, init_archive_len);
+	int status = bootld_run(init_archive, init_archive_len);
 	console_exit_record(status);
 	hal_exit(status);
 }

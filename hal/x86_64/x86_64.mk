@@ -18,17 +18,18 @@ X86_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables \
-	$(WARN) -I. -Ilibk/include -MMD -MP
+	$(WARN) -I. -I$(B)/gen -Ilibk/include -MMD -MP
 # The portable code linked into the kernel image: the nucleus, the kernel
 # (objects, processes, scheduler, kernel calls, WASI), the boot-archive
-# runner (init/) and the C library they need (libk/). They are
+# runner (bootld/, the boot loader), the firmament's pure code (FIR_PURE, the top Makefile)
+# and the C library they need (libk/). They are
 # compiled with SSE (the interpreter's floats are SSE2, never x87) against
 # libk's headers. `_Thread_local` becomes plain static storage: there is one
 # CPU, and wasm_exec_switch saves the interpreter's state per kernel thread.
 # libk's string and heap functions may run inside exception handlers
 # (memset of a demand-zero page), so they are built like the HAL, without SSE.
-X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard init/*.c) \
-	$(wildcard drivers/*/*_native.c)
+X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard bootld/*.c) \
+	$(wildcard drivers/*/*_native.c) $(FIR_PURE)
 X86_LIBK := $(wildcard libk/*.c)
 X86_LIBK_NOSSE := libk/string.c libk/stdlib.c
 X86_SSE_CFLAGS = $(filter-out -mgeneral-regs-only,$(X86_CFLAGS)) \
@@ -52,7 +53,7 @@ $(B)/x86_64/%.c.o: $(X86_DIR)/%.c
 $(B)/x86_64/%.S.o: $(X86_DIR)/%.S
 	@mkdir -p $(@D)
 	$(X86_CC) $(X86_CFLAGS) -c -o $@ $<
-$(B)/x86_64/portable/%.c.o: %.c
+$(B)/x86_64/portable/%.c.o: %.c | $(FIR_WIRE_C)
 	@mkdir -p $(@D)
 	$(X86_CC) $(if $(filter $<,$(X86_LIBK_NOSSE)),$(X86_CFLAGS),$(X86_SSE_CFLAGS)) -c -o $@ $<
 # Linked twice: the second link adds the symbol table (ksyms.awk) made

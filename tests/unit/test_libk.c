@@ -3,7 +3,7 @@
  * math functions (libk/math.c, built here under other names) give the
  * same bits as glibc's for special values and many random ones; libk's
  * vsnprintf (libk/stdio.c) formats like glibc's; the boot archive reader
- * (init/bootfs.c) finds files and rejects every truncation of an archive.
+ * (bootld/bootfs.c) finds files and rejects every truncation of an archive.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,7 +66,7 @@ float nearbyintf(float), sqrtf(float), fabsf(float);
 #undef vsnprintf
 #undef snprintf
 
-#include "init/bootfs.c"
+#include "bootld/bootfs.c"
 
 #include "tests/unit/check.h"
 

@@ -86,8 +86,20 @@ struct firc_decl {
 
 /* Parses the text of file `path`; NULL after printing the first error. */
 struct firc_decl *firc_parse(const char *path, const char *text);
-/* Writes the header and the C file for the declarations; 0 on success. */
-int firc_gen(struct firc_decl *decls, const char *base, FILE *h, FILE *c);
+/* Write the header and the C file for the declarations, 0 on success:
+ * the pure pair NAME_wire.[ch] (gen.c) or the programs' NAME.[ch]
+ * (gen_prog.c). */
+int firc_gen_wire(struct firc_decl *decls, const char *base, FILE *h, FILE *c);
+int firc_gen_prog(struct firc_decl *decls, const char *base, FILE *h, FILE *c);
+/* Shared by the two: a handle array's length for up to n handles (at
+ * least 1), the files' opening (notice, guard, includes), and the
+ * statements encoding (or decoding) every field of fs as members of
+ * pointer v. */
+unsigned firc_hcap(uint64_t n);
+void firc_prologue(FILE *h, FILE *c, const char *base, const char *sfx,
+		   const char *includes);
+void firc_fields_code(FILE *f, const struct firc_fields *fs, const char *v,
+		      int decode);
 /* Snake case of an identifier ("ProcInfo" -> "proc_info"), upper if up. */
 void firc_snake(char *out, const char *name, int up);
 /* The encoded size bound of a type, and its handle count bound. */

@@ -1,9 +1,11 @@
 /*
- * gen.c: writes the C for parsed declarations: a header (types,
- * ordinals, client calls, the server's ops table and dispatcher) and a
- * C file (encoders, decoders, client stubs, dispatchers, and under
- * FIR_FUZZ handlers and drivers for the fuzz target). The generated
- * code calls fir.h's runtime.
+ * gen.c: writes the pure C for parsed declarations, NAME_wire.[ch]:
+ * types, ordinals, message bounds, per-method encoders and decoders of
+ * requests and replies, and the server (decode, the handler of an ops
+ * table, encode the reply) over a fir_port. It calls only wire.h's
+ * encoder and decoder, so it builds for wasm programs, the kernel and
+ * native drivers alike. The programs' client calls and dispatchers are
+ * gen_prog.c's.
  */
 #include <ctype.h>
 #include <string.h>
@@ -91,7 +93,7 @@ uint64_t firc_msg_handles(const struct firc_fields *fs)
 }
 
 /* A handle array's length for up to n handles (C has no empty arrays). */
-static unsigned hcap(uint64_t n)
+unsigned firc_hcap(uint64_t n)
 {
 	return n ? (unsigned)n : 1u;
 }
@@ -122,7 +124,7 @@ static void ctype(FILE *f, const struct firc_type *t, const char *declr)
 		break;
 	}
 	case FK_HANDLE:
-		fprintf(f, "nb_handle %s;", declr);
+		fprintf(f, "fir_handle %s;", declr);
 		break;
 	case FK_STRUCT:
 	case FK_ENUM:
@@ -228,8 +230,8 @@ static void dec(FILE *f, const struct firc_type *t, const char *x, int depth)
 }
 
 /* Encodes or decodes every field of fs, as members of pointer `v`. */
-static void fields_code(FILE *f, const struct firc_fields *fs, const char *v,
-			int decode)
+void firc_fields_code(FILE *f, const struct firc_fields *fs, const char *v,
+		      int decode)
 {
 	char x[256];
 
@@ -285,211 +287,160 @@ static void gen_struct(const struct firc_decl *d, FILE *h, FILE *c)
 	fprintf(h, "void %s_dec(fir_dec *d, %s *v);\n\n", name, name);
 	fprintf(c, "/* Encodes a %s. */\n", d->name);
 	fprintf(c, "void %s_enc(fir_enc *e, const %s *v)\n{\n", name, name);
-	fields_code(c, &d->fields, "v", 0);
+	firc_fields_code(c, &d->fields, "v", 0);
 	fprintf(c, "}\n\n/* Decodes a %s (d->err on failure). */\n", d->name);
 	fprintf(c, "void %s_dec(fir_dec *d, %s *v)\n{\n", name, name);
-	fields_code(c, &d->fields, "v", 1);
+	firc_fields_code(c, &d->fields, "v", 1);
 	fprintf(c, "}\n\n");
 }
 
-/* The client stub's parameter list for method m of interface `in`. */
-static void params(FILE *f, const char *in, const struct firc_method *m)
+/*
+ * The prototype of one of method m's four codecs, of its reply if resp,
+ * an encoder if enc. An encoder writes the whole message, header first
+ * (a request's with txid, a reply's from its request); a decoder reads
+ * the fields after a checked header, and checks the end.
+ */
+static void codec_proto(FILE *f, const char *in, const struct firc_method *m,
+			int resp, int enc)
 {
-	fprintf(f, "(nb_handle ch");
-	if (m->req.n)
-		fprintf(f, ", const %s_%s_req *req", in, m->name);
-	if (m->resp.n)
-		fprintf(f, ", %s_%s_resp *resp", in, m->name);
+	const char *dir = resp ? "resp" : "req";
+
+	fprintf(f, "%s %s_%s_%s_%s(%s", enc ? "void" : "bool", in, m->name, dir,
+		enc ? "enc" : "dec", enc ? "fir_enc *e" : "fir_dec *d");
+	if (enc)
+		fprintf(f, resp ? ", const fir_hdr *req" : ", uint32_t txid");
+	if ((resp ? &m->resp : &m->req)->n)
+		fprintf(f, ", %s%s_%s_%s *%s", enc ? "const " : "", in, m->name,
+			dir, enc ? "v" : "out");
 	fprintf(f, ")");
 }
 
-/*
- * The client stub of one method. Its buffer, on the caller's stack, holds
- * the request and then the reply (fir_call reads it only once the request
- * is sent), sized by the larger bound; so stubs keep no state of their
- * own and threads may call at once.
- */
-static void gen_client(const char *in, const char *up,
-		       const struct firc_method *m, FILE *c)
+/* Method m's codecs (codec_proto): prototypes into h, bodies into c. */
+static void gen_codecs(const char *in, const char *up,
+		       const struct firc_method *m, FILE *h, FILE *c)
 {
-	uint64_t rq = firc_msg_bytes(&m->req), rp = firc_msg_bytes(&m->resp);
-
-	fprintf(c, "/* Calls %s.%s over channel ch. */\n", in, m->name);
-	fprintf(c, "nb_status %s_%s", in, m->name);
-	params(c, in, m);
-	fprintf(c, "\n{\n\tuint8_t b[%llu];\n",
-		(unsigned long long)(m->oneway || rq > rp ? rq : rp));
-	fprintf(c, "\tnb_handle th[%u];\n", hcap(firc_msg_handles(&m->req)));
-	fprintf(c, "\tfir_hdr hdr = {0, %s_%s_ORDINAL, 0, FIR_MAGIC};\n", up,
-		m->name);
-	fprintf(c, "\tfir_enc e_, *e = &e_;\n");
-	if (!m->oneway)
+	for (int i = 0; i < (m->oneway ? 1 : 2); i++) {
+		const struct firc_fields *fs = i ? &m->resp : &m->req;
+		codec_proto(h, in, m, i, 1);
+		fprintf(h, ";\n");
+		codec_proto(h, in, m, i, 0);
+		fprintf(h, ";\n");
+		fprintf(c, "/* Encodes a %s.%s %s, header included. */\n", in,
+			m->name, i ? "reply" : "request");
+		codec_proto(c, in, m, i, 1);
+		if (i)
+			fprintf(c, "\n{\n\tfir_hdr hdr = {req->txid, "
+				   "req->ordinal, 0, FIR_MAGIC | "
+				   "FIR_FLAG_REPLY};\n\n");
+		else
+			fprintf(c,
+				"\n{\n\tfir_hdr hdr = {txid, %s_%s_ORDINAL, "
+				"0, FIR_MAGIC};\n\n",
+				up, m->name);
+		fprintf(c, "\tfir_put_hdr(e, &hdr);\n");
+		firc_fields_code(c, fs, "v", 0);
+		fprintf(c, "}\n\n");
 		fprintf(c,
-			"\tnb_handle rh[%u];\n\tfir_dec d_, *d = &d_;\n"
-			"\tnb_status s;\n",
-			hcap(firc_msg_handles(&m->resp)));
-	fprintf(c, "\n\tfir_enc_init(e, b, sizeof b, th, sizeof th / sizeof "
-		   "*th, &hdr);\n");
-	fields_code(c, &m->req, "req", 0);
-	if (m->oneway) {
-		fprintf(c,
-			"\treturn fir_send(ch, e, hdr.ordinal, true);\n}\n\n");
-		return;
+			"/* Decodes a %s.%s %s's fields (after its header) "
+			"into *out, zeroed\n * first and again on failure; "
+			"false if the message is malformed. */\n",
+			in, m->name, i ? "reply" : "request");
+		codec_proto(c, in, m, i, 0);
+		fprintf(c, "\n{\n");
+		if (fs->n)
+			fprintf(c, "\tmemset(out, 0, sizeof *out);\n");
+		firc_fields_code(c, fs, "out", 1);
+		fprintf(c, "\tif (fir_dec_done(d))\n\t\treturn true;\n");
+		if (fs->n)
+			fprintf(c, "\tmemset(out, 0, sizeof *out);\n");
+		fprintf(c, "\treturn false;\n}\n\n");
 	}
-	fprintf(c, "\ts = fir_call(ch, e, hdr.ordinal, d, b, sizeof b, rh,\n"
-		   "\t\t     sizeof rh / sizeof *rh);\n"
-		   "\tif (s != NB_OK)\n\t\treturn s;\n");
-	if (m->resp.n)
-		fprintf(c, "\tmemset(resp, 0, sizeof *resp);\n");
-	fields_code(c, &m->resp, "resp", 1);
-	fprintf(c, "\tif (!fir_dec_done(d)) {\n\t\tfir_close_all(rh, "
-		   "d->nh);\n");
-	if (m->resp.n)
-		fprintf(c, "\t\tmemset(resp, 0, sizeof *resp);\n");
-	fprintf(c,
-		"\t\treturn FIR_ERR_MALFORMED;\n\t}\n\treturn NB_OK;\n}\n\n");
 }
 
-/* The server side of one method: decode, call the handler, reply. The
- * request, the reply and its encoding live on the stack (no statics:
- * threads may serve at once). */
+/* The server side of one method: decode, call the handler, reply
+ * through the port. The request, the reply and its encoding live on the
+ * stack (no statics: threads may serve at once). */
 static void gen_server(const char *in, const struct firc_method *m, FILE *c)
 {
 	fprintf(c, "/* Serves one %s.%s request whose header is read. */\n", in,
 		m->name);
 	fprintf(c,
-		"static nb_status %s_do_%s(const struct %s_ops *ops, void "
-		"*ctx, nb_handle ch,\n\t\tfir_dec *d, const fir_hdr *hdr)\n{\n",
+		"static int32_t %s_do_%s(const struct %s_ops *ops, void "
+		"*ctx,\n\t\tconst fir_port *port, void *arg, fir_dec *d, "
+		"const fir_hdr *hdr)\n{\n",
 		in, m->name, in);
 	if (m->req.n)
-		fprintf(c, "\t%s_%s_req req_, *req = &req_;\n", in, m->name);
+		fprintf(c, "\t%s_%s_req req;\n", in, m->name);
 	if (m->resp.n)
-		fprintf(c, "\t%s_%s_resp resp_, *resp = &resp_;\n", in,
-			m->name);
+		fprintf(c, "\t%s_%s_resp resp;\n", in, m->name);
 	if (!m->oneway) {
 		fprintf(c, "\tuint8_t b[%llu];\n",
 			(unsigned long long)firc_msg_bytes(&m->resp));
-		fprintf(c, "\tnb_handle rh[%u];\n\tfir_enc e_, *e = &e_;\n",
-			hcap(firc_msg_handles(&m->resp)));
-		fprintf(c, "\tfir_hdr rhdr = {hdr->txid, hdr->ordinal, 0, "
-			   "FIR_MAGIC | FIR_FLAG_REPLY};\n");
+		fprintf(c, "\tfir_handle rh[%u];\n\tfir_enc e;\n",
+			firc_hcap(firc_msg_handles(&m->resp)));
 	}
-	fprintf(c, "\tnb_status s;\n\n");
-	if (m->req.n)
-		fprintf(c, "\tmemset(req, 0, sizeof *req);\n");
-	fields_code(c, &m->req, "req", 1);
-	fprintf(c, "\tif (!fir_dec_done(d) || !ops->%s) {\n", m->name);
+	fprintf(c, "\tint32_t s;\n\n");
+	fprintf(c, "\tif (!%s_%s_req_dec(d%s) || !ops->%s) {\n", in, m->name,
+		m->req.n ? ", &req" : "", m->name);
 	fprintf(c, "\t\ts = d->err ? FIR_ERR_MALFORMED : "
 		   "FIR_ERR_UNKNOWN_METHOD;\n");
-	fprintf(c, "\t\tfir_close_all(d->h, d->nh);\n");
+	fprintf(c, "\t\tport->close(arg, d->h, d->nh);\n");
 	if (!m->oneway)
-		fprintf(c, "\t\tfir_reply_status(ch, hdr, s);\n");
+		fprintf(c, "\t\tfir_port_status(port, arg, hdr, s);\n");
 	fprintf(c, "\t\treturn s;\n\t}\n");
 	if (m->resp.n)
-		fprintf(c, "\tmemset(resp, 0, sizeof *resp);\n");
+		fprintf(c, "\tmemset(&resp, 0, sizeof resp);\n");
 	fprintf(c, "\ts = ops->%s(ctx%s%s);\n", m->name,
-		m->req.n ? ", req" : "", m->resp.n ? ", resp" : "");
+		m->req.n ? ", &req" : "", m->resp.n ? ", &resp" : "");
 	if (m->oneway) {
-		fprintf(c, "\t(void)ch;\n\t(void)hdr;\n\treturn s;\n}\n\n");
+		fprintf(c, "\t(void)hdr;\n\treturn s;\n}\n\n");
 		return;
 	}
-	fprintf(c, "\tfir_enc_init(e, b, sizeof b, rh, sizeof rh / sizeof *rh, "
-		   "&rhdr);\n");
-	fields_code(c, &m->resp, "resp", 0);
-	fprintf(c, "\tif (s == NB_OK && e->err)\n\t\ts = FIR_ERR_INTERNAL;\n");
-	fprintf(c, "\tif (s != NB_OK) {\n\t\tfir_close_all(rh, e->nh);\n"
-		   "\t\tfir_reply_status(ch, hdr, s);\n\t\treturn s;\n\t}\n");
-	fprintf(c, "\ts = nb_channel_write(ch, e->buf, e->len, rh, e->nh);\n"
-		   "\tif (s != NB_OK)\n\t\tfir_close_all(rh, e->nh);\n"
-		   "\treturn s;\n}\n\n");
+	fprintf(c, "\tfir_enc_init(&e, b, sizeof b, rh, sizeof rh / sizeof "
+		   "*rh);\n");
+	fprintf(c, "\t%s_%s_resp_enc(&e, hdr%s);\n", in, m->name,
+		m->resp.n ? ", &resp" : "");
+	fprintf(c, "\tif (s == FIR_OK && e.err)\n\t\ts = FIR_ERR_INTERNAL;\n");
+	fprintf(c, "\tif (s != FIR_OK) {\n\t\tport->close(arg, rh, e.nh);\n"
+		   "\t\tfir_port_status(port, arg, hdr, s);\n\t\treturn s;\n"
+		   "\t}\n");
+	fprintf(c, "\treturn port->send(arg, e.buf, e.len, rh, e.nh);\n}\n\n");
 }
 
-/* The prototype of X_dispatch_any (format argument: X). */
-#define DISPATCH_ANY                                                           \
-	"nb_status %s_dispatch_any(const void *ops, void *ctx, nb_handle ch,"  \
-	"\n\t\tconst uint8_t *msg, uint32_t n, nb_handle *h, uint32_t nh)"
-
-/* The dispatcher of interface d (header checks, then per ordinal) and
- * its untyped twin. */
-static void gen_dispatch(const struct firc_decl *d, const char *in, FILE *c)
+/* The server of interface d: header checks, then per ordinal. */
+static void gen_serve(const struct firc_decl *d, const char *in, FILE *c)
 {
 	fprintf(c,
 		"/* Serves one received %s message (its handles are the "
-		"server's\n * after success, closed after failure); returns "
-		"the status. */\n",
+		"server's\n * after success, closed through the port after "
+		"failure); returns the\n * status. */\n",
 		d->name);
 	fprintf(c,
-		"nb_status %s_dispatch(const struct %s_ops *ops, void *ctx, "
-		"nb_handle ch,\n\t\tconst uint8_t *msg, uint32_t n, nb_handle "
-		"*h, uint32_t nh)\n{\n",
+		"int32_t %s_serve(const struct %s_ops *ops, void *ctx,\n\t\t"
+		"const fir_port *port, void *arg, const uint8_t *msg, "
+		"uint32_t n,\n\t\tfir_handle *h, uint32_t nh)\n{\n",
 		in, in);
 	fprintf(c, "\tfir_dec d;\n\tfir_hdr hdr;\n\n");
-	fprintf(c, "\tfir_dec_init(&d, msg, n, h, nh);\n");
+	fprintf(c, "\tfir_dec_init(&d, msg, n, h, nh, port, arg);\n");
 	fprintf(c, "\tif (!fir_dec_header(&d, &hdr) || (hdr.flags & "
 		   "FIR_FLAG_REPLY) || hdr.status) {\n");
-	fprintf(c, "\t\tfir_close_all(h, nh);\n\t\tif (hdr.txid)\n\t\t\t"
-		   "fir_reply_status(ch, &hdr, FIR_ERR_MALFORMED);\n");
+	fprintf(c, "\t\tport->close(arg, h, nh);\n\t\tif (hdr.txid)\n\t\t\t"
+		   "fir_port_status(port, arg, &hdr, FIR_ERR_MALFORMED);\n");
 	fprintf(c, "\t\treturn FIR_ERR_MALFORMED;\n\t}\n");
 	fprintf(c, "\tswitch (hdr.ordinal) {\n");
 	for (int i = 0; i < d->nmethods; i++)
 		fprintf(c,
-			"\tcase %u:\n\t\treturn %s_do_%s(ops, ctx, ch, &d, "
-			"&hdr);\n",
+			"\tcase %u:\n\t\treturn %s_do_%s(ops, ctx, port, arg, "
+			"&d, &hdr);\n",
 			d->methods[i].ordinal, in, d->methods[i].name);
-	fprintf(c, "\t}\n\tfir_close_all(h, nh);\n\tif (hdr.txid)\n\t\t"
-		   "fir_reply_status(ch, &hdr, FIR_ERR_UNKNOWN_METHOD);\n"
+	fprintf(c, "\t}\n\tport->close(arg, h, nh);\n\tif (hdr.txid)\n\t\t"
+		   "fir_port_status(port, arg, &hdr, "
+		   "FIR_ERR_UNKNOWN_METHOD);\n"
 		   "\treturn FIR_ERR_UNKNOWN_METHOD;\n}\n\n");
-	fprintf(c, "/* %s_dispatch with ops untyped. */\n", in);
-	fprintf(c,
-		DISPATCH_ANY "\n{\n\treturn %s_dispatch(ops, ctx, ch, msg, "
-			     "n, h, nh);\n}\n\n",
-		in, in);
 }
 
-/* Fuzz support: handlers that close what they got, and a client driver
- * calling method number i with zeroed arguments. */
-static void gen_fuzz(const struct firc_decl *d, const char *in, FILE *c)
-{
-	fprintf(c, "#ifdef FIR_FUZZ\n");
-	for (int i = 0; i < d->nmethods; i++) {
-		const struct firc_method *m = &d->methods[i];
-		fprintf(c, "static nb_status %s_fz_%s(void *ctx", in, m->name);
-		if (m->req.n)
-			fprintf(c, ", const %s_%s_req *req", in, m->name);
-		if (m->resp.n)
-			fprintf(c, ", %s_%s_resp *resp", in, m->name);
-		fprintf(c,
-			")\n{\n\tnb_handle th[FIR_MAX_HANDLES];\n\tstatic "
-			"uint8_t b[FIR_MAX_BYTES];\n\tfir_enc e_, *e = &e_;\n"
-			"\tfir_hdr hdr = {0};\n\n");
-		fprintf(c, "\tfir_enc_init(e, b, sizeof b, th, "
-			   "FIR_MAX_HANDLES, &hdr);\n");
-		fields_code(c, &m->req, "req", 0);
-		fprintf(c, "\tfir_close_all(th, e->nh);\n");
-		fprintf(c, "\treturn ctx ? NB_OK : FIR_ERR_INVALID;\n}\n\n");
-	}
-	fprintf(c, "const struct %s_ops %s_fuzz_ops = {\n", in, in);
-	for (int i = 0; i < d->nmethods; i++)
-		fprintf(c, "\t%s_fz_%s,\n", in, d->methods[i].name);
-	fprintf(c, "};\n\n");
-	fprintf(c, "nb_status %s_fuzz_client(nb_handle ch, uint32_t i)\n{\n",
-		in);
-	fprintf(c, "\tswitch (i %% %d) {\n", d->nmethods);
-	for (int i = 0; i < d->nmethods; i++) {
-		const struct firc_method *m = &d->methods[i];
-		fprintf(c, "\tcase %d: {\n", i);
-		if (m->req.n)
-			fprintf(c, "\t\tstatic %s_%s_req req;\n", in, m->name);
-		if (m->resp.n)
-			fprintf(c, "\t\tstatic %s_%s_resp resp;\n", in,
-				m->name);
-		fprintf(c, "\t\treturn %s_%s(ch%s%s);\n\t}\n", in, m->name,
-			m->req.n ? ", &req" : "", m->resp.n ? ", &resp" : "");
-	}
-	fprintf(c, "\t}\n\treturn NB_OK;\n}\n#endif\n\n");
-}
-
-/* An interface: ordinals, message types, client stubs, server. */
+/* An interface: ordinals, bounds, message types, codecs, the ops table
+ * and the server. */
 static void gen_interface(const struct firc_decl *d, FILE *h, FILE *c)
 {
 	char in[2 * FIRC_NAME], up[2 * FIRC_NAME], t[4 * FIRC_NAME];
@@ -500,16 +451,26 @@ static void gen_interface(const struct firc_decl *d, FILE *h, FILE *c)
 		const struct firc_method *m = &d->methods[i];
 		fprintf(h, "#define %s_%s_ORDINAL %uu\n", up, m->name,
 			m->ordinal);
+		fprintf(h, "#define %s_%s_REQ_BYTES %lluu\n", up, m->name,
+			(unsigned long long)firc_msg_bytes(&m->req));
+		fprintf(h, "#define %s_%s_REQ_HANDLES %lluu\n", up, m->name,
+			(unsigned long long)firc_msg_handles(&m->req));
+		if (!m->oneway) {
+			fprintf(h, "#define %s_%s_RESP_BYTES %lluu\n", up,
+				m->name,
+				(unsigned long long)firc_msg_bytes(&m->resp));
+			fprintf(h, "#define %s_%s_RESP_HANDLES %lluu\n", up,
+				m->name,
+				(unsigned long long)firc_msg_handles(&m->resp));
+		}
 		snprintf(t, sizeof t, "%s_%s_req", in, m->name);
 		if (m->req.n)
 			struct_def(h, t, &m->req);
 		snprintf(t, sizeof t, "%s_%s_resp", in, m->name);
 		if (m->resp.n)
 			struct_def(h, t, &m->resp);
-		fprintf(h, "nb_status %s_%s", in, m->name);
-		params(h, in, m);
-		fprintf(h, ";\n\n");
-		gen_client(in, up, m, c);
+		gen_codecs(in, up, m, h, c);
+		fprintf(h, "\n");
 	}
 	fprintf(h,
 		"/* A %s server's handlers; NULL ones answer "
@@ -517,7 +478,7 @@ static void gen_interface(const struct firc_decl *d, FILE *h, FILE *c)
 		d->name, in);
 	for (int i = 0; i < d->nmethods; i++) {
 		const struct firc_method *m = &d->methods[i];
-		fprintf(h, "\tnb_status (*%s)(void *ctx", m->name);
+		fprintf(h, "\tint32_t (*%s)(void *ctx", m->name);
 		if (m->req.n)
 			fprintf(h, ", const %s_%s_req *req", in, m->name);
 		if (m->resp.n)
@@ -527,37 +488,35 @@ static void gen_interface(const struct firc_decl *d, FILE *h, FILE *c)
 	}
 	fprintf(h, "};\n");
 	fprintf(h,
-		"nb_status %s_dispatch(const struct %s_ops *ops, void *ctx, "
-		"nb_handle ch,\n\t\tconst uint8_t *msg, uint32_t n, nb_handle "
-		"*h, uint32_t nh);\n",
+		"/* Serves one received message: decodes it, calls its "
+		"handler, replies\n * through port (arg is port's). */\n"
+		"int32_t %s_serve(const struct %s_ops *ops, void *ctx,\n\t\t"
+		"const fir_port *port, void *arg, const uint8_t *msg, "
+		"uint32_t n,\n\t\tfir_handle *h, uint32_t nh);\n\n",
 		in, in);
-	fprintf(h,
-		"/* The same with ops untyped (a const struct %s_ops *): the "
-		"one\n * signature of every interface's, for generic server "
-		"loops. */\n" DISPATCH_ANY ";\n",
-		in, in);
-	fprintf(h,
-		"#ifdef FIR_FUZZ\nextern const struct %s_ops "
-		"%s_fuzz_ops;\nnb_status %s_fuzz_client(nb_handle ch, "
-		"uint32_t i);\n#endif\n\n",
-		in, in, in);
-	gen_dispatch(d, in, c);
-	gen_fuzz(d, in, c);
+	gen_serve(d, in, c);
 }
 
-/* Writes both files. */
-int firc_gen(struct firc_decl *decls, const char *base, FILE *h, FILE *c)
+/* Opens both generated files of base.fir: the notice in each, the
+ * header's guard FIR_<BASE><SFX>_H and its includes (a C fragment). */
+void firc_prologue(FILE *h, FILE *c, const char *base, const char *sfx,
+		   const char *includes)
 {
 	char guard[2 * FIRC_NAME];
 
 	firc_snake(guard, base, 1);
 	fprintf(h, "/* Generated by firc from %s.fir: do not edit. */\n", base);
-	fprintf(h,
-		"#ifndef FIR_%s_H\n#define FIR_%s_H\n\n#include "
-		"\"fir.h\"\n\n",
-		guard, guard);
 	fprintf(c, "/* Generated by firc from %s.fir: do not edit. */\n", base);
-	fprintf(c, "#include <string.h>\n\n#include \"%s.h\"\n\n", base);
+	fprintf(h, "#ifndef FIR_%s%s_H\n#define FIR_%s%s_H\n\n%s\n", guard, sfx,
+		guard, sfx, includes);
+}
+
+/* Writes both pure files. */
+int firc_gen_wire(struct firc_decl *decls, const char *base, FILE *h, FILE *c)
+{
+	firc_prologue(h, c, base, "_WIRE",
+		      "#include <stdbool.h>\n\n#include \"firmament/wire.h\"\n");
+	fprintf(c, "#include <string.h>\n\n#include \"%s_wire.h\"\n\n", base);
 	for (struct firc_decl *d = decls; d; d = d->next) {
 		if (d->kind == FD_ENUM)
 			gen_enum(d, h, c);

@@ -1,8 +1,10 @@
 /*
- * main.c: firc [-o DIR] FILE.fir: compiles one interface file to
- * DIR/NAME.h and DIR/NAME.c (NAME: the file's base name). Exit status 0
- * on success, 1 on an error in the file (reported as
- * "FILE:LINE:COL: error: ..."), 2 on bad usage or I/O errors.
+ * main.c: firc [-o DIR] [--wire] FILE.fir: compiles one interface file
+ * to DIR/NAME.h and DIR/NAME.c (NAME: the file's base name), the
+ * programs' C; with --wire to DIR/NAME_wire.h and DIR/NAME_wire.c, the
+ * pure C under them. Exit status 0 on success, 1 on an error in the
+ * file (reported as "FILE:LINE:COL: error: ..."), 2 on bad usage or I/O
+ * errors.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -65,21 +67,28 @@ static int base_name(const char *path, char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
-	const char *dir = ".", *path;
+	const char *dir = ".", *path = NULL, *sfx = "";
 	char base[FIRC_NAME], hp[4096], cp[4096], *text;
 	struct firc_decl *decls;
 	FILE *h, *c;
-	int bad;
+	int bad, wire = 0, usage = 0;
 
-	if (argc == 4 && !strcmp(argv[1], "-o")) {
-		dir = argv[2];
-		path = argv[3];
-	} else if (argc == 2 && argv[1][0] != '-') {
-		path = argv[1];
-	} else {
-		fprintf(stderr, "usage: firc [-o DIR] FILE.fir\n");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--wire"))
+			wire = 1;
+		else if (argv[i][0] != '-' && !path)
+			path = argv[i];
+		else
+			usage = 1;
+	}
+	if (usage || !path) {
+		fprintf(stderr, "usage: firc [-o DIR] [--wire] FILE.fir\n");
 		return 2;
 	}
+	if (wire)
+		sfx = "_wire";
 	if (base_name(path, base, sizeof base)) {
 		fprintf(stderr, "firc: %s: the name must be [a-z0-9_]+.fir\n",
 			path);
@@ -93,14 +102,14 @@ int main(int argc, char **argv)
 	}
 	if (!(decls = firc_parse(path, text)))
 		return 1;
-	snprintf(hp, sizeof hp, "%s/%s.h", dir, base);
-	snprintf(cp, sizeof cp, "%s/%s.c", dir, base);
+	snprintf(hp, sizeof hp, "%s/%s%s.h", dir, base, sfx);
+	snprintf(cp, sizeof cp, "%s/%s%s.c", dir, base, sfx);
 	if (!(h = fopen(hp, "w")) || !(c = fopen(cp, "w"))) {
 		fprintf(stderr, "firc: cannot write %s: %s\n", h ? cp : hp,
 			strerror(errno));
 		return 2;
 	}
-	bad = firc_gen(decls, base, h, c);
+	bad = (wire ? firc_gen_wire : firc_gen_prog)(decls, base, h, c);
 	bad |= fclose(h) | fclose(c);
 	if (bad) {
 		fprintf(stderr, "firc: write error in %s\n", dir);

@@ -4,8 +4,8 @@
  * the hosted HAL: same output on stdout and stderr, same exit status.
  *
  * It packs the program (and, when standard input is not a terminal, all of
- * stdin) into a boot archive with a one-line manifest (init/bootfs.h,
- * init/init.c); with --kernel, init.wasm and its boot images, run as
+ * stdin) into a boot archive with a one-line manifest (bootld/bootfs.h,
+ * bootld/README.md); with --kernel, init.wasm and its boot images, run as
  * `nebulet kernel` runs them (manifest line `--kernel init.wasm
  * image.wasm...`). It boots build/nebulet.elf (the kernel beside this
  * executable, or $NEBULET_KERNEL) headless with the archive as -initrd
@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "init/bootfs.h"
+#include "bootld/bootfs.h"
 #include "tools/nebulet/nebulet.h"
 
 #define DLE 0x10
@@ -97,7 +97,7 @@ static void add_file(struct buf *ar, const char *name, const void *data,
 	buf_add(ar, zeros, BOOTFS_ALIGN(ar->len) - ar->len);
 }
 
-/* Appends s to a manifest line as one quoted word (init.c's syntax). */
+/* Appends s to a manifest line as one quoted word (bootld/README.md). */
 static void add_word(struct buf *line, const char *s)
 {
 	buf_str(line, line->len ? " \"" : "\"");

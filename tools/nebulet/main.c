@@ -44,7 +44,7 @@ static const char usage_text[] =
 	"  boot [--engine=E] [options] --kernel init.wasm [image.wasm...]\n"
 	"        the same as kernel (below) in QEMU\n"
 	"  boot [options] --initrd=ARCHIVE\n"
-	"        boot an archive made by pack (its manifest: init/README.md)\n"
+	"        boot an archive made by pack (manifest: bootld/README.md)\n"
 	"        boot options also: --input=FILE [--input-after=TEXT] (serial\n"
 	"        input, sent once stdout shows TEXT), --serial2=FILE\n"
 	"        [--serial2-input=FILE] (COM2's output and input)\n"

@@ -22,7 +22,7 @@ int run_main(int argc, char **argv);
 int boot_main(int argc, char **argv);
 
 /* boot.c: `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...` writes a
- * boot archive (init/bootfs.h) for `nebulet boot --initrd=ARCHIVE`. */
+ * boot archive (bootld/bootfs.h) for `nebulet boot --initrd=ARCHIVE`. */
 int pack_main(int argc, char **argv);
 
 /* main.c: `nebulet validate file.wasm...` prints "file: ok" or

@@ -1,25 +1,15 @@
 /*
- * init.c: the firmament's init, run by `nebulet kernel init.wasm
- * FILES...`. It reads the boot files from its boot channel (startup
- * handle 0), then follows the manifest (the file named "manifest" or
- * ending in ".manifest"):
- *
- *   service NAME FILE     start FILE, supervised: restarted with backoff
- *                         when it ends; it publishes itself as NAME
- *   driver NAME FILE [--handle=N]... [ARG...]
- *                         start FILE, supervised likewise, on duplicates
- *                         of init's own startup handles N (device
- *                         objects the kernel's manifest gave init, e.g.
- *                         `--ioport=... --irq=... --kernel init.wasm`),
- *                         then a listener init publishes as NAME; no
- *                         Directory. init keeps the originals, so each
- *                         restart gets the same device objects
- *   run FILE [ARG...]     run FILE after the services, one after another;
- *                         after the last, init stops every process and
- *                         exits with that program's status
- *   grant launcher FILE...
- *                         the processes started from these files may
- *                         look up the Launcher; no other may
+ * init.c: the firmament's init (not the boot loader of bootld/), run by
+ * `nebulet kernel init.wasm FILES...` or a boot loader's `--kernel`
+ * line. It reads the boot files from its boot channel (startup handle
+ * 0), then follows the manifest (the file named "manifest" or ending in
+ * ".manifest"), written in the manifest language with init's lines
+ * (bootld/README.md: service, driver, run, grant launcher) and read by
+ * its lexer (bootld/manifest.h). Services and drivers are supervised:
+ * restarted with backoff when they end; a driver on duplicates of the
+ * device handles init keeps (the same objects at each restart). The
+ * `run` programs run one after another; after the last, init stops
+ * every process and exits with its status.
  *
  * It serves the Directory (directory.fir; "launcher" and "directory"
  * are built in) and the Launcher (launcher.fir). Every process it starts
@@ -42,6 +32,7 @@
 #include <string.h>
 
 #include "launcher.h"
+#include "manifest.h"
 #include "svc.h"
 
 #define MAX_FILES 32
@@ -117,7 +108,8 @@ static int nruns, next_run;
 static uint32_t run_id, next_id = 1;
 static uint8_t rxbuf[FIR_MAX_BYTES];
 
-/* Reads every boot file from the boot channel (header, then chunks). */
+/* Reads every boot file from the boot channel (header, then chunks: the
+ * format of process_boot_send, kernel/process.c). */
 static void load_files(nb_handle boot)
 {
 	uint8_t hdr[4 + 256];
@@ -637,20 +629,9 @@ static int serve_conn(int i)
 	return 1;
 }
 
-/* Splits a manifest line into words; returns how many. */
-static int words(char *line, char **w, int max)
-{
-	int n = 0;
-
-	for (char *t = strtok(line, " \t\r"); t && n < max;
-	     t = strtok(NULL, " \t\r"))
-		w[n++] = t;
-	return n;
-}
-
 /* init's startup handle n (1-15), taken once and kept: a driver gets
  * duplicates; NB_HANDLE_INVALID if there is none. */
-static nb_handle kept_handle(unsigned long n)
+static nb_handle kept_handle(uint32_t n)
 {
 	static nb_handle kept[16];
 
@@ -697,9 +678,9 @@ static const char *parse_driver(char **w, int n)
 	if (ndrivers == MAX_DRIVERS)
 		return "too many drivers";
 	for (; i < n && !strncmp(w[i], "--handle=", 9); i++) {
-		char *end;
-		unsigned long h = strtoul(w[i] + 9, &end, 10);
-		if (*end || end == w[i] + 9 || d->nkeep == DRV_HANDLES ||
+		uint32_t h;
+		if (!manifest_number(w[i] + 9, 0, &h) ||
+		    d->nkeep == DRV_HANDLES ||
 		    !(d->keep[d->nkeep++] = kept_handle(h)))
 			return "--handle=N: no startup handle N (1-15)";
 	}
@@ -774,12 +755,12 @@ static void read_manifest(void)
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *w[20];
-		const char *err;
+		const char *err = "unterminated quote or too many words";
 		int n;
 		lineno++;
-		if (line[0] == '#' || !(n = words(line, w, 20)))
+		if (!(n = manifest_split(line, w, 20)))
 			continue;
-		if ((err = parse_line(w, n))) {
+		if (n < 0 || (err = parse_line(w, n))) {
 			fprintf(stderr, "init: %s:%d: %s\n", m->name, lineno,
 				err);
 			exit(1);

@@ -201,8 +201,8 @@ NB_CALL(thread_status, nb_status, NB_I32(nb_handle, h), NB_I32(int32_t *, code))
 
 /*
  * Devices (bare metal). A driver holds an I/O-port range object and an
- * interrupt object, made by the boot init for it (manifest options
- * --ioport=BASE:COUNT and --irq=LINE, see init/README.md); a program
+ * interrupt object, made by the boot loader for it (manifest options
+ * --ioport=BASE:COUNT and --irq=LINE, see bootld/README.md); a program
  * cannot make them, and on the hosted kernel they do not exist.
  * ioport_read/write access one port of `width` 1, 2 or 4 bytes (else
  * INVALID_ARGS); every byte [port, port + width) must lie in the range

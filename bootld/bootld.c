@@ -1,12 +1,9 @@
 /*
- * init.c: runs the boot archive's manifest (see init.h) as kernel
- * processes.
+ * bootld.c: the boot loader: runs the boot archive's manifest (see
+ * bootld.h) as kernel processes.
  *
- * The manifest is text, one program per line; blank lines and lines
- * starting with '#' are skipped. A line is words separated by spaces or
- * tabs; a word may be quoted with "..." (spaces inside are kept, "" is an
- * empty word), and a backslash takes the next character literally, except
- * that \n and \t stand for a newline and a tab. The words are
+ * The manifest is in the manifest language (bootld/README.md, read by
+ * manifest.h's lexer), one program per line:
  *
  *   [--engine=interp|jit] [--env=NAME=VALUE]... [--stdin=FILE] [HANDLES]
  *       PROGRAM [ARG]...
@@ -21,24 +18,26 @@
  * HANDLES give the program startup handles, in the order written (after
  * the boot channel): --ioport=BASE:COUNT (an I/O-port range object),
  * --irq=LINE (an interrupt object), --serve=NAME (the listener of service
- * NAME: a channel on which init sends, as firmament's Listener.connect,
- * one end of a new channel per client), --connect=NAME (the client's end
- * of such a channel). --native=DRIVER starts a driver compiled into the
- * kernel (uart16550) on a kernel thread instead of a program; it takes
+ * NAME: a channel on which the boot loader sends, as firmament's
+ * Listener.connect, one end of a new channel per client), --connect=NAME (the
+ * client's end of such a channel). --native=DRIVER starts a driver compiled
+ * into the kernel (uart16550) on a kernel thread instead of a program; it takes
  * the same HANDLES as its wasm twin.
  *
  * Every line becomes a process of the kernel (kernel/process.c), created
  * in manifest order once all lines are read (so a client may come before
  * its service); they all run concurrently under the kernel's preemptive
- * scheduler, and init_run returns when every one has ended.
+ * scheduler, and bootld_run returns when every one has ended.
  */
-#include "init/init.h"
+#include "bootld/bootld.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "init/bootfs.h"
+#include "bootld/bootfs.h"
+#include "bootld/manifest.h"
+#include "firmament/directory_wire.h"
 #include "drivers/uart16550/uart_native.h"
 #include "hal/hal.h"
 #include "kernel/device.h"
@@ -48,7 +47,6 @@
 #define MAX_WORDS 256
 #define MAX_HSPECS 16
 #define MAX_SERVICES 16
-#define FIR_MAGIC 0x46310000u /* firmament/fir.h: a message's flags */
 
 /* A startup handle a line asks for. */
 struct hspec {
@@ -57,7 +55,7 @@ struct hspec {
 	const char *name;
 };
 
-/* A service: the listener's two ends (init writes, the server reads). */
+/* A service: the listener's two ends (bootld writes, the server reads). */
 static struct service {
 	const char *name;
 	struct channel *mine, *theirs;
@@ -94,80 +92,6 @@ static void say(const char *a, const char *b, const char *c)
 			  n < (int)sizeof line ? (size_t)n : sizeof line - 1);
 }
 
-/* The character that backslash-c stands for. */
-static char unescape(char c)
-{
-	if (c == 'n')
-		return '\n';
-	return c == 't' ? '\t' : c;
-}
-
-/*
- * Splits s into words in place (quotes and backslashes as described
- * above); returns the number of words, or -1 for an unterminated quote
- * or more than max words.
- */
-static int split(char *s, char **words, int max)
-{
-	int n = 0;
-	char *out = s;
-
-	for (;;) {
-		bool quoted = false;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			return n;
-		if (n == max)
-			return -1;
-		words[n++] = out;
-		for (; *s && (quoted || (*s != ' ' && *s != '\t')); s++) {
-			if (*s == '"') {
-				quoted = !quoted;
-			} else if (*s == '\\' && s[1]) {
-				s++;
-				*out++ = unescape(*s);
-			} else {
-				*out++ = *s;
-			}
-		}
-		if (quoted)
-			return -1;
-		if (*s)
-			s++; /* past the separator, which the NUL may overwrite
-			      */
-		*out++ = 0;
-	}
-}
-
-/* Parses a number (decimal, or hex after 0x) that must end at `end`
- * (a character, or 0); false if it is not one. */
-static bool number(const char *s, char end, uint32_t *out)
-{
-	unsigned base = 10, d;
-	uint64_t v = 0;
-	const char *start;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (start = s;; s++) {
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			d = (unsigned)((*s | 0x20) - 'a' + 10);
-		else
-			break;
-		if ((v = v * base + d) > 0xffffffffu)
-			return false;
-	}
-	if (s == start || *s != end)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 /* Parses a HANDLES option into job; false if w is not one (or bad). */
 static bool parse_hspec(const char *w, struct job *job)
 {
@@ -179,12 +103,12 @@ static bool parse_hspec(const char *w, struct job *job)
 	if (strncmp(w, "--ioport=", 9) == 0) {
 		colon = strchr(w + 9, ':');
 		h.kind = 'p';
-		if (!colon || !number(w + 9, ':', &h.a) ||
-		    !number(colon + 1, 0, &h.b))
+		if (!colon || !manifest_number(w + 9, ':', &h.a) ||
+		    !manifest_number(colon + 1, 0, &h.b))
 			return false;
 	} else if (strncmp(w, "--irq=", 6) == 0) {
 		h.kind = 'i';
-		if (!number(w + 6, 0, &h.a))
+		if (!manifest_number(w + 6, 0, &h.a))
 			return false;
 	} else if (strncmp(w, "--serve=", 8) == 0 && w[8]) {
 		h.kind = 's';
@@ -222,14 +146,14 @@ static bool parse_job(char **w, int n, struct job *job)
 		} else if (strncmp(w[i], "--stdin=", 8) == 0) {
 			job->stdin_name = w[i] + 8;
 		} else {
-			say("init: manifest: unknown or malformed option ",
+			say("bootld: manifest: unknown or malformed option ",
 			    w[i], "");
 			return false;
 		}
 	}
 	if (job->native) {
 		if (i < n || job->kernel || job->envc || job->stdin_name) {
-			say("init: manifest: --native takes only handle "
+			say("bootld: manifest: --native takes only handle "
 			    "options",
 			    "", "");
 			return false;
@@ -237,11 +161,11 @@ static bool parse_job(char **w, int n, struct job *job)
 		return true;
 	}
 	if (i == n) {
-		say("init: manifest: a line names no program", "", "");
+		say("bootld: manifest: a line names no program", "", "");
 		return false;
 	}
 	if (job->kernel && (job->envc || job->stdin_name)) {
-		say("init: manifest: --kernel takes no --env or --stdin", "",
+		say("bootld: manifest: --kernel takes no --env or --stdin", "",
 		    "");
 		return false;
 	}
@@ -261,35 +185,21 @@ static void job_on_start(void *arg)
 		hal_console_set_input(NULL, 0);
 }
 
-/*
- * Sends the boot images (archive files) over c: each as a header message
- * (u32 size, then the name) and chunks of at most NB_CHANNEL_MAX_BYTES,
- * the format of `nebulet kernel`'s boot channel. False after a message.
- */
+/* Sends the boot images (archive files) over c with process_boot_send,
+ * the format of `nebulet kernel`'s boot channel. False after a
+ * message. */
 static bool send_images(const void *archive, size_t len, struct channel *c,
 			char **names, int n)
 {
 	for (int i = 0; i < n; i++) {
 		struct bootfs_file f;
-		uint8_t hdr[4 + 256];
-		size_t nl = strnlen(names[i], 255);
 		if (!bootfs_find(archive, len, names[i], &f)) {
 			say(names[i], ": not in the boot archive", "");
 			return false;
 		}
-		uint32_t size = (uint32_t)f.len;
-		memcpy(hdr, &size, 4);
-		memcpy(hdr + 4, names[i], nl);
-		nb_status s = channel_write(c, hdr, (uint32_t)(4 + nl));
-		for (size_t off = 0; s == NB_OK && off < f.len;) {
-			size_t k = f.len - off;
-			if (k > NB_CHANNEL_MAX_BYTES)
-				k = NB_CHANNEL_MAX_BYTES;
-			s = channel_write(c, f.data + off, (uint32_t)k);
-			off += k;
-		}
-		if (s != NB_OK) {
-			say("init: the boot images do not fit the boot channel",
+		if (process_boot_send(c, names[i], f.data, f.len) != NB_OK) {
+			say("bootld: the boot images do not fit the boot "
+			    "channel",
 			    "", "");
 			return false;
 		}
@@ -304,7 +214,7 @@ static bool boot_channel(const void *archive, size_t len, const struct job *job,
 {
 	struct channel *a, *b;
 	if (channel_create(&a, &b) != NB_OK) {
-		say("init: out of memory", "", "");
+		say("bootld: out of memory", "", "");
 		return false;
 	}
 	bool ok = send_images(archive, len, a, job->argv + 1, job->argc - 1);
@@ -342,13 +252,13 @@ static bool services_create(const struct job *job)
 		if (h->kind != 's')
 			continue;
 		if (service_find(h->name) || nservices == MAX_SERVICES) {
-			say("init: manifest: service ", h->name,
+			say("bootld: manifest: service ", h->name,
 			    " served twice, or too many services");
 			return false;
 		}
 		s = &services[nservices];
 		if (channel_create(&s->mine, &s->theirs) != NB_OK) {
-			say("init: out of memory", "", "");
+			say("bootld: out of memory", "", "");
 			return false;
 		}
 		s->name = h->name;
@@ -357,18 +267,23 @@ static bool services_create(const struct job *job)
 	return true;
 }
 
-/* Sends s's server firmament's Listener.connect (a oneway message:
- * header txid 0, ordinal 1, status 0, flags; body the handle's index)
- * carrying `end`, whose reference it takes; false if it cannot. */
+/* Sends s's server firmament's Listener.connect (encoded by firc's
+ * directory_wire.c) carrying `end`, whose reference it takes; false if
+ * it cannot. */
 static bool listener_connect(struct service *s, struct channel *end)
 {
-	uint32_t msg[5] = {0, 1, 0, FIR_MAGIC, 0};
+	uint8_t b[LISTENER_connect_REQ_BYTES];
+	fir_handle w[LISTENER_connect_REQ_HANDLES];
+	listener_connect_req req = {0}; /* the handle's index */
+	fir_enc e;
 	struct kmsg *m;
 
-	if (channel_can_write(s->mine) != NB_OK ||
-	    !(m = kmsg_alloc(sizeof msg, 1)))
+	fir_enc_init(&e, b, sizeof b, w, LISTENER_connect_REQ_HANDLES);
+	listener_connect_req_enc(&e, 0, &req);
+	if (e.err || channel_can_write(s->mine) != NB_OK ||
+	    !(m = kmsg_alloc(e.len, e.nh)))
 		return false;
-	memcpy(m->bytes, msg, sizeof msg);
+	memcpy(m->bytes, b, e.len);
 	m->handles[0] = (struct khandle){&end->o, CH_RIGHTS};
 	channel_queue(s->mine, m);
 	return true;
@@ -402,7 +317,7 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 	} else {
 		struct channel *mine, *theirs;
 		if (!s) {
-			say("init: manifest: no service ", h->name, "");
+			say("bootld: manifest: no service ", h->name, "");
 			return false;
 		}
 		if ((st = channel_create(&mine, &theirs)) == NB_OK &&
@@ -416,7 +331,7 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 	}
 	if (st != NB_OK) {
 		snprintf(num, sizeof num, "%d", st);
-		say("init: cannot make a startup handle: status ", num,
+		say("bootld: cannot make a startup handle: status ", num,
 		    h->kind == 'p'   ? " (--ioport)"
 		    : h->kind == 'i' ? " (--irq)"
 				     : " (--connect)");
@@ -449,14 +364,14 @@ static void start_native(struct job *job)
 
 	job->status = 1;
 	if (strcmp(job->native, "uart16550") != 0) {
-		say("init: manifest: unknown native driver ", job->native,
+		say("bootld: manifest: unknown native driver ", job->native,
 		    " (available: uart16550)");
 		return;
 	}
 	if (!make_handles(job, k, &n))
 		return;
 	if (uart_native_start(k, n, &job->proc) != NB_OK) {
-		say("init: uart16550: wants --ioport, --irq and --serve", "",
+		say("bootld: uart16550: wants --ioport, --irq and --serve", "",
 		    "");
 		job->proc = NULL;
 	}
@@ -543,11 +458,11 @@ static struct job *parse_line(char *line, bool *blank)
 
 	*blank = false;
 	if (job == NULL || words == NULL)
-		say("init: out of memory", "", "");
-	else if ((n = split(line, words, MAX_WORDS)) < 0)
-		say("init: manifest: unterminated quote or too many words", "",
-		    "");
-	else if (n == 0 || words[0][0] == '#')
+		say("bootld: out of memory", "", "");
+	else if ((n = manifest_split(line, words, MAX_WORDS)) < 0)
+		say("bootld: manifest: unterminated quote or too many words",
+		    "", "");
+	else if (n == 0)
 		*blank = true;
 	else if (parse_job(words, n, job)) {
 		job->line = line;
@@ -585,18 +500,18 @@ static int finish(struct job *jobs)
 	return status;
 }
 
-int init_run(const void *archive, size_t len)
+int bootld_run(const void *archive, size_t len)
 {
 	struct bootfs_file man;
 	const char *why, *p, *end, *nl;
 	struct job *jobs = NULL, **tail = &jobs;
 
 	if (!bootfs_check(archive, len, &why)) {
-		say("init: ", why, "");
+		say("bootld: ", why, "");
 		return 1;
 	}
 	if (!bootfs_find(archive, len, BOOTFS_MANIFEST, &man)) {
-		say("init: the boot archive has no manifest", "", "");
+		say("bootld: the boot archive has no manifest", "", "");
 		return 1;
 	}
 	p = (const char *)man.data;
@@ -610,7 +525,7 @@ int init_run(const void *archive, size_t len)
 			nl = end;
 		n = (size_t)(nl - p);
 		if ((line = malloc(n + 1)) == NULL) {
-			say("init: out of memory", "", "");
+			say("bootld: out of memory", "", "");
 			return 1;
 		}
 		memcpy(line, p, n);

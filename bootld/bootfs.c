@@ -3,7 +3,7 @@
  * checked against the archive's size before it is used, in 64-bit
  * arithmetic, so a corrupt archive gives an error, never a read past it.
  */
-#include "init/bootfs.h"
+#include "bootld/bootfs.h"
 
 #include <string.h>
 

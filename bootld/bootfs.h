@@ -1,7 +1,7 @@
 /*
  * bootfs.h: the boot archive, the files the kernel finds in RAM at boot
  * (QEMU's -initrd, a PVH module): wasm programs, their standard inputs,
- * and the manifest that says what to run (init.c). Packed on the host by
+ * and the manifest that says what to run (bootld.c). Packed on the host by
  * `nebulet boot` (tools/nebulet/boot.c). Layout, all integers little-
  * endian, every record starting at a multiple of 8 from the archive start:
  *
@@ -14,8 +14,8 @@
  * a page boundary). Names are unique; the kernel reads the file
  * "manifest" first.
  */
-#ifndef INIT_BOOTFS_H
-#define INIT_BOOTFS_H
+#ifndef BOOTLD_BOOTFS_H
+#define BOOTLD_BOOTFS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,33 @@
+/*
+ * firport.h: the firmament's pure code (firmament/wire.h and firc's
+ * NAME_wire.h) over kernel channels, for the kernel's own servers
+ * (native drivers) and clients. In a message the kernel serves, a
+ * handle word is the index of the handle in the message's kmsg; the
+ * handles stay in the kmsg, which the caller frees (releasing them)
+ * after serving it, so a handler that keeps one retains its object.
+ */
+#ifndef KERNEL_FIRPORT_H
+#define KERNEL_FIRPORT_H
+
+#include "kernel/object.h"
+#include "firmament/wire.h"
+
+/* The port's argument while serving request m from channel c. */
+struct firport {
+	struct channel *c;	       /* where replies go */
+	struct kmsg *m;		       /* the request */
+	fir_handle w[FIR_MAX_HANDLES]; /* its handle words: 0, 1, ... */
+};
+
+/* narrow: m's handle *h must have the rights, and keeps exactly them;
+ * close: nothing (the kmsg holds the handles); send: a reply without
+ * handles (a handle in it gives NB_ERR_INVALID_ARGS), channel_write's
+ * status. */
+extern const fir_port firport_ops;
+
+/* Sets p up to serve request m of channel c: afterwards pass
+ * (&firport_ops, p, m->bytes, m->nbytes, p->w, m->nhandles) to a
+ * generated X_serve. */
+void firport_init(struct firport *p, struct channel *c, struct kmsg *m);
+
+#endif

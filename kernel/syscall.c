@@ -24,34 +24,41 @@ nb_status sys_handle_close(struct ucall *u, uint32_t h)
 	return htable_close(&u->p->handles, h);
 }
 
-/* New rights from the old and the requested: INVALID_ARGS if more. */
-static nb_status new_rights(nb_rights old, nb_rights want, nb_rights *out)
+/*
+ * The checks handle_duplicate and handle_replace share, in order: out in
+ * memory, h live, DUPLICATE on it (if `need`), then the new rights *r
+ * from the requested: h's own for NB_RIGHT_SAME_RIGHTS, else a subset
+ * of them (INVALID_ARGS if more).
+ */
+static nb_status new_rights(struct ucall *u, uint32_t h, uint32_t rights,
+			    uint32_t out, nb_rights need, nb_rights *r)
 {
-	if (want == NB_RIGHT_SAME_RIGHTS) {
-		*out = old;
-		return NB_OK;
-	}
-	if (want & ~old)
-		return NB_ERR_INVALID_ARGS;
-	*out = want;
-	return NB_OK;
-}
-
-nb_status sys_handle_duplicate(struct ucall *u, uint32_t h, uint32_t rights,
-			       uint32_t out)
-{
-	nb_rights old, r;
-	struct kobj *o;
-	nb_handle nh;
+	nb_rights old;
 	nb_status s;
 
 	if (!range_ok(u, out, 4))
 		return NB_ERR_FAULT;
 	if ((s = htable_rights(&u->p->handles, h, &old)))
 		return s;
-	if (!(old & NB_RIGHT_DUPLICATE))
+	if ((old & need) != need)
 		return NB_ERR_ACCESS_DENIED;
-	if ((s = new_rights(old, rights, &r)))
+	if (rights == NB_RIGHT_SAME_RIGHTS)
+		rights = old;
+	if (rights & ~old)
+		return NB_ERR_INVALID_ARGS;
+	*r = rights;
+	return NB_OK;
+}
+
+nb_status sys_handle_duplicate(struct ucall *u, uint32_t h, uint32_t rights,
+			       uint32_t out)
+{
+	struct kobj *o;
+	nb_rights r;
+	nb_handle nh;
+	nb_status s;
+
+	if ((s = new_rights(u, h, rights, out, NB_RIGHT_DUPLICATE, &r)))
 		return s;
 	htable_get(&u->p->handles, h, 0, 0, &o);
 	if ((s = htable_add(&u->p->handles, o, r, &nh)))
@@ -65,15 +72,11 @@ nb_status sys_handle_replace(struct ucall *u, uint32_t h, uint32_t rights,
 			     uint32_t out)
 {
 	struct khandle k;
-	nb_rights old, r;
+	nb_rights r;
 	nb_handle nh;
 	nb_status s;
 
-	if (!range_ok(u, out, 4))
-		return NB_ERR_FAULT;
-	if ((s = htable_rights(&u->p->handles, h, &old)))
-		return s;
-	if ((s = new_rights(old, rights, &r)))
+	if ((s = new_rights(u, h, rights, out, 0, &r)))
 		return s;
 	htable_take(&u->p->handles, h, &k);
 	htable_add(&u->p->handles, k.obj, r, &nh); /* the slot just freed */

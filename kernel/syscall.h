@@ -12,34 +12,43 @@
 
 #include "kernel/object.h"
 
-/* The calling process and its memory, for one call. */
+/* The calling process and its memory, for one call. The memory is
+ * looked up at the first range check (calls without pointers skip it):
+ * mem and size are valid once range_ok or opt_ok has run. */
 struct ucall {
 	wasm_caller *caller;
 	struct process *p;
 	uint8_t *mem;
 	uint64_t size;
-	bool stop; /* the body trapped or exited: no result */
+	bool have_mem; /* mem and size looked up */
+	bool stop;     /* the body trapped or exited: no result */
 };
 
 static inline void ucall_init(struct ucall *u, wasm_caller *c, void *env)
 {
-	wasm_memory *m = wasm_caller_memory(c);
-
 	u->caller = c;
 	u->p = env;
-	u->mem = m ? wasm_memory_data(m) : NULL;
-	u->size = m ? wasm_memory_size(m) : 0;
+	u->mem = NULL;
+	u->size = 0;
+	u->have_mem = false;
 	u->stop = false;
 }
 
 /* True if [ptr, ptr + len) lies in the caller's memory. */
-static inline bool range_ok(const struct ucall *u, uint32_t ptr, uint64_t len)
+static inline bool range_ok(struct ucall *u, uint32_t ptr, uint64_t len)
 {
+	if (!u->have_mem) {
+		wasm_memory *m = wasm_caller_memory(u->caller);
+
+		u->mem = m ? wasm_memory_data(m) : NULL;
+		u->size = m ? wasm_memory_size(m) : 0;
+		u->have_mem = true;
+	}
 	return (uint64_t)ptr + len <= u->size;
 }
 
 /* The same for an optional pointer (0: none). */
-static inline bool opt_ok(const struct ucall *u, uint32_t ptr, uint64_t len)
+static inline bool opt_ok(struct ucall *u, uint32_t ptr, uint64_t len)
 {
 	return ptr == 0 || range_ok(u, ptr, len);
 }

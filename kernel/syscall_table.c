@@ -78,6 +78,16 @@ static const uint8_t result_i32[] = {WASM_I32}, result_i64[] = {WASM_I64};
 #define RESULTS_noreturn NULL
 #define NB_I32(type, name) WASM_I32
 #define NB_I64(type, name) WASM_I64
+/* struct args_NAME must lie over the wasm_val array exactly. */
+#define NB_CALL(name, result, ...)                                             \
+	_Static_assert(sizeof(struct args_##name) ==                           \
+			       sizeof((uint8_t[]){__VA_ARGS__}) *              \
+				       sizeof(wasm_val),                       \
+		       #name ": arguments not contiguous");
+#define NB_CALL0(name, result)
+#include "user/include/nebulet_calls.h"
+#undef NB_CALL0
+#undef NB_CALL
 #define NB_CALL(name, result, ...)                                             \
 	{#name,                                                                \
 	 {sizeof(struct args_##name) / sizeof(wasm_val), NRESULTS_##result,    \

@@ -94,15 +94,10 @@ nb_status sys_timer_set(struct ucall *u, uint32_t h, int64_t deadline)
 	return NB_OK;
 }
 
+/* Disarming is arming for a deadline that never comes (timer_set). */
 nb_status sys_timer_cancel(struct ucall *u, uint32_t h)
 {
-	struct kobj *o;
-	nb_status s;
-
-	if ((s = htable_get(&u->p->handles, h, KOBJ_TIMER, NB_RIGHT_WRITE, &o)))
-		return s;
-	timer_set((struct timer *)o, NB_TIME_INFINITE);
-	return NB_OK;
+	return sys_timer_set(u, h, NB_TIME_INFINITE);
 }
 
 nb_status sys_vmo_create(struct ucall *u, uint32_t size, uint32_t out)

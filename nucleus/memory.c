@@ -17,6 +17,11 @@
  * place) and hal_shm_unmap: whatever the kernel mapped there (memory
  * objects, moved pages) is gone, and a reused reservation reads as zero
  * and is inaccessible beyond its new size, exactly like a fresh one.
+ *
+ * Out of memory is named: the accessible pages of a memory are backed
+ * (hal_vm_back) when they become accessible, at creation and at
+ * memory.grow, so on bare metal a grow that RAM cannot back returns -1
+ * (malloc returns NULL) instead of succeeding and faulting later.
  */
 #include <stdlib.h>
 
@@ -42,9 +47,23 @@ static struct mem_node *live;
 static struct mem_node *pool;
 static unsigned pool_len;
 
-/* A pooled reservation made accessible for exactly `len` bytes, or NULL
- * when the pool is empty (or the protection change failed: that one is
- * released). */
+/* Makes [at, at+len) of m accessible and backed; false, leaving it
+ * inaccessible, when the pages cannot be had. */
+static bool open_pages(wasm_memory *m, size_t at, size_t len)
+{
+	if (!len)
+		return true;
+	if (!hal_vm_protect(m->base + at, len, HAL_PROT_READ | HAL_PROT_WRITE))
+		return false;
+	if (hal_vm_back(m->base + at, len))
+		return true;
+	hal_vm_protect(m->base + at, len, HAL_PROT_NONE);
+	return false;
+}
+
+/* A pooled reservation made accessible (and backed) for exactly `len`
+ * bytes, or NULL when the pool is empty (or the change failed: that one
+ * is released). */
 static struct mem_node *pool_take(size_t len)
 {
 	struct mem_node *n = pool;
@@ -60,7 +79,7 @@ static struct mem_node *pool_take(size_t len)
 	else if (open > len)
 		ok = hal_vm_protect(n->mem.base + len, open - len,
 				    HAL_PROT_NONE);
-	if (!ok) {
+	if (!ok || (len && !hal_vm_back(n->mem.base, len))) {
 		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
 		free(n);
 		return NULL;
@@ -100,8 +119,7 @@ static struct mem_node *reserve_new(size_t len)
 		free(n);
 		return NULL;
 	}
-	if (len &&
-	    !hal_vm_protect(n->mem.base, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
+	if (!open_pages(&n->mem, 0, len)) {
 		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
 		free(n);
 		return NULL;
@@ -165,14 +183,27 @@ int32_t rt_memory_grow(wasm_memory *m, uint32_t delta)
 	uint64_t want = old + delta;
 	if (want > m->max_pages)
 		return -1;
-	if (delta) {
-		size_t at = (size_t)old * WASM_PAGE;
-		if (!hal_vm_protect(m->base + at, (size_t)delta * WASM_PAGE,
-				    HAL_PROT_READ | HAL_PROT_WRITE))
-			return -1;
-	}
+	if (!open_pages(m, (size_t)old * WASM_PAGE, (size_t)delta * WASM_PAGE))
+		return -1;
 	m->pages = want;
 	return (int32_t)old;
+}
+
+/* A reservation readable and writable throughout, filled on demand. */
+void *rt_stack_new(size_t len)
+{
+	void *p = hal_vm_reserve(len);
+	if (p && !hal_vm_protect(p, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
+		hal_vm_release(p, len);
+		p = NULL;
+	}
+	return p;
+}
+
+void rt_stack_free(void *p, size_t len)
+{
+	if (p)
+		hal_vm_release(p, len);
 }
 
 /* True if addr lies in the reservation of a live memory. */

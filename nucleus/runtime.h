@@ -83,6 +83,7 @@ enum rt_trap {
 	TRAP_UNALIGNED_ATOMIC,	    /* "unaligned atomic" */
 	TRAP_UNSHARED_WAIT,	    /* "expected shared memory" (wait) */
 	TRAP_WAIT_FOREVER,	    /* wait, no timeout, nothing to wake it */
+	TRAP_NO_MEMORY,		    /* "out of memory": a page no RAM backs */
 };
 const char *rt_trap_message(enum rt_trap t);
 
@@ -111,6 +112,11 @@ void rt_memory_destroy(wasm_memory *m);
 int32_t rt_memory_grow(wasm_memory *m, uint32_t delta);
 /* true if addr lies in some live memory's reservation (fault handler). */
 bool rt_memory_owns(uintptr_t addr);
+/* An engine's stack (value stack, frames) of len bytes: zeroed, its
+ * pages backed as they are touched, so that megabytes of stack cost RAM
+ * only for the part used; NULL if the address space cannot be had. */
+void *rt_stack_new(size_t len);
+void rt_stack_free(void *p, size_t len);
 
 /* table.c: each returns false when it must trap (out of bounds). */
 wasm_table *rt_table_create(uint8_t elem, uint32_t min, uint32_t max);

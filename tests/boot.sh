@@ -49,7 +49,7 @@ WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes})
-WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child})
+WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
 	echo "FAIL build $ELF"
 	echo "0 passed, 1 failed"
@@ -251,6 +251,22 @@ status=$? why=""
 { [ $status = 137 ] && grep -q deadlock "$WT/k.err"; } ||
 	why="status $status (want 137)"
 verdict "boot:kernel deadlock" "both killed" "stderr:$WT/k.err"
+
+# Out of memory in 64 MiB (tests/kernel/flood.c): 64 KiB messages queued
+# until the kernel says NB_ERR_NO_MEMORY, by init and by a child (init's
+# second image is flood.wasm itself); no fault in the kernel, the echo
+# child goes on, the memory comes back.
+cp "$K/flood.wasm" "$WT/floodkid.wasm"
+timeout 120 "$NEBULET" boot --timeout=100 --memory=64M --kernel \
+	"$K/flood.wasm" "$K/child.wasm" "$WT/floodkid.wasm" \
+	</dev/null >"$WT/k.out" 2>"$WT/k.err"
+status=$?
+count_checks "boot:kernel flood (64M)" "$WT/k.out"
+if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
+	echo "FAIL boot:kernel flood (64M): status $status or no 'done'"
+	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
+	fail=$((fail + 1))
+fi
 
 # Console input by interrupt: the reader (first line, so it runs first)
 # waits for a line of the serial console while hello prints; the line

@@ -124,6 +124,15 @@ bool hal_vm_commit(void *addr, size_t len)
 	return madvise(addr, len, MADV_POPULATE_WRITE) == 0;
 }
 
+/* Linux backs pages when they are touched (and its OOM killer settles
+ * the rest): nothing to check here. */
+bool hal_vm_back(void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+	return true;
+}
+
 void hal_vm_release(void *addr, size_t len)
 {
 	if (addr != NULL && len > 0) {

@@ -170,6 +170,11 @@ bool hal_vm_commit(void *addr, size_t len)
 	return vm_commit(addr, len);
 }
 
+bool hal_vm_back(void *addr, size_t len)
+{
+	return vm_back(addr, len);
+}
+
 void hal_vm_release(void *addr, size_t len)
 {
 	vm_release(addr, len);

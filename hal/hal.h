@@ -45,6 +45,8 @@ bool hal_vm_commit(void *addr, size_t len);
  * likes and this is true. (memory.grow fails when this does.) */
 bool hal_vm_back(void *addr, size_t len);
 void hal_vm_release(void *addr, size_t len);
+/* The machine's RAM (hosted: the host's) and the part not in use. */
+void hal_memory_info(uint64_t *total, uint64_t *avail);
 
 /*
  * Shared memory: pages that can appear at several places at once (a

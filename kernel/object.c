@@ -18,6 +18,42 @@ void kobj_init(struct kobj *o, enum kobj_type type)
 	o->refs = 1;
 	o->signals = 0;
 	o->waiters = NULL;
+	o->acct = NULL;
+	o->charge = 0;
+}
+
+void *kobj_alloc(size_t size, enum kobj_type type)
+{
+	struct kacct *a = kacct_current();
+	struct kobj *o;
+
+	if (kacct_charge(a, size))
+		return NULL;
+	if (!(o = kmem_alloc(size, true))) {
+		kacct_uncharge(a, size);
+		return NULL;
+	}
+	kobj_init(o, type);
+	o->acct = a;
+	o->charge = size;
+	kacct_retain(a);
+	return o;
+}
+
+nb_status kobj_charge(struct kobj *o, uint64_t n)
+{
+	nb_status s = kacct_charge(o->acct, n);
+
+	if (s == NB_OK)
+		o->charge += n;
+	return s;
+}
+
+void kobj_free(struct kobj *o)
+{
+	kacct_uncharge(o->acct, o->charge);
+	kacct_release(o->acct);
+	free(o);
 }
 
 void kobj_retain(struct kobj *o)
@@ -35,7 +71,7 @@ void kobj_release(struct kobj *o)
 		channel_destroy((struct channel *)o);
 		break;
 	case KOBJ_EVENT:
-		free(o);
+		kobj_free(o);
 		break;
 	case KOBJ_PROCESS:
 		process_destroy((struct process *)o);
@@ -132,11 +168,7 @@ nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 
 struct event *event_create(void)
 {
-	struct event *e = malloc(sizeof *e);
-
-	if (e)
-		kobj_init(&e->o, KOBJ_EVENT);
-	return e;
+	return kobj_alloc(sizeof(struct event), KOBJ_EVENT);
 }
 
 nb_time kernel_now(void)

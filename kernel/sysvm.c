@@ -322,6 +322,65 @@ SYSCALL(thread_exit)
 	return false;
 }
 
+/* process_limits(kernel, memory, handles): for the caller's children. */
+SYSCALL(process_limits)
+{
+	struct process *p = env;
+
+	p->child_limits.kernel = args[0].i64;
+	p->child_limits.memory = args[1].i64;
+	p->child_limits.handles = args[2].i32;
+	RET(NB_OK);
+}
+
+/* One account as nb_mem_proc, at ptr in the caller's memory. */
+static void put_account(const struct ucall *u, uint32_t ptr,
+			const struct kacct *a)
+{
+	nb_mem_proc e = {.id = a->id, .ended = !a->proc};
+
+	e.handles_limit = a->lim.handles;
+	e.kernel = a->used;
+	e.kernel_limit = a->lim.kernel;
+	e.memory_limit = a->lim.memory;
+	if (a->proc) {
+		e.handles = a->proc->handles.count;
+		e.memory = a->proc->store
+				   ? wasm_store_memory_size(a->proc->store)
+				   : 0;
+	}
+	memcpy(e.name, a->name, sizeof e.name);
+	memcpy(u->mem + ptr, &e, sizeof e);
+}
+
+/* mem_usage(totals, procs, cap, count) */
+SYSCALL(mem_usage)
+{
+	static const struct kacct *list[NB_MEM_PROCS_MAX];
+	struct ucall u;
+	struct kacct_totals kt;
+	nb_mem_totals t = {0};
+	uint32_t n;
+
+	ucall_init(&u, c, env);
+	if (A(2) > NB_MEM_PROCS_MAX)
+		RET(NB_ERR_INVALID_ARGS);
+	if (!range_ok(&u, A(0), sizeof t) ||
+	    !range_ok(&u, A(1), (uint64_t)A(2) * sizeof(nb_mem_proc)) ||
+	    !range_ok(&u, A(3), 4))
+		RET(NB_ERR_FAULT);
+	n = kacct_list(&kt, list, A(2));
+	hal_memory_info(&t.ram_bytes, &t.ram_free);
+	t.kernel_charged = kt.charged;
+	t.accounts = kt.accounts;
+	memcpy(u.mem + A(0), &t, sizeof t);
+	for (uint32_t i = 0; i < n && i < A(2); i++)
+		put_account(&u, A(1) + i * (uint32_t)sizeof(nb_mem_proc),
+			    list[i]);
+	put32(&u, A(3), n);
+	RET(NB_OK);
+}
+
 /* thread_status(h, code) */
 SYSCALL(thread_status)
 {
@@ -343,7 +402,8 @@ const struct syscall_def sysvm_calls[] = {
 	CALL(vm_map, "iiiii:i"),	   CALL(vm_unmap, "ii:i"),
 	CALL(vm_move_out, "iii:i"),	   CALL(vm_move_in, "ii:i"),
 	CALL(thread_create, "iiii:i"),	   CALL(thread_exit, "i:"),
-	CALL(thread_status, "ii:i"),
+	CALL(thread_status, "ii:i"),	   CALL(process_limits, "IIi:i"),
+	CALL(mem_usage, "iiii:i"),
 #undef CALL
 };
 const uint32_t sysvm_ncalls = sizeof sysvm_calls / sizeof sysvm_calls[0];

@@ -47,6 +47,9 @@ static struct mem_node *live;
 static struct mem_node *pool;
 static unsigned pool_len;
 
+/* The budget of memories made outside a store (tests). */
+static struct rt_mem_budget unlimited = {0, UINT64_MAX};
+
 /* Makes [at, at+len) of m accessible and backed; false, leaving it
  * inaccessible, when the pages cannot be had. */
 static bool open_pages(wasm_memory *m, size_t at, size_t len)
@@ -153,9 +156,21 @@ wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages)
 	n->mem.pages = min_pages;
 	n->mem.max_pages = max_pages;
 	n->mem.has_max = has_max;
+	n->mem.budget = &unlimited;
+	unlimited.pages += min_pages;
 	n->next = live;
 	live = n;
 	return &n->mem;
+}
+
+bool rt_memory_charge(wasm_memory *m, struct rt_mem_budget *b)
+{
+	if (m->pages > b->limit - b->pages)
+		return false;
+	m->budget->pages -= m->pages;
+	b->pages += m->pages;
+	m->budget = b;
+	return true;
 }
 
 /* Unregisters the memory and pools or returns its address space. */
@@ -164,6 +179,7 @@ void rt_memory_destroy(wasm_memory *m)
 	if (!m)
 		return;
 	struct mem_node *n = (struct mem_node *)m;
+	m->budget->pages -= m->pages;
 	for (struct mem_node **p = &live; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;
@@ -181,11 +197,12 @@ int32_t rt_memory_grow(wasm_memory *m, uint32_t delta)
 {
 	uint64_t old = m->pages;
 	uint64_t want = old + delta;
-	if (want > m->max_pages)
+	if (want > m->max_pages || delta > m->budget->limit - m->budget->pages)
 		return -1;
 	if (!open_pages(m, (size_t)old * WASM_PAGE, (size_t)delta * WASM_PAGE))
 		return -1;
 	m->pages = want;
+	m->budget->pages += delta;
 	return (int32_t)old;
 }
 

@@ -45,7 +45,7 @@ NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
-WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550")
+WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom} "$B/drivers/uart16550")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes})
@@ -255,11 +255,11 @@ verdict "boot:kernel deadlock" "both killed" "stderr:$WT/k.err"
 # Out of memory in 64 MiB (tests/kernel/flood.c): 64 KiB messages queued
 # until the kernel says NB_ERR_NO_MEMORY, by init and by a child (init's
 # second image is flood.wasm itself); no fault in the kernel, the echo
-# child goes on, the memory comes back.
+# child goes on, the memory comes back; children's limits hold.
 cp "$K/flood.wasm" "$WT/floodkid.wasm"
 timeout 120 "$NEBULET" boot --timeout=100 --memory=64M --kernel \
 	"$K/flood.wasm" "$K/child.wasm" "$WT/floodkid.wasm" \
-	</dev/null >"$WT/k.out" 2>"$WT/k.err"
+	"$B/tests/boot/oom.wasm" </dev/null >"$WT/k.out" 2>"$WT/k.err"
 status=$?
 count_checks "boot:kernel flood (64M)" "$WT/k.out"
 if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
@@ -267,6 +267,25 @@ if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
 	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
 	fail=$((fail + 1))
 fi
+
+# Out of memory named (tests/boot/oom.c) in 32 MiB: malloc returns NULL
+# (memory.grow -1) and the program goes on; a stack that cannot grow
+# ends the program with the trap "out of memory", on both engines.
+"$NEBULET" boot --timeout=100 --memory=32M "$B/tests/boot/oom.wasm" \
+	</dev/null >"$WT/k.out" 2>"$WT/k.err"
+status=$? why=""
+{ [ $status = 0 ] && grep -q "^malloc: NULL after" "$WT/k.out"; } ||
+	why="status $status (want 0) or no NULL from malloc"
+verdict "boot:oom malloc NULL (32M)" "" "stdout:$WT/k.out" "stderr:$WT/k.err"
+for engine in jit interp; do
+	"$NEBULET" boot --timeout=100 --memory=32M --engine=$engine \
+		"$B/tests/boot/oom.wasm" deep </dev/null >"$WT/k.out" 2>"$WT/k.err"
+	status=$? why=""
+	{ [ $status = 134 ] && grep -q "trap: out of memory" "$WT/k.err"; } ||
+		why="status $status (want 134) or no \"out of memory\" trap"
+	verdict "boot:oom stack trap (32M, $engine)" "" "stdout:$WT/k.out" \
+		"stderr:$WT/k.err"
+done
 
 # Console input by interrupt: the reader (first line, so it runs first)
 # waits for a line of the serial console while hello prints; the line
@@ -290,6 +309,18 @@ status=$? why=""
 { [ $status = 0 ] && [ "$(cat "$WT/rw.out")" = "Hello, world!
 reader: got 'typed line'" ]; } || why="status $status or wrong output"
 verdict "boot:console-read-waits" "" "stdout:$WT/rw.out" "stderr:$WT/rw.err"
+
+# A manifest line's --memory=4M bounds its program's linear memory: malloc
+# returns NULL below 4 MiB (tests/boot/oom.c), twice the same.
+cp "$B/tests/boot/oom.wasm" "$WT/"
+printf '%s\n' '--memory=4M oom.wasm' >"$WT/oom.man"
+pack_in "$WT" oom.ar oom.man oom.wasm
+timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/oom.ar" </dev/null \
+	>"$WT/oom.out" 2>"$WT/oom.err"
+status=$? why=""
+{ [ $status = 0 ] && grep -qE "^malloc: NULL after [0-3] MiB" "$WT/oom.out"; } ||
+	why="status $status or malloc not NULL below 4 MiB"
+verdict "boot:manifest --memory=4M" "" "stdout:$WT/oom.out" "stderr:$WT/oom.err"
 
 # Device objects (tests/boot/devices.c, with COM2 present): each check a
 # PASS line. Before it, manifest lines whose handles init must refuse,

@@ -298,6 +298,46 @@ NB_IMPORT(thread_status) nb_status nb_thread_status(nb_handle h, int32_t *code);
 #endif
 
 /*
+ * Memory accounts (kernel/README.md). Each process is charged the kernel
+ * memory it causes: the messages it wrote until they are read, the
+ * objects it created until they are destroyed. It has limits on that
+ * kernel memory, on its linear memory (memory.grow returns -1 past it:
+ * malloc returns NULL) and on its handles; past the first a call gives
+ * NB_ERR_NO_MEMORY, past the last NB_ERR_NO_RESOURCES. process_limits
+ * sets the limits of the processes the caller creates from then on (0:
+ * the default, 64 MiB of kernel memory, 1 GiB of linear memory, 1024
+ * handles), never above the caller's own.
+ * mem_usage fills *totals (the machine's RAM, the kernel memory charged
+ * to processes) and up to cap entries of procs, one per account (a
+ * process, or one that ended while charges of its live on: ended = 1),
+ * newest first; *count gets the number of accounts. INVALID_ARGS if
+ * cap > 1024.
+ */
+typedef struct nb_mem_totals {
+	uint64_t ram_bytes;	 /* the machine's (hosted: the host's) */
+	uint64_t ram_free;	 /* bytes not in use */
+	uint64_t kernel_charged; /* kernel memory charged to processes */
+	uint32_t accounts;	 /* live accounts */
+	uint32_t reserved;
+} nb_mem_totals;
+typedef struct nb_mem_proc {
+	uint32_t id, ended;
+	uint32_t handles, handles_limit;
+	uint64_t kernel, kernel_limit; /* bytes */
+	uint64_t memory, memory_limit; /* linear memory, bytes */
+	char name[32];
+} nb_mem_proc;
+#define NB_MEM_PROCS_MAX 1024
+
+#ifdef __wasm__
+NB_IMPORT(process_limits)
+nb_status nb_process_limits(uint64_t kernel, uint64_t memory, uint32_t handles);
+NB_IMPORT(mem_usage)
+nb_status nb_mem_usage(nb_mem_totals *totals, nb_mem_proc *procs, uint32_t cap,
+		       uint32_t *count);
+#endif
+
+/*
  * Devices (bare metal). A driver holds an I/O-port range object and an
  * interrupt object, made by the boot init for it (manifest options
  * --ioport=BASE:COUNT and --irq=LINE, see init/README.md); a program

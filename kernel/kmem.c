@@ -19,7 +19,7 @@
 
 #include "kernel/object.h"
 
-static struct kacct *accounts; /* every live account */
+static struct kacct *accounts;	     /* every live account */
 static uint64_t num_allocs, fail_at; /* kmem_alloc calls; 0: none fails */
 static uint64_t total_charged;
 static uint32_t num_accounts;

@@ -473,6 +473,18 @@ for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
 done
 verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
 
+# The same in 16 MiB of RAM: the shell comes up, mem shows the machine,
+# hello runs.
+printf '%s\n' 'mem' 'run hello.wasm' 'exit 4' |
+	timeout 120 bash -c "${runcmd/ boot / boot --memory=16M }" \
+		>"$WT/mr.out" 2>"$WT/mr.err"
+status=$? why=""
+[ $status = 4 ] || why="status $status, expected 4"
+grep -qE '^RAM 1[0-6][0-9]{3} KiB, [0-9]+ KiB free' "$WT/mr.out" ||
+	why="${why:+$why; }no 'RAM ... KiB' line of about 16 MiB"
+grep -qxF "fib(30) = 832040" "$WT/mr.out" || why="${why:+$why; }hello did not run"
+verdict "boot:make-run-16M" "the shell in 16 MiB of RAM" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
+
 # WASI output through the Console service, on bare metal: with
 # tests/firmament/tagcons.c as the console (it starts every line it
 # writes with "console| "), writes.wasm as a `run` line and then run by

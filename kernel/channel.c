@@ -54,15 +54,10 @@ struct kmsg *kmsg_alloc(uint32_t nbytes, uint32_t nhandles)
 	size_t hsize = (size_t)nhandles * sizeof(struct khandle);
 	size_t size = kmsg_size(nbytes, nhandles);
 	struct kacct *a = kacct_current();
-	struct kmsg *m;
+	struct kmsg *m = kmem_charged(a, size, false);
 
-	if (kacct_charge(a, size))
+	if (!m)
 		return NULL;
-	if (!(m = kmem_alloc(size, false))) {
-		kacct_uncharge(a, size);
-		return NULL;
-	}
-	kacct_retain(a);
 	m->acct = a;
 	m->next = NULL;
 	m->nbytes = nbytes;
@@ -128,9 +123,7 @@ void kmsg_free(struct kmsg *m, bool release_handles)
 	if (release_handles)
 		for (uint32_t i = 0; i < m->nhandles; i++)
 			kobj_release(m->handles[i].obj);
-	kacct_uncharge(m->acct, kmsg_size(m->nbytes, m->nhandles));
-	kacct_release(m->acct);
-	free(m);
+	kmem_uncharged(m->acct, m, kmsg_size(m->nbytes, m->nhandles));
 }
 
 /* The last reference is gone: drop the queue and tell the peer. */

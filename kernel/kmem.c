@@ -33,6 +33,30 @@ void *kmem_alloc(size_t n, bool zero)
 	return zero ? calloc(1, n) : malloc(n);
 }
 
+/* n bytes charged to a (kacct_charge), from kmem_alloc, holding a
+ * reference to a; NULL past a's limit or when out of memory. */
+void *kmem_charged(struct kacct *a, size_t n, bool zero)
+{
+	void *p;
+
+	if (kacct_charge(a, n))
+		return NULL;
+	if (!(p = kmem_alloc(n, zero))) {
+		kacct_uncharge(a, n);
+		return NULL;
+	}
+	kacct_retain(a);
+	return p;
+}
+
+/* Frees p, n bytes from kmem_charged(a, ...). */
+void kmem_uncharged(struct kacct *a, void *p, size_t n)
+{
+	kacct_uncharge(a, n);
+	kacct_release(a);
+	free(p);
+}
+
 /* Makes the nth kmem_alloc from now fail (0: none); the count so far. */
 uint64_t kmem_fail_at(uint64_t n)
 {

@@ -25,18 +25,13 @@ void kobj_init(struct kobj *o, enum kobj_type type)
 void *kobj_alloc(size_t size, enum kobj_type type)
 {
 	struct kacct *a = kacct_current();
-	struct kobj *o;
+	struct kobj *o = kmem_charged(a, size, true);
 
-	if (kacct_charge(a, size))
-		return NULL;
-	if (!(o = kmem_alloc(size, true))) {
-		kacct_uncharge(a, size);
-		return NULL;
+	if (o) {
+		kobj_init(o, type);
+		o->acct = a;
+		o->charge = size;
 	}
-	kobj_init(o, type);
-	o->acct = a;
-	o->charge = size;
-	kacct_retain(a);
 	return o;
 }
 
@@ -51,9 +46,7 @@ nb_status kobj_charge(struct kobj *o, uint64_t n)
 
 void kobj_free(struct kobj *o)
 {
-	kacct_uncharge(o->acct, o->charge);
-	kacct_release(o->acct);
-	free(o);
+	kmem_uncharged(o->acct, o, o->charge);
 }
 
 void kobj_retain(struct kobj *o)

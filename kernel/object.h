@@ -248,6 +248,8 @@ void pages_destroy(struct pages *g);
 
 /* kmem.c */
 void *kmem_alloc(size_t n, bool zero);
+void *kmem_charged(struct kacct *a, size_t n, bool zero);
+void kmem_uncharged(struct kacct *a, void *p, size_t n);
 uint64_t kmem_fail_at(uint64_t n);
 struct kacct *kacct_new(uint32_t id, const char *name,
 			const struct kacct_limits *l);

@@ -225,14 +225,19 @@ done
 # QEMU: each PASS and FAIL line counts; a missing "done" or a non-zero
 # status is one more failure.
 K=$B/tests/kernel
+# ksuite NAME ENGINE [IMAGE...]: NAME.wasm as init with the IMAGEs
+# (default child.wasm), in $MEM of RAM if that is set.
 ksuite() {
-	local name=$1 engine=$2 status
-	timeout 120 "$NEBULET" boot --timeout=100 --engine="$engine" --kernel \
-		"$K/$name.wasm" "$K/child.wasm" </dev/null >"$WT/k.out" 2>"$WT/k.err"
+	local name=$1 engine=$2 status label="$1 ($2${MEM:+, $MEM})"
+	shift 2
+	[ $# -gt 0 ] || set -- "$K/child.wasm"
+	timeout 120 "$NEBULET" boot --timeout=100 --engine="$engine" \
+		${MEM:+--memory=$MEM} --kernel "$K/$name.wasm" "$@" \
+		</dev/null >"$WT/k.out" 2>"$WT/k.err"
 	status=$?
-	count_checks "boot:kernel $name ($engine)" "$WT/k.out"
+	count_checks "boot:kernel $label" "$WT/k.out"
 	if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
-		echo "FAIL boot:kernel $name ($engine): status $status or no 'done'"
+		echo "FAIL boot:kernel $label: status $status or no 'done'"
 		sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
 		fail=$((fail + 1))
 	fi
@@ -257,16 +262,8 @@ verdict "boot:kernel deadlock" "both killed" "stderr:$WT/k.err"
 # second image is flood.wasm itself); no fault in the kernel, the echo
 # child goes on, the memory comes back; children's limits hold.
 cp "$K/flood.wasm" "$WT/floodkid.wasm"
-timeout 120 "$NEBULET" boot --timeout=100 --memory=64M --kernel \
-	"$K/flood.wasm" "$K/child.wasm" "$WT/floodkid.wasm" \
-	"$B/tests/boot/oom.wasm" </dev/null >"$WT/k.out" 2>"$WT/k.err"
-status=$?
-count_checks "boot:kernel flood (64M)" "$WT/k.out"
-if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
-	echo "FAIL boot:kernel flood (64M): status $status or no 'done'"
-	sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
-	fail=$((fail + 1))
-fi
+MEM=64M ksuite flood jit "$K/child.wasm" "$WT/floodkid.wasm" \
+	"$B/tests/boot/oom.wasm"
 
 # Out of memory named (tests/boot/oom.c) in 32 MiB: malloc returns NULL
 # (memory.grow -1) and the program goes on; a stack that cannot grow

@@ -41,8 +41,7 @@ static int usage(uint32_t after, uint64_t *free, uint64_t *kids_mem,
 }
 
 /* Starts an echo child and waits for its first answer. */
-static nb_handle start(const unsigned char *image, uint32_t len,
-		       nb_handle *ch)
+static nb_handle start(const unsigned char *image, uint32_t len, nb_handle *ch)
 {
 	nb_handle p = kt_spawn(image, len, ch);
 	char back[8];

@@ -143,7 +143,7 @@ test: | deps
 	@$(MAKE) --no-print-directory -j$(NPROC) test-build
 	@tests/run.sh
 test-build: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM) \
-	$(KERNEL_TEST_WASM) \
+	$(KERNEL_TEST_WASM) $(B)/tests/boot/oom.wasm \
 	$(B)/nebulet.elf suite
 
 bench: $(B)/nebulet suite | deps

@@ -34,6 +34,9 @@
 #   ipc.roundtrip_ns.qemu.ACCEL, syscall.null_ns.qemu.ACCEL  the same two
 #                      on the bare-metal kernel in QEMU (bench/ipc_qemu.sh),
 #                      beside the same Linux baselines
+#   mem.boot_kib, mem.process_kib  RAM in use at the shell's prompt, and
+#                      RAM one more idle process takes beyond its linear
+#                      memory, on the bare-metal kernel (bench/mem.sh)
 #   console.write_mb_per_s.wasm_driver.ACCEL  a client writing through the
 #                      16550 Console driver as a wasm program
 #                      (bench/drivers.sh); baseline the same driver
@@ -198,6 +201,13 @@ if out=$(bench/ipc_qemu.sh 2>$B/ipc_qemu.log); then
 else
 	echo "ipc in QEMU: failed, see $B/ipc_qemu.log" >&2
 fi
+if out=$(bench/mem.sh 2>$B/mem.log); then
+	echo "$out" >>$ROWS
+else
+	echo "mem.boot_kib null KiB" >>$ROWS
+	echo "mem.process_kib null KiB" >>$ROWS
+	echo "memory in QEMU: failed, see $B/mem.log" >&2
+fi
 if out=$(bench/drivers.sh 2>$B/drivers.log); then
 	echo "$out" >>$ROWS
 else
@@ -234,6 +244,8 @@ END {
 	row("jit.compile_mb_per_s", "")
 	row("jit.compile_cold_mb_per_s", "")
 	row("instantiate_us", "")
+	row("mem.boot_kib", "")
+	row("mem.process_kib", "")
 	for (a in val)
 		if (a ~ /^boot\.first_output_ms\./) {
 			acc = substr(a, length("boot.first_output_ms.") + 1)

@@ -5,15 +5,19 @@
  * The manifest is in the manifest language (bootld/README.md, read by
  * manifest.h's lexer), one program per line:
  *
- *   [--engine=interp|jit] [--env=NAME=VALUE]... [--stdin=FILE] [HANDLES]
- *       PROGRAM [ARG]...
- *   [--engine=interp|jit] [HANDLES] --kernel PROGRAM [IMAGE]...
+ *   [--engine=interp|jit] [--env=NAME=VALUE]... [--stdin=FILE]
+ *       [--memory=SIZE] [HANDLES] PROGRAM [ARG]...
+ *   [--engine=interp|jit] [--memory=SIZE] [HANDLES] --kernel PROGRAM
+ *       [IMAGE]...
  *   --native=DRIVER [HANDLES]
  *
  * PROGRAM and FILE name files of the archive; PROGRAM is also the
  * program's argv[0]. Without --stdin the program reads the console. With
  * --kernel, PROGRAM runs as `nebulet kernel` runs its init: its startup
  * handle 0 is a boot channel carrying the IMAGEs (archive files).
+ * --memory=SIZE (bytes, or with a suffix K, M or G) bounds the program's
+ * linear memory, and so that of the processes it creates (kernel/README.md,
+ * "Memory accounts"): memory.grow fails past it.
  *
  * HANDLES give the program startup handles, in the order written (after
  * the boot channel): --ioport=BASE:COUNT (an I/O-port range object),
@@ -68,6 +72,7 @@ struct job {
 	bool kernel;		/* --kernel: argv[1..] are boot images */
 	const char *stdin_name; /* NULL: the console */
 	const char *native;	/* --native=DRIVER: no program */
+	uint64_t memory;	/* --memory=SIZE: bytes; 0: the default */
 	struct hspec hs[MAX_HSPECS];
 	int nhs;
 	char *env[MAX_WORDS];
@@ -123,6 +128,24 @@ static bool parse_hspec(const char *w, struct job *job)
 	return true;
 }
 
+/* A size: decimal digits and an optional suffix K, M or G; 0 if w is
+ * not one (or is 0, or too large). */
+static uint64_t parse_size(const char *w)
+{
+	uint64_t v = 0;
+
+	for (; *w >= '0' && *w <= '9'; w++) {
+		if (v > ((uint64_t)1 << 40))
+			return 0;
+		v = v * 10 + (uint64_t)(*w - '0');
+	}
+	if (*w == 'K' || *w == 'M' || *w == 'G')
+		v <<= *w == 'K' ? 10 : *w == 'M' ? 20 : 30;
+	else if (*w)
+		return 0;
+	return *w && w[1] ? 0 : v;
+}
+
 /* Fills job from the words of one line; false after a message. */
 static bool parse_job(char **w, int n, struct job *job)
 {
@@ -145,6 +168,9 @@ static bool parse_job(char **w, int n, struct job *job)
 			job->env[job->envc++] = w[i] + 6;
 		} else if (strncmp(w[i], "--stdin=", 8) == 0) {
 			job->stdin_name = w[i] + 8;
+		} else if (strncmp(w[i], "--memory=", 9) == 0 &&
+			   (job->memory = parse_size(w[i] + 9))) {
+			continue;
 		} else {
 			say("bootld: manifest: unknown or malformed option ",
 			    w[i], "");
@@ -436,6 +462,8 @@ static void start_job(const void *archive, size_t len, struct job *job)
 		job->proc = NULL;
 		return;
 	}
+	if (job->memory) /* it has not run yet */
+		job->proc->acct->lim.memory = job->memory;
 	job->args = (struct process_args){
 		.argc = job->kernel ? 1 : job->argc,
 		.argv = job->argv,

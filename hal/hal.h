@@ -39,7 +39,15 @@ bool hal_vm_discard(void *addr, size_t len);
  * memory now instead of on first touch (one call instead of a fault per
  * page). False changes nothing: the pages still arrive on first use. */
 bool hal_vm_commit(void *addr, size_t len);
+/* Not a hint: makes sure that touching the accessible pages of [addr,
+ * addr+len) will never run out of memory. Bare metal maps zeroed frames
+ * there now, or, when RAM is short, drops the range's private frames
+ * (it reads as zero) and returns false; hosted, the OS backs pages as it
+ * likes and this is true. (memory.grow fails when this does.) */
+bool hal_vm_back(void *addr, size_t len);
 void hal_vm_release(void *addr, size_t len);
+/* The machine's RAM (hosted: the host's) and the part not in use. */
+void hal_memory_info(uint64_t *total, uint64_t *avail);
 
 /*
  * Shared memory: pages that can appear at several places at once (a
@@ -72,7 +80,13 @@ bool hal_vm_move(void *from, void *to, size_t len);
  * with hal_longjmp to where the wasm call began) or returns to let the HAL
  * treat the fault as fatal.
  */
-enum hal_fault { HAL_FAULT_MEMORY, HAL_FAULT_DIVIDE, HAL_FAULT_ILLEGAL };
+enum hal_fault {
+	HAL_FAULT_MEMORY,
+	HAL_FAULT_DIVIDE,
+	HAL_FAULT_ILLEGAL,
+	HAL_FAULT_NO_MEMORY /* an allowed access to a page no RAM was left for
+			     */
+};
 typedef void (*hal_fault_fn)(enum hal_fault kind, uintptr_t addr, void *pc);
 void hal_set_fault_handler(hal_fault_fn fn);
 

@@ -3,7 +3,9 @@
  * peer, up to NB_CHANNEL_QUEUE_MAX; READABLE is set while its queue is
  * not empty, PEER_CLOSED once the peer is destroyed (its last handle
  * closed). A message is one allocation: header, handles, bytes. The
- * handles in a queued message hold their objects' references.
+ * handles in a queued message hold their objects' references. A message
+ * is charged to its writer's account until it is read or dropped; the
+ * two ends to their creator's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +14,16 @@
 
 nb_status channel_create(struct channel **a, struct channel **b)
 {
-	struct channel *x = calloc(1, sizeof *x), *y = calloc(1, sizeof *y);
+	struct channel *x = kobj_alloc(sizeof *x, KOBJ_CHANNEL),
+		       *y = kobj_alloc(sizeof *y, KOBJ_CHANNEL);
 
 	if (!x || !y) {
-		free(x);
-		free(y);
+		if (x)
+			kobj_free(&x->o);
+		if (y)
+			kobj_free(&y->o);
 		return NB_ERR_NO_MEMORY;
 	}
-	kobj_init(&x->o, KOBJ_CHANNEL);
-	kobj_init(&y->o, KOBJ_CHANNEL);
 	x->peer = y;
 	y->peer = x;
 	*a = x;
@@ -37,19 +40,30 @@ nb_status channel_can_write(const struct channel *c)
 	return NB_OK;
 }
 
-/* Sizes must be within the limits (the caller checked). */
+/* The bytes a message of nbytes and nhandles takes. */
+static size_t kmsg_size(uint32_t nbytes, uint32_t nhandles)
+{
+	return sizeof(struct kmsg) + (size_t)nhandles * sizeof(struct khandle) +
+	       nbytes;
+}
+
+/* Sizes must be within the limits (the caller checked). NULL when out of
+ * memory or past the writer's limit. */
 struct kmsg *kmsg_alloc(uint32_t nbytes, uint32_t nhandles)
 {
 	size_t hsize = (size_t)nhandles * sizeof(struct khandle);
-	struct kmsg *m = malloc(sizeof *m + hsize + nbytes);
+	size_t size = kmsg_size(nbytes, nhandles);
+	struct kacct *a = kacct_current();
+	struct kmsg *m = kmem_charged(a, size, false);
 
-	if (m) {
-		m->next = NULL;
-		m->nbytes = nbytes;
-		m->nhandles = nhandles;
-		m->handles = (struct khandle *)(m + 1);
-		m->bytes = (uint8_t *)m->handles + hsize;
-	}
+	if (!m)
+		return NULL;
+	m->acct = a;
+	m->next = NULL;
+	m->nbytes = nbytes;
+	m->nhandles = nhandles;
+	m->handles = (struct khandle *)(m + 1);
+	m->bytes = (uint8_t *)m->handles + hsize;
 	return m;
 }
 
@@ -109,7 +123,7 @@ void kmsg_free(struct kmsg *m, bool release_handles)
 	if (release_handles)
 		for (uint32_t i = 0; i < m->nhandles; i++)
 			kobj_release(m->handles[i].obj);
-	free(m);
+	kmem_uncharged(m->acct, m, kmsg_size(m->nbytes, m->nhandles));
 }
 
 /* The last reference is gone: drop the queue and tell the peer. */
@@ -125,5 +139,5 @@ void channel_destroy(struct channel *c)
 		c->head = m->next;
 		kmsg_free(m, true);
 	}
-	free(c);
+	kobj_free(&c->o);
 }

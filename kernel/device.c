@@ -86,9 +86,8 @@ nb_status ioport_create(uint32_t base, uint32_t count, struct ioport **out)
 		return NB_ERR_INVALID_ARGS;
 	if (!hal_ports_available(base, count))
 		return NB_ERR_NOT_SUPPORTED;
-	if (!(p = malloc(sizeof *p)))
+	if (!(p = kobj_alloc(sizeof *p, KOBJ_IOPORT)))
 		return NB_ERR_NO_MEMORY;
-	kobj_init(&p->o, KOBJ_IOPORT);
 	p->base = base;
 	p->count = count;
 	*out = p;
@@ -103,13 +102,12 @@ nb_status interrupt_create(uint32_t line, struct interrupt **out)
 		return NB_ERR_INVALID_ARGS;
 	if (D.bound[line])
 		return NB_ERR_BAD_STATE;
-	if (!(i = malloc(sizeof *i)))
+	if (!(i = kobj_alloc(sizeof *i, KOBJ_INTERRUPT)))
 		return NB_ERR_NO_MEMORY;
 	if (!hal_irq_unmask(line)) {
-		free(i);
+		kobj_free(&i->o);
 		return NB_ERR_NOT_SUPPORTED;
 	}
-	kobj_init(&i->o, KOBJ_INTERRUPT);
 	i->line = line;
 	D.bound[line] = i;
 	*out = i;
@@ -118,7 +116,7 @@ nb_status interrupt_create(uint32_t line, struct interrupt **out)
 
 void ioport_destroy(struct ioport *p)
 {
-	free(p);
+	kobj_free(&p->o);
 }
 
 /* The line is masked and free for another object. */
@@ -126,7 +124,7 @@ void interrupt_destroy(struct interrupt *i)
 {
 	hal_irq_mask(i->line);
 	D.bound[i->line] = NULL;
-	free(i);
+	kobj_free(&i->o);
 }
 
 /* Checks a port access: width, then handle and right, then range. */

@@ -24,11 +24,12 @@ void htable_init(struct htable *t)
 	}
 	t->free_head = 0;
 	t->count = 0;
+	t->limit = NB_HANDLES_MAX;
 }
 
 uint32_t htable_room(const struct htable *t)
 {
-	return NB_HANDLES_MAX - t->count;
+	return t->count < t->limit ? t->limit - t->count : 0;
 }
 
 nb_status htable_add(struct htable *t, struct kobj *obj, nb_rights rights,
@@ -36,7 +37,7 @@ nb_status htable_add(struct htable *t, struct kobj *obj, nb_rights rights,
 {
 	uint32_t i = t->free_head;
 
-	if (i >= NB_HANDLES_MAX)
+	if (i >= NB_HANDLES_MAX || t->count >= t->limit)
 		return NB_ERR_NO_RESOURCES;
 	t->free_head = t->e[i].next_free;
 	t->e[i].obj = obj;

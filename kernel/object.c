@@ -18,6 +18,35 @@ void kobj_init(struct kobj *o, enum kobj_type type)
 	o->refs = 1;
 	o->signals = 0;
 	o->waiters = NULL;
+	o->acct = NULL;
+	o->charge = 0;
+}
+
+void *kobj_alloc(size_t size, enum kobj_type type)
+{
+	struct kacct *a = kacct_current();
+	struct kobj *o = kmem_charged(a, size, true);
+
+	if (o) {
+		kobj_init(o, type);
+		o->acct = a;
+		o->charge = size;
+	}
+	return o;
+}
+
+nb_status kobj_charge(struct kobj *o, uint64_t n)
+{
+	nb_status s = kacct_charge(o->acct, n);
+
+	if (s == NB_OK)
+		o->charge += n;
+	return s;
+}
+
+void kobj_free(struct kobj *o)
+{
+	kmem_uncharged(o->acct, o, o->charge);
 }
 
 void kobj_retain(struct kobj *o)
@@ -35,7 +64,7 @@ void kobj_release(struct kobj *o)
 		channel_destroy((struct channel *)o);
 		break;
 	case KOBJ_EVENT:
-		free(o);
+		kobj_free(o);
 		break;
 	case KOBJ_PROCESS:
 		process_destroy((struct process *)o);
@@ -132,11 +161,7 @@ nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 
 struct event *event_create(void)
 {
-	struct event *e = malloc(sizeof *e);
-
-	if (e)
-		kobj_init(&e->o, KOBJ_EVENT);
-	return e;
+	return kobj_alloc(sizeof(struct event), KOBJ_EVENT);
 }
 
 nb_time kernel_now(void)

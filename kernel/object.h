@@ -13,6 +13,7 @@
  *   thread.c   threads of a process, atomic wait/notify queues
  *   sched.c    kernel threads on HAL contexts, priorities, preemption
  *   syscall.c  the "nebulet" imports (sysvm.c: memory, timers, threads)
+ *   kmem.c     memory accounts: what each process is charged, its limits
  *
  * Status codes, rights, signals and limits are the SDK's (nebulet.h).
  */
@@ -54,6 +55,32 @@ struct kobj {
 	uint32_t refs;
 	nb_signals signals;
 	struct waiter *waiters;
+	struct kacct *acct; /* charged (its creator's), or NULL: the kernel */
+	uint64_t charge;    /* bytes charged to acct */
+};
+
+/* A process's limits (kmem.c); 0 in a request means "the default". */
+struct kacct_limits {
+	uint64_t kernel; /* bytes of kernel memory charged to it */
+	uint64_t memory; /* bytes of linear memory */
+	uint32_t handles;
+};
+#define KACCT_KERNEL_DEFAULT ((uint64_t)64 << 20)
+#define KACCT_MEMORY_DEFAULT ((uint64_t)1 << 30)
+
+/* A memory account: one per process, living on while charges do. */
+struct kacct {
+	uint32_t refs, id;
+	char name[32];
+	uint64_t used; /* bytes charged */
+	struct kacct_limits lim;
+	struct process *proc; /* NULL once the process has ended */
+	struct kacct *next, *prev;
+};
+
+struct kacct_totals {
+	uint64_t charged;
+	uint32_t accounts;
 };
 
 /* A handle moving between processes (in a message, or at start). */
@@ -64,6 +91,7 @@ struct khandle {
 
 struct kmsg {
 	struct kmsg *next;
+	struct kacct *acct; /* its writer's, charged until it is read */
 	uint32_t nbytes, nhandles;
 	struct khandle *handles; /* point into the same allocation */
 	uint8_t *bytes;
@@ -119,12 +147,15 @@ struct htable {
 	struct hentry e[NB_HANDLES_MAX];
 	uint32_t free_head; /* NB_HANDLES_MAX: none */
 	uint32_t count;
+	uint32_t limit; /* at most this many live (the process's limit) */
 };
 
 struct process {
 	struct kobj o;
 	uint32_t id;
 	struct htable handles;
+	struct kacct *acct;		  /* what it is charged, its limits */
+	struct kacct_limits child_limits; /* for the processes it creates */
 	wasm_module *module;
 	wasm_store *store;
 	wasi_ctx wasi;
@@ -171,6 +202,13 @@ struct kthread {
 
 /* object.c */
 void kobj_init(struct kobj *o, enum kobj_type type);
+/* A zeroed object of size bytes, initialised and charged to the running
+ * process; NULL when out of memory or past its limit. kobj_charge adds
+ * to the charge (NB_ERR_NO_MEMORY past the limit); kobj_free uncharges
+ * and frees. */
+void *kobj_alloc(size_t size, enum kobj_type type);
+nb_status kobj_charge(struct kobj *o, uint64_t n);
+void kobj_free(struct kobj *o);
 void kobj_retain(struct kobj *o);
 void kobj_release(struct kobj *o);
 /* Clears then sets signals, waking threads that wait for a new one. */
@@ -207,6 +245,24 @@ nb_status pages_move_out(uint8_t *mem, uint32_t addr, uint32_t len,
 			 struct pages **out);
 nb_status pages_move_in(struct pages *g, uint8_t *mem, uint32_t addr);
 void pages_destroy(struct pages *g);
+
+/* kmem.c */
+void *kmem_alloc(size_t n, bool zero);
+void *kmem_charged(struct kacct *a, size_t n, bool zero);
+void kmem_uncharged(struct kacct *a, void *p, size_t n);
+uint64_t kmem_fail_at(uint64_t n);
+struct kacct *kacct_new(uint32_t id, const char *name,
+			const struct kacct_limits *l);
+void kacct_retain(struct kacct *a);
+void kacct_release(struct kacct *a);
+nb_status kacct_charge(struct kacct *a, uint64_t n);
+void kacct_uncharge(struct kacct *a, uint64_t n);
+struct kacct *kacct_current(void);
+void kacct_child_limits(const struct kacct *parent,
+			const struct kacct_limits *want,
+			struct kacct_limits *out);
+uint32_t kacct_list(struct kacct_totals *t, const struct kacct **out,
+		    uint32_t cap);
 
 /* handle.c */
 void htable_init(struct htable *t);

@@ -125,6 +125,7 @@ static int32_t process_start(struct process *p)
 
 	if (!(p->store = wasm_store_new(a ? a->engine : kernel_engine)))
 		return 1;
+	wasm_store_set_memory_limit(p->store, p->acct->lim.memory);
 	if (a && a->on_start)
 		a->on_start(a->arg);
 	if (a)
@@ -183,6 +184,7 @@ static void process_end(struct process *p)
 		wasm_store_free(p->store);
 	p->store = NULL;
 	vm_forget(p);
+	p->acct->proc = NULL;
 	kobj_signal(&p->o, 0, NB_SIGNAL_TERMINATED);
 }
 
@@ -214,6 +216,24 @@ static void process_main(void *arg)
 	process_thread_end(t, code);
 }
 
+/* p's account, named and numbered as p is, with the limits its creator
+ * set for its children (the running process's; none at boot); NULL when
+ * out of memory. */
+static struct kacct *process_account(struct process *p, const char *name)
+{
+	struct kacct *parent = kacct_current();
+	struct kacct_limits none = {0}, l;
+	struct kacct *a;
+
+	kacct_child_limits(parent, parent ? &parent->proc->child_limits : &none,
+			   &l);
+	p->id = next_id++;
+	snprintf(p->name, sizeof p->name, "%s", name);
+	if ((a = kacct_new(p->id, p->name, &l)))
+		a->proc = p;
+	return a;
+}
+
 nb_status process_create(const uint8_t *image, uint32_t len,
 			 const struct khandle *startup, uint32_t nstartup,
 			 const char *name, struct process **out)
@@ -226,26 +246,31 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 	if (!m)
 		return err.kind == WASM_ERR_RESOURCE ? NB_ERR_NO_MEMORY
 						     : NB_ERR_BAD_IMAGE;
-	if (nstartup > NB_CHANNEL_MAX_HANDLES || !(p = calloc(1, sizeof *p)) ||
-	    !(t = calloc(1, sizeof *t))) {
+	if (nstartup > NB_CHANNEL_MAX_HANDLES) {
 		wasm_module_free(m);
-		free(p);
-		return nstartup > NB_CHANNEL_MAX_HANDLES ? NB_ERR_INVALID_ARGS
-							 : NB_ERR_NO_MEMORY;
+		return NB_ERR_INVALID_ARGS;
 	}
-	kobj_init(&p->o, KOBJ_PROCESS);
+	if (!(p = kobj_alloc(sizeof *p, KOBJ_PROCESS)) ||
+	    !(t = kobj_alloc(sizeof *t, KOBJ_THREAD)) ||
+	    !(p->acct = process_account(p, name))) {
+		wasm_module_free(m);
+		if (t)
+			kobj_free(&t->o);
+		if (p)
+			kobj_free(&p->o);
+		return NB_ERR_NO_MEMORY;
+	}
 	htable_init(&p->handles);
-	p->id = next_id++;
+	p->handles.limit = p->acct->lim.handles;
 	p->module = m;
 	p->priority = NB_PRIORITY_DEFAULT;
-	snprintf(p->name, sizeof p->name, "%s", name);
-	kobj_init(&t->o, KOBJ_THREAD);
 	t->proc = p;
 	t->prio = p->priority;
 	if (!sched_spawn(t, process_main)) {
 		wasm_module_free(m);
-		free(p);
-		free(t);
+		kacct_release(p->acct);
+		kobj_free(&t->o);
+		kobj_free(&p->o);
 		return NB_ERR_NO_MEMORY;
 	}
 	kobj_retain(&p->o);  /* the thread's reference */
@@ -294,7 +319,10 @@ void process_destroy(struct process *p)
 {
 	wasm_module_free(p->module);
 	free(p->own_args);
-	free(p);
+	if (p->acct && p->acct->proc == p)
+		p->acct->proc = NULL;
+	kacct_release(p->acct);
+	kobj_free(&p->o);
 }
 
 /*
@@ -328,7 +356,7 @@ struct process_args *process_args_new(const char *block, uint32_t len,
 				      uint32_t argc, uint32_t nstr)
 {
 	size_t ptrs = (nstr + 2) * sizeof(char *);
-	struct process_args *a = malloc(sizeof *a + ptrs + len);
+	struct process_args *a = kmem_alloc(sizeof *a + ptrs + len, false);
 	char **v, *text;
 
 	if (!a)

@@ -289,6 +289,62 @@ void sys_thread_exit(struct ucall *u, uint32_t code)
 	ucall_exit(u, (int32_t)code);
 }
 
+/* Limits of the caller's children from now on (nebulet_calls.h). */
+nb_status sys_process_limits(struct ucall *u, int64_t kernel, int64_t memory,
+			     uint32_t handles)
+{
+	u->p->child_limits.kernel = (uint64_t)kernel;
+	u->p->child_limits.memory = (uint64_t)memory;
+	u->p->child_limits.handles = handles;
+	return NB_OK;
+}
+
+/* One account as nb_mem_proc, at ptr in the caller's memory. */
+static void put_account(const struct ucall *u, uint32_t ptr,
+			const struct kacct *a)
+{
+	nb_mem_proc e = {.id = a->id, .ended = !a->proc};
+
+	e.handles_limit = a->lim.handles;
+	e.kernel = a->used;
+	e.kernel_limit = a->lim.kernel;
+	e.memory_limit = a->lim.memory;
+	if (a->proc) {
+		e.handles = a->proc->handles.count;
+		e.memory = a->proc->store
+				   ? wasm_store_memory_size(a->proc->store)
+				   : 0;
+	}
+	memcpy(e.name, a->name, sizeof e.name);
+	memcpy(u->mem + ptr, &e, sizeof e);
+}
+
+nb_status sys_mem_usage(struct ucall *u, uint32_t totals, uint32_t procs,
+			uint32_t cap, uint32_t count)
+{
+	static const struct kacct *list[NB_MEM_PROCS_MAX];
+	struct kacct_totals kt;
+	nb_mem_totals t = {0};
+	uint32_t n;
+
+	if (cap > NB_MEM_PROCS_MAX)
+		return NB_ERR_INVALID_ARGS;
+	if (!range_ok(u, totals, sizeof t) ||
+	    !range_ok(u, procs, (uint64_t)cap * sizeof(nb_mem_proc)) ||
+	    !range_ok(u, count, 4))
+		return NB_ERR_FAULT;
+	n = kacct_list(&kt, list, cap);
+	hal_memory_info(&t.ram_bytes, &t.ram_free);
+	t.kernel_charged = kt.charged;
+	t.accounts = kt.accounts;
+	memcpy(u->mem + totals, &t, sizeof t);
+	for (uint32_t i = 0; i < n && i < cap; i++)
+		put_account(u, procs + i * (uint32_t)sizeof(nb_mem_proc),
+			    list[i]);
+	put32(u, count, n);
+	return NB_OK;
+}
+
 nb_status sys_thread_status(struct ucall *u, uint32_t h, uint32_t code)
 {
 	return sys_exit_status(u, h, KOBJ_THREAD, code);

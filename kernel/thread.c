@@ -50,18 +50,17 @@ static void thread_main(void *arg)
 struct kthread *thread_create(struct process *p, wasm_func *entry, uint32_t arg,
 			      uint32_t stack_top)
 {
-	struct kthread *t = calloc(1, sizeof *t);
+	struct kthread *t = kobj_alloc(sizeof *t, KOBJ_THREAD);
 
 	if (!t)
 		return NULL;
-	kobj_init(&t->o, KOBJ_THREAD);
 	t->proc = p;
 	t->prio = p->priority;
 	t->entry = entry;
 	t->arg = arg;
 	t->sp.i32 = stack_top;
 	if (!sched_spawn(t, thread_main)) {
-		free(t);
+		kobj_free(&t->o);
 		return NULL;
 	}
 	kobj_retain(&p->o);
@@ -75,7 +74,7 @@ struct kthread *thread_create(struct process *p, wasm_func *entry, uint32_t arg,
 void thread_destroy(struct kthread *t)
 {
 	kobj_release(&t->proc->o);
-	free(t);
+	kobj_free(&t->o);
 }
 
 struct await {

@@ -23,10 +23,9 @@ static void disarm(struct timer *t)
 
 struct timer *timer_create(void)
 {
-	struct timer *t = malloc(sizeof *t);
+	struct timer *t = kobj_alloc(sizeof *t, KOBJ_TIMER);
 
 	if (t) {
-		kobj_init(&t->o, KOBJ_TIMER);
 		t->deadline = NB_TIME_INFINITE;
 		t->next_armed = NULL;
 	}
@@ -53,7 +52,7 @@ void timer_set(struct timer *t, nb_time deadline)
 void timer_destroy(struct timer *t)
 {
 	disarm(t);
-	free(t);
+	kobj_free(&t->o);
 }
 
 nb_time timer_poll(nb_time now)

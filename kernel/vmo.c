@@ -23,15 +23,14 @@
 
 nb_status vmo_create(uint32_t size, struct vmo **out)
 {
-	struct vmo *v = malloc(sizeof *v);
+	struct vmo *v = kobj_alloc(sizeof *v, KOBJ_VMO);
 
 	if (!v)
 		return NB_ERR_NO_MEMORY;
-	if (!(v->shm = hal_shm_create(size))) {
-		free(v);
+	if (kobj_charge(&v->o, size) || !(v->shm = hal_shm_create(size))) {
+		kobj_free(&v->o);
 		return NB_ERR_NO_MEMORY;
 	}
-	kobj_init(&v->o, KOBJ_VMO);
 	v->size = size;
 	*out = v;
 	return NB_OK;
@@ -41,7 +40,7 @@ nb_status vmo_create(uint32_t size, struct vmo **out)
 void vmo_destroy(struct vmo *v)
 {
 	hal_shm_destroy(v->shm);
-	free(v);
+	kobj_free(&v->o);
 }
 
 uint8_t *vmo_data(struct vmo *v)
@@ -66,7 +65,7 @@ nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,
 
 	if (vm_overlaps(p, addr, len))
 		return NB_ERR_BAD_STATE;
-	if (!(m = malloc(sizeof *m)))
+	if (!(m = kmem_alloc(sizeof *m, false)))
 		return NB_ERR_NO_MEMORY;
 	if (!hal_shm_map(v->shm, off, mem + addr, len,
 			 write ? RW : HAL_PROT_READ)) {
@@ -113,21 +112,20 @@ void vm_forget(struct process *p)
 nb_status pages_move_out(uint8_t *mem, uint32_t addr, uint32_t len,
 			 struct pages **out)
 {
-	struct pages *g = malloc(sizeof *g);
+	struct pages *g = kobj_alloc(sizeof *g, KOBJ_PAGES);
 
 	if (!g)
 		return NB_ERR_NO_MEMORY;
-	if (!(g->base = hal_vm_reserve(len))) {
-		free(g);
+	if (kobj_charge(&g->o, len) || !(g->base = hal_vm_reserve(len))) {
+		kobj_free(&g->o);
 		return NB_ERR_NO_MEMORY;
 	}
 	if (!hal_vm_protect(g->base, len, RW) ||
 	    !hal_vm_move(mem + addr, g->base, len)) {
 		hal_vm_release(g->base, len);
-		free(g);
+		kobj_free(&g->o);
 		return NB_ERR_NO_MEMORY;
 	}
-	kobj_init(&g->o, KOBJ_PAGES);
 	g->size = len;
 	*out = g;
 	return NB_OK;
@@ -150,5 +148,5 @@ void pages_destroy(struct pages *g)
 {
 	if (g->base)
 		hal_vm_release(g->base, g->size);
-	free(g);
+	kobj_free(&g->o);
 }

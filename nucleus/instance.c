@@ -34,6 +34,7 @@ struct wasm_store {
 	enum wasm_engine engine;
 	struct owned *owned;
 	size_t n, cap;
+	struct rt_mem_budget budget; /* its memories' pages */
 };
 
 /* ---- signatures ---- */
@@ -140,9 +141,21 @@ oom:;
 wasm_store *wasm_store_new(enum wasm_engine engine)
 {
 	wasm_store *s = calloc(1, sizeof *s);
-	if (s)
+	if (s) {
 		s->engine = engine;
+		s->budget.limit = UINT64_MAX;
+	}
 	return s;
+}
+
+void wasm_store_set_memory_limit(wasm_store *s, uint64_t bytes)
+{
+	s->budget.limit = bytes / WASM_PAGE;
+}
+
+uint64_t wasm_store_memory_size(const wasm_store *s)
+{
+	return s->budget.pages * WASM_PAGE;
 }
 
 /* Records p as owned by s; on failure frees p and returns false. */
@@ -243,6 +256,10 @@ wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
 			     uint32_t max_pages)
 {
 	wasm_memory *m = rt_memory_create(min_pages, max_pages);
+	if (m && !rt_memory_charge(m, &s->budget)) {
+		rt_memory_destroy(m);
+		return NULL;
+	}
 	return own(s, OWN_MEMORY, m) ? m : NULL;
 }
 

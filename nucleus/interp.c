@@ -102,11 +102,11 @@ static bool thread_init(void)
 {
 	if (T.stack)
 		return true;
-	T.stack = calloc(STACK_SLOTS, sizeof *T.stack);
-	T.frames = calloc(MAX_FRAMES, sizeof *T.frames);
+	T.stack = rt_stack_new(STACK_SLOTS * sizeof *T.stack);
+	T.frames = rt_stack_new(MAX_FRAMES * sizeof *T.frames);
 	if (!T.stack || !T.frames) {
-		free(T.stack);
-		free(T.frames);
+		rt_stack_free(T.stack, STACK_SLOTS * sizeof *T.stack);
+		rt_stack_free(T.frames, MAX_FRAMES * sizeof *T.frames);
 		T.stack = NULL;
 		T.frames = NULL;
 		return false;
@@ -215,8 +215,8 @@ void interp_state_free(struct interp_thread *t)
 {
 	if (!t)
 		return;
-	free(t->stack);
-	free(t->frames);
+	rt_stack_free(t->stack, STACK_SLOTS * sizeof *t->stack);
+	rt_stack_free(t->frames, MAX_FRAMES * sizeof *t->frames);
 	free(t);
 }
 

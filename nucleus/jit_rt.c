@@ -317,7 +317,7 @@ void jit_state_free(struct jit_state *s)
 {
 	if (!s)
 		return;
-	free(s->stack);
+	rt_stack_free(s->stack, STACK_SLOTS * sizeof *s->stack);
 	free(s);
 }
 
@@ -336,7 +336,7 @@ static bool init(void)
 	if (!stubs && !make_stubs())
 		return false;
 	if (!jit_st.stack) {
-		jit_st.stack = calloc(STACK_SLOTS, sizeof *jit_st.stack);
+		jit_st.stack = rt_stack_new(STACK_SLOTS * sizeof *jit_st.stack);
 		if (!jit_st.stack)
 			return false;
 		jit_st.vend = jit_st.stack + STACK_SLOTS;

@@ -17,6 +17,11 @@
  * place) and hal_shm_unmap: whatever the kernel mapped there (memory
  * objects, moved pages) is gone, and a reused reservation reads as zero
  * and is inaccessible beyond its new size, exactly like a fresh one.
+ *
+ * Out of memory is named: the accessible pages of a memory are backed
+ * (hal_vm_back) when they become accessible, at creation and at
+ * memory.grow, so on bare metal a grow that RAM cannot back returns -1
+ * (malloc returns NULL) instead of succeeding and faulting later.
  */
 #include <stdlib.h>
 
@@ -42,9 +47,26 @@ static struct mem_node *live;
 static struct mem_node *pool;
 static unsigned pool_len;
 
-/* A pooled reservation made accessible for exactly `len` bytes, or NULL
- * when the pool is empty (or the protection change failed: that one is
- * released). */
+/* The budget of memories made outside a store (tests). */
+static struct rt_mem_budget unlimited = {0, UINT64_MAX};
+
+/* Makes [at, at+len) of m accessible and backed; false, leaving it
+ * inaccessible, when the pages cannot be had. */
+static bool open_pages(wasm_memory *m, size_t at, size_t len)
+{
+	if (!len)
+		return true;
+	if (!hal_vm_protect(m->base + at, len, HAL_PROT_READ | HAL_PROT_WRITE))
+		return false;
+	if (hal_vm_back(m->base + at, len))
+		return true;
+	hal_vm_protect(m->base + at, len, HAL_PROT_NONE);
+	return false;
+}
+
+/* A pooled reservation made accessible (and backed) for exactly `len`
+ * bytes, or NULL when the pool is empty (or the change failed: that one
+ * is released). */
 static struct mem_node *pool_take(size_t len)
 {
 	struct mem_node *n = pool;
@@ -60,7 +82,7 @@ static struct mem_node *pool_take(size_t len)
 	else if (open > len)
 		ok = hal_vm_protect(n->mem.base + len, open - len,
 				    HAL_PROT_NONE);
-	if (!ok) {
+	if (!ok || (len && !hal_vm_back(n->mem.base, len))) {
 		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
 		free(n);
 		return NULL;
@@ -100,8 +122,7 @@ static struct mem_node *reserve_new(size_t len)
 		free(n);
 		return NULL;
 	}
-	if (len &&
-	    !hal_vm_protect(n->mem.base, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
+	if (!open_pages(&n->mem, 0, len)) {
 		hal_vm_release(n->mem.base, WASM_MEM_RESERVE);
 		free(n);
 		return NULL;
@@ -135,9 +156,21 @@ wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages)
 	n->mem.pages = min_pages;
 	n->mem.max_pages = max_pages;
 	n->mem.has_max = has_max;
+	n->mem.budget = &unlimited;
+	unlimited.pages += min_pages;
 	n->next = live;
 	live = n;
 	return &n->mem;
+}
+
+bool rt_memory_charge(wasm_memory *m, struct rt_mem_budget *b)
+{
+	if (m->pages > b->limit - b->pages)
+		return false;
+	m->budget->pages -= m->pages;
+	b->pages += m->pages;
+	m->budget = b;
+	return true;
 }
 
 /* Unregisters the memory and pools or returns its address space. */
@@ -146,6 +179,7 @@ void rt_memory_destroy(wasm_memory *m)
 	if (!m)
 		return;
 	struct mem_node *n = (struct mem_node *)m;
+	m->budget->pages -= m->pages;
 	for (struct mem_node **p = &live; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;
@@ -163,16 +197,30 @@ int32_t rt_memory_grow(wasm_memory *m, uint32_t delta)
 {
 	uint64_t old = m->pages;
 	uint64_t want = old + delta;
-	if (want > m->max_pages)
+	if (want > m->max_pages || delta > m->budget->limit - m->budget->pages)
 		return -1;
-	if (delta) {
-		size_t at = (size_t)old * WASM_PAGE;
-		if (!hal_vm_protect(m->base + at, (size_t)delta * WASM_PAGE,
-				    HAL_PROT_READ | HAL_PROT_WRITE))
-			return -1;
-	}
+	if (!open_pages(m, (size_t)old * WASM_PAGE, (size_t)delta * WASM_PAGE))
+		return -1;
 	m->pages = want;
+	m->budget->pages += delta;
 	return (int32_t)old;
+}
+
+/* A reservation readable and writable throughout, filled on demand. */
+void *rt_stack_new(size_t len)
+{
+	void *p = hal_vm_reserve(len);
+	if (p && !hal_vm_protect(p, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
+		hal_vm_release(p, len);
+		p = NULL;
+	}
+	return p;
+}
+
+void rt_stack_free(void *p, size_t len)
+{
+	if (p)
+		hal_vm_release(p, len);
 }
 
 /* True if addr lies in the reservation of a live memory. */

@@ -117,6 +117,11 @@ void wasm_module_free(wasm_module *m);
 wasm_store *wasm_store_new(enum wasm_engine engine);
 /* Frees the store and every object created in it. */
 void wasm_store_free(wasm_store *s);
+/* Bounds the bytes that the store's memories may hold in all (creating
+ * or growing one past it fails: memory.grow returns -1); the bytes they
+ * hold now. */
+void wasm_store_set_memory_limit(wasm_store *s, uint64_t bytes);
+uint64_t wasm_store_memory_size(const wasm_store *s);
 
 /*
  * Resolves one import. Return true and fill *out, or false if there is no

@@ -15,15 +15,22 @@
  * needed on loads and stores. */
 #define WASM_MEM_RESERVE (((size_t)8 << 30) + (size_t)WASM_PAGE)
 
+/* The pages all memories of one store hold, and how many they may:
+ * memory creation and memory.grow fail past the limit. */
+struct rt_mem_budget {
+	uint64_t pages, limit;
+};
+
 struct wasm_memory {
-	uint8_t *base;	    /* start of the reservation */
-	uint64_t pages;	    /* current size in pages */
-	uint32_t max_pages; /* limit (65536 when the type has none) */
-	bool has_max;	    /* the type's maximum, for import matching */
-	bool shared;	    /* threads: a shared memory (import matching,
-			       memory.atomic.wait) */
-	bool fresh; /* a new reservation, no page backed yet (not a pooled
-		       one): instantiation commits the pages it writes */
+	struct rt_mem_budget *budget; /* its store's */
+	uint8_t *base;		      /* start of the reservation */
+	uint64_t pages;		      /* current size in pages */
+	uint32_t max_pages;	      /* limit (65536 when the type has none) */
+	bool has_max; /* the type's maximum, for import matching */
+	bool shared;  /* threads: a shared memory (import matching,
+			 memory.atomic.wait) */
+	bool fresh;   /* a new reservation, no page backed yet (not a pooled
+			 one): instantiation commits the pages it writes */
 };
 
 struct wasm_table {
@@ -83,6 +90,7 @@ enum rt_trap {
 	TRAP_UNALIGNED_ATOMIC,	    /* "unaligned atomic" */
 	TRAP_UNSHARED_WAIT,	    /* "expected shared memory" (wait) */
 	TRAP_WAIT_FOREVER,	    /* wait, no timeout, nothing to wake it */
+	TRAP_NO_MEMORY,		    /* "out of memory": a page no RAM backs */
 };
 const char *rt_trap_message(enum rt_trap t);
 
@@ -105,12 +113,20 @@ _Noreturn void rt_trap_host(void);
 bool rt_call_host(wasm_func *f, wasm_instance *caller, wasm_val *fp);
 
 /* memory.c */
+/* Charged to an unlimited budget of its own; rt_memory_charge moves
+ * it to b (false, changing nothing, if b has no room). */
 wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages);
+bool rt_memory_charge(wasm_memory *m, struct rt_mem_budget *b);
 void rt_memory_destroy(wasm_memory *m);
 /* memory.grow: old size in pages, or -1 (memory unchanged). */
 int32_t rt_memory_grow(wasm_memory *m, uint32_t delta);
 /* true if addr lies in some live memory's reservation (fault handler). */
 bool rt_memory_owns(uintptr_t addr);
+/* An engine's stack (value stack, frames) of len bytes: zeroed, its
+ * pages backed as they are touched, so that megabytes of stack cost RAM
+ * only for the part used; NULL if the address space cannot be had. */
+void *rt_stack_new(size_t len);
+void rt_stack_free(void *p, size_t len);
 
 /* table.c: each returns false when it must trap (out of bounds). */
 wasm_table *rt_table_create(uint8_t elem, uint32_t min, uint32_t max);

@@ -58,6 +58,7 @@ static const char *const messages[] = {
 	[TRAP_UNALIGNED_ATOMIC] = "unaligned atomic",
 	[TRAP_UNSHARED_WAIT] = "expected shared memory",
 	[TRAP_WAIT_FOREVER] = "memory.atomic.wait would never be woken",
+	[TRAP_NO_MEMORY] = "out of memory",
 };
 
 const char *rt_trap_message(enum rt_trap t)
@@ -95,8 +96,9 @@ _Noreturn void rt_trap_host(void)
 
 /*
  * The HAL's fault handler. A memory fault inside a linear memory's
- * reservation, a divide error, or a fault just below the stack, taken
- * while wasm (not a host function) runs, becomes a trap; anything else
+ * reservation, a divide error, a fault just below the stack, or a page
+ * that no RAM was left for, taken while wasm (not a host function) runs,
+ * becomes a trap; anything else
  * returns, and the HAL treats it as fatal.
  */
 /* Where the faulting code is: JIT code knows from pc, else the interp. */
@@ -125,6 +127,10 @@ static void on_fault(enum hal_fault kind, uintptr_t addr, void *pc)
 	if (kind == HAL_FAULT_DIVIDE) {
 		fault_location(pc, &f, &off);
 		rt_trap(TRAP_DIV_ZERO, f, off);
+	}
+	if (kind == HAL_FAULT_NO_MEMORY) { /* its memory, or its stacks */
+		fault_location(pc, &f, &off);
+		rt_trap(TRAP_NO_MEMORY, f, off);
 	}
 }
 

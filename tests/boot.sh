@@ -45,11 +45,11 @@ NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
-WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550")
+WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom} "$B/drivers/uart16550")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes})
-WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child})
+WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
 	echo "FAIL build $ELF"
 	echo "0 passed, 1 failed"
@@ -225,14 +225,19 @@ done
 # QEMU: each PASS and FAIL line counts; a missing "done" or a non-zero
 # status is one more failure.
 K=$B/tests/kernel
+# ksuite NAME ENGINE [IMAGE...]: NAME.wasm as init with the IMAGEs
+# (default child.wasm), in $MEM of RAM if that is set.
 ksuite() {
-	local name=$1 engine=$2 status
-	timeout 120 "$NEBULET" boot --timeout=100 --engine="$engine" --kernel \
-		"$K/$name.wasm" "$K/child.wasm" </dev/null >"$WT/k.out" 2>"$WT/k.err"
+	local name=$1 engine=$2 status label="$1 ($2${MEM:+, $MEM})"
+	shift 2
+	[ $# -gt 0 ] || set -- "$K/child.wasm"
+	timeout 120 "$NEBULET" boot --timeout=100 --engine="$engine" \
+		${MEM:+--memory=$MEM} --kernel "$K/$name.wasm" "$@" \
+		</dev/null >"$WT/k.out" 2>"$WT/k.err"
 	status=$?
-	count_checks "boot:kernel $name ($engine)" "$WT/k.out"
+	count_checks "boot:kernel $label" "$WT/k.out"
 	if [ $status -ne 0 ] || ! grep -qx "done" "$WT/k.out"; then
-		echo "FAIL boot:kernel $name ($engine): status $status or no 'done'"
+		echo "FAIL boot:kernel $label: status $status or no 'done'"
 		sed 's/^/    stderr| /' "$WT/k.err" | tail -n 20
 		fail=$((fail + 1))
 	fi
@@ -251,6 +256,33 @@ status=$? why=""
 { [ $status = 137 ] && grep -q deadlock "$WT/k.err"; } ||
 	why="status $status (want 137)"
 verdict "boot:kernel deadlock" "both killed" "stderr:$WT/k.err"
+
+# Out of memory in 64 MiB (tests/kernel/flood.c): 64 KiB messages queued
+# until the kernel says NB_ERR_NO_MEMORY, by init and by a child (init's
+# second image is flood.wasm itself); no fault in the kernel, the echo
+# child goes on, the memory comes back; children's limits hold.
+cp "$K/flood.wasm" "$WT/floodkid.wasm"
+MEM=64M ksuite flood jit "$K/child.wasm" "$WT/floodkid.wasm" \
+	"$B/tests/boot/oom.wasm"
+
+# Out of memory named (tests/boot/oom.c) in 32 MiB: malloc returns NULL
+# (memory.grow -1) and the program goes on; a stack that cannot grow
+# ends the program with the trap "out of memory", on both engines.
+"$NEBULET" boot --timeout=100 --memory=32M "$B/tests/boot/oom.wasm" \
+	</dev/null >"$WT/k.out" 2>"$WT/k.err"
+status=$? why=""
+{ [ $status = 0 ] && grep -q "^malloc: NULL after" "$WT/k.out"; } ||
+	why="status $status (want 0) or no NULL from malloc"
+verdict "boot:oom malloc NULL (32M)" "" "stdout:$WT/k.out" "stderr:$WT/k.err"
+for engine in jit interp; do
+	"$NEBULET" boot --timeout=100 --memory=32M --engine=$engine \
+		"$B/tests/boot/oom.wasm" deep </dev/null >"$WT/k.out" 2>"$WT/k.err"
+	status=$? why=""
+	{ [ $status = 134 ] && grep -q "trap: out of memory" "$WT/k.err"; } ||
+		why="status $status (want 134) or no \"out of memory\" trap"
+	verdict "boot:oom stack trap (32M, $engine)" "" "stdout:$WT/k.out" \
+		"stderr:$WT/k.err"
+done
 
 # Console input by interrupt: the reader (first line, so it runs first)
 # waits for a line of the serial console while hello prints; the line
@@ -274,6 +306,18 @@ status=$? why=""
 { [ $status = 0 ] && [ "$(cat "$WT/rw.out")" = "Hello, world!
 reader: got 'typed line'" ]; } || why="status $status or wrong output"
 verdict "boot:console-read-waits" "" "stdout:$WT/rw.out" "stderr:$WT/rw.err"
+
+# A manifest line's --memory=4M bounds its program's linear memory: malloc
+# returns NULL below 4 MiB (tests/boot/oom.c), twice the same.
+cp "$B/tests/boot/oom.wasm" "$WT/"
+printf '%s\n' '--memory=4M oom.wasm' >"$WT/oom.man"
+pack_in "$WT" oom.ar oom.man oom.wasm
+timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/oom.ar" </dev/null \
+	>"$WT/oom.out" 2>"$WT/oom.err"
+status=$? why=""
+{ [ $status = 0 ] && grep -qE "^malloc: NULL after [0-3] MiB" "$WT/oom.out"; } ||
+	why="status $status or malloc not NULL below 4 MiB"
+verdict "boot:manifest --memory=4M" "" "stdout:$WT/oom.out" "stderr:$WT/oom.err"
 
 # Device objects (tests/boot/devices.c, with COM2 present): each check a
 # PASS line. Before it, manifest lines whose handles the boot loader must
@@ -425,6 +469,18 @@ for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
 	grep -qxF "$line" "$WT/mr.out" || why="${why:+$why; }no line '$line'"
 done
 verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
+
+# The same in 16 MiB of RAM: the shell comes up, mem shows the machine,
+# hello runs.
+printf '%s\n' 'mem' 'run hello.wasm' 'exit 4' |
+	timeout 120 bash -c "${runcmd/ boot / boot --memory=16M }" \
+		>"$WT/mr.out" 2>"$WT/mr.err"
+status=$? why=""
+[ $status = 4 ] || why="status $status, expected 4"
+grep -qE '^RAM 1[0-6][0-9]{3} KiB, [0-9]+ KiB free' "$WT/mr.out" ||
+	why="${why:+$why; }no 'RAM ... KiB' line of about 16 MiB"
+grep -qxF "fib(30) = 832040" "$WT/mr.out" || why="${why:+$why; }hello did not run"
+verdict "boot:make-run-16M" "the shell in 16 MiB of RAM" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
 
 # WASI output through the Console service, on bare metal: with
 # tests/firmament/tagcons.c as the console (it starts every line it

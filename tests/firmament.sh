@@ -192,6 +192,23 @@ else
 	head -n 30 "$tmp/diff" | sed 's/^/  /'
 fi
 
+# The shell's mem: the machine's memory and a line per process (init,
+# its services, the shell) with its kernel memory, linear memory and
+# handles against the default limits (the kernel call mem_usage).
+printf 'mem\nexit 0\n' >"$tmp/mem.in"
+STDIN="$tmp/mem.in" boot shell "" $U/shell.wasm $T/args.wasm \
+	$B/user/hello.wasm "$tmp/wasi-args.wasm"
+st=$?
+n=$(grep -cE '^ +[0-9]+ [^ ]+ +[0-9]+/65536 +[0-9]+/1048576 +[0-9]+/1024 *$' \
+	"$tmp/out")
+if [ $st -eq 0 ] && grep -qE '^RAM [1-9][0-9]* KiB, [0-9]+ KiB free' "$tmp/out" &&
+	[ "$n" -ge 3 ]; then
+	ok "shell: mem lists the machine and each process's use"
+else
+	bad "shell: mem: status $st (want 0), output:"
+	head -n 30 "$tmp/out" | sed 's/^/  /'
+fi
+
 # WASI output through the Console (tagcons.c tags every line it writes
 # "console| "): writes.wasm as a `run` line and run by the shell; all of
 # stdout must be tagged and, untagged, writes.wasm's own output (as

@@ -11,6 +11,8 @@
 #   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
 #   badimport     an unknown kernel call: link error, status 1
 #   deadlock      init and its child wait forever: both killed, 137
+#   flood         kernel memory: 64 KiB messages until NB_ERR_NO_MEMORY,
+#                 charges (mem_usage) and limits (process_limits)
 #   atomics       memory.atomic.wait/notify between two threads: status 0
 #                 (else the number of the failed check), on each engine
 # plus the subcommand's own errors. Ends with "N passed, N failed".
@@ -23,11 +25,13 @@ pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# suite NAME [OPTION]: runs a PASS/FAIL-printing program as init.
+# suite NAME [OPTION]: runs a PASS/FAIL-printing program as init, with
+# $IMAGES (default child.wasm) as its boot images.
 suite() {
 	local name=$1 status p f label=$1${2:+ $2}
-	timeout 300 "$nebulet" kernel ${2:-} "$K/$name.wasm" "$K/child.wasm" \
-		>"$tmp/out" 2>"$tmp/err"
+	# shellcheck disable=SC2086 # IMAGES is a word list
+	timeout 300 "$nebulet" kernel ${2:-} "$K/$name.wasm" \
+		${IMAGES:-"$K/child.wasm"} >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	grep -E '^(PASS|FAIL) ' "$tmp/out" |
 		sed "s/^\(PASS\|FAIL\) /\1 $label: /"
@@ -75,6 +79,9 @@ status "unknown kernel call is a link error" 1 "no_such_call" -- \
 	"$K/badimport.wasm"
 status "deadlock: every process killed" 137 "deadlock" -- \
 	"$K/deadlock.wasm" "$K/child.wasm"
+# flood: kernel memory accounts and limits (tests/kernel/flood.c), with
+# itself and tests/boot/oom.wasm as images.
+IMAGES="$K/child.wasm $K/flood.wasm $B/tests/boot/oom.wasm" suite flood
 status "atomic wait/notify between threads" 0 "" -- "$K/atomics.wasm"
 status "atomic wait/notify between threads (interp)" 0 "" -- \
 	--engine=interp "$K/atomics.wasm"

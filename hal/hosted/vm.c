@@ -124,6 +124,23 @@ bool hal_vm_commit(void *addr, size_t len)
 	return madvise(addr, len, MADV_POPULATE_WRITE) == 0;
 }
 
+void hal_memory_info(uint64_t *total, uint64_t *avail)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	*total = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)page;
+	*avail = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)page;
+}
+
+/* Linux backs pages when they are touched (and its OOM killer settles
+ * the rest): nothing to check here. */
+bool hal_vm_back(void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+	return true;
+}
+
 void hal_vm_release(void *addr, size_t len)
 {
 	if (addr != NULL && len > 0) {

@@ -88,6 +88,7 @@ void idt_init(void);
 /* pmm.c */
 void pmm_init(void);
 uint64_t pmm_alloc(void);
+uint64_t pmm_try_alloc(void);
 void pmm_free(uint64_t pa);
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
@@ -109,9 +110,11 @@ void *vm_reserve(size_t len);
 bool vm_protect(void *addr, size_t len, int prot);
 bool vm_discard(void *addr, size_t len);
 bool vm_commit(void *addr, size_t len);
+bool vm_back(void *addr, size_t len);
 void vm_release(void *addr, size_t len);
 size_t vm_region_size(void *addr);
-bool vm_fault(uintptr_t addr, uint64_t error);
+enum vm_fault { VM_FAULT_BAD, VM_FAULT_OK, VM_FAULT_NO_MEMORY };
+enum vm_fault vm_fault(uintptr_t addr, uint64_t error);
 
 /* heap.c: kmalloc, kzalloc, kfree, krealloc (hal.h) */
 

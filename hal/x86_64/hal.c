@@ -170,6 +170,17 @@ bool hal_vm_commit(void *addr, size_t len)
 	return vm_commit(addr, len);
 }
 
+bool hal_vm_back(void *addr, size_t len)
+{
+	return vm_back(addr, len);
+}
+
+void hal_memory_info(uint64_t *total, uint64_t *avail)
+{
+	*total = pmm_total_pages() * PAGE_SIZE;
+	*avail = pmm_free_pages() * PAGE_SIZE;
+}
+
 void hal_vm_release(void *addr, size_t len)
 {
 	vm_release(addr, len);

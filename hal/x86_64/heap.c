@@ -9,8 +9,12 @@
  * aligned memory after it. Freed blocks go back on their class's list
  * (pages are never returned to pmm).
  * Larger requests get their own page-aligned reservation in the VM area,
- * readable and writable, filled on demand; kfree releases it. The two kinds
- * are told apart by address (VM area or not).
+ * readable and writable, its zeroed frames mapped at once; kfree releases
+ * it. The two kinds are told apart by address (VM area or not).
+ *
+ * Every page comes from pmm_try_alloc, and a large block is backed before
+ * kmalloc returns it: out of memory is a NULL from kmalloc, never a page
+ * fault later in the kernel code that uses the block.
  */
 #include "hal/x86_64/arch.h"
 #include "hal/hal.h"
@@ -38,7 +42,7 @@ static bool is_large(const void *p)
 /* Cuts a fresh page into blocks of class c; false if out of memory. */
 static bool refill(int c)
 {
-	uint64_t pa = pmm_alloc();
+	uint64_t pa = pmm_try_alloc();
 	if (!pa)
 		return false;
 	size_t bs = (size_t)32 << c;
@@ -62,7 +66,8 @@ void *kmalloc(size_t n)
 			return NULL;
 		size_t len = (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		void *p = vm_reserve(len);
-		if (p && !vm_protect(p, len, HAL_PROT_READ | HAL_PROT_WRITE)) {
+		if (p && (!vm_protect(p, len, HAL_PROT_READ | HAL_PROT_WRITE) ||
+			  !vm_back(p, len))) {
 			vm_release(p, len);
 			p = NULL;
 		}
@@ -80,8 +85,7 @@ void *kmalloc(size_t n)
 }
 
 /* kmalloc's n bytes, zeroed. A large block is zero already (fresh
- * demand-zero pages): only small ones are cleared, so that calloc of
- * megabytes touches no page before it is used. */
+ * zeroed frames): only small ones are cleared. */
 void *kzalloc(size_t n)
 {
 	void *p = kmalloc(n);

@@ -10,6 +10,8 @@
  * (IST4), so the fault on a stack's guard page arrives like any other,
  * with CR2 = the guard page address (and a stack page not mapped yet is
  * filled on demand). A double fault (IST1) goes to the handler too.
+ * A fill that finds no free frame goes to the handler as
+ * HAL_FAULT_NO_MEMORY (in wasm code, the process ends "out of memory").
  * The APIC timer's interrupt goes to timer.c, device lines to irq.c; spurious
  * interrupts (the APIC's, the masked PICs') are ignored. Anything else is
  * fatal: trap() reports the exception on the console (name, error code, RIP,
@@ -154,8 +156,9 @@ static void report(struct trapframe *tf, uint64_t cr2)
 }
 
 /* Hands a wasm-relevant fault to the nucleus's handler, if any. Returns
- * only when there is no handler or it declined the fault. */
-static void deliver(struct trapframe *tf, uint64_t cr2)
+ * only when there is no handler or it declined the fault. vf: what
+ * vm_fault made of a page fault. */
+static void deliver(struct trapframe *tf, uint64_t cr2, enum vm_fault vf)
 {
 	if (!hal_fault_handler)
 		return;
@@ -168,7 +171,9 @@ static void deliver(struct trapframe *tf, uint64_t cr2)
 		break;
 	case 8: /* a fault that could not push its frame */
 	case 14:
-		hal_fault_handler(HAL_FAULT_MEMORY, cr2, (void *)tf->rip);
+		hal_fault_handler(vf == VM_FAULT_NO_MEMORY ? HAL_FAULT_NO_MEMORY
+							   : HAL_FAULT_MEMORY,
+				  cr2, (void *)tf->rip);
 		break;
 	}
 }
@@ -191,15 +196,19 @@ void trap(struct trapframe *tf)
 	if (tf->vector == SPURIOUS_VECTOR ||
 	    (tf->vector >= 32 && tf->vector < 48))
 		return; /* spurious: no acknowledgement */
-	if (tf->vector == 14 && !fatal && vm_fault(cr2, tf->error))
+	enum vm_fault vf = VM_FAULT_BAD;
+	if (tf->vector == 14 && !fatal &&
+	    (vf = vm_fault(cr2, tf->error)) == VM_FAULT_OK)
 		return;
 	if (!fatal)
-		deliver(tf, cr2);
+		deliver(tf, cr2, vf);
 	if (fatal++) {
 		kprintf("\nnested exception %u while reporting\n",
 			(unsigned)tf->vector);
 		hal_exit(EXIT_PANIC);
 	}
+	if (vf == VM_FAULT_NO_MEMORY)
+		kprintf("\nout of memory for a page at 0x%lx\n", cr2);
 	report(tf, cr2);
 	hal_exit(EXIT_PANIC);
 }

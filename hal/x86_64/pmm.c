@@ -6,6 +6,12 @@
  * hal_init). The first MiB, the kernel image and the bitmap itself are
  * never handed out. Allocation takes the lowest free page, so the page
  * tables built early by paging_init stay inside the boot map's first GiB.
+ *
+ * The last PMM_RESERVE free pages are kept for what cannot fail cleanly:
+ * page faults (stacks grow on demand) and page tables. Allocations that
+ * can fail cleanly (the heap, committed linear memory, shared memory)
+ * use pmm_try_alloc, which leaves them alone, so that running out of
+ * memory gives their caller an error instead of a fault in the kernel.
  */
 #include "hal/x86_64/arch.h"
 
@@ -13,6 +19,8 @@ static uint64_t *bitmap; /* in the direct map */
 static uint64_t npages;	 /* frames covered by the bitmap */
 static uint64_t nfree, ntotal;
 static uint64_t hint; /* no free page in bitmap words below this one */
+
+#define PMM_RESERVE 128 /* pages (512 KiB) */
 
 static void set_free(uint64_t pfn)
 {
@@ -100,6 +108,14 @@ uint64_t pmm_alloc(void)
 	}
 	hint = words;
 	return 0;
+}
+
+/* As pmm_alloc, but 0 while only the fault reserve is left. */
+uint64_t pmm_try_alloc(void)
+{
+	if (nfree <= PMM_RESERVE)
+		return 0;
+	return pmm_alloc();
 }
 
 /* Returns a page from pmm_alloc; a bad or doubly freed address panics. */

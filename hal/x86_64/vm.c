@@ -106,10 +106,11 @@ void *vm_reserve(size_t len)
 }
 
 /* Points the PTE of page va at a fresh zeroed frame with rights prot;
- * false when memory runs out. */
-static bool map_zero_frame(uintptr_t va, uint64_t *pte, int prot)
+ * false when memory runs out. A fault may take the pmm's reserve
+ * (reserve true), an allocation that can fail cleanly may not. */
+static bool map_zero_frame(uintptr_t va, uint64_t *pte, int prot, bool reserve)
 {
-	uint64_t pa = pmm_alloc();
+	uint64_t pa = reserve ? pmm_alloc() : pmm_try_alloc();
 	if (!pa)
 		return false;
 	memset(P2V(pa), 0, PAGE_SIZE);
@@ -119,9 +120,10 @@ static bool map_zero_frame(uintptr_t va, uint64_t *pte, int prot)
 }
 
 /* Applies fn to every page table entry of [va, end) that exists, or, with
- * create, to every entry (making tables). False if out of memory. */
+ * create, to every entry (making tables). False if out of memory (for a
+ * table, or fn said so: it stops there). */
 static bool each_pte(uintptr_t va, uintptr_t end, bool create,
-		     void (*fn)(uintptr_t va, uint64_t *pte, int arg), int arg)
+		     bool (*fn)(uintptr_t va, uint64_t *pte, int arg), int arg)
 {
 	while (va < end) {
 		uint64_t *pte = paging_walk(va, create);
@@ -131,16 +133,18 @@ static bool each_pte(uintptr_t va, uintptr_t end, bool create,
 			va = (va | 0x1fffff) + 1; /* skip the missing table */
 			continue;
 		}
-		fn(va, pte, arg);
+		if (!fn(va, pte, arg))
+			return false;
 		va += PAGE_SIZE;
 	}
 	return true;
 }
 
-static void set_prot(uintptr_t va, uint64_t *pte, int prot)
+static bool set_prot(uintptr_t va, uint64_t *pte, int prot)
 {
 	*pte = make_pte(prot, pte_frame(*pte)) | (*pte & SW_SHARED);
 	invlpg(va);
+	return true;
 }
 
 /* Gives [addr, addr+len) of a reservation the rights prot; pages with
@@ -155,13 +159,14 @@ bool vm_protect(void *addr, size_t len, int prot)
 }
 
 /* arg: 1 keeps the page's rights (discard), 0 clears the entry. */
-static void drop_frame(uintptr_t va, uint64_t *pte, int keep_prot)
+static bool drop_frame(uintptr_t va, uint64_t *pte, int keep_prot)
 {
 	uint64_t pa = pte_frame(*pte);
 	if (pa && !(*pte & SW_SHARED))
 		pmm_free(pa);
 	*pte = keep_prot ? make_pte(PTE_PROT(*pte), 0) : 0;
 	invlpg(va);
+	return true;
 }
 
 /* Frees the frames of [addr, addr+len); the pages keep their rights and
@@ -174,23 +179,39 @@ bool vm_discard(void *addr, size_t len)
 	return each_pte(va, va + len, false, drop_frame, 1);
 }
 
-/* Gives an accessible page without a frame a zeroed one (a hint: when
- * memory runs out the page is left to fault in). */
-static void commit_page(uintptr_t va, uint64_t *pte, int unused)
+/* Gives an accessible page without a frame a zeroed one, leaving the
+ * pmm's reserve alone; false when memory runs out. */
+static bool commit_page(uintptr_t va, uint64_t *pte, int unused)
 {
 	int prot = PTE_PROT(*pte);
-	if (prot && !pte_frame(*pte))
-		map_zero_frame(va, pte, prot);
+	(void)unused;
+	return !prot || pte_frame(*pte) || map_zero_frame(va, pte, prot, false);
 }
 
 /* Maps zeroed frames under the accessible pages of [addr, addr+len) now
- * (hal_vm_commit). False on a bad range. */
+ * (hal_vm_commit, a hint). False on a bad range or when memory runs out
+ * (the pages mapped so far stay). */
 bool vm_commit(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || !find_used(va, len))
 		return false;
 	return each_pte(va, va + len, false, commit_page, 0);
+}
+
+/* hal_vm_back: as vm_commit, but all or nothing: every accessible page
+ * of the range gets its frame (the caller can rely on never faulting for
+ * memory there), or, when memory runs out, the range's private frames
+ * are all dropped (it reads as zero). */
+bool vm_back(void *addr, size_t len)
+{
+	uintptr_t va = (uintptr_t)addr;
+	if (!page_aligned(addr, len) || !find_used(va, len))
+		return false;
+	if (each_pte(va, va + len, true, commit_page, 0))
+		return true;
+	each_pte(va, va + len, false, drop_frame, 1);
+	return false;
 }
 
 /* Frees [addr, addr+len) of a reservation: its frames and its address
@@ -229,24 +250,28 @@ size_t vm_region_size(void *addr)
 }
 
 /* Called on a page fault at addr with the CPU's error code: maps the page
- * if its rights allow the access. True if the access can be retried. */
-bool vm_fault(uintptr_t addr, uint64_t error)
+ * if its rights allow the access (taking the pmm's reserve if need be).
+ * VM_FAULT_OK if the access can be retried, VM_FAULT_NO_MEMORY if the
+ * access is allowed but no frame is left, else VM_FAULT_BAD. */
+enum vm_fault vm_fault(uintptr_t addr, uint64_t error)
 {
 	if (addr < VM_BASE || addr >= VM_END || (error & PTE_P))
-		return false;
+		return VM_FAULT_BAD;
 	uint64_t *pte = paging_walk(addr, false);
 	if (!pte)
-		return false;
+		return VM_FAULT_BAD;
 	int prot = PTE_PROT(*pte);
 	if (!prot || ((error & 2) && !(prot & HAL_PROT_WRITE)) ||
 	    ((error & 0x10) && !(prot & HAL_PROT_EXEC)))
-		return false;
+		return VM_FAULT_BAD;
 	uint64_t pa = pte_frame(*pte);
-	if (!pa) /* out of memory is reported as a fault */
-		return map_zero_frame(addr & ~(PAGE_SIZE - 1), pte, prot);
+	if (!pa)
+		return map_zero_frame(addr & ~(PAGE_SIZE - 1), pte, prot, true)
+			       ? VM_FAULT_OK
+			       : VM_FAULT_NO_MEMORY;
 	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
 	invlpg(addr & ~(PAGE_SIZE - 1));
-	return true;
+	return VM_FAULT_OK;
 }
 
 struct hal_shm {
@@ -280,7 +305,7 @@ hal_shm *hal_shm_create(size_t len)
 	    !vm_protect(s->view, len, HAL_PROT_READ | HAL_PROT_WRITE))
 		goto fail;
 	for (size_t i = 0; i < s->npages; i++) {
-		if (!(s->frames[i] = pmm_alloc()))
+		if (!(s->frames[i] = pmm_try_alloc()))
 			goto fail;
 		memset(P2V(s->frames[i]), 0, PAGE_SIZE);
 		map_shared((uintptr_t)s->view + i * PAGE_SIZE, s->frames[i],
@@ -317,12 +342,13 @@ bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot)
 	return true;
 }
 
-static void unshare(uintptr_t va, uint64_t *pte, int prot)
+static bool unshare(uintptr_t va, uint64_t *pte, int prot)
 {
 	if (pte_frame(*pte) && !(*pte & SW_SHARED))
 		pmm_free(pte_frame(*pte));
 	*pte = make_pte(prot, 0);
 	invlpg(va);
+	return true;
 }
 
 /* Puts demand-zero private pages with rights prot back. */
@@ -377,7 +403,7 @@ bool hal_vm_move(void *from, void *to, size_t len)
 
 /* One page of hal_vm_reset: a private frame is cleared and kept, a shared
  * one dropped; the page becomes readable and writable. */
-static void reset_page(uintptr_t va, uint64_t *pte, int prot)
+static bool reset_page(uintptr_t va, uint64_t *pte, int prot)
 {
 	uint64_t pa = pte_frame(*pte), old = *pte;
 	if (pa && (old & SW_SHARED))
@@ -387,6 +413,7 @@ static void reset_page(uintptr_t va, uint64_t *pte, int prot)
 	*pte = make_pte(prot, pa);
 	if ((*pte ^ old) & ~PTE_AD)
 		invlpg(va);
+	return true;
 }
 
 /* As hal_shm_unmap(addr, len, RW), keeping private frames (cleared). */

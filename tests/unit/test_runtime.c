@@ -706,6 +706,33 @@ static void t_memory_direct(void)
 	CHECK(!rt_memory_create(0, 65537));
 }
 
+/* A store's memory limit bounds all its memories together: creation and
+ * memory.grow fail past it, and a destroyed memory gives its pages back. */
+static void t_memory_limit(void)
+{
+	wasm_store *s = wasm_store_new(WASM_ENGINE_INTERP);
+	wasm_memory *a, *b;
+
+	CHECK(s);
+	if (!s)
+		return;
+	wasm_store_set_memory_limit(s, 3 * WASM_PAGE);
+	a = wasm_memory_new(s, 2, 10);
+	CHECK(a && wasm_store_memory_size(s) == 2 * WASM_PAGE);
+	CHECK(!wasm_memory_new(s, 2, 10));
+	b = wasm_memory_new(s, 1, 10);
+	CHECK(b && wasm_store_memory_size(s) == 3 * WASM_PAGE);
+	if (a && b) {
+		CHECK(rt_memory_grow(a, 1) == -1);
+		CHECK(rt_memory_grow(b, 0) == 1);
+		CHECK(wasm_memory_size(a) == 2 * WASM_PAGE);
+	}
+	wasm_store_set_memory_limit(s, 4 * WASM_PAGE);
+	CHECK(a && rt_memory_grow(a, 1) == 2);
+	CHECK(wasm_store_memory_size(s) == 4 * WASM_PAGE);
+	wasm_store_free(s);
+}
+
 static void t_memory_wasm(void)
 {
 	mb m = {0};
@@ -1147,6 +1174,7 @@ int main(void)
 	run("host_many_results", t_host_many_results);
 	run("memory_direct", t_memory_direct);
 	run("memory_wasm", t_memory_wasm);
+	run("memory_limit", t_memory_limit);
 	run("memory_zero_pages", t_memory_zero);
 	run("table_direct", t_table_direct);
 	run("table_init", t_table_init);

@@ -125,6 +125,7 @@ struct boot_opts {
 	const char *input_after; /* ... sent once stdout holds this */
 	const char *serial2;	 /* --serial2: COM2's output to this file */
 	const char *serial2_in;	 /* --serial2-input: COM2's input */
+	const char *memory;	 /* --memory: QEMU's -m (default 512M) */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -345,7 +346,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	}
 	argv[n++] = "-nodefaults";
 	argv[n++] = "-m";
-	argv[n++] = "512M";
+	argv[n++] = o->memory ? o->memory : "512M";
 	argv[n++] = "-display";
 	argv[n++] = "none";
 	argv[n++] = "-no-reboot";
@@ -651,7 +652,8 @@ static const char boot_usage[] =
 	"  (also: --input=FILE [--input-after=TEXT]: FILE's bytes to the "
 	"serial line,\n"
 	"   once stdout shows TEXT; --serial2=FILE [--serial2-input=FILE]:\n"
-	"   COM2's output to FILE, its input from FILE)\n";
+	"   COM2's output to FILE, its input from FILE; --memory=SIZE: the\n"
+	"   machine's RAM, as QEMU's -m (64M, 1G), 512M by default)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -762,7 +764,11 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			o->serial2 = argv[i] + 10;
 		} else if (strncmp(argv[i], "--serial2-input=", 16) == 0) {
 			o->serial2_in = argv[i] + 16;
-
+		} else if (strncmp(argv[i], "--memory=", 9) == 0 &&
+			   strspn(argv[i] + 9, "0123456789") > 0 &&
+			   strspn(argv[i] + 9, "0123456789MG") ==
+				   strlen(argv[i] + 9)) {
+			o->memory = argv[i] + 9;
 		} else {
 			fprintf(stderr, "nebulet boot: unknown option %s\n",
 				argv[i]);

@@ -303,8 +303,15 @@ int kernel_main(int argc, char **argv)
 	for (i = 0; n >= 1 && images && lens && i < n; i++)
 		if (!(images[i] = read_file(argv[i + 1], &lens[i])))
 			break;
-	if (n >= 1 && i == n)
+	if (n >= 1 && i == n) {
+		const char *fail = getenv("NEBULET_FAIL_ALLOC");
+		if (fail)
+			kmem_fail_at(strtoull(fail, NULL, 10));
 		status = kernel_run(n, argv + 1, images, lens);
+		if (fail) /* for tests/failalloc.sh */
+			fprintf(stderr, "nebulet: %llu kernel allocations\n",
+				(unsigned long long)kmem_fail_at(0));
+	}
 	for (i = 0; images && i < n; i++)
 		free(images[i]);
 	free(images);

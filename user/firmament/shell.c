@@ -175,6 +175,35 @@ static int cmd_cat(int argc, char **argv)
 	return 0;
 }
 
+/* mem: the machine's memory, then each process's kernel memory, linear
+ * memory and handles against its limits (the kernel call mem_usage). */
+static int cmd_mem(void)
+{
+	static nb_mem_proc procs[64];
+	nb_mem_totals t;
+	uint32_t n;
+	nb_status s = nb_mem_usage(&t, procs, 64, &n);
+
+	if (s)
+		return fail("mem", s);
+	out("RAM %llu KiB, %llu KiB free; kernel memory charged %llu KiB\n",
+	    (unsigned long long)(t.ram_bytes >> 10),
+	    (unsigned long long)(t.ram_free >> 10),
+	    (unsigned long long)(t.kernel_charged >> 10));
+	out("%4s %-20s %18s %18s %11s\n", "ID", "NAME", "KERNEL KiB/LIMIT",
+	    "MEMORY KiB/LIMIT", "HANDLES");
+	for (uint32_t i = 0; i < n && i < 64; i++) {
+		nb_mem_proc *p = &procs[i];
+		out("%4u %-20.20s %8llu/%-9llu %8llu/%-9llu %5u/%-5u%s\n",
+		    p->id, p->name, (unsigned long long)(p->kernel >> 10),
+		    (unsigned long long)(p->kernel_limit >> 10),
+		    (unsigned long long)(p->memory >> 10),
+		    (unsigned long long)(p->memory_limit >> 10), p->handles,
+		    p->handles_limit, p->ended ? " (ended)" : "");
+	}
+	return 0;
+}
+
 /* Runs one command line (already split); returns its status. */
 static int command(int argc, char **argv)
 {
@@ -182,7 +211,7 @@ static int command(int argc, char **argv)
 
 	if (!strcmp(c, "help")) {
 		out("commands: help, echo ARG..., run FILE [ARG...], ps, "
-		    "kill ID, ls, cat FILE..., exit [N]; $? is the last "
+		    "kill ID, ls, cat FILE..., mem, exit [N]; $? is the last "
 		    "status\n");
 		return 0;
 	}
@@ -202,6 +231,8 @@ static int command(int argc, char **argv)
 		return cmd_ls();
 	if (!strcmp(c, "cat"))
 		return cmd_cat(argc, argv);
+	if (!strcmp(c, "mem"))
+		return cmd_mem();
 	out("%s: unknown command (try help)\n", c);
 	return 127;
 }

@@ -104,6 +104,24 @@ typedef struct nb_wait_item {
 /* thread_create's entry: a function of the module's table 0. */
 typedef void (*nb_thread_entry)(uint32_t arg);
 
+/* Memory accounts (kernel/README.md; mem_usage and process_limits in
+ * nebulet_calls.h). */
+typedef struct nb_mem_totals {
+	uint64_t ram_bytes;	 /* the machine's (hosted: the host's) */
+	uint64_t ram_free;	 /* bytes not in use */
+	uint64_t kernel_charged; /* kernel memory charged to processes */
+	uint32_t accounts;	 /* live accounts */
+	uint32_t reserved;
+} nb_mem_totals;
+typedef struct nb_mem_proc {
+	uint32_t id, ended;
+	uint32_t handles, handles_limit;
+	uint64_t kernel, kernel_limit; /* bytes */
+	uint64_t memory, memory_limit; /* linear memory, bytes */
+	char name[32];
+} nb_mem_proc;
+#define NB_MEM_PROCS_MAX 1024
+
 /* Devices (nebulet_calls.h): no such device on this machine. */
 #define NB_ERR_NOT_SUPPORTED (-15)
 

@@ -200,6 +200,28 @@ NB_CALL(thread_exit, noreturn, NB_I32(int32_t, code))
 NB_CALL(thread_status, nb_status, NB_I32(nb_handle, h), NB_I32(int32_t *, code))
 
 /*
+ * Memory accounts (kernel/README.md). Each process is charged the kernel
+ * memory it causes: the messages it wrote until they are read, the
+ * objects it created until they are destroyed. It has limits on that
+ * kernel memory, on its linear memory (memory.grow returns -1 past it:
+ * malloc returns NULL) and on its handles; past the first a call gives
+ * NB_ERR_NO_MEMORY, past the last NB_ERR_NO_RESOURCES. process_limits
+ * sets the limits of the processes the caller creates from then on (0:
+ * the default, 64 MiB of kernel memory, 1 GiB of linear memory, 1024
+ * handles), never above the caller's own.
+ */
+NB_CALL(process_limits, nb_status, NB_I64(uint64_t, kernel),
+	NB_I64(uint64_t, memory), NB_I32(uint32_t, handles))
+/* Fills *totals (the machine's RAM, the kernel memory charged to
+ * processes) and up to cap entries of procs, one per account (a process,
+ * or one that ended while charges of its live on: ended = 1), newest
+ * first; *count gets the number of accounts. INVALID_ARGS if cap >
+ * NB_MEM_PROCS_MAX. */
+NB_CALL(mem_usage, nb_status, NB_I32(nb_mem_totals *, totals),
+	NB_I32(nb_mem_proc *, procs), NB_I32(uint32_t, cap),
+	NB_I32(uint32_t *, count))
+
+/*
  * Devices (bare metal). A driver holds an I/O-port range object and an
  * interrupt object, made by the boot loader for it (manifest options
  * --ioport=BASE:COUNT and --irq=LINE, see bootld/README.md); a program

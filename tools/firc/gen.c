@@ -514,8 +514,9 @@ void firc_prologue(FILE *h, FILE *c, const char *base, const char *sfx,
 /* Writes both pure files. */
 int firc_gen_wire(struct firc_decl *decls, const char *base, FILE *h, FILE *c)
 {
-	firc_prologue(h, c, base, "_WIRE",
-		      "#include <stdbool.h>\n\n#include \"firmament/wire.h\"\n");
+	firc_prologue(
+		h, c, base, "_WIRE",
+		"#include <stdbool.h>\n\n#include \"firmament/wire.h\"\n");
 	fprintf(c, "#include <string.h>\n\n#include \"%s_wire.h\"\n\n", base);
 	for (struct firc_decl *d = decls; d; d = d->next) {
 		if (d->kind == FD_ENUM)

@@ -107,8 +107,9 @@ enum iop {
 };
 /* clang-format on */
 
-/* The class (enum wasm_opclass) of a wasm instruction's internal opcode;
- * OPC_OTHER for the engine's own. */
+/* The class (enum wasm_opclass) of a wasm instruction's internal opcode
+ * (IOP_W_x is OP_x: enum iop lists the wasm opcodes first); OPC_OTHER for
+ * the engine's own. */
 static inline unsigned iop_class(enum iop op)
 {
 	return op < (enum iop)OP_COUNT ? wasm_ops[op].cls : OPC_OTHER;
@@ -136,7 +137,7 @@ struct lower_code {
  * it any more, that is when the next one starts: only the last
  * instruction is ever retargeted or fused away. Branch targets are the
  * exception: a forward branch's target cell is filled in when its label
- * is reached, so read targets once compilation is over. label(pc) says
+ * is reached, so read targets once the lowering is over. label(pc) says
  * that branches land on cell pc, before the instruction there reaches
  * insn. Nothing is delivered once out of memory.
  */

@@ -5,7 +5,7 @@
  * (a WASI module needs nothing else). Prints one line:
  *   "compile_mb_per_s V instantiate_us U code_bytes N cold_mb_per_s C"
  * compile_mb_per_s: bytes of function bodies translated per second by the
- * JIT (compile.c's lowering plus jit.c's code generation, installing the
+ * JIT (lower.c's lowering plus jit.c's code generation, installing the
  * code included), every defined function of FILE compiled in a fresh
  * store, repeated for at least MIN_SECONDS (default 1): the steady state,
  * where the code pages come from the JIT's pool of released ones.

@@ -1,7 +1,7 @@
 /*
  * atomic.c: the threads proposal's atomic instructions (0xFE prefix), for
- * both engines: the interpreter calls interp_atomic from its handlers,
- * the JIT from jit_slow. Cells as interp.h says (d a b c off).
+ * both engines: the interpreter calls atomic_run from its handlers,
+ * the JIT from jit_slow. Cells as lower.h says (d a b c off).
  *
  * Every access checks its bounds and alignment here (no guard-page fault:
  * the access is C code, not the engine's): out of bounds first, then
@@ -15,7 +15,7 @@
  * HAL sleep; a pending preemption is honoured meanwhile) and returns 2,
  * and a wait without timeout traps, as nothing could ever wake it.
  */
-#include "nucleus/interp.h"
+#include "nucleus/atomic.h"
 
 /* The sub-opcode of every 0xFE instruction, by wasm op. */
 #define FE_CODE(name, prefix, code, imm, p1, p2, res, text)                    \
@@ -123,8 +123,7 @@ static uint32_t wait_op(wasm_memory *m, uint64_t ea, unsigned size,
 	return wait_alone(timeout_ns);
 }
 
-int interp_atomic(wasm_instance *inst, enum iop op, wasm_val *fp,
-		  const icell *p)
+int atomic_run(wasm_instance *inst, enum iop op, wasm_val *fp, const icell *p)
 {
 	unsigned code = fe_code[op];
 	if (code == 0x03) { /* atomic.fence */

@@ -174,7 +174,7 @@ static void free_owned(const struct owned *o)
 			wasm_func *f = (wasm_func *)o->p + i;
 			jit_free(f); /* JIT engine: its machine code, if any */
 			if (f->code)
-				interp_free_code(f->code);
+				lower_free_code(f->code);
 		}
 		free(o->p);
 		break;

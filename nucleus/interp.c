@@ -1,5 +1,5 @@
 /*
- * interp.c: the interpreter's dispatch loop (see interp.h for the code
+ * interp.c: the interpreter's dispatch loop (see lower.h for the code
  * format).
  *
  * Each thread has a value stack of slots and a stack of call frames.
@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nucleus/interp.h"
+#include "nucleus/atomic.h"
+#include "nucleus/lower.h"
 #include "nucleus/numeric.h"
 
 #define STACK_SLOTS (1u << 20) /* 8 MiB of value stack per thread */
@@ -116,17 +117,21 @@ static bool thread_init(void)
 	return true;
 }
 
-/* f's compiled code, compiling it on first use; NULL if out of memory. */
-static struct interp_code *code_of(wasm_func *f)
+static const int32_t *op_table(void);
+
+/* f's lowered code, lowering it on first use; NULL if out of memory. */
+static struct lower_code *code_of(wasm_func *f)
 {
 	if (!f->code)
-		f->code = interp_compile(f, NULL);
+		f->code = lower_func(f, op_table(), NULL);
 	return f->code;
 }
 
 static void run(struct frame *fr, const int32_t **table);
 
-const int32_t *interp_op_table(void)
+/* The handler cell value of each internal opcode (lower_func's
+ * handlers). */
+static const int32_t *op_table(void)
 {
 	static const int32_t *table;
 	if (!table)
@@ -139,7 +144,7 @@ void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
 {
 	if (!thread_init())
 		rt_trap(TRAP_EXHAUSTED, f, 0);
-	struct interp_code *code = code_of(f);
+	struct lower_code *code = code_of(f);
 	if (!code)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	if (T.nest >= MAX_NEST)
@@ -175,26 +180,10 @@ void interp_fault_location(const wasm_func **func, uint32_t *offset)
 	*offset = 0;
 	if (!T.fr || !T.fr->f)
 		return;
-	const struct interp_code *c = T.fr->f->code;
+	const struct lower_code *c = T.fr->f->code;
 	*func = T.fr->f;
 	if (c && T.pc >= c->code && T.pc < c->code + c->len)
-		*offset = interp_wasm_offset(c, (uint32_t)(T.pc - c->code));
-}
-
-/* Wasm offset of the instruction containing cell pc (binary search). */
-uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc)
-{
-	uint32_t lo = 0, hi = c->nmap;
-	if (!hi)
-		return 0;
-	while (hi - lo > 1) {
-		uint32_t mid = (lo + hi) / 2;
-		if (c->map[mid].pc <= pc)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return c->map[lo].off;
+		*offset = lower_wasm_offset(c, (uint32_t)(T.pc - c->code));
 }
 
 /*
@@ -227,15 +216,6 @@ void interp_state_swap(struct interp_thread *save, struct interp_thread *load)
 	memset(load, 0, sizeof *load);
 }
 
-void interp_free_code(struct interp_code *code)
-{
-	if (!code)
-		return;
-	free(code->code);
-	free(code->map);
-	free(code);
-}
-
 /* Calls host function f with args at fp, results written back there. */
 static void call_host(wasm_func *f, wasm_instance *caller, wasm_val *fp,
 		      wasm_val *top)
@@ -264,8 +244,7 @@ static void call_host(wasm_func *f, wasm_instance *caller, wasm_val *fp,
 /* Operand i of the current instruction, as a slot. */
 #define S(i) fp[pc[i]]
 #define TRAP(k)                                                                \
-	rt_trap((k), fr->f,                                                    \
-		interp_wasm_offset(fr->f->code, (uint32_t)(pc - cb)))
+	rt_trap((k), fr->f, lower_wasm_offset(fr->f->code, (uint32_t)(pc - cb)))
 #define LOAD_INST()                                                            \
 	do {                                                                   \
 		inst = fr->f->inst;                                            \
@@ -511,7 +490,7 @@ do_call : {
 		call_host(callee, inst, nfp, fp + fr->f->code->nslots);
 		vmbreak;
 	}
-	struct interp_code *code = code_of(callee);
+	struct lower_code *code = code_of(callee);
 	pc--; /* inside the call, for the trap's offset */
 	if (!code || fr + 1 >= T.frames_end ||
 	    (size_t)(T.stack_end - nfp) < code->nslots)
@@ -640,10 +619,10 @@ do_call : {
 #define ATOMIC(name, prefix, code, imm, p1, p2, res, text)                     \
 	vmcase(W_##name)                                                       \
 	{                                                                      \
-		int k = interp_atomic(inst, IOP_W_##name, fp, pc);             \
+		int k = atomic_run(inst, IOP_W_##name, fp, pc);                \
 		if (k >= 0)                                                    \
 			TRAP((enum rt_trap)k);                                 \
-		pc += INTERP_ATOMIC_LEN;                                       \
+		pc += LOWER_ATOMIC_LEN;                                        \
 	}                                                                      \
 	vmbreak;
 			WASM_ATOMIC_OPCODES(ATOMIC)
@@ -999,7 +978,7 @@ do_call : {
 			pc++;
 			vmbreak;
 
-			/* wasm opcodes the compiler never emits as such */
+			/* wasm opcodes the lowering never emits as such */
 			vmcase(W_NOP)
 			vmcase(W_BLOCK)
 			vmcase(W_IF)

@@ -1,9 +1,10 @@
 /*
- * jit.c: translates a function's internal code (interp.h) into x86-64
+ * jit.c: translates a function's internal code (lower.h) into x86-64
  * machine code. See jit.h for the code model and calling convention.
  *
- * One pass: compile.c reads the body, models the operand stack and hands
- * over each internal instruction as soon as it is final (interp_sink).
+ * One pass: the lowering (lower.c) reads the body, models the operand
+ * stack and hands
+ * over each internal instruction as soon as it is final (lower_sink).
  * Before it starts, the busiest slots, locals and operand-stack entries
  * alike, get registers; validation counted their uses (wasm_profile).
  * Each instruction becomes a short template that reads its
@@ -512,7 +513,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		break;
 	}
 	if (IOP_IS_ATOMIC(op) && jit_op_atomic(c, op, p))
-		return INTERP_ATOMIC_LEN;
+		return LOWER_ATOMIC_LEN;
 	if ((n = jit_slow_len(op)) != 0) {
 		spill(c, 0, UINT32_MAX, false);
 		xmovi(b, RDI, (uintptr_t)c->f);
@@ -596,7 +597,7 @@ static void prologue(struct jc *c)
 
 /* Out-of-line trap stubs, then branch and table fix-ups (ic: the
  * function's code, complete). */
-static void finish(struct jc *c, const struct interp_code *ic)
+static void finish(struct jc *c, const struct lower_code *ic)
 {
 	struct xbuf *b = &c->b;
 	/* Each trap site: a call of the function's trap tail, followed by
@@ -684,7 +685,7 @@ static inline bool cells_room(struct jc *c, uint32_t n)
 	return n <= c->ccells || cells_grow(c, n);
 }
 
-/* compile.c's sink: branches land on cell pc. */
+/* The lowering's sink: branches land on cell pc. */
 static void on_label(void *ctx, uint32_t pc)
 {
 	struct jc *c = ctx;
@@ -694,7 +695,8 @@ static void on_label(void *ctx, uint32_t pc)
 		c->oom = true;
 }
 
-/* compile.c's sink: translates instruction op at cells code[pc..pc+n). */
+/* The lowering's sink: translates instruction op at cells
+ * code[pc..pc+n). */
 static void on_insn(void *ctx, const icell *code, uint32_t pc, uint32_t n,
 		    enum iop op)
 {
@@ -771,7 +773,7 @@ static void choose_pins(struct jc *c, const wasm_profile *pr,
 
 /*
  * Compiles f in one pass, appending to c->b (shared by the block's
- * functions): compile.c reads the body and hands each instruction to
+ * functions): lower_func reads the body and hands each instruction to
  * on_insn as soon as it is final. Fills *out: its offset in c->b (mem),
  * size, and its pc map as an offset in c->map (pcs). False when out of
  * memory.
@@ -801,8 +803,8 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->pc = 0; /* stack-check traps name the first instruction */
 	prologue(c);
 	uint32_t map0 = c->nmap;
-	struct interp_sink sink = {on_insn, on_label, c};
-	struct interp_code *ic = interp_compile(f, &sink);
+	struct lower_sink sink = {on_insn, on_label, c};
+	struct lower_code *ic = lower_func(f, NULL, &sink);
 	if (!ic || ic->nslots > c->nslots || !cells_room(c, ic->len + 1)) {
 		/* (a frame larger than validation's bound, which the
 		 * prologue checked, would be a bug: refuse it) */
@@ -815,13 +817,14 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 			finish(c, ic);
 	}
 	if (c->oom || c->b.oom) {
-		interp_free_code(ic);
+		lower_free_code(ic);
 		return false;
 	}
-	/* compile.c is deterministic: code an interpreter made already for
-	 * f has the same cells, which the pc map and jit_slow refer to */
+	/* the lowering is deterministic: code lowered already for f has the
+	 * same operand cells, which the pc map and jit_slow refer to (the
+	 * JIT reads no handler cell) */
 	if (f->code)
-		interp_free_code(ic);
+		lower_free_code(ic);
 	else
 		f->code = ic;
 	out->f = f;

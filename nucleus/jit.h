@@ -2,10 +2,11 @@
  * jit.h: the x86-64 JIT's internal interface, between the translator
  * (jit.c) and its run-time support (jit_rt.c). Internal to the JIT.
  *
- * Code model. One pass over each validated body: compile.c reads it,
+ * Code model. One pass over each validated body: the lowering (lower.c)
+ * reads it,
  * assigns every local and operand-stack entry a frame slot, folds
  * constants into immediates and fuses compares with branches, and hands
- * each internal instruction (interp.h) to the JIT as soon as it is final;
+ * each internal instruction (lower.h) to the JIT as soon as it is final;
  * the JIT emits its machine code there and then, one template per
  * instruction. Which slots live in registers is decided before, from
  * the profile validation left (wasm_profile).
@@ -27,7 +28,8 @@
 #ifndef NUCLEUS_JIT_H
 #define NUCLEUS_JIT_H
 
-#include "nucleus/interp.h"
+#include "nucleus/atomic.h"
+#include "nucleus/lower.h"
 
 /* A mapping holding the code of an instance's functions. */
 struct jit_block {

@@ -17,7 +17,7 @@
 #define NCALLEE 4
 
 /* A reference to a branch target's native address, patched at the end
- * (when compile.c has filled in every target cell). */
+ * (when the lowering has filled in every target cell). */
 struct fix {
 	uint32_t pos;  /* where the 32-bit value goes */
 	uint32_t base; /* value = native(target) - base */
@@ -49,7 +49,7 @@ struct jc {
 	wasm_func *f;
 	wasm_instance *inst;
 	uint32_t first;	    /* index of the block's first defined function */
-	const icell *cells; /* compile.c's code, as of this instruction */
+	const icell *cells; /* the lowered code, as of this instruction */
 	uint32_t nparams, nresults, nlocals, nslots; /* f's frame */
 	/* native offset of each instruction's first cell; any other cell
 	 * holds 0 or an offset of an earlier function (<= start) */

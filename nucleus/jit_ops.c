@@ -246,7 +246,7 @@ bool jit_op_fbin(struct jc *c, enum iop op, const icell *p)
 
 /* Unary numeric ops done inline; false for the rest (jit_slow). Reads
  * no cell before it knows op has two operands: the instruction may be
- * the last compile.c has written. */
+ * the last the lowering has written. */
 bool jit_op_unary(struct jc *c, enum iop op, const icell *p)
 {
 	if (iop_class(op) != OPC_UNARY)
@@ -614,7 +614,7 @@ static void atomic_bitop(struct jc *c, unsigned g, unsigned size, uint32_t s)
 }
 
 /* Atomic loads, stores, read-modify-writes and atomic.fence: d a b c
- * off (interp.h). False for the other instructions. */
+ * off (lower.h). False for the other instructions. */
 bool jit_op_atomic(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
@@ -726,7 +726,7 @@ uint32_t jit_slow_len(enum iop op)
 		    op <= IOP_W_I64_TRUNC_SAT_F64_U)
 			return 3;
 		if (IOP_IS_ATOMIC(op))
-			return INTERP_ATOMIC_LEN;
+			return LOWER_ATOMIC_LEN;
 		return 0;
 	}
 }

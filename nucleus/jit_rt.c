@@ -218,7 +218,7 @@ bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
 			else
 				hi = mid;
 		}
-		*offset = interp_wasm_offset(jc->f->code, jc->pcs[2 * lo + 1]);
+		*offset = lower_wasm_offset(jc->f->code, jc->pcs[2 * lo + 1]);
 		return true;
 	}
 	return false;
@@ -226,7 +226,7 @@ bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
 
 _Noreturn void jit_trap_pc(int kind, uint32_t pc, const wasm_func *f)
 {
-	rt_trap((enum rt_trap)kind, f, interp_wasm_offset(f->code, pc));
+	rt_trap((enum rt_trap)kind, f, lower_wasm_offset(f->code, pc));
 }
 
 /* Compiles f on its first call (from the lazy stub): its entry. */
@@ -351,7 +351,7 @@ void jit_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
 	if (jit_st.nest >= MAX_NEST)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	void *code = lazy(f);
-	struct interp_code *ic = f->code;
+	struct lower_code *ic = f->code;
 	wasm_val *fp = jit_st.nest ? jit_st.top : jit_st.stack;
 	if ((size_t)(jit_st.vend - fp) < ic->nslots)
 		rt_trap(TRAP_EXHAUSTED, f, 0);

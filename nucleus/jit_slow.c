@@ -5,7 +5,7 @@
  * (atomic.c, which checks bounds and alignment itself; it may block in
  * the kernel's hooks). The other atomics are inline (jit_ops.c); this
  * runs them right too. Operands are the internal code's
- * (interp.h), read at cell pc of f's internal code; the semantics are the
+ * (lower.h), read at cell pc of f's internal code; the semantics are the
  * interpreter's (interp.c).
  */
 #include <math.h>
@@ -292,7 +292,7 @@ void jit_slow(wasm_func *f, wasm_val *fp, uint32_t pc, uint32_t op)
 {
 	const icell *p = f->code->code + pc;
 	if (IOP_IS_ATOMIC(op)) {
-		int k = interp_atomic(f->inst, (enum iop)op, fp, p);
+		int k = atomic_run(f->inst, (enum iop)op, fp, p);
 		if (k >= 0)
 			jit_trap_pc(k, pc, f);
 	} else if (is_bulk((enum iop)op)) {

@@ -62,8 +62,8 @@ typedef struct wasm_export {
 /*
  * What validation learned of a body for the JIT's registers (the JIT is
  * one pass: it must choose before it reads the body). Slots are numbered
- * as in compile.c's frames: params and locals, one zero slot, then the
- * operand stack. A use weighs 8 times more per enclosing loop.
+ * as in the lowering's frames (lower.h): params and locals, one zero slot, then
+ * the operand stack. A use weighs 8 times more per enclosing loop.
  */
 #define WASM_NHOT 10
 typedef struct wasm_profile {

@@ -3,8 +3,8 @@
  * and the map from an opcode's encoding to it (wasm_op_at). Read-only
  * data, no locking.
  */
-#include "opcodes.h"
-#include "nucleus.h"
+#include "nucleus/opcodes.h"
+#include "nucleus/nucleus.h"
 
 /* A type column as a value type (0: none or special). */
 #define VT___ 0

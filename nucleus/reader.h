@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "nucleus.h"
-#include "opcodes.h"
+#include "nucleus/nucleus.h"
+#include "nucleus/opcodes.h"
 
 typedef struct wasm_reader {
 	const uint8_t *p, *end;
@@ -272,24 +272,27 @@ static inline void rd_zero(wasm_reader *r)
 		rd_fail_at(r, at, "zero byte expected");
 }
 
-/* A value type byte, "malformed value type" if it is none. */
-static inline uint8_t rd_valtype(wasm_reader *r)
+/* A type byte: a value type, or only a reference type if ref; else
+ * "malformed value type" or "malformed reference type". */
+static inline uint8_t rd_type(wasm_reader *r, bool ref)
 {
 	const uint8_t *at = r->p;
 	uint8_t t = rd_u8(r);
-	if (!r->err && !rd_is_valtype(t))
-		rd_fail_at(r, at, "malformed value type");
+	if (!r->err && !(ref ? rd_is_reftype(t) : rd_is_valtype(t)))
+		rd_fail_at(r, at,
+			   ref ? "malformed reference type"
+			       : "malformed value type");
 	return t;
 }
 
-/* A reference type byte, "malformed reference type" if it is none. */
+static inline uint8_t rd_valtype(wasm_reader *r)
+{
+	return rd_type(r, false);
+}
+
 static inline uint8_t rd_reftype(wasm_reader *r)
 {
-	const uint8_t *at = r->p;
-	uint8_t t = rd_u8(r);
-	if (!r->err && !rd_is_reftype(t))
-		rd_fail_at(r, at, "malformed reference type");
-	return t;
+	return rd_type(r, true);
 }
 
 /* A block type (s33): empty (-64), a value type (one byte) or a type

@@ -1,7 +1,8 @@
 /*
  * runtime.h: runtime objects and the contract between instantiation
- * (instance.c, memory.c, table.c: "rt_") and the execution engine
- * (compile.c, interp.c: "interp_"). Internal to nucleus/.
+ * (instance.c, memory.c, table.c: "rt_") and the execution engines (the
+ * interpreter, interp.c: "interp_"; the JIT, "jit_"), which both run the
+ * lowering's code (lower.c, lower.h: "lower_"). Internal to nucleus/.
  */
 #ifndef NUCLEUS_RUNTIME_H
 #define NUCLEUS_RUNTIME_H
@@ -47,15 +48,15 @@ struct wasm_global {
 };
 
 struct wasm_func {
-	wasm_functype type;	  /* points at the module's or own storage */
-	uint32_t sig;		  /* canonical signature id: two funcs have the
-				     same sig iff their types are equal */
-	wasm_instance *inst;	  /* NULL for host functions */
-	uint32_t index;		  /* function index within inst->module */
-	struct interp_code *code; /* compiled body (engine-private), lazily */
-	void *jit_entry;	  /* JIT: machine code or a stub, lazily */
-	struct jit_code *jit;	  /* JIT: f's machine code, or NULL */
-	wasm_host_fn host;	  /* host functions only */
+	wasm_functype type;	 /* points at the module's or own storage */
+	uint32_t sig;		 /* canonical signature id: two funcs have the
+				    same sig iff their types are equal */
+	wasm_instance *inst;	 /* NULL for host functions */
+	uint32_t index;		 /* function index within inst->module */
+	struct lower_code *code; /* lowered body (lower.h), lazily */
+	void *jit_entry;	 /* JIT: machine code or a stub, lazily */
+	struct jit_code *jit;	 /* JIT: f's machine code, or NULL */
+	wasm_host_fn host;	 /* host functions only */
 	void *env;
 };
 
@@ -149,8 +150,8 @@ wasm_val rt_eval_const(wasm_instance *inst, const wasm_constexpr *e);
 void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results);
 /* Where the running code is, for a fault's trap message. */
 void interp_fault_location(const wasm_func **func, uint32_t *offset);
-/* Frees f->code. */
-void interp_free_code(struct interp_code *code);
+/* lower.c: frees f->code. */
+void lower_free_code(struct lower_code *code);
 
 /* Per-context engine state, for wasm_exec (exec.c): a zeroed state, its
  * release, and the swap of the live per-thread state with saved ones

@@ -14,7 +14,7 @@
  *
  * On the way it profiles the body for the JIT (wasm_profile): each use of
  * a local or of an operand-stack entry weighs 8^loops (enclosing loops, at
- * most 5), counted as compile.c will read and write frame slots: a
+ * most 5), counted as lower.c will read and write frame slots: a
  * local.get or a constant is not copied to the stack (its consumer reads
  * the local, or an immediate), and a local.set right after the
  * instruction computing its value takes that result directly.

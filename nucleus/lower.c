@@ -1,6 +1,6 @@
 /*
- * compile.c: translates a validated function body into the interpreter's
- * internal code (see interp.h).
+ * lower.c: the lowering: translates a validated function body into the
+ * internal code both engines run (see lower.h).
  *
  * One pass over the body with a compile-time model of the operand stack.
  * An entry of the model is a value in its own stack slot (V_SLOT), or not
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nucleus/interp.h"
+#include "nucleus/lower.h"
 #include "nucleus/reader.h"
 
 enum vkind { V_SLOT, V_LOCAL, V_CONST };
@@ -58,7 +58,7 @@ struct comp {
 	const uint8_t *end; /* of the body */
 	icell *code;
 	uint32_t len, cap;
-	struct interp_pcmap *map;
+	struct lower_pcmap *map;
 	uint32_t nmap, mapcap;
 	struct vent *vs;
 	uint32_t sh, vcap, maxh;
@@ -75,7 +75,7 @@ struct comp {
 	uint32_t cmp_start, cmp_len;
 	struct cond cmp;
 	/* the sink, and the last instruction, not yet given to it */
-	const struct interp_sink *sink;
+	const struct lower_sink *sink;
 	uint32_t last_pc;
 	enum iop last_op;
 };
@@ -135,17 +135,17 @@ static inline void emit_op(struct comp *c, enum iop op)
 		c->last_pc = c->len;
 		c->last_op = op;
 	}
-	struct interp_pcmap *m = c->nmap < c->mapcap
-					 ? c->map
-					 : grow(c->map, &c->mapcap, c->nmap + 1,
-						sizeof *m, &c->oom);
+	struct lower_pcmap *m = c->nmap < c->mapcap
+					? c->map
+					: grow(c->map, &c->mapcap, c->nmap + 1,
+					       sizeof *m, &c->oom);
 	if (m) {
 		c->map = m;
 		m[c->nmap].pc = c->len;
 		m[c->nmap].off = c->cur_off;
 		c->nmap++;
 	}
-	emit(c, (icell)c->ops[op]);
+	emit(c, c->ops ? (icell)c->ops[op] : (icell)op);
 }
 
 static uint32_t slot(struct comp *c, uint32_t j)
@@ -800,7 +800,7 @@ static void memarg_op(struct comp *c, enum wasm_op op, uint32_t off)
 		generic(c, iop, 2, false, &off, 1);
 }
 
-/* An atomic instruction: d a b c off (interp.h), unused operands read
+/* An atomic instruction: d a b c off (lower.h), unused operands read
  * the zero slot. */
 static void atomic_op(struct comp *c, enum wasm_op op, const wasm_immval *im)
 {
@@ -1018,15 +1018,15 @@ static void comp_free(struct comp *c)
  * Compiles defined function f. Returns NULL when out of memory or (which
  * validation rules out) when the body does not parse.
  */
-struct interp_code *interp_compile(const wasm_func *f,
-				   const struct interp_sink *sink)
+struct lower_code *lower_func(const wasm_func *f, const int32_t *handlers,
+			      const struct lower_sink *sink)
 {
 	const wasm_module *m = f->inst->module;
 	const wasm_code *wc = &m->code[f->index - m->num_imported_funcs];
 	struct comp c;
 	memset(&c, 0, sizeof c);
 	c.m = m;
-	c.ops = interp_op_table();
+	c.ops = handlers;
 	c.sink = sink;
 	c.end = wc->body + wc->body_len;
 	c.last_pc = UINT32_MAX;
@@ -1058,7 +1058,7 @@ struct interp_code *interp_compile(const wasm_func *f,
 	}
 	if (sink)
 		flush(&c);
-	struct interp_code *ic = calloc(1, sizeof *ic);
+	struct lower_code *ic = calloc(1, sizeof *ic);
 	if (!ok || c.oom || c.nc != 0 || !ic) {
 		free(ic);
 		comp_free(&c);
@@ -1080,4 +1080,30 @@ struct interp_code *interp_compile(const wasm_func *f,
 	free(c.vs);
 	free(c.cs);
 	return ic;
+}
+
+/* Wasm offset of the instruction containing cell pc (binary search). */
+uint32_t lower_wasm_offset(const struct lower_code *c, uint32_t pc)
+{
+	uint32_t lo = 0, hi = c->nmap;
+	if (!hi)
+		return 0;
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+		if (c->map[mid].pc <= pc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return c->map[lo].off;
+}
+
+/* Frees code from lower_func (NULL: nothing). */
+void lower_free_code(struct lower_code *code)
+{
+	if (!code)
+		return;
+	free(code->code);
+	free(code->map);
+	free(code);
 }

@@ -1,23 +1,25 @@
 /*
- * interp.h: the interpreter's internal code, shared by the compiler
- * (compile.c) and the dispatch loop (interp.c). Internal to the engine.
+ * lower.h: the internal code both engines run, and the lowering (lower.c)
+ * that translates a validated function body into it: the interpreter
+ * (interp.c) dispatches on it, the JIT (jit.c) turns it into machine code
+ * as it is produced. Internal to nucleus/.
  *
  * A function body is translated once into an array of 32-bit cells. An
  * instruction is a handler cell followed by its operands. Locals and the
  * operand stack are all slots of the function's frame (the validated stack
  * height is static), so operands are frame slot numbers, branch targets
  * are cell indices, and block results are moved into place by explicit
- * COPY instructions the compiler emits. A frame holds the params, the
+ * COPY instructions the lowering emits. A frame holds the params, the
  * declared locals, one slot that is always zero, then the operand stack.
  * A callee's frame starts at the caller's first argument slot, so its
  * results (left in its first slots) are where the caller expects them.
  *
- * The handler cell holds the handler's offset from the loop's base label
- * (computed goto) or the internal opcode (switch dispatch): the compiler
- * asks interp_op_table() which.
+ * The handler cell holds what the engine asks for (lower_func's
+ * handlers): the interpreter's handler offsets (computed goto) or the
+ * internal opcode itself.
  */
-#ifndef NUCLEUS_INTERP_H
-#define NUCLEUS_INTERP_H
+#ifndef NUCLEUS_LOWER_H
+#define NUCLEUS_LOWER_H
 
 #include "nucleus/opcodes.h"
 #include "nucleus/runtime.h"
@@ -84,11 +86,11 @@ typedef uint32_t icell;
  * memory.copy dst src n; memory.fill dst val n; data.drop seg; table.get
  * d t i; table.set t i v; table.size d t; table.grow d t init n;
  * table.fill t i v n; table.copy dt st d s n; table.init t e d s n;
- * elem.drop e. Atomic instructions (0xFE) all take INTERP_ATOMIC_LEN
+ * elem.drop e. Atomic instructions (0xFE) all take LOWER_ATOMIC_LEN
  * cells: d a b c off, with a the address, b and c the value operands in
  * order (the zero slot where there are fewer), off the memarg offset, d
  * the result slot (not written when there is no result). */
-#define INTERP_ATOMIC_LEN 6
+#define LOWER_ATOMIC_LEN 6
 #define IOP_IS_ATOMIC(op)                                                      \
 	((op) >= IOP_W_MEMORY_ATOMIC_NOTIFY &&                                 \
 	 (op) <= IOP_W_I64_ATOMIC_RMW32_CMPXCHG_U)
@@ -105,64 +107,56 @@ enum iop {
 };
 /* clang-format on */
 
-/* The class (enum wasm_opclass) of a wasm instruction's internal opcode;
- * OPC_OTHER for the engine's own. */
+/* The class (enum wasm_opclass) of a wasm instruction's internal opcode
+ * (IOP_W_x is OP_x: enum iop lists the wasm opcodes first); OPC_OTHER for
+ * the engine's own. */
 static inline unsigned iop_class(enum iop op)
 {
 	return op < (enum iop)OP_COUNT ? wasm_ops[op].cls : OPC_OTHER;
 }
 
 /* Maps an internal pc (cell index) to the wasm offset of its instruction. */
-struct interp_pcmap {
+struct lower_pcmap {
 	uint32_t pc, off;
 };
 
-struct interp_code {
+struct lower_code {
 	icell *code;
 	uint32_t len;
 	uint32_t nparams, nresults;
-	uint32_t nlocals; /* params + declared locals + the zero slot */
-	uint32_t nslots;  /* frame size: locals + maximum stack height */
-	struct interp_pcmap *map; /* sorted by pc */
+	uint32_t nlocals;	 /* params + declared locals + the zero slot */
+	uint32_t nslots;	 /* frame size: locals + maximum stack height */
+	struct lower_pcmap *map; /* sorted by pc */
 	uint32_t nmap;
 };
 
 /*
- * A consumer of compile.c's code as it is produced: the JIT, which turns
+ * A consumer of the code as it is produced: the JIT, which turns
  * each instruction into machine code in the same pass. insn gets an
  * instruction (opcode op, cells code[pc .. pc+n)) once nothing can change
  * it any more, that is when the next one starts: only the last
  * instruction is ever retargeted or fused away. Branch targets are the
  * exception: a forward branch's target cell is filled in when its label
- * is reached, so read targets once compilation is over. label(pc) says
+ * is reached, so read targets once the lowering is over. label(pc) says
  * that branches land on cell pc, before the instruction there reaches
  * insn. Nothing is delivered once out of memory.
  */
-struct interp_sink {
+struct lower_sink {
 	void (*insn)(void *ctx, const icell *code, uint32_t pc, uint32_t n,
 		     enum iop op);
 	void (*label)(void *ctx, uint32_t pc);
 	void *ctx;
 };
 
-/* compile.c: translates f's (validated) body, feeding sink if not NULL;
- * NULL if out of memory. */
-struct interp_code *interp_compile(const wasm_func *f,
-				   const struct interp_sink *sink);
-
-/* interp.c: handler cell value of each internal opcode. */
-const int32_t *interp_op_table(void);
-
 /*
- * atomic.c: runs atomic instruction op, whose handler cell is p[0], on
- * inst's memory 0 with frame fp: -1, or the trap (enum rt_trap) the
- * caller must raise. memory.atomic.wait may block in the kernel's hook.
- * Shared by the interpreter and the JIT (jit_slow).
+ * lower.c: translates f's (validated) body; NULL if out of memory. The
+ * handler cell of internal opcode op is handlers[op] (NULL: op itself);
+ * each instruction is also given to sink, if not NULL.
  */
-int interp_atomic(wasm_instance *inst, enum iop op, wasm_val *fp,
-		  const icell *p);
+struct lower_code *lower_func(const wasm_func *f, const int32_t *handlers,
+			      const struct lower_sink *sink);
 
 /* Wasm offset of the instruction at cell index pc. */
-uint32_t interp_wasm_offset(const struct interp_code *c, uint32_t pc);
+uint32_t lower_wasm_offset(const struct lower_code *c, uint32_t pc);
 
 #endif

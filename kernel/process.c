@@ -186,6 +186,7 @@ static void process_end(struct process *p)
 		wasm_store_free(p->store);
 	p->store = NULL;
 	vm_forget(p);
+	cycle_collect(true); /* what only p's handles kept reachable */
 	kobj_signal(&p->o, 0, NB_SIGNAL_TERMINATED);
 }
 
@@ -423,5 +424,9 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	sched_run();
 	code = init->exit_code;
 	kobj_release(&init->o);
+	cycle_collect(true);
+	if (kobj_live())
+		fprintf(stderr, "kernel: %u objects left at exit\n",
+			kobj_live());
 	return code;
 }

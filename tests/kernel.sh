@@ -2,10 +2,11 @@
 # tests/kernel.sh NEBULET: the kernel's tests on the hosted HAL. Each
 # program in build/tests/kernel/ (from tests/kernel/) runs as init under
 # `NEBULET kernel`, with child.wasm as its boot image:
-#   ipc, hostile, preempt, prio, timer, vmo, threads
+#   ipc, hostile, preempt, prio, timer, vmo, threads, cycles
 #                 print "PASS name" / "FAIL name: ..." per check and
 #                 "done" at the end; each PASS and FAIL line counts, and a
-#                 missing "done" or a non-zero status is one more failure;
+#                 missing "done", a non-zero status or kernel objects left
+#                 at exit (a leak) is one more failure;
 #                 each runs on the default engine (the JIT) and the
 #                 interpreter (--engine=interp)
 #   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
@@ -39,6 +40,9 @@ suite() {
 		echo "FAIL $label: exit status $status or no 'done'"
 		sed 's/^/  /' "$tmp/err" | tail -n 20
 		fail=$((fail + 1))
+	elif grep -q 'objects left at exit' "$tmp/err"; then
+		echo "FAIL $label: $(grep 'objects left' "$tmp/err")"
+		fail=$((fail + 1))
 	fi
 }
 
@@ -69,6 +73,7 @@ for engine in "" --engine=interp; do
 	suite timer $engine
 	suite vmo $engine
 	suite threads $engine
+	suite cycles $engine
 done
 status "process without memory gets NB_ERR_FAULT" 5 "" -- "$K/nomem.wasm"
 status "unknown kernel call is a link error" 1 "no_such_call" -- \

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "kernel/object.h"
+#include "user/include/nb_strerror.h"
 
 static uint32_t next_id = 1;
 enum wasm_engine kernel_engine = WASM_ENGINE_DEFAULT;
@@ -404,8 +405,8 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	if ((s = send_images(a, n - 1, paths + 1, images + 1, lens + 1))) {
 		fprintf(stderr,
 			"kernel: boot images do not fit the boot "
-			"channel (%d)\n",
-			s);
+			"channel: %s\n",
+			nb_strerror(s));
 		kobj_release(&a->o);
 		kobj_release(&b->o);
 		return 1;
@@ -417,7 +418,8 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	s = process_create(images[0], (uint32_t)lens[0], &boot, 1,
 			   base ? base + 1 : paths[0], &init);
 	if (s != NB_OK) {
-		fprintf(stderr, "%s: cannot start (%d)\n", paths[0], s);
+		fprintf(stderr, "%s: cannot start: %s\n", paths[0],
+			nb_strerror(s));
 		kobj_release(&b->o);
 		return 1;
 	}

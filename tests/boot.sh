@@ -44,7 +44,7 @@ TRAP_PROGS=(trap_oob trap_div trap_stack trap_indirect)
 NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
-WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
+WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
 WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill} "$B/drivers/uart16550")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
@@ -525,6 +525,14 @@ if command -v wat2wasm >/dev/null; then
 		why="status $status (want 124)"
 	verdict "boot:timeout" "" "stderr:$WT/loop.err"
 fi
+# --timeout counts from the last output: a program writing a line a
+# second for 8 s outlives --timeout=4.
+"$NEBULET" boot --timeout=4 "$B/tests/boot/ticker.wasm" </dev/null \
+	>"$WT/tick.out" 2>"$WT/tick.err"
+status=$? why=""
+{ [ "$status" = 0 ] && grep -qx "tick 8" "$WT/tick.out"; } ||
+	why="status $status (want 0) or no 'tick 8'"
+verdict "boot:timeout-from-last-output" "" "stderr:$WT/tick.err"
 
 line="$pass passed, $fail failed"
 [ $skip -gt 0 ] && line="$line, $skip skipped"

@@ -12,6 +12,8 @@
 #   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
 #   badimport     an unknown kernel call: link error, status 1
 #   deadlock      init and its child wait forever: both killed, 137
+#   traplabel     a child run with argv[0] "some/dir/trapper.wasm" traps:
+#                 stderr names it "trapper.wasm", status 0
 #   atomics       memory.atomic.wait/notify between two threads: status 0
 #                 (else the number of the failed check), on each engine
 # plus the subcommand's own errors. Ends with "N passed, N failed".
@@ -80,6 +82,8 @@ status "unknown kernel call is a link error" 1 "no_such_call" -- \
 	"$K/badimport.wasm"
 status "deadlock: every process killed" 137 "deadlock" -- \
 	"$K/deadlock.wasm" "$K/child.wasm"
+status "a child's trap names its image" 0 "^trapper.wasm: trap: " -- \
+	"$K/traplabel.wasm" "$K/child.wasm"
 status "atomic wait/notify between threads" 0 "" -- "$K/atomics.wasm"
 status "atomic wait/notify between threads (interp)" 0 "" -- \
 	--engine=interp "$K/atomics.wasm"

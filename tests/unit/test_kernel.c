@@ -14,6 +14,7 @@
 #include "check.h"
 #include "hal.h"
 #include "kernel/object.h"
+#include "user/include/nb_strerror.h"
 
 static hal_context *boot, *co;
 static int trace[8], ntrace;
@@ -192,6 +193,48 @@ static void cycles(void)
 	check("cycle: live objects back to the start", kobj_live() == start);
 }
 
+/* Every kernel and firmament status has a name of its own. */
+static void status_names(void)
+{
+	static const nb_status codes[] = {NB_OK,
+					  NB_ERR_BAD_HANDLE,
+					  NB_ERR_WRONG_TYPE,
+					  NB_ERR_ACCESS_DENIED,
+					  NB_ERR_INVALID_ARGS,
+					  NB_ERR_FAULT,
+					  NB_ERR_NO_MEMORY,
+					  NB_ERR_NO_RESOURCES,
+					  NB_ERR_SHOULD_WAIT,
+					  NB_ERR_PEER_CLOSED,
+					  NB_ERR_TIMED_OUT,
+					  NB_ERR_BUFFER_TOO_SMALL,
+					  NB_ERR_BAD_IMAGE,
+					  NB_ERR_BAD_STATE,
+					  NB_ERR_OUT_OF_RANGE,
+					  NB_ERR_NOT_SUPPORTED,
+					  -100,
+					  -101,
+					  -102,
+					  -103,
+					  -104,
+					  -105,
+					  -106};
+	int n = sizeof codes / sizeof codes[0], named = 0, distinct = 1;
+
+	for (int i = 0; i < n; i++) {
+		named += strcmp(nb_strerror(codes[i]), "unknown status") != 0;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(nb_strerror(codes[i]),
+				    nb_strerror(codes[j])))
+				distinct = 0;
+	}
+	check("strerror: every status named", named == n && distinct);
+	check("strerror: words",
+	      !strcmp(nb_strerror(-103), "not found") &&
+		      !strcmp(nb_strerror(NB_ERR_NO_MEMORY), "no memory") &&
+		      !strcmp(nb_strerror(-99), "unknown status"));
+}
+
 int main(void)
 {
 	hal_init();
@@ -199,5 +242,6 @@ int main(void)
 	handles();
 	channels();
 	cycles();
+	status_names();
 	return failures != 0;
 }

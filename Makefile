@@ -27,7 +27,7 @@ RUNNER := $(wildcard tools/nebulet/*.c)
 HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h)
 CORE := $(NUCLEUS) $(HOSTED) $(KERNEL)
 
-.PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff format clean spec-json user
+.PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff stress format clean spec-json user
 all: $(B)/nebulet
 
 deps:
@@ -137,6 +137,11 @@ test-build: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(U
 
 bench: $(B)/nebulet | deps
 	@bench/run.sh
+
+# make stress DURATION=seconds: the kernel and firmament under load
+# (tests/stress.sh; 60 s by default).
+stress: $(B)/nebulet $(KERNEL_TEST_WASM) firmament | deps
+	@tests/stress.sh $(or $(DURATION),60)
 
 fuzz: | deps
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)

@@ -9,6 +9,9 @@
 #                 at exit (a leak) is one more failure;
 #                 each runs on the default engine (the JIT) and the
 #                 interpreter (--engine=interp)
+#   stress        a short round of tests/kernel/stress.c (its
+#                 configuration tests/kernel/stress.conf a third image);
+#                 `make stress DURATION=S` runs long ones (tests/stress.sh)
 #   nomem         a process without memory: exit status 5 (NB_ERR_FAULT)
 #   badimport     an unknown kernel call: link error, status 1
 #   deadlock      init and its child wait forever: both killed, 137
@@ -30,7 +33,7 @@ trap 'rm -rf "$tmp"' EXIT
 suite() {
 	local name=$1 status p f label=$1${2:+ $2}
 	timeout 300 "$nebulet" kernel ${2:-} "$K/$name.wasm" "$K/child.wasm" \
-		>"$tmp/out" 2>"$tmp/err"
+		${EXTRA:-} >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	grep -E '^(PASS|FAIL) ' "$tmp/out" |
 		sed "s/^\(PASS\|FAIL\) /\1 $label: /"
@@ -77,6 +80,7 @@ for engine in "" --engine=interp; do
 	suite threads $engine
 	suite cycles $engine
 done
+EXTRA=tests/kernel/stress.conf suite stress
 status "process without memory gets NB_ERR_FAULT" 5 "" -- "$K/nomem.wasm"
 status "unknown kernel call is a link error" 1 "no_such_call" -- \
 	"$K/badimport.wasm"

@@ -31,6 +31,10 @@
  *              of y_0 (O = "in") on the startup channel, exit 0
  *   "cycles N" N times: pairs a-b, c-d; write b over c and d over a;
  *              close a and c (b and d keep each other alive); exit 0
+ *   "flood N ID" (with a channel) write N messages {ID, i} on it (i =
+ *              0..N-1; yield while the queue is full), exit 0
+ *   "churn N"  (with 64 channels) write N messages {i} on channels
+ *              chosen at random (yield while a queue is full), exit 0
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +228,38 @@ static int cycles(long n)
 	return 0;
 }
 
+/* Writes the n bytes at b on h, yielding while its queue is full. */
+static int put_wait(nb_handle h, const void *b, uint32_t n)
+{
+	nb_status s;
+
+	while ((s = nb_channel_write(h, b, n, NULL, 0)) == NB_ERR_SHOULD_WAIT)
+		nb_yield();
+	return s;
+}
+
+/* "flood N ID" and "churn N": see the top. */
+static int flood(const char *arg, uint32_t nh)
+{
+	uint32_t n = (uint32_t)atol(arg), m[2] = {0, 0}, seed = 12345;
+	const char *id = strchr(arg, ' ');
+
+	if (nh != (id ? 1u : 64u))
+		return 85;
+	m[0] = id ? (uint32_t)atol(id + 1) : 0;
+	for (uint32_t i = 0; i < n; i++) {
+		nb_handle h = hs[0];
+		if (!id) {
+			seed = seed * 1103515245u + 12345u;
+			h = hs[(seed >> 16) % 64];
+		}
+		m[1] = i;
+		if (put_wait(h, m, sizeof m))
+			return 84;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	nb_handle ch = nb_startup_handle(0), ev;
@@ -248,6 +284,10 @@ int main(int argc, char **argv)
 		return args(ch, argc, argv);
 	if (strncmp(buf, "ring ", 5) == 0)
 		return ring(ch, buf + 5);
+	if (strncmp(buf, "flood ", 6) == 0)
+		return flood(buf + 6, nh);
+	if (strncmp(buf, "churn ", 6) == 0)
+		return flood(buf + 6, nh);
 	if (strncmp(buf, "cycles ", 7) == 0)
 		return cycles(atol(buf + 7));
 	if (strncmp(buf, "exit ", 5) == 0)

@@ -220,9 +220,9 @@ run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm
 # crashing inputs land in tests/firmament/corpus/, replayed by make test.
 fuzz-fir: $(FIRC) | deps
 	@tests/firmament/build.sh fuzz
-	@mkdir -p $(B)/firmament/fuzzcorpus
+	@mkdir -p $(B)/firmament/fuzzcorpus $(B)/fuzz-crashes/fir
 	$(B)/firmament/native/fuzz_fir -max_total_time=$(or $(FUZZ_SECONDS),60) \
-		-timeout=10 -artifact_prefix=tests/firmament/corpus/crash- \
+		-timeout=10 -artifact_prefix=$(B)/fuzz-crashes/fir/crash- \
 		$(B)/firmament/fuzzcorpus tests/firmament/corpus
 
 # Drivers (drivers/drivers.mk: wasm drivers, after the firmament).

@@ -44,9 +44,11 @@ static long spawn(long n, long *tried)
 {
 	long ok = 0;
 
-	for (long i = 0; i < n && !(end && nb_clock_monotonic() >= end);
-	     i++) {
-		++*tried;
+	for (long i = 0; i < n && !(end && nb_clock_monotonic() >= end); i++) {
+		if (++*tried % 1000 == 0) {
+			printf("%ld spawned\n", *tried);
+			fflush(stdout);
+		}
 		nb_handle p = start("exit 0", NULL, 0);
 		if (p == NB_HANDLE_INVALID)
 			break;

@@ -277,9 +277,10 @@ verdict "boot:console-read-waits" "" "stdout:$WT/rw.out" "stderr:$WT/rw.err"
 
 # Device objects (tests/boot/devices.c, with COM2 present): each check a
 # PASS line. Before it, manifest lines whose handles init must refuse,
-# each reported with its status (kernel/device.h): COM1's ports and IRQ 4
-# are the kernel's console (NOT_SUPPORTED, -15), line 99 and an empty
-# range INVALID_ARGS (-4), a line bound twice BAD_STATE (-13).
+# each reported with its status in words (kernel/device.h,
+# nb_strerror): COM1's ports and IRQ 4 are the kernel's console
+# (NOT_SUPPORTED), line 99 and an empty range INVALID_ARGS, a line bound
+# twice BAD_STATE.
 cp "$B/tests/boot/devices.wasm" "$WT/"
 printf '%s\n' '--ioport=0x3f8:8 devices.wasm' '--irq=4 devices.wasm' \
 	'--irq=99 devices.wasm' '--ioport=0x2f8:0 devices.wasm' \
@@ -293,8 +294,9 @@ timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/dev.ar" \
 status=$? why=""
 count_checks boot:devices "$WT/k.out"
 { [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
-for want in "status -15 (--ioport)" "status -15 (--irq)" "status -4 (--irq)" \
-	"status -4 (--ioport)" "status -13 (--irq)" "no service nosuch" \
+for want in "not supported (--ioport)" "not supported (--irq)" \
+	"invalid argument (--irq)" "invalid argument (--ioport)" \
+	"bad state (--irq)" "no service nosuch" \
 	"unknown native driver bogus" "uart16550: wants" \
 	"malformed option --ioport=zz"; do
 	grep -qF -- "$want" "$WT/k.err" || why="${why:+$why; }no '$want'"

@@ -38,7 +38,7 @@ HEADERS := $(wildcard nucleus/*.h hal/*.h kernel/*.h tools/nebulet/*.h) $(SDK_H)
 	firmament/wire.h
 CORE := $(NUCLEUS) $(HOSTED) $(KERNEL) $(FIR_PURE)
 
-.PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff format clean spec-json user
+.PHONY: all deps run run-hosted test test-build bench fuzz fuzz-diff stress format clean spec-json user
 all: $(B)/nebulet
 
 deps:
@@ -149,6 +149,11 @@ test-build: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(U
 bench: $(B)/nebulet suite | deps
 	@bench/run.sh
 
+# make stress DURATION=seconds: the kernel and firmament under load
+# (tests/stress.sh; 60 s by default).
+stress: $(B)/nebulet $(KERNEL_TEST_WASM) firmament | deps
+	@tests/stress.sh $(or $(DURATION),60)
+
 fuzz: | deps
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
@@ -237,9 +242,9 @@ run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm
 # crashing inputs land in tests/firmament/corpus/, replayed by make test.
 fuzz-fir: $(FIRC) | deps
 	@tests/firmament/build.sh fuzz
-	@mkdir -p $(B)/firmament/fuzzcorpus
+	@mkdir -p $(B)/firmament/fuzzcorpus $(B)/fuzz-crashes/fir
 	$(B)/firmament/native/fuzz_fir -max_total_time=$(or $(FUZZ_SECONDS),60) \
-		-timeout=10 -artifact_prefix=tests/firmament/corpus/crash- \
+		-timeout=10 -artifact_prefix=$(B)/fuzz-crashes/fir/crash- \
 		$(B)/firmament/fuzzcorpus tests/firmament/corpus
 
 # Drivers (drivers/drivers.mk: wasm drivers, after the firmament).

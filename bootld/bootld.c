@@ -47,6 +47,7 @@
 #include "kernel/device.h"
 #include "kernel/object.h"
 #include "nucleus/nucleus.h"
+#include "user/include/nb_strerror.h"
 
 #define MAX_WORDS 256
 #define MAX_HSPECS 16
@@ -319,7 +320,6 @@ static bool listener_connect(struct service *s, struct channel *end)
  * message. */
 static bool make_handle(const struct hspec *h, struct khandle *k)
 {
-	char num[16];
 	nb_status st = NB_OK;
 	struct service *s = h->name ? service_find(h->name) : NULL;
 
@@ -356,8 +356,7 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 			*k = (struct khandle){&mine->o, CH_RIGHTS};
 	}
 	if (st != NB_OK) {
-		snprintf(num, sizeof num, "%d", st);
-		say("bootld: cannot make a startup handle: status ", num,
+		say("bootld: cannot make a startup handle: ", nb_strerror(st),
 		    h->kind == 'p'   ? " (--ioport)"
 		    : h->kind == 'i' ? " (--irq)"
 				     : " (--connect)");
@@ -454,9 +453,7 @@ static void start_job(const void *archive, size_t len, struct job *job)
 		process_create(prog.data, (uint32_t)prog.len, start, nstart,
 			       base_name(job->argv[0]), &job->proc);
 	if (s != NB_OK) {
-		char code[16];
-		snprintf(code, sizeof code, "%d", s);
-		say(job->argv[0], ": cannot start: status ", code);
+		say(job->argv[0], ": cannot start: ", nb_strerror(s));
 		for (uint32_t i = 0; i < nstart; i++)
 			kobj_release(start[i].obj);
 		job->proc = NULL;

@@ -67,10 +67,15 @@ struct kmsg *kmsg_alloc(uint32_t nbytes, uint32_t nhandles)
 	return m;
 }
 
-/* Queues m for c's peer (channel_can_write said yes). */
+/* Queues m for c's peer (channel_can_write said yes). The channels it
+ * carries are cycle candidates; enough of them start a collection. */
 void channel_queue(struct channel *c, struct kmsg *m)
 {
 	struct channel *p = c->peer;
+
+	for (uint32_t i = 0; i < m->nhandles; i++)
+		if (m->handles[i].obj->type == KOBJ_CHANNEL)
+			cycle_candidate((struct channel *)m->handles[i].obj);
 
 	if (p->tail)
 		p->tail->next = m;
@@ -79,6 +84,7 @@ void channel_queue(struct channel *c, struct kmsg *m)
 	p->tail = m;
 	p->count++;
 	kobj_signal(&p->o, 0, NB_SIGNAL_READABLE);
+	cycle_collect(false);
 }
 
 nb_status channel_write(struct channel *c, const uint8_t *bytes,
@@ -131,6 +137,7 @@ void channel_destroy(struct channel *c)
 {
 	struct kmsg *m;
 
+	cycle_forget(c);
 	if (c->peer) {
 		c->peer->peer = NULL;
 		kobj_signal(&c->peer->o, 0, NB_SIGNAL_PEER_CLOSED);

@@ -12,14 +12,19 @@
 #include "kernel/device.h"
 #include "kernel/object.h"
 
+static uint32_t nlive;
+
 void kobj_init(struct kobj *o, enum kobj_type type)
 {
+	nlive++;
 	o->type = type;
 	o->refs = 1;
 	o->signals = 0;
 	o->waiters = NULL;
 	o->acct = NULL;
 	o->charge = 0;
+	o->gc_refs = 0;
+	o->gc_color = 0;
 }
 
 void *kobj_alloc(size_t size, enum kobj_type type)
@@ -54,11 +59,21 @@ void kobj_retain(struct kobj *o)
 	o->refs++;
 }
 
-/* Drops one reference; the last one destroys the object. */
+uint32_t kobj_live(void)
+{
+	return nlive;
+}
+
+/* Drops one reference; the last one destroys the object. A channel that
+ * keeps some may now be held only by queues: a cycle candidate. */
 void kobj_release(struct kobj *o)
 {
-	if (--o->refs > 0)
+	if (--o->refs > 0) {
+		if (o->type == KOBJ_CHANNEL)
+			cycle_candidate((struct channel *)o);
 		return;
+	}
+	nlive--;
 	switch (o->type) {
 	case KOBJ_CHANNEL:
 		channel_destroy((struct channel *)o);

@@ -7,6 +7,7 @@
  *   object.c   reference counts, signals, the wait primitive, events
  *   handle.c   per-process handle tables
  *   channel.c  channel pairs and their messages
+ *   cycle.c    the collector of channel ends held only by queues
  *   timer.c    timer objects
  *   vmo.c      memory objects, mappings, page flipping (pages objects)
  *   process.c  processes: a wasm instance, a handle table, threads
@@ -57,6 +58,8 @@ struct kobj {
 	struct waiter *waiters;
 	struct kacct *acct; /* charged (its creator's), or NULL: the kernel */
 	uint64_t charge;    /* bytes charged to acct */
+	uint32_t gc_refs; /* cycle.c's scratch: references not from queues */
+	uint8_t gc_color; /* cycle.c's: 0 outside a collection */
 };
 
 /* A process's limits (kmem.c); 0 in a request means "the default". */
@@ -102,6 +105,8 @@ struct channel {
 	struct channel *peer; /* NULL once the peer is destroyed */
 	struct kmsg *head, *tail;
 	uint32_t count; /* messages queued for this end to read */
+	struct channel *gc_next, *gc_prev; /* cycle.c's candidates */
+	bool gc_candidate;
 };
 
 struct event {
@@ -222,6 +227,19 @@ nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 		    nb_time deadline, nb_signals *pending);
 struct event *event_create(void);
 nb_time kernel_now(void);
+/* Objects made and not yet destroyed (a leak check's count). */
+uint32_t kobj_live(void);
+
+/*
+ * cycle.c: frees channel endpoints (and what their queues hold) that only
+ * messages queued in such endpoints keep alive (kernel/README.md).
+ * cycle_candidate: c lost a reference from outside a queue, or went
+ * into one; cycle_forget: c is being destroyed; cycle_collect: looks at
+ * the candidates when there are enough of them, or always with force.
+ */
+void cycle_candidate(struct channel *c);
+void cycle_forget(struct channel *c);
+void cycle_collect(bool force);
 
 /* timer.c */
 struct timer *timer_create(void);

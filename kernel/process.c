@@ -18,6 +18,7 @@
 
 #include "firmament/console_wire.h"
 #include "kernel/object.h"
+#include "user/include/nb_strerror.h"
 
 static uint32_t next_id = 1;
 enum wasm_engine kernel_engine = WASM_ENGINE_DEFAULT;
@@ -185,6 +186,7 @@ static void process_end(struct process *p)
 	p->store = NULL;
 	vm_forget(p);
 	p->acct->proc = NULL;
+	cycle_collect(true); /* what only p's handles kept reachable */
 	kobj_signal(&p->o, 0, NB_SIGNAL_TERMINATED);
 }
 
@@ -431,8 +433,8 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	if (s != NB_OK) {
 		fprintf(stderr,
 			"kernel: boot images do not fit the boot "
-			"channel (%d)\n",
-			s);
+			"channel: %s\n",
+			nb_strerror(s));
 		kobj_release(&a->o);
 		kobj_release(&b->o);
 		return 1;
@@ -444,12 +446,17 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	s = process_create(images[0], (uint32_t)lens[0], &boot, 1,
 			   base ? base + 1 : paths[0], &init);
 	if (s != NB_OK) {
-		fprintf(stderr, "%s: cannot start (%d)\n", paths[0], s);
+		fprintf(stderr, "%s: cannot start: %s\n", paths[0],
+			nb_strerror(s));
 		kobj_release(&b->o);
 		return 1;
 	}
 	sched_run();
 	code = init->exit_code;
 	kobj_release(&init->o);
+	cycle_collect(true);
+	if (kobj_live())
+		fprintf(stderr, "kernel: %u objects left at exit\n",
+			kobj_live());
 	return code;
 }

@@ -308,6 +308,22 @@ nb_status sys_object_wait_many(struct ucall *u, uint32_t items, uint32_t count,
 	return s;
 }
 
+/* A child's name (for its messages, a trap's first): the last component
+ * of its argv[0], which names the image it runs (init's launcher passes
+ * the file); with no arguments, its creator's name and id. */
+static void child_name(const struct ucall *u, const struct process_args *a,
+		       char *name, size_t size)
+{
+	const char *base;
+
+	if (!a || a->argc < 1 || !a->argv[0][0]) {
+		snprintf(name, size, "%.20s.%u", u->p->name, u->p->id);
+		return;
+	}
+	base = strrchr(a->argv[0], '/');
+	snprintf(name, size, "%s", base && base[1] ? base + 1 : a->argv[0]);
+}
+
 /*
  * Starts a child from image[0..len) (already checked, and copied before
  * anything else changes) with the caller's checked handles at hptr[0..n)
@@ -327,7 +343,7 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 	if (!htable_room(&u->p->handles))
 		s = NB_ERR_NO_RESOURCES;
 	else {
-		snprintf(name, sizeof name, "%.20s.%u", u->p->name, u->p->id);
+		child_name(u, a, name, sizeof name);
 		s = process_create(image, len, NULL, 0, name, &child);
 	}
 	if (s) {

@@ -44,7 +44,7 @@ TRAP_PROGS=(trap_oob trap_div trap_stack trap_indirect)
 NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
-WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin")
+WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
 WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom} "$B/drivers/uart16550")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
@@ -320,10 +320,11 @@ status=$? why=""
 verdict "boot:manifest --memory=4M" "" "stdout:$WT/oom.out" "stderr:$WT/oom.err"
 
 # Device objects (tests/boot/devices.c, with COM2 present): each check a
-# PASS line. Before it, manifest lines whose handles the boot loader must
-# refuse, each reported with its status (kernel/device.h): COM1's ports
-# and IRQ 4 are the kernel's console (NOT_SUPPORTED, -15), line 99 and an
-# empty range INVALID_ARGS (-4), a line bound twice BAD_STATE (-13).
+# PASS line. Before it, manifest lines whose handles the boot loader must refuse,
+# each reported with its status in words (kernel/device.h,
+# nb_strerror): COM1's ports and IRQ 4 are the kernel's console
+# (NOT_SUPPORTED), line 99 and an empty range INVALID_ARGS, a line bound
+# twice BAD_STATE.
 cp "$B/tests/boot/devices.wasm" "$WT/"
 printf '%s\n' '--ioport=0x3f8:8 devices.wasm' '--irq=4 devices.wasm' \
 	'--irq=99 devices.wasm' '--ioport=0x2f8:0 devices.wasm' \
@@ -337,8 +338,9 @@ timeout 60 "$NEBULET" boot --timeout=50 --initrd="$WT/dev.ar" \
 status=$? why=""
 count_checks boot:devices "$WT/k.out"
 { [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
-for want in "status -15 (--ioport)" "status -15 (--irq)" "status -4 (--irq)" \
-	"status -4 (--ioport)" "status -13 (--irq)" "no service nosuch" \
+for want in "not supported (--ioport)" "not supported (--irq)" \
+	"invalid argument (--irq)" "invalid argument (--ioport)" \
+	"bad state (--irq)" "no service nosuch" \
 	"unknown native driver bogus" "uart16550: wants" \
 	"malformed option --ioport=zz"; do
 	grep -qF -- "$want" "$WT/k.err" || why="${why:+$why; }no '$want'"
@@ -581,6 +583,14 @@ if command -v wat2wasm >/dev/null; then
 		why="status $status (want 124)"
 	verdict "boot:timeout" "" "stderr:$WT/loop.err"
 fi
+# --timeout counts from the last output: a program writing a line a
+# second for 8 s outlives --timeout=4.
+"$NEBULET" boot --timeout=4 "$B/tests/boot/ticker.wasm" </dev/null \
+	>"$WT/tick.out" 2>"$WT/tick.err"
+status=$? why=""
+{ [ "$status" = 0 ] && grep -qx "tick 8" "$WT/tick.out"; } ||
+	why="status $status (want 0) or no 'tick 8'"
+verdict "boot:timeout-from-last-output" "" "stderr:$WT/tick.err"
 
 line="$pass passed, $fail failed"
 [ $skip -gt 0 ] && line="$line, $skip skipped"

@@ -9,7 +9,10 @@
  *                         console 3 times at arbitrary points (a line
  *                         whose reply was lost is written again: at most
  *                         one duplicate per kill, none lost)
- *   crash.wasm killer     the killer
+ *   crash.wasm race SEED  the same, the killer yielding between kills
+ *                         a number of times drawn from SEED (else 100;
+ *                         tests/stress.sh varies it)
+ *   crash.wasm killer [SEED]  the killer
  *   crash.wasm wasi       launched by crash.wasm: plain WASI writes go
  *                         through the Console, so once it kills the
  *                         console they fail with EIO (exit status 0 if
@@ -178,8 +181,11 @@ int main(void)
 	if (argc > 1 && !strcmp(argv[1], "killer"))
 		fprintf(stderr, "killer: started\n");
 	if (argc > 1 && !strcmp(argv[1], "killer")) {
+		unsigned seed = argc > 2 ? (unsigned)atol(argv[2]) : 0;
 		for (int k = 0; k < 3; k++) {
-			for (int y = 0; y < 100; y++)
+			seed = seed * 1103515245u + 12345u;
+			for (unsigned y = 0;
+			     y < (argc > 2 ? (seed >> 16) % 400 : 100); y++)
 				nb_yield();
 			kill_console();
 		}
@@ -189,8 +195,10 @@ int main(void)
 		return 2;
 	if (race) {
 		FIR_SET_STR(lreq.name, "crash.wasm");
-		lreq.args.len = 1;
+		lreq.args.len = argc > 2 ? 2 : 1;
 		FIR_SET_STR(lreq.args.items[0], "killer");
+		if (argc > 2)
+			FIR_SET_STR(lreq.args.items[1], argv[2]);
 		if (launcher_launch(launcher, &lreq, &lresp))
 			return 3;
 	}

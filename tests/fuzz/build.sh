@@ -3,16 +3,25 @@
 # with clang-14 under ASan and UBSan (run from the repository root):
 #   replay_decode, replay_exec, replay_diff  the targets with replay.c's
 #                               main (always)
-#   fuzz_decode                 the decode target with libFuzzer (all)
+#   replay_bootfs, replay_manifest  the boot archive reader and the
+#                               bare-metal init's manifest parser (always)
+#   fuzz_decode, fuzz_bootfs, fuzz_manifest  with libFuzzer (all)
 # Rebuilds only what is older than its sources. Exits 1 if a build fails.
 set -eu
 
 O=build/fuzz
 CC=clang-14
-FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. \
+FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. -Ibuild/gen \
 	-fno-sanitize-recover=undefined"
 SRC="$(ls nucleus/*.c hal/hosted/*.c) tests/fuzz/stubs.c"
 DEPS="$SRC $(ls nucleus/*.h hal/*.h) tests/fuzz/stubs.h tests/fuzz/build.sh"
+# The boot archive target needs only its reader; the manifest target the
+# whole hosted kernel behind init.c (linked, not called).
+BOOTFS_SRC="bootld/bootfs.c"
+# (the generated wire code comes from make's build of build/nebulet).
+MANIFEST_SRC="$(ls nucleus/*.c hal/hosted/*.c kernel/*.c) bootld/bootfs.c \
+	bootld/manifest.c drivers/uart16550/uart_native.c firmament/wire.c \
+	$(ls build/gen/firmament/*_wire.c)"
 mkdir -p $O
 
 # newer TARGET SOURCES...: true if TARGET is missing or older than a source.
@@ -26,14 +35,24 @@ newer() {
 	return 1
 }
 
-# make_prog OUT SANITIZERS FILES...: compiles one program if out of date.
+# make_prog OUT SANITIZERS FILES...: compiles one program if out of date,
+# with the sources in $LIB (default $SRC); $MORE: more files it depends on.
 make_prog() {
-	out=$1 san=$2
+	out=$1 san=$2 lib=${LIB:-$SRC}
 	shift 2
-	newer $O/$out $DEPS "$@" || return 0
+	# shellcheck disable=SC2086
+	newer $O/$out $DEPS $lib ${MORE:-} "$@" || return 0
 	echo "build $O/$out" >&2
 	# shellcheck disable=SC2086
-	$CC $FLAGS -fsanitize=$san -o $O/$out "$@" $SRC -lm
+	$CC $FLAGS -fsanitize=$san -o $O/$out "$@" $lib -lm
+}
+
+# The boot archive and manifest targets with $1's main (replay.c, or
+# libFuzzer's).
+init_progs() {
+	LIB=$BOOTFS_SRC make_prog $2_bootfs $3 $1 tests/fuzz/fuzz_bootfs.c
+	LIB=$MANIFEST_SRC MORE="$(ls bootld/* kernel/*.h)" make_prog \
+		$2_manifest $3 $1 tests/fuzz/fuzz_manifest.c
 }
 
 # The three replay programs build at once; any failure fails the build.
@@ -43,9 +62,12 @@ for t in decode exec diff; do
 		tests/fuzz/fuzz_$t.c &
 	pids="$pids $!"
 done
+init_progs tests/fuzz/replay.c replay address,undefined &
+pids="$pids $!"
 for p in $pids; do
 	wait "$p"
 done
 if [ "${1:-replay}" = all ]; then
 	make_prog fuzz_decode fuzzer,address,undefined tests/fuzz/fuzz_decode.c
+	init_progs "" fuzz fuzzer,address,undefined
 fi

@@ -1,21 +1,25 @@
 #!/bin/sh
 # tests/fuzz/run.sh [SECONDS]: what `make fuzz FUZZ_SECONDS=N` runs (from
-# the repository root). Builds the fuzz programs, runs the libFuzzer decode
-# target for SECONDS (default 60), then the wasm-opt execution fuzzer
-# (gen.sh) for SECONDS. Crashing inputs land in tests/fuzz/corpus/<target>/
-# (replayed by tests/fuzz.sh in `make test`); libFuzzer's growing working
-# corpus stays in build/fuzz/corpus/. Exits 1 if anything crashed.
+# the repository root). Builds the fuzz programs, runs each libFuzzer
+# target (decode, bootfs, manifest) for SECONDS (default 60), then the
+# wasm-opt execution fuzzer (gen.sh) for SECONDS. New crashing inputs
+# land in build/fuzz-crashes/<target>/, outside the tracked corpus, until
+# someone reviews them (and, once fixed, moves them to
+# tests/fuzz/corpus/<target>/ as regress-*, which tests/fuzz.sh replays
+# in `make test`); libFuzzer's growing working corpus stays in
+# build/fuzz/corpus/. Exits 1 if anything crashed.
 set -eu
 
 SECS=${1:-60}
 [ -n "$SECS" ] || SECS=60
 W=build/fuzz
+C=build/fuzz-crashes
 status=0
 
 tests/fuzz/build.sh all
 
-# Seeds: the repository corpus plus every module the spec tests made.
-mkdir -p $W/corpus/decode $W/seeds tests/fuzz/corpus/decode
+# Seeds for decode: the repository corpus plus every spec-test module.
+mkdir -p $W/seeds
 if [ -d build/spec ] && [ ! -e $W/seeds/.done ]; then
 	for f in build/spec/*/*.wasm; do
 		[ -e "$f" ] || continue
@@ -25,26 +29,37 @@ if [ -d build/spec ] && [ ! -e $W/seeds/.done ]; then
 	touch $W/seeds/.done
 fi
 
-# libFuzzer stops at the first crash: restart it until the time is up
-# (at most 10 crashes per run, so a shallow bug does not loop forever).
-end=$(($(date +%s) + SECS))
-crashes=0
-while left=$((end - $(date +%s))) && [ $left -gt 0 ] && [ $crashes -lt 10 ]; do
-	if ! $W/fuzz_decode -max_total_time=$left -timeout=10 \
-		-rss_limit_mb=4096 -print_final_stats=1 \
-		-artifact_prefix=tests/fuzz/corpus/decode/ \
-		$W/corpus/decode tests/fuzz/corpus/decode $W/seeds \
-		>$W/decode.log 2>&1; then
-		crashes=$((crashes + 1))
-		status=1
-		echo "fuzz_decode: crash, see $W/decode.log:"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' \
-			$W/decode.log | head -n 5
-		cp $W/decode.log $W/decode.crash$crashes.log
-	fi
-done
-grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' $W/decode.log |
-	tail -n 2 | sed 's/^/fuzz_decode: /'
+# fuzz TARGET SEEDS...: libFuzzer on fuzz_TARGET for SECS. It stops at
+# the first crash: restart it until the time is up (at most 10 crashes,
+# so a shallow bug does not loop forever). Stderr (init's messages on
+# bad manifests) is closed.
+fuzz() {
+	t=$1
+	shift
+	mkdir -p $W/corpus/$t $C/$t tests/fuzz/corpus/$t
+	end=$(($(date +%s) + SECS))
+	crashes=0
+	while left=$((end - $(date +%s))) && [ $left -gt 0 ] &&
+		[ $crashes -lt 10 ]; do
+		if ! $W/fuzz_$t -max_total_time=$left -timeout=10 \
+			-rss_limit_mb=4096 -print_final_stats=1 -close_fd_mask=2 \
+			-artifact_prefix=$C/$t/ $W/corpus/$t \
+			tests/fuzz/corpus/$t "$@" >$W/$t.log 2>&1; then
+			crashes=$((crashes + 1))
+			status=1
+			echo "fuzz_$t: crash, see $W/$t.log:"
+			grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' \
+				$W/$t.log | head -n 5
+			cp $W/$t.log $W/$t.crash$crashes.log
+		fi
+	done
+	grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' $W/$t.log |
+		tail -n 2 | sed "s/^/fuzz_$t: /"
+}
 
-tests/fuzz/gen.sh "$SECS" || status=1
+fuzz decode $W/seeds
+fuzz bootfs
+fuzz manifest
+tests/fuzz/gen.sh "$SECS" gen "build/fuzz/replay_exec -q -t 5" $C/exec ||
+	status=1
 exit $status

@@ -25,6 +25,16 @@
  *   "threadblock" a thread and main block forever (until killed)
  *   "args"     send back "argc=N", then each argument and each
  *              environment entry, all NUL-terminated, in one message
+ *   "ring K O" make K channel pairs (x_i, y_i) and write y_(i+1 mod K)
+ *              over x_i, so the y_i hold each other in a ring; close
+ *              every x_i but x_0, send x_0 (O = "out") or a duplicate
+ *              of y_0 (O = "in") on the startup channel, exit 0
+ *   "cycles N" N times: pairs a-b, c-d; write b over c and d over a;
+ *              close a and c (b and d keep each other alive); exit 0
+ *   "flood N ID" (with a channel) write N messages {ID, i} on it (i =
+ *              0..N-1; yield while the queue is full), exit 0
+ *   "churn N"  (with 64 channels) write N messages {i} on channels
+ *              chosen at random (yield while a queue is full), exit 0
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +189,77 @@ static int args(nb_handle ch, int argc, char **argv)
 	return nb_channel_write(ch, buf, n, NULL, 0) ? 92 : 0;
 }
 
+/* "ring K O": see the top. */
+static int ring(nb_handle ch, const char *arg)
+{
+	nb_handle x[64], y[64], send = NB_HANDLE_INVALID;
+	int k = atoi(arg);
+
+	if (k < 1 || k > 64)
+		return 91;
+	for (int i = 0; i < k; i++)
+		if (nb_channel_create(&x[i], &y[i]))
+			return 90;
+	if (strstr(arg, "in") &&
+	    nb_handle_duplicate(y[0], NB_RIGHT_SAME_RIGHTS, &send))
+		return 86;
+	for (int i = 0; i < k; i++)
+		if (nb_channel_write(x[i], "ring", 4, &y[(i + 1) % k], 1))
+			return 89;
+	for (int i = 1; i < k; i++)
+		nb_handle_close(x[i]);
+	if (send == NB_HANDLE_INVALID)
+		send = x[0];
+	return nb_channel_write(ch, "end", 3, &send, 1) ? 88 : 0;
+}
+
+/* "cycles N": see the top. */
+static int cycles(long n)
+{
+	nb_handle a, b, c, d;
+
+	for (long i = 0; i < n; i++) {
+		if (nb_channel_create(&a, &b) || nb_channel_create(&c, &d) ||
+		    nb_channel_write(c, "b", 1, &b, 1) ||
+		    nb_channel_write(a, "d", 1, &d, 1) || nb_handle_close(a) ||
+		    nb_handle_close(c))
+			return 87;
+	}
+	return 0;
+}
+
+/* Writes the n bytes at b on h, yielding while its queue is full. */
+static int put_wait(nb_handle h, const void *b, uint32_t n)
+{
+	nb_status s;
+
+	while ((s = nb_channel_write(h, b, n, NULL, 0)) == NB_ERR_SHOULD_WAIT)
+		nb_yield();
+	return s;
+}
+
+/* "flood N ID" and "churn N": see the top. */
+static int flood(const char *arg, uint32_t nh)
+{
+	uint32_t n = (uint32_t)atol(arg), m[2] = {0, 0}, seed = 12345;
+	const char *id = strchr(arg, ' ');
+
+	if (nh != (id ? 1u : 64u))
+		return 85;
+	m[0] = id ? (uint32_t)atol(id + 1) : 0;
+	for (uint32_t i = 0; i < n; i++) {
+		nb_handle h = hs[0];
+		if (!id) {
+			seed = seed * 1103515245u + 12345u;
+			h = hs[(seed >> 16) % 64];
+		}
+		m[1] = i;
+		if (put_wait(h, m, sizeof m))
+			return 84;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	nb_handle ch = nb_startup_handle(0), ev;
@@ -201,6 +282,14 @@ int main(int argc, char **argv)
 		echo(ch);
 	if (strcmp(buf, "args") == 0)
 		return args(ch, argc, argv);
+	if (strncmp(buf, "ring ", 5) == 0)
+		return ring(ch, buf + 5);
+	if (strncmp(buf, "flood ", 6) == 0)
+		return flood(buf + 6, nh);
+	if (strncmp(buf, "churn ", 6) == 0)
+		return flood(buf + 6, nh);
+	if (strncmp(buf, "cycles ", 7) == 0)
+		return cycles(atol(buf + 7));
 	if (strncmp(buf, "exit ", 5) == 0)
 		nb_process_exit(atoi(buf + 5));
 	if (strcmp(buf, "block") == 0)

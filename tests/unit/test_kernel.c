@@ -3,7 +3,9 @@
  * (switching back and forth, a stack of their own, floating point and
  * callee-saved state surviving), handle tables (the per-process limit,
  * stale and forged values, generations), channel queues and the peer
- * closing when the last reference goes. Prints "PASS name" or "FAIL
+ * closing when the last reference goes, the cycle collector (ends held
+ * only from each other's queues freed, the live object count back where
+ * it started; what is held from outside kept). Prints "PASS name" or "FAIL
  * name: why" per case.
  */
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "tests/unit/check.h"
 #include "hal/hal.h"
 #include "kernel/object.h"
+#include "user/include/nb_strerror.h"
 
 static hal_context *boot, *co;
 static int trace[8], ntrace;
@@ -133,11 +136,112 @@ static void channels(void)
 	kobj_release(&b->o);
 }
 
+/* Queues a message carrying o's reference (the caller's) for c's peer. */
+static void send_ref(struct channel *c, struct kobj *o)
+{
+	struct kmsg *m = kmsg_alloc(0, 1);
+
+	m->handles[0] = (struct khandle){o, NB_RIGHT_TRANSFER};
+	channel_queue(c, m);
+}
+
+static void cycles(void)
+{
+	uint32_t start = kobj_live();
+	struct channel *a, *b, *c, *d, *x, *y;
+	struct event *e = event_create();
+
+	/* b in d's queue, d (and the event) in b's; b also held. */
+	channel_create(&a, &b);
+	channel_create(&c, &d);
+	send_ref(c, &b->o);
+	send_ref(a, &d->o);
+	kobj_retain(&e->o);
+	send_ref(a, &e->o);
+	kobj_retain(&b->o);
+	cycle_collect(true);
+	check("cycle: held from outside, kept", kobj_live() == start + 5);
+	kobj_release(&b->o);
+	check("cycle: kept until collected", kobj_live() == start + 5);
+	cycle_collect(true);
+	check("cycle: freed, the peers closed",
+	      kobj_live() == start + 3 &&
+		      (a->o.signals & c->o.signals & NB_SIGNAL_PEER_CLOSED));
+	check("cycle: event held outside kept", e->o.refs == 1);
+	kobj_release(&a->o);
+	kobj_release(&c->o);
+	kobj_release(&e->o);
+
+	/* x holds y's own end in y's queue: a ring of one. */
+	channel_create(&x, &y);
+	send_ref(x, &y->o);
+	cycle_collect(true);
+	check("cycle: peer of x freed", x->o.signals & NB_SIGNAL_PEER_CLOSED);
+	kobj_release(&x->o);
+
+	/* Many, collected as candidates pile up (no forced collection). */
+	for (int i = 0; i < 5000; i++) {
+		channel_create(&a, &b);
+		channel_create(&c, &d);
+		send_ref(c, &b->o);
+		send_ref(a, &d->o);
+		kobj_release(&a->o);
+		kobj_release(&c->o);
+	}
+	check("cycle: collected along the way", kobj_live() < start + 4000);
+	cycle_collect(true);
+	check("cycle: live objects back to the start", kobj_live() == start);
+}
+
+/* Every kernel and firmament status has a name of its own. */
+static void status_names(void)
+{
+	static const nb_status codes[] = {NB_OK,
+					  NB_ERR_BAD_HANDLE,
+					  NB_ERR_WRONG_TYPE,
+					  NB_ERR_ACCESS_DENIED,
+					  NB_ERR_INVALID_ARGS,
+					  NB_ERR_FAULT,
+					  NB_ERR_NO_MEMORY,
+					  NB_ERR_NO_RESOURCES,
+					  NB_ERR_SHOULD_WAIT,
+					  NB_ERR_PEER_CLOSED,
+					  NB_ERR_TIMED_OUT,
+					  NB_ERR_BUFFER_TOO_SMALL,
+					  NB_ERR_BAD_IMAGE,
+					  NB_ERR_BAD_STATE,
+					  NB_ERR_OUT_OF_RANGE,
+					  NB_ERR_NOT_SUPPORTED,
+					  -100,
+					  -101,
+					  -102,
+					  -103,
+					  -104,
+					  -105,
+					  -106};
+	int n = sizeof codes / sizeof codes[0], named = 0, distinct = 1;
+
+	for (int i = 0; i < n; i++) {
+		named += strcmp(nb_strerror(codes[i]), "unknown status") != 0;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(nb_strerror(codes[i]),
+				    nb_strerror(codes[j])))
+				distinct = 0;
+	}
+	check("strerror: every status named", named == n && distinct);
+	check("strerror: words",
+	      !strcmp(nb_strerror(-103), "not found") &&
+		      !strcmp(nb_strerror(NB_ERR_NO_MEMORY), "no memory") &&
+		      !strcmp(nb_strerror(-99), "unknown status"));
+}
+
 int main(void)
 {
 	hal_init();
 	contexts();
 	handles();
 	channels();
+	cycles();
+	status_names();
 	return failures != 0;
 }

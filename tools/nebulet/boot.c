@@ -15,10 +15,11 @@
  * exit record gives the status. With --kernel or --initrd, standard
  * input (a pipe or file: a script driving `make run`) is not packed but
  * forwarded to the serial line as it comes (relay; a terminal is QEMU's
- * own). Without a terminal on stdin, a boot still running --timeout
- * (60 s) after its start and after the last input forwarded is killed
- * and reported with its serial log. QEMU runs with KVM when /dev/kvm is usable,
- * TCG otherwise, and qboot when it is installed.
+ * own). Without a terminal on stdin, a boot that stays silent for
+ * --timeout (60 s), neither writing output (serial or COM2) nor taking
+ * input, is killed and reported with its serial log: a program still
+ * writing is not hung, however long it runs. QEMU runs with KVM when /dev/kvm
+ * is usable, TCG otherwise, and qboot when it is installed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -281,14 +282,18 @@ static bool com2_open(struct com2 *c, const struct boot_opts *o)
 	return true;
 }
 
-/* Copies what COM2 sent so far into the --serial2 file. */
-static void com2_drain(struct com2 *c)
+/* Copies what COM2 sent so far into the --serial2 file; true if any. */
+static bool com2_drain(struct com2 *c)
 {
 	char chunk[4096];
 	ssize_t n;
+	bool any = false;
 
-	while (c->out >= 0 && (n = read(c->out, chunk, sizeof chunk)) > 0)
+	while (c->out >= 0 && (n = read(c->out, chunk, sizeof chunk)) > 0) {
 		(void)!write(c->file, chunk, (size_t)n);
+		any = true;
+	}
+	return any;
 }
 
 /* Drains, closes and removes the FIFOs. */
@@ -595,8 +600,8 @@ static int relay(pid_t pid, int fd, int in, int errfd,
 			break;
 		if (r <= 0)
 			continue;
-		if (pfd[1].revents & POLLIN)
-			com2_drain(c);
+		if ((pfd[1].revents & POLLIN) && com2_drain(c) && o->timeout)
+			deadline = now_ms() + limit; /* output: not hung */
 		if (fwd_step(&f, pfd[2].revents, pfd[3].revents) && o->timeout)
 			deadline = now_ms() + limit; /* input: not hung */
 		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
@@ -606,6 +611,8 @@ static int relay(pid_t pid, int fd, int in, int errfd,
 			continue;
 		if (n <= 0)
 			break;
+		if (o->timeout)
+			deadline = now_ms() + limit; /* output: not hung */
 		for (ssize_t i = 0; i < n; i++)
 			demux_byte(&d, chunk[i]);
 		if (d.keep_out && seen(&d, o->input_after))

@@ -33,6 +33,7 @@
 
 #include "launcher.h"
 #include "manifest.h"
+#include "nb_strerror.h"
 #include "svc.h"
 
 #define MAX_FILES 32
@@ -864,7 +865,8 @@ static _Noreturn void loop(void)
 		}
 		nb_status s = nb_object_wait_many(items, n, deadline);
 		if (s != NB_OK && s != NB_ERR_TIMED_OUT) {
-			fprintf(stderr, "init: wait failed (%d)\n", s);
+			fprintf(stderr, "init: wait failed: %s\n",
+				nb_strerror(s));
 			shutdown(1);
 		}
 		for (uint32_t k = (uint32_t)nconns; k < n; k++) {

@@ -11,6 +11,7 @@
 
 #include "console.h"
 #include "launcher.h"
+#include "nb_strerror.h"
 #include "svc.h"
 
 static nb_handle console = NB_HANDLE_INVALID, launcher = NB_HANDLE_INVALID;
@@ -81,7 +82,7 @@ static void out(const char *fmt, ...)
 /* Reports a failed call; returns 1 (the command's status). */
 static int fail(const char *what, nb_status s)
 {
-	out("%s: error %d\n", what, s);
+	out("%s: %s\n", what, nb_strerror(s));
 	return 1;
 }
 

@@ -58,8 +58,8 @@ struct kobj {
 	struct waiter *waiters;
 	struct kacct *acct; /* charged (its creator's), or NULL: the kernel */
 	uint64_t charge;    /* bytes charged to acct */
-	uint32_t gc_refs; /* cycle.c's scratch: references not from queues */
-	uint8_t gc_color; /* cycle.c's: 0 outside a collection */
+	uint32_t gc_refs;   /* cycle.c's scratch: references not from queues */
+	uint8_t gc_color;   /* cycle.c's: 0 outside a collection */
 };
 
 /* A process's limits (kmem.c); 0 in a request means "the default". */

@@ -133,18 +133,26 @@ void kmsg_free(struct kmsg *m, bool release_handles)
 }
 
 /* The last reference is gone: drop the queue and tell the peer. */
+/* Frees every message queued on c, releasing the handles they carry. */
+void channel_drop_queue(struct channel *c)
+{
+	struct kmsg *m = c->head, *next;
+
+	c->head = c->tail = NULL;
+	c->count = 0;
+	for (; m; m = next) {
+		next = m->next;
+		kmsg_free(m, true);
+	}
+}
+
 void channel_destroy(struct channel *c)
 {
-	struct kmsg *m;
-
 	cycle_forget(c);
 	if (c->peer) {
 		c->peer->peer = NULL;
 		kobj_signal(&c->peer->o, 0, NB_SIGNAL_PEER_CLOSED);
 	}
-	while ((m = c->head)) {
-		c->head = m->next;
-		kmsg_free(m, true);
-	}
+	channel_drop_queue(c);
 	kobj_free(&c->o);
 }

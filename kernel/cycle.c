@@ -152,17 +152,8 @@ static void free_garbage(struct set *s)
 		o->gc_color = UNSEEN;
 	}
 	for (uint32_t i = 0; i < g; i++) {
-		struct channel *c = (struct channel *)s->v[i];
-		struct kmsg *m, *next;
-		if (c->o.type != KOBJ_CHANNEL)
-			continue;
-		m = c->head;
-		c->head = c->tail = NULL;
-		c->count = 0;
-		for (; m; m = next) {
-			next = m->next;
-			kmsg_free(m, true);
-		}
+		if (s->v[i]->type == KOBJ_CHANNEL)
+			channel_drop_queue((struct channel *)s->v[i]);
 	}
 	for (uint32_t i = 0; i < g; i++)
 		kobj_release(s->v[i]);
@@ -191,11 +182,12 @@ static bool take_candidates(struct set *s)
 
 void cycle_collect(bool force)
 {
-	uint32_t ncand, min = kobj_live() / 4;
+	uint32_t ncand;
 	struct set s = {0};
 
+	/* (the common case, a queue write, leaves at the first test) */
 	if (collecting || !cands ||
-	    (!force && ncands < (min > COLLECT_MIN ? min : COLLECT_MIN)))
+	    (!force && (ncands < COLLECT_MIN || ncands < kobj_live() / 4)))
 		return;
 	collecting = true;
 	if (!take_candidates(&s))

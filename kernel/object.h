@@ -317,6 +317,7 @@ struct kmsg *channel_peek(struct channel *c);
 void channel_pop(struct channel *c);
 void channel_destroy(struct channel *c);
 void kmsg_free(struct kmsg *m, bool release_handles);
+void channel_drop_queue(struct channel *c);
 
 /* process.c */
 /* Set by a process's creator before it first runs (the bare-metal init

@@ -255,7 +255,12 @@ const wasm_functype *wasm_func_type(const wasm_func *f)
 wasm_memory *wasm_memory_new(wasm_store *s, uint32_t min_pages,
 			     uint32_t max_pages)
 {
-	wasm_memory *m = rt_memory_create(min_pages, max_pages);
+	wasm_memory *m;
+
+	/* (refused before its pages are reserved and backed) */
+	if (!rt_budget_room(&s->budget, min_pages))
+		return NULL;
+	m = rt_memory_create(min_pages, max_pages);
 	if (m && !rt_memory_charge(m, &s->budget)) {
 		rt_memory_destroy(m);
 		return NULL;

@@ -165,7 +165,7 @@ wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages)
 
 bool rt_memory_charge(wasm_memory *m, struct rt_mem_budget *b)
 {
-	if (m->pages > b->limit - b->pages)
+	if (!rt_budget_room(b, m->pages))
 		return false;
 	m->budget->pages -= m->pages;
 	b->pages += m->pages;
@@ -197,7 +197,7 @@ int32_t rt_memory_grow(wasm_memory *m, uint32_t delta)
 {
 	uint64_t old = m->pages;
 	uint64_t want = old + delta;
-	if (want > m->max_pages || delta > m->budget->limit - m->budget->pages)
+	if (want > m->max_pages || !rt_budget_room(m->budget, delta))
 		return -1;
 	if (!open_pages(m, (size_t)old * WASM_PAGE, (size_t)delta * WASM_PAGE))
 		return -1;

@@ -22,6 +22,12 @@ struct rt_mem_budget {
 	uint64_t pages, limit;
 };
 
+/* Whether n more pages fit in b. */
+static inline bool rt_budget_room(const struct rt_mem_budget *b, uint64_t n)
+{
+	return n <= b->limit - b->pages;
+}
+
 struct wasm_memory {
 	struct rt_mem_budget *budget; /* its store's */
 	uint8_t *base;		      /* start of the reservation */

@@ -94,7 +94,7 @@ void hal_set_fault_handler(hal_fault_fn fn);
  * The upcall, the one function the layer above provides to the HAL: the
  * bare-metal HAL, once started, calls it with the boot archive (QEMU's
  * first module) on a roomy stack of its own and ends the machine with
- * the status it returns (init/ provides it: it starts every program of
+ * the status it returns (bootld/ provides it: it starts every program of
  * the archive's manifest, all at once, as processes of the kernel, and
  * returns the last line's exit status: 0 if _start returns, its
  * proc_exit code, 1 for a bad module, a link error or a malformed

@@ -172,7 +172,7 @@ void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
 /*
  * Where a memory fault happened: the running function and the wasm offset
  * of its last memory access. Every load and store saves its pc for this
- * (FAULT_PC); that costs about 2% on CoreMark.
+ * (FAULT_PC); that cost about 2% on CoreMark, when it was our benchmark.
  */
 void interp_fault_location(const wasm_func **func, uint32_t *offset)
 {

@@ -1015,7 +1015,7 @@ static void comp_free(struct comp *c)
 }
 
 /*
- * Compiles defined function f. Returns NULL when out of memory or (which
+ * Lowers defined function f. Returns NULL when out of memory or (which
  * validation rules out) when the body does not parse.
  */
 struct lower_code *lower_func(const wasm_func *f, const int32_t *handlers,

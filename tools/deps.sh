@@ -9,15 +9,23 @@ dpkg-dev tcl"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 # Source packages for the benchmark suite (bench/suite/fetch.sh): deb-src
-# entries in a file of their own, written once.
-SRC_LIST=/etc/apt/sources.list.d/nebulet-src.sources
-if [ ! -e $SRC_LIST ]; then
-	echo "deps: enabling deb-src in $SRC_LIST" >&2
-	printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' \
-		'Suites: bookworm bookworm-updates' 'Components: main' \
-		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
-		$SUDO tee $SRC_LIST >/dev/null
+# entries in a file of their own, written once, copied from the machine's
+# own deb entries (the same mirrors, the same suites).
+updated=""
+if [ ! -e /etc/apt/sources.list.d/nebulet-src.sources ] &&
+	[ ! -e /etc/apt/sources.list.d/nebulet-src.list ]; then
+	if [ -e /etc/apt/sources.list.d/debian.sources ]; then
+		echo "deps: enabling deb-src (nebulet-src.sources)" >&2
+		sed 's/^Types: deb$/Types: deb-src/' \
+			/etc/apt/sources.list.d/debian.sources |
+			$SUDO tee /etc/apt/sources.list.d/nebulet-src.sources >/dev/null
+	else
+		echo "deps: enabling deb-src (nebulet-src.list)" >&2
+		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list |
+			$SUDO tee /etc/apt/sources.list.d/nebulet-src.list >/dev/null
+	fi
 	$SUDO apt-get update -qq >&2
+	updated=1
 fi
 missing=""
 for p in $PKGS; do
@@ -27,6 +35,6 @@ done
 [ -z "$missing" ] && exit 0
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2
+[ -n "$updated" ] || $SUDO apt-get update -qq >&2
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -4,7 +4,7 @@
 #   replay_decode, replay_exec, replay_diff  the targets with replay.c's
 #                               main (always)
 #   replay_bootfs, replay_manifest  the boot archive reader and the
-#                               bare-metal init's manifest parser (always)
+#                               boot loader's manifest parser (always)
 #   fuzz_decode, fuzz_bootfs, fuzz_manifest  with libFuzzer (all)
 # Rebuilds only what is older than its sources. Exits 1 if a build fails.
 set -eu
@@ -16,7 +16,7 @@ FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. -Ibuild/gen \
 SRC="$(ls nucleus/*.c hal/hosted/*.c) tests/fuzz/stubs.c"
 DEPS="$SRC $(ls nucleus/*.h hal/*.h) tests/fuzz/stubs.h tests/fuzz/build.sh"
 # The boot archive target needs only its reader; the manifest target the
-# whole hosted kernel behind init.c (linked, not called).
+# whole hosted kernel behind bootld.c (linked, not called).
 BOOTFS_SRC="bootld/bootfs.c"
 # (the generated wire code comes from make's build of build/nebulet).
 MANIFEST_SRC="$(ls nucleus/*.c hal/hosted/*.c kernel/*.c) bootld/bootfs.c \
@@ -49,7 +49,7 @@ make_prog() {
 
 # The boot archive and manifest targets with $1's main (replay.c, or
 # libFuzzer's).
-init_progs() {
+bootld_progs() {
 	LIB=$BOOTFS_SRC make_prog $2_bootfs $3 $1 tests/fuzz/fuzz_bootfs.c
 	LIB=$MANIFEST_SRC MORE="$(ls bootld/* kernel/*.h)" make_prog \
 		$2_manifest $3 $1 tests/fuzz/fuzz_manifest.c
@@ -62,12 +62,12 @@ for t in decode exec diff; do
 		tests/fuzz/fuzz_$t.c &
 	pids="$pids $!"
 done
-init_progs tests/fuzz/replay.c replay address,undefined &
+bootld_progs tests/fuzz/replay.c replay address,undefined &
 pids="$pids $!"
 for p in $pids; do
 	wait "$p"
 done
 if [ "${1:-replay}" = all ]; then
 	make_prog fuzz_decode fuzzer,address,undefined tests/fuzz/fuzz_decode.c
-	init_progs "" fuzz fuzzer,address,undefined
+	bootld_progs "" fuzz fuzzer,address,undefined
 fi

@@ -1,16 +1,16 @@
 /*
  * fuzz_manifest.c: libFuzzer target for the manifest parser of the
- * bare-metal init (bootld/bootld.c, included here so that its static
+ * boot loader (bootld/bootld.c, included here so that its static
  * functions can be called). Any bytes are a manifest: each line (up to
- * a NUL byte, as init_run gives it) goes to parse_line, and a job that
+ * a NUL byte, as bootld_run gives it) goes to parse_line, and a job that
  * parses must be sane (a program named unless --native, counts within
  * their arrays).
- * Nothing is started. The kernel, HAL and nucleus behind init.c are the
+ * Nothing is started. The kernel, HAL and nucleus behind bootld.c are the
  * hosted ones (linked, not called).
  */
 #include "bootld/bootld.c"
 
-/* Bare metal only (init.h); job_on_start names it, never called here. */
+/* Bare metal only (hal/hal.h); job_on_start names it, never called here. */
 void hal_console_set_input(const void *buf, size_t len)
 {
 	(void)buf;
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
-	text[size] = 0; /* a line ends at a NUL byte, as in init_run */
+	text[size] = 0; /* a line ends at a NUL byte, as in bootld_run */
 	while ((line = strsep(&rest, "\n")) != NULL)
 		if ((job = parse_line(line, &blank)) != NULL) {
 			check_job(job);

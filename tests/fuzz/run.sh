@@ -31,7 +31,7 @@ fi
 
 # fuzz TARGET SEEDS...: libFuzzer on fuzz_TARGET for SECS. It stops at
 # the first crash: restart it until the time is up (at most 10 crashes,
-# so a shallow bug does not loop forever). Stderr (init's messages on
+# so a shallow bug does not loop forever). Stderr (the boot loader's messages on
 # bad manifests) is closed.
 fuzz() {
 	t=$1

@@ -1,7 +1,7 @@
 /*
  * nb_strerror.h: the name of every status code, in words, for messages:
  * the kernel's (NB_ERR_*, nebulet.h) and the firmament's (FIR_ERR_*,
- * firmament/fir.h, -100 and below). The one table the shell, init, the
+ * firmament/wire.h, -100 and below). The one table the shell, init, the
  * kernel and the host tools print statuses with. Header-only so that
  * wasm programs, the kernel and host tools all take it as it is.
  */
@@ -33,7 +33,7 @@ static inline const char *nb_strerror(nb_status s)
 		{NB_ERR_BAD_STATE, "bad state"},
 		{NB_ERR_OUT_OF_RANGE, "out of range"},
 		{NB_ERR_NOT_SUPPORTED, "not supported"},
-		/* firmament/fir.h's FIR_ERR_* */
+		/* firmament/wire.h's FIR_ERR_* */
 		{-100, "malformed message"},
 		{-101, "unknown method"},
 		{-102, "service unavailable"},

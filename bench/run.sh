@@ -162,14 +162,17 @@ kernel_bench
 firmament_bench() {
 	if newer $B/fircall.wasm bench/firmament/call.c bench/firmament/ping.fir \
 		bench/bench.h tests/kernel/kt.h \
-		firmament/fir.c firmament/fir.h tools/firc/*.c tools/firc/*.h; then
+		firmament/fir.c firmament/fir.h firmament/wire.c firmament/wire.h \
+		tools/firc/*.c tools/firc/*.h; then
 		echo "build $B/fircall.wasm" >&2
 		mkdir -p $B/fir
 		gcc -O2 -I. -o $B/fir/firc tools/firc/*.c &&
 			$B/fir/firc -o $B/fir bench/firmament/ping.fir &&
-			$WASM_CC -O2 -Iuser/include -Ifirmament -I$B/fir \
+			$B/fir/firc --wire -o $B/fir bench/firmament/ping.fir &&
+			$WASM_CC -O2 -I. -Iuser/include -Ifirmament -I$B/fir \
 				-o $B/fircall.wasm bench/firmament/call.c \
-				$B/fir/ping.c firmament/fir.c || rm -f $B/fircall.wasm
+				$B/fir/ping.c $B/fir/ping_wire.c firmament/fir.c \
+				firmament/wire.c || rm -f $B/fircall.wasm
 	fi
 	if [ -x "$NEBULET" ] && [ -e $B/fircall.wasm ] && out=$($NEBULET \
 		kernel $B/fircall.wasm $B/fircall.wasm 2>$B/fircall.log); then

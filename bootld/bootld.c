@@ -404,13 +404,6 @@ static void start_native(struct job *job)
 		kobj_release(k[j].obj);
 }
 
-/* The last path component of s. */
-static const char *base_name(const char *s)
-{
-	const char *slash = strrchr(s, '/');
-	return slash ? slash + 1 : s;
-}
-
 /*
  * Creates the process for a parsed line; on failure prints why and sets
  * job->status (1, as `nebulet run` gives for a bad module). A malformed
@@ -451,7 +444,7 @@ static void start_job(const void *archive, size_t len, struct job *job)
 		kernel_engine = job->engine; /* also for what it starts */
 	nb_status s =
 		process_create(prog.data, (uint32_t)prog.len, start, nstart,
-			       base_name(job->argv[0]), &job->proc);
+			       process_base_name(job->argv[0]), &job->proc);
 	if (s != NB_OK) {
 		say(job->argv[0], ": cannot start: ", nb_strerror(s));
 		for (uint32_t i = 0; i < nstart; i++)

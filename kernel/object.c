@@ -51,6 +51,7 @@ nb_status kobj_charge(struct kobj *o, uint64_t n)
 
 void kobj_free(struct kobj *o)
 {
+	nlive--;
 	kmem_uncharged(o->acct, o, o->charge);
 }
 
@@ -73,7 +74,6 @@ void kobj_release(struct kobj *o)
 			cycle_candidate((struct channel *)o);
 		return;
 	}
-	nlive--;
 	switch (o->type) {
 	case KOBJ_CHANNEL:
 		channel_destroy((struct channel *)o);

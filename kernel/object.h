@@ -210,7 +210,8 @@ void kobj_init(struct kobj *o, enum kobj_type type);
 /* A zeroed object of size bytes, initialised and charged to the running
  * process; NULL when out of memory or past its limit. kobj_charge adds
  * to the charge (NB_ERR_NO_MEMORY past the limit); kobj_free uncharges
- * and frees. */
+ * and frees: where every object ends, destroyed or never handed out, so
+ * kobj_live() counts it gone. */
 void *kobj_alloc(size_t size, enum kobj_type type);
 nb_status kobj_charge(struct kobj *o, uint64_t n);
 void kobj_free(struct kobj *o);
@@ -336,6 +337,9 @@ struct process_args {
 nb_status process_create(const uint8_t *image, uint32_t len,
 			 const struct khandle *startup, uint32_t nstartup,
 			 const char *name, struct process **out);
+/* The name a process gets from the path of its image: the last path
+ * component (all of path if that is empty). */
+const char *process_base_name(const char *path);
 /* A creator's argument block, checked, then copied (process.c). */
 nb_status process_args_check(const char *block, uint32_t len, uint32_t argc,
 			     uint32_t *nstr);

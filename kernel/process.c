@@ -236,6 +236,13 @@ static struct kacct *process_account(struct process *p, const char *name)
 	return a;
 }
 
+const char *process_base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
 nb_status process_create(const uint8_t *image, uint32_t len,
 			 const struct khandle *startup, uint32_t nstartup,
 			 const char *name, struct process **out)
@@ -423,7 +430,6 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	struct khandle boot;
 	nb_status s;
 	int32_t code;
-	const char *base = strrchr(paths[0], '/');
 
 	if (channel_create(&a, &b) != NB_OK)
 		return 1;
@@ -444,7 +450,7 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens)
 	boot.rights = NB_RIGHT_READ | NB_RIGHT_WAIT | NB_RIGHT_TRANSFER |
 		      NB_RIGHT_DUPLICATE;
 	s = process_create(images[0], (uint32_t)lens[0], &boot, 1,
-			   base ? base + 1 : paths[0], &init);
+			   process_base_name(paths[0]), &init);
 	if (s != NB_OK) {
 		fprintf(stderr, "%s: cannot start: %s\n", paths[0],
 			nb_strerror(s));

@@ -314,14 +314,11 @@ nb_status sys_object_wait_many(struct ucall *u, uint32_t items, uint32_t count,
 static void child_name(const struct ucall *u, const struct process_args *a,
 		       char *name, size_t size)
 {
-	const char *base;
-
 	if (!a || a->argc < 1 || !a->argv[0][0]) {
 		snprintf(name, size, "%.20s.%u", u->p->name, u->p->id);
 		return;
 	}
-	base = strrchr(a->argv[0], '/');
-	snprintf(name, size, "%s", base && base[1] ? base + 1 : a->argv[0]);
+	snprintf(name, size, "%s", process_base_name(a->argv[0]));
 }
 
 /*

@@ -6,7 +6,8 @@
 # prints "nebulet: N kernel allocations"), then runs it once for every
 # n in 1..N with the nth allocation failing. Each run must end by itself
 # with the runner's count line (no crash, no hang) and no sanitizer
-# report (NEBULET is the ASan build: no memory error, no leak); its
+# report (NEBULET is the ASan build: no memory error, no leak) and no
+# kernel object left when every process has ended; its
 # status and checks may fail (a clean error), and that is all. One PASS
 # line per program and one FAIL line per bad run; ends with "N passed,
 # N failed".
@@ -46,6 +47,8 @@ for prog in "${progs[@]}"; do
 		[ -n "$count" ] || why="no count line (crash or hang), status $st"
 		grep -qE 'Sanitizer|runtime error:' "$tmp/err" &&
 			why="${why:+$why; }sanitizer report"
+		grep -q 'objects left at exit' "$tmp/err" &&
+			why="${why:+$why; }kernel objects leaked"
 		[ -z "$why" ] && continue
 		echo "FAIL failalloc $prog: allocation $n of $total failing: $why"
 		grep -E 'ERROR|SUMMARY|runtime error|#[0-4] ' "$tmp/err" |

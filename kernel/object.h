@@ -386,9 +386,8 @@ bool syscall_resolve(void *ctx, const char *module, const char *name,
 /* process.c: the hosted kernel. Runs images[0] as init, which reads the
  * other images from its startup handle 0; returns init's exit status. */
 int kernel_run(int n, char **paths, uint8_t **images, size_t *lens);
-/* Writes file `name` (at most BOOT_NAME_MAX bytes of it) with its data
- * on c, a boot channel: the format's one writer (process.c). */
-#define BOOT_NAME_MAX 255
+/* Writes file `name` (at most NB_BOOT_NAME_MAX bytes of it) with its
+ * data on c, a boot channel: the format's one writer (process.c). */
 nb_status process_boot_send(struct channel *c, const char *name,
 			    const uint8_t *data, size_t len);
 /* The engine processes run on (WASM_ENGINE_DEFAULT unless changed). */

@@ -390,17 +390,17 @@ struct process_args *process_args_new(const char *block, uint32_t len,
 }
 
 /*
- * The boot channel's format, written here only (its reader is the
- * firmament's init, user/firmament/init.c): each file is a header
- * message, u32 size then the name (at most BOOT_NAME_MAX bytes; longer
- * names are cut), then its data in messages of at most
- * NB_CHANNEL_MAX_BYTES. Sends one file on c: channel_write's status.
+ * The boot channel's format, written here only (its reader is
+ * user/include/nb_bootch.h): each file is a header message, u32 size
+ * then the name (at most NB_BOOT_NAME_MAX bytes; longer names are cut),
+ * then its data in messages of at most NB_CHANNEL_MAX_BYTES. Sends one
+ * file on c: channel_write's status.
  */
 nb_status process_boot_send(struct channel *c, const char *name,
 			    const uint8_t *data, size_t len)
 {
-	uint8_t hdr[4 + BOOT_NAME_MAX];
-	size_t nl = strnlen(name, BOOT_NAME_MAX);
+	uint8_t hdr[4 + NB_BOOT_NAME_MAX];
+	size_t nl = strnlen(name, NB_BOOT_NAME_MAX);
 	uint32_t size = (uint32_t)len;
 	nb_status s;
 

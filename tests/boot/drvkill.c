@@ -57,7 +57,7 @@ int main(void)
 
 	io = nb_startup_handle(1);
 	irq = nb_startup_handle(2);
-	image = kt_load_image(boot, &image_len, NULL);
+	image = nb_boot_read(boot, &image_len, NULL);
 	EXPECT("handles and image", io && irq && image, 1);
 	EXPECT("driver starts", (ch = start(&proc)) != 0, 1);
 	for (int n = 1; n <= 30; n++) {

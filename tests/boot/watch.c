@@ -40,7 +40,7 @@ int main(void)
 	uint32_t len;
 	char name[260];
 
-	while ((image = kt_load_image(boot, &len, name)) != NULL) {
+	while ((image = nb_boot_read(boot, &len, name)) != NULL) {
 		watch(image, len, name);
 		free(image);
 	}

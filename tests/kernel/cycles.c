@@ -76,7 +76,7 @@ static void ring_kept(int k)
 
 int main(void)
 {
-	image = kt_load_image(nb_startup_handle(0), &image_len, NULL);
+	image = nb_boot_read(nb_startup_handle(0), &image_len, NULL);
 	if (!image)
 		return 1;
 	ring_freed(1);

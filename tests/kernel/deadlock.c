@@ -8,7 +8,7 @@
 int main(void)
 {
 	uint32_t len;
-	unsigned char *child = kt_load_image(nb_startup_handle(0), &len, NULL);
+	unsigned char *child = nb_boot_read(nb_startup_handle(0), &len, NULL);
 	nb_handle ch, ev;
 
 	if (!child || kt_spawn(child, len, &ch) == NB_HANDLE_INVALID)

@@ -133,9 +133,9 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		return flooder(argv[1]);
 	memset(msg, 'f', sizeof msg);
-	if (!(image = kt_load_image(boot, &len, NULL)) ||
-	    !(self = kt_load_image(boot, &self_len, NULL)) ||
-	    !(oom = kt_load_image(boot, &oom_len, NULL))) {
+	if (!(image = nb_boot_read(boot, &len, NULL)) ||
+	    !(self = nb_boot_read(boot, &self_len, NULL)) ||
+	    !(oom = nb_boot_read(boot, &oom_len, NULL))) {
 		printf("FAIL load the images (child, flood, oom)\n");
 		return 1;
 	}

@@ -659,7 +659,7 @@ static void threads(void)
 
 int main(void)
 {
-	if (!(child = kt_load_image(nb_startup_handle(0), &child_len, NULL))) {
+	if (!(child = nb_boot_read(nb_startup_handle(0), &child_len, NULL))) {
 		printf("FAIL no child image on the boot channel\n");
 		return 1;
 	}

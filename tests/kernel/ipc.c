@@ -304,7 +304,7 @@ int main(void)
 {
 	nb_handle boot = nb_startup_handle(0);
 
-	if (!(child = kt_load_image(boot, &child_len, NULL))) {
+	if (!(child = nb_boot_read(boot, &child_len, NULL))) {
 		printf("FAIL no child image on the boot channel\n");
 		return 1;
 	}

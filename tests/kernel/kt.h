@@ -1,7 +1,7 @@
 /*
  * kt.h: helpers for the kernel test programs (wasm32-wasi programs run by
  * `nebulet kernel`, see tests/kernel.sh): checks that print "PASS name"
- * or "FAIL name: ..." and the boot channel's image loader.
+ * or "FAIL name: ..."; nb_bootch.h reads the boot channel.
  */
 #ifndef KT_H
 #define KT_H
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nb_bootch.h"
 #include "nebulet.h"
 
 static int kt_failed;
@@ -29,39 +30,6 @@ static inline void kt_expect(const char *name, long long got, long long want,
 		kt_failed++;
 	}
 	fflush(stdout);
-}
-
-/*
- * Reads the next image from the boot channel (a header message: u32
- * size then the name; then chunks). Returns a malloc'd buffer, or NULL.
- * When name is not NULL it gets the image's name, NUL-terminated (room
- * for 257 bytes).
- */
-static inline unsigned char *kt_load_image(nb_handle boot, uint32_t *len,
-					   char *name)
-{
-	unsigned char hdr[4 + 256], *buf;
-	uint32_t n, off = 0, got;
-
-	if (nb_channel_read(boot, 0, hdr, sizeof hdr, NULL, 0, &n, NULL) ||
-	    n < 4)
-		return NULL;
-	memcpy(len, hdr, 4);
-	if (name) {
-		memcpy(name, hdr + 4, n - 4);
-		name[n - 4] = 0;
-	}
-	if (!(buf = malloc(*len ? *len : 1)))
-		return NULL;
-	while (off < *len) {
-		if (nb_channel_read(boot, 0, buf + off, *len - off, NULL, 0,
-				    &got, NULL)) {
-			free(buf);
-			return NULL;
-		}
-		off += got;
-	}
-	return buf;
 }
 
 /* Starts the child image with one startup channel; *ch gets our end. */

@@ -83,7 +83,7 @@ int main(void)
 {
 	nb_handle boot = nb_startup_handle(0);
 
-	child = kt_load_image(boot, &child_len, NULL);
+	child = nb_boot_read(boot, &child_len, NULL);
 	EXPECT("child image loaded", child != NULL, 1);
 	if (!child)
 		return 1;

@@ -113,7 +113,7 @@ static void rights(void)
 
 int main(void)
 {
-	child = kt_load_image(nb_startup_handle(0), &child_len, NULL);
+	child = nb_boot_read(nb_startup_handle(0), &child_len, NULL);
 	EXPECT("child image loaded", child != NULL, 1);
 	if (!child)
 		return 1;

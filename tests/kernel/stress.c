@@ -140,8 +140,8 @@ int main(void)
 
 	nb_handle boot = nb_startup_handle(0);
 
-	image = kt_load_image(boot, &image_len, NULL);
-	conf = kt_load_image(boot, &len, NULL);
+	image = nb_boot_read(boot, &image_len, NULL);
+	conf = nb_boot_read(boot, &len, NULL);
 	if (!image || !conf) {
 		printf("FAIL no child image and configuration\n");
 		return 1;

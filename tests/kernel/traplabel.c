@@ -10,7 +10,7 @@ int main(void)
 {
 	static const char args[] = "some/dir/trapper.wasm";
 	uint32_t len;
-	unsigned char *image = kt_load_image(nb_startup_handle(0), &len, NULL);
+	unsigned char *image = nb_boot_read(nb_startup_handle(0), &len, NULL);
 	nb_handle a, b, p;
 
 	if (!image || nb_channel_create(&a, &b) ||

@@ -33,6 +33,7 @@
 
 #include "launcher.h"
 #include "manifest.h"
+#include "nb_bootch.h"
 #include "nb_strerror.h"
 #include "svc.h"
 
@@ -109,33 +110,28 @@ static int nruns, next_run;
 static uint32_t run_id, next_id = 1;
 static uint8_t rxbuf[FIR_MAX_BYTES];
 
-/* Reads every boot file from the boot channel (header, then chunks: the
- * format of process_boot_send, kernel/process.c). */
+/* Reads every boot file from the boot channel (nb_bootch.h); a file is
+ * known by the last component of its path. */
 static void load_files(nb_handle boot)
 {
-	uint8_t hdr[4 + 256];
-	uint32_t n, got;
+	char path[NB_BOOT_NAME_MAX + 1];
+	const char *base;
 
-	while (nfiles < MAX_FILES &&
-	       nb_channel_read(boot, 0, hdr, sizeof hdr, NULL, 0, &n, NULL) ==
-		       NB_OK &&
-	       n >= 4) {
+	while (nfiles < MAX_FILES) {
 		struct bootfile *f = &files[nfiles];
-		char path[257];
-		const char *base;
-		memcpy(&f->len, hdr, 4);
-		memcpy(path, hdr + 4, n - 4);
-		path[n - 4] = 0;
-		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		snprintf(f->name, sizeof f->name, "%s", base);
-		if (!(f->data = malloc(f->len + 1)))
+
+		if (!(f->data = nb_boot_read(boot, &f->len, path)))
 			return;
-		for (uint32_t off = 0; off < f->len; off += got)
-			if (nb_channel_read(boot, NB_CHANNEL_READ_WAIT,
-					    f->data + off, f->len - off, NULL,
-					    0, &got, NULL) != NB_OK)
-				return;
-		f->data[f->len] = 0;
+		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		if (strlen(base) >= sizeof f->name) {
+			fprintf(stderr,
+				"init: boot file name too long "
+				"(over 64 bytes), skipped: %s\n",
+				base);
+			free(f->data);
+			continue;
+		}
+		snprintf(f->name, sizeof f->name, "%s", base);
 		nfiles++;
 	}
 }

@@ -77,6 +77,7 @@ typedef int64_t nb_time; /* monotonic nanoseconds */
 #define NB_THREADS_MAX 64u	    /* threads per process */
 #define NB_ARGS_MAX_BYTES 65536u    /* process_create_args's block */
 #define NB_ARGS_MAX_STRINGS 1024u   /* its arguments + environment */
+#define NB_BOOT_NAME_MAX 255u /* a boot channel file's name (nb_bootch.h) */
 
 /* Priorities: higher runs first (see object_set_priority). */
 #define NB_PRIORITY_MIN 0

@@ -1,7 +1,7 @@
 /*
  * bench.h: what the wasm benchmarks run under `nebulet kernel` share
- * (kernel/ipc.c, firmament/call.c): the boot channel's image loader
- * (kt_load_image, the kernel tests' own) and BENCH_NS, the timing loop.
+ * (kernel/ipc.c, firmament/call.c): the kernel tests' helpers (kt.h,
+ * with nb_boot_read) and BENCH_NS, the timing loop.
  */
 #ifndef BENCH_H
 #define BENCH_H

@@ -161,7 +161,7 @@ kernel_bench
 # (bench/firmament/call.c), beside ipc.roundtrip_ns.
 firmament_bench() {
 	if newer $B/fircall.wasm bench/firmament/call.c bench/firmament/ping.fir \
-		bench/bench.h tests/kernel/kt.h \
+		bench/bench.h tests/kernel/kt.h user/include/nb_bootch.h \
 		firmament/fir.c firmament/fir.h firmament/wire.c firmament/wire.h \
 		tools/firc/*.c tools/firc/*.h; then
 		echo "build $B/fircall.wasm" >&2

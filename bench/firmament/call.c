@@ -42,7 +42,7 @@ int main(void)
 
 	if (nb_startup_handle(1) != NB_HANDLE_INVALID)
 		return serve(boot);
-	if (!(image = kt_load_image(boot, &len, NULL)) ||
+	if (!(image = nb_boot_read(boot, &len, NULL)) ||
 	    nb_channel_create(&a, &give[0]) || nb_event_create(&give[1]) ||
 	    nb_process_create(image, len, give, 2, &p)) {
 		fprintf(stderr, "call: cannot start the server\n");

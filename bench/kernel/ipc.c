@@ -50,7 +50,7 @@ static double null_call(void)
 int main(void)
 {
 	uint32_t len;
-	unsigned char *child = kt_load_image(nb_startup_handle(0), &len, NULL);
+	unsigned char *child = nb_boot_read(nb_startup_handle(0), &len, NULL);
 	double rt, nc;
 
 	if (!child)

@@ -63,7 +63,7 @@ int main(void)
 	unsigned char *image;
 	uint32_t len, first, newest;
 
-	if (!(image = kt_load_image(boot, &len, NULL)))
+	if (!(image = nb_boot_read(boot, &len, NULL)))
 		return 1;
 	/* One child first, not measured: the pools (heap size classes,
 	 * page tables, memory reservations) grow once. */

@@ -28,9 +28,6 @@
 #define DIV_16 0x3
 #define CAL_NS 2000000ull /* calibration: 2 ms */
 
-#define PTE_PWT 0x8ull
-#define PTE_PCD 0x10ull
-
 static volatile uint32_t *apic; /* the registers; NULL: no APIC */
 static uint64_t apic_hz;	/* timer counts per second */
 static void (*tick_fn)(void);
@@ -66,13 +63,9 @@ void timer_init(void)
 	}
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	wrmsr(MSR_APIC_BASE, base | APIC_ENABLE);
-	uintptr_t va = (uintptr_t)vm_reserve(PAGE_SIZE);
-	uint64_t *pte = va ? paging_walk(va, true) : NULL;
-	if (!pte)
+	apic = map_phys(base & PTE_FRAME, PAGE_SIZE, PTE_W | PTE_PCD | PTE_PWT);
+	if (!apic)
 		panic("timer: cannot map the local APIC");
-	*pte = (base & PTE_FRAME) | PTE_P | PTE_W | PTE_PCD | PTE_PWT | pte_nx;
-	invlpg(va);
-	apic = (volatile uint32_t *)va;
 	apic_write(REG_SVR, 0x100 | SPURIOUS_VECTOR);
 	apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
 	apic_write(REG_TIMER_DIV, DIV_16);

@@ -120,6 +120,12 @@ boot acpi-tables 1 "" "test=acpi" "^acpi: XSDT at 0x[0-9a-f]+: checksum wrong; s
 	"^acpi: RSDP from test, RSDT; 1 CPU, I/O APIC 3 at 0xfec00000 \(GSI 0-\)$" \
 	"^acpi: ISA overrides: 9->20 level low$" \
 	"^acpi: power-off: PM1a control 0x1234, S5 type 5$" "^test acpi: done$"
+# A level-triggered line (QEMU's edu device on PCI INTA, routed to ISA
+# line 10 or 11, level per the MADT), hal/x86_64/irqtest.c: fires, stays
+# masked while held, fires again when unmasked still held, then is quiet.
+boot level-irq 1 "-device edu" "test=level" \
+	"^test level: edu INTA on ISA line 1[01] \(GSI 1[01], level\)$" \
+	"^test level: ok$"
 boot boot-64M 1 "-m 64M" "" "$BANNER" "KiB free"
 boot boot-1G 1 "-m 1G" "" "$BANNER" "KiB free"
 boot selftest 1 "" "test=self" "$BANNER" "[0-9]+ timer ticks in [0-9]+ us" \

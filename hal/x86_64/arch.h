@@ -202,7 +202,8 @@ bool acpi_ports_used(uint32_t base, uint32_t count);
 void acpi_summary(void);
 /* As acpi_init, from the RSDP in rsdp[0..len) ("from" names it). */
 void acpi_read_rsdp(const void *rsdp, size_t len, const char *from);
-void acpi_selftest(void); /* acpitest.c: test=acpi */
+void acpi_selftest(void);  /* acpitest.c: test=acpi */
+void level_selftest(void); /* irqtest.c: test=level */
 
 /* hal.c */
 /* Console multiplexing for `nebulet boot` (command line "console=mux"):

@@ -213,6 +213,8 @@ void kmain(void)
 			echo_line();
 		else if (!strncmp(test, "acpi", 5))
 			acpi_selftest();
+		else if (!strncmp(test, "level", 6))
+			level_selftest();
 		else
 			fault_test(test);
 	}

@@ -67,7 +67,8 @@ static volatile uint32_t *edu_find(unsigned *line)
 		unsigned pirq = (dev - 1 + pin - 1) & 3; /* PIIX wiring */
 		uint32_t route = pci_read(1, 0, PIIX_PIRQ) >> (8 * pirq);
 		if (!pin || (route & 0x80)) {
-			kprintf("test level: INT%c is not routed\n", 'A' + pin - 1);
+			kprintf("test level: INT%c is not routed\n",
+				'A' + pin - 1);
 			return NULL;
 		}
 		*line = route & 0x0f;

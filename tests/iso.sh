@@ -3,8 +3,12 @@
 # loading the kernel through multiboot2 with a boot archive as its module,
 # booted from QEMU's CD-ROM under both firmwares, SeaBIOS (QEMU's default
 # BIOS) and OVMF (UEFI, its code and a copy of its variable store as
-# pflash). One boot each (TCG is slow): tests/wasi/exit prints "before
-# exit" and exits 42. There is no isa-debug-exit device, so the kernel
+# pflash). One boot each (TCG is slow), running two programs:
+# tests/boot/reader waits for a line from the serial console (by the
+# UART's interrupt, through the I/O APIC), typed once the kernel is up,
+# and prints it; tests/wasi/exit prints "before exit" and exits 42, the
+# boot's status (the last manifest line's). There is no isa-debug-exit
+# device, so the kernel
 # ends by ACPI power-off (QEMU's status 0; a kernel that cannot power off
 # halts and times out), and the status comes through the multiplexed
 # console's exit record (DLE 'x' "42"); the log must also show the
@@ -29,32 +33,50 @@ if ! command -v qemu-system-x86_64 >/dev/null ||
 	summary
 fi
 if ! make -s B="$B" "$B/nebulet.elf" "$B/nebulet" "$B/tests/wasi/exit.wasm" \
-	>/dev/null; then
+	"$B/tests/boot/reader.wasm" >/dev/null; then
 	echo "FAIL build"
 	fail=1
 	summary
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-cp "$B/tests/wasi/exit.wasm" "$T/"
-(cd "$T" && "$OLDPWD/$B/nebulet" pack -o exit.ar exit.wasm) || exit 1
-if ! tools/mkiso.sh "$T/t.iso" "$B/nebulet.elf" "$T/exit.ar" \
+cp "$B/tests/wasi/exit.wasm" "$B/tests/boot/reader.wasm" "$T/"
+printf '%s\n' reader.wasm exit.wasm >"$T/man"
+(cd "$T" && "$OLDPWD/$B/nebulet" pack -o t.ar --manifest=man reader.wasm \
+	exit.wasm) || exit 1
+if ! tools/mkiso.sh "$T/t.iso" "$B/nebulet.elf" "$T/t.ar" \
 	"console=mux"; then
 	echo "FAIL mkiso"
 	fail=1
 	summary
 fi
 
-# iso NAME QEMU-ARGS...: boots the ISO and checks the log.
+# iso NAME QEMU-ARGS...: boots the ISO, types the reader's line once the
+# kernel has started (GRUB, which reads the serial line too, is gone
+# then), and checks the log.
 iso() {
-	local name=$1 status why="" pat
+	local name=$1 status why="" pat pid i
 	shift
+	rm -f "$T/in"
+	mkfifo "$T/in"
+	exec 3<>"$T/in"
 	timeout 120 qemu-system-x86_64 -accel tcg -m 256M -display none \
-		-no-reboot -serial stdio "$@" -cdrom "$T/t.iso" </dev/null \
-		2>&1 | tr -d '\r' >"$T/log"
-	status=${PIPESTATUS[0]}
+		-no-reboot -serial stdio "$@" -cdrom "$T/t.iso" <&3 \
+		>"$T/raw" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 1200; i++)); do
+		grep -aq '^boot: multiboot2' "$T/raw" && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	printf 'typed line\r' >&3
+	wait $pid
+	status=$?
+	exec 3>&-
+	tr -d '\r' <"$T/raw" >"$T/log"
 	[ "$status" = 0 ] || why="QEMU status $status, expected 0 (power-off)"
-	for pat in $'\x101before exit\x10x42' '^boot: multiboot2' \
+	for pat in $'\x101before exit' $'\x10x42' "reader: got 'typed line'" \
+		'^boot: multiboot2' \
 		'^acpi: RSDP from multiboot2' '^acpi: ISA overrides: 0->2 ' \
 		'^acpi: power-off: PM1a control'; do
 		grep -aq -- "$pat" "$T/log" || why="${why:+$why; }no \"$pat\""

@@ -93,6 +93,30 @@ static const uint8_t *rsdp_scan(const uint8_t *low, uint64_t pa, uint64_t len)
 	return NULL;
 }
 
+/* The RSDP in the BIOS areas (the EBDA's first KiB, then 0xe0000-0xfffff),
+ * and its address in *pa; NULL if there is none. */
+static const uint8_t *rsdp_scan_bios(uint64_t *pa)
+{
+	const uint8_t *low = map_phys(0, 0x100000, 0), *p = NULL;
+	if (!low)
+		return NULL;
+	uint64_t ebda = (uint64_t)rd16(low + 0x40e) << 4;
+	if (ebda >= 0x80000 && ebda < 0xa0000)
+		p = rsdp_scan(low, ebda, 1024);
+	if (!p)
+		p = rsdp_scan(low, 0xe0000, 0x20000);
+	if (p)
+		*pa = (uint64_t)(p - low);
+	return p;
+}
+
+uint64_t acpi_bios_rsdp(void)
+{
+	uint64_t pa = 0;
+	rsdp_scan_bios(&pa);
+	return pa;
+}
+
 /* The RSDP: the loader's copy, its address, or the BIOS areas' scan. */
 static const uint8_t *find_rsdp(void)
 {
@@ -109,17 +133,8 @@ static const uint8_t *find_rsdp(void)
 		kprintf("acpi: the boot loader's RSDP is not valid; "
 			"skipped\n");
 	}
-	const uint8_t *low = map_phys(0, 0x100000, 0), *p = NULL;
-	if (!low)
-		return NULL;
-	uint64_t ebda = (uint64_t)rd16(low + 0x40e) << 4;
-	if (ebda >= 0x80000 && ebda < 0xa0000)
-		p = rsdp_scan(low, ebda, 1024);
-	if (!p)
-		p = rsdp_scan(low, 0xe0000, 0x20000);
+	const uint8_t *p = rsdp_scan_bios(&rsdp_at);
 	rsdp_from = p ? "BIOS area" : "none";
-	if (p)
-		rsdp_at = (uint64_t)(p - low);
 	return p;
 }
 

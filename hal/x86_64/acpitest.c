@@ -7,7 +7,8 @@
  *   claiming 2 GiB, a table beyond RAM, a good MADT (one CPU, I/O APIC 3,
  *   ISA line 9 -> GSI 20 level low) whose last entry runs past the table,
  *   and a good FADT whose DSDT has \_S5 = {5, 5}.
- * The summary then prints what was believed (acpi_summary). The machine's
+ * The summary then prints what was believed (acpi_summary). First, the
+ * firmware's RSDP must be found in the BIOS areas too. The machine's
  * real tables are gone for the rest of the boot, which ends right after.
  */
 #include "hal/x86_64/arch.h"
@@ -68,9 +69,22 @@ static const uint8_t dsdt_aml[] = {
 	0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x0a, 5, 0x0a, 5, 0, 0,
 };
 
+/* Scans the BIOS areas for the firmware's own RSDP (the path taken when
+ * the loader passes none) and compares it with the loader's. */
+static void scan_test(void)
+{
+	const void *copy;
+	size_t len;
+	uint64_t pa, scan = acpi_bios_rsdp();
+	boot_rsdp(&copy, &len, &pa);
+	kprintf("test acpi: BIOS area scan: RSDP at 0x%lx, %s the loader's\n",
+		scan, scan && scan == pa ? "as" : "not");
+}
+
 /* Builds the tables, reads them, prints the summary. */
 void acpi_selftest(void)
 {
+	scan_test();
 	page_pa = pmm_alloc();
 	if (!page_pa)
 		panic("test acpi: no page");

@@ -200,6 +200,8 @@ void acpi_poweroff(void);
 bool acpi_ports_used(uint32_t base, uint32_t count);
 /* A line for the memory summary: where the RSDP came from, and more. */
 void acpi_summary(void);
+/* The RSDP's address found by scanning the BIOS areas, or 0. */
+uint64_t acpi_bios_rsdp(void);
 /* As acpi_init, from the RSDP in rsdp[0..len) ("from" names it). */
 void acpi_read_rsdp(const void *rsdp, size_t len, const char *from);
 void acpi_selftest(void);  /* acpitest.c: test=acpi */

@@ -110,6 +110,9 @@ boot boot-128M 1 "" "" "$BANNER" "KiB free" "^boot: PVH," \
 	"^acpi: RSDP from (PVH|BIOS area) at 0x[0-9a-f]+, [RX]SDT; 1 CPU, I/O APIC [0-9]+ at 0xfec00000 \(GSI 0-\)$" \
 	"^acpi: ISA overrides: 0->2 5->5 level 9->9 level 10->10 level 11->11 level$" \
 	"^acpi: power-off: PM1a control 0x[0-9a-f]+, S5 type 0$"
+# Four CPUs: the three APs started (INIT-SIPI-SIPI, hal/x86_64/smp.c),
+# each on its own GDT and TSS, and parked; the boot goes on.
+boot smp-4 1 "-smp 4" "test=self" "^cpu: 4 of 4 CPUs online$" "^selftest ok$"
 # Broken tables (hal/x86_64/acpitest.c): each reported and skipped, the
 # good ones believed.
 boot acpi-tables 1 "" "test=acpi" \

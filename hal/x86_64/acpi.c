@@ -33,6 +33,7 @@ struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
 int acpi_nioapics;
 struct acpi_isa_irq acpi_isa[16];
 int acpi_ncpus;
+uint32_t acpi_apic_ids[MAX_CPUS];
 
 static const char *rsdp_from = "none";
 static uint64_t rsdp_at;
@@ -187,6 +188,14 @@ static void madt_override(const uint8_t *e)
 	noverrides++;
 }
 
+/* An enabled local APIC: counted, its id kept (the first MAX_CPUS). */
+static void add_cpu(uint32_t apic_id)
+{
+	if (acpi_ncpus < MAX_CPUS)
+		acpi_apic_ids[acpi_ncpus] = apic_id;
+	acpi_ncpus++;
+}
+
 /* The MADT's entries after its 44-byte head: type, length, body. */
 static void read_madt(const uint8_t *t)
 {
@@ -201,9 +210,9 @@ static void read_madt(const uint8_t *t)
 			return;
 		}
 		if (type == MADT_LAPIC && elen >= 8 && (rd32(e + 4) & 1))
-			acpi_ncpus++;
+			add_cpu(e[3]);
 		else if (type == MADT_X2APIC && elen >= 16 && (rd32(e + 8) & 1))
-			acpi_ncpus++;
+			add_cpu(rd32(e + 4));
 		else if (type == MADT_IOAPIC && elen >= 12 &&
 			 acpi_nioapics < ACPI_MAX_IOAPICS)
 			acpi_ioapics[acpi_nioapics++] = (struct acpi_ioapic){

@@ -85,9 +85,16 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *off);
 void print_symbol(uintptr_t addr);
 void backtrace(uint64_t rbp);
 
-/* gdt.c, idt.c */
-void gdt_init(void);
+/* gdt.c, idt.c: gdt_init_cpu(n) gives CPU n (0: the boot CPU) its own
+ * GDT, TSS and IST stacks; idt_load loads the one IDT on an AP. */
+void gdt_init_cpu(unsigned cpu);
 void idt_init(void);
+void idt_load(void);
+
+/* smp.c: the other CPUs started and parked (after irq_init); how many
+ * CPUs are up, this one included. */
+void smp_init(void);
+unsigned smp_online(void);
 
 /* pmm.c: pmm_init keeps its bitmap out of [avoid_lo, avoid_hi). */
 void pmm_init(uint64_t avoid_lo, uint64_t avoid_hi);
@@ -142,6 +149,11 @@ void timer_interrupt(void);
 void apic_eoi(void);
 uint32_t apic_id(void);
 uint64_t timer_period(void);
+/* On an AP: its local APIC enabled, its timer masked. */
+void apic_enable_local(void);
+/* Sends the IPI `low` (ICR bits 0-19) to the local APIC with id dest and
+ * waits until it is accepted. */
+void apic_send_ipi(uint32_t dest, uint32_t low);
 
 /* irq.c: ISA interrupt lines through the I/O APIC, at vectors
  * IRQ_VECTOR + line; the serial console's receive line. */
@@ -192,6 +204,8 @@ extern struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
 extern int acpi_nioapics; /* 0: none found (irq.c then probes) */
 extern struct acpi_isa_irq acpi_isa[16];
 extern int acpi_ncpus; /* enabled local APICs in the MADT; 0 unknown */
+#define MAX_CPUS 16
+extern uint32_t acpi_apic_ids[MAX_CPUS]; /* their APIC ids */
 void acpi_init(void);
 /* Enters S5 through the FADT's PM1 control registers; returns if there
  * is no way (no FADT) or the machine is still running. */

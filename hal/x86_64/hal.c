@@ -25,7 +25,7 @@ void hal_console_set_input(const void *buf, size_t len)
 void hal_init(void)
 {
 	serial_init();
-	gdt_init();
+	gdt_init_cpu(0);
 	idt_init();
 	read_boot_info();
 	uint64_t mod_start, mod_end;
@@ -39,6 +39,7 @@ void hal_init(void)
 	timer_init();
 	irq_init();
 	serial_irq_init();
+	smp_init();
 }
 
 /* Writes to the serial port: "\n" becomes "\r\n" for terminals, or, in

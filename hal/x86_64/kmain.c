@@ -70,6 +70,8 @@ static void summary(void)
 		clock_tsc_hz() / 1000000, pte_nx ? "on" : "off",
 		boot_cmdline());
 	acpi_summary();
+	kprintf("cpu: %u of %d CPUs online\n", smp_online(),
+		acpi_ncpus ? acpi_ncpus : 1);
 }
 
 /* A fresh page of the VM area with rights prot. */

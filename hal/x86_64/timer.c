@@ -19,6 +19,9 @@
 #define APIC_ENABLE (1u << 11)
 #define REG_EOI 0x0b0
 #define REG_SVR 0x0f0
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
 #define REG_LVT_TIMER 0x320
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_COUNT 0x390
@@ -88,6 +91,26 @@ void apic_eoi(void)
 {
 	if (apic)
 		apic_write(REG_EOI, 0);
+}
+
+/* On an AP: the same registers (each CPU sees its own local APIC at the
+ * same address) enabled with the spurious vector, the timer masked. */
+void apic_enable_local(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	wrmsr(MSR_APIC_BASE, base | APIC_ENABLE);
+	apic_write(REG_SVR, 0x100 | SPURIOUS_VECTOR);
+	apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+}
+
+/* Writes the ICR (destination first: the low half sends) and waits for
+ * the delivery status to clear. */
+void apic_send_ipi(uint32_t dest, uint32_t low)
+{
+	apic_write(REG_ICR_HI, dest << 24);
+	apic_write(REG_ICR_LO, low);
+	while (apic_read(REG_ICR_LO) & ICR_PENDING)
+		__asm__ volatile("pause");
 }
 
 /* This CPU's local APIC id (where device interrupts are sent). */

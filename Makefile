@@ -130,10 +130,11 @@ spec-json: $(SPEC_JSON)
 # Ctrl-A x quits. Input that is not a terminal is typed into the serial
 # console: printf 'run hello.wasm\nexit\n' | make run. make run-hosted:
 # the demo on the hosted HAL, as a Linux process.
+# RUN_FILES: the archive's files, init first (also `make iso`'s).
+RUN_FILES = $(B)/user/firmament/init.wasm user/firmament/default.manifest \
+	$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM)
 run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
-	$(B)/nebulet boot --kernel $(B)/user/firmament/init.wasm \
-		user/firmament/default.manifest \
-		$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM)
+	$(B)/nebulet boot --kernel $(RUN_FILES)
 
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm

@@ -54,8 +54,12 @@ struct ram_range {
 extern struct ram_range ram[MAX_RAM_RANGES];
 extern int nram;
 
-extern char boot_stack[];  /* boot.S: the kernel stack, 64 KiB */
-extern uint32_t boot_info; /* boot.S: physical address of start_info */
+extern char boot_stack[];   /* boot.S: the kernel stack, 64 KiB */
+extern uint32_t boot_info;  /* boot.S: physical address of start_info, or
+			       of the multiboot2 information */
+extern uint32_t boot_proto; /* boot.S: which entry was taken */
+#define BOOT_PVH 0
+#define BOOT_MB2 1
 extern char __kernel_phys_start[], __text_start[], __rodata_start[],
 	__data_start[], __kernel_end[]; /* kernel.ld */
 
@@ -81,12 +85,19 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *off);
 void print_symbol(uintptr_t addr);
 void backtrace(uint64_t rbp);
 
-/* gdt.c, idt.c */
-void gdt_init(void);
+/* gdt.c, idt.c: gdt_init_cpu(n) gives CPU n (0: the boot CPU) its own
+ * GDT, TSS and IST stacks; idt_load loads the one IDT on an AP. */
+void gdt_init_cpu(unsigned cpu);
 void idt_init(void);
+void idt_load(void);
 
-/* pmm.c */
-void pmm_init(void);
+/* smp.c: the other CPUs started and parked (after irq_init); how many
+ * CPUs are up, this one included. */
+void smp_init(void);
+unsigned smp_online(void);
+
+/* pmm.c: pmm_init keeps its bitmap out of [avoid_lo, avoid_hi). */
+void pmm_init(uint64_t avoid_lo, uint64_t avoid_hi);
 uint64_t pmm_alloc(void);
 uint64_t pmm_try_alloc(void);
 void pmm_free(uint64_t pa);
@@ -104,6 +115,12 @@ extern uint64_t pte_nx;
 void paging_init(void);
 uint64_t *paging_walk(uintptr_t va, bool create);
 bool paging_mapped(uintptr_t va);
+/* Maps physical [pa, pa + len) into the VM area, read-only unless
+ * PTE_W is in flags (PTE_PCD | PTE_PWT: uncached, for device registers);
+ * returns the address of pa, or NULL when out of memory. Never unmapped. */
+#define PTE_PWT 0x8ull
+#define PTE_PCD 0x10ull
+void *map_phys(uint64_t pa, uint64_t len, uint64_t flags);
 
 /* vm.c */
 void *vm_reserve(size_t len);
@@ -132,6 +149,11 @@ void timer_interrupt(void);
 void apic_eoi(void);
 uint32_t apic_id(void);
 uint64_t timer_period(void);
+/* On an AP: its local APIC enabled, its timer masked. */
+void apic_enable_local(void);
+/* Sends the IPI `low` (ICR bits 0-19) to the local APIC with id dest and
+ * waits until it is accepted. */
+void apic_send_ipi(uint32_t dest, uint32_t low);
 
 /* irq.c: ISA interrupt lines through the I/O APIC, at vectors
  * IRQ_VECTOR + line; the serial console's receive line. */
@@ -152,11 +174,54 @@ struct console_input {
 };
 struct console_input *context_input(void);
 
-/* hal.c */
+/* bootinfo.c: the loader's information (PVH or multiboot2), copied by
+ * read_boot_info before pmm_init. */
+void read_boot_info(void);
+const char *boot_loader_name(void);
 const char *boot_cmdline(void);
-/* The first PVH module (QEMU's -initrd), in the direct map; false if the
- * boot loader passed none. Its pages stay reserved. */
+/* The boot archive (the first PVH module, QEMU's -initrd, or the first
+ * multiboot2 module), in the direct map; false if the boot loader passed
+ * none. Its pages stay reserved. */
 bool boot_module(const void **data, size_t *len);
+void boot_module_range(uint64_t *start, uint64_t *end);
+bool boot_rsdp(const void **copy, size_t *len, uint64_t *pa);
+
+/* acpi.c: the ACPI tables read once by acpi_init (after paging_init):
+ * the MADT's I/O APICs and ISA overrides, the FADT's power-off. Tables
+ * with a wrong checksum or length are reported and skipped. */
+#define ACPI_MAX_IOAPICS 4
+struct acpi_ioapic {
+	uint64_t addr;
+	uint32_t gsi_base;
+	uint8_t id;
+};
+/* Where ISA line n arrives: its GSI, polarity and trigger mode. */
+struct acpi_isa_irq {
+	uint32_t gsi;
+	bool active_low, level;
+};
+extern struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
+extern int acpi_nioapics; /* 0: none found (irq.c then probes) */
+extern struct acpi_isa_irq acpi_isa[16];
+extern int acpi_ncpus; /* enabled local APICs in the MADT; 0 unknown */
+#define MAX_CPUS 16
+extern uint32_t acpi_apic_ids[MAX_CPUS]; /* their APIC ids */
+void acpi_init(void);
+/* Enters S5 through the FADT's PM1 control registers; returns if there
+ * is no way (no FADT) or the machine is still running. */
+void acpi_poweroff(void);
+/* True if [base, base + count) overlaps the ports ACPI power-off uses. */
+bool acpi_ports_used(uint32_t base, uint32_t count);
+/* A line for the memory summary: where the RSDP came from, and more. */
+void acpi_summary(void);
+/* The RSDP's address found by scanning the BIOS areas, or 0. */
+uint64_t acpi_bios_rsdp(void);
+/* As acpi_init, from the RSDP in rsdp[0..len) ("from" names it). */
+void acpi_read_rsdp(const void *rsdp, size_t len, const char *from);
+void acpi_selftest(void);  /* acpitest.c: test=acpi */
+void level_selftest(void); /* irqtest.c: test=level */
+
+/* hal.c */
 /* Console multiplexing for `nebulet boot` (command line "console=mux"):
  * see serial.c. */
 extern bool console_mux;

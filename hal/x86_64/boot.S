@@ -1,10 +1,15 @@
 /*
- * boot.S: from the PVH entry to kmain.
+ * boot.S: from the PVH or multiboot2 entry to kmain.
  *
  * QEMU's -kernel loads this 64-bit ELF by physical address and, finding the
  * XEN_ELFNOTE_PHYS32_ENTRY note, enters pvh_entry in 32-bit protected mode
  * with paging off, interrupts off and %ebx = physical address of the
- * hvm_start_info block (command line, memory map).
+ * hvm_start_info block (command line, memory map). A multiboot2 loader
+ * (GRUB, from BIOS or UEFI) finds the multiboot2 header in the first 32 KiB
+ * of the file, loads the same segments by physical address and enters the
+ * ELF entry, mb2_entry, in the same state with %eax = MB2_MAGIC and
+ * %ebx = the multiboot2 information (its tags). boot_proto tells kmain's
+ * side which of the two it was (bootinfo.c reads either).
  *
  * pvh_entry builds early page tables that map the first 1 GiB three times:
  * at 0 (identity, for the next few instructions), at PHYS_BASE (the direct
@@ -32,6 +37,25 @@
 #define PTE_PW		0x3	/* present, writable */
 #define PTE_PS		0x80	/* 2 MiB page */
 #define BOOT_STACK_SIZE	65536
+#define MB2_HEADER_MAGIC 0xe85250d6
+#define MB2_MAGIC	0x36d76289	/* in %eax at the entry */
+
+/* The multiboot2 header: magic, architecture 0 (i386 protected mode),
+ * length, checksum (the four sum to 0 mod 2^32), then tags, each 8-byte
+ * aligned: modules page-aligned (type 6), the end (type 0). The ELF
+ * entry point is the entry. */
+	.section .boot.header, "a"
+	.balign 8
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long 0
+	.long mb2_header_end - mb2_header
+	.long 0x100000000 - (MB2_HEADER_MAGIC + (mb2_header_end - mb2_header))
+	.word 6, 0
+	.long 8
+	.word 0, 0
+	.long 8
+mb2_header_end:
 
 /* The PVH entry note: name "Xen", type 18, the 32-bit entry address. */
 	.section .note.Xen, "a"
@@ -50,16 +74,30 @@ pvh_entry:
 	cli
 	cld
 	movl %ebx, boot_info
+	jmp enter_long_mode
 
+	/* The multiboot2 entry: the same, once the magic is checked. */
+	.globl mb2_entry
+mb2_entry:
+	cli
+	cld
+	movl $bad_loader_msg, %esi
+	cmpl $MB2_MAGIC, %eax
+	jne print_and_halt
+	movl %ebx, boot_info
+	movl $1, boot_proto
+
+enter_long_mode:
 	/* Long mode is required; NX is used when present. */
 	movl $0x80000000, %eax
 	cpuid
+	movl $no_lm_msg, %esi
 	cmpl $0x80000001, %eax
-	jb no_long_mode
+	jb print_and_halt
 	movl $0x80000001, %eax
 	cpuid
 	btl $29, %edx
-	jnc no_long_mode
+	jnc print_and_halt
 	movl %edx, %esi
 
 	/* Zero the four boot tables, then fill the page directory with
@@ -101,9 +139,8 @@ pvh_entry:
 	lgdt boot_gdt_desc
 	ljmp $8, $long_entry
 
-	/* Print a message on COM1 and stop. */
-no_long_mode:
-	movl $no_lm_msg, %esi
+	/* Print the message at %esi on COM1 and stop. */
+print_and_halt:
 	movw $0x3f8, %dx
 1:	lodsb
 	testb %al, %al
@@ -134,11 +171,15 @@ boot_gdt:
 boot_gdt_desc:
 	.word 3 * 8 - 1
 	.long boot_gdt
-	.globl boot_info
+	.globl boot_info, boot_proto
 boot_info:
 	.long 0
+boot_proto:
+	.long 0		/* 0: PVH, 1: multiboot2 */
 no_lm_msg:
 	.asciz "Nebulet: this CPU has no long mode (x86-64 required)\r\n"
+bad_loader_msg:
+	.asciz "Nebulet: entered without the multiboot2 magic\r\n"
 
 	.section .boot.bss, "aw", @nobits
 	.balign 4096

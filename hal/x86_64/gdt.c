@@ -1,5 +1,6 @@
 /*
- * gdt.c: the global descriptor table and the task state segment.
+ * gdt.c: the global descriptor table and the task state segment, one
+ * of each per CPU (smp.c starts the others).
  *
  * Everything runs in ring 0, so the GDT holds just a 64-bit code segment,
  * a data segment and the TSS. The TSS matters only for its interrupt stack
@@ -10,6 +11,7 @@
  * overflow onto a guard page is an ordinary page fault.
  */
 #include "hal/x86_64/arch.h"
+#include "hal/hal.h"
 
 #define SEG_CODE 0x08
 #define SEG_DATA 0x10
@@ -25,19 +27,25 @@ struct tss {
 	uint16_t reserved3, iomap_base;
 } __attribute__((packed));
 
-static uint64_t gdt[5];
-static struct tss tss;
-static uint8_t ist_stack[4][IST_SIZE] __attribute__((aligned(16)));
+static uint64_t gdts[MAX_CPUS][5];
+static struct tss tsses[MAX_CPUS];
+static uint8_t boot_ist[4 * IST_SIZE] __attribute__((aligned(16)));
 
-/* Loads the GDT and TSS; IST1 = double fault, IST2 = NMI, IST3 = #MC,
- * IST4 = page fault. */
-void gdt_init(void)
+/* Loads CPU cpu's GDT and TSS (cpu < MAX_CPUS); IST1 = double fault,
+ * IST2 = NMI, IST3 = #MC, IST4 = page fault. The boot CPU's IST stacks
+ * are static, an AP's come from the heap (panics if there is none). */
+void gdt_init_cpu(unsigned cpu)
 {
+	uint64_t *gdt = gdts[cpu];
+	struct tss *tss = &tsses[cpu];
+	uint8_t *ist = cpu ? kmalloc(4 * IST_SIZE) : boot_ist;
+	if (!ist)
+		panic("gdt: no memory for CPU %u's IST stacks", cpu);
 	for (int i = 0; i < 4; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stack[i] + IST_SIZE);
-	tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
+		tss->ist[i] = (uint64_t)(uintptr_t)(ist + (i + 1) * IST_SIZE);
+	tss->iomap_base = sizeof *tss; /* no I/O permission bitmap */
 
-	uint64_t base = (uint64_t)(uintptr_t)&tss, limit = sizeof tss - 1;
+	uint64_t base = (uint64_t)(uintptr_t)tss, limit = sizeof *tss - 1;
 	gdt[1] = 0x00af9a000000ffffull; /* code: present, ring 0, long */
 	gdt[2] = 0x00cf92000000ffffull; /* data: present, writable */
 	gdt[3] = (limit & 0xffff) | (base & 0xffffff) << 16 |
@@ -48,7 +56,7 @@ void gdt_init(void)
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) desc = {sizeof gdt - 1, (uintptr_t)gdt};
+	} __attribute__((packed)) desc = {sizeof gdts[0] - 1, (uintptr_t)gdt};
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"

@@ -1,61 +1,14 @@
 /*
  * hal.c: hal.h on bare metal, on top of the other files of hal/x86_64:
  * start-up, console (serial.c), virtual memory (vm.c), fault delivery
- * (idt.c), random numbers (RDRAND, RDSEED) and exit (isa-debug-exit).
+ * (idt.c), random numbers (RDRAND, RDSEED) and exit (isa-debug-exit or
+ * ACPI power-off, acpi.c).
  */
 #include "hal/hal.h"
 #include "hal/x86_64/arch.h"
 #include "hal/x86_64/x86.h"
 
-struct ram_range ram[MAX_RAM_RANGES];
-int nram;
 hal_fault_fn hal_fault_handler;
-static char cmdline[256];
-static uint64_t module_pa, module_len; /* the boot archive, if any */
-
-/* Copies what is needed out of the PVH start_info (command line, usable
- * RAM) so that its memory may be reused. The boot map still reaches it. */
-static void read_boot_info(void)
-{
-	const struct pvh_start_info *si = P2V(boot_info);
-	if (si->magic != PVH_MAGIC)
-		panic("no PVH start_info (magic 0x%x)", si->magic);
-	if (si->cmdline_paddr) {
-		const char *s = P2V(si->cmdline_paddr);
-		size_t i = 0;
-		for (; s[i] && i < sizeof cmdline - 1; i++)
-			cmdline[i] = s[i];
-		cmdline[i] = 0;
-	}
-	if (si->nr_modules > 0 && si->modlist_paddr) {
-		const struct pvh_module *m = P2V(si->modlist_paddr);
-		module_pa = m->paddr;
-		module_len = m->size;
-	}
-	if (si->version < 1 || !si->memmap_paddr)
-		panic("the boot loader passed no memory map");
-	const struct pvh_memmap_entry *e = P2V(si->memmap_paddr);
-	for (uint32_t i = 0; i < si->memmap_entries; i++) {
-		if (e[i].type != 1 || nram == MAX_RAM_RANGES)
-			continue;
-		ram[nram++] =
-			(struct ram_range){e[i].addr, e[i].addr + e[i].size};
-	}
-}
-
-const char *boot_cmdline(void)
-{
-	return cmdline;
-}
-
-bool boot_module(const void **data, size_t *len)
-{
-	if (!module_len)
-		return false;
-	*data = P2V(module_pa);
-	*len = module_len;
-	return true;
-}
 
 /* Makes hal_console_read, in the running context (context.c), return
  * buf[0..len) and then end of input, instead of reading the serial port;
@@ -72,17 +25,21 @@ void hal_console_set_input(const void *buf, size_t len)
 void hal_init(void)
 {
 	serial_init();
-	gdt_init();
+	gdt_init_cpu(0);
 	idt_init();
 	read_boot_info();
-	pmm_init();
-	if (module_len)
-		pmm_reserve(module_pa, module_pa + module_len);
+	uint64_t mod_start, mod_end;
+	boot_module_range(&mod_start, &mod_end);
+	pmm_init(mod_start, mod_end);
+	if (mod_end > mod_start)
+		pmm_reserve(mod_start, mod_end);
 	paging_init();
+	acpi_init();
 	clock_init();
 	timer_init();
 	irq_init();
 	serial_irq_init();
+	smp_init();
 }
 
 /* Writes to the serial port: "\n" becomes "\r\n" for terminals, or, in
@@ -233,12 +190,14 @@ bool hal_random(void *buf, size_t len)
 }
 
 /* Writes code to isa-debug-exit (QEMU exits with (code << 1) | 1); if that
- * device is absent, tries QEMU's ACPI power-off, then halts for good. */
+ * device is absent (a machine booted from the ISO), powers off through
+ * ACPI (the code is lost: `console=mux` has written it to the console
+ * already), then halts for good. */
 _Noreturn void hal_exit(int code)
 {
 	outl(0xf4, (uint32_t)code);
-	outw(0x604, 0x2000);
 	cli();
+	acpi_poweroff();
 	for (;;)
 		hlt();
 }

@@ -109,6 +109,12 @@ void idt_init(void)
 			.off_hi = off >> 32,
 		};
 	}
+	idt_load();
+}
+
+/* Loads the IDT on this CPU. */
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;

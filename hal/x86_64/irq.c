@@ -2,20 +2,25 @@
  * irq.c: device interrupts, I/O ports for drivers, and halting while idle
  * (the devices part of hal.h).
  *
- * Interrupt lines go through the I/O APIC (the legacy PICs stay masked,
- * idt.c): ISA line n (0-15) is its redirection entry n, edge-triggered,
- * active high, sent to this CPU's local APIC at vector IRQ_VECTOR + n.
- * The I/O APIC is taken at its standard address 0xfec00000 and checked
- * by its version register; ISA source overrides from the ACPI MADT are
- * not read (QEMU and PCs map ISA lines 1-15 to the same inputs; line 0,
- * the PIT, is the one exception, and it is never given out).
+ * Interrupt lines go through the I/O APICs (the legacy PICs stay masked,
+ * idt.c). ISA line n (0-15) arrives at the global system interrupt (GSI)
+ * the ACPI MADT's interrupt source overrides name, with their polarity
+ * and trigger mode (acpi.c): on QEMU line 0 (the PIT) is GSI 2, and under
+ * qboot and SeaBIOS lines 5, 9, 10 and 11 (PCI) are level-triggered; any
+ * other line is GSI n, edge-triggered, active high. The I/O APIC serving
+ * a GSI is the MADT's whose range holds it (without a MADT: one at the
+ * standard 0xfec00000, checked by its version register). A line is sent
+ * to this CPU's local APIC at vector IRQ_VECTOR + n.
  *
- * A driver's line is masked by the handler when it fires and recorded in
- * `pending` (hal_irq_take); the driver unmasks it after serving the
- * device. An edge that comes while the line is masked is held by QEMU's
- * I/O APIC but may be lost on real hardware, so a driver looks at its
- * device once more after unmasking. The HAL's own console line
- * (SERIAL_IRQ) stays unmasked: its handler drains the UART (serial.c).
+ * A driver's line is masked by the handler when it fires, before the
+ * EOI, and recorded in `pending` (hal_irq_take); the driver unmasks it
+ * after serving the device. For a level-triggered line the EOI clears the
+ * entry's remote IRR, and unmasking a line the device still holds raises
+ * it again, so nothing is lost. An edge that comes while the line is
+ * masked is held by QEMU's I/O APIC but may be lost on real hardware, so
+ * a driver looks at its device once more after unmasking. The HAL's own
+ * console line (SERIAL_IRQ) stays unmasked: its handler drains the UART
+ * (serial.c).
  */
 #include "hal/x86_64/arch.h"
 #include "hal/hal.h"
@@ -26,63 +31,103 @@
 #define IOWIN 4 /* in 32-bit words */
 #define REG_VER 0x01
 #define REG_REDIR 0x10
+#define REDIR_LOW (1u << 13)   /* polarity: active low */
+#define REDIR_LEVEL (1u << 15) /* trigger mode: level */
 #define REDIR_MASKED (1u << 16)
-#define PTE_PWT 0x8ull
-#define PTE_PCD 0x10ull
 
-static volatile uint32_t *ioapic; /* NULL: none, so no device interrupts */
-static uint32_t hal_lines;	  /* lines the HAL keeps (bit n) */
+static struct ioapic {
+	volatile uint32_t *regs;
+	uint32_t gsi_base, count; /* GSIs [gsi_base, gsi_base + count) */
+} ioapics[ACPI_MAX_IOAPICS];
+static int nioapics;	   /* 0: none, so no device interrupts */
+static uint32_t hal_lines; /* lines the HAL keeps (bit n) */
 static volatile uint32_t pending;
 static void (*notify_fn)(void);
 
-static void ioapic_write(uint32_t reg, uint32_t v)
+static void ioapic_write(struct ioapic *io, uint32_t reg, uint32_t v)
 {
-	ioapic[IOREGSEL] = reg;
-	ioapic[IOWIN] = v;
+	io->regs[IOREGSEL] = reg;
+	io->regs[IOWIN] = v;
 }
 
-static uint32_t ioapic_read(uint32_t reg)
+static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
 {
-	ioapic[IOREGSEL] = reg;
-	return ioapic[IOWIN];
+	io->regs[IOREGSEL] = reg;
+	return io->regs[IOWIN];
 }
 
-/* Sets line's redirection entry: its vector, to this CPU, masked or not. */
-static void redirect(unsigned line, bool masked)
+/* The I/O APIC serving gsi, and gsi's entry in it in *pin; NULL if none. */
+static struct ioapic *ioapic_for(uint32_t gsi, uint32_t *pin)
 {
-	ioapic_write(REG_REDIR + 2 * line + 1, apic_id() << 24);
-	ioapic_write(REG_REDIR + 2 * line,
-		     (IRQ_VECTOR + line) | (masked ? REDIR_MASKED : 0));
+	for (int i = 0; i < nioapics; i++) {
+		struct ioapic *io = &ioapics[i];
+		if (gsi >= io->gsi_base && gsi - io->gsi_base < io->count) {
+			*pin = gsi - io->gsi_base;
+			return io;
+		}
+	}
+	return NULL;
 }
 
-/* Maps the I/O APIC uncached and masks every line; without one (no
- * local APIC, or a version register that makes no sense) there are no
- * device interrupts. Needs timer_init (the local APIC) first. */
+/* Sets ISA line's redirection entry: its vector, polarity and trigger
+ * mode, to this CPU, masked or not; false if no I/O APIC serves it. */
+static bool redirect(unsigned line, bool masked)
+{
+	const struct acpi_isa_irq *q = &acpi_isa[line];
+	uint32_t pin;
+	struct ioapic *io = ioapic_for(q->gsi, &pin);
+	if (!io)
+		return false;
+	ioapic_write(io, REG_REDIR + 2 * pin + 1, apic_id() << 24);
+	ioapic_write(io, REG_REDIR + 2 * pin,
+		     (IRQ_VECTOR + line) | (q->active_low ? REDIR_LOW : 0) |
+			     (q->level ? REDIR_LEVEL : 0) |
+			     (masked ? REDIR_MASKED : 0));
+	return true;
+}
+
+/* Maps one I/O APIC uncached and masks all its entries; false (reported)
+ * if its version register makes no sense. */
+static bool ioapic_add(uint64_t pa, uint32_t gsi_base)
+{
+	struct ioapic *io = &ioapics[nioapics];
+	io->regs = map_phys(pa, PAGE_SIZE, PTE_W | PTE_PCD | PTE_PWT);
+	if (!io->regs)
+		return false;
+	uint32_t ver = ioapic_read(io, REG_VER);
+	if (ver == 0xffffffffu || (ver & 0xff) < 0x10) {
+		kprintf("irq: no I/O APIC at 0x%lx (version 0x%x)\n", pa, ver);
+		return false;
+	}
+	io->gsi_base = gsi_base;
+	io->count = ((ver >> 16) & 0xff) + 1;
+	for (uint32_t i = 0; i < io->count; i++)
+		ioapic_write(io, REG_REDIR + 2 * i, REDIR_MASKED);
+	nioapics++;
+	return true;
+}
+
+/* Takes the MADT's I/O APICs (or the standard one) and masks every
+ * entry; without one (no local APIC, or no I/O APIC that answers) there
+ * are no device interrupts. Needs timer_init (the local APIC) and
+ * acpi_init first. */
 void irq_init(void)
 {
-	uintptr_t va = (uintptr_t)vm_reserve(PAGE_SIZE);
-	uint64_t *pte = va ? paging_walk(va, true) : NULL;
-	if (!pte || !timer_hz())
+	if (!timer_hz())
 		return;
-	*pte = IOAPIC_PHYS | PTE_P | PTE_W | PTE_PCD | PTE_PWT | pte_nx;
-	invlpg(va);
-	ioapic = (volatile uint32_t *)va;
-	uint32_t ver = ioapic_read(REG_VER);
-	if (ver == 0xffffffffu || ((ver >> 16) & 0xff) < IRQ_LINES - 1) {
+	for (int i = 0; i < acpi_nioapics; i++)
+		ioapic_add(acpi_ioapics[i].addr, acpi_ioapics[i].gsi_base);
+	if (!acpi_nioapics)
+		ioapic_add(IOAPIC_PHYS, 0);
+	if (!nioapics)
 		kprintf("irq: no I/O APIC; no device interrupts\n");
-		ioapic = NULL;
-		return;
-	}
-	for (unsigned i = 0; i < IRQ_LINES; i++)
-		redirect(i, true);
 }
 
 bool irq_route(unsigned line)
 {
-	if (!ioapic || line >= IRQ_LINES)
+	if (line >= IRQ_LINES || !redirect(line, false))
 		return false;
 	hal_lines |= 1u << line;
-	redirect(line, false);
 	return true;
 }
 
@@ -91,7 +136,7 @@ void irq_interrupt(unsigned line)
 {
 	if (line == SERIAL_IRQ && (hal_lines & (1u << line)))
 		serial_interrupt();
-	else if (ioapic)
+	else
 		redirect(line, true);
 	pending |= 1u << line;
 	if (notify_fn)
@@ -99,18 +144,28 @@ void irq_interrupt(unsigned line)
 	apic_eoi();
 }
 
+/* True if line's GSI is another line's by an override (ISA line 2's
+ * input is line 0's, the PIT, on QEMU and most PCs). */
+static bool gsi_taken(unsigned line)
+{
+	for (unsigned i = 0; i < IRQ_LINES; i++)
+		if (i != line && acpi_isa[i].gsi == acpi_isa[line].gsi &&
+		    acpi_isa[i].gsi != i)
+			return true;
+	return false;
+}
+
 bool hal_irq_unmask(unsigned irq)
 {
-	if (!ioapic || irq == 0 || irq == 2 || irq >= IRQ_LINES ||
-	    (hal_lines & (1u << irq)))
+	if (irq == 0 || irq == 2 || irq >= IRQ_LINES ||
+	    (hal_lines & (1u << irq)) || gsi_taken(irq))
 		return false;
-	redirect(irq, false);
-	return true;
+	return redirect(irq, false);
 }
 
 void hal_irq_mask(unsigned irq)
 {
-	if (ioapic && irq < IRQ_LINES && !(hal_lines & (1u << irq)))
+	if (irq < IRQ_LINES && !(hal_lines & (1u << irq)))
 		redirect(irq, true);
 }
 
@@ -161,7 +216,8 @@ void hal_idle(uint64_t deadline_ns)
 }
 
 /* Ports the HAL uses: PIC, PIT, keyboard controller/port 0x61, CMOS,
- * isa-debug-exit, the console's COM1, PCI configuration. */
+ * isa-debug-exit, the console's COM1, PCI configuration; and ACPI's
+ * power-off ports (acpi_ports_used). */
 static const struct {
 	uint32_t lo, hi; /* inclusive */
 } hal_ports[] = {
@@ -171,7 +227,8 @@ static const struct {
 
 bool hal_ports_available(uint32_t base, uint32_t count)
 {
-	if (count == 0 || base > 0xffff || count > 0x10000 - base)
+	if (count == 0 || base > 0xffff || count > 0x10000 - base ||
+	    acpi_ports_used(base, count))
 		return false;
 	for (size_t i = 0; i < sizeof hal_ports / sizeof hal_ports[0]; i++)
 		if (base <= hal_ports[i].hi &&

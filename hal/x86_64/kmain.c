@@ -52,7 +52,8 @@ static bool cmdline_get(const char *key, char *out, size_t size)
 	return false;
 }
 
-/* Prints the RAM ranges, free memory, kernel size, TSC rate, NX. */
+/* Prints the RAM ranges, free memory, kernel size, TSC rate, NX, and
+ * what the ACPI tables said. */
 static void summary(void)
 {
 	uint64_t total = 0;
@@ -68,6 +69,9 @@ static void summary(void)
 	kprintf("cpu: tsc %lu MHz, NX %s, command line \"%s\"\n",
 		clock_tsc_hz() / 1000000, pte_nx ? "on" : "off",
 		boot_cmdline());
+	acpi_summary();
+	kprintf("cpu: %u of %d CPUs online\n", smp_online(),
+		acpi_ncpus ? acpi_ncpus : 1);
 }
 
 /* A fresh page of the VM area with rights prot. */
@@ -202,13 +206,17 @@ void kmain(void)
 	kprintf("Nebulet x86_64\n");
 	if (!cmdline_has("quiet"))
 		summary();
-	kprintf("boot: hal_init took %lu us\n",
+	kprintf("boot: %s, hal_init took %lu us\n", boot_loader_name(),
 		(rdtsc() - t0) / (clock_tsc_hz() / 1000000 + 1));
 	if (cmdline_get("test", test, sizeof test)) {
 		if (!strncmp(test, "self", 5))
 			selftest();
 		else if (!strncmp(test, "echo", 5))
 			echo_line();
+		else if (!strncmp(test, "acpi", 5))
+			acpi_selftest();
+		else if (!strncmp(test, "level", 6))
+			level_selftest();
 		else
 			fault_test(test);
 	}

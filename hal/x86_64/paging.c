@@ -115,3 +115,24 @@ void paging_init(void)
 	map_kernel();
 	write_cr3(pa);
 }
+
+/* Maps physical [pa, pa + len) into fresh pages of the VM area with
+ * flags (PTE_W, PTE_PCD | PTE_PWT), never executable; the address of pa,
+ * or NULL when out of memory. The pages are never unmapped (device
+ * registers, firmware tables). */
+void *map_phys(uint64_t pa, uint64_t len, uint64_t flags)
+{
+	uint64_t first = pa & ~(PAGE_SIZE - 1);
+	uint64_t size = (pa + len - first + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uintptr_t va = (uintptr_t)vm_reserve(size);
+	if (!va)
+		return NULL;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t *pte = paging_walk(va + off, true);
+		if (!pte)
+			return NULL;
+		*pte = (first + off) | PTE_P | flags | pte_nx;
+		invlpg(va + off);
+	}
+	return (void *)(va + (pa - first));
+}

@@ -53,8 +53,10 @@ static void free_range(uint64_t start, uint64_t end, uint64_t resv_lo,
 }
 
 /* Places the bitmap right after the kernel image (the boot map reaches
- * it), then frees all usable RAM around the reserved parts. */
-void pmm_init(void)
+ * it), or after [avoid_lo, avoid_hi) (the boot archive, which a
+ * multiboot2 loader may have put right after the kernel) when they would
+ * overlap; then frees all usable RAM around the reserved parts. */
+void pmm_init(uint64_t avoid_lo, uint64_t avoid_hi)
 {
 	uint64_t top = 0;
 	for (int i = 0; i < nram; i++)
@@ -64,15 +66,21 @@ void pmm_init(void)
 	uint64_t words = (npages + 63) / 64;
 	uint64_t kstart = (uint64_t)(uintptr_t)__kernel_phys_start;
 	uint64_t kend = (uint64_t)(uintptr_t)__kernel_end - KERNEL_VMA;
-	uint64_t bend = (kend + words * 8 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t bstart = kend, bend;
+	bend = (bstart + words * 8 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (bstart < avoid_hi && bend > avoid_lo) {
+		bstart = (avoid_hi + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		bend = (bstart + words * 8 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	}
 	if (bend > (1ull << 30))
 		panic("pmm: bitmap does not fit in the first GiB");
 
-	bitmap = P2V(kend);
+	bitmap = P2V(bstart);
 	memset(bitmap, 0xff, words * 8);
 	for (int i = 0; i < nram; i++)
-		free_range(ram[i].start, ram[i].end, kstart, bend);
+		free_range(ram[i].start, ram[i].end, kstart, kend);
 	ntotal = nfree;
+	pmm_reserve(bstart, bend);
 }
 
 /* Marks the pages touching [start, end) used, so that pmm_alloc never

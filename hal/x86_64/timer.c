@@ -19,6 +19,9 @@
 #define APIC_ENABLE (1u << 11)
 #define REG_EOI 0x0b0
 #define REG_SVR 0x0f0
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
 #define REG_LVT_TIMER 0x320
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_COUNT 0x390
@@ -27,9 +30,6 @@
 #define LVT_PERIODIC (1u << 17)
 #define DIV_16 0x3
 #define CAL_NS 2000000ull /* calibration: 2 ms */
-
-#define PTE_PWT 0x8ull
-#define PTE_PCD 0x10ull
 
 static volatile uint32_t *apic; /* the registers; NULL: no APIC */
 static uint64_t apic_hz;	/* timer counts per second */
@@ -66,13 +66,9 @@ void timer_init(void)
 	}
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	wrmsr(MSR_APIC_BASE, base | APIC_ENABLE);
-	uintptr_t va = (uintptr_t)vm_reserve(PAGE_SIZE);
-	uint64_t *pte = va ? paging_walk(va, true) : NULL;
-	if (!pte)
+	apic = map_phys(base & PTE_FRAME, PAGE_SIZE, PTE_W | PTE_PCD | PTE_PWT);
+	if (!apic)
 		panic("timer: cannot map the local APIC");
-	*pte = (base & PTE_FRAME) | PTE_P | PTE_W | PTE_PCD | PTE_PWT | pte_nx;
-	invlpg(va);
-	apic = (volatile uint32_t *)va;
 	apic_write(REG_SVR, 0x100 | SPURIOUS_VECTOR);
 	apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
 	apic_write(REG_TIMER_DIV, DIV_16);
@@ -95,6 +91,26 @@ void apic_eoi(void)
 {
 	if (apic)
 		apic_write(REG_EOI, 0);
+}
+
+/* On an AP: the same registers (each CPU sees its own local APIC at the
+ * same address) enabled with the spurious vector, the timer masked. */
+void apic_enable_local(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	wrmsr(MSR_APIC_BASE, base | APIC_ENABLE);
+	apic_write(REG_SVR, 0x100 | SPURIOUS_VECTOR);
+	apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+}
+
+/* Writes the ICR (destination first: the low half sends) and waits for
+ * the delivery status to clear. */
+void apic_send_ipi(uint32_t dest, uint32_t low)
+{
+	apic_write(REG_ICR_HI, dest << 24);
+	apic_write(REG_ICR_LO, low);
+	while (apic_read(REG_ICR_LO) & ICR_PENDING)
+		__asm__ volatile("pause");
 }
 
 /* This CPU's local APIC id (where device interrupts are sent). */

@@ -9,6 +9,11 @@
 #                            (APPEND="test=self" passes a command line;
 #                            Ctrl-A x quits QEMU); fails if the kernel
 #                            exits with a non-zero code
+#   make iso                 build/nebulet.iso: GRUB (BIOS and UEFI) booting
+#                            the kernel through multiboot2 with make run's
+#                            archive (ISO_CMDLINE="..." passes a command
+#                            line); tools/mkiso.sh
+#   make run-iso             boot it with SeaBIOS (OVMF=1: UEFI firmware)
 X86_CC ?= gcc
 X86_DIR := hal/x86_64
 X86_SRC := $(wildcard $(X86_DIR)/*.c) $(wildcard $(X86_DIR)/*.S)
@@ -40,13 +45,14 @@ X86_LDFLAGS = -nostdlib -static $(if $(findstring clang,$(X86_CC)),,-no-pie) \
 	-Wl,-T,$(X86_DIR)/kernel.ld -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
-QEMU_BARE = qemu-system-x86_64 $(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] \
-	&& echo -accel kvm || echo -accel tcg) \
+QEMU_ACCEL = $(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] \
+	&& echo -accel kvm || echo -accel tcg)
+QEMU_BARE = qemu-system-x86_64 $(QEMU_ACCEL) \
 	$(shell [ -f /usr/share/qemu/qboot.rom ] && echo -bios /usr/share/qemu/qboot.rom) \
 	-m 128M -display none -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: boot run-bare
+.PHONY: boot run-bare iso run-iso
 $(B)/x86_64/%.c.o: $(X86_DIR)/%.c
 	@mkdir -p $(@D)
 	$(X86_CC) $(X86_CFLAGS) -c -o $@ $<
@@ -83,5 +89,25 @@ boot: $(B)/nebulet.elf
 run-bare: $(B)/nebulet.elf
 	@$(QEMU_BARE) -serial mon:stdio -kernel $< -append "$(APPEND)"; \
 	s=$$?; [ $$((s & 1)) = 1 ] && s=$$((s >> 1)); exit $$s
+
+# The ISO: the firmament's archive as `make run` packs it (RUN_FILES, the
+# top Makefile), with a manifest line "--kernel FILES...".
+iso: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
+	echo "--kernel $(RUN_FILES)" >$(B)/nebulet.manifest
+	$(B)/nebulet pack -o $(B)/nebulet.archive \
+		--manifest=$(B)/nebulet.manifest $(RUN_FILES)
+	tools/mkiso.sh $(B)/nebulet.iso $(B)/nebulet.elf $(B)/nebulet.archive \
+		"$(ISO_CMDLINE)"
+
+# Without isa-debug-exit: the kernel powers the machine off (ACPI).
+# UEFI: OVMF's code and a copy of its variable store as pflash.
+OVMF_DIR := /usr/share/OVMF
+OVMF_PFLASH = -drive if=pflash,format=raw,readonly=on,file=$(OVMF_DIR)/OVMF_CODE_4M.fd \
+	-drive if=pflash,format=raw,file=$(B)/ovmf_vars.fd
+run-iso: iso
+	$(if $(OVMF),cp $(OVMF_DIR)/OVMF_VARS_4M.fd $(B)/ovmf_vars.fd)
+	qemu-system-x86_64 $(QEMU_ACCEL) -m 256M -display none -no-reboot \
+		-serial mon:stdio $(if $(OVMF),$(OVMF_PFLASH)) \
+		-cdrom $(B)/nebulet.iso
 
 -include $(X86_OBJ:.o=.d)

@@ -4,9 +4,8 @@
 # stacks (net0 10.0.0.1, net1 10.0.0.2), the test server srv.c on net0;
 # then cli.c through net1 (its PASS/FAIL lines count; a missing "done"
 # is a failure) and ping both ways (3 of 3 replies each). On the JIT
-# and on the interpreter. Then the fuzz corpus of garbage frames
-# (tests/net/corpus/) replayed through the native lwIP build
-# (tests/fuzz/build.sh's replay_net). Ends with "N passed, N failed".
+# and on the interpreter. (Garbage frames: tests/fuzz/fuzz_net.c, its
+# corpus replayed by tests/fuzz.sh.) Ends with "N passed, N failed".
 set -u
 nebulet=${1:?usage: tests/net.sh NEBULET}
 cd "$(dirname "$0")/.." || exit 1

@@ -33,8 +33,10 @@ static int tcp_up(void)
 	socket_shutdown_req wr = {false, true};
 	nb_time t0 = nb_clock_monotonic();
 
-	if (netc_connect(net, peer, NT_SINK, &s, in(30)))
+	if (netc_connect(net, peer, NT_SINK, &s, in(30))) {
+		netc_close(&s);
 		return 0;
+	}
 	for (uint32_t left = MIB; left;) {
 		uint32_t n = left < sizeof buf ? left : sizeof buf;
 		nt_pattern(&seed, buf, n);
@@ -64,8 +66,10 @@ static int tcp_down(void)
 	nb_time t0 = nb_clock_monotonic();
 
 	if (netc_connect(net, peer, NT_SOURCE, &s, in(30)) ||
-	    netc_send(&s, req, sizeof req, in(30)))
+	    netc_send(&s, req, sizeof req, in(30))) {
+		netc_close(&s);
 		return 0;
+	}
 	while (netc_recv(&s, buf, sizeof buf, &got, in(30)) == NB_OK && got) {
 		h = nt_fnv(h, buf, got);
 		total += got;
@@ -94,9 +98,8 @@ static int sequential(int n)
 			(uint32_t)snprintf(line, sizeof line, "hello %d\n", i);
 		uint32_t have = 0, got;
 		socket_shutdown_req wr = {false, true};
-		if (netc_connect(net, peer, NT_ECHO, &s, in(30)))
-			continue;
-		if (netc_send(&s, line, len, in(30)) == NB_OK &&
+		if (netc_connect(net, peer, NT_ECHO, &s, in(30)) == NB_OK &&
+		    netc_send(&s, line, len, in(30)) == NB_OK &&
 		    socket_shutdown(s.ch, &wr) == NB_OK) {
 			while (have < sizeof back &&
 			       netc_recv(&s, back + have, sizeof back - have,
@@ -301,7 +304,10 @@ int main(int argc, char **argv)
 			       1;
 	}
 	EXPECT("open the stack", netc_open(name, &net, in(30)), NB_OK);
-	/* A first connection (ARP learnt), then the baseline. */
+	/* The server starts beside this program: retry until it listens
+	 * (refused until then; 30 s at most). Then the baseline. */
+	for (int i = 0; i < 600 && !sequential(1); i++)
+		svc_sleep(50000000);
 	EXPECT("first connection", sequential(1), 1);
 	usage(&sock0, &hand0);
 	EXPECT("tcp: 1 MiB up, checksum", tcp_up(), 1);

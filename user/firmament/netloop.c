@@ -66,16 +66,6 @@ static nb_status on_send(void *ctx, const ethernet_nic_send_req *req)
 	return loop_back(req->frame.b, req->frame.len);
 }
 
-/* True while channel h is open and its client still there. */
-static int connected(nb_handle h)
-{
-	nb_signals obs = 0;
-
-	return nb_object_wait_one(h, NB_SIGNAL_PEER_CLOSED, 0, &obs) ==
-		       NB_ERR_TIMED_OUT &&
-	       !(obs & NB_SIGNAL_PEER_CLOSED);
-}
-
 /* EthernetNic.send_inplace: lends a free slot (taking back the slots of
  * clients that left without committing). */
 static nb_status on_send_inplace(void *ctx,
@@ -83,7 +73,7 @@ static nb_status on_send_inplace(void *ctx,
 {
 	for (uint32_t i = 0; i < SLOTS; i++) {
 		nb_status s;
-		if (slot[i].state == SLOT_LENT && !connected(slot[i].owner))
+		if (slot[i].state == SLOT_LENT && !svc_peer_open(slot[i].owner))
 			slot[i].state = SLOT_FREE;
 		if (slot[i].state != SLOT_FREE)
 			continue;

@@ -29,6 +29,16 @@ void svc_sleep(nb_time ns)
 			   NULL);
 }
 
+/* Polls h's PEER_CLOSED without waiting. */
+int svc_peer_open(nb_handle h)
+{
+	nb_signals obs = 0;
+
+	return nb_object_wait_one(h, NB_SIGNAL_PEER_CLOSED, 0, &obs) ==
+		       NB_ERR_TIMED_OUT &&
+	       !(obs & NB_SIGNAL_PEER_CLOSED);
+}
+
 /* Waits for TERMINATED, reads the code, closes proc. */
 nb_status svc_wait_exit(nb_handle proc, int32_t *code)
 {

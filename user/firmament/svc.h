@@ -24,6 +24,9 @@ nb_status svc_connect(const char *name, nb_handle *out);
  * as is when it cannot be read) and closes proc. Returns the status of
  * reading the code. */
 nb_status svc_wait_exit(nb_handle proc, int32_t *code);
+/* True while channel h is open and its peer still there (a client
+ * that left shows PEER_CLOSED). */
+int svc_peer_open(nb_handle h);
 /* Sleeps ns nanoseconds. */
 void svc_sleep(nb_time ns);
 /* The arguments init sent through startup handle 1; argv[0] is name0.

@@ -34,7 +34,7 @@
 #define LWIP_CHKSUM_ALGORITHM 3
 
 /* Memory: the heap (pbufs of outgoing data), the pools. */
-#define MEM_ALIGNMENT 4
+#define MEM_ALIGNMENT __SIZEOF_POINTER__ /* 4 on wasm32, 8 natively */
 #define MEM_SIZE (512 * 1024)
 #define MEMP_NUM_PBUF 64
 #define MEMP_NUM_RAW_PCB 8

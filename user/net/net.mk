@@ -5,12 +5,9 @@
 # lwipopts.h and arch/cc.h; tests/net/ holds their tests.
 NET_LWIP := $(or $(NEBULET_SRC),$(HOME)/.cache/nebulet/src)/lwip
 NET_B := $(B)/net
-# lwIP's core, IPv4 and Ethernet: all that NO_SYS and the raw API use.
-LWIP_C := core/init core/def core/inet_chksum core/ip core/mem core/memp \
-	core/netif core/pbuf core/raw core/stats core/sys core/tcp core/tcp_in \
-	core/tcp_out core/timeouts core/udp core/ipv4/dhcp core/ipv4/etharp \
-	core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag \
-	netif/ethernet
+# lwIP's core, IPv4 and Ethernet: all that NO_SYS and the raw API use
+# (lwip.files, which tests/fuzz/build.sh reads too).
+LWIP_C := $(shell cat user/net/lwip.files)
 LWIP_WASM_O := $(patsubst %,$(NET_B)/lwip/%.o,$(LWIP_C))
 NET_H := $(wildcard user/net/*.h user/net/arch/*.h)
 NET_CFLAGS := $(FIR_WASM_CFLAGS) -Wextra -Wno-unused-parameter -Iuser/net \

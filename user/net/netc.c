@@ -71,6 +71,7 @@ nb_status netc_connect(nb_handle net, uint32_t addr, uint16_t port,
 	nb_signals seen = 0;
 	nb_status st = net_connect(net, &req, &resp);
 
+	s->ch = s->ready = NB_HANDLE_INVALID;
 	if (st)
 		return st;
 	*s = (struct netc_sock){resp.socket, resp.ready};

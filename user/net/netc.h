@@ -29,7 +29,9 @@ nb_status netc_wait(const struct netc_sock *s, nb_signals signals,
 		    nb_time deadline, nb_signals *seen);
 nb_status netc_listen(nb_handle net, uint16_t port, uint8_t backlog,
 		      struct netc_sock *s);
-/* Connects and waits until connected (or refused: PEER_CLOSED). */
+/* Connects and waits until connected (or refused: PEER_CLOSED). Once
+ * the socket is made, *s holds it whatever happens next (its status
+ * says why it failed): close it. */
 nb_status netc_connect(nb_handle net, uint32_t addr, uint16_t port,
 		       struct netc_sock *s, nb_time deadline);
 nb_status netc_accept(const struct netc_sock *l, struct netc_sock *s,

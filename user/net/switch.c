@@ -35,16 +35,6 @@ static struct port {
 	uint32_t dropped;
 } port[PORTS];
 
-/* True while channel h is open and its client still there. */
-static int connected(nb_handle h)
-{
-	nb_signals obs = 0;
-
-	return nb_object_wait_one(h, NB_SIGNAL_PEER_CLOSED, 0, &obs) ==
-		       NB_ERR_TIMED_OUT &&
-	       !(obs & NB_SIGNAL_PEER_CLOSED);
-}
-
 /* The port of the client being served, taking a free one (or one whose
  * client left) at its first call; NULL when all are busy. */
 static struct port *my_port(void)
@@ -55,8 +45,8 @@ static struct port *my_port(void)
 	for (int i = 0; i < PORTS; i++) {
 		if (port[i].ch == c)
 			return &port[i];
-		if (!free &&
-		    (port[i].ch == NB_HANDLE_INVALID || !connected(port[i].ch)))
+		if (!free && (port[i].ch == NB_HANDLE_INVALID ||
+			      !svc_peer_open(port[i].ch)))
 			free = &port[i];
 	}
 	if (!free)

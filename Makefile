@@ -250,3 +250,6 @@ fuzz-fir: $(FIRC) | deps
 
 # Drivers (drivers/drivers.mk: wasm drivers, after the firmament).
 -include drivers/drivers.mk
+
+# The network service (user/net/net.mk: lwIP, net, switch, ping).
+-include user/net/net.mk

@@ -55,6 +55,7 @@ group format tests/format.sh
 [ -x tests/kernel.sh ] && group kernel tests/kernel.sh "$B/asan/nebulet"
 [ -x tests/failalloc.sh ] && group failalloc tests/failalloc.sh "$B/asan/nebulet"
 [ -x tests/firmament.sh ] && group firmament tests/firmament.sh "$B/asan/nebulet"
+[ -x tests/net.sh ] && group net tests/net.sh "$B/asan/nebulet"
 [ -x tests/suite.sh ] && group suite tests/suite.sh "$B/asan/nebulet"
 [ -x tests/spec.sh ] && group spec-jit tests/spec.sh "$B/asan/nebulet" --engine=jit
 

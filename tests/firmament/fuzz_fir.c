@@ -17,6 +17,7 @@
 #include "ethernet.h"
 #include "launcher.h"
 #include "random.h"
+#include "socket.h"
 #include "stubs.h"
 #include "types.h"
 
@@ -41,6 +42,8 @@ SERVE(launcher)
 SERVE(startup)
 SERVE(random)
 SERVE(types)
+SERVE(net)
+SERVE(socket)
 
 static const struct {
 	dispatch_fn serve;
@@ -56,6 +59,8 @@ static const struct {
 	{serve_startup, startup_fuzz_client},
 	{serve_random, random_fuzz_client},
 	{serve_types, types_fuzz_client},
+	{serve_net, net_fuzz_client},
+	{serve_socket, socket_fuzz_client},
 };
 #define NIFACES (sizeof ifaces / sizeof ifaces[0])
 

@@ -5,7 +5,8 @@
 #                               main (always)
 #   replay_bootfs, replay_manifest  the boot archive reader and the
 #                               boot loader's manifest parser (always)
-#   fuzz_decode, fuzz_bootfs, fuzz_manifest  with libFuzzer (all)
+#   replay_net                  lwIP with user/net's netif (always)
+#   fuzz_decode, fuzz_bootfs, fuzz_manifest, fuzz_net  with libFuzzer (all)
 # Rebuilds only what is older than its sources. Exits 1 if a build fails.
 set -eu
 
@@ -22,6 +23,12 @@ BOOTFS_SRC="bootld/bootfs.c"
 MANIFEST_SRC="$(ls nucleus/*.c hal/hosted/*.c kernel/*.c) bootld/bootfs.c \
 	bootld/manifest.c drivers/uart16550/uart_native.c firmament/wire.c \
 	$(ls build/gen/firmament/*_wire.c)"
+# The network stack's: lwIP from Debian's source (fetched once) with
+# user/net's port and netif, as net.wasm has them.
+LWIP=${NEBULET_SRC:-$HOME/.cache/nebulet/src}/lwip
+[ -d "$LWIP/src" ] || bench/suite/fetch.sh lwip
+NET_SRC="$(sed "s|.*|$LWIP/src/&.c|" user/net/lwip.files) user/net/nif.c \
+	user/net/port.c"
 mkdir -p $O
 
 # newer TARGET SOURCES...: true if TARGET is missing or older than a source.
@@ -44,7 +51,14 @@ make_prog() {
 	newer $O/$out $DEPS $lib ${MORE:-} "$@" || return 0
 	echo "build $O/$out" >&2
 	# shellcheck disable=SC2086
-	$CC $FLAGS -fsanitize=$san -o $O/$out "$@" $lib -lm
+	$CC $FLAGS ${EXTRA:-} -fsanitize=$san -o $O/$out "$@" $lib -lm
+}
+
+# The network target with $1's main.
+net_prog() {
+	EXTRA="-DNET_FUZZ -Iuser/net -I$LWIP/src/include" LIB=$NET_SRC \
+		MORE="$(ls user/net/*.h user/net/arch/*.h) user/net/lwip.files" \
+		make_prog $2_net $3 $1 tests/fuzz/fuzz_net.c
 }
 
 # The boot archive and manifest targets with $1's main (replay.c, or
@@ -64,10 +78,13 @@ for t in decode exec diff; do
 done
 bootld_progs tests/fuzz/replay.c replay address,undefined &
 pids="$pids $!"
+net_prog tests/fuzz/replay.c replay address,undefined &
+pids="$pids $!"
 for p in $pids; do
 	wait "$p"
 done
 if [ "${1:-replay}" = all ]; then
 	make_prog fuzz_decode fuzzer,address,undefined tests/fuzz/fuzz_decode.c
 	bootld_progs "" fuzz fuzzer,address,undefined
+	net_prog "" fuzz fuzzer,address,undefined
 fi

@@ -60,6 +60,7 @@ fuzz() {
 fuzz decode $W/seeds
 fuzz bootfs
 fuzz manifest
+fuzz net
 tests/fuzz/gen.sh "$SECS" gen "build/fuzz/replay_exec -q -t 5" $C/exec ||
 	status=1
 exit $status

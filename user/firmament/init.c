@@ -66,6 +66,7 @@ struct driver {
 struct proc {
 	int used, service;
 	struct driver *drv; /* a `driver` line's service */
+	struct run *sargs;  /* a `service` line's arguments, or NULL */
 	uint32_t id;
 	char name[33], file[65];
 	nb_handle h; /* while running */
@@ -102,6 +103,8 @@ static struct conn conns[MAX_CONNS];
 static int nconns;
 static struct entry entries[MAX_ENTRIES];
 static struct run runs[MAX_RUNS];
+static struct run svc_argv[MAX_RUNS]; /* of `service` lines with ARGs */
+static int nsvc_argv;
 static struct driver drivers[MAX_DRIVERS];
 static int ndrivers;
 static char grants[MAX_FILES][65]; /* files granted the Launcher */
@@ -379,7 +382,8 @@ static void restart_due(void)
 			continue;
 		if (p->started_at)
 			p->restarts++;
-		if (start(p, NULL, 0, 0) != NB_OK) {
+		if (start(p, p->sargs ? p->sargs->args : NULL,
+			  p->sargs ? p->sargs->nargs : 0, 0) != NB_OK) {
 			p->restart_at = now + BACKOFF_MAX;
 			continue;
 		}
@@ -692,6 +696,24 @@ static const char *parse_driver(char **w, int n)
 	return NULL;
 }
 
+/* `service NAME FILE [ARG...]`: an error message or NULL. */
+static const char *parse_service(char **w, int n)
+{
+	struct run *r = &svc_argv[nsvc_argv];
+	struct proc *p;
+	const char *err;
+
+	if (n > 3 && (nsvc_argv == MAX_RUNS || n > 19))
+		return "too many service arguments";
+	if ((err = new_service(w[1], w[2], &p)) || n == 3)
+		return err;
+	for (int i = 3; i < n; i++)
+		snprintf(r->args[r->nargs++], sizeof r->args[0], "%s", w[i]);
+	p->sargs = r;
+	nsvc_argv++;
+	return NULL;
+}
+
 /* `grant launcher FILE...`: an error message or NULL. */
 static const char *parse_grant(char **w, int n)
 {
@@ -710,10 +732,8 @@ static const char *parse_grant(char **w, int n)
 /* One manifest line of n words: an error message or NULL. */
 static const char *parse_line(char **w, int n)
 {
-	struct proc *p;
-
-	if (!strcmp(w[0], "service") && n == 3)
-		return new_service(w[1], w[2], &p);
+	if (!strcmp(w[0], "service") && n >= 3)
+		return parse_service(w, n);
 	if (!strcmp(w[0], "driver"))
 		return parse_driver(w, n);
 	if (!strcmp(w[0], "grant"))
@@ -726,7 +746,7 @@ static const char *parse_line(char **w, int n)
 			snprintf(r->args[r->nargs++], 129, "%s", w[i]);
 		return NULL;
 	}
-	return "expected 'service NAME FILE', 'driver NAME FILE ...', "
+	return "expected 'service NAME FILE ...', 'driver NAME FILE ...', "
 	       "'run FILE [ARG...]' or 'grant launcher FILE...' with boot "
 	       "files";
 }

@@ -31,6 +31,7 @@ static struct {
 	uint32_t len;
 } rxq[RXQ];
 static int rx_head, rx_n;
+static nb_handle rx_event; /* USER0 while rx_n > 0 (rx_ready) */
 
 /* Queues a frame for receive; NB_ERR_SHOULD_WAIT when the queue is full. */
 static nb_status loop_back(const uint8_t *frame, uint32_t len)
@@ -40,6 +41,7 @@ static nb_status loop_back(const uint8_t *frame, uint32_t len)
 	memcpy(rxq[(rx_head + rx_n) % RXQ].b, frame, len);
 	rxq[(rx_head + rx_n) % RXQ].len = len;
 	rx_n++;
+	nb_object_signal(rx_event, 0, NB_SIGNAL_USER0);
 	return NB_OK;
 }
 
@@ -64,16 +66,6 @@ static nb_status on_send(void *ctx, const ethernet_nic_send_req *req)
 	return loop_back(req->frame.b, req->frame.len);
 }
 
-/* True while channel h is open and its client still there. */
-static int connected(nb_handle h)
-{
-	nb_signals obs = 0;
-
-	return nb_object_wait_one(h, NB_SIGNAL_PEER_CLOSED, 0, &obs) ==
-		       NB_ERR_TIMED_OUT &&
-	       !(obs & NB_SIGNAL_PEER_CLOSED);
-}
-
 /* EthernetNic.send_inplace: lends a free slot (taking back the slots of
  * clients that left without committing). */
 static nb_status on_send_inplace(void *ctx,
@@ -81,7 +73,7 @@ static nb_status on_send_inplace(void *ctx,
 {
 	for (uint32_t i = 0; i < SLOTS; i++) {
 		nb_status s;
-		if (slot[i].state == SLOT_LENT && !connected(slot[i].owner))
+		if (slot[i].state == SLOT_LENT && !svc_peer_open(slot[i].owner))
 			slot[i].state = SLOT_FREE;
 		if (slot[i].state != SLOT_FREE)
 			continue;
@@ -125,15 +117,25 @@ static nb_status on_receive(void *ctx, ethernet_nic_receive_resp *resp)
 	memcpy(resp->frame.b, rxq[rx_head].b, rxq[rx_head].len);
 	resp->frame.len = rxq[rx_head].len;
 	rx_head = (rx_head + 1) % RXQ;
-	rx_n--;
+	if (!--rx_n)
+		nb_object_signal(rx_event, NB_SIGNAL_USER0, 0);
 	return NB_OK;
 }
 
-static const struct ethernet_nic_ops ops = {on_info, on_send, on_send_inplace,
-					    on_commit, on_receive};
+/* EthernetNic.rx_ready: the receive queue's event. */
+static nb_status on_rx_ready(void *ctx, ethernet_nic_rx_ready_resp *resp)
+{
+	return nb_handle_duplicate(rx_event, NB_RIGHT_WAIT | NB_RIGHT_TRANSFER,
+				   &resp->event);
+}
+
+static const struct ethernet_nic_ops ops = {
+	on_info, on_send, on_send_inplace, on_commit, on_receive, on_rx_ready};
 
 int main(void)
 {
+	if (nb_event_create(&rx_event))
+		return 1;
 	for (int i = 0; i < SLOTS; i++) {
 		slot[i].map = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
 		if (!slot[i].map || nb_vmo_create(NB_PAGE_SIZE, &slot[i].vmo) ||

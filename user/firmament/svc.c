@@ -29,6 +29,16 @@ void svc_sleep(nb_time ns)
 			   NULL);
 }
 
+/* Polls h's PEER_CLOSED without waiting. */
+int svc_peer_open(nb_handle h)
+{
+	nb_signals obs = 0;
+
+	return nb_object_wait_one(h, NB_SIGNAL_PEER_CLOSED, 0, &obs) ==
+		       NB_ERR_TIMED_OUT &&
+	       !(obs & NB_SIGNAL_PEER_CLOSED);
+}
+
 /* Waits for TERMINATED, reads the code, closes proc. */
 nb_status svc_wait_exit(nb_handle proc, int32_t *code)
 {
@@ -174,20 +184,29 @@ nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
 	return NB_ERR_PEER_CLOSED;
 }
 
-/* Publishes name with a new listener, then serves it (svc_serve_on). */
-nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
-		    void *ctx)
+/* Publishes name with a new listener, whose own end goes to *listener. */
+nb_status svc_publish(const char *name, nb_handle *listener)
 {
 	static directory_publish_req req;
-	nb_handle mine, theirs;
+	nb_handle theirs;
 	nb_status s;
 
-	if ((s = nb_channel_create(&mine, &theirs)) != NB_OK)
+	if ((s = nb_channel_create(listener, &theirs)) != NB_OK)
 		return s;
 	if (!FIR_SET_STR(req.name, name))
 		return FIR_ERR_INVALID;
 	req.listener = theirs;
-	if ((s = directory_publish(svc_directory(), &req)) != NB_OK)
+	return directory_publish(svc_directory(), &req);
+}
+
+/* Publishes name with a new listener, then serves it (svc_serve_on). */
+nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
+		    void *ctx)
+{
+	nb_handle mine;
+	nb_status s;
+
+	if ((s = svc_publish(name, &mine)) != NB_OK)
 		return s;
 	return svc_serve_on(mine, fn, ops, ctx, NULL);
 }

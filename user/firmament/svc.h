@@ -24,6 +24,9 @@ nb_status svc_connect(const char *name, nb_handle *out);
  * as is when it cannot be read) and closes proc. Returns the status of
  * reading the code. */
 nb_status svc_wait_exit(nb_handle proc, int32_t *code);
+/* True while channel h is open and its peer still there (a client
+ * that left shows PEER_CLOSED). */
+int svc_peer_open(nb_handle h);
 /* Sleeps ns nanoseconds. */
 void svc_sleep(nb_time ns);
 /* The arguments init sent through startup handle 1; argv[0] is name0.
@@ -43,6 +46,9 @@ struct svc_extra {
  * errors. At most 62 clients at once; one more is closed at once. */
 nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
 		       void *ctx, const struct svc_extra *extra);
+/* Publishes this service as `name` with a new listener, whose end to
+ * serve goes to *listener (for a loop of the service's own). */
+nb_status svc_publish(const char *name, nb_handle *listener);
 /* Publishes this service as `name` with a new listener and serves it
  * (svc_serve_on). */
 nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# tests/net.sh NEBULET: the network service (user/net/, built by `make
+# net`): init runs tests/net/net.manifest: a frame switch, two lwIP
+# stacks (net0 10.0.0.1, net1 10.0.0.2), the test server srv.c on net0;
+# then cli.c through net1 (its PASS/FAIL lines count; a missing "done"
+# is a failure) and ping both ways (3 of 3 replies each). On the JIT
+# and on the interpreter. (Garbage frames: tests/fuzz/fuzz_net.c, its
+# corpus replayed by tests/fuzz.sh.) Ends with "N passed, N failed".
+set -u
+nebulet=${1:?usage: tests/net.sh NEBULET}
+cd "$(dirname "$0")/.." || exit 1
+B=${B:-build}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() {
+	echo "PASS $1"
+	pass=$((pass + 1))
+}
+bad() {
+	echo "FAIL $1"
+	fail=$((fail + 1))
+}
+
+# stacks LABEL [OPTION]: the manifest's run, its lines counted.
+stacks() {
+	local label=$1 st
+	timeout 300 "$nebulet" kernel ${2:-} $B/user/firmament/init.wasm \
+		tests/net/net.manifest $B/user/firmament/console.wasm \
+		$B/user/net/switch.wasm $B/user/net/net.wasm \
+		$B/tests/net/srv.wasm $B/tests/net/cli.wasm \
+		$B/user/net/ping.wasm >"$tmp/out" 2>"$tmp/err" </dev/null
+	st=$?
+	grep -E '^(PASS|FAIL) ' "$tmp/out" | sed "s/^\(PASS\|FAIL\) /\1 $label: /"
+	grep '^MEASURE ' "$tmp/out" | sed "s/^MEASURE /  $label: /"
+	pass=$((pass + $(grep -c '^PASS ' "$tmp/out")))
+	fail=$((fail + $(grep -c '^FAIL ' "$tmp/out")))
+	if [ $st -ne 0 ] || ! grep -qx done "$tmp/out"; then
+		bad "$label: exit status $st or no 'done'"
+		tail -n 20 "$tmp/err" | sed 's/^/  /'
+	fi
+	if [ "$(grep -c '^3 sent, 3 received$' "$tmp/out")" = 2 ]; then
+		ok "$label: ping both ways, 3 of 3"
+	else
+		bad "$label: ping: $(grep -E 'sent|reply' "$tmp/out" | head -n 8)"
+	fi
+}
+stacks net
+stacks net-interp --engine=interp
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -11,9 +11,10 @@
  * %ebx = the multiboot2 information (its tags). boot_proto tells kmain's
  * side which of the two it was (bootinfo.c reads either).
  *
- * pvh_entry builds early page tables that map the first 1 GiB three times:
- * at 0 (identity, for the next few instructions), at PHYS_BASE (the direct
- * map of physical memory) and at KERNEL_VMA (the kernel image), enables
+ * The common part builds early page tables that map the first 4 GiB at 0
+ * (identity, for the next few instructions) and at PHYS_BASE (the direct
+ * map of physical memory: the loader's blocks may lie anywhere below
+ * 4 GiB), and the first GiB at KERNEL_VMA (the kernel image), enables
  * PAE, long mode, NX and SSE, then jumps to the higher half, clears .bss,
  * and calls kmain on the boot stack. paging_init later replaces these
  * tables with the kernel's own (no identity map).
@@ -100,20 +101,23 @@ enter_long_mode:
 	jnc print_and_halt
 	movl %edx, %esi
 
-	/* Zero the four boot tables, then fill the page directory with
-	 * 512 2 MiB pages: physical [0, 1 GiB). */
+	/* Zero the seven boot tables, then fill the four page directories
+	 * with 2048 2 MiB pages: physical [0, 4 GiB). */
 	movl $boot_pml4, %edi
 	xorl %eax, %eax
-	movl $(4 * 4096 / 4), %ecx
+	movl $(7 * 4096 / 4), %ecx
 	rep stosl
 	movl $boot_pd, %edi
 	movl $(PTE_PW | PTE_PS), %eax
-	movl $512, %ecx
+	movl $2048, %ecx
 1:	movl %eax, (%edi)
 	addl $0x200000, %eax
 	addl $8, %edi
 	loop 1b
 	movl $(boot_pd + PTE_PW), boot_pdpt_lo
+	movl $(boot_pd + 4096 + PTE_PW), boot_pdpt_lo + 8
+	movl $(boot_pd + 2 * 4096 + PTE_PW), boot_pdpt_lo + 16
+	movl $(boot_pd + 3 * 4096 + PTE_PW), boot_pdpt_lo + 24
 	movl $(boot_pd + PTE_PW), boot_pdpt_hi + 510 * 8
 	movl $(boot_pdpt_lo + PTE_PW), boot_pml4		/* identity */
 	movl $(boot_pdpt_lo + PTE_PW), boot_pml4 + 256 * 8	/* PHYS_BASE */
@@ -186,7 +190,7 @@ bad_loader_msg:
 boot_pml4:	.skip 4096
 boot_pdpt_lo:	.skip 4096
 boot_pdpt_hi:	.skip 4096
-boot_pd:	.skip 4096
+boot_pd:	.skip 4 * 4096
 
 /* Now in the higher half: clear .bss, take the boot stack, call kmain. */
 	.text

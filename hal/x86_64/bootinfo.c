@@ -19,7 +19,7 @@
 #define MB2_TAG_MMAP 6
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
-#define BOOT_MAP_END (1ull << 30)
+#define BOOT_MAP_END (4ull << 30)
 
 struct mb2_tag {
 	uint32_t type, size;
@@ -43,7 +43,7 @@ static bool mb2; /* entered through multiboot2 (boot_proto, read early) */
 static const void *boot_block(uint64_t pa, uint64_t len)
 {
 	if (pa >= BOOT_MAP_END || len > BOOT_MAP_END - pa)
-		panic("boot information at 0x%lx is beyond the first GiB", pa);
+		panic("boot information at 0x%lx is beyond 4 GiB", pa);
 	return P2V(pa);
 }
 

@@ -5,7 +5,7 @@
  * The usable RAM ranges come from the boot memory map (ram[], filled by
  * hal_init). The first MiB, the kernel image and the bitmap itself are
  * never handed out. Allocation takes the lowest free page, so the page
- * tables built early by paging_init stay inside the boot map's first GiB.
+ * tables built early by paging_init stay inside the boot map (4 GiB).
  *
  * The last PMM_RESERVE free pages are kept for what cannot fail cleanly:
  * page faults (stacks grow on demand) and page tables. Allocations that
@@ -72,8 +72,8 @@ void pmm_init(uint64_t avoid_lo, uint64_t avoid_hi)
 		bstart = (avoid_hi + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		bend = (bstart + words * 8 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	}
-	if (bend > (1ull << 30))
-		panic("pmm: bitmap does not fit in the first GiB");
+	if (bend > (4ull << 30))
+		panic("pmm: bitmap does not fit below 4 GiB (the boot map)");
 
 	bitmap = P2V(bstart);
 	memset(bitmap, 0xff, words * 8);

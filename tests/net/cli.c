@@ -4,10 +4,12 @@
  * the frame switch: TCP 1 MiB each way with checksums (their speed
  * printed as MEASURE lines, not checked), 100 sequential connections,
  * UDP echo, a closed port refused, hostile Socket and Net messages;
- * then no socket, handle or kernel memory of the stacks leaked.
+ * then no socket, handle or kernel memory of the stacks leaked; the
+ * switch killed: the stacks reconnect, connections work again.
  * PASS/FAIL lines, then "done".
  */
 #include "kt.h"
+#include "launcher.h"
 #include "netc.h"
 #include "nt.h"
 #include "svc.h"
@@ -292,6 +294,43 @@ static void hostile(void)
 		netc_close(&many[--opened]);
 }
 
+/* Restarts of supervised service `name` (-1: not found). */
+static int restarts(nb_handle launcher, const char *name)
+{
+	static launcher_list_resp list;
+
+	if (launcher_list(launcher, &list))
+		return -1;
+	for (uint32_t i = 0; i < list.procs.len; i++)
+		if (!strcmp(list.procs.items[i].name.s, name))
+			return (int)list.procs.items[i].restarts;
+	return -1;
+}
+
+/* The switch (the stacks' NIC) killed and restarted by init: the stacks
+ * reconnect and go on, their sockets (srv's listeners) intact. */
+static void nic_restart(void)
+{
+	launcher_kill_service_req k;
+	nb_handle l;
+	int i = 0;
+
+	EXPECT("switch restart: the launcher", svc_connect("launcher", &l),
+	       NB_OK);
+	FIR_SET_STR(k.name, "switch");
+	EXPECT("switch restart: killed", launcher_kill_service(l, &k), NB_OK);
+	while (i++ < 600 && !sequential(1))
+		svc_sleep(50000000);
+	EXPECT("switch restart: 10 connections through the new switch",
+	       sequential(10), 10);
+	EXPECT("switch restart: restarted once", restarts(l, "switch"), 1);
+	EXPECT("switch restart: net0 was not restarted", restarts(l, "net0"),
+	       0);
+	EXPECT("switch restart: net1 was not restarted", restarts(l, "net1"),
+	       0);
+	nb_handle_close(l);
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = "net";
@@ -339,6 +378,7 @@ int main(int argc, char **argv)
 	 * DHCP, may have inflated it) */
 	EXPECT("no kernel memory leaked", kmem1 <= kmem0, 1);
 	EXPECT("still serving", sequential(1), 1);
+	nic_restart();
 	puts("done");
 	return kt_failed != 0;
 }

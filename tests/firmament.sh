@@ -35,14 +35,7 @@ pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() {
-	echo "PASS $1"
-	pass=$((pass + 1))
-}
-bad() {
-	echo "FAIL $1"
-	fail=$((fail + 1))
-}
+. tests/lib.sh # ok, bad
 
 # firc's own checks.
 for f in $F/bad/*.fir; do

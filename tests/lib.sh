@@ -1,8 +1,9 @@
 # shellcheck shell=bash
-# tests/lib.sh: helpers shared by the test scripts (sourced by wasi.sh and
-# boot.sh, from the repo's root, with B set). A test program NAME is
-# $B/tests/wasi/NAME.wasm, described by tests/wasi/NAME.* (see wasi.sh):
-# .args, .env, .stdin, .status, .expect and .stderr. The callers keep the
+# tests/lib.sh: helpers shared by the test scripts (sourced by wasi.sh,
+# boot.sh, firmament.sh and net.sh, from the repo's root, with B set). A
+# test program NAME is $B/tests/wasi/NAME.wasm, described by
+# tests/wasi/NAME.* (see wasi.sh): .args, .env, .stdin, .status, .expect
+# and .stderr. The callers keep the
 # counts `pass` and `fail`, and `why`: the reasons a check failed, or "".
 
 # wasi_load NAME: sets wasi_args (NAME's arguments), wasi_envs (its
@@ -68,4 +69,14 @@ count_checks() {
 	echo "PASS $1: $checked checks passed"
 	pass=$((pass + checked))
 	fail=$((fail + f))
+}
+
+# ok NAME, bad WHY: one check passed or failed (a PASS/FAIL line, counted).
+ok() {
+	echo "PASS $1"
+	pass=$((pass + 1))
+}
+bad() {
+	echo "FAIL $1"
+	fail=$((fail + 1))
 }

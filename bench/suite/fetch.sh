@@ -5,7 +5,8 @@
 # Debian's patches applied (`apt-get source`; tools/deps.sh enables the
 # deb-src entries). For sqlite3 it also generates the amalgamation
 # (sqlite3.c, sqlite3.h) from that source into sqlite3-amalgamation/.
-# Usage: bench/suite/fetch.sh PKG...   (zlib bzip2 lua5.4 sqlite3)
+# Usage: bench/suite/fetch.sh PKG...   (zlib bzip2 lua5.4 sqlite3; lwip
+# for the network service, user/net/net.mk)
 set -eu
 SRC=${NEBULET_SRC:-$HOME/.cache/nebulet/src}
 mkdir -p "$SRC"

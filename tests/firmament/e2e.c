@@ -242,6 +242,7 @@ static void test_ethernet(void)
 	ethernet_nic_info_resp info;
 	ethernet_nic_send_inplace_resp lend;
 	ethernet_nic_commit_req creq;
+	ethernet_nic_rx_ready_resp ready;
 	nb_handle ch = connect_to("ethernet");
 	uint8_t *page = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE), want[64];
 
@@ -250,10 +251,21 @@ static void test_ethernet(void)
 	EXPECT("ethernet: 6-byte mac", info.info.mac.len, 6);
 	EXPECT("ethernet: receive on empty", ethernet_nic_receive(ch, &rx),
 	       NB_ERR_SHOULD_WAIT);
+	EXPECT("ethernet: rx_ready", ethernet_nic_rx_ready(ch, &ready), NB_OK);
+	EXPECT("ethernet: rx_ready: clear while empty",
+	       nb_object_wait_one(ready.event, NB_SIGNAL_USER0, 0, NULL),
+	       NB_ERR_TIMED_OUT);
 	sreq.frame.len = 64;
 	frame(sreq.frame.b, 1);
 	EXPECT("ethernet: send", ethernet_nic_send(ch, &sreq), NB_OK);
+	EXPECT("ethernet: rx_ready: set with a frame waiting",
+	       nb_object_wait_one(ready.event, NB_SIGNAL_USER0, 0, NULL),
+	       NB_OK);
 	EXPECT("ethernet: receive", ethernet_nic_receive(ch, &rx), NB_OK);
+	EXPECT("ethernet: rx_ready: clear again",
+	       nb_object_wait_one(ready.event, NB_SIGNAL_USER0, 0, NULL),
+	       NB_ERR_TIMED_OUT);
+	nb_handle_close(ready.event);
 	EXPECT("ethernet: the frame came back",
 	       rx.frame.len == 64 && !memcmp(rx.frame.b, sreq.frame.b, 64), 1);
 

@@ -13,11 +13,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lwip/dhcp.h"
-#include "lwip/priv/tcp_priv.h" /* tcp_tmr */
-#include "lwip/tcp.h"
-#include "lwip/udp.h"
-#include "nif.h"
+#include <lwip/dhcp.h>		/* lwIP (Debian source): -I its include dir */
+#include <lwip/priv/tcp_priv.h> /* tcp_tmr */
+#include <lwip/tcp.h>
+#include <lwip/udp.h>
+
+#include "user/net/nif.h"
 
 static struct netif nif;
 static uint64_t sent_bytes;

@@ -9,7 +9,10 @@
  * NIC (default "ethernet"); without --ip it asks DHCP for an address.
  * One thread: it waits on the NIC's receive event, the listener, the
  * Net clients and the sockets, with lwIP's next timeout as deadline.
- * It ends (and its supervisor restarts it) when the NIC goes away.
+ * When the NIC goes away (its driver restarted) it connects again,
+ * keeping its sockets and connections, and announces its address
+ * (gratuitous ARP: the MAC may have changed); it ends (and its
+ * supervisor restarts it) only when that fails.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 
 #include "ethernet.h"
 #include "lwip/dhcp.h"
+#include "lwip/etharp.h"
 #include "lwip/timeouts.h"
 #include "netc.h"
 #include "nif.h"
@@ -27,7 +31,9 @@
 #define RX_BATCH 64 /* frames received per turn of the loop */
 
 static struct netif netif;
+static const char *nicname = "ethernet";
 static nb_handle nic, nic_ready, listener = NB_HANDLE_INVALID;
+static ethernet_nic_info_resp nicinfo;
 static nb_handle clients[CLIENTS];
 static uint32_t nclients;
 static int use_dhcp;
@@ -59,6 +65,40 @@ static int nic_poll(void)
 			nif_input(&netif, resp.frame.b, resp.frame.len);
 	}
 	return 1;
+}
+
+/* Connects to the NIC: its info and receive event. */
+static nb_status nic_open(void)
+{
+	static ethernet_nic_rx_ready_resp ready;
+	nb_status s;
+
+	if ((s = svc_connect(nicname, &nic)))
+		return s;
+	if ((s = ethernet_nic_info(nic, &nicinfo)) ||
+	    (s = ethernet_nic_rx_ready(nic, &ready))) {
+		nb_handle_close(nic);
+		return s;
+	}
+	nic_ready = ready.event;
+	return NB_OK;
+}
+
+/* The NIC went away: connects again (or ends the service), takes the
+ * new MAC and announces the address with it. */
+static void nic_reopen(void)
+{
+	nb_status s;
+
+	nb_handle_close(nic);
+	nb_handle_close(nic_ready);
+	if ((s = nic_open())) {
+		fprintf(stderr, "net: NIC '%s' lost: status %d\n", nicname, s);
+		exit(1);
+	}
+	memcpy(netif.hwaddr, nicinfo.info.mac.b, 6);
+	if (!ip4_addr_isany_val(*netif_ip4_addr(&netif)))
+		etharp_gratuitous(&netif);
 }
 
 /* Net.info */
@@ -151,11 +191,12 @@ static nb_time next_deadline(void)
 static void serve(void)
 {
 	static nb_wait_item it[NB_WAIT_MANY_MAX];
-	enum { NIC, LISTENER, FIRST };
+	enum { NIC, NICCH, LISTENER, FIRST };
 
 	for (;;) {
 		uint32_t n = FIRST, ns;
 		it[NIC] = (nb_wait_item){nic_ready, NB_SIGNAL_USER0, 0};
+		it[NICCH] = (nb_wait_item){nic, NB_SIGNAL_PEER_CLOSED, 0};
 		it[LISTENER] = (nb_wait_item){
 			listener, NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED,
 			0};
@@ -165,10 +206,9 @@ static void serve(void)
 				NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED, 0};
 		ns = sock_wait_items(it + n, NB_WAIT_MANY_MAX - n);
 		nb_object_wait_many(it, n + ns, next_deadline());
-		if ((it[NIC].pending & NB_SIGNAL_USER0) && !nic_poll()) {
-			fprintf(stderr, "net: the NIC went away\n");
-			exit(1);
-		}
+		if (((it[NIC].pending & NB_SIGNAL_USER0) && !nic_poll()) ||
+		    (it[NICCH].pending & NB_SIGNAL_PEER_CLOSED))
+			nic_reopen();
 		sys_check_timeouts();
 		if (it[LISTENER].pending && !serve_channel(listener)) {
 			fprintf(stderr, "net: the listener closed\n");
@@ -205,9 +245,7 @@ static int parse_cidr(const char *text, uint32_t *addr, uint32_t *mask)
 
 int main(int argc, char **argv)
 {
-	static ethernet_nic_info_resp info;
-	static ethernet_nic_rx_ready_resp ready;
-	const char *name = "net", *nicname = "ethernet";
+	const char *name = "net";
 	uint32_t addr = 0, mask = 0, gw = 0;
 	nb_status s;
 
@@ -229,15 +267,12 @@ int main(int argc, char **argv)
 		}
 	}
 	use_dhcp = !addr;
-	if ((s = svc_connect(nicname, &nic)) ||
-	    (s = ethernet_nic_info(nic, &info)) ||
-	    (s = ethernet_nic_rx_ready(nic, &ready))) {
+	if ((s = nic_open())) {
 		fprintf(stderr, "net: NIC '%s': status %d\n", nicname, s);
 		return 1;
 	}
-	nic_ready = ready.event;
-	if (nif_add(&netif, info.info.mac.b, (uint16_t)info.info.mtu, nic_send,
-		    NULL, addr, mask, gw)) {
+	if (nif_add(&netif, nicinfo.info.mac.b, (uint16_t)nicinfo.info.mtu,
+		    nic_send, NULL, addr, mask, gw)) {
 		fprintf(stderr, "net: lwIP would not add the interface\n");
 		return 1;
 	}

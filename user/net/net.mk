@@ -21,7 +21,7 @@ test-build: net
 $(NET_LWIP)/.net-fetched: | deps
 	bench/suite/fetch.sh lwip
 	touch $@
-$(LWIP_WASM_O): $(NET_B)/lwip/%.o: $(NET_LWIP)/.net-fetched $(NET_H)
+$(LWIP_WASM_O): $(NET_B)/lwip/%.o: $(NET_LWIP)/.net-fetched user/net/lwipopts.h user/net/arch/cc.h
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 $(WARN) -Iuser/net -I$(NET_LWIP)/src/include -c -o $@ \
 		$(NET_LWIP)/src/$*.c

@@ -1,6 +1,7 @@
 /*
  * netc.c: the network service's client side (see netc.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,12 @@ int netc_parse_addr(const char *text, uint32_t *addr)
 	}
 	*addr = a;
 	return 1;
+}
+
+void netc_format_addr(uint32_t a, char out[16])
+{
+	snprintf(out, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255,
+		 a & 255);
 }
 
 nb_status netc_wait(const struct netc_sock *s, nb_signals signals,

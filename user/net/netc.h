@@ -24,6 +24,8 @@ struct netc_sock {
 nb_status netc_open(const char *name, nb_handle *net, nb_time deadline);
 /* Parses dotted IPv4 text into *addr (host byte order); 0 if bad. */
 int netc_parse_addr(const char *text, uint32_t *addr);
+/* Writes addr (host byte order) as dotted text into out. */
+void netc_format_addr(uint32_t addr, char out[16]);
 /* Waits until the socket's event shows one of signals; *seen gets them. */
 nb_status netc_wait(const struct netc_sock *s, nb_signals signals,
 		    nb_time deadline, nb_signals *seen);

@@ -5,7 +5,8 @@
  *
  * sends COUNT (default 3) echo requests of 56 bytes to ADDR through the
  * stack NAME (default "net"), at most ten a second, each waiting up to
- * 2 s for its reply; prints a line per reply and a summary. Exits 0 when
+ * 2 s for its reply; prints the stack's address, a line per reply and
+ * a summary. Exits 0 when
  * every request was answered, 1 when some were not, 2 on bad usage.
  */
 #include <stdio.h>
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	int count = 3, ok = 0;
 	nb_handle net;
 	net_icmp_echo_resp r;
+	net_info_resp info;
 	struct netc_sock s;
 	nb_status st;
 
@@ -71,6 +73,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	s = (struct netc_sock){r.socket, r.ready};
+	if (net_info(net, &info) == NB_OK) {
+		char a[16];
+		netc_format_addr(info.info.addr, a);
+		printf("%s: %s (%s)\n", netname, a,
+		       info.info.dhcp ? "DHCP" : "static");
+	}
 	for (int i = 0; i < count; i++) {
 		nb_time t0 = nb_clock_monotonic(),
 			rtt = echo(&s, addr, (uint16_t)i);

@@ -42,13 +42,13 @@ static struct port *my_port(void)
 	nb_handle c = svc_client();
 	struct port *free = NULL;
 
-	for (int i = 0; i < PORTS; i++) {
+	for (int i = 0; i < PORTS; i++)
 		if (port[i].ch == c)
 			return &port[i];
-		if (!free && (port[i].ch == NB_HANDLE_INVALID ||
-			      !svc_peer_open(port[i].ch)))
+	for (int i = 0; i < PORTS && !free; i++)
+		if (port[i].ch == NB_HANDLE_INVALID ||
+		    !svc_peer_open(port[i].ch))
 			free = &port[i];
-	}
 	if (!free)
 		return NULL;
 	free->ch = c;

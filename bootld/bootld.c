@@ -21,8 +21,9 @@
  *
  * HANDLES give the program startup handles, in the order written (after
  * the boot channel): --ioport=BASE:COUNT (an I/O-port range object),
- * --irq=LINE (an interrupt object), --serve=NAME (the listener of service
- * NAME: a channel on which the boot loader sends, as firmament's
+ * --irq=LINE (an interrupt object), --pci=VENDOR:DEVICE[#N] (a PCI device
+ * object for the Nth such function, from 0), --serve=NAME (the listener of
+ * service NAME: a channel on which the boot loader sends, as firmament's
  * Listener.connect, one end of a new channel per client), --connect=NAME (the
  * client's end of such a channel). --native=DRIVER starts a driver compiled
  * into the kernel (uart16550) on a kernel thread instead of a program; it takes
@@ -55,8 +56,9 @@
 
 /* A startup handle a line asks for. */
 struct hspec {
-	char kind; /* 'p' --ioport, 'i' --irq, 's' --serve, 'c' --connect */
-	uint32_t a, b;
+	char kind; /* 'p' --ioport, 'i' --irq, 'd' --pci, 's' --serve,
+		      'c' --connect */
+	uint32_t a, b, c;
 	const char *name;
 };
 
@@ -115,6 +117,15 @@ static bool parse_hspec(const char *w, struct job *job)
 	} else if (strncmp(w, "--irq=", 6) == 0) {
 		h.kind = 'i';
 		if (!manifest_number(w + 6, 0, &h.a))
+			return false;
+	} else if (strncmp(w, "--pci=", 6) == 0) {
+		const char *hash = strchr(w + 6, '#');
+		colon = strchr(w + 6, ':');
+		h.kind = 'd';
+		if (!colon || !manifest_number(w + 6, ':', &h.a) ||
+		    !manifest_number(colon + 1, hash ? '#' : 0, &h.b) ||
+		    (hash && !manifest_number(hash + 1, 0, &h.c)) ||
+		    h.a > 0xffff || h.b > 0xffff)
 			return false;
 	} else if (strncmp(w, "--serve=", 8) == 0 && w[8]) {
 		h.kind = 's';
@@ -337,6 +348,19 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 					      NB_RIGHT_WAIT | NB_RIGHT_WRITE |
 						      NB_RIGHT_DUPLICATE |
 						      NB_RIGHT_TRANSFER};
+	} else if (h->kind == 'd') {
+		struct pcidev *d;
+		int idx = pcidev_find((uint16_t)h->a, (uint16_t)h->b, h->c);
+		if (idx < 0 && hal_pci_count()) {
+			say("bootld: manifest: no such PCI function (--pci)",
+			    "", "");
+			return false;
+		}
+		if ((st = pcidev_create(idx, &d)) == NB_OK)
+			*k = (struct khandle){&d->o,
+					      NB_RIGHT_READ | NB_RIGHT_WRITE |
+						      NB_RIGHT_DUPLICATE |
+						      NB_RIGHT_TRANSFER};
 	} else if (h->kind == 's') {
 		kobj_retain(&s->theirs->o);
 		*k = (struct khandle){&s->theirs->o, CH_RIGHTS};
@@ -359,6 +383,7 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 		say("bootld: cannot make a startup handle: ", nb_strerror(st),
 		    h->kind == 'p'   ? " (--ioport)"
 		    : h->kind == 'i' ? " (--irq)"
+		    : h->kind == 'd' ? " (--pci)"
 				     : " (--connect)");
 		return false;
 	}

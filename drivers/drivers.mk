@@ -16,3 +16,13 @@ $(B)/tests/boot/drvkill.wasm: tests/boot/drvkill.c tests/kernel/kt.h $(FIR_LIB_O
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/kernel -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+# The virtio transport (drivers/virtio/virtio_pci.c) over the SDK's PCI
+# calls (virtio_wasm.c), linked into the boot test that drives a
+# virtio-blk device with it.
+VIRTIO_WASM_SRC := drivers/virtio/virtio_pci.c drivers/virtio/virtio_wasm.c
+$(B)/tests/boot/vblk.wasm: tests/boot/vblk.c $(VIRTIO_WASM_SRC) $(wildcard drivers/virtio/*.h) tests/kernel/kt.h $(SDK_H) | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Itests/kernel -Idrivers/virtio -c -o $@.o $<
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Idrivers/virtio -c -o $@.pci.o drivers/virtio/virtio_pci.c
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Idrivers/virtio -c -o $@.io.o drivers/virtio/virtio_wasm.c
+	$(WASM_CC) -o $@ $@.o $@.pci.o $@.io.o

@@ -36,6 +36,23 @@ nb_status vmo_create(uint32_t size, struct vmo **out)
 	return NB_OK;
 }
 
+nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
+		    struct vmo **out)
+{
+	struct vmo *v = kobj_alloc(sizeof *v, KOBJ_VMO);
+
+	if (!v || kobj_charge(&v->o, charge)) {
+		if (v)
+			kobj_free(&v->o);
+		hal_shm_destroy(shm);
+		return NB_ERR_NO_MEMORY;
+	}
+	v->shm = shm;
+	v->size = size;
+	*out = v;
+	return NB_OK;
+}
+
 /* The last reference is gone, so is every mapping. */
 void vmo_destroy(struct vmo *v)
 {

@@ -83,6 +83,7 @@ void hal_init(void)
 	timer_init();
 	irq_init();
 	serial_irq_init();
+	pci_init();
 }
 
 /* Writes to the serial port: "\n" becomes "\r\n" for terminals, or, in

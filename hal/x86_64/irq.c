@@ -27,11 +27,13 @@
 #define REG_VER 0x01
 #define REG_REDIR 0x10
 #define REDIR_MASKED (1u << 16)
+#define REDIR_LEVEL (1u << 15)
 #define PTE_PWT 0x8ull
 #define PTE_PCD 0x10ull
 
 static volatile uint32_t *ioapic; /* NULL: none, so no device interrupts */
 static uint32_t hal_lines;	  /* lines the HAL keeps (bit n) */
+static uint32_t level_lines;	  /* level-triggered (PCI INTx) lines */
 static volatile uint32_t pending;
 static void (*notify_fn)(void);
 
@@ -52,7 +54,22 @@ static void redirect(unsigned line, bool masked)
 {
 	ioapic_write(REG_REDIR + 2 * line + 1, apic_id() << 24);
 	ioapic_write(REG_REDIR + 2 * line,
-		     (IRQ_VECTOR + line) | (masked ? REDIR_MASKED : 0));
+		     (IRQ_VECTOR + line) | (masked ? REDIR_MASKED : 0) |
+			     ((level_lines >> line & 1) ? REDIR_LEVEL : 0));
+}
+
+/* A PCI line: level-triggered, so the handler's mask-then-EOI holds it
+ * until the driver has served the device and unmasks it. */
+void irq_set_level(unsigned line)
+{
+	if (line < IRQ_LINES)
+		level_lines |= 1u << line;
+}
+
+void irq_notify(void)
+{
+	if (notify_fn)
+		notify_fn();
 }
 
 /* Maps the I/O APIC uncached and masks every line; without one (no

@@ -68,6 +68,7 @@ static void summary(void)
 	kprintf("cpu: tsc %lu MHz, NX %s, command line \"%s\"\n",
 		clock_tsc_hz() / 1000000, pte_nx ? "on" : "off",
 		boot_cmdline());
+	pci_print();
 }
 
 /* A fresh page of the VM area with rights prot. */

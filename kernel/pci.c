@@ -194,8 +194,7 @@ static nb_status get_dev(struct ucall *u, uint32_t h, struct pcidev **d)
 	return NB_OK;
 }
 
-nb_status sys_pci_bar(struct ucall *u, uint32_t h, uint32_t index,
-		      uint32_t out)
+nb_status sys_pci_bar(struct ucall *u, uint32_t h, uint32_t index, uint32_t out)
 {
 	const struct hal_pci_func *f;
 	struct pcidev *d;
@@ -321,8 +320,9 @@ nb_status sys_pci_interrupt(struct ucall *u, uint32_t h, uint32_t vector,
 		s = interrupt_create(line, &i);
 	if (s)
 		return s;
-	return add_new(u, &i->o, NB_RIGHT_WAIT | NB_RIGHT_WRITE |
-					 NB_RIGHT_DUPLICATE | NB_RIGHT_TRANSFER,
+	return add_new(u, &i->o,
+		       NB_RIGHT_WAIT | NB_RIGHT_WRITE | NB_RIGHT_DUPLICATE |
+			       NB_RIGHT_TRANSFER,
 		       out);
 }
 

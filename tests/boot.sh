@@ -18,7 +18,10 @@
 # (tests/kernel) pass in QEMU; a console reader waits by interrupt while
 # another program runs; the device objects (tests/boot/devices.c,
 # hostile); PCI (tests/boot/vblk.c: a wasm virtio-blk driver on a disk
-# image reads sectors with MSI-X and INTx, hostile calls refused); the 16550 Console driver as a wasm program and compiled into
+# image reads sectors with MSI-X and INTx, hostile calls refused); the
+# virtio-net EthernetNic driver (drivers/virtio_net) on QEMU's user
+# network, ARP through it by copy and in place (tests/boot/nicclient.c),
+# with MSI-X and with INTx; the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
 # restarted while a client writes (by a test init, and by the firmament's
 # init supervising it); the firmament shell of
@@ -46,7 +49,8 @@ NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
-WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom,vblk} "$B/drivers/uart16550")
+WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom,vblk,nicclient})
+WASMS+=("$B/drivers/uart16550" "$B/drivers/virtio_net")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes})
@@ -380,6 +384,29 @@ done
 	why="${why:+$why; }#1 is not refused"
 verdict "boot:pci-virtio-blk" "sectors by MSI-X and INTx, hostile calls refused" \
 	"stdout:$WT/k.out" "stderr:$WT/k.err"
+
+# The virtio-net EthernetNic driver (drivers/virtio_net) on QEMU's user
+# network (`nebulet boot --nic`, restricted): a client
+# (tests/boot/nicclient.c) ARPs for the gateway by copy and for the DNS
+# server in place (zero copy); both answer. With MSI-X, then INTx.
+cp "$B/drivers/virtio_net.wasm" "$B/tests/boot/nicclient.wasm" "$WT/"
+for irq in msix intx; do
+	printf '%s\n' "--pci=0x1af4:0x1041 --serve=ethernet virtio_net.wasm $irq" \
+		'--connect=ethernet nicclient.wasm' >"$WT/net.man"
+	pack_in "$WT" net.ar net.man virtio_net.wasm nicclient.wasm
+	timeout 150 "$NEBULET" boot --timeout=120 --initrd="$WT/net.ar" --nic \
+		</dev/null >"$WT/n.out" 2>"$WT/n.err"
+	status=$? why=""
+	count_checks "boot:virtio-net $irq" "$WT/n.out"
+	{ [ $status = 0 ] && grep -qx done "$WT/n.out"; } ||
+		why="status $status or no 'done'"
+	for want in "arp: 10.0.2.2 is at 52:55:0a:00:02:02" \
+		"arp: 10.0.2.3 is at 52:55:0a:00:02:03"; do
+		grep -qxF -- "$want" "$WT/n.out" || why="${why:+$why; }no '$want'"
+	done
+	verdict "boot:virtio-net-wasm $irq" "ARP by copy and in place" \
+		"stdout:$WT/n.out" "stderr:$WT/n.err"
+done
 
 # The 16550 Console driver both ways, on COM2: the wasm driver
 # (drivers/uart16550, holding only its port range, interrupt and

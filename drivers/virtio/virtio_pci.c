@@ -94,7 +94,8 @@ int virtio_open(struct virtio *v, const struct vio_ops *ops, void *ctx)
 	*v = (struct virtio){.ops = ops, .ctx = ctx};
 	if (!(ops->cfg_read(ctx, 0x06, 2) & 0x10))
 		return -1; /* no capability list */
-	for (cap = ops->cfg_read(ctx, 0x34, 1) & 0xfc; cap >= 0x40 && guard < 48;
+	for (cap = ops->cfg_read(ctx, 0x34, 1) & 0xfc;
+	     cap >= 0x40 && guard < 48;
 	     cap = ops->cfg_read(ctx, cap + 1, 1) & 0xfc, guard++) {
 		if (ops->cfg_read(ctx, cap, 1) != CAP_VENDOR)
 			continue;
@@ -106,7 +107,8 @@ int virtio_open(struct virtio *v, const struct vio_ops *ops, void *ctx)
 		case CFG_NOTIFY:
 			if (!v->notify_base) {
 				v->notify_base = cap_window(v, cap, &len);
-				v->notify_mult = ops->cfg_read(ctx, cap + 16, 4);
+				v->notify_mult =
+					ops->cfg_read(ctx, cap + 16, 4);
 			}
 			break;
 		case CFG_ISR:
@@ -229,10 +231,9 @@ int vq_add(struct vq *q, const struct vq_buf *bufs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		q->desc[d].addr = bufs[i].phys;
 		q->desc[d].len = bufs[i].len;
-		q->desc[d].flags = (uint16_t)((i + 1 < n ? DESC_NEXT : 0) |
-					      (bufs[i].device_writes
-						       ? DESC_WRITE
-						       : 0));
+		q->desc[d].flags =
+			(uint16_t)((i + 1 < n ? DESC_NEXT : 0) |
+				   (bufs[i].device_writes ? DESC_WRITE : 0));
 		q->desc[d].next = q->next[d];
 		if (i + 1 < n)
 			d = q->next[d];

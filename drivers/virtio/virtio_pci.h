@@ -51,7 +51,7 @@ struct vq {
 		uint64_t addr;
 		uint32_t len;
 		uint16_t flags, next;
-	} *desc;
+	} * desc;
 	volatile uint16_t *avail; /* flags, idx, ring[size], used_event */
 	volatile uint32_t *used;  /* flags|idx, then {id, len}[size] */
 	volatile uint16_t *notify;

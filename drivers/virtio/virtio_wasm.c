@@ -23,14 +23,15 @@ static uint32_t wasm_cfg_read(void *ctx, unsigned off, unsigned width)
 }
 
 /* Maps memory object h (len bytes) at fresh pages; NULL on failure.
- * The mapping holds the object, so h is closed either way. */
-static void *map_new(struct vio_wasm *w, nb_handle h, uint32_t len)
+ * The mapping holds the object, so h is closed (unless kept). */
+static void *map_new(struct vio_wasm *w, nb_handle h, uint32_t len, bool keep)
 {
 	void *p = aligned_alloc(NB_PAGE_SIZE, len);
-	nb_status s = p ? nb_vm_map(h, 0, p, len, NB_MAP_WRITE)
-			: NB_ERR_NO_MEMORY;
+	nb_status s =
+		p ? nb_vm_map(h, 0, p, len, NB_MAP_WRITE) : NB_ERR_NO_MEMORY;
 
-	nb_handle_close(h);
+	if (s || !keep)
+		nb_handle_close(h);
 	if (s) {
 		free(p);
 		w->err = s;
@@ -53,7 +54,7 @@ static volatile uint8_t *wasm_bar(void *ctx, unsigned index, uint32_t *len)
 			w->err = s;
 			return NULL;
 		}
-		w->bar[index] = map_new(w, h, w->bar_len[index]);
+		w->bar[index] = map_new(w, h, w->bar_len[index], false);
 	}
 	*len = w->bar_len[index];
 	return w->bar[index];
@@ -71,7 +72,8 @@ static void *wasm_dma(void *ctx, uint32_t len, uint64_t *phys)
 		nb_handle_close(h);
 		goto fail;
 	}
-	return map_new(w, h, len);
+	w->last_dma = h;
+	return map_new(w, h, len, w->keep_dma);
 fail:
 	w->err = s;
 	return NULL;

@@ -15,6 +15,10 @@ struct vio_wasm {
 	volatile uint8_t *bar[6]; /* mapped so far */
 	uint32_t bar_len[6];
 	nb_status err; /* the last call that failed */
+	/* When set, the DMA memory object of each dma call is kept open
+	 * in last_dma (to lend it), else closed (the mapping holds it). */
+	bool keep_dma;
+	nb_handle last_dma;
 };
 
 extern const struct vio_ops vio_wasm_ops;

@@ -220,7 +220,8 @@ static void scan_bus(unsigned bus)
 				continue;
 			}
 			add_func(bus, dev, fn, id);
-			if (fn == 0 && !(cfg_read(&probe, REG_HEADER, 1) & 0x80))
+			if (fn == 0 &&
+			    !(cfg_read(&probe, REG_HEADER, 1) & 0x80))
 				break;
 		}
 	}
@@ -252,7 +253,8 @@ void pci_print(void)
 		if (f->irq != 0xff)
 			kprintf(" irq %u", f->irq);
 		for (unsigned b = 0; b < HAL_PCI_BARS; b++)
-			if (f->bar[b].size && !(f->bar[b].flags & HAL_PCI_BAR_IO))
+			if (f->bar[b].size &&
+			    !(f->bar[b].flags & HAL_PCI_BAR_IO))
 				kprintf(" bar%u 0x%lx+0x%lx", b, f->bar[b].addr,
 					f->bar[b].size);
 		kprintf("\n");

@@ -68,8 +68,7 @@ static void config_space(void)
 	       nb_pci_config_write(dev, msix + 2, 2, 0x8000),
 	       NB_ERR_ACCESS_DENIED);
 	EXPECT("write msix table offset",
-	       nb_pci_config_write(dev, msix + 4, 4, 0),
-	       NB_ERR_ACCESS_DENIED);
+	       nb_pci_config_write(dev, msix + 4, 4, 0), NB_ERR_ACCESS_DENIED);
 	/* The command register: only memory, bus master, INTx disable. */
 	EXPECT("write command", nb_pci_config_write(dev, 4, 2, 0xffff), NB_OK);
 	nb_pci_config_read(dev, 4, 2, &v);
@@ -105,15 +104,15 @@ static void bars_and_dma(void)
 	EXPECT("empty bar 0", nb_pci_bar(dev, 0, &bar), NB_ERR_NOT_SUPPORTED);
 	EXPECT("msix table bar 1", nb_pci_bar(dev, 1, &bar),
 	       NB_ERR_ACCESS_DENIED);
-	EXPECT("bar bad pointer",
-	       nb_pci_bar(dev, 4, (nb_handle *)0xfffffff0u), NB_ERR_FAULT);
+	EXPECT("bar bad pointer", nb_pci_bar(dev, 4, (nb_handle *)0xfffffff0u),
+	       NB_ERR_FAULT);
 	EXPECT("bar 4", nb_pci_bar(dev, 4, &bar), NB_OK);
 	EXPECT("bar 4 size", nb_vmo_size(bar, &size), NB_OK);
 	EXPECT("bar 4 is 16 KiB", size, 0x4000);
 	EXPECT("config on a vmo", nb_pci_config_read(bar, 0, 4, &v),
 	       NB_ERR_WRONG_TYPE);
-	EXPECT("dup bar read-only", nb_handle_duplicate(bar, NB_RIGHT_READ, &ro),
-	       NB_OK);
+	EXPECT("dup bar read-only",
+	       nb_handle_duplicate(bar, NB_RIGHT_READ, &ro), NB_OK);
 	EXPECT("map read-only bar writable",
 	       nb_vm_map(ro, 0, p, size, NB_MAP_WRITE), NB_ERR_ACCESS_DENIED);
 	EXPECT("map read-only bar", nb_vm_map(ro, 0, p, size, 0), NB_OK);

@@ -129,6 +129,7 @@ struct boot_opts {
 	const char *memory;	 /* --memory: QEMU's -m (default 512M) */
 	const char *disk;	 /* --disk: a raw image on virtio-blk-pci */
 	const char *device;	 /* --device: one more QEMU -device */
+	bool nic;		 /* --nic: virtio-net-pci, user network */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -376,6 +377,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 		argv[n++] = drive;
 		argv[n++] = "-device";
 		argv[n++] = "virtio-blk-pci,drive=disk0,disable-legacy=on";
+	}
+	if (o->nic) { /* restrict=on: the guest reaches no host network */
+		argv[n++] = "-netdev";
+		argv[n++] = "user,id=net0,restrict=on";
+		argv[n++] = "-device";
+		argv[n++] = "virtio-net-pci,netdev=net0,disable-legacy=on";
 	}
 	if (o->device) {
 		argv[n++] = "-device";
@@ -677,7 +684,9 @@ static const char boot_usage[] =
 	"   COM2's output to FILE, its input from FILE; --memory=SIZE: the\n"
 	"   machine's RAM, as QEMU's -m (64M, 1G), 512M by default;\n"
 	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
-	"   only, no commas in IMG); --device=SPEC: QEMU's -device SPEC)\n";
+	"   only, no commas in IMG); --nic: a virtio-net-pci (1.x only) on\n"
+	"   QEMU's user network, restricted; --device=SPEC: QEMU's -device\n"
+	"   SPEC)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -796,6 +805,8 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 		} else if (strncmp(argv[i], "--disk=", 7) == 0 && argv[i][7] &&
 			   !strchr(argv[i], ',') && strlen(argv[i]) < 4000) {
 			o->disk = argv[i] + 7;
+		} else if (strcmp(argv[i], "--nic") == 0) {
+			o->nic = true;
 		} else if (strncmp(argv[i], "--device=", 9) == 0 &&
 			   argv[i][9]) {
 			o->device = argv[i] + 9;

@@ -26,7 +26,8 @@
  * service NAME: a channel on which the boot loader sends, as firmament's
  * Listener.connect, one end of a new channel per client), --connect=NAME (the
  * client's end of such a channel). --native=DRIVER starts a driver compiled
- * into the kernel (uart16550) on a kernel thread instead of a program; it takes
+ * into the kernel (uart16550, virtio-net) on a kernel thread instead of a
+ * program; it takes
  * the same HANDLES as its wasm twin.
  *
  * Every line becomes a process of the kernel (kernel/process.c), created
@@ -44,6 +45,7 @@
 #include "bootld/manifest.h"
 #include "firmament/directory_wire.h"
 #include "drivers/uart16550/uart_native.h"
+#include "drivers/virtio/vnet_native.h"
 #include "hal/hal.h"
 #include "kernel/device.h"
 #include "kernel/object.h"
@@ -406,23 +408,39 @@ static bool make_handles(const struct job *job, struct khandle *k, uint32_t *n)
 	return true;
 }
 
+/* The drivers compiled into the kernel, and what each wants. */
+static const struct {
+	const char *name, *wants;
+	nb_status (*start)(const struct khandle *h, uint32_t n,
+			   struct process **out);
+} natives[] = {
+	{"uart16550", "--ioport, --irq and --serve", uart_native_start},
+	{"virtio-net", "--pci (a modern virtio-net) and --serve",
+	 vnet_native_start},
+};
+
 /* Starts a --native line's driver on its handles. */
 static void start_native(struct job *job)
 {
 	struct khandle k[MAX_HSPECS];
-	uint32_t n = 0;
+	uint32_t n = 0, d = 0;
 
 	job->status = 1;
-	if (strcmp(job->native, "uart16550") != 0) {
+	while (d < sizeof natives / sizeof natives[0] &&
+	       strcmp(job->native, natives[d].name) != 0)
+		d++;
+	if (d == sizeof natives / sizeof natives[0]) {
 		say("bootld: manifest: unknown native driver ", job->native,
-		    " (available: uart16550)");
+		    " (available: uart16550, virtio-net)");
 		return;
 	}
 	if (!make_handles(job, k, &n))
 		return;
-	if (uart_native_start(k, n, &job->proc) != NB_OK) {
-		say("bootld: uart16550: wants --ioport, --irq and --serve", "",
-		    "");
+	if (natives[d].start(k, n, &job->proc) != NB_OK) {
+		char why[120];
+		snprintf(why, sizeof why, "bootld: %s: wants %s",
+			 natives[d].name, natives[d].wants);
+		say(why, "", "");
 		job->proc = NULL;
 	}
 	for (uint32_t j = 0; j < n; j++)

@@ -28,7 +28,7 @@ $(B)/tests/boot/vblk.wasm: tests/boot/vblk.c $(VIRTIO_WASM_SRC) $(wildcard drive
 	$(WASM_CC) -o $@ $@.o $@.pci.o $@.io.o
 # The virtio-net EthernetNic driver (drivers/virtio_net) on the shared
 # core (drivers/virtio/vnet.c) and transport, and its test client.
-VIRTIO_NET_SRC := $(VIRTIO_WASM_SRC) drivers/virtio/vnet.c
+VIRTIO_NET_SRC := $(VIRTIO_WASM_SRC) drivers/virtio/vnet.c drivers/virtio/vnet_nic.c
 $(B)/drivers/virtio_net.wasm: drivers/virtio_net/virtio_net.c $(VIRTIO_NET_SRC) $(wildcard drivers/virtio/*.h) $(FIR_LIB_O) firmament/fir.h user/firmament/svc.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/virtio -c -o $@.o $<

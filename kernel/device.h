@@ -67,6 +67,10 @@ void pcidev_destroy(struct pcidev *d);
 /* An interrupt object for MSI vector n (hal_msi_alloc), which the
  * object frees; INVALID_ARGS, NO_MEMORY. */
 nb_status interrupt_create_msi(int n, struct interrupt **out);
+/* An interrupt object for MSI-X entry `vector` of d, or its INTx line
+ * (NB_PCI_INTX); statuses as the call pci_interrupt's. */
+nb_status pcidev_interrupt(struct pcidev *d, uint32_t vector,
+			   struct interrupt **out);
 /* Masks an MSI-X interrupt's table entry (pci.c, from interrupt_destroy). */
 void pcidev_msix_release(struct interrupt *i);
 

@@ -300,25 +300,28 @@ void pcidev_msix_release(struct interrupt *i)
 	kobj_release(&d->o);
 }
 
+nb_status pcidev_interrupt(struct pcidev *d, uint32_t vector,
+			   struct interrupt **out)
+{
+	uint8_t line;
+
+	if (vector != NB_PCI_INTX)
+		return msix_bind(d, vector, out);
+	if ((line = hal_pci_func(d->idx)->irq) == 0xff)
+		return NB_ERR_NOT_SUPPORTED;
+	return interrupt_create(line, out);
+}
+
 nb_status sys_pci_interrupt(struct ucall *u, uint32_t h, uint32_t vector,
 			    uint32_t out)
 {
 	struct pcidev *d;
 	struct interrupt *i;
-	uint8_t line;
 	nb_status s;
 
 	if (hal_pci_count() && !range_ok(u, out, 4))
 		return NB_ERR_FAULT;
-	if ((s = get_dev(u, h, &d)))
-		return s;
-	if (vector != NB_PCI_INTX)
-		s = msix_bind(d, vector, &i);
-	else if ((line = hal_pci_func(d->idx)->irq) == 0xff)
-		s = NB_ERR_NOT_SUPPORTED;
-	else
-		s = interrupt_create(line, &i);
-	if (s)
+	if ((s = get_dev(u, h, &d)) || (s = pcidev_interrupt(d, vector, &i)))
 		return s;
 	return add_new(u, &i->o,
 		       NB_RIGHT_WAIT | NB_RIGHT_WRITE | NB_RIGHT_DUPLICATE |

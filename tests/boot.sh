@@ -19,9 +19,9 @@
 # another program runs; the device objects (tests/boot/devices.c,
 # hostile); PCI (tests/boot/vblk.c: a wasm virtio-blk driver on a disk
 # image reads sectors with MSI-X and INTx, hostile calls refused); the
-# virtio-net EthernetNic driver (drivers/virtio_net) on QEMU's user
-# network, ARP through it by copy and in place (tests/boot/nicclient.c),
-# with MSI-X and with INTx; the 16550 Console driver as a wasm program and compiled into
+# virtio-net EthernetNic driver, wasm (MSI-X, INTx) and native, on QEMU's
+# user network, ARP through it by copy and in place
+# (tests/boot/nicclient.c); the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
 # restarted while a client writes (by a test init, and by the firmament's
 # init supervising it); the firmament shell of
@@ -385,14 +385,18 @@ done
 verdict "boot:pci-virtio-blk" "sectors by MSI-X and INTx, hostile calls refused" \
 	"stdout:$WT/k.out" "stderr:$WT/k.err"
 
-# The virtio-net EthernetNic driver (drivers/virtio_net) on QEMU's user
-# network (`nebulet boot --nic`, restricted): a client
-# (tests/boot/nicclient.c) ARPs for the gateway by copy and for the DNS
-# server in place (zero copy); both answer. With MSI-X, then INTx.
+# The virtio-net EthernetNic driver on QEMU's user network (`nebulet
+# boot --nic`, restricted): a client (tests/boot/nicclient.c) ARPs for
+# the gateway by copy and for the DNS server in place (zero copy); both
+# answer, and the client's output is the same whichever driver serves
+# it: the wasm one (drivers/virtio_net) with MSI-X, then INTx, and the
+# one compiled into the kernel (--native=virtio-net).
 cp "$B/drivers/virtio_net.wasm" "$B/tests/boot/nicclient.wasm" "$WT/"
-for irq in msix intx; do
-	printf '%s\n' "--pci=0x1af4:0x1041 --serve=ethernet virtio_net.wasm $irq" \
-		'--connect=ethernet nicclient.wasm' >"$WT/net.man"
+for irq in msix intx native; do
+	drv="--pci=0x1af4:0x1041 --serve=ethernet virtio_net.wasm $irq"
+	[ $irq = native ] &&
+		drv="--native=virtio-net --pci=0x1af4:0x1041 --serve=ethernet"
+	printf '%s\n' "$drv" '--connect=ethernet nicclient.wasm' >"$WT/net.man"
 	pack_in "$WT" net.ar net.man virtio_net.wasm nicclient.wasm
 	timeout 150 "$NEBULET" boot --timeout=120 --initrd="$WT/net.ar" --nic \
 		</dev/null >"$WT/n.out" 2>"$WT/n.err"
@@ -404,7 +408,12 @@ for irq in msix intx; do
 		"arp: 10.0.2.3 is at 52:55:0a:00:02:03"; do
 		grep -qxF -- "$want" "$WT/n.out" || why="${why:+$why; }no '$want'"
 	done
-	verdict "boot:virtio-net-wasm $irq" "ARP by copy and in place" \
+	if [ $irq = msix ]; then
+		cp "$WT/n.out" "$WT/n.first"
+	elif ! cmp -s "$WT/n.out" "$WT/n.first"; then
+		why="${why:+$why; }output differs from the wasm driver's"
+	fi
+	verdict "boot:virtio-net $irq" "ARP by copy and in place" \
 		"stdout:$WT/n.out" "stderr:$WT/n.err"
 done
 

@@ -17,6 +17,9 @@
 #define VNET_HDR 12	    /* virtio_net_hdr (VERSION_1) */
 #define VNET_FRAME_MAX 1514 /* without the FCS */
 #define VNET_RXBUF 2048
+/* The DMA memory objects vnet_open asks vio_ops for: the two queues'
+ * rings, the receive buffers, each transmit slot. */
+#define VNET_DMAS (VNET_TX + 3)
 
 enum { VNET_SLOT_FREE, VNET_SLOT_LENT, VNET_SLOT_QUEUED };
 
@@ -24,8 +27,8 @@ struct vnet {
 	struct virtio v;
 	struct vq rx, tx;
 	uint8_t mac[6];
-	uint8_t *rxb;  /* VNET_RX buffers of VNET_RXBUF */
-	uint64_t rxp;  /* their bus address */
+	uint8_t *rxb; /* VNET_RX buffers of VNET_RXBUF */
+	uint64_t rxp; /* their bus address */
 	uint8_t *txb[VNET_TX];
 	uint64_t txp[VNET_TX];
 	uint8_t tx_state[VNET_TX];

@@ -91,14 +91,15 @@ int main(void)
 	       NB_OK);
 	arp_request(page + lent.offset, 3);
 	EXPECT("commit runt",
-	       ethernet_nic_commit(
-		       ch, &(ethernet_nic_commit_req){lent.slot, 5}),
+	       ethernet_nic_commit(ch,
+				   &(ethernet_nic_commit_req){lent.slot, 5}),
 	       FIR_ERR_INVALID);
 	EXPECT("commit other slot",
 	       ethernet_nic_commit(ch, &(ethernet_nic_commit_req){99, 60}),
 	       NB_ERR_BAD_STATE);
-	EXPECT("commit", ethernet_nic_commit(ch, &(ethernet_nic_commit_req){
-							 lent.slot, FRAME_ARP}),
+	EXPECT("commit",
+	       ethernet_nic_commit(
+		       ch, &(ethernet_nic_commit_req){lent.slot, FRAME_ARP}),
 	       NB_OK);
 	EXPECT("commit twice",
 	       ethernet_nic_commit(

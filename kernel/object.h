@@ -125,6 +125,7 @@ struct vmo {
 	struct kobj o;
 	hal_shm *shm;
 	uint32_t size;
+	struct pcidev *dev; /* DMA memory: its device (a reference) */
 };
 
 /* A pages object: private pages moved out of a linear memory, held in
@@ -255,6 +256,10 @@ nb_status vmo_create(uint32_t size, struct vmo **out);
  * pci.c), charged `charge` bytes; on failure shm is destroyed. */
 nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
 		    struct vmo **out);
+/* kernel/pci.c: DMA memory of d is about to be freed: d's bus mastering
+ * goes off (its driver turns it on again), and the memory's reference
+ * to d is dropped. */
+void pcidev_dma_gone(struct pcidev *d);
 void vmo_destroy(struct vmo *v);
 uint8_t *vmo_data(struct vmo *v);
 nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,

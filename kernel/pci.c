@@ -14,8 +14,10 @@
  *
  * The MSI-X table is mapped for the kernel (hal_shm_create_mmio) when
  * the first entry is bound; MSI-X is enabled while entries are bound and
- * disabled when the last goes. Destroying the device object turns bus
- * mastering off, so a device whose object is gone makes no more DMA.
+ * disabled when the last goes. Destroying the device object, or any
+ * DMA memory made for it, turns its bus mastering off, so a device never
+ * writes pages that went back to the allocator (a killed driver's); the
+ * next driver turns it on again through the command register.
  */
 #include "kernel/device.h"
 #include "kernel/syscall.h"
@@ -102,11 +104,23 @@ nb_status pcidev_create(int idx, struct pcidev **out)
 	return NB_OK;
 }
 
-/* Every interrupt object is gone (each held a reference): DMA stops. */
-void pcidev_destroy(struct pcidev *d)
+static void master_off(struct pcidev *d)
 {
 	hal_pci_write(d->idx, REG_COMMAND, 2,
 		      cfg(d, REG_COMMAND, 2) & ~CMD_MASTER);
+}
+
+void pcidev_dma_gone(struct pcidev *d)
+{
+	master_off(d);
+	kobj_release(&d->o);
+}
+
+/* Every interrupt object and DMA memory is gone (each held a
+ * reference): DMA stops. */
+void pcidev_destroy(struct pcidev *d)
+{
+	master_off(d);
 	if (d->msix)
 		hal_shm_destroy(d->msix);
 	bound[d->idx] = NULL;
@@ -348,6 +362,8 @@ nb_status sys_dma_create(struct ucall *u, uint32_t h, uint32_t size,
 		return NB_ERR_NO_MEMORY;
 	if ((s = vmo_adopt(shm, size, size, &v)))
 		return s;
+	kobj_retain(&d->o);
+	v->dev = d;
 	return add_new(u, &v->o, VMO_RIGHTS | NB_RIGHT_MANAGE, out);
 }
 

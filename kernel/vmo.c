@@ -53,9 +53,12 @@ nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
 	return NB_OK;
 }
 
-/* The last reference is gone, so is every mapping. */
+/* The last reference is gone, so is every mapping. DMA memory's device
+ * stops mastering first, so that it never writes the freed pages. */
 void vmo_destroy(struct vmo *v)
 {
+	if (v->dev)
+		pcidev_dma_gone(v->dev);
 	hal_shm_destroy(v->shm);
 	kobj_free(&v->o);
 }

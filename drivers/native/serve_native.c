@@ -128,8 +128,7 @@ bool nserve_wait_irq(struct nserve *s)
 	return true;
 }
 
-nb_status nserve_start(struct nserve *s, const char *name,
-		       struct process **out)
+nb_status nserve_start(struct nserve *s, const char *name, struct process **out)
 {
 	struct process *p = calloc(1, sizeof *p);
 

@@ -20,9 +20,9 @@ struct nserve {
 	struct channel *listener; /* NULL once closed */
 	struct channel *clients[NSERVE_CLIENTS];
 	uint32_t nclients;
-	struct kobj *irq;     /* waited on for SIGNALED (retained) */
-	struct firport port;  /* of the message being served */
-	bool killed;	      /* a handler's wait was cut short */
+	struct kobj *irq;    /* waited on for SIGNALED (retained) */
+	struct firport port; /* of the message being served */
+	bool killed;	     /* a handler's wait was cut short */
 	/* The driver's: serve client request m (firc's X_serve with
 	 * &s->port), handle the interrupt, and release its objects once
 	 * nothing is connected. */

@@ -124,6 +124,7 @@ int virtio_open(struct virtio *v, const struct vio_ops *ops, void *ctx)
 	if (!v->common || !v->notify_base || !v->isr)
 		return -1;
 	virtio_reset(v);
+	ops->cfg_write(ctx, 0x04, 2, ops->cfg_read(ctx, 0x04, 2) | 0x6);
 	w8(v->common, C_STATUS, VIRTIO_ACKNOWLEDGE);
 	w8(v->common, C_STATUS, VIRTIO_ACKNOWLEDGE | VIRTIO_DRIVER);
 	return 0;

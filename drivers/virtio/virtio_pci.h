@@ -35,6 +35,8 @@
 struct vio_ops {
 	/* Configuration register at off (width 1, 2 or 4); ~0 on error. */
 	uint32_t (*cfg_read)(void *ctx, unsigned off, unsigned width);
+	/* The command register (bus mastering on, after a reset). */
+	void (*cfg_write)(void *ctx, unsigned off, unsigned width, uint32_t v);
 	/* Memory BAR index mapped uncached (NULL if it cannot be); *len
 	 * gets its mapped size. */
 	volatile uint8_t *(*bar)(void *ctx, unsigned index, uint32_t *len);
@@ -73,8 +75,10 @@ struct vq_buf {
 	bool device_writes;
 };
 
-/* Walks the capabilities, maps the structures, resets the device and
- * sets ACKNOWLEDGE | DRIVER. 0, or -1 when a structure is missing. */
+/* Walks the capabilities, maps the structures, resets the device, turns
+ * memory space and bus mastering on (the kernel turns mastering off when
+ * a driver's DMA memory goes) and sets ACKNOWLEDGE | DRIVER. 0, or -1
+ * when a structure is missing. */
 int virtio_open(struct virtio *v, const struct vio_ops *ops, void *ctx);
 /* Accepts wanted & offered features, VERSION_1 always (which the device
  * must offer) and sets FEATURES_OK; 0, or -1 (device refused). */

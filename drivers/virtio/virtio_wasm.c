@@ -22,6 +22,15 @@ static uint32_t wasm_cfg_read(void *ctx, unsigned off, unsigned width)
 	return v;
 }
 
+static void wasm_cfg_write(void *ctx, unsigned off, unsigned width, uint32_t v)
+{
+	struct vio_wasm *w = ctx;
+	nb_status s = nb_pci_config_write(w->dev, off, width, v);
+
+	if (s)
+		w->err = s;
+}
+
 /* Maps memory object h (len bytes) at fresh pages; NULL on failure.
  * The mapping holds the object, so h is closed (unless kept). */
 static void *map_new(struct vio_wasm *w, nb_handle h, uint32_t len, bool keep)
@@ -79,4 +88,5 @@ fail:
 	return NULL;
 }
 
-const struct vio_ops vio_wasm_ops = {wasm_cfg_read, wasm_bar, wasm_dma};
+const struct vio_ops vio_wasm_ops = {wasm_cfg_read, wasm_cfg_write, wasm_bar,
+				     wasm_dma};

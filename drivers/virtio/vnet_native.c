@@ -41,6 +41,11 @@ static uint32_t cfg_read(void *ctx, unsigned off, unsigned width)
 	return hal_pci_read(((struct vnative *)ctx)->dev->idx, off, width);
 }
 
+static void cfg_write(void *ctx, unsigned off, unsigned width, uint32_t v)
+{
+	hal_pci_write(((struct vnative *)ctx)->dev->idx, off, width, v);
+}
+
 static volatile uint8_t *bar(void *ctx, unsigned i, uint32_t *len)
 {
 	struct vnative *v = ctx;
@@ -53,8 +58,8 @@ static volatile uint8_t *bar(void *ctx, unsigned i, uint32_t *len)
 	if (!size || size > NB_VMO_MAX_SIZE ||
 	    (f->bar[i].flags & HAL_PCI_BAR_IO))
 		return NULL;
-	if (!v->bar[i] && !(v->bar[i] = hal_shm_create_mmio(f->bar[i].addr,
-							    size)))
+	if (!v->bar[i] &&
+	    !(v->bar[i] = hal_shm_create_mmio(f->bar[i].addr, size)))
 		return NULL;
 	*len = (uint32_t)size;
 	return hal_shm_data(v->bar[i]);
@@ -74,7 +79,7 @@ static void *dma(void *ctx, uint32_t len, uint64_t *phys)
 	return hal_shm_data(shm);
 }
 
-static const struct vio_ops native_ops = {cfg_read, bar, dma};
+static const struct vio_ops native_ops = {cfg_read, cfg_write, bar, dma};
 
 /* The interrupt fired: serve the device, acknowledge (an INTx line is
  * unmasked, an MSI never masked). */
@@ -115,8 +120,7 @@ static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
 	struct vnative *v = of_nic(c);
 
 	*out = firport_give(&v->s.port, &v->slot[slot]->o,
-			    NB_RIGHT_READ | NB_RIGHT_WRITE |
-				    NB_RIGHT_TRANSFER);
+			    NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER);
 	return NB_OK;
 }
 
@@ -167,8 +171,7 @@ static nb_status setup(struct vnative *v, const struct khandle *h, uint32_t n)
 		if (pcidev_interrupt(v->dev, NB_PCI_INTX, &v->irq) != NB_OK)
 			return NB_ERR_NOT_SUPPORTED;
 	}
-	if (vnet_open(&v->nic.n, &native_ops, v,
-		      intx ? VIRTIO_NO_VECTOR : 0))
+	if (vnet_open(&v->nic.n, &native_ops, v, intx ? VIRTIO_NO_VECTOR : 0))
 		return NB_ERR_NOT_SUPPORTED;
 	for (unsigned i = 0; i < v->ndma; i++)
 		for (unsigned k = 0; k < VNET_TX; k++)

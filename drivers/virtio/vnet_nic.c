@@ -81,7 +81,8 @@ static int32_t on_commit(void *ctx, const ethernet_nic_commit_req *req)
 {
 	struct vnet_nic *c = ctx;
 
-	if (req->slot >= VNET_TX || c->n.tx_state[req->slot] != VNET_SLOT_LENT ||
+	if (req->slot >= VNET_TX ||
+	    c->n.tx_state[req->slot] != VNET_SLOT_LENT ||
 	    c->owner[req->slot] != c->client(c))
 		return NB_ERR_BAD_STATE;
 	if (req->length < 14 || req->length > VNET_FRAME_MAX)
@@ -106,5 +107,5 @@ static int32_t on_receive(void *ctx, ethernet_nic_receive_resp *resp)
 	return NB_OK;
 }
 
-const struct ethernet_nic_ops vnet_nic_ops = {
-	on_info, on_send, on_send_inplace, on_commit, on_receive};
+const struct ethernet_nic_ops vnet_nic_ops = {on_info, on_send, on_send_inplace,
+					      on_commit, on_receive};

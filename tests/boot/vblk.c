@@ -147,7 +147,11 @@ static void bars_and_dma(void)
 	EXPECT("msix entry past table", nb_pci_interrupt(dev, 5000, &v),
 	       NB_ERR_OUT_OF_RANGE);
 	nb_handle_close(nomanage);
+	nb_pci_config_read(dev, 4, 2, &v);
+	EXPECT("bus mastering on while dma lives", v & 4, 4);
 	nb_handle_close(dma);
+	nb_pci_config_read(dev, 4, 2, &v);
+	EXPECT("dma gone: bus mastering off", v & 4, 0);
 	nb_handle_close(vmo);
 	free(p);
 }

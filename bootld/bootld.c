@@ -21,11 +21,13 @@
  *
  * HANDLES give the program startup handles, in the order written (after
  * the boot channel): --ioport=BASE:COUNT (an I/O-port range object),
- * --irq=LINE (an interrupt object), --serve=NAME (the listener of service
- * NAME: a channel on which the boot loader sends, as firmament's
+ * --irq=LINE (an interrupt object), --pci=VENDOR:DEVICE[#N] (a PCI device
+ * object for the Nth such function, from 0), --serve=NAME (the listener of
+ * service NAME: a channel on which the boot loader sends, as firmament's
  * Listener.connect, one end of a new channel per client), --connect=NAME (the
  * client's end of such a channel). --native=DRIVER starts a driver compiled
- * into the kernel (uart16550) on a kernel thread instead of a program; it takes
+ * into the kernel (uart16550, virtio-net) on a kernel thread instead of a
+ * program; it takes
  * the same HANDLES as its wasm twin.
  *
  * Every line becomes a process of the kernel (kernel/process.c), created
@@ -43,6 +45,7 @@
 #include "bootld/manifest.h"
 #include "firmament/directory_wire.h"
 #include "drivers/uart16550/uart_native.h"
+#include "drivers/virtio/vnet_native.h"
 #include "hal/hal.h"
 #include "kernel/device.h"
 #include "kernel/object.h"
@@ -55,8 +58,9 @@
 
 /* A startup handle a line asks for. */
 struct hspec {
-	char kind; /* 'p' --ioport, 'i' --irq, 's' --serve, 'c' --connect */
-	uint32_t a, b;
+	char kind; /* 'p' --ioport, 'i' --irq, 'd' --pci, 's' --serve,
+		      'c' --connect */
+	uint32_t a, b, c;
 	const char *name;
 };
 
@@ -115,6 +119,15 @@ static bool parse_hspec(const char *w, struct job *job)
 	} else if (strncmp(w, "--irq=", 6) == 0) {
 		h.kind = 'i';
 		if (!manifest_number(w + 6, 0, &h.a))
+			return false;
+	} else if (strncmp(w, "--pci=", 6) == 0) {
+		const char *hash = strchr(w + 6, '#');
+		colon = strchr(w + 6, ':');
+		h.kind = 'd';
+		if (!colon || !manifest_number(w + 6, ':', &h.a) ||
+		    !manifest_number(colon + 1, hash ? '#' : 0, &h.b) ||
+		    (hash && !manifest_number(hash + 1, 0, &h.c)) ||
+		    h.a > 0xffff || h.b > 0xffff)
 			return false;
 	} else if (strncmp(w, "--serve=", 8) == 0 && w[8]) {
 		h.kind = 's';
@@ -337,6 +350,19 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 					      NB_RIGHT_WAIT | NB_RIGHT_WRITE |
 						      NB_RIGHT_DUPLICATE |
 						      NB_RIGHT_TRANSFER};
+	} else if (h->kind == 'd') {
+		struct pcidev *d;
+		int idx = pcidev_find((uint16_t)h->a, (uint16_t)h->b, h->c);
+		if (idx < 0 && hal_pci_count()) {
+			say("bootld: manifest: no such PCI function (--pci)",
+			    "", "");
+			return false;
+		}
+		if ((st = pcidev_create(idx, &d)) == NB_OK)
+			*k = (struct khandle){&d->o,
+					      NB_RIGHT_READ | NB_RIGHT_WRITE |
+						      NB_RIGHT_DUPLICATE |
+						      NB_RIGHT_TRANSFER};
 	} else if (h->kind == 's') {
 		kobj_retain(&s->theirs->o);
 		*k = (struct khandle){&s->theirs->o, CH_RIGHTS};
@@ -359,6 +385,7 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 		say("bootld: cannot make a startup handle: ", nb_strerror(st),
 		    h->kind == 'p'   ? " (--ioport)"
 		    : h->kind == 'i' ? " (--irq)"
+		    : h->kind == 'd' ? " (--pci)"
 				     : " (--connect)");
 		return false;
 	}
@@ -381,23 +408,39 @@ static bool make_handles(const struct job *job, struct khandle *k, uint32_t *n)
 	return true;
 }
 
+/* The drivers compiled into the kernel, and what each wants. */
+static const struct {
+	const char *name, *wants;
+	nb_status (*start)(const struct khandle *h, uint32_t n,
+			   struct process **out);
+} natives[] = {
+	{"uart16550", "--ioport, --irq and --serve", uart_native_start},
+	{"virtio-net", "--pci (a modern virtio-net) and --serve",
+	 vnet_native_start},
+};
+
 /* Starts a --native line's driver on its handles. */
 static void start_native(struct job *job)
 {
 	struct khandle k[MAX_HSPECS];
-	uint32_t n = 0;
+	uint32_t n = 0, d = 0;
 
 	job->status = 1;
-	if (strcmp(job->native, "uart16550") != 0) {
+	while (d < sizeof natives / sizeof natives[0] &&
+	       strcmp(job->native, natives[d].name) != 0)
+		d++;
+	if (d == sizeof natives / sizeof natives[0]) {
 		say("bootld: manifest: unknown native driver ", job->native,
-		    " (available: uart16550)");
+		    " (available: uart16550, virtio-net)");
 		return;
 	}
 	if (!make_handles(job, k, &n))
 		return;
-	if (uart_native_start(k, n, &job->proc) != NB_OK) {
-		say("bootld: uart16550: wants --ioport, --irq and --serve", "",
-		    "");
+	if (natives[d].start(k, n, &job->proc) != NB_OK) {
+		char why[120];
+		snprintf(why, sizeof why, "bootld: %s: wants %s",
+			 natives[d].name, natives[d].wants);
+		say(why, "", "");
 		job->proc = NULL;
 	}
 	for (uint32_t j = 0; j < n; j++)

@@ -16,3 +16,26 @@ $(B)/tests/boot/drvkill.wasm: tests/boot/drvkill.c tests/kernel/kt.h $(FIR_LIB_O
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/kernel -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+# The virtio transport (drivers/virtio/virtio_pci.c) over the SDK's PCI
+# calls (virtio_wasm.c), linked into the boot test that drives a
+# virtio-blk device with it.
+VIRTIO_WASM_SRC := drivers/virtio/virtio_pci.c drivers/virtio/virtio_wasm.c
+$(B)/tests/boot/vblk.wasm: tests/boot/vblk.c $(VIRTIO_WASM_SRC) $(wildcard drivers/virtio/*.h) tests/kernel/kt.h $(SDK_H) | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Itests/kernel -Idrivers/virtio -c -o $@.o $<
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Idrivers/virtio -c -o $@.pci.o drivers/virtio/virtio_pci.c
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Idrivers/virtio -c -o $@.io.o drivers/virtio/virtio_wasm.c
+	$(WASM_CC) -o $@ $@.o $@.pci.o $@.io.o
+# The virtio-net EthernetNic driver (drivers/virtio_net) on the shared
+# core (drivers/virtio/vnet.c) and transport, and its test client.
+VIRTIO_NET_SRC := $(VIRTIO_WASM_SRC) drivers/virtio/vnet.c drivers/virtio/vnet_nic.c
+$(B)/drivers/virtio_net.wasm: drivers/virtio_net/virtio_net.c $(VIRTIO_NET_SRC) $(wildcard drivers/virtio/*.h) $(FIR_LIB_O) firmament/fir.h user/firmament/svc.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/virtio -c -o $@.o $<
+	for f in $(VIRTIO_NET_SRC); do \
+		$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/virtio -c -o $@.$$(basename $$f .c).o $$f || exit 1; done
+	$(WASM_CC) -o $@ $@.o $(patsubst %,$@.%.o,$(basename $(notdir $(VIRTIO_NET_SRC)))) $(FIR_LIB_O)
+$(B)/tests/boot/nicclient.wasm: tests/boot/nicclient.c tests/kernel/kt.h $(FIR_LIB_O) firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/kernel -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)

@@ -205,4 +205,49 @@ void hal_console_set_input(const void *buf, size_t len);
  * (hal_clock_monotonic_ns); may return early. */
 void hal_idle(uint64_t deadline_ns);
 
+/*
+ * PCI (bare metal; the hosted HAL has none: hal_pci_count is 0, the
+ * shm calls below return NULL and hal_msi_alloc -1). hal_init finds
+ * every function (configuration mechanism #1), gives each memory BAR an
+ * address of its own (naturally aligned, at least a page, in a window
+ * above RAM below 0xfec00000) and turns on memory space and bus
+ * mastering. Functions are numbered 0..hal_pci_count()-1.
+ */
+#define HAL_PCI_BARS 6
+enum { HAL_PCI_BAR_IO = 1, HAL_PCI_BAR_64 = 2, HAL_PCI_BAR_PREFETCH = 4 };
+struct hal_pci_func {
+	uint8_t bus, dev, fn;
+	uint8_t irq; /* the ISA line its INTx reaches (level), or 0xff */
+	uint16_t vendor, device;
+	uint32_t class_rev; /* class, subclass, prog-if, revision */
+	struct {
+		uint64_t addr, size; /* size 0: no BAR (or the upper half) */
+		uint8_t flags;	     /* HAL_PCI_BAR_* */
+	} bar[HAL_PCI_BARS];
+};
+unsigned hal_pci_count(void);
+const struct hal_pci_func *hal_pci_func(unsigned i); /* NULL past the end */
+/* A configuration register of function i: off < 256, a multiple of
+ * width (1, 2 or 4); reads of anything else give all ones. */
+uint32_t hal_pci_read(unsigned i, unsigned off, unsigned width);
+void hal_pci_write(unsigned i, unsigned off, unsigned width, uint32_t v);
+/* Shared memory over device registers: [pa, pa+len), page multiples,
+ * mapped uncached (its kernel view too); its frames are never freed. */
+hal_shm *hal_shm_create_mmio(uint64_t pa, size_t len);
+/* Shared memory for DMA: zeroed, physically contiguous, never moved
+ * while it lives; hal_shm_phys gives its first byte's address (0 for
+ * other shared memory). */
+hal_shm *hal_shm_create_dma(size_t len);
+uint64_t hal_shm_phys(hal_shm *s);
+/*
+ * MSI: a vector of this CPU's local APIC for one device interrupt, n in
+ * 0..31; the device writes *data to *addr to raise it. When it fires the
+ * HAL records it for hal_msi_take and calls the notify function of
+ * hal_irq_set_notify (nothing is masked: an MSI is an edge). -1 when all
+ * are taken (or hosted).
+ */
+int hal_msi_alloc(uint64_t *addr, uint32_t *data);
+void hal_msi_free(int n);
+uint32_t hal_msi_take(void); /* bit n: vector n fired since the last call */
+
 #endif

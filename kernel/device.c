@@ -19,7 +19,8 @@
 
 static struct {
 	struct interrupt *bound[LINES];
-	struct event *console; /* SIGNALED: console input arrived */
+	struct interrupt *msi[LINES]; /* by HAL MSI vector */
+	struct event *console;	      /* SIGNALED: console input arrived */
 } D;
 
 /* Interrupt context: makes running code reach a preemption check. */
@@ -56,9 +57,12 @@ void device_init(void)
 
 void device_poll(void)
 {
-	uint32_t m = hal_irq_take();
+	uint32_t m = hal_irq_take(), v = hal_msi_take();
 	int ci = hal_console_irq();
 
+	for (uint32_t i = 0; v && i < LINES; i++)
+		if ((v & (1u << i)) && D.msi[i])
+			kobj_signal(&D.msi[i]->o, 0, NB_SIGNAL_SIGNALED);
 	if (!m)
 		return;
 	if (ci >= 0 && (m & (1u << ci)) && D.console)
@@ -73,7 +77,8 @@ bool device_waiting(void)
 	if (D.console && D.console->o.waiters)
 		return true;
 	for (uint32_t i = 0; i < LINES; i++)
-		if (D.bound[i] && D.bound[i]->o.waiters)
+		if ((D.bound[i] && D.bound[i]->o.waiters) ||
+		    (D.msi[i] && D.msi[i]->o.waiters))
 			return true;
 	return false;
 }
@@ -109,7 +114,22 @@ nb_status interrupt_create(uint32_t line, struct interrupt **out)
 		return NB_ERR_NOT_SUPPORTED;
 	}
 	i->line = line;
+	i->msi = -1;
 	D.bound[line] = i;
+	*out = i;
+	return NB_OK;
+}
+
+nb_status interrupt_create_msi(int n, struct interrupt **out)
+{
+	struct interrupt *i;
+
+	if (n < 0 || n >= LINES || D.msi[n])
+		return NB_ERR_INVALID_ARGS;
+	if (!(i = kobj_alloc(sizeof *i, KOBJ_INTERRUPT)))
+		return NB_ERR_NO_MEMORY;
+	i->msi = n;
+	D.msi[n] = i;
 	*out = i;
 	return NB_OK;
 }
@@ -119,11 +139,17 @@ void ioport_destroy(struct ioport *p)
 	kobj_free(&p->o);
 }
 
-/* The line is masked and free for another object. */
+/* The line (or MSI-X entry) is masked and free for another object. */
 void interrupt_destroy(struct interrupt *i)
 {
-	hal_irq_mask(i->line);
-	D.bound[i->line] = NULL;
+	if (i->msi >= 0) {
+		pcidev_msix_release(i);
+		D.msi[i->msi] = NULL;
+		hal_msi_free(i->msi);
+	} else {
+		hal_irq_mask(i->line);
+		D.bound[i->line] = NULL;
+	}
 	kobj_free(&i->o);
 }
 
@@ -172,7 +198,7 @@ nb_status sys_ioport_write(struct ucall *u, uint32_t h, uint32_t port,
 	return NB_OK;
 }
 
-/* Clears SIGNALED and unmasks the line. */
+/* Clears SIGNALED and unmasks the line (an MSI is never masked). */
 nb_status sys_interrupt_ack(struct ucall *u, uint32_t h)
 {
 	struct kobj *o;
@@ -182,6 +208,7 @@ nb_status sys_interrupt_ack(struct ucall *u, uint32_t h)
 			    &o)))
 		return s;
 	kobj_signal(o, NB_SIGNAL_SIGNALED, 0);
-	hal_irq_unmask(((struct interrupt *)o)->line);
+	if (((struct interrupt *)o)->msi < 0)
+		hal_irq_unmask(((struct interrupt *)o)->line);
 	return NB_OK;
 }

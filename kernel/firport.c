@@ -3,6 +3,8 @@
  * No locking: it runs in the serving kernel thread, like the channel
  * calls it makes.
  */
+#include <string.h>
+
 #include "kernel/firport.h"
 
 /* A handle word of the request indexes its kmsg's table; the handle
@@ -29,16 +31,38 @@ static void close_none(void *arg, fir_handle *h, uint32_t n)
 {
 }
 
-/* Writes a reply to the client; none with handles yet (native servers
- * give none). */
+/* Writes a reply to the client, with the handles firport_give made. */
 static int32_t send(void *arg, const uint8_t *b, uint32_t n, fir_handle *h,
 		    uint32_t nh)
 {
 	struct firport *p = arg;
+	struct kmsg *m;
+	nb_status s;
 
-	if (nh)
-		return NB_ERR_INVALID_ARGS;
-	return channel_write(p->c, b, n);
+	if (!nh)
+		return channel_write(p->c, b, n);
+	for (uint32_t i = 0; i < nh; i++)
+		if (h[i] >= p->ngive)
+			return NB_ERR_INVALID_ARGS;
+	if ((s = channel_can_write(p->c)))
+		return s;
+	if (!(m = kmsg_alloc(n, nh)))
+		return NB_ERR_NO_MEMORY;
+	memcpy(m->bytes, b, n);
+	for (uint32_t i = 0; i < nh; i++) {
+		m->handles[i] = p->give[h[i]];
+		kobj_retain(m->handles[i].obj);
+	}
+	channel_queue(p->c, m);
+	return NB_OK;
+}
+
+fir_handle firport_give(struct firport *p, struct kobj *o, nb_rights r)
+{
+	if (p->ngive == FIR_MAX_HANDLES)
+		return FIR_MAX_HANDLES;
+	p->give[p->ngive] = (struct khandle){o, r};
+	return p->ngive++;
 }
 
 const fir_port firport_ops = {narrow, close_none, send};
@@ -47,6 +71,7 @@ void firport_init(struct firport *p, struct channel *c, struct kmsg *m)
 {
 	p->c = c;
 	p->m = m;
+	p->ngive = 0;
 	for (uint32_t i = 0; i < m->nhandles && i < FIR_MAX_HANDLES; i++)
 		p->w[i] = i;
 }

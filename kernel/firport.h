@@ -14,15 +14,22 @@
 
 /* The port's argument while serving request m from channel c. */
 struct firport {
-	struct channel *c;	       /* where replies go */
-	struct kmsg *m;		       /* the request */
-	fir_handle w[FIR_MAX_HANDLES]; /* its handle words: 0, 1, ... */
+	struct channel *c;		      /* where replies go */
+	struct kmsg *m;			      /* the request */
+	fir_handle w[FIR_MAX_HANDLES];	      /* its handle words: 0, 1, ... */
+	struct khandle give[FIR_MAX_HANDLES]; /* firport_give's */
+	uint32_t ngive;
 };
 
+/* In a handler: the reply handle word for object o with rights r (the
+ * reply, once sent, holds its own reference; o stays the caller's), or
+ * FIR_MAX_HANDLES when the table is full (sending then fails). */
+fir_handle firport_give(struct firport *p, struct kobj *o, nb_rights r);
+
 /* narrow: m's handle *h must have the rights, and keeps exactly them;
- * close: nothing (the kmsg holds the handles); send: a reply without
- * handles (a handle in it gives NB_ERR_INVALID_ARGS), channel_write's
- * status. */
+ * close: nothing (the kmsg holds the handles); send: the reply, its
+ * handle words firport_give's (another gives NB_ERR_INVALID_ARGS),
+ * channel_write's status. */
 extern const fir_port firport_ops;
 
 /* Sets p up to serve request m of channel c: afterwards pass

@@ -102,6 +102,9 @@ void kobj_release(struct kobj *o)
 	case KOBJ_INTERRUPT:
 		interrupt_destroy((struct interrupt *)o);
 		break;
+	case KOBJ_PCI:
+		pcidev_destroy((struct pcidev *)o);
+		break;
 	}
 }
 

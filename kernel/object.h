@@ -39,6 +39,7 @@ enum kobj_type {
 	KOBJ_THREAD,
 	KOBJ_IOPORT,	/* kernel/device.h */
 	KOBJ_INTERRUPT, /* kernel/device.h */
+	KOBJ_PCI,	/* kernel/device.h: one PCI function */
 };
 
 struct kthread;
@@ -124,6 +125,7 @@ struct vmo {
 	struct kobj o;
 	hal_shm *shm;
 	uint32_t size;
+	struct pcidev *dev; /* DMA memory: its device (a reference) */
 };
 
 /* A pages object: private pages moved out of a linear memory, held in
@@ -251,6 +253,14 @@ nb_time timer_poll(nb_time now);
 
 /* vmo.c. Ranges are checked by the caller (page multiples, inside). */
 nb_status vmo_create(uint32_t size, struct vmo **out);
+/* A memory object over shm (device registers or DMA memory, kernel/
+ * pci.c), charged `charge` bytes; on failure shm is destroyed. */
+nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
+		    struct vmo **out);
+/* kernel/pci.c: DMA memory of d is about to be freed: d's bus mastering
+ * goes off (its driver turns it on again), and the memory's reference
+ * to d is dropped. */
+void pcidev_dma_gone(struct pcidev *d);
 void vmo_destroy(struct vmo *v);
 uint8_t *vmo_data(struct vmo *v);
 nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,

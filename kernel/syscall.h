@@ -84,6 +84,10 @@ static inline void ucall_exit(struct ucall *u, int32_t code)
 	u->stop = true;
 }
 
+/* sysvm.c: puts a handle to new object o (rights r) at out, or drops
+ * o if the table is full. */
+nb_status add_new(struct ucall *u, struct kobj *o, nb_rights r, uint32_t out);
+
 /* syscall.c: process_status and thread_status. */
 nb_status sys_exit_status(struct ucall *u, uint32_t h, int type, uint32_t code);
 

@@ -33,8 +33,7 @@ static nb_status get2(struct process *p, nb_handle h, enum kobj_type a,
 }
 
 /* Adds a handle to a new object (dropping it if that fails). */
-static nb_status add_new(struct ucall *u, struct kobj *o, nb_rights r,
-			 uint32_t out)
+nb_status add_new(struct ucall *u, struct kobj *o, nb_rights r, uint32_t out)
 {
 	nb_handle h;
 	nb_status s = htable_add(&u->p->handles, o, r, &h);

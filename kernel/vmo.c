@@ -36,9 +36,29 @@ nb_status vmo_create(uint32_t size, struct vmo **out)
 	return NB_OK;
 }
 
-/* The last reference is gone, so is every mapping. */
+nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
+		    struct vmo **out)
+{
+	struct vmo *v = kobj_alloc(sizeof *v, KOBJ_VMO);
+
+	if (!v || kobj_charge(&v->o, charge)) {
+		if (v)
+			kobj_free(&v->o);
+		hal_shm_destroy(shm);
+		return NB_ERR_NO_MEMORY;
+	}
+	v->shm = shm;
+	v->size = size;
+	*out = v;
+	return NB_OK;
+}
+
+/* The last reference is gone, so is every mapping. DMA memory's device
+ * stops mastering first, so that it never writes the freed pages. */
 void vmo_destroy(struct vmo *v)
 {
+	if (v->dev)
+		pcidev_dma_gone(v->dev);
 	hal_shm_destroy(v->shm);
 	kobj_free(&v->o);
 }

@@ -17,7 +17,11 @@
 # keeps printing, on both engines; the kernel's test programs
 # (tests/kernel) pass in QEMU; a console reader waits by interrupt while
 # another program runs; the device objects (tests/boot/devices.c,
-# hostile); the 16550 Console driver as a wasm program and compiled into
+# hostile); PCI (tests/boot/vblk.c: a wasm virtio-blk driver on a disk
+# image reads sectors with MSI-X and INTx, hostile calls refused); the
+# virtio-net EthernetNic driver, wasm (MSI-X, INTx) and native, on QEMU's
+# user network, ARP through it by copy and in place
+# (tests/boot/nicclient.c); the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
 # restarted while a client writes (by a test init, and by the firmament's
 # init supervising it); the firmament shell of
@@ -45,7 +49,8 @@ NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
-WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom} "$B/drivers/uart16550")
+WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom,vblk,nicclient})
+WASMS+=("$B/drivers/uart16550" "$B/drivers/virtio_net")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes})
@@ -371,6 +376,71 @@ for want in "not supported (--ioport)" "not supported (--irq)" \
 	grep -qF -- "$want" "$WT/k.err" || why="${why:+$why; }no '$want'"
 done
 verdict "boot:devices" "the boot loader refuses bad handles" "stderr:$WT/k.err"
+
+# PCI (tests/boot/vblk.c): a modern virtio-blk device on a disk image
+# this test writes (`nebulet boot --disk`); the wasm driver reads sector
+# 0 through an MSI-X interrupt and sector 1 through INTx, each printed;
+# each hostile call a PASS line. Before it, --pci lines the boot loader
+# refuses: no such function, a malformed option, one function twice.
+cp "$B/tests/boot/vblk.wasm" "$WT/"
+{ printf 'sector zero, written by tests/boot.sh'
+	head -c $((512 - 37)) /dev/zero
+	printf 'sector one, read through INTx'
+	head -c $((64 * 1024 - 541)) /dev/zero; } >"$WT/disk.img"
+printf '%s\n' '--pci=0x1af4:0x9999 vblk.wasm' '--pci=0x1af4 vblk.wasm' \
+	'--pci=0x1af4:0x1042 --pci=0x1af4:0x1042 vblk.wasm' \
+	'--pci=0x1af4:0x1042#1 vblk.wasm' '--pci=0x1af4:0x1042#0 vblk.wasm' \
+	>"$WT/pci.man"
+pack_in "$WT" pci.ar pci.man vblk.wasm
+timeout 150 "$NEBULET" boot --timeout=120 --initrd="$WT/pci.ar" \
+	--disk="$WT/disk.img" </dev/null >"$WT/k.out" 2>"$WT/k.err"
+status=$? why=""
+count_checks boot:pci "$WT/k.out"
+{ [ $status = 0 ] && grep -qx done "$WT/k.out"; } || why="status $status or no 'done'"
+for want in "sector 0: sector zero, written by tests/boot.sh" \
+	"sector 1: sector one, read through INTx"; do
+	grep -qxF -- "$want" "$WT/k.out" || why="${why:+$why; }no '$want'"
+done
+for want in "no such PCI function (--pci)" "malformed option --pci=0x1af4" \
+	"bad state (--pci)"; do
+	grep -qF -- "$want" "$WT/k.err" || why="${why:+$why; }no '$want' on stderr"
+done
+[ "$(grep -c "no such PCI function" "$WT/k.err")" = 2 ] ||
+	why="${why:+$why; }#1 is not refused"
+verdict "boot:pci-virtio-blk" "sectors by MSI-X and INTx, hostile calls refused" \
+	"stdout:$WT/k.out" "stderr:$WT/k.err"
+
+# The virtio-net EthernetNic driver on QEMU's user network (`nebulet
+# boot --nic`, restricted): a client (tests/boot/nicclient.c) ARPs for
+# the gateway by copy and for the DNS server in place (zero copy); both
+# answer, and the client's output is the same whichever driver serves
+# it: the wasm one (drivers/virtio_net) with MSI-X, then INTx, and the
+# one compiled into the kernel (--native=virtio-net).
+cp "$B/drivers/virtio_net.wasm" "$B/tests/boot/nicclient.wasm" "$WT/"
+for irq in msix intx native; do
+	drv="--pci=0x1af4:0x1041 --serve=ethernet virtio_net.wasm $irq"
+	[ $irq = native ] &&
+		drv="--native=virtio-net --pci=0x1af4:0x1041 --serve=ethernet"
+	printf '%s\n' "$drv" '--connect=ethernet nicclient.wasm' >"$WT/net.man"
+	pack_in "$WT" net.ar net.man virtio_net.wasm nicclient.wasm
+	timeout 150 "$NEBULET" boot --timeout=120 --initrd="$WT/net.ar" --nic \
+		</dev/null >"$WT/n.out" 2>"$WT/n.err"
+	status=$? why=""
+	count_checks "boot:virtio-net $irq" "$WT/n.out"
+	{ [ $status = 0 ] && grep -qx done "$WT/n.out"; } ||
+		why="status $status or no 'done'"
+	for want in "arp: 10.0.2.2 is at 52:55:0a:00:02:02" \
+		"arp: 10.0.2.3 is at 52:55:0a:00:02:03"; do
+		grep -qxF -- "$want" "$WT/n.out" || why="${why:+$why; }no '$want'"
+	done
+	if [ $irq = msix ]; then
+		cp "$WT/n.out" "$WT/n.first"
+	elif ! cmp -s "$WT/n.out" "$WT/n.first"; then
+		why="${why:+$why; }output differs from the wasm driver's"
+	fi
+	verdict "boot:virtio-net $irq" "ARP by copy and in place" \
+		"stdout:$WT/n.out" "stderr:$WT/n.err"
+done
 
 # The 16550 Console driver both ways, on COM2: the wasm driver
 # (drivers/uart16550, holding only its port range, interrupt and

@@ -13,35 +13,28 @@
  * range (hal_port_in/out after the range check) and waits for received
  * bytes on its interrupt object, like the wasm driver. Transmission
  * polls the line status register (QEMU's UART is ready at once). It ends
- * when the listener and all clients are closed.
+ * when the listener and all clients are closed. The serving loop is the
+ * one all native drivers share (drivers/native/serve_native.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "firmament/console_wire.h"
-#include "firmament/directory_wire.h"
+#include "drivers/native/serve_native.h"
 #include "drivers/uart16550/uart16550.h"
 #include "drivers/uart16550/uart_native.h"
 #include "kernel/device.h"
-#include "kernel/firport.h"
 
-#define MAX_CLIENTS 32
 #define RX_SIZE 4096
 
-/* The driver: its thread first, so that the scheduler's freeing of the
- * ended thread (thread_destroy) frees it all. */
+/* The driver: its serving loop first, so that the scheduler's freeing of
+ * the ended thread (thread_destroy) frees it all. */
 struct unative {
-	struct kthread t;
-	struct process *proc;
+	struct nserve s;
 	struct ioport *io;
 	struct interrupt *irq;
-	struct channel *listener; /* NULL once closed */
-	struct channel *clients[MAX_CLIENTS];
-	uint32_t nclients;
 	uint8_t rx[RX_SIZE]; /* received, not yet read */
 	uint32_t rx_len;
-	struct firport port; /* of the message being served */
-	bool killed;	     /* a read's wait was cut short */
 };
 
 /* One register access, only inside the driver's range. */
@@ -67,8 +60,10 @@ static void rx_drain(struct unative *u)
 
 /* The interrupt fired: takes the input, then acknowledges (clears the
  * signal, unmasks the line) and looks once more. */
-static void on_irq(struct unative *u)
+static void on_irq(struct nserve *s)
 {
+	struct unative *u = (struct unative *)s;
+
 	rx_drain(u);
 	kobj_signal(&u->irq->o, NB_SIGNAL_SIGNALED, 0);
 	hal_irq_unmask(u->irq->line);
@@ -87,14 +82,9 @@ static void tx(struct unative *u, uint8_t c)
 /* Waits until received bytes are there; false if killed. */
 static bool wait_input(struct unative *u)
 {
-	struct kobj *o = &u->irq->o;
-	nb_signals want = NB_SIGNAL_SIGNALED, pending;
-
-	while (!u->rx_len) {
-		if (kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pending))
+	while (!u->rx_len)
+		if (!nserve_wait_irq(&u->s))
 			return false;
-		on_irq(u);
-	}
 	return true;
 }
 
@@ -109,7 +99,7 @@ static int32_t on_write(void *ctx, const console_write_req *req,
 }
 
 /* Console.read: waits for input, then gives what is there (at most
- * max); BAD_STATE (and u->killed) if the driver is killed meanwhile. */
+ * max); BAD_STATE if the driver is killed meanwhile. */
 static int32_t on_read(void *ctx, const console_read_req *req,
 		       console_read_resp *resp)
 {
@@ -117,10 +107,8 @@ static int32_t on_read(void *ctx, const console_read_req *req,
 	uint32_t n =
 		req->max < sizeof resp->data.b ? req->max : sizeof resp->data.b;
 
-	if (n && !wait_input(u)) {
-		u->killed = true;
+	if (n && !wait_input(u))
 		return NB_ERR_BAD_STATE;
-	}
 	if (n > u->rx_len)
 		n = u->rx_len;
 	memcpy(resp->data.b, u->rx, n);
@@ -130,160 +118,56 @@ static int32_t on_read(void *ctx, const console_read_req *req,
 	return NB_OK;
 }
 
-/* Listener.connect adds a client: the channel handle of the message
- * being served (u->port), which the driver retains. */
-static int32_t on_connect(void *ctx, const listener_connect_req *req)
-{
-	struct unative *u = ctx;
-	struct kobj *h = u->port.m->handles[req->channel].obj;
-
-	if (h->type != KOBJ_CHANNEL || u->nclients == MAX_CLIENTS)
-		return NB_ERR_WRONG_TYPE;
-	kobj_retain(h);
-	u->clients[u->nclients++] = (struct channel *)h;
-	return NB_OK;
-}
-
 static const struct console_ops console_ops = {on_write, on_read};
-static const struct listener_ops listener_ops = {on_connect};
 
-/* Serves message m of channel c (the listener if listen, else a
- * client's) through firc's generated server, then frees it with the
- * handles it still holds; false if killed meanwhile. */
-static bool serve(struct unative *u, struct channel *c, struct kmsg *m,
-		  bool listen)
+/* A client's request, through firc's generated Console server. */
+static void serve(struct nserve *s, struct kmsg *m)
 {
-	firport_init(&u->port, c, m);
-	if (listen)
-		listener_serve(&listener_ops, u, &firport_ops, &u->port,
-			       m->bytes, m->nbytes, u->port.w, m->nhandles);
-	else
-		console_serve(&console_ops, u, &firport_ops, &u->port, m->bytes,
-			      m->nbytes, u->port.w, m->nhandles);
-	kmsg_free(m, true);
-	return !u->killed;
+	console_serve(&console_ops, s, &firport_ops, &s->port, m->bytes,
+		      m->nbytes, s->port.w, m->nhandles);
 }
 
-/* Handles what is pending on the listener and client i; drops closed
- * ones. False if killed. */
-static bool step(struct unative *u, const nb_signals *pending)
+/* Nothing is connected any more: interrupts off, objects released. */
+static void stop(struct nserve *s)
 {
-	struct kmsg *m;
-	uint32_t i = 0, k = u->listener ? 1 : 0;
+	struct unative *u = (struct unative *)s;
 
-	if (u->listener) {
-		while ((m = channel_peek(u->listener))) {
-			channel_pop(u->listener);
-			serve(u, u->listener, m, true);
-		}
-		if (pending[0] & NB_SIGNAL_PEER_CLOSED) {
-			kobj_release(&u->listener->o);
-			u->listener = NULL;
-		}
-	}
-	for (; i < u->nclients; k++) {
-		struct channel *c = u->clients[i];
-		if ((m = channel_peek(c))) {
-			channel_pop(c);
-			if (!serve(u, c, m, false))
-				return false;
-		} else if (pending[k] & NB_SIGNAL_PEER_CLOSED) {
-			kobj_release(&c->o);
-			u->clients[i] = u->clients[--u->nclients];
-			continue;
-		}
-		i++;
-	}
-	return true;
-}
-
-/* The driver's thread: serves until nothing is connected or killed. */
-static void native_main(void *arg)
-{
-	struct unative *u = arg;
-	struct kobj *objs[2 + MAX_CLIENTS];
-	nb_signals masks[2 + MAX_CLIENTS], pending[2 + MAX_CLIENTS];
-	const nb_signals ch = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
-
-	reg_out(u, UART_IER, UART_IER_RDA);
-	reg_out(u, UART_MCR, 0x03 | UART_MCR_OUT2);
-	rx_drain(u);
-	while (u->listener || u->nclients) {
-		uint32_t n = 0;
-		if (u->listener) {
-			objs[n] = &u->listener->o;
-			masks[n++] = ch;
-		}
-		for (uint32_t i = 0; i < u->nclients; i++) {
-			objs[n] = &u->clients[i]->o;
-			masks[n++] = ch;
-		}
-		objs[n] = &u->irq->o;
-		masks[n++] = NB_SIGNAL_SIGNALED;
-		if (kobj_wait(objs, masks, n, NB_TIME_INFINITE, pending))
-			break;
-		if (pending[n - 1] & NB_SIGNAL_SIGNALED)
-			on_irq(u);
-		if (!step(u, pending))
-			break;
-	}
 	reg_out(u, UART_IER, 0);
-	for (uint32_t i = 0; i < u->nclients; i++)
-		kobj_release(&u->clients[i]->o);
-	if (u->listener)
-		kobj_release(&u->listener->o);
 	kobj_release(&u->io->o);
-	kobj_release(&u->irq->o);
-	u->proc->exit_code = u->proc->killed ? u->proc->exit_code : 0;
-	u->proc->ended = true;
-	kobj_signal(&u->proc->o, 0, NB_SIGNAL_TERMINATED);
-	sched_exit(); /* u goes with the thread */
 }
 
 nb_status uart_native_start(const struct khandle *h, uint32_t n,
 			    struct process **out)
 {
 	struct unative *u = calloc(1, sizeof *u);
-	struct process *p = calloc(1, sizeof *p);
+	nb_status st;
 
-	if (!u || !p) {
-		free(u);
-		free(p);
+	if (!u)
 		return NB_ERR_NO_MEMORY;
-	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct kobj *o = h[i].obj;
 		if (o->type == KOBJ_IOPORT && !u->io)
 			u->io = (struct ioport *)o;
 		else if (o->type == KOBJ_INTERRUPT && !u->irq)
 			u->irq = (struct interrupt *)o;
-		else if (o->type == KOBJ_CHANNEL && !u->listener)
-			u->listener = (struct channel *)o;
+		else if (o->type == KOBJ_CHANNEL && !u->s.listener)
+			u->s.listener = (struct channel *)o;
 	}
-	if (!u->io || !u->irq || !u->listener || u->io->count < UART_PORTS) {
+	if (!u->io || !u->irq || !u->s.listener || u->io->count < UART_PORTS) {
 		free(u);
-		free(p);
 		return NB_ERR_INVALID_ARGS;
 	}
-	kobj_init(&p->o, KOBJ_PROCESS);
-	memcpy(p->name, "uart16550-native", 17);
-	p->priority = NB_PRIORITY_DEFAULT;
-	kobj_init(&u->t.o, KOBJ_THREAD);
-	u->t.proc = p;
-	u->t.prio = p->priority;
-	u->proc = p;
-	if (!sched_spawn(&u->t, native_main)) {
+	u->s.irq = &u->irq->o;
+	u->s.serve = serve;
+	u->s.on_irq = on_irq;
+	u->s.stop = stop;
+	reg_out(u, UART_IER, UART_IER_RDA);
+	reg_out(u, UART_MCR, 0x03 | UART_MCR_OUT2);
+	rx_drain(u);
+	if ((st = nserve_start(&u->s, "uart16550-native", out))) {
 		free(u);
-		free(p);
-		return NB_ERR_NO_MEMORY;
+		return st;
 	}
 	kobj_retain(&u->io->o);
-	kobj_retain(&u->irq->o);
-	kobj_retain(&u->listener->o);
-	kobj_retain(&p->o); /* the thread's, released by thread_destroy */
-	p->threads = &u->t;
-	p->nthreads = 1;
-	kobj_release(&u->t.o); /* the scheduler keeps its own */
-	*out = p;
 	return NB_OK;
 }

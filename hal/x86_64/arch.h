@@ -100,6 +100,7 @@ unsigned smp_online(void);
 void pmm_init(uint64_t avoid_lo, uint64_t avoid_hi);
 uint64_t pmm_alloc(void);
 uint64_t pmm_try_alloc(void);
+uint64_t pmm_alloc_contig(uint64_t n); /* n pages in a row; 0: none */
 void pmm_free(uint64_t pa);
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
@@ -164,6 +165,18 @@ void irq_init(void);
 void irq_interrupt(unsigned line);
 /* Routes line to the CPU for the HAL itself; false without an I/O APIC. */
 bool irq_route(unsigned line);
+/* Makes line level-triggered (a PCI INTx line, pci.c), active high. */
+void irq_set_level(unsigned line);
+/* Calls the notify function of hal_irq_set_notify (interrupt context). */
+void irq_notify(void);
+
+/* pci.c: enumeration and BAR assignment; msi.c: MSI vectors
+ * MSI_VECTOR..MSI_VECTOR+31 and their handler. */
+void pci_init(void);
+void pci_print(void); /* one line per function (the boot summary) */
+#define MSI_VECTOR 0x70
+#define MSI_COUNT 32
+void msi_interrupt(unsigned n);
 
 /* context.c: the running context's console input (hal.c): a buffer
  * read instead of the serial port when set. */

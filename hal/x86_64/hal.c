@@ -40,6 +40,7 @@ void hal_init(void)
 	irq_init();
 	serial_irq_init();
 	smp_init();
+	pci_init();
 }
 
 /* Writes to the serial port: "\n" becomes "\r\n" for terminals, or, in

@@ -199,6 +199,10 @@ void trap(struct trapframe *tf)
 		irq_interrupt((unsigned)(tf->vector - IRQ_VECTOR));
 		return;
 	}
+	if (tf->vector >= MSI_VECTOR && tf->vector < MSI_VECTOR + MSI_COUNT) {
+		msi_interrupt((unsigned)(tf->vector - MSI_VECTOR));
+		return;
+	}
 	if (tf->vector == SPURIOUS_VECTOR ||
 	    (tf->vector >= 32 && tf->vector < 48))
 		return; /* spurious: no acknowledgement */

@@ -69,6 +69,21 @@ static struct ioapic *ioapic_for(uint32_t gsi, uint32_t *pin)
 	return NULL;
 }
 
+/* A PCI line (pci.c routes INTx to it): level-triggered from now on,
+ * whatever the MADT said, so the handler's mask-then-EOI holds it until
+ * the driver has served the device and unmasks it. */
+void irq_set_level(unsigned line)
+{
+	if (line < IRQ_LINES)
+		acpi_isa[line].level = true;
+}
+
+void irq_notify(void)
+{
+	if (notify_fn)
+		notify_fn();
+}
+
 /* Sets ISA line's redirection entry: its vector, polarity and trigger
  * mode, to this CPU, masked or not; false if no I/O APIC serves it. */
 static bool redirect(unsigned line, bool masked)

@@ -72,6 +72,7 @@ static void summary(void)
 	acpi_summary();
 	kprintf("cpu: %u of %d CPUs online\n", smp_online(),
 		acpi_ncpus ? acpi_ncpus : 1);
+	pci_print();
 }
 
 /* A fresh page of the VM area with rights prot. */

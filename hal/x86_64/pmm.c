@@ -148,3 +148,25 @@ uint64_t pmm_total_pages(void)
 {
 	return ntotal;
 }
+
+/* n free pages in a row, the lowest such run (for DMA); 0 if there is
+ * none or it would dip into the fault reserve. Linear in RAM's size. */
+uint64_t pmm_alloc_contig(uint64_t n)
+{
+	uint64_t run = 0;
+	if (!n || nfree < PMM_RESERVE + n)
+		return 0;
+	for (uint64_t p = hint * 64; p < npages; p++) {
+		if (bitmap[p / 64] & (1ull << (p % 64))) {
+			run = 0;
+			continue;
+		}
+		if (++run < n)
+			continue;
+		for (uint64_t q = p + 1 - n; q <= p; q++)
+			bitmap[q / 64] |= 1ull << (q % 64);
+		nfree -= n;
+		return (p + 1 - n) * PAGE_SIZE;
+	}
+	return 0;
+}

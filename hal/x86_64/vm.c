@@ -26,6 +26,8 @@
 
 #define SW_FRAME (1ull << 9)
 #define SW_SHARED (1ull << 10) /* the frame belongs to a hal_shm */
+/* What a change of rights keeps: sharing, and uncached device memory. */
+#define SW_KEEP (SW_SHARED | PTE_PCD | PTE_PWT)
 #define PROT_SHIFT 52
 #define PTE_PROT(pte) ((int)((pte) >> PROT_SHIFT) & 7)
 #define PTE_AD 0x60ull /* accessed and dirty, set by the CPU */
@@ -114,7 +116,7 @@ static bool map_zero_frame(uintptr_t va, uint64_t *pte, int prot, bool reserve)
 	if (!pa)
 		return false;
 	memset(P2V(pa), 0, PAGE_SIZE);
-	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
+	*pte = make_pte(prot, pa) | (*pte & SW_KEEP);
 	invlpg(va);
 	return true;
 }
@@ -142,7 +144,7 @@ static bool each_pte(uintptr_t va, uintptr_t end, bool create,
 
 static bool set_prot(uintptr_t va, uint64_t *pte, int prot)
 {
-	*pte = make_pte(prot, pte_frame(*pte)) | (*pte & SW_SHARED);
+	*pte = make_pte(prot, pte_frame(*pte)) | (*pte & SW_KEEP);
 	invlpg(va);
 	return true;
 }
@@ -269,7 +271,7 @@ enum vm_fault vm_fault(uintptr_t addr, uint64_t error)
 		return map_zero_frame(addr & ~(PAGE_SIZE - 1), pte, prot, true)
 			       ? VM_FAULT_OK
 			       : VM_FAULT_NO_MEMORY;
-	*pte = make_pte(prot, pa) | (*pte & SW_SHARED);
+	*pte = make_pte(prot, pa) | (*pte & SW_KEEP);
 	invlpg(addr & ~(PAGE_SIZE - 1));
 	return VM_FAULT_OK;
 }
@@ -277,17 +279,20 @@ enum vm_fault vm_fault(uintptr_t addr, uint64_t error)
 struct hal_shm {
 	size_t npages;
 	uint64_t *frames;
-	char *view; /* the kernel's mapping of all of them */
+	char *view;	/* the kernel's mapping of all of them */
+	uint64_t phys;	/* DMA: the first frame (they are contiguous) */
+	uint64_t cache; /* device memory: PTE_PCD | PTE_PWT (never freed) */
 };
 
-/* Sets the PTE of va (which must have its tables) to shared frame pa. */
-static void map_shared(uintptr_t va, uint64_t pa, int prot)
+/* Sets the PTE of va (which must have its tables) to shared frame pa,
+ * with the extra bits `cache`. */
+static void map_shared(uintptr_t va, uint64_t pa, int prot, uint64_t cache)
 {
 	uint64_t *pte = paging_walk(va, false);
 	uint64_t old = pte_frame(*pte);
 	if (old && !(*pte & SW_SHARED))
 		pmm_free(old);
-	*pte = make_pte(prot, pa) | SW_SHARED;
+	*pte = make_pte(prot, pa) | SW_SHARED | cache;
 	invlpg(va);
 }
 
@@ -309,7 +314,7 @@ hal_shm *hal_shm_create(size_t len)
 			goto fail;
 		memset(P2V(s->frames[i]), 0, PAGE_SIZE);
 		map_shared((uintptr_t)s->view + i * PAGE_SIZE, s->frames[i],
-			   HAL_PROT_READ | HAL_PROT_WRITE);
+			   HAL_PROT_READ | HAL_PROT_WRITE, 0);
 	}
 	return s;
 fail:
@@ -338,7 +343,7 @@ bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot)
 			return false;
 	for (size_t i = 0; i < len / PAGE_SIZE; i++)
 		map_shared(va + i * PAGE_SIZE, s->frames[off / PAGE_SIZE + i],
-			   prot);
+			   prot, s->cache);
 	return true;
 }
 
@@ -365,11 +370,72 @@ void hal_shm_destroy(hal_shm *s)
 {
 	if (s->view)
 		vm_release(s->view, s->npages * PAGE_SIZE);
-	for (size_t i = 0; s->frames && i < s->npages; i++)
+	for (size_t i = 0; !s->cache && s->frames && i < s->npages; i++)
 		if (s->frames[i])
 			pmm_free(s->frames[i]);
 	kfree(s->frames);
 	kfree(s);
+}
+
+/* A hal_shm of npages frames from base on, contiguous, with the extra
+ * PTE bits cache in every mapping; NULL if out of memory (the frames are
+ * then still the caller's). */
+static hal_shm *shm_over(uint64_t base, size_t npages, uint64_t cache)
+{
+	hal_shm *s = kzalloc(sizeof *s);
+	if (!s || !npages)
+		goto fail;
+	s->npages = npages;
+	s->cache = cache;
+	s->frames = kzalloc(npages * sizeof *s->frames);
+	s->view = vm_reserve(npages * PAGE_SIZE);
+	if (!s->frames || !s->view ||
+	    !vm_protect(s->view, npages * PAGE_SIZE,
+			HAL_PROT_READ | HAL_PROT_WRITE))
+		goto fail;
+	for (size_t i = 0; i < npages; i++) {
+		s->frames[i] = base + i * PAGE_SIZE;
+		map_shared((uintptr_t)s->view + i * PAGE_SIZE, s->frames[i],
+			   HAL_PROT_READ | HAL_PROT_WRITE, cache);
+	}
+	s->phys = base;
+	return s;
+fail:
+	if (s && s->view)
+		vm_release(s->view, npages * PAGE_SIZE);
+	if (s)
+		kfree(s->frames);
+	kfree(s);
+	return NULL;
+}
+
+/* Device registers [pa, pa+len), uncached wherever they are mapped. */
+hal_shm *hal_shm_create_mmio(uint64_t pa, size_t len)
+{
+	if (!len || len % PAGE_SIZE || pa % PAGE_SIZE)
+		return NULL;
+	return shm_over(pa, len / PAGE_SIZE, PTE_PCD | PTE_PWT);
+}
+
+/* Zeroed, physically contiguous frames (pmm_alloc_contig). */
+hal_shm *hal_shm_create_dma(size_t len)
+{
+	hal_shm *s;
+	uint64_t pa;
+	if (!len || len % PAGE_SIZE ||
+	    !(pa = pmm_alloc_contig(len / PAGE_SIZE)))
+		return NULL;
+	memset(P2V(pa), 0, len);
+	if (!(s = shm_over(pa, len / PAGE_SIZE, 0)))
+		for (size_t i = 0; i < len; i += PAGE_SIZE)
+			pmm_free(pa + i);
+	return s;
+}
+
+/* DMA memory's physical address; 0 for other shared memory. */
+uint64_t hal_shm_phys(hal_shm *s)
+{
+	return s->cache || !s->phys ? 0 : s->phys;
 }
 
 /* Moves the frames of [from, from+len) to [to, to+len) (private pages of

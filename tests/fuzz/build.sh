@@ -21,7 +21,8 @@ DEPS="$SRC $(ls nucleus/*.h hal/*.h) tests/fuzz/stubs.h tests/fuzz/build.sh"
 BOOTFS_SRC="bootld/bootfs.c"
 # (the generated wire code comes from make's build of build/nebulet).
 MANIFEST_SRC="$(ls nucleus/*.c hal/hosted/*.c kernel/*.c) bootld/bootfs.c \
-	bootld/manifest.c drivers/uart16550/uart_native.c firmament/wire.c \
+	bootld/manifest.c $(ls drivers/*/*_native.c) drivers/virtio/virtio_pci.c \
+	drivers/virtio/vnet.c drivers/virtio/vnet_nic.c firmament/wire.c \
 	$(ls build/gen/firmament/*_wire.c)"
 # The network stack's: lwIP from Debian's source (fetched once) with
 # user/net's port and netif, as net.wasm has them.

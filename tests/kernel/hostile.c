@@ -657,6 +657,33 @@ static void threads(void)
 	nb_handle_close(e);
 }
 
+/* The PCI calls without a PCI device handle: NOT_SUPPORTED on the
+ * hosted kernel (no devices), BAD_HANDLE on bare metal (tests/boot.sh
+ * runs these too; tests/boot/vblk.c has a device). */
+static int no_pci(nb_status s)
+{
+	return s == NB_ERR_NOT_SUPPORTED || s == NB_ERR_BAD_HANDLE;
+}
+
+static void pci_calls(void)
+{
+	uint32_t v;
+	uint64_t pa;
+	nb_handle h;
+
+	EXPECT("pci_config_read no device",
+	       no_pci(nb_pci_config_read(0x4321, 0, 4, &v)), 1);
+	EXPECT("pci_config_write no device",
+	       no_pci(nb_pci_config_write(0x4321, 4, 2, 6)), 1);
+	EXPECT("pci_bar no device", no_pci(nb_pci_bar(0x4321, 0, &h)), 1);
+	EXPECT("pci_interrupt no device",
+	       no_pci(nb_pci_interrupt(0x4321, NB_PCI_INTX, &h)), 1);
+	EXPECT("dma_create no device", no_pci(nb_dma_create(0x4321, 4096, &h)),
+	       1);
+	EXPECT("vmo_physical no device", no_pci(nb_vmo_physical(0x4321, &pa)),
+	       1);
+}
+
 int main(void)
 {
 	if (!(child = nb_boot_read(nb_startup_handle(0), &child_len, NULL))) {
@@ -673,6 +700,7 @@ int main(void)
 	priorities_and_timers();
 	memory_objects();
 	threads();
+	pci_calls();
 	printf("done\n");
 	return kt_failed != 0;
 }

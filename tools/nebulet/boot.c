@@ -127,6 +127,9 @@ struct boot_opts {
 	const char *serial2;	 /* --serial2: COM2's output to this file */
 	const char *serial2_in;	 /* --serial2-input: COM2's input */
 	const char *memory;	 /* --memory: QEMU's -m (default 512M) */
+	const char *disk;	 /* --disk: a raw image on virtio-blk-pci */
+	const char *device;	 /* --device: one more QEMU -device */
+	bool nic;		 /* --nic: virtio-net-pci, user network */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -366,6 +369,25 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	}
 	argv[n++] = "-device";
 	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+	if (o->disk) { /* a modern-only virtio 1.x block device */
+		static char drive[4200];
+		snprintf(drive, sizeof drive,
+			 "file=%s,if=none,id=disk0,format=raw", o->disk);
+		argv[n++] = "-drive";
+		argv[n++] = drive;
+		argv[n++] = "-device";
+		argv[n++] = "virtio-blk-pci,drive=disk0,disable-legacy=on";
+	}
+	if (o->nic) { /* restrict=on: the guest reaches no host network */
+		argv[n++] = "-netdev";
+		argv[n++] = "user,id=net0,restrict=on";
+		argv[n++] = "-device";
+		argv[n++] = "virtio-net-pci,netdev=net0,disable-legacy=on";
+	}
+	if (o->device) {
+		argv[n++] = "-device";
+		argv[n++] = o->device;
+	}
 	argv[n++] = "-kernel";
 	argv[n++] = kernel;
 	argv[n++] = "-initrd";
@@ -660,7 +682,11 @@ static const char boot_usage[] =
 	"serial line,\n"
 	"   once stdout shows TEXT; --serial2=FILE [--serial2-input=FILE]:\n"
 	"   COM2's output to FILE, its input from FILE; --memory=SIZE: the\n"
-	"   machine's RAM, as QEMU's -m (64M, 1G), 512M by default)\n";
+	"   machine's RAM, as QEMU's -m (64M, 1G), 512M by default;\n"
+	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
+	"   only, no commas in IMG); --nic: a virtio-net-pci (1.x only) on\n"
+	"   QEMU's user network, restricted; --device=SPEC: QEMU's -device\n"
+	"   SPEC)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -776,6 +802,14 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			   strspn(argv[i] + 9, "0123456789MG") ==
 				   strlen(argv[i] + 9)) {
 			o->memory = argv[i] + 9;
+		} else if (strncmp(argv[i], "--disk=", 7) == 0 && argv[i][7] &&
+			   !strchr(argv[i], ',') && strlen(argv[i]) < 4000) {
+			o->disk = argv[i] + 7;
+		} else if (strcmp(argv[i], "--nic") == 0) {
+			o->nic = true;
+		} else if (strncmp(argv[i], "--device=", 9) == 0 &&
+			   argv[i][9]) {
+			o->device = argv[i] + 9;
 		} else {
 			fprintf(stderr, "nebulet boot: unknown option %s\n",
 				argv[i]);

@@ -125,6 +125,9 @@ typedef struct nb_mem_proc {
 
 /* Devices (nebulet_calls.h): no such device on this machine. */
 #define NB_ERR_NOT_SUPPORTED (-15)
+/* pci_interrupt's vector for the function's INTx line (not MSI-X). */
+#define NB_PCI_INTX 0xffffffffu
+#define NB_DMA_MAX_SIZE (4u << 20) /* bytes per DMA memory object */
 
 /*
  * The calls, one declaration each from the list in nebulet_calls.h

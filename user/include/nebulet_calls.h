@@ -239,3 +239,46 @@ NB_CALL(ioport_read, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, port),
 NB_CALL(ioport_write, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, port),
 	NB_I32(uint32_t, width), NB_I32(uint32_t, value))
 NB_CALL(interrupt_ack, nb_status, NB_I32(nb_handle, h))
+
+/*
+ * PCI (bare metal; hosted every one gives NOT_SUPPORTED). A driver holds
+ * a PCI device object for one function, made by the boot loader
+ * (manifest option --pci=VENDOR:DEVICE[#N], bootld/README.md), with
+ * READ (configuration reads) and WRITE (the rest). pci_config_read/write
+ * access its configuration register at offset (< 256, else OUT_OF_RANGE)
+ * of width 1, 2 or 4 dividing it (else INVALID_ARGS). Writes that could
+ * reach beyond the function are ACCESS_DENIED: the header below 0x40
+ * but the command register (only memory space, bus master and INTx
+ * disable change) and the status register, and the MSI and MSI-X
+ * capabilities (the kernel programs those).
+ */
+NB_CALL(pci_config_read, nb_status, NB_I32(nb_handle, h),
+	NB_I32(uint32_t, offset), NB_I32(uint32_t, width),
+	NB_I32(uint32_t *, value))
+NB_CALL(pci_config_write, nb_status, NB_I32(nb_handle, h),
+	NB_I32(uint32_t, offset), NB_I32(uint32_t, width),
+	NB_I32(uint32_t, value))
+/* A memory object over memory BAR index (0-5, else INVALID_ARGS; an
+ * empty or I/O BAR: NOT_SUPPORTED; one holding the MSI-X table:
+ * ACCESS_DENIED), its size the BAR's rounded up to pages; vm_map maps
+ * it uncached. READ, WRITE, DUPLICATE, TRANSFER. Needs WRITE. */
+NB_CALL(pci_bar, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, index),
+	NB_I32(nb_handle *, out))
+/* An interrupt object (as --irq's: WAIT, WRITE; interrupt_ack) for
+ * MSI-X table entry `vector` (the kernel programs and unmasks it and
+ * enables MSI-X; OUT_OF_RANGE past the table, BAD_STATE if bound,
+ * NOT_SUPPORTED without MSI-X, NO_RESOURCES when the CPU's vectors are
+ * taken) or, with NB_PCI_INTX, for the function's INTx line (level-
+ * triggered, masked until interrupt_ack; NOT_SUPPORTED if it has none
+ * the kernel can route). Needs WRITE. */
+NB_CALL(pci_interrupt, nb_status, NB_I32(nb_handle, h),
+	NB_I32(uint32_t, vector), NB_I32(nb_handle *, out))
+/* A DMA memory object for h's device: zeroed, physically contiguous,
+ * pinned, size rounded up to pages (0 or past NB_DMA_MAX_SIZE:
+ * INVALID_ARGS), charged like vmo_create. Rights as vmo_create's plus
+ * MANAGE, which vmo_physical needs. Needs WRITE on h. */
+NB_CALL(dma_create, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, size),
+	NB_I32(nb_handle *, out))
+/* The physical (bus) address of a DMA memory object's first byte
+ * (WRONG_TYPE for another memory object). Needs MANAGE. */
+NB_CALL(vmo_physical, nb_status, NB_I32(nb_handle, h), NB_I32(uint64_t *, phys))

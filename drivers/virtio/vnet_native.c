@@ -1,0 +1,212 @@
+/*
+ * vnet_native.c: the virtio-net EthernetNic driver compiled into the
+ * kernel. The same handlers (vnet_nic.c), device core (vnet.c) and
+ * transport (virtio_pci.c) as the wasm driver, served by the native
+ * drivers' loop (drivers/native/serve_native.c) through firc's
+ * generated server, so a client cannot tell the two apart. Its device
+ * access is the kernel's own: configuration space through the HAL,
+ * BARs mapped uncached into the kernel (hal_shm_create_mmio), DMA memory
+ * as memory objects (so that a transmit slot can be lent to a client:
+ * a reply handle without MANAGE). MSI-X entry 0, else INTx.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "drivers/native/serve_native.h"
+#include "drivers/virtio/vnet_native.h"
+#include "drivers/virtio/vnet_nic.h"
+#include "kernel/device.h"
+
+#define MAX_DMA VNET_DMAS
+
+/* The driver: its serving loop first (the thread's end frees it all). */
+struct vnative {
+	struct nserve s;
+	struct pcidev *dev;
+	struct interrupt *irq;
+	struct vnet_nic nic;
+	hal_shm *bar[HAL_PCI_BARS];
+	struct vmo *dma[MAX_DMA];
+	unsigned ndma;
+	struct vmo *slot[VNET_TX];
+};
+
+static struct vnative *of_nic(struct vnet_nic *c)
+{
+	return (struct vnative *)((char *)c - offsetof(struct vnative, nic));
+}
+
+static uint32_t cfg_read(void *ctx, unsigned off, unsigned width)
+{
+	return hal_pci_read(((struct vnative *)ctx)->dev->idx, off, width);
+}
+
+static void cfg_write(void *ctx, unsigned off, unsigned width, uint32_t v)
+{
+	hal_pci_write(((struct vnative *)ctx)->dev->idx, off, width, v);
+}
+
+static volatile uint8_t *bar(void *ctx, unsigned i, uint32_t *len)
+{
+	struct vnative *v = ctx;
+	const struct hal_pci_func *f = hal_pci_func(v->dev->idx);
+	uint64_t size;
+
+	if (i >= HAL_PCI_BARS)
+		return NULL;
+	size = (f->bar[i].size + 4095) & ~4095ull;
+	if (!size || size > NB_VMO_MAX_SIZE ||
+	    (f->bar[i].flags & HAL_PCI_BAR_IO))
+		return NULL;
+	if (!v->bar[i] &&
+	    !(v->bar[i] = hal_shm_create_mmio(f->bar[i].addr, size)))
+		return NULL;
+	*len = (uint32_t)size;
+	return hal_shm_data(v->bar[i]);
+}
+
+static void *dma(void *ctx, uint32_t len, uint64_t *phys)
+{
+	struct vnative *v = ctx;
+	hal_shm *shm;
+	struct vmo *m;
+
+	if (v->ndma == MAX_DMA || !(shm = hal_shm_create_dma(len)) ||
+	    vmo_adopt(shm, len, len, &m))
+		return NULL;
+	v->dma[v->ndma++] = m;
+	*phys = hal_shm_phys(shm);
+	return hal_shm_data(shm);
+}
+
+static const struct vio_ops native_ops = {cfg_read, cfg_write, bar, dma};
+
+/* The interrupt fired: serve the device, acknowledge (an INTx line is
+ * unmasked, an MSI never masked). */
+static void on_irq(struct nserve *s)
+{
+	struct vnative *v = (struct vnative *)s;
+
+	vnet_service(&v->nic.n);
+	kobj_signal(&v->irq->o, NB_SIGNAL_SIGNALED, 0);
+	if (v->irq->msi < 0)
+		hal_irq_unmask(v->irq->line);
+}
+
+static bool wait_irq(struct vnet_nic *c)
+{
+	return nserve_wait_irq(&of_nic(c)->s);
+}
+
+static uintptr_t client(struct vnet_nic *c)
+{
+	return (uintptr_t)of_nic(c)->s.port.c;
+}
+
+/* True while client channel ch is still served. */
+static bool connected(struct vnet_nic *c, uintptr_t ch)
+{
+	struct vnative *v = of_nic(c);
+
+	for (uint32_t i = 0; i < v->s.nclients; i++)
+		if ((uintptr_t)v->s.clients[i] == ch)
+			return !(v->s.clients[i]->o.signals &
+				 NB_SIGNAL_PEER_CLOSED);
+	return false;
+}
+
+static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
+{
+	struct vnative *v = of_nic(c);
+
+	*out = firport_give(&v->s.port, &v->slot[slot]->o,
+			    NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER);
+	return NB_OK;
+}
+
+/* A client's request, through firc's generated EthernetNic server. */
+static void serve(struct nserve *s, struct kmsg *m)
+{
+	struct vnative *v = (struct vnative *)s;
+
+	ethernet_nic_serve(&vnet_nic_ops, &v->nic, &firport_ops, &s->port,
+			   m->bytes, m->nbytes, s->port.w, m->nhandles);
+}
+
+/* Resets the device (once opened) and drops its memory. */
+static void drop(struct vnative *v)
+{
+	if (v->nic.n.v.common)
+		vnet_close(&v->nic.n);
+	for (unsigned i = 0; i < v->ndma; i++)
+		kobj_release(&v->dma[i]->o);
+	for (unsigned i = 0; i < HAL_PCI_BARS; i++)
+		if (v->bar[i])
+			hal_shm_destroy(v->bar[i]);
+}
+
+/* Nothing is connected any more: the device reset, objects released. */
+static void stop(struct nserve *s)
+{
+	drop((struct vnative *)s);
+	kobj_release(&((struct vnative *)s)->dev->o);
+}
+
+/* Sorts the startup handles; the device's interrupt and queues. */
+static nb_status setup(struct vnative *v, const struct khandle *h, uint32_t n)
+{
+	bool intx = false;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct kobj *o = h[i].obj;
+		if (o->type == KOBJ_PCI && !v->dev)
+			v->dev = (struct pcidev *)o;
+		else if (o->type == KOBJ_CHANNEL && !v->s.listener)
+			v->s.listener = (struct channel *)o;
+	}
+	if (!v->dev || !v->s.listener)
+		return NB_ERR_INVALID_ARGS;
+	if (pcidev_interrupt(v->dev, 0, &v->irq) != NB_OK) {
+		intx = true;
+		if (pcidev_interrupt(v->dev, NB_PCI_INTX, &v->irq) != NB_OK)
+			return NB_ERR_NOT_SUPPORTED;
+	}
+	if (vnet_open(&v->nic.n, &native_ops, v, intx ? VIRTIO_NO_VECTOR : 0))
+		return NB_ERR_NOT_SUPPORTED;
+	for (unsigned i = 0; i < v->ndma; i++)
+		for (unsigned k = 0; k < VNET_TX; k++)
+			if (hal_shm_phys(v->dma[i]->shm) == v->nic.n.txp[k])
+				v->slot[k] = v->dma[i];
+	return NB_OK;
+}
+
+nb_status vnet_native_start(const struct khandle *h, uint32_t n,
+			    struct process **out)
+{
+	nb_status st = NB_ERR_NO_MEMORY;
+	struct vnative *v;
+
+	if (!(v = calloc(1, sizeof *v)))
+		return st;
+	if ((st = setup(v, h, n)) == NB_OK) {
+		v->nic.wait_irq = wait_irq;
+		v->nic.client = client;
+		v->nic.connected = connected;
+		v->nic.lend = lend;
+		v->s.irq = &v->irq->o;
+		v->s.serve = serve;
+		v->s.on_irq = on_irq;
+		v->s.stop = stop;
+		st = nserve_start(&v->s, "virtio-net-native", out);
+	}
+	if (st) {
+		drop(v);
+		if (v->irq)
+			kobj_release(&v->irq->o);
+		free(v);
+		return st;
+	}
+	kobj_retain(&v->dev->o);
+	kobj_release(&v->irq->o); /* nserve_start retained it */
+	return NB_OK;
+}

@@ -1,0 +1,119 @@
+/*
+ * virtio_net.c: the virtio-net EthernetNic driver, a wasm program.
+ *
+ * It holds nothing but its startup handles: 0 a PCI device object (a
+ * modern virtio-net, manifest --pci=0x1af4:0x1041), 1 a service
+ * listener, on which clients arrive as firmament's Listener.connect and
+ * speak EthernetNic (firmament/ethernet.fir) through firc's generated
+ * dispatch (svc_serve_on, with the interrupt as its extra object). The
+ * handlers (drivers/virtio/vnet_nic.c) and the device core (vnet.c) are
+ * shared with the native twin (vnet_native.c); this file gives them the
+ * SDK's device access (virtio_wasm.c) and the hooks: interrupts, the
+ * client being served, lending a transmit slot's DMA memory object (a
+ * duplicate without MANAGE). Interrupts: MSI-X entry 0 for both queues,
+ * or INTx when the device has no MSI-X or argv[1] is "intx".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethernet.h"
+#include "svc.h"
+#include "virtio_wasm.h"
+#include "vnet_nic.h"
+
+#define WAIT_NS 5000000000ll
+
+static struct vio_wasm w;
+static struct vnet_nic nic;
+static nb_handle irq;
+static nb_handle slot_vmo[VNET_TX];
+static struct {
+	uint64_t phys;
+	nb_handle h;
+} dmas[VNET_DMAS];
+static unsigned ndmas;
+
+/* vio_wasm_ops.dma, remembering each object's handle (for lending). */
+static void *dma_keep(void *ctx, uint32_t len, uint64_t *phys)
+{
+	void *p = vio_wasm_ops.dma(ctx, len, phys);
+
+	if (p && ndmas < VNET_DMAS) {
+		dmas[ndmas].phys = *phys;
+		dmas[ndmas++].h = w.last_dma;
+	}
+	return p;
+}
+
+/* The interrupt fired: serve the device, acknowledge. */
+static void on_irq(void *ctx)
+{
+	vnet_service(&nic.n);
+	nb_interrupt_ack(irq);
+}
+
+static bool wait_irq(struct vnet_nic *c)
+{
+	if (nb_object_wait_one(irq, NB_SIGNAL_SIGNALED,
+			       nb_clock_monotonic() + WAIT_NS, NULL))
+		return false;
+	on_irq(NULL);
+	return true;
+}
+
+static uintptr_t client(struct vnet_nic *c)
+{
+	return svc_client();
+}
+
+/* True while channel h is open and its client still there. */
+static bool connected(struct vnet_nic *c, uintptr_t h)
+{
+	nb_signals obs = 0;
+
+	return nb_object_wait_one((nb_handle)h, NB_SIGNAL_PEER_CLOSED, 0,
+				  &obs) == NB_ERR_TIMED_OUT &&
+	       !(obs & NB_SIGNAL_PEER_CLOSED);
+}
+
+static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
+{
+	return nb_handle_duplicate(
+		slot_vmo[slot],
+		NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER, out);
+}
+
+int main(int argc, char **argv)
+{
+	nb_handle listener = nb_startup_handle(1);
+	struct vio_ops vops = vio_wasm_ops;
+	struct svc_extra intr = {0, NB_SIGNAL_SIGNALED, on_irq};
+	bool intx = argc > 1 && strcmp(argv[1], "intx") == 0;
+	nb_status s;
+
+	w.dev = nb_startup_handle(0);
+	if (!w.dev || !listener)
+		return 2;
+	if (intx || nb_pci_interrupt(w.dev, 0, &irq) != NB_OK) {
+		intx = true;
+		if ((s = nb_pci_interrupt(w.dev, NB_PCI_INTX, &irq)))
+			return 3;
+	}
+	vops.dma = dma_keep;
+	w.keep_dma = true;
+	if (vnet_open(&nic.n, &vops, &w, intx ? VIRTIO_NO_VECTOR : 0))
+		return 4;
+	for (unsigned i = 0; i < ndmas; i++)
+		for (unsigned k = 0; k < VNET_TX; k++)
+			if (dmas[i].phys == nic.n.txp[k])
+				slot_vmo[k] = dmas[i].h;
+	nic.wait_irq = wait_irq;
+	nic.client = client;
+	nic.connected = connected;
+	nic.lend = lend;
+	intr.h = irq;
+	s = svc_serve_on(listener, ethernet_nic_dispatch_any, &vnet_nic_ops,
+			 &nic, &intr);
+	vnet_close(&nic.n);
+	return s == NB_ERR_PEER_CLOSED ? 0 : 5;
+}

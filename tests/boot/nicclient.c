@@ -1,0 +1,113 @@
+/*
+ * nicclient.c: an EthernetNic client for the virtio-net driver test
+ * (tests/boot.sh). Startup handle 0 is its EthernetNic channel
+ * (manifest --connect=ethernet), served by drivers/virtio_net on a
+ * modern virtio-net device on QEMU's user network (`nebulet boot
+ * --nic`). It asks the gateway 10.0.2.2 for its MAC with an ARP request
+ * sent by copy (send), then the DNS server 10.0.2.3 with one written in
+ * place into a lent transmit slot (send_inplace, commit: zero copy),
+ * and prints each reply, "arp: IP is at MAC". Bad commits and frames
+ * get errors. Prints PASS/FAIL lines and "done".
+ */
+#include "ethernet.h"
+#include "kt.h"
+
+#define FRAME_ARP 60
+
+static nb_handle ch;
+static uint8_t mac[6];
+
+/* An ARP request from 10.0.2.15 for 10.0.2.ip into f (60 bytes). */
+static void arp_request(uint8_t *f, uint8_t ip)
+{
+	static const uint8_t head[] = {0, 1, 8, 0, 6, 4, 0, 1};
+
+	memset(f, 0, FRAME_ARP);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	memcpy(f + 14, head, sizeof head);
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 28, (uint8_t[]){10, 0, 2, 15}, 4);
+	memcpy(f + 38, (uint8_t[]){10, 0, 2, ip}, 4);
+}
+
+/* Receives frames until the ARP reply from 10.0.2.ip (at most 20). */
+static void arp_reply(uint8_t ip)
+{
+	static ethernet_nic_receive_resp r;
+	char label[40];
+
+	for (int i = 0; i < 20; i++) {
+		nb_status s = ethernet_nic_receive(ch, &r);
+		if (s) {
+			printf("FAIL receive: %d\n", s);
+			kt_failed++;
+			return;
+		}
+		const uint8_t *f = r.frame.b;
+		if (r.frame.len < 42 || f[12] != 0x08 || f[13] != 0x06 ||
+		    f[21] != 2 || f[28] != 10 || f[29] != 0 || f[30] != 2 ||
+		    f[31] != ip)
+			continue;
+		snprintf(label, sizeof label, "reply to us from 10.0.2.%u", ip);
+		EXPECT(label, memcmp(f + 32, mac, 6), 0);
+		printf("arp: 10.0.2.%u is at %02x:%02x:%02x:%02x:%02x:%02x\n",
+		       ip, f[22], f[23], f[24], f[25], f[26], f[27]);
+		return;
+	}
+	printf("FAIL no ARP reply from 10.0.2.%u\n", ip);
+	kt_failed++;
+}
+
+int main(void)
+{
+	static ethernet_nic_info_resp info;
+	static ethernet_nic_send_req req;
+	ethernet_nic_send_inplace_resp lent = {0};
+	uint8_t *page = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
+	uint64_t pa;
+
+	ch = nb_startup_handle(0);
+	EXPECT("info", ethernet_nic_info(ch, &info), NB_OK);
+	EXPECT("mac length", info.info.mac.len, 6);
+	EXPECT("mtu", info.info.mtu, 1500);
+	memcpy(mac, info.info.mac.b, 6);
+	/* By copy. */
+	req.frame.len = 3;
+	EXPECT("send runt", ethernet_nic_send(ch, &req), FIR_ERR_INVALID);
+	arp_request(req.frame.b, 2);
+	req.frame.len = FRAME_ARP;
+	EXPECT("send arp", ethernet_nic_send(ch, &req), NB_OK);
+	arp_reply(2);
+	/* In place. */
+	EXPECT("send_inplace", ethernet_nic_send_inplace(ch, &lent), NB_OK);
+	EXPECT("slot fits a frame", lent.size >= 1514 && lent.offset < 4096, 1);
+	EXPECT("lent slot has no bus address",
+	       nb_vmo_physical(lent.memory, &pa), NB_ERR_ACCESS_DENIED);
+	EXPECT("map slot",
+	       nb_vm_map(lent.memory, 0, page, NB_PAGE_SIZE, NB_MAP_WRITE),
+	       NB_OK);
+	arp_request(page + lent.offset, 3);
+	EXPECT("commit runt",
+	       ethernet_nic_commit(ch,
+				   &(ethernet_nic_commit_req){lent.slot, 5}),
+	       FIR_ERR_INVALID);
+	EXPECT("commit other slot",
+	       ethernet_nic_commit(ch, &(ethernet_nic_commit_req){99, 60}),
+	       NB_ERR_BAD_STATE);
+	EXPECT("commit",
+	       ethernet_nic_commit(
+		       ch, &(ethernet_nic_commit_req){lent.slot, FRAME_ARP}),
+	       NB_OK);
+	EXPECT("commit twice",
+	       ethernet_nic_commit(
+		       ch, &(ethernet_nic_commit_req){lent.slot, FRAME_ARP}),
+	       NB_ERR_BAD_STATE);
+	arp_reply(3);
+	nb_vm_unmap(page, NB_PAGE_SIZE);
+	nb_handle_close(lent.memory);
+	printf("done\n");
+	return kt_failed != 0;
+}

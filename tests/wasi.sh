@@ -9,6 +9,8 @@
 #   NAME.status  expected exit status (optional; else 0)
 #   NAME.stderr  lines that must each appear in stderr (optional)
 #   NAME.nonode  no comparison with Node (its behaviour differs)
+#   NAME.dir     runner options, one per line, @ standing for a fresh
+#                empty scratch directory (--dir=@::/sandbox)
 # Then the command line itself: tests/wasi/cli_*.wat (built with wat2wasm)
 # and bad invocations, each checked for its exit status and a message.
 # When node is installed, programs that are expected to exit normally also
@@ -37,7 +39,7 @@ command -v node >/dev/null && have_node=1
 check() {
 	local name=$1 label=$2 status why=""
 	shift 2
-	wasi_load "$name"
+	wasi_load "$name" "$tmp/scratch"
 	wasi_run "$name" "$tmp/out" "$tmp/err" timeout 120 "$@"
 	status=$?
 	if ! cmp -s "$tmp/out" "$dir/$name.expect"; then

@@ -61,8 +61,8 @@ int wasi_fd_add(wasi_ctx *x, uint8_t kind, uint8_t type, int32_t h,
 		x->fds = t;
 		x->nfds = n;
 	}
-	x->fds[fd] = (struct wasi_fd){kind, type, flags, h, base, inheriting,
-				      NULL};
+	x->fds[fd] =
+		(struct wasi_fd){kind, type, flags, h, base, inheriting, NULL};
 	return (int)fd;
 }
 
@@ -240,8 +240,8 @@ static uint32_t wasi_stream_write(wasm_caller *c, wasi_ctx *x, int32_t fd,
 /* Reads stream 0: one read into the first non-empty buffer, so that a
  * call never waits for more input once some has arrived (as readv does
  * on a pipe or terminal). */
-static uint32_t wasi_stream_read(wasm_caller *c, const uint8_t *vec,
-				 uint32_t n, uint32_t *done)
+static uint32_t wasi_stream_read(wasm_caller *c, const uint8_t *vec, uint32_t n,
+				 uint32_t *done)
 {
 	long got = 0;
 
@@ -264,9 +264,8 @@ static uint32_t wasi_stream_read(wasm_caller *c, const uint8_t *vec,
  * result_ptr): one transfer; write says which, off < 0 means at the
  * position. Streams and sockets cannot be read at an offset (ESPIPE).
  */
-static uint32_t wasi_rw(wasm_caller *c, wasi_ctx *x, uint32_t fd,
-			uint32_t iovs, uint32_t n, int64_t off, uint32_t res,
-			bool write)
+static uint32_t wasi_rw(wasm_caller *c, wasi_ctx *x, uint32_t fd, uint32_t iovs,
+			uint32_t n, int64_t off, uint32_t res, bool write)
 {
 	uint64_t right = WASI_R(write ? WR_FD_WRITE : WR_FD_READ);
 	struct wasi_iov iov[WASI_IOV_MAX];
@@ -305,8 +304,7 @@ static uint32_t wasi_rw(wasm_caller *c, wasi_ctx *x, uint32_t fd,
 
 WASI_CALL(fd_read)
 {
-	return wasi_rw(c, x, a[0].i32, a[1].i32, a[2].i32, -1, a[3].i32,
-		       false);
+	return wasi_rw(c, x, a[0].i32, a[1].i32, a[2].i32, -1, a[3].i32, false);
 }
 
 WASI_CALL(fd_write)
@@ -384,8 +382,8 @@ WASI_CALL(fd_fdstat_get)
  */
 WASI_CALL(fd_fdstat_set_flags)
 {
-	const uint16_t sync = WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC |
-			      WASI_FDFLAG_SYNC;
+	const uint16_t sync =
+		WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC;
 	uint32_t flags = a[1].i32, err;
 	struct wasi_fd *f = wasi_fd_want(x, a[0].i32, 0, 0,
 					 WASI_R(WR_FD_FDSTAT_SET_FLAGS), &err);
@@ -463,9 +461,9 @@ static struct wasi_fd *wasi_file(wasi_ctx *x, uint32_t fd, uint64_t rights,
 WASI_CALL(fd_filestat_set_size)
 {
 	uint32_t err;
-	struct wasi_fd *f = wasi_file(x, a[0].i32,
-				      WASI_R(WR_FD_FILESTAT_SET_SIZE),
-				      WASI_EINVAL, &err);
+	struct wasi_fd *f =
+		wasi_file(x, a[0].i32, WASI_R(WR_FD_FILESTAT_SET_SIZE),
+			  WASI_EINVAL, &err);
 
 	if (f == NULL)
 		return err;
@@ -504,12 +502,12 @@ WASI_CALL(fd_filestat_set_times)
 
 /* fd_seek(fd, offset, whence, newoffset_ptr); seeking by 0 from the
  * current position needs only the tell right. */
-static uint32_t wasi_seek(wasm_caller *c, wasi_ctx *x, uint32_t fd,
-			  int64_t off, uint32_t whence, uint32_t res)
+static uint32_t wasi_seek(wasm_caller *c, wasi_ctx *x, uint32_t fd, int64_t off,
+			  uint32_t whence, uint32_t res)
 {
 	uint8_t *out = wasi_mem(c, res, 8);
-	uint64_t right = WASI_R(off == 0 && whence == 1 ? WR_FD_TELL
-							: WR_FD_SEEK);
+	uint64_t right =
+		WASI_R(off == 0 && whence == 1 ? WR_FD_TELL : WR_FD_SEEK);
 	uint32_t err;
 	struct wasi_fd *f;
 	uint64_t pos;
@@ -566,8 +564,8 @@ WASI_CALL(fd_datasync)
 WASI_CALL(fd_advise)
 {
 	uint32_t err;
-	struct wasi_fd *f = wasi_file(x, a[0].i32, WASI_R(WR_FD_ADVISE),
-				      WASI_ESPIPE, &err);
+	struct wasi_fd *f =
+		wasi_file(x, a[0].i32, WASI_R(WR_FD_ADVISE), WASI_ESPIPE, &err);
 
 	if (f == NULL)
 		return err;

@@ -103,14 +103,13 @@ struct wasi_fs_ops {
 			    const char *name);
 	/* The target of symlink name (EINVAL if not one), up to len bytes,
 	 * not terminated; *n its length. */
-	uint32_t (*readlink)(void *be, int32_t dir, const char *name,
-			     char *buf, uint32_t len, uint32_t *n);
+	uint32_t (*readlink)(void *be, int32_t dir, const char *name, char *buf,
+			     uint32_t len, uint32_t *n);
 	/* Waits until one of fds is ready or timeout_ns passes (< 0:
 	 * forever, 0: just looks); fills in what is ready. */
 	uint32_t (*poll)(void *be, struct wasi_pollfd *fds, uint32_t n,
 			 int64_t timeout_ns);
-	uint32_t (*accept)(void *be, int32_t h, uint16_t fdflags,
-			   int32_t *out);
+	uint32_t (*accept)(void *be, int32_t h, uint16_t fdflags, int32_t *out);
 	/* riflags: WASI's recv_peek, recv_waitall; *roflags gets
 	 * recv_data_truncated (never for a stream). */
 	uint32_t (*recv)(void *be, int32_t h, const struct wasi_iov *iov,

@@ -27,12 +27,12 @@
  * `last` (the top of the stack of directories opened, or the start). */
 struct wasi_walk {
 	wasi_ctx *x;
-	int32_t start;	      /* the descriptor's own handle, not closed */
-	int32_t *stack;	      /* directories opened on the way (owned) */
+	int32_t start;	/* the descriptor's own handle, not closed */
+	int32_t *stack; /* directories opened on the way (owned) */
 	uint32_t depth, cap;
-	char *buf;	      /* the path being resolved (owned) */
-	const char *last;     /* its last component, in buf */
-	bool must_dir;	      /* the path ended in '/' */
+	char *buf;	  /* the path being resolved (owned) */
+	const char *last; /* its last component, in buf */
+	bool must_dir;	  /* the path ended in '/' */
 };
 
 /* The directory the walk stands in. */
@@ -167,7 +167,8 @@ static uint32_t walk_run(struct wasi_walk *w, bool follow)
 			return WASI_ESUCCESS;
 		}
 		/* A final "link/" must name a directory: "target/.". */
-		err = walk_link(w, name, final && w->must_dir ? "." : p, &links);
+		err = walk_link(w, name, final && w->must_dir ? "." : p,
+				&links);
 		if (err == WASI_ESUCCESS) {
 			p = w->buf;
 			if (*p == '\0')
@@ -228,8 +229,8 @@ static uint32_t walk_begin(wasm_caller *c, wasi_ctx *x, uint32_t fd,
 static uint32_t walk_is_dir(struct wasi_walk *w)
 {
 	struct wasi_filestat st;
-	uint32_t err = w->x->fs->statat(w->x->fs_arg, walk_dir(w), w->last,
-					&st);
+	uint32_t err =
+		w->x->fs->statat(w->x->fs_arg, walk_dir(w), w->last, &st);
 
 	if (err)
 		return err;
@@ -294,7 +295,8 @@ WASI_CALL(path_open)
 	}
 	if (st.type == WASI_FILETYPE_DIRECTORY)
 		fd = wasi_fd_add(x, WASI_KIND_DIR, st.type, h,
-				 base & WASI_RIGHTS_DIR, inh, (uint16_t)fdflags);
+				 base & WASI_RIGHTS_DIR, inh,
+				 (uint16_t)fdflags);
 	else
 		fd = wasi_fd_add(x, WASI_KIND_FILE, st.type, h,
 				 base & WASI_RIGHTS_FILE, inh,
@@ -344,8 +346,7 @@ WASI_CALL(path_filestat_set_times)
 		err = WASI_EINVAL;
 	else
 		err = x->fs->set_times(x->fs_arg, walk_dir(&w), w.last,
-				       a[4].i64, a[5].i64,
-				       (uint16_t)a[6].i32);
+				       a[4].i64, a[5].i64, (uint16_t)a[6].i32);
 	walk_end(&w);
 	return err;
 }
@@ -356,9 +357,8 @@ WASI_CALL(path_create_directory)
 	struct wasi_walk w;
 	uint32_t err;
 
-	if ((err = walk_begin(c, x, a[0].i32,
-			      WASI_R(WR_PATH_CREATE_DIRECTORY), a[1].i32,
-			      a[2].i32, false, &w)))
+	if ((err = walk_begin(c, x, a[0].i32, WASI_R(WR_PATH_CREATE_DIRECTORY),
+			      a[1].i32, a[2].i32, false, &w)))
 		return err;
 	err = x->fs->mkdir(x->fs_arg, walk_dir(&w), w.last);
 	walk_end(&w);
@@ -371,9 +371,8 @@ WASI_CALL(path_remove_directory)
 	struct wasi_walk w;
 	uint32_t err;
 
-	if ((err = walk_begin(c, x, a[0].i32,
-			      WASI_R(WR_PATH_REMOVE_DIRECTORY), a[1].i32,
-			      a[2].i32, false, &w)))
+	if ((err = walk_begin(c, x, a[0].i32, WASI_R(WR_PATH_REMOVE_DIRECTORY),
+			      a[1].i32, a[2].i32, false, &w)))
 		return err;
 	err = x->fs->unlink(x->fs_arg, walk_dir(&w), w.last, true);
 	walk_end(&w);
@@ -409,11 +408,11 @@ static uint32_t walk_pair(wasm_caller *c, wasi_ctx *x, const wasm_val *a1,
 
 	if (wasi_mem(c, a2[1].i32, a2[2].i32) == NULL)
 		return WASI_EFAULT;
-	if ((err = walk_begin(c, x, a1[0].i32, r1, a1[1].i32, a1[2].i32,
-			      follow, w1)))
+	if ((err = walk_begin(c, x, a1[0].i32, r1, a1[1].i32, a1[2].i32, follow,
+			      w1)))
 		return err;
-	if ((err = walk_begin(c, x, a2[0].i32, r2, a2[1].i32, a2[2].i32,
-			      false, w2)))
+	if ((err = walk_begin(c, x, a2[0].i32, r2, a2[1].i32, a2[2].i32, false,
+			      w2)))
 		walk_end(w1);
 	return err;
 }
@@ -444,8 +443,8 @@ WASI_CALL(path_link)
 	uint32_t err;
 
 	if ((err = walk_pair(c, x, a1, WASI_R(WR_PATH_LINK_SOURCE),
-			     a[1].i32 & 1, a + 4,
-			     WASI_R(WR_PATH_LINK_TARGET), &w1, &w2)))
+			     a[1].i32 & 1, a + 4, WASI_R(WR_PATH_LINK_TARGET),
+			     &w1, &w2)))
 		return err;
 	err = x->fs->link(x->fs_arg, walk_dir(&w1), w1.last, walk_dir(&w2),
 			  w2.last);
@@ -478,9 +477,9 @@ WASI_CALL(path_symlink)
 	}
 	memcpy(target, t, a[1].i32);
 	target[a[1].i32] = '\0';
-	err = w.must_dir ? WASI_ENOENT
-			 : x->fs->symlink(x->fs_arg, target, walk_dir(&w),
-					  w.last);
+	err = w.must_dir
+		      ? WASI_ENOENT
+		      : x->fs->symlink(x->fs_arg, target, walk_dir(&w), w.last);
 	free(target);
 	walk_end(&w);
 	return err;

@@ -65,15 +65,14 @@ static void wasi_sub_fd(wasi_ctx *x, const uint8_t *s, struct wasi_sub *sub,
 	}
 	if (x->fs == NULL || x->fs->poll == NULL)
 		return; /* ready now */
-	pfds[*np] = (struct wasi_pollfd){.h = f->h, .want_read = rd,
-					 .want_write = !rd};
+	pfds[*np] = (struct wasi_pollfd){
+		.h = f->h, .want_read = rd, .want_write = !rd};
 	sub->pfd = (int32_t)(*np)++;
 }
 
 /* Writes the 32-byte event of sub at e; false if sub is not ready. */
 static bool wasi_event(const struct wasi_sub *sub,
-		       const struct wasi_pollfd *pfds, uint64_t now,
-		       uint8_t *e)
+		       const struct wasi_pollfd *pfds, uint64_t now, uint8_t *e)
 {
 	const struct wasi_pollfd *p = sub->pfd >= 0 ? &pfds[sub->pfd] : NULL;
 	uint16_t err = sub->err, flags = 0;
@@ -194,7 +193,8 @@ WASI_CALL(poll_oneoff)
 	}
 	while (err == WASI_ESUCCESS) {
 		err = wasi_poll_once(x, subs, n, pfds, np, ready, c);
-		if (err == WASI_ESUCCESS && (k = wasi_events(subs, n, pfds, out)))
+		if (err == WASI_ESUCCESS &&
+		    (k = wasi_events(subs, n, pfds, out)))
 			break;
 	}
 	free(subs);
@@ -257,7 +257,8 @@ WASI_CALL(sock_accept)
  * recv_peek (1) and recv_waitall (2). */
 WASI_CALL(sock_recv)
 {
-	uint8_t *len = wasi_mem(c, a[4].i32, 4), *rof = wasi_mem(c, a[5].i32, 2);
+	uint8_t *len = wasi_mem(c, a[4].i32, 4),
+		*rof = wasi_mem(c, a[5].i32, 2);
 	struct wasi_iov iov[WASI_IOV_MAX];
 	uint32_t err, done = 0;
 	const uint8_t *vec;
@@ -310,8 +311,8 @@ WASI_CALL(sock_send)
 WASI_CALL(sock_shutdown)
 {
 	uint32_t err;
-	struct wasi_fd *f = wasi_sock(x, a[0].i32, WASI_R(WR_SOCK_SHUTDOWN),
-				      &err);
+	struct wasi_fd *f =
+		wasi_sock(x, a[0].i32, WASI_R(WR_SOCK_SHUTDOWN), &err);
 
 	if (f == NULL)
 		return err;

@@ -73,9 +73,10 @@ int main(void)
 	check("read back", strcmp(get("a.txt"), "hello\n") == 0);
 	check("fopen a", put("a.txt", "a", "world\n") == 0);
 	check("appended", strcmp(get("a.txt"), "hello\nworld\n") == 0);
-	check("absolute path inside", strcmp(get("/sandbox/a.txt"),
-					     "hello\nworld\n") == 0);
-	fails("O_EXCL on existing", open("a.txt", O_CREAT | O_EXCL | O_WRONLY, 0666), EEXIST);
+	check("absolute path inside",
+	      strcmp(get("/sandbox/a.txt"), "hello\nworld\n") == 0);
+	fails("O_EXCL on existing",
+	      open("a.txt", O_CREAT | O_EXCL | O_WRONLY, 0666), EEXIST);
 	fd = open("a.txt", O_WRONLY | O_TRUNC);
 	check("O_TRUNC", fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0);
 	close(fd);
@@ -83,16 +84,17 @@ int main(void)
 	fd = open("b.bin", O_CREAT | O_RDWR, 0666);
 	check("lseek past end", lseek(fd, 1000, SEEK_SET) == 1000);
 	check("write there", write(fd, "x", 1) == 1);
-	check("size 1001", fstat(fd, &st) == 0 && st.st_size == 1001 &&
-				   S_ISREG(st.st_mode));
-	check("hole reads zero", pread(fd, buf, 4, 500) == 4 &&
-					 memcmp(buf, "\0\0\0\0", 4) == 0);
+	check("size 1001",
+	      fstat(fd, &st) == 0 && st.st_size == 1001 && S_ISREG(st.st_mode));
+	check("hole reads zero",
+	      pread(fd, buf, 4, 500) == 4 && memcmp(buf, "\0\0\0\0", 4) == 0);
 	check("pwrite", pwrite(fd, "abc", 3, 10) == 3);
-	check("pread", pread(fd, buf, 3, 10) == 3 && memcmp(buf, "abc", 3) == 0);
+	check("pread",
+	      pread(fd, buf, 3, 10) == 3 && memcmp(buf, "abc", 3) == 0);
 	check("position kept", lseek(fd, 0, SEEK_CUR) == 1001);
 	check("SEEK_END", lseek(fd, -1, SEEK_END) == 1000);
-	check("ftruncate", ftruncate(fd, 5) == 0 && fstat(fd, &st) == 0 &&
-				   st.st_size == 5);
+	check("ftruncate",
+	      ftruncate(fd, 5) == 0 && fstat(fd, &st) == 0 && st.st_size == 5);
 	fails("lseek negative", lseek(fd, -10, SEEK_SET), EINVAL);
 	close(fd);
 	fails("read on closed fd", read(fd, buf, 1), EBADF);
@@ -104,15 +106,15 @@ int main(void)
 	fails("rmdir non-empty", rmdir("d"), ENOTEMPTY);
 	fails("unlink a directory", unlink("d"), EISDIR);
 	fails("rmdir a file", rmdir("a.txt"), ENOTDIR);
-	check("rename", rename("d/f", "g") == 0 &&
-				strcmp(get("g"), "in d\n") == 0);
+	check("rename",
+	      rename("d/f", "g") == 0 && strcmp(get("g"), "in d\n") == 0);
 	check("rename over existing", put("h", "w", "old\n") == 0 &&
 					      rename("g", "h") == 0 &&
 					      strcmp(get("h"), "in d\n") == 0);
 	fails("renamed away", stat("g", &st), ENOENT);
 	check("rmdir empty", rmdir("d") == 0);
-	check("link", link("h", "h2") == 0 && stat("h", &st) == 0 &&
-			      st.st_nlink == 2);
+	check("link",
+	      link("h", "h2") == 0 && stat("h", &st) == 0 && st.st_nlink == 2);
 	check("symlink", symlink("h", "s") == 0);
 	check("readlink", readlink("s", buf, sizeof buf) == 1 && buf[0] == 'h');
 	check("through symlink", strcmp(get("s"), "in d\n") == 0);
@@ -120,12 +122,14 @@ int main(void)
 	check("unlink", unlink("h2") == 0 && unlink("s") == 0);
 	/* Leaving the preopen. */
 	fails("..", open("../x", O_RDONLY), ENOTCAPABLE);
-	fails("/sandbox/..", open("/sandbox/../etc/passwd", O_RDONLY), ENOTCAPABLE);
+	fails("/sandbox/..", open("/sandbox/../etc/passwd", O_RDONLY),
+	      ENOTCAPABLE);
 	fails("/etc/passwd", open("/etc/passwd", O_RDONLY), ENOTCAPABLE);
 	check("mkdir sub", mkdir("sub", 0777) == 0);
 	fails("sub/../../x", open("sub/../../x", O_RDONLY), ENOTCAPABLE);
 	fails("file/..", open("b.bin/../h", O_RDONLY), ENOTDIR);
-	check("symlink out", symlink("../../../../../../etc/passwd", "out") == 0);
+	check("symlink out",
+	      symlink("../../../../../../etc/passwd", "out") == 0);
 	fails("open symlink out", open("out", O_RDONLY), ENOTCAPABLE);
 	fails("stat symlink out", stat("out", &st), ENOTCAPABLE);
 	check("absolute symlink", symlink("/etc/passwd", "abs") == 0);

@@ -40,12 +40,13 @@ static void host_mark_sock(int fd, bool on)
 	if (on)
 		host_is_sock[fd / 8] |= (uint8_t)(1u << fd % 8);
 	else
-		host_is_sock[fd / 8] &= (uint8_t)~(1u << fd % 8);
+		host_is_sock[fd / 8] &= (uint8_t) ~(1u << fd % 8);
 }
 
 static bool host_sock(int fd)
 {
-	return fd >= 0 && fd < HOST_SOCK_FDS && (host_is_sock[fd / 8] >> fd % 8 & 1);
+	return fd >= 0 && fd < HOST_SOCK_FDS &&
+	       (host_is_sock[fd / 8] >> fd % 8 & 1);
 }
 
 /* The WASI errno for a host errno. */
@@ -295,9 +296,9 @@ static uint32_t host_set_times(void *be, int32_t dir, const char *name,
 static uint32_t host_readdir(void *be, int32_t dir, uint64_t cookie,
 			     wasi_dirent_fn emit, void *arg)
 {
-	static const uint8_t dtype[16] = {[DT_REG] = 4, [DT_DIR] = 3,
-					  [DT_LNK] = 7, [DT_CHR] = 2,
-					  [DT_BLK] = 1, [DT_SOCK] = 6};
+	static const uint8_t dtype[16] = {
+		[DT_REG] = 4, [DT_DIR] = 3, [DT_LNK] = 7,
+		[DT_CHR] = 2, [DT_BLK] = 1, [DT_SOCK] = 6};
 	char *buf = malloc(32768);
 	uint32_t err = 0;
 	bool more = true;
@@ -354,11 +355,12 @@ static uint32_t host_symlink(void *be, const char *target, int32_t dir,
 static uint32_t host_readlink(void *be, int32_t dir, const char *name,
 			      char *buf, uint32_t len, uint32_t *n)
 {
-	ssize_t r = readlinkat(dir, name, buf, len);
+	char one; /* readlinkat refuses an empty buffer */
+	ssize_t r = readlinkat(dir, name, len ? buf : &one, len ? len : 1);
 
 	if (r < 0)
 		return host_errno(errno);
-	*n = (uint32_t)r;
+	*n = len ? (uint32_t)r : 0;
 	return 0;
 }
 
@@ -383,7 +385,7 @@ static uint32_t host_poll(void *be, struct wasi_pollfd *fds, uint32_t n,
 		fds[i].readable = p[i].revents & POLLIN;
 		fds[i].writable = p[i].revents & POLLOUT;
 		fds[i].hangup = p[i].revents & POLLHUP;
-		fds[i].err = p[i].revents & POLLNVAL ? 8
+		fds[i].err = p[i].revents & POLLNVAL  ? 8
 			     : p[i].revents & POLLERR ? 29
 						      : 0;
 		if (fds[i].readable && ioctl(p[i].fd, FIONREAD, &avail) == 0 &&
@@ -394,8 +396,7 @@ static uint32_t host_poll(void *be, struct wasi_pollfd *fds, uint32_t n,
 	return r < 0 && errno != EINTR ? host_errno(errno) : 0;
 }
 
-static uint32_t host_accept(void *be, int32_t h, uint16_t fdflags,
-			    int32_t *out)
+static uint32_t host_accept(void *be, int32_t h, uint16_t fdflags, int32_t *out)
 {
 	int fd = accept4(h, NULL, NULL,
 			 SOCK_CLOEXEC | (fdflags & 4 ? SOCK_NONBLOCK : 0));
@@ -416,8 +417,9 @@ static uint32_t host_recv(void *be, int32_t h, const struct wasi_iov *iov,
 	ssize_t r;
 
 	host_iov(iov, n, io);
-	r = recvmsg(h, &m, (riflags & 1 ? MSG_PEEK : 0) |
-				   (riflags & 2 ? MSG_WAITALL : 0));
+	r = recvmsg(h, &m,
+		    (riflags & 1 ? MSG_PEEK : 0) |
+			    (riflags & 2 ? MSG_WAITALL : 0));
 	if (r < 0)
 		return host_errno(errno);
 	*done = (uint32_t)r;
@@ -447,12 +449,12 @@ static uint32_t host_shutdown(void *be, int32_t h, uint8_t how)
 }
 
 static const struct wasi_fs_ops host_ops = {
-	host_open,    host_close,    host_read,	     host_write,
-	host_seek,    host_sync,     host_advise,    host_allocate,
-	host_set_flags, host_stat,   host_statat,    host_set_size,
-	host_set_times, host_readdir, host_mkdir,    host_unlink,
-	host_rename,  host_link,     host_symlink,   host_readlink,
-	host_poll,    host_accept,   host_recv,	     host_send,
+	host_open,	host_close,   host_read,    host_write,
+	host_seek,	host_sync,    host_advise,  host_allocate,
+	host_set_flags, host_stat,    host_statat,  host_set_size,
+	host_set_times, host_readdir, host_mkdir,   host_unlink,
+	host_rename,	host_link,    host_symlink, host_readlink,
+	host_poll,	host_accept,  host_recv,    host_send,
 	host_shutdown,
 };
 
@@ -470,8 +472,9 @@ static int host_listen(const char *spec)
 	if (strncmp(spec, "tcp:", 4) != 0 ||
 	    (colon = strrchr(spec + 4, ':')) == NULL ||
 	    (size_t)(colon - spec - 4) >= sizeof addr) {
-		fprintf(stderr, "nebulet run: --listen=%s: expected "
-				"tcp:ADDRESS:PORT\n",
+		fprintf(stderr,
+			"nebulet run: --listen=%s: expected "
+			"tcp:ADDRESS:PORT\n",
 			spec);
 		return -1;
 	}
@@ -480,8 +483,9 @@ static int host_listen(const char *spec)
 	port = strtol(colon + 1, &end, 10);
 	if (*end || end == colon + 1 || port < 0 || port > 65535 ||
 	    inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
-		fprintf(stderr, "nebulet run: --listen=%s: bad address or "
-				"port (IPv4 only)\n",
+		fprintf(stderr,
+			"nebulet run: --listen=%s: bad address or "
+			"port (IPv4 only)\n",
 			spec);
 		return -1;
 	}

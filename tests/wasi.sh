@@ -11,6 +11,8 @@
 #   NAME.nonode  no comparison with Node (its behaviour differs)
 #   NAME.dir     runner options, one per line, @ standing for a fresh
 #                empty scratch directory (--dir=@::/sandbox)
+#   NAME.listen  a server: run with --listen=tcp:127.0.0.1:PORT (a free
+#                port) while this script is its client (sock_client)
 # Then the command line itself: tests/wasi/cli_*.wat (built with wat2wasm)
 # and bad invocations, each checked for its exit status and a message.
 # When node is installed, programs that are expected to exit normally also
@@ -71,8 +73,45 @@ cli() {
 	fi
 }
 
+# sock_client NAME: runs server NAME with a listening socket on a port
+# free at the time, connects, sends "hello", reads the answer until the
+# server shuts its side, closes; then compares the server's stdout.
+sock_client() {
+	local name=$1 port pid c answer try
+	for try in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		timeout 60 "$nebulet" run --listen="tcp:127.0.0.1:$port" \
+			"$B/tests/wasi/$name.wasm" >"$tmp/out" 2>"$tmp/err" &
+		pid=$!
+		for _ in $(seq 50); do
+			{ exec {c}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
+			c=
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.1
+		done
+		[ -n "$c" ] && break
+		wait $pid
+	done
+	why=""
+	if [ -z "$c" ]; then
+		why="could not connect"
+	else
+		printf 'hello\n' >&"$c"
+		answer=$(cat <&"$c")
+		exec {c}>&-
+		[ "$answer" = HELLO ] || why="answer '$answer', expected HELLO"
+	fi
+	wait $pid || why="${why:+$why; }exit status $?"
+	cmp -s "$tmp/out" "$dir/$name.expect" || why="${why:+$why; }stdout differs"
+	wasi_verdict "$name" "$name" "$tmp/out" "$tmp/err"
+}
+
 for src in "$dir"/*.c; do
 	name=$(basename "$src" .c)
+	if [ -f "$dir/$name.listen" ] && [ -f "$B/tests/wasi/$name.wasm" ]; then
+		sock_client "$name"
+		continue
+	fi
 	if [ ! -f "$B/tests/wasi/$name.wasm" ]; then
 		echo "FAIL $name: $B/tests/wasi/$name.wasm not built"
 		fail=$((fail + 1))

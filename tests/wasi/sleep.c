@@ -60,13 +60,16 @@ int main(void)
 
 	t0 = now(__WASI_CLOCKID_MONOTONIC);
 	expect("nanosleep 50 ms", nanosleep(&ts, NULL), 0);
-	expect("slept >= 50 ms", now(__WASI_CLOCKID_MONOTONIC) - t0 >= 50 * ms, 1);
+	expect("slept >= 50 ms", now(__WASI_CLOCKID_MONOTONIC) - t0 >= 50 * ms,
+	       1);
 	t0 = now(__WASI_CLOCKID_MONOTONIC);
 	expect("usleep 20 ms", usleep(20000), 0);
-	expect("slept >= 20 ms", now(__WASI_CLOCKID_MONOTONIC) - t0 >= 20 * ms, 1);
+	expect("slept >= 20 ms", now(__WASI_CLOCKID_MONOTONIC) - t0 >= 20 * ms,
+	       1);
 	t0 = now(__WASI_CLOCKID_MONOTONIC);
 	expect("sleep 1 s", sleep(1), 0);
-	expect("slept >= 1 s", now(__WASI_CLOCKID_MONOTONIC) - t0 >= 1000 * ms, 1);
+	expect("slept >= 1 s", now(__WASI_CLOCKID_MONOTONIC) - t0 >= 1000 * ms,
+	       1);
 
 	/* absolute, on the monotonic and the realtime clock */
 	t0 = now(__WASI_CLOCKID_MONOTONIC);
@@ -104,7 +107,8 @@ int main(void)
 	sub[0].u.u.fd_read.file_descriptor = 0;
 	sub[1] = clock_sub(11, __WASI_CLOCKID_MONOTONIC, 10000 * ms, 0);
 	expect("stdin readable", __wasi_poll_oneoff(sub, ev, 2, &n), 0);
-	expect("at once", n == 1 && ev[0].userdata == 10 && ev[0].error == 0, 1);
+	expect("at once", n == 1 && ev[0].userdata == 10 && ev[0].error == 0,
+	       1);
 	sub[0].u.tag = __WASI_EVENTTYPE_FD_WRITE;
 	sub[0].u.u.fd_write.file_descriptor = 1;
 	expect("stdout writable", __wasi_poll_oneoff(sub, ev, 2, &n), 0);

@@ -46,19 +46,24 @@ int main(void)
 	__wasi_roflags_t rof;
 
 	expect("fdstat listener", __wasi_fd_fdstat_get(LISTENER, &st), 0);
-	expect("a stream socket", st.fs_filetype, __WASI_FILETYPE_SOCKET_STREAM);
-	expect("not a preopened directory", __wasi_fd_prestat_get(LISTENER, &ps), 8);
+	expect("a stream socket", st.fs_filetype,
+	       __WASI_FILETYPE_SOCKET_STREAM);
+	expect("not a preopened directory",
+	       __wasi_fd_prestat_get(LISTENER, &ps), 8);
 	expect("accept on stdout", __wasi_sock_accept(1, 0, &c), 57);
 	expect("accept bad flags", __wasi_sock_accept(LISTENER, 1, &c), 28);
 	expect("poll the listener", wait_readable(LISTENER), 0);
 	expect("accept", __wasi_sock_accept(LISTENER, 0, &c), 0);
 	expect("poll the connection", wait_readable(c), 0);
-	expect("peek", __wasi_sock_recv(c, &in, 1, __WASI_RIFLAGS_RECV_PEEK, &n, &rof),
+	expect("peek",
+	       __wasi_sock_recv(c, &in, 1, __WASI_RIFLAGS_RECV_PEEK, &n, &rof),
 	       0);
 	expect("peeked a line", n >= 1 && buf[0] == 'h', 1);
 	in.buf_len = 6;
 	expect("recv waitall",
-	       __wasi_sock_recv(c, &in, 1, __WASI_RIFLAGS_RECV_WAITALL, &n, &rof), 0);
+	       __wasi_sock_recv(c, &in, 1, __WASI_RIFLAGS_RECV_WAITALL, &n,
+				&rof),
+	       0);
 	expect("six bytes", n, 6);
 	printf("got: %.*s", (int)n, buf);
 	for (__wasi_size_t i = 0; i < n; i++)
@@ -71,7 +76,8 @@ int main(void)
 	expect("shutdown write", __wasi_sock_shutdown(c, __WASI_SDFLAGS_WR), 0);
 	in.buf_len = sizeof buf - 1;
 	do
-		expect("recv to the end", __wasi_sock_recv(c, &in, 1, 0, &n, &rof), 0);
+		expect("recv to the end",
+		       __wasi_sock_recv(c, &in, 1, 0, &n, &rof), 0);
 	while (n > 0);
 	expect("close", __wasi_fd_close(c), 0);
 	expect("recv on closed", __wasi_sock_recv(c, &in, 1, 0, &n, &rof), 8);

@@ -249,3 +249,14 @@ fuzz-fir: $(FIRC) | deps
 
 # Drivers (drivers/drivers.mk: wasm drivers, after the firmament).
 -include drivers/drivers.mk
+
+# Unmodified third-party programs run under `nebulet run --dir` by
+# tests/wasi.sh: zlib's own minigzip (its test/minigzip.c and the gz*
+# file functions), from the Debian source the benchmark suite fetches.
+APPS_ZLIB_C := $(ZLIB_C) gzlib gzread gzwrite gzclose compress uncompr
+$(B)/tests/apps/minigzip.wasm: $(SUITE_SRC)/zlib/.suite-fetched
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -w -DZ_HAVE_UNISTD_H -I$(SUITE_SRC)/zlib -o $@ \
+		$(SUITE_SRC)/zlib/test/minigzip.c \
+		$(patsubst %,$(SUITE_SRC)/zlib/%.c,$(APPS_ZLIB_C))
+test-build: $(B)/tests/apps/minigzip.wasm

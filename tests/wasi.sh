@@ -13,6 +13,8 @@
 #                empty scratch directory (--dir=@::/sandbox)
 #   NAME.listen  a server: run with --listen=tcp:127.0.0.1:PORT (a free
 #                port) while this script is its client (sock_client)
+# Then an unmodified program on files: zlib's minigzip compresses and
+# restores a file under --dir (checked by the host's gzip and cmp).
 # Then the command line itself: tests/wasi/cli_*.wat (built with wat2wasm)
 # and bad invocations, each checked for its exit status and a message.
 # When node is installed, programs that are expected to exit normally also
@@ -124,6 +126,31 @@ for src in "$dir"/*.c; do
 			"$dir/node-run.mjs"
 	fi
 done
+# minigzip: $B/tests/apps/minigzip.wasm on a scratch directory.
+mg=$B/tests/apps/minigzip.wasm
+if [ -f "$mg" ]; then
+	why=""
+	rm -rf "$tmp/mg" && mkdir "$tmp/mg"
+	seq 1 50000 >"$tmp/mg/data.txt"
+	cp "$tmp/mg/data.txt" "$tmp/orig.txt"
+	: >"$tmp/err"
+	"$nebulet" run --dir="$tmp/mg::/sandbox" "$mg" /sandbox/data.txt \
+		>"$tmp/out" 2>>"$tmp/err" || why="compress failed"
+	[ -z "$why" ] && { [ -e "$tmp/mg/data.txt" ] || ! gzip -t "$tmp/mg/data.txt.gz"; } &&
+		why="no valid data.txt.gz in place of data.txt"
+	[ -z "$why" ] && ! "$nebulet" run --dir="$tmp/mg::/sandbox" "$mg" -d \
+		/sandbox/data.txt.gz >"$tmp/out" 2>>"$tmp/err" && why="decompress failed"
+	[ -z "$why" ] && ! cmp -s "$tmp/mg/data.txt" "$tmp/orig.txt" &&
+		why="restored file differs"
+	if [ -z "$why" ]; then
+		echo "PASS minigzip"
+		pass=$((pass + 1))
+	else
+		echo "FAIL minigzip: $why"
+		sed 's/^/    stderr| /' "$tmp/err" | head -n 20
+		fail=$((fail + 1))
+	fi
+fi
 if command -v wat2wasm >/dev/null; then
 	for wat in "$dir"/cli_*.wat; do
 		wat2wasm "$wat" -o "$tmp/$(basename "$wat" .wat).wasm"

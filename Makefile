@@ -79,7 +79,7 @@ $(B)/user/%.wasm: user/%.c
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
-$(B)/tests/wasi/%.wasm: tests/wasi/%.c
+$(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o

@@ -66,6 +66,19 @@ int wasi_fd_add(wasi_ctx *x, uint8_t kind, uint8_t type, int32_t h,
 	return (int)fd;
 }
 
+uint32_t wasi_fd_adopt(wasi_ctx *x, const struct wasi_fd *proto, uint8_t *out)
+{
+	int fd = wasi_fd_add(x, proto->kind, proto->type, proto->h, proto->base,
+			     proto->inheriting, proto->flags);
+
+	if (fd < 0) {
+		x->fs->close(x->fs_arg, proto->h);
+		return WASI_EMFILE;
+	}
+	wasi_put_u32(out, (uint32_t)fd);
+	return WASI_ESUCCESS;
+}
+
 /* Closes f's backend handle (a stream has none) and frees the slot. */
 static void wasi_fd_release(wasi_ctx *x, struct wasi_fd *f)
 {

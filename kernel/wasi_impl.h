@@ -171,6 +171,9 @@ struct wasi_fd *wasi_fd_want(wasi_ctx *x, uint32_t fd, uint8_t kind,
 /* A new descriptor holding h (lowest free number); -1 when full. */
 int wasi_fd_add(wasi_ctx *x, uint8_t kind, uint8_t type, int32_t h,
 		uint64_t base, uint64_t inheriting, uint16_t flags);
+/* Adds proto (a new backend handle) as the lowest free descriptor and
+ * writes its number at out; EMFILE (the handle closed) when full. */
+uint32_t wasi_fd_adopt(wasi_ctx *x, const struct wasi_fd *proto, uint8_t *out);
 /* Checks an iovec array (n entries of {u32 buf, u32 len}): every buffer
  * in memory and the total within a u32. Returns the array, or NULL with
  * *err EFAULT or EINVAL. */

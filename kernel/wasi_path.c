@@ -257,7 +257,6 @@ WASI_CALL(path_open)
 	struct wasi_walk w;
 	struct wasi_fd *dir;
 	int32_t h;
-	int fd;
 
 	if (out == NULL || wasi_mem(c, a[2].i32, a[3].i32) == NULL)
 		return WASI_EFAULT;
@@ -293,20 +292,15 @@ WASI_CALL(path_open)
 		x->fs->close(x->fs_arg, h);
 		return err;
 	}
-	if (st.type == WASI_FILETYPE_DIRECTORY)
-		fd = wasi_fd_add(x, WASI_KIND_DIR, st.type, h,
-				 base & WASI_RIGHTS_DIR, inh,
-				 (uint16_t)fdflags);
-	else
-		fd = wasi_fd_add(x, WASI_KIND_FILE, st.type, h,
-				 base & WASI_RIGHTS_FILE, inh,
-				 (uint16_t)fdflags);
-	if (fd < 0) {
-		x->fs->close(x->fs_arg, h);
-		return WASI_EMFILE;
-	}
-	wasi_put_u32(out, (uint32_t)fd);
-	return WASI_ESUCCESS;
+	bool isdir = st.type == WASI_FILETYPE_DIRECTORY;
+	struct wasi_fd f = {isdir ? WASI_KIND_DIR : WASI_KIND_FILE,
+			    st.type,
+			    (uint16_t)fdflags,
+			    h,
+			    base & (isdir ? WASI_RIGHTS_DIR : WASI_RIGHTS_FILE),
+			    inh,
+			    NULL};
+	return wasi_fd_adopt(x, &f, out);
 }
 
 /* path_filestat_get(fd, flags, path, path_len, buf). */
@@ -351,51 +345,49 @@ WASI_CALL(path_filestat_set_times)
 	return err;
 }
 
-/* path_create_directory(fd, path, path_len). */
-WASI_CALL(path_create_directory)
+/* The calls on one path that end in one backend operation: what. */
+enum { WASI_MKDIR, WASI_RMDIR, WASI_UNLINK };
+
+/* path_create_directory, path_remove_directory (an empty directory),
+ * path_unlink_file (not a directory: EISDIR; a path ending in '/' names
+ * a directory, so that is EISDIR or ENOTDIR), all (fd, path, len). */
+static uint32_t wasi_path_one(wasm_caller *c, wasi_ctx *x, const wasm_val *a,
+			      int what)
 {
+	static const uint8_t right[3] = {WR_PATH_CREATE_DIRECTORY,
+					 WR_PATH_REMOVE_DIRECTORY,
+					 WR_PATH_UNLINK_FILE};
 	struct wasi_walk w;
 	uint32_t err;
 
-	if ((err = walk_begin(c, x, a[0].i32, WASI_R(WR_PATH_CREATE_DIRECTORY),
-			      a[1].i32, a[2].i32, false, &w)))
+	if ((err = walk_begin(c, x, a[0].i32, WASI_R(right[what]), a[1].i32,
+			      a[2].i32, false, &w)))
 		return err;
-	err = x->fs->mkdir(x->fs_arg, walk_dir(&w), w.last);
-	walk_end(&w);
-	return err;
-}
-
-/* path_remove_directory(fd, path, path_len): an empty directory. */
-WASI_CALL(path_remove_directory)
-{
-	struct wasi_walk w;
-	uint32_t err;
-
-	if ((err = walk_begin(c, x, a[0].i32, WASI_R(WR_PATH_REMOVE_DIRECTORY),
-			      a[1].i32, a[2].i32, false, &w)))
-		return err;
-	err = x->fs->unlink(x->fs_arg, walk_dir(&w), w.last, true);
-	walk_end(&w);
-	return err;
-}
-
-/* path_unlink_file(fd, path, path_len): not a directory (EISDIR); a
- * path ending in '/' names a directory, so it is EISDIR or ENOTDIR. */
-WASI_CALL(path_unlink_file)
-{
-	struct wasi_walk w;
-	uint32_t err;
-
-	if ((err = walk_begin(c, x, a[0].i32, WASI_R(WR_PATH_UNLINK_FILE),
-			      a[1].i32, a[2].i32, false, &w)))
-		return err;
-	if (w.must_dir)
+	if (what == WASI_MKDIR)
+		err = x->fs->mkdir(x->fs_arg, walk_dir(&w), w.last);
+	else if (what == WASI_UNLINK && w.must_dir)
 		err = walk_is_dir(&w) == WASI_ESUCCESS ? WASI_EISDIR
 						       : WASI_ENOTDIR;
 	else
-		err = x->fs->unlink(x->fs_arg, walk_dir(&w), w.last, false);
+		err = x->fs->unlink(x->fs_arg, walk_dir(&w), w.last,
+				    what == WASI_RMDIR);
 	walk_end(&w);
 	return err;
+}
+
+WASI_CALL(path_create_directory)
+{
+	return wasi_path_one(c, x, a, WASI_MKDIR);
+}
+
+WASI_CALL(path_remove_directory)
+{
+	return wasi_path_one(c, x, a, WASI_RMDIR);
+}
+
+WASI_CALL(path_unlink_file)
+{
+	return wasi_path_one(c, x, a, WASI_UNLINK);
 }
 
 /* Resolves the two paths of rename and link: each in its own walk. */

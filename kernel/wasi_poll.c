@@ -232,7 +232,6 @@ WASI_CALL(sock_accept)
 	uint32_t err;
 	struct wasi_fd *f;
 	int32_t h;
-	int fd;
 
 	if (out == NULL)
 		return WASI_EFAULT;
@@ -242,15 +241,14 @@ WASI_CALL(sock_accept)
 		return WASI_EINVAL;
 	if ((err = x->fs->accept(x->fs_arg, f->h, flags, &h)))
 		return err;
-	fd = wasi_fd_add(x, WASI_KIND_SOCKET, WASI_FILETYPE_SOCKET_STREAM, h,
-			 WASI_RIGHTS_SOCKET & ~WASI_R(WR_SOCK_ACCEPT), 0,
-			 flags);
-	if (fd < 0) {
-		x->fs->close(x->fs_arg, h);
-		return WASI_EMFILE;
-	}
-	wasi_put_u32(out, (uint32_t)fd);
-	return WASI_ESUCCESS;
+	struct wasi_fd conn = {WASI_KIND_SOCKET,
+			       WASI_FILETYPE_SOCKET_STREAM,
+			       flags,
+			       h,
+			       WASI_RIGHTS_SOCKET & ~WASI_R(WR_SOCK_ACCEPT),
+			       0,
+			       NULL};
+	return wasi_fd_adopt(x, &conn, out);
 }
 
 /* sock_recv(fd, iovs, n, riflags, datalen_ptr, roflags_ptr): riflags

@@ -10,17 +10,10 @@
 #include <string.h>
 #include <wasi/api.h>
 
+#include "expect.h"
+
 #define DIR 3
 #define ALL ((__wasi_rights_t)0x3fffffff)
-
-static int failures;
-
-static void expect(const char *what, long got, long want)
-{
-	printf("%-44s %3ld %s\n", what, got, got == want ? "ok" : "WRONG");
-	if (got != want)
-		failures++;
-}
 
 /* Opens path beneath DIR: the errno, the descriptor in *fd. */
 static int op(const char *path, int oflags, __wasi_rights_t rights, int fdflags,

@@ -13,19 +13,12 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
+#include "expect.h"
+
 /* wasi-libc's header leaves proc_raise out; the import is preview 1's. */
 __attribute__((import_module("wasi_snapshot_preview1"),
 	       import_name("proc_raise"))) uint16_t
 raw_proc_raise(uint8_t sig);
-
-static int failures;
-
-static void expect(const char *what, long got, long want)
-{
-	printf("%-44s %3ld %s\n", what, got, got == want ? "ok" : "WRONG");
-	if (got != want)
-		failures++;
-}
 
 static uint64_t now(__wasi_clockid_t id)
 {

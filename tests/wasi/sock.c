@@ -9,16 +9,9 @@
 #include <string.h>
 #include <wasi/api.h>
 
+#include "expect.h"
+
 #define LISTENER 3
-
-static int failures;
-
-static void expect(const char *what, long got, long want)
-{
-	printf("%-44s %3ld %s\n", what, got, got == want ? "ok" : "WRONG");
-	if (got != want)
-		failures++;
-}
 
 /* Waits until fd is readable: the event's error. */
 static int wait_readable(__wasi_fd_t fd)

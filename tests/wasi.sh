@@ -177,6 +177,14 @@ cli cli_help_flag 0 "validate" "$nebulet" --help
 cli cli_unknown_command 2 "unknown command" "$nebulet" frobnicate
 cli cli_run_no_file 2 "usage: nebulet run" "$nebulet" run
 cli cli_unknown_engine 2 "unknown engine" "$nebulet" run --engine=warp x.wasm
+cli cli_dir_missing 1 "--dir=$tmp/absent: No such file" \
+	"$nebulet" run --dir="$tmp/absent" "$B/tests/wasi/hello.wasm"
+cli cli_dir_file 1 "Not a directory" \
+	"$nebulet" run --dir="$B/tests/wasi/hello.wasm::/x" "$B/tests/wasi/hello.wasm"
+cli cli_listen_bad 1 "expected tcp:ADDRESS:PORT" \
+	"$nebulet" run --listen=udp:1 "$B/tests/wasi/hello.wasm"
+cli cli_listen_port 1 "bad address or port" \
+	"$nebulet" run --listen=tcp:127.0.0.1:99999 "$B/tests/wasi/hello.wasm"
 
 # The README's own recipe ("Run your own program"): its clang lines, run
 # as they stand on a hi.c that divides by zero, give a program whose trap

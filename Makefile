@@ -79,7 +79,7 @@ $(B)/user/%.wasm: user/%.c
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
-$(B)/tests/wasi/%.wasm: tests/wasi/%.c
+$(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
@@ -253,3 +253,14 @@ fuzz-fir: $(FIRC) | deps
 
 # The network service (user/net/net.mk: lwIP, net, switch, ping).
 -include user/net/net.mk
+
+# Unmodified third-party programs run under `nebulet run --dir` by
+# tests/wasi.sh: zlib's own minigzip (its test/minigzip.c and the gz*
+# file functions), from the Debian source the benchmark suite fetches.
+APPS_ZLIB_C := $(ZLIB_C) gzlib gzread gzwrite gzclose compress uncompr
+$(B)/tests/apps/minigzip.wasm: $(SUITE_SRC)/zlib/.suite-fetched
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -w -DZ_HAVE_UNISTD_H -I$(SUITE_SRC)/zlib -o $@ \
+		$(SUITE_SRC)/zlib/test/minigzip.c \
+		$(patsubst %,$(SUITE_SRC)/zlib/%.c,$(APPS_ZLIB_C))
+test-build: $(B)/tests/apps/minigzip.wasm

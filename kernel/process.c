@@ -112,6 +112,28 @@ static long console_out(void *arg, const uint8_t *b, uint32_t len)
 	return off;
 }
 
+/* wasi_ctx's block hook: poll_oneoff's sleep blocks the calling thread
+ * in the scheduler until deadline_ns, so the others run; false once p
+ * is being killed. */
+static bool process_wasi_block(void *arg, uint64_t deadline_ns)
+{
+	struct process *p = arg;
+
+	sched_block(deadline_ns >= (uint64_t)NB_TIME_INFINITE
+			    ? NB_TIME_INFINITE
+			    : (nb_time)deadline_ns);
+	return !p->killed;
+}
+
+/* wasi_ctx's yield hook (sched_yield): the next ready thread runs. */
+static bool process_wasi_yield(void *arg)
+{
+	struct process *p = arg;
+
+	sched_relinquish();
+	return !p->killed;
+}
+
 /* Instantiates p's module and runs _start; returns the exit status. */
 static int32_t process_start(struct process *p)
 {
@@ -129,11 +151,13 @@ static int32_t process_start(struct process *p)
 	wasm_store_set_memory_limit(p->store, p->acct->lim.memory);
 	if (a && a->on_start)
 		a->on_start(a->arg);
-	if (a)
-		wasi_ctx_init(&p->wasi, p->store, a->argc, a->argv, a->envc,
-			      a->envp);
-	else
-		wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv);
+	if (!(a ? wasi_ctx_init(&p->wasi, p->store, a->argc, a->argv, a->envc,
+				a->envp)
+		: wasi_ctx_init(&p->wasi, p->store, 1, argv, 0, noenv)))
+		return 1;
+	p->wasi.block = process_wasi_block;
+	p->wasi.yield = process_wasi_yield;
+	p->wasi.sched_arg = p;
 	if (p->console) {
 		p->wasi.out = console_out;
 		p->wasi.out_arg = p;
@@ -181,6 +205,7 @@ static void process_end(struct process *p)
 	if (p->console)
 		kobj_release(&p->console->o);
 	p->console = NULL;
+	wasi_ctx_free(&p->wasi);
 	if (p->store)
 		wasm_store_free(p->store);
 	p->store = NULL;

@@ -6,16 +6,24 @@
 # and .stderr. The callers keep the
 # counts `pass` and `fail`, and `why`: the reasons a check failed, or "".
 
-# wasi_load NAME: sets wasi_args (NAME's arguments), wasi_envs (its
-# --env=NAME=VALUE options), wasi_input (its stdin file, else /dev/null)
-# and wasi_status (its expected exit status, else 0).
+# wasi_load NAME [SCRATCH]: sets wasi_args (NAME's arguments), wasi_envs
+# (its --env=NAME=VALUE options, then the runner options of NAME.dir with
+# each @ replaced by SCRATCH, made afresh and empty), wasi_input (its
+# stdin file, else /dev/null) and wasi_status (its expected exit status,
+# else 0).
 wasi_load() {
-	local d=tests/wasi/$1
+	local d=tests/wasi/$1 line
 	wasi_args=() wasi_envs=() wasi_input=/dev/null wasi_status=0
 	[ -f "$d.args" ] && mapfile -t wasi_args <"$d.args"
 	if [ -f "$d.env" ]; then
 		mapfile -t wasi_envs <"$d.env"
 		wasi_envs=("${wasi_envs[@]/#/--env=}")
+	fi
+	if [ -f "$d.dir" ] && [ -n "${2:-}" ]; then
+		rm -rf "$2" && mkdir -p "$2"
+		while IFS= read -r line; do
+			wasi_envs+=("${line//@/$2}")
+		done <"$d.dir"
 	fi
 	# shellcheck disable=SC2034 # read by the caller
 	[ -f "$d.status" ] && wasi_status=$(<"$d.status")

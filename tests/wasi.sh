@@ -9,6 +9,12 @@
 #   NAME.status  expected exit status (optional; else 0)
 #   NAME.stderr  lines that must each appear in stderr (optional)
 #   NAME.nonode  no comparison with Node (its behaviour differs)
+#   NAME.dir     runner options, one per line, @ standing for a fresh
+#                empty scratch directory (--dir=@::/sandbox)
+#   NAME.listen  a server: run with --listen=tcp:127.0.0.1:PORT (a free
+#                port) while this script is its client (sock_client)
+# Then an unmodified program on files: zlib's minigzip compresses and
+# restores a file under --dir (checked by the host's gzip and cmp).
 # Then the command line itself: tests/wasi/cli_*.wat (built with wat2wasm)
 # and bad invocations, each checked for its exit status and a message.
 # When node is installed, programs that are expected to exit normally also
@@ -37,7 +43,7 @@ command -v node >/dev/null && have_node=1
 check() {
 	local name=$1 label=$2 status why=""
 	shift 2
-	wasi_load "$name"
+	wasi_load "$name" "$tmp/scratch"
 	wasi_run "$name" "$tmp/out" "$tmp/err" timeout 120 "$@"
 	status=$?
 	if ! cmp -s "$tmp/out" "$dir/$name.expect"; then
@@ -69,8 +75,45 @@ cli() {
 	fi
 }
 
+# sock_client NAME: runs server NAME with a listening socket on a port
+# free at the time, connects, sends "hello", reads the answer until the
+# server shuts its side, closes; then compares the server's stdout.
+sock_client() {
+	local name=$1 port pid c answer try
+	for try in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		timeout 60 "$nebulet" run --listen="tcp:127.0.0.1:$port" \
+			"$B/tests/wasi/$name.wasm" >"$tmp/out" 2>"$tmp/err" &
+		pid=$!
+		for _ in $(seq 50); do
+			{ exec {c}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
+			c=
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.1
+		done
+		[ -n "$c" ] && break
+		wait $pid
+	done
+	why=""
+	if [ -z "$c" ]; then
+		why="could not connect"
+	else
+		printf 'hello\n' >&"$c"
+		answer=$(cat <&"$c")
+		exec {c}>&-
+		[ "$answer" = HELLO ] || why="answer '$answer', expected HELLO"
+	fi
+	wait $pid || why="${why:+$why; }exit status $?"
+	cmp -s "$tmp/out" "$dir/$name.expect" || why="${why:+$why; }stdout differs"
+	wasi_verdict "$name" "$name" "$tmp/out" "$tmp/err"
+}
+
 for src in "$dir"/*.c; do
 	name=$(basename "$src" .c)
+	if [ -f "$dir/$name.listen" ] && [ -f "$B/tests/wasi/$name.wasm" ]; then
+		sock_client "$name"
+		continue
+	fi
 	if [ ! -f "$B/tests/wasi/$name.wasm" ]; then
 		echo "FAIL $name: $B/tests/wasi/$name.wasm not built"
 		fail=$((fail + 1))
@@ -83,6 +126,31 @@ for src in "$dir"/*.c; do
 			"$dir/node-run.mjs"
 	fi
 done
+# minigzip: $B/tests/apps/minigzip.wasm on a scratch directory.
+mg=$B/tests/apps/minigzip.wasm
+if [ -f "$mg" ]; then
+	why=""
+	rm -rf "$tmp/mg" && mkdir "$tmp/mg"
+	seq 1 50000 >"$tmp/mg/data.txt"
+	cp "$tmp/mg/data.txt" "$tmp/orig.txt"
+	: >"$tmp/err"
+	"$nebulet" run --dir="$tmp/mg::/sandbox" "$mg" /sandbox/data.txt \
+		>"$tmp/out" 2>>"$tmp/err" || why="compress failed"
+	[ -z "$why" ] && { [ -e "$tmp/mg/data.txt" ] || ! gzip -t "$tmp/mg/data.txt.gz"; } &&
+		why="no valid data.txt.gz in place of data.txt"
+	[ -z "$why" ] && ! "$nebulet" run --dir="$tmp/mg::/sandbox" "$mg" -d \
+		/sandbox/data.txt.gz >"$tmp/out" 2>>"$tmp/err" && why="decompress failed"
+	[ -z "$why" ] && ! cmp -s "$tmp/mg/data.txt" "$tmp/orig.txt" &&
+		why="restored file differs"
+	if [ -z "$why" ]; then
+		echo "PASS minigzip"
+		pass=$((pass + 1))
+	else
+		echo "FAIL minigzip: $why"
+		sed 's/^/    stderr| /' "$tmp/err" | head -n 20
+		fail=$((fail + 1))
+	fi
+fi
 if command -v wat2wasm >/dev/null; then
 	for wat in "$dir"/cli_*.wat; do
 		wat2wasm "$wat" -o "$tmp/$(basename "$wat" .wat).wasm"
@@ -109,6 +177,14 @@ cli cli_help_flag 0 "validate" "$nebulet" --help
 cli cli_unknown_command 2 "unknown command" "$nebulet" frobnicate
 cli cli_run_no_file 2 "usage: nebulet run" "$nebulet" run
 cli cli_unknown_engine 2 "unknown engine" "$nebulet" run --engine=warp x.wasm
+cli cli_dir_missing 1 "--dir=$tmp/absent: No such file" \
+	"$nebulet" run --dir="$tmp/absent" "$B/tests/wasi/hello.wasm"
+cli cli_dir_file 1 "Not a directory" \
+	"$nebulet" run --dir="$B/tests/wasi/hello.wasm::/x" "$B/tests/wasi/hello.wasm"
+cli cli_listen_bad 1 "expected tcp:ADDRESS:PORT" \
+	"$nebulet" run --listen=udp:1 "$B/tests/wasi/hello.wasm"
+cli cli_listen_port 1 "bad address or port" \
+	"$nebulet" run --listen=tcp:127.0.0.1:99999 "$B/tests/wasi/hello.wasm"
 
 # The README's own recipe ("Run your own program"): its clang lines, run
 # as they stand on a hi.c that divides by zero, give a program whose trap

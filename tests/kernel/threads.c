@@ -6,6 +6,8 @@
  * thread_exit, bad entries, and how threads end their process (child
  * commands threadtrap, threadexit, threadblock).
  */
+#include <wasi/api.h>
+
 #include "kt.h"
 
 #define NTHREADS 4
@@ -124,6 +126,46 @@ static int run_child(const char *cmd, int kill)
 	return code;
 }
 
+/*
+ * WASI's sleep (poll_oneoff on a clock) blocks only the thread that
+ * sleeps: a thread sleeps for an hour while the main thread goes on,
+ * finishes the test and returns, which ends the process and so the
+ * sleep (the kill wakes it). Were the whole kernel to sleep, the test
+ * would hang until tests/kernel.sh's timeout.
+ */
+static volatile int sleep_began;
+
+static int32_t sleeper(uint32_t arg)
+{
+	__wasi_subscription_t s = {.u.tag = __WASI_EVENTTYPE_CLOCK};
+	__wasi_event_t e;
+	__wasi_size_t n;
+
+	s.u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+	s.u.u.clock.timeout = 3600000000000ull; /* an hour */
+	sleep_began = 1;
+	if (__wasi_poll_oneoff(&s, &e, 1, &n) || n != 1)
+		return -1;
+	return 0;
+}
+
+static void wasi_sleep(void)
+{
+	nb_handle t;
+
+	EXPECT("thread_create sleeper",
+	       nb_thread_create((void (*)(uint32_t))sleeper, 0,
+				(char *)malloc(STACK) + STACK, &t),
+	       NB_OK);
+	/* Every yield lets the ready sleeper run (within ~32 decisions, see
+	 * kernel/README.md), so it is in poll_oneoff well before the last. */
+	while (!sleep_began)
+		nb_yield();
+	for (int i = 0; i < 1000; i++)
+		nb_yield();
+	EXPECT("main thread runs while another sleeps", 1, 1);
+}
+
 static void exits_and_errors(void)
 {
 	nb_handle t, weak;
@@ -166,6 +208,7 @@ int main(void)
 	       7);
 	EXPECT("kill ends blocked threads", run_child("threadblock", 1),
 	       NB_EXIT_KILLED);
+	wasi_sleep(); /* last: its thread sleeps until the process ends */
 	puts("done");
 	return kt_failed ? 1 : 0;
 }

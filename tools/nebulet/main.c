@@ -1,8 +1,10 @@
 /*
  * main.c: the hosted runner's command line, `nebulet COMMAND ...`.
  *
- *   run [--engine=interp|jit] [--env=NAME=VALUE]... prog.wasm [args...]
- *       runs a wasm32-wasi program; exits with its proc_exit status,
+ *   run [--engine=interp|jit] [--env=NAME=VALUE]... [--dir=HOST[::GUEST]]...
+ *       [--listen=tcp:ADDR:PORT]... prog.wasm [args...]
+ *       runs a wasm32-wasi program with the host's directories and
+ *       listening sockets preopened; exits with its proc_exit status,
  *       0 if _start returns, 1 for a bad module or a link error, 134 for
  *       a trap (like a process killed by SIGABRT), 2 for a usage error.
  *   boot [options] prog.wasm [args...]   the same in QEMU (boot.c)
@@ -32,10 +34,15 @@
 static const char usage_text[] =
 	"usage: nebulet COMMAND [ARGS...]\n"
 	"commands:\n"
-	"  run [--engine=jit|interp] [--env=NAME=VALUE]... prog.wasm "
-	"[args...]\n"
+	"  run [--engine=jit|interp] [--env=NAME=VALUE]... "
+	"[--dir=HOST[::GUEST]]...\n"
+	"      [--listen=tcp:ADDR:PORT]... prog.wasm [args...]\n"
 	"        run a wasm32-wasi program (exit status: the program's;\n"
-	"        1 for a bad module or missing import, 134 for a trap)\n"
+	"        1 for a bad module or missing import, 134 for a trap);\n"
+	"        --dir gives it the host directory HOST as GUEST (default:\n"
+	"        HOST as written; nothing outside it is reachable), as\n"
+	"        descriptors 3, 4, ...; --listen a listening TCP socket\n"
+	"        (IPv4) as the next descriptor, for sock_accept\n"
 	"  boot [--engine=E] [--env=NAME=VALUE]... [--timeout=S] [-v] "
 	"[--timing]\n"
 	"       prog.wasm [args...]\n"
@@ -169,14 +176,21 @@ static int report_failure(const char *path, const wasm_error *err)
 	}
 }
 
+/* What run's options give the program besides its arguments. */
+struct run_opts {
+	enum wasm_engine engine;
+	char **envp, **dirs, **listens; /* each up to argc entries */
+	int envc, ndirs, nlistens;
+};
+
 /* Instantiates m with WASI imports and calls its _start; returns the
  * process exit status. */
-static int run_module(const char *path, wasm_module *m, enum wasm_engine engine,
-		      int argc, char **argv, int envc, char **envp)
+static int run_module(const char *path, wasm_module *m,
+		      const struct run_opts *o, int argc, char **argv)
 {
 	wasm_error err = {0};
-	wasm_store *s = wasm_store_new(engine);
-	wasm_instance *inst;
+	wasm_store *s = wasm_store_new(o->engine);
+	wasm_instance *inst = NULL;
 	wasm_extern start;
 	wasm_val none[1]; /* _start has no params or results */
 	wasi_ctx ctx;
@@ -186,9 +200,14 @@ static int run_module(const char *path, wasm_module *m, enum wasm_engine engine,
 		fprintf(stderr, "%s: out of memory\n", path);
 		return 1;
 	}
-	wasi_ctx_init(&ctx, s, argc, argv, envc, envp);
-	inst = wasm_instantiate(s, m, wasi_resolve, &ctx, &err);
-	if (inst == NULL) {
+	if (!wasi_ctx_init(&ctx, s, argc, argv, o->envc, o->envp)) {
+		fprintf(stderr, "%s: out of memory\n", path);
+		status = 1;
+	} else if (host_wasi_attach(&ctx, o->dirs, o->ndirs, o->listens,
+				    o->nlistens) < 0) {
+		status = 1;
+	} else if ((inst = wasm_instantiate(s, m, wasi_resolve, &ctx, &err)) ==
+		   NULL) {
 		status = report_failure(path, &err);
 	} else if (!wasm_instance_export(inst, "_start", &start) ||
 		   start.kind != WASM_EXTERN_FUNC) {
@@ -201,6 +220,7 @@ static int run_module(const char *path, wasm_module *m, enum wasm_engine engine,
 	} else if (!wasm_func_call(start.of.func, none, none, &err)) {
 		status = report_failure(path, &err);
 	}
+	wasi_ctx_free(&ctx);
 	wasm_store_free(s);
 	return status;
 }
@@ -209,8 +229,7 @@ static int run_module(const char *path, wasm_module *m, enum wasm_engine engine,
  * Parses run's options (argv[1..]) up to the program's file name; returns
  * the file name's index, or 0 after a message for a bad option or none.
  */
-static int run_options(int argc, char **argv, enum wasm_engine *engine,
-		       char **envp, int *envc)
+static int run_options(int argc, char **argv, struct run_opts *o)
 {
 	int i;
 
@@ -218,11 +237,15 @@ static int run_options(int argc, char **argv, enum wasm_engine *engine,
 		if (strcmp(argv[i], "--") == 0)
 			return i + 1 < argc ? i + 1 : 0;
 		if (strncmp(argv[i], "--engine=", 9) == 0) {
-			if (!parse_engine(argv[i] + 9, engine))
+			if (!parse_engine(argv[i] + 9, &o->engine))
 				return 0;
 		} else if (strncmp(argv[i], "--env=", 6) == 0 &&
 			   strchr(argv[i] + 6, '=') != NULL) {
-			envp[(*envc)++] = argv[i] + 6;
+			o->envp[o->envc++] = argv[i] + 6;
+		} else if (strncmp(argv[i], "--dir=", 6) == 0 && argv[i][6]) {
+			o->dirs[o->ndirs++] = argv[i] + 6;
+		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
+			o->listens[o->nlistens++] = argv[i] + 9;
 		} else {
 			fprintf(stderr, "nebulet run: unknown option %s\n",
 				argv[i]);
@@ -236,25 +259,29 @@ static int run_options(int argc, char **argv, enum wasm_engine *engine,
  * program's argv starts at its file name. */
 int run_main(int argc, char **argv)
 {
-	enum wasm_engine engine = WASM_ENGINE_DEFAULT; /* jit on x86-64 */
-	int i, envc = 0, status = 1;
-	char **envp = calloc((size_t)argc, sizeof *envp);
+	struct run_opts o = {.engine = WASM_ENGINE_DEFAULT}; /* jit on x86-64 */
+	int i, status = 1;
 	wasm_module *m;
 
-	if (envp == NULL)
-		return 1;
-	if ((i = run_options(argc, argv, &engine, envp, &envc)) == 0) {
+	o.envp = calloc((size_t)argc, sizeof *o.envp);
+	o.dirs = calloc((size_t)argc, sizeof *o.dirs);
+	o.listens = calloc((size_t)argc, sizeof *o.listens);
+	if (o.envp == NULL || o.dirs == NULL || o.listens == NULL) {
+		status = 1;
+	} else if ((i = run_options(argc, argv, &o)) == 0) {
 		fputs("usage: nebulet run [--engine=interp|jit] "
-		      "[--env=NAME=VALUE]... "
+		      "[--env=NAME=VALUE]... [--dir=HOST[::GUEST]]...\n"
+		      "       [--listen=tcp:ADDR:PORT]... "
 		      "prog.wasm [args...]\n",
 		      stderr);
 		status = EXIT_USAGE;
 	} else if ((m = load_module(argv[i])) != NULL) {
-		status = run_module(argv[i], m, engine, argc - i, argv + i,
-				    envc, envp);
+		status = run_module(argv[i], m, &o, argc - i, argv + i);
 		wasm_module_free(m);
 	}
-	free(envp);
+	free(o.envp);
+	free(o.dirs);
+	free(o.listens);
 	return status;
 }
 

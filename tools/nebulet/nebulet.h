@@ -33,4 +33,12 @@ int validate_main(int argc, char **argv);
  * kernel's first process; the status is init's exit status. */
 int kernel_main(int argc, char **argv);
 
+/* wasi_host.c: gives ctx the host's files and sockets (kernel/wasi_fs.h)
+ * and preopens dirs ("HOST[::GUEST]", as `run --dir`; HOST is cut at
+ * "::") and listening sockets ("tcp:ADDR:PORT", as `run --listen`), in
+ * that order from descriptor 3. -1 after a message on stderr. */
+struct wasi_ctx;
+int host_wasi_attach(struct wasi_ctx *ctx, char **dirs, int ndirs,
+		     char **listens, int nlistens);
+
 #endif

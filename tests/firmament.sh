@@ -14,6 +14,9 @@
 #                 output: every line, in order, duplicates only in race
 #                 (at most one per kill)
 #   mt            mt.c: threads calling at once (both engines)
+#   fs            fsclient.c through the fatfs service on disk.img
+#                 (mkdisk.sh); the disk it leaves passes fsck.fat -n
+#                 and mtools sees what it wrote
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
 #                 status 7; it runs tests/wasi/args.wasm (as
@@ -98,19 +101,24 @@ boot() {
 		$SERVICES "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
 }
 
-# suite NAME [OPTION]: manifest NAME runs a PASS/FAIL-printing program.
-suite() {
-	local name=$1 label=$1${2:+ $2} st
-	boot "$name" "${2:-}" $T/e2e.wasm $T/hostile.wasm $T/crash.wasm \
-		$T/args.wasm $T/access.wasm "$tmp/denied.wasm" $T/mt.wasm
-	st=$?
+# counted LABEL STATUS: counts the PASS/FAIL lines of the last boot; a
+# non-zero STATUS or a missing "done" line is one more failure.
+counted() {
+	local label=$1 st=$2
 	grep -E '^(PASS|FAIL) ' "$tmp/out" | sed "s/^\(PASS\|FAIL\) /\1 $label: /"
 	pass=$((pass + $(grep -c '^PASS ' "$tmp/out")))
 	fail=$((fail + $(grep -c '^FAIL ' "$tmp/out")))
-	if [ $st -ne 0 ] || ! grep -qx done "$tmp/out"; then
+	if [ "$st" -ne 0 ] || ! grep -qx done "$tmp/out"; then
 		bad "$label: exit status $st or no 'done'"
 		tail -n 20 "$tmp/err" | sed 's/^/  /'
 	fi
+}
+
+# suite NAME [OPTION]: manifest NAME runs a PASS/FAIL-printing program.
+suite() {
+	boot "$1" "${2:-}" $T/e2e.wasm $T/hostile.wasm $T/crash.wasm \
+		$T/args.wasm $T/access.wasm "$tmp/denied.wasm" $T/mt.wasm
+	counted "$1${2:+ $2}" $?
 }
 
 # lines MAXDUP: the console lines are 1..N in order, each repeated at
@@ -278,5 +286,36 @@ else
 	bad "console: zero acknowledgements: status $st (want 1)"
 	head -c 300 "$tmp/out" | sed 's/^/  /'
 fi
+# The file system: fatfs over the RAM disk's copy of disk.img (made by
+# mkdisk.sh with mkfs.fat and mtools), used by fsclient.c, which then
+# prints the disk: rebuilt, it must pass fsck.fat -n and show mtools
+# exactly what the client made.
+boot fs "" $U/fatfs.wasm $T/fsclient.wasm $T/disk.img
+counted fs $?
+export MTOOLS_SKIP_CHECK=1
+img=$tmp/fs.img
+truncate -s "$(sed -n 's/^disk //p' "$tmp/out" | head -n 1)" "$img" 2>/dev/null
+sed -n 's/^@//p' "$tmp/out" | xxd -r -c 32 - "$img"
+if fsck.fat -n "$img" >"$tmp/fsck" 2>&1; then
+	ok "fs: the disk passes fsck.fat -n"
+else
+	bad "fs: fsck.fat -n: $(tail -n 5 "$tmp/fsck")"
+fi
+printf '%s\n' "::/Hello Again.TXT" "::/docs/" \
+	"::/docs/A long name for numbers.txt" "::/new dir/" \
+	"::/new dir/Written by Nebulet.txt" "::/new dir/cut.txt" |
+	sort >"$tmp/fs.want"
+mdir -/ -b -i "$img" :: 2>&1 | sort | diff -u "$tmp/fs.want" - >"$tmp/diff" &&
+	ok "fs: mdir lists what the client left" ||
+	bad "fs: mdir: $(head -n 12 "$tmp/diff")"
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%c", 97 + i % 26 }' \
+	>"$tmp/written"
+if mtype -i "$img" "::/new dir/Written by Nebulet.txt" | cmp -s - "$tmp/written" &&
+	[ "$(mtype -i "$img" "::/Hello Again.TXT")" = "Hello from a FAT disk." ]; then
+	ok "fs: mtype reads what the client wrote"
+else
+	bad "fs: mtype of the written files"
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

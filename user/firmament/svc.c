@@ -174,9 +174,9 @@ nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
 	return NB_ERR_PEER_CLOSED;
 }
 
-/* Publishes name with a new listener, then serves it (svc_serve_on). */
-nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
-		    void *ctx)
+/* Makes a listener pair and publishes one end as name; *listener gets
+ * the end to serve. */
+nb_status svc_publish(const char *name, nb_handle *listener)
 {
 	static directory_publish_req req;
 	nb_handle mine, theirs;
@@ -184,10 +184,28 @@ nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
 
 	if ((s = nb_channel_create(&mine, &theirs)) != NB_OK)
 		return s;
-	if (!FIR_SET_STR(req.name, name))
+	if (!FIR_SET_STR(req.name, name)) {
+		nb_handle_close(mine);
+		nb_handle_close(theirs);
 		return FIR_ERR_INVALID;
+	}
 	req.listener = theirs;
-	if ((s = directory_publish(svc_directory(), &req)) != NB_OK)
+	if ((s = directory_publish(svc_directory(), &req)) != NB_OK) {
+		nb_handle_close(mine);
 		return s;
-	return svc_serve_on(mine, fn, ops, ctx, NULL);
+	}
+	*listener = mine;
+	return NB_OK;
+}
+
+/* Publishes name with a new listener, then serves it (svc_serve_on). */
+nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
+		    void *ctx)
+{
+	nb_handle listener;
+	nb_status s = svc_publish(name, &listener);
+
+	if (s != NB_OK)
+		return s;
+	return svc_serve_on(listener, fn, ops, ctx, NULL);
 }

@@ -19,7 +19,8 @@
 #                 and mtools sees what it wrote
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
-#                 status 7; it runs tests/wasi/args.wasm (as
+#                 status 7 (shellfs.*: the same on the file system);
+#                 it runs tests/wasi/args.wasm (as
 #                 wasi-args.wasm) with arguments; with the short console
 #                 (shellshort.*) its output must still arrive whole
 # The kernel runs use the default engine (the JIT); e2e also runs on the
@@ -200,6 +201,17 @@ else
 	head -n 30 "$tmp/diff" | sed 's/^/  /'
 fi
 
+# The shell on the file system (shellfs.*): ls, cat, cp (from the disk
+# and from the boot files), rm and mkdir through fatfs on disk.img.
+STDIN=$F/shellfs.in boot shellfs "" $U/fatfs.wasm $U/shell.wasm $T/disk.img
+st=$?
+if [ $st -eq 3 ] && diff -u $F/shellfs.expected "$tmp/out" >"$tmp/diff"; then
+	ok "shell: ls, cat, cp, rm, mkdir on the file system"
+else
+	bad "shell: file system: status $st (want 3), transcript:"
+	head -n 30 "$tmp/diff" | sed 's/^/  /'
+fi
+
 # The shell's mem: the machine's memory and a line per process (init,
 # its services, the shell) with its kernel memory, linear memory and
 # handles against the default limits (the kernel call mem_usage).
@@ -292,30 +304,10 @@ fi
 # exactly what the client made.
 boot fs "" $U/fatfs.wasm $T/fsclient.wasm $T/disk.img
 counted fs $?
-export MTOOLS_SKIP_CHECK=1
-img=$tmp/fs.img
-truncate -s "$(sed -n 's/^disk //p' "$tmp/out" | head -n 1)" "$img" 2>/dev/null
-sed -n 's/^@//p' "$tmp/out" | xxd -r -c 32 - "$img"
-if fsck.fat -n "$img" >"$tmp/fsck" 2>&1; then
-	ok "fs: the disk passes fsck.fat -n"
-else
-	bad "fs: fsck.fat -n: $(tail -n 5 "$tmp/fsck")"
-fi
-printf '%s\n' "::/Hello Again.TXT" "::/docs/" \
-	"::/docs/A long name for numbers.txt" "::/new dir/" \
-	"::/new dir/Written by Nebulet.txt" "::/new dir/cut.txt" |
-	sort >"$tmp/fs.want"
-mdir -/ -b -i "$img" :: 2>&1 | sort | diff -u "$tmp/fs.want" - >"$tmp/diff" &&
-	ok "fs: mdir lists what the client left" ||
-	bad "fs: mdir: $(head -n 12 "$tmp/diff")"
-awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%c", 97 + i % 26 }' \
-	>"$tmp/written"
-if mtype -i "$img" "::/new dir/Written by Nebulet.txt" | cmp -s - "$tmp/written" &&
-	[ "$(mtype -i "$img" "::/Hello Again.TXT")" = "Hello from a FAT disk." ]; then
-	ok "fs: mtype reads what the client wrote"
-else
-	bad "fs: mtype of the written files"
-fi
+tests/firmament/checkdisk.sh "$tmp/out" "$tmp" >"$tmp/check"
+sed 's/^\(PASS\|FAIL\) /\1 fs: /' "$tmp/check"
+pass=$((pass + $(grep -c '^PASS ' "$tmp/check")))
+fail=$((fail + $(grep -c '^FAIL ' "$tmp/check")))
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

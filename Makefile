@@ -138,10 +138,12 @@ spec-json: $(SPEC_JSON)
 # Ctrl-A x quits. Input that is not a terminal is typed into the serial
 # console: printf 'run hello.wasm\nexit\n' | make run. make run-hosted:
 # the demo on the hosted HAL, as a Linux process.
-run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
+# The shell's file system is RUN_DISK (below), held by the RAM disk.
+RUN_DISK := $(B)/user/disk.img
+run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM) $(RUN_DISK)
 	$(B)/nebulet boot --kernel $(B)/user/firmament/init.wasm \
 		user/firmament/default.manifest \
-		$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM)
+		$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM) $(RUN_DISK)
 
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm
@@ -260,12 +262,20 @@ $(FS_IMG): tests/firmament/mkdisk.sh $(SPARSE) | deps
 	tests/firmament/mkdisk.sh $@.raw
 	$(SPARSE) $@.raw $@
 firmament: $(FS_IMG)
+# The disk of `make run` (mounted by fatfs as the shell's file system):
+# user/README.md and the demo's source on a FAT32 image.
+$(RUN_DISK): user/README.md user/hello.c $(SPARSE) | deps
+	@mkdir -p $(@D)
+	rm -f $@.raw
+	mkfs.fat -F 32 -n NEBULET -C $@.raw 33300 >/dev/null
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.raw user/README.md user/hello.c ::/
+	$(SPARSE) $@.raw $@
 
 # The hosted firmament with the shell on this terminal (exit or Ctrl-D).
-run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm
+run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm $(RUN_DISK)
 	$(B)/nebulet kernel $(B)/user/firmament/init.wasm \
 		user/firmament/default.manifest $(filter-out %/init.wasm,$(FIR_PROGS)) \
-		$(B)/tests/firmament/args.wasm $(B)/user/hello.wasm
+		$(B)/tests/firmament/args.wasm $(B)/user/hello.wasm $(RUN_DISK)
 
 # libFuzzer over the generated decoders (tests/firmament/fuzz_fir.c);
 # crashing inputs land in tests/firmament/corpus/, replayed by make test.

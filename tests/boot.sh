@@ -53,7 +53,7 @@ WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" \
-	"$B/tests/firmament/disk.img" >/dev/null; then
+	"$B/tests/firmament/disk.img" "$B/user/disk.img" >/dev/null; then
 	echo "FAIL build $ELF"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -461,16 +461,22 @@ verdict "boot:firmament-shell" "make run" "stdout:$WT/sh.out" "stderr:$WT/sh.err
 
 # `make run` driven by a script: commands piped into the command `make
 # run` runs (taken from `make -n run`, so it cannot drift), which
-# forwards its standard input to the serial console.
+# forwards its standard input to the serial console; the shell's file
+# system (the disk the Makefile makes: user/hello.c among its files)
+# takes a directory and a boot file copied into it.
 runcmd=$(make -s -n B="$B" run 2>/dev/null |
 	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep -E '/nebulet boot ')
-printf '%s\n' 'echo hi from a pipe' 'run hello.wasm' 'exit 4' |
+printf '%s\n' 'echo hi from a pipe' 'run hello.wasm' 'mkdir made' \
+	'cp hello.wasm made/hello.wasm' 'ls' 'ls made' 'exit 4' |
 	timeout 120 bash -c "$runcmd" >"$WT/mr.out" 2>"$WT/mr.err"
 status=$? why=""
 [ -n "$runcmd" ] || why="no boot command in 'make -n run'"
 [ $status = 4 ] || why="${why:+$why; }status $status, expected 4"
+size=$(stat -c %s "$B/user/hello.wasm")
 for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
-	"nebulet> run hello.wasm" "fib(30) = 832040" "nebulet> exit 4"; do
+	"nebulet> run hello.wasm" "fib(30) = 832040" "nebulet> exit 4" \
+	"$(printf '%8u %s' "$(stat -c %s user/hello.c)" hello.c)" \
+	"   <dir> made/" "$(printf '%8u %s' "$size" hello.wasm)"; do
 	grep -qxF "$line" "$WT/mr.out" || why="${why:+$why; }no line '$line'"
 done
 verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"

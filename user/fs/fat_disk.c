@@ -144,8 +144,8 @@ int data_io(struct fat_fs *fs, uint64_t sec, uint32_t count, void *buf,
 	return dev_io(fs, sec, count, buf, write);
 }
 
-/* Sets *next to FAT entry c (28 bits). */
-int fat_get(struct fat_fs *fs, uint32_t c, uint32_t *next)
+/* Sets *p to FAT entry c's 4 bytes in the cache (the active FAT). */
+static int fat_entry(struct fat_fs *fs, uint32_t c, uint8_t **p)
 {
 	uint64_t off = (uint64_t)c * 4;
 	uint8_t *d;
@@ -154,28 +154,30 @@ int fat_get(struct fat_fs *fs, uint32_t c, uint32_t *next)
 				    (uint64_t)fs->active * fs->fat_sectors +
 				    off / fs->bps,
 			    true, &d);
-	if (err)
-		return err;
-	*next = get32(d + off % fs->bps) & 0x0FFFFFFF;
-	return FAT_OK;
+	*p = d + off % fs->bps;
+	return err;
+}
+
+/* Sets *next to FAT entry c (28 bits). */
+int fat_get(struct fat_fs *fs, uint32_t c, uint32_t *next)
+{
+	uint8_t *p;
+	int err = fat_entry(fs, c, &p);
+	if (!err)
+		*next = get32(p) & 0x0FFFFFFF;
+	return err;
 }
 
 /* Sets FAT entry c to v, keeping its top 4 bits. */
 int fat_set(struct fat_fs *fs, uint32_t c, uint32_t v)
 {
-	uint64_t off = (uint64_t)c * 4;
-	uint8_t *d;
-	int err = cache_get(fs,
-			    fs->fat_start +
-				    (uint64_t)fs->active * fs->fat_sectors +
-				    off / fs->bps,
-			    true, &d);
-	if (err)
-		return err;
-	uint8_t *p = d + off % fs->bps;
-	put32(p, (get32(p) & 0xF0000000) | (v & 0x0FFFFFFF));
-	cache_dirty(fs, d);
-	return FAT_OK;
+	uint8_t *p;
+	int err = fat_entry(fs, c, &p);
+	if (!err) {
+		put32(p, (get32(p) & 0xF0000000) | (v & 0x0FFFFFFF));
+		cache_dirty(fs, p);
+	}
+	return err;
 }
 
 /* Sets *next to the cluster after c: 0 at the end of its chain. A free,

@@ -83,36 +83,33 @@ static int remove_entry(struct fat_fs *fs, uint32_t dir, struct fat_found *f)
 	return r;
 }
 
-int fat_unlink(struct fat_fs *fs, const char *path)
+/* unlink (dir false: files only) and rmdir (dir: empty directories
+ * only). */
+static int remove_path(struct fat_fs *fs, const char *path, bool dir)
 {
 	struct fat_found f;
-	uint32_t dir;
+	uint32_t d;
 	int r;
 
 	if (fs->dev.read_only)
 		return FAT_EROFS;
-	if ((r = lookup(fs, path, &dir, &f)))
-		return r == FAT_EBUSY ? FAT_EISDIR : r;
-	if (f.e[DE_ATTR] & ATTR_DIR)
-		return FAT_EISDIR;
-	return remove_entry(fs, dir, &f);
+	if ((r = lookup(fs, path, &d, &f)))
+		return r == FAT_EBUSY && !dir ? FAT_EISDIR : r;
+	if (!(f.e[DE_ATTR] & ATTR_DIR) != !dir)
+		return dir ? FAT_ENOTDIR : FAT_EISDIR;
+	if (dir && (r = dir_empty(fs, de_first(f.e))))
+		return r < 0 ? r : FAT_ENOTEMPTY;
+	return remove_entry(fs, d, &f);
+}
+
+int fat_unlink(struct fat_fs *fs, const char *path)
+{
+	return remove_path(fs, path, false);
 }
 
 int fat_rmdir(struct fat_fs *fs, const char *path)
 {
-	struct fat_found f;
-	uint32_t dir;
-	int r;
-
-	if (fs->dev.read_only)
-		return FAT_EROFS;
-	if ((r = lookup(fs, path, &dir, &f)))
-		return r;
-	if (!(f.e[DE_ATTR] & ATTR_DIR))
-		return FAT_ENOTDIR;
-	if ((r = dir_empty(fs, de_first(f.e))))
-		return r < 0 ? r : FAT_ENOTEMPTY;
-	return remove_entry(fs, dir, &f);
+	return remove_path(fs, path, true);
 }
 
 /* Clears the way for a rename onto existing entry df of ddir: a file

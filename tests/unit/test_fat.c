@@ -319,6 +319,7 @@ static void t_errors(void)
 	CHECK(fat_open(fs, "d", FAT_O_WRITE, &f) == FAT_EISDIR);
 	CHECK(fat_open(fs, "f", FAT_O_READ | FAT_O_DIRECTORY, &f) ==
 	      FAT_ENOTDIR);
+	CHECK(fat_open(fs, "f", FAT_O_READ | FAT_O_TRUNC, &f) == FAT_EBADF);
 	CHECK(fat_mkdir(fs, "F") == FAT_EEXIST);
 	CHECK(fat_mkdir(fs, "/") == FAT_EEXIST);
 	CHECK(fat_rmdir(fs, "d") == FAT_ENOTEMPTY);

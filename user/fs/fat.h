@@ -55,8 +55,8 @@ enum {
 	FAT_O_WRITE = 2,
 	FAT_O_CREATE = 4,
 	FAT_O_EXCL = 8,	     /* with CREATE: fail if it exists */
-	FAT_O_TRUNC = 16,    /* with WRITE: size 0 */
-	FAT_O_APPEND = 32,   /* every write at the end */
+	FAT_O_TRUNC = 16,    /* size 0 (FAT_EBADF without WRITE) */
+	FAT_O_APPEND = 32,   /* every write at the end (needs WRITE too) */
 	FAT_O_DIRECTORY = 64 /* must be a directory */
 };
 

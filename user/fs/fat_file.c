@@ -265,6 +265,8 @@ int fat_open(struct fat_fs *fs, const char *path, int flags,
 	bool wr = flags & (FAT_O_WRITE | FAT_O_TRUNC | FAT_O_APPEND);
 	int err, r;
 
+	if (flags & (FAT_O_TRUNC | FAT_O_APPEND) && !(flags & FAT_O_WRITE))
+		return FAT_EBADF;
 	if ((wr || flags & FAT_O_CREATE) && fs->dev.read_only)
 		return FAT_EROFS;
 	if ((err = path_parent(fs, path, 0, &dir, f.name)))

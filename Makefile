@@ -68,6 +68,14 @@ $(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS) tests/unit/check.h | dep
 	@mkdir -p $(@D)
 	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_OBJ) -lm
 
+# The FAT32 library (user/fs/) belongs to a wasm service, not to the
+# runner: its unit test compiles it.
+FAT_SRC := $(wildcard user/fs/*.c)
+$(B)/asan/unit/test_fat: tests/unit/test_fat.c $(FAT_SRC) $(wildcard user/fs/*.h) \
+	tests/unit/check.h | deps
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $< $(FAT_SRC)
+
 # Wasm programs: user/NAME.c (demos) and tests/wasi/NAME.c (test programs).
 USER_WASM := $(patsubst user/%.c,$(B)/user/%.wasm,$(wildcard user/*.c))
 TEST_WASM := $(patsubst tests/wasi/%.c,$(B)/tests/wasi/%.wasm,$(wildcard tests/wasi/*.c))
@@ -130,10 +138,12 @@ spec-json: $(SPEC_JSON)
 # Ctrl-A x quits. Input that is not a terminal is typed into the serial
 # console: printf 'run hello.wasm\nexit\n' | make run. make run-hosted:
 # the demo on the hosted HAL, as a Linux process.
-# RUN_FILES: the archive's files, init first (also `make iso`'s).
+# RUN_FILES: the archive's files, init first (also `make iso`'s); the
+# shell's file system is RUN_DISK (below), held by the RAM disk.
+RUN_DISK := $(B)/user/disk.img
 RUN_FILES = $(B)/user/firmament/init.wasm user/firmament/default.manifest \
-	$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM)
-run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM)
+	$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM) $(RUN_DISK)
+run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM) $(RUN_DISK)
 	$(B)/nebulet boot --kernel $(RUN_FILES)
 
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
@@ -233,11 +243,40 @@ $(FIR_TESTS): $(B)/tests/firmament/%.wasm: tests/firmament/%.c $(FIR_LIB_O) $(wi
 $(B)/tests/firmament/mt.wasm: FIRT_FLAGS = -mmutable-globals
 $(B)/tests/firmament/mt.wasm: FIRT_LDFLAGS = -Wl,--export=__stack_pointer
 
+# The fatfs service links the FAT32 library (user/fs/), built for wasm.
+FAT_WASM_O := $(patsubst user/fs/%.c,$(B)/firmament/obj/fs_%.o,$(FAT_SRC))
+$(FAT_WASM_O): $(B)/firmament/obj/fs_%.o: user/fs/%.c $(wildcard user/fs/*.h) | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -Wall -Wextra -Werror -Wno-unused-parameter -c -o $@ $<
+$(B)/user/firmament/fatfs.wasm: $(FAT_WASM_O) user/fs/fat.h
+$(B)/user/firmament/fatfs.wasm: FIR_WASM_CFLAGS += -Iuser/fs
+# The disk image of the file system tests (tests/firmament/fs.manifest):
+# made by mkfs.fat and mcopy, as a user makes one, then packed by
+# tools/sparse.c (non-zero blocks only) to fit the boot channel.
+SPARSE := $(B)/tools/sparse
+$(SPARSE): tools/sparse.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+FS_IMG := $(B)/tests/firmament/disk.img
+$(FS_IMG): tests/firmament/mkdisk.sh $(SPARSE) | deps
+	@mkdir -p $(@D)
+	tests/firmament/mkdisk.sh $@.raw
+	$(SPARSE) $@.raw $@
+firmament: $(FS_IMG)
+# The disk of `make run` (mounted by fatfs as the shell's file system):
+# user/README.md and the demo's source on a FAT32 image.
+$(RUN_DISK): user/README.md user/hello.c $(SPARSE) | deps
+	@mkdir -p $(@D)
+	rm -f $@.raw
+	mkfs.fat -F 32 -n NEBULET -C $@.raw 33300 >/dev/null
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.raw user/README.md user/hello.c ::/
+	$(SPARSE) $@.raw $@
+
 # The hosted firmament with the shell on this terminal (exit or Ctrl-D).
-run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm
+run-firmament: $(B)/nebulet firmament $(B)/user/hello.wasm $(RUN_DISK)
 	$(B)/nebulet kernel $(B)/user/firmament/init.wasm \
 		user/firmament/default.manifest $(filter-out %/init.wasm,$(FIR_PROGS)) \
-		$(B)/tests/firmament/args.wasm $(B)/user/hello.wasm
+		$(B)/tests/firmament/args.wasm $(B)/user/hello.wasm $(RUN_DISK)
 
 # libFuzzer over the generated decoders (tests/firmament/fuzz_fir.c);
 # crashing inputs land in tests/firmament/corpus/, replayed by make test.

@@ -29,7 +29,9 @@
 # into `make run`'s own command; WASI output of `run` lines and of the
 # shell's run through the Console service (tests/firmament/tagcons.c),
 # also when it acknowledges writes in part; the firmament's
-# end-to-end test (tests/firmament/e2e.c, JIT); a boot that hangs times
+# end-to-end test (tests/firmament/e2e.c, JIT) and its file system test
+# (fsclient.c over fatfs, the disk checked with fsck.fat and mtools); a
+# boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
 set -u
@@ -53,9 +55,10 @@ WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom,vblk,nicclient})
 WASMS+=("$B/drivers/uart16550" "$B/drivers/virtio_net")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
-WASMS+=("$B/tests/firmament/"{tagcons,writes})
+WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
-if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" >/dev/null; then
+if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" \
+	"$B/tests/firmament/disk.img" "$B/user/disk.img" >/dev/null; then
 	echo "FAIL build $ELF"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -553,16 +556,22 @@ verdict "boot:firmament-shell" "make run" "stdout:$WT/sh.out" "stderr:$WT/sh.err
 
 # `make run` driven by a script: commands piped into the command `make
 # run` runs (taken from `make -n run`, so it cannot drift), which
-# forwards its standard input to the serial console.
+# forwards its standard input to the serial console; the shell's file
+# system (the disk the Makefile makes: user/hello.c among its files)
+# takes a directory and a boot file copied into it.
 runcmd=$(make -s -n B="$B" run 2>/dev/null |
 	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep -E '/nebulet boot ')
-printf '%s\n' 'echo hi from a pipe' 'run hello.wasm' 'exit 4' |
+printf '%s\n' 'echo hi from a pipe' 'run hello.wasm' 'mkdir made' \
+	'cp hello.wasm made/hello.wasm' 'ls' 'ls made' 'exit 4' |
 	timeout 120 bash -c "$runcmd" >"$WT/mr.out" 2>"$WT/mr.err"
 status=$? why=""
 [ -n "$runcmd" ] || why="no boot command in 'make -n run'"
 [ $status = 4 ] || why="${why:+$why; }status $status, expected 4"
+size=$(stat -c %s "$B/user/hello.wasm")
 for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
-	"nebulet> run hello.wasm" "fib(30) = 832040" "nebulet> exit 4"; do
+	"nebulet> run hello.wasm" "fib(30) = 832040" "nebulet> exit 4" \
+	"$(printf '%8u %s' "$(stat -c %s user/hello.c)" hello.c)" \
+	"   <dir> made/" "$(printf '%8u %s' "$size" hello.wasm)"; do
 	grep -qxF "$line" "$WT/mr.out" || why="${why:+$why; }no line '$line'"
 done
 verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
@@ -636,6 +645,22 @@ count_checks "boot:firmament-e2e (jit)" "$WT/e2e.out"
 { [ $status = 0 ] && grep -qx "done" "$WT/e2e.out"; } || why="status $status or no 'done'"
 [ "$checked" -gt 0 ] || why="${why:+$why; }no PASS line"
 verdict "boot:firmament-e2e" "init, five services, e2e.wasm" "stdout:$WT/e2e.out" "stderr:$WT/e2e.err"
+
+# The file system on bare metal: fatfs over the RAM disk's disk.img and
+# tests/firmament/fsclient.c (tests/firmament.sh runs it hosted); the
+# disk it prints must pass fsck.fat -n and show mtools what it wrote.
+timeout 120 "$NEBULET" boot --timeout=100 --kernel "$U/init.wasm" \
+	tests/firmament/fs.manifest "$U/"{console,clock,ramdisk,fatfs}.wasm \
+	"$B/tests/firmament/fsclient.wasm" "$B/tests/firmament/disk.img" \
+	</dev/null >"$WT/fs.out" 2>"$WT/fs.err"
+status=$? why=""
+count_checks "boot:firmament-fs" "$WT/fs.out"
+{ [ $status = 0 ] && grep -qx "done" "$WT/fs.out"; } || why="status $status or no 'done'"
+[ "$checked" -gt 0 ] || why="${why:+$why; }no PASS line"
+tests/firmament/checkdisk.sh "$WT/fs.out" "$WT" >"$WT/fs.check" ||
+	why="${why:+$why; }$(grep '^FAIL' "$WT/fs.check" | head -n 3)"
+verdict "boot:firmament-fs" "fatfs and fsclient.wasm; the disk passes fsck.fat and mtools" \
+	"stdout:$WT/fs.check" "stderr:$WT/fs.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).

@@ -14,9 +14,13 @@
 #                 output: every line, in order, duplicates only in race
 #                 (at most one per kill)
 #   mt            mt.c: threads calling at once (both engines)
+#   fs            fsclient.c through the fatfs service on disk.img
+#                 (mkdisk.sh); the disk it leaves passes fsck.fat -n
+#                 and mtools sees what it wrote
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
-#                 status 7; it runs tests/wasi/args.wasm (as
+#                 status 7 (shellfs.*: the same on the file system);
+#                 it runs tests/wasi/args.wasm (as
 #                 wasi-args.wasm) with arguments; with the short console
 #                 (shellshort.*) its output must still arrive whole
 # The kernel runs use the default engine (the JIT); e2e also runs on the
@@ -91,19 +95,24 @@ boot() {
 		$SERVICES "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
 }
 
-# suite NAME [OPTION]: manifest NAME runs a PASS/FAIL-printing program.
-suite() {
-	local name=$1 label=$1${2:+ $2} st
-	boot "$name" "${2:-}" $T/e2e.wasm $T/hostile.wasm $T/crash.wasm \
-		$T/args.wasm $T/access.wasm "$tmp/denied.wasm" $T/mt.wasm
-	st=$?
+# counted LABEL STATUS: counts the PASS/FAIL lines of the last boot; a
+# non-zero STATUS or a missing "done" line is one more failure.
+counted() {
+	local label=$1 st=$2
 	grep -E '^(PASS|FAIL) ' "$tmp/out" | sed "s/^\(PASS\|FAIL\) /\1 $label: /"
 	pass=$((pass + $(grep -c '^PASS ' "$tmp/out")))
 	fail=$((fail + $(grep -c '^FAIL ' "$tmp/out")))
-	if [ $st -ne 0 ] || ! grep -qx done "$tmp/out"; then
+	if [ "$st" -ne 0 ] || ! grep -qx done "$tmp/out"; then
 		bad "$label: exit status $st or no 'done'"
 		tail -n 20 "$tmp/err" | sed 's/^/  /'
 	fi
+}
+
+# suite NAME [OPTION]: manifest NAME runs a PASS/FAIL-printing program.
+suite() {
+	boot "$1" "${2:-}" $T/e2e.wasm $T/hostile.wasm $T/crash.wasm \
+		$T/args.wasm $T/access.wasm "$tmp/denied.wasm" $T/mt.wasm
+	counted "$1${2:+ $2}" $?
 }
 
 # lines MAXDUP: the console lines are 1..N in order, each repeated at
@@ -182,6 +191,17 @@ if [ $st -eq 7 ] && diff -u $F/shell.expected "$tmp/shell" >"$tmp/diff"; then
 	ok "shell: transcript and exit status"
 else
 	bad "shell: status $st (want 7), transcript:"
+	head -n 30 "$tmp/diff" | sed 's/^/  /'
+fi
+
+# The shell on the file system (shellfs.*): ls, cat, cp (from the disk
+# and from the boot files), rm and mkdir through fatfs on disk.img.
+STDIN=$F/shellfs.in boot shellfs "" $U/fatfs.wasm $U/shell.wasm $T/disk.img
+st=$?
+if [ $st -eq 3 ] && diff -u $F/shellfs.expected "$tmp/out" >"$tmp/diff"; then
+	ok "shell: ls, cat, cp, rm, mkdir on the file system"
+else
+	bad "shell: file system: status $st (want 3), transcript:"
 	head -n 30 "$tmp/diff" | sed 's/^/  /'
 fi
 
@@ -271,5 +291,16 @@ else
 	bad "console: zero acknowledgements: status $st (want 1)"
 	head -c 300 "$tmp/out" | sed 's/^/  /'
 fi
+# The file system: fatfs over the RAM disk's copy of disk.img (made by
+# mkdisk.sh with mkfs.fat and mtools), used by fsclient.c, which then
+# prints the disk: rebuilt, it must pass fsck.fat -n and show mtools
+# exactly what the client made.
+boot fs "" $U/fatfs.wasm $T/fsclient.wasm $T/disk.img
+counted fs $?
+tests/firmament/checkdisk.sh "$tmp/out" "$tmp" >"$tmp/check"
+sed 's/^\(PASS\|FAIL\) /\1 fs: /' "$tmp/check"
+pass=$((pass + $(grep -c '^PASS ' "$tmp/check")))
+fail=$((fail + $(grep -c '^FAIL ' "$tmp/check")))
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

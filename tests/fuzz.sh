@@ -3,8 +3,9 @@
 # `make test`: decode/ through the decode target, exec/ through the
 # execution target, diff/ through the interpreter-vs-JIT target, bootfs/
 # through the boot archive reader's, manifest/ through the manifest
-# parser's, net/ through the network stack's (frames into lwIP), each
-# under ASan/UBSan without libFuzzer. Prints
+# parser's, net/ through the network stack's (frames into lwIP), fat/
+# through the FAT32 library's, each under ASan/UBSan without libFuzzer.
+# Prints
 # "PASS fuzz/<target>/<file>" or "FAIL ..." per file (sanitizer reports go
 # to build/fuzz/replay.log), then "N passed, N failed"; exits 1 if any
 # failed.
@@ -18,7 +19,7 @@ fi
 : >build/fuzz/replay.log
 : >build/fuzz/replay.all
 status=0
-for t in decode exec diff bootfs manifest net; do
+for t in decode exec diff bootfs manifest net fat; do
 	d=tests/fuzz/corpus/$t
 	[ -d $d ] || continue
 	build/fuzz/replay_$t -t 20 $d >build/fuzz/replay.out \

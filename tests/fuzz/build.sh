@@ -6,7 +6,8 @@
 #   replay_bootfs, replay_manifest  the boot archive reader and the
 #                               boot loader's manifest parser (always)
 #   replay_net                  lwIP with user/net's netif (always)
-#   fuzz_decode, fuzz_bootfs, fuzz_manifest, fuzz_net  with libFuzzer (all)
+#   replay_fat                  the FAT32 library, user/fs/ (always)
+#   fuzz_decode, fuzz_bootfs, fuzz_manifest, fuzz_net, fuzz_fat  with libFuzzer (all)
 # Rebuilds only what is older than its sources. Exits 1 if a build fails.
 set -eu
 
@@ -70,6 +71,13 @@ bootld_progs() {
 		$2_manifest $3 $1 tests/fuzz/fuzz_manifest.c
 }
 
+# The FAT target needs only the library.
+FAT_SRC="$(ls user/fs/*.c)"
+fat_prog() {
+	LIB=$FAT_SRC MORE="$(ls user/fs/*.h)" make_prog $2_fat $3 $1 \
+		tests/fuzz/fuzz_fat.c
+}
+
 # The three replay programs build at once; any failure fails the build.
 pids=""
 for t in decode exec diff; do
@@ -81,6 +89,8 @@ bootld_progs tests/fuzz/replay.c replay address,undefined &
 pids="$pids $!"
 net_prog tests/fuzz/replay.c replay address,undefined &
 pids="$pids $!"
+fat_prog tests/fuzz/replay.c replay address,undefined &
+pids="$pids $!"
 for p in $pids; do
 	wait "$p"
 done
@@ -88,4 +98,5 @@ if [ "${1:-replay}" = all ]; then
 	make_prog fuzz_decode fuzzer,address,undefined tests/fuzz/fuzz_decode.c
 	bootld_progs "" fuzz fuzzer,address,undefined
 	net_prog "" fuzz fuzzer,address,undefined
+	fat_prog "" fuzz fuzzer,address,undefined
 fi

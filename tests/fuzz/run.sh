@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh [SECONDS]: what `make fuzz FUZZ_SECONDS=N` runs (from
 # the repository root). Builds the fuzz programs, runs each libFuzzer
-# target (decode, bootfs, manifest) for SECONDS (default 60), then the
+# target (decode, bootfs, manifest, fat) for SECONDS (default 60), then the
 # wasm-opt execution fuzzer (gen.sh) for SECONDS. New crashing inputs
 # land in build/fuzz-crashes/<target>/, outside the tracked corpus, until
 # someone reviews them (and, once fixed, moves them to
@@ -61,6 +61,7 @@ fuzz decode $W/seeds
 fuzz bootfs
 fuzz manifest
 fuzz net
+fuzz fat
 tests/fuzz/gen.sh "$SECS" gen "build/fuzz/replay_exec -q -t 5" $C/exec ||
 	status=1
 exit $status

@@ -2,7 +2,11 @@
  * shell.c: the firmament's shell. Reads command lines from standard
  * input; writes through the Console service (reconnecting through the
  * Directory when the console restarts). Commands: help, echo, run, ps,
- * kill, ls, cat, exit; "$?" in an argument is the last status.
+ * kill, ls, cat, cp, rm, mkdir, mem, exit; "$?" in an argument is the
+ * last status. When a FileSystem service ("fs") runs, ls lists its
+ * directories, cat reads its files (else boot files), cp copies to it
+ * from it or from the boot files, rm and mkdir change it; without one,
+ * ls and cat show the boot files.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +14,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "filesystem.h"
 #include "launcher.h"
 #include "nb_strerror.h"
 #include "svc.h"
@@ -141,13 +146,73 @@ static int cmd_kill(int argc, char **argv)
 	return (s = launcher_kill(launcher, &req)) ? fail("kill", s) : 0;
 }
 
-/* ls: the boot files and their sizes. */
-static int cmd_ls(void)
+static nb_handle fs = NB_HANDLE_INVALID;
+
+/* True if a FileSystem service runs (connected on first use). */
+static bool have_fs(void)
+{
+	static bool tried;
+
+	if (!tried && svc_connect("fs", &fs))
+		fs = NB_HANDLE_INVALID;
+	tried = true;
+	return fs != NB_HANDLE_INVALID;
+}
+
+/* Opens path on the file system with flags and rights: its File channel
+ * in *f. */
+static nb_status fs_open(const char *path, uint32_t flags, uint32_t rights,
+			 nb_handle *f)
+{
+	static file_system_open_req req;
+	static file_system_open_resp resp;
+	nb_status s;
+
+	if (!FIR_SET_STR(req.path, path))
+		return FS_STATUS_NAME_TOO_LONG;
+	req.flags = flags;
+	req.rights = rights;
+	if (!(s = file_system_open(fs, &req, &resp)))
+		*f = resp.file;
+	return s;
+}
+
+/* ls DIR on the file system: sizes and names, directories with '/'. */
+static int fs_ls(const char *path)
+{
+	static file_readdir_req req;
+	static file_readdir_resp resp;
+	nb_handle d;
+	nb_status s;
+
+	if ((s = fs_open(path, 64, 1, &d)))
+		return fail(path, s);
+	for (req.cookie = 0;
+	     !(s = file_readdir(d, &req, &resp)) && resp.entries.len;
+	     req.cookie = resp.next)
+		for (uint32_t i = 0; i < resp.entries.len; i++) {
+			dir_entry *e = &resp.entries.items[i];
+			if (e->stat.dir)
+				out("   <dir> %s/\n", e->name.s);
+			else
+				out("%8llu %s\n",
+				    (unsigned long long)e->stat.size,
+				    e->name.s);
+		}
+	nb_handle_close(d);
+	return s ? fail(path, s) : 0;
+}
+
+/* ls [DIR]: the file system's DIR (the root), or the boot files and
+ * their sizes when there is no file system. */
+static int cmd_ls(int argc, char **argv)
 {
 	static launcher_files_resp resp;
-	nb_status s = launcher_files(launcher, &resp);
+	nb_status s;
 
-	if (s)
+	if (have_fs())
+		return fs_ls(argc > 1 ? argv[1] : "/");
+	if ((s = launcher_files(launcher, &resp)))
 		return fail("ls", s);
 	for (uint32_t i = 0; i < resp.files.len; i++)
 		out("%8u %s\n", resp.files.items[i].size,
@@ -155,23 +220,110 @@ static int cmd_ls(void)
 	return 0;
 }
 
-/* cat FILE...: boot files, 4 KiB at a time. */
-static int cmd_cat(int argc, char **argv)
+/* Calls fn(ctx, data, n) on each piece of file name: from the file
+ * system when there is one and it holds name, else the boot file. */
+static nb_status each_piece(const char *name,
+			    nb_status (*fn)(void *, const uint8_t *, uint32_t),
+			    void *ctx)
 {
-	static launcher_read_req req;
-	static launcher_read_resp resp;
+	static launcher_read_req lreq;
+	static launcher_read_resp lresp;
+	static file_read_resp fresp;
+	file_read_req freq = {8192};
+	nb_handle f;
+	nb_status s = FS_STATUS_NOT_FOUND;
+
+	if (have_fs() && (s = fs_open(name, 0, 1, &f)) == NB_OK) {
+		while (!(s = file_read(f, &freq, &fresp)) && fresp.data.len &&
+		       !(s = fn(ctx, fresp.data.b, fresp.data.len)))
+			;
+		nb_handle_close(f);
+		return s;
+	}
+	if (s != FS_STATUS_NOT_FOUND)
+		return s;
+	if (!FIR_SET_STR(lreq.name, name))
+		return FIR_ERR_INVALID;
+	for (lreq.offset = 0;; lreq.offset += lresp.data.len) {
+		if ((s = launcher_read(launcher, &lreq, &lresp)) ||
+		    !lresp.data.len)
+			return s;
+		if ((s = fn(ctx, lresp.data.b, lresp.data.len)))
+			return s;
+	}
+}
+
+/* each_piece's function for cat: to the console. */
+static nb_status to_console(void *ctx, const uint8_t *b, uint32_t n)
+{
+	put(b, n);
+	return NB_OK;
+}
+
+/* each_piece's function for cp: to File channel *ctx. */
+static nb_status to_file(void *ctx, const uint8_t *b, uint32_t n)
+{
+	static file_write_req req;
+	file_write_resp resp;
 	nb_status s;
 
+	req.data.len = n;
+	memcpy(req.data.b, b, n);
+	if ((s = file_write(*(nb_handle *)ctx, &req, &resp)))
+		return s;
+	return resp.written == n ? NB_OK : FS_STATUS_NO_SPACE;
+}
+
+/* cat FILE...: files of the file system, else boot files. */
+static int cmd_cat(int argc, char **argv)
+{
+	nb_status s;
+
+	for (int i = 1; i < argc; i++)
+		if ((s = each_piece(argv[i], to_console, NULL)))
+			return fail(argv[i], s);
+	return 0;
+}
+
+/* cp FROM TO: a file of the file system or a boot file to the file
+ * system. */
+static int cmd_cp(int argc, char **argv)
+{
+	nb_handle f;
+	nb_status s;
+
+	if (argc != 3)
+		return fail("cp FROM TO", NB_ERR_INVALID_ARGS);
+	if (!have_fs())
+		return fail("cp", FIR_ERR_NOT_FOUND);
+	if ((s = fs_open(argv[2], 4 | 16, 2, &f)))
+		return fail(argv[2], s);
+	s = each_piece(argv[1], to_file, &f);
+	nb_handle_close(f);
+	return s ? fail(argv[1], s) : 0;
+}
+
+/* rm PATH... and mkdir PATH...: files or empty directories removed,
+ * directories made. */
+static int cmd_rm_mkdir(int argc, char **argv, bool rm)
+{
+	static file_system_mkdir_req req;
+	nb_status s;
+
+	if (!have_fs())
+		return fail(argv[0], FIR_ERR_NOT_FOUND);
 	for (int i = 1; i < argc; i++) {
-		if (!FIR_SET_STR(req.name, argv[i]))
-			return fail(argv[i], FIR_ERR_INVALID);
-		req.offset = 0;
-		do {
-			if ((s = launcher_read(launcher, &req, &resp)))
-				return fail(argv[i], s);
-			put(resp.data.b, resp.data.len);
-			req.offset += resp.data.len;
-		} while (resp.data.len);
+		if (!FIR_SET_STR(req.path, argv[i]))
+			return fail(argv[i], FS_STATUS_NAME_TOO_LONG);
+		if (!rm)
+			s = file_system_mkdir(fs, &req);
+		else if ((s = file_system_unlink(
+				  fs, (const file_system_unlink_req *)&req)) ==
+			 FS_STATUS_IS_DIR)
+			s = file_system_rmdir(
+				fs, (const file_system_rmdir_req *)&req);
+		if (s)
+			return fail(argv[i], s);
 	}
 	return 0;
 }
@@ -212,8 +364,8 @@ static int command(int argc, char **argv)
 
 	if (!strcmp(c, "help")) {
 		out("commands: help, echo ARG..., run FILE [ARG...], ps, "
-		    "kill ID, ls, cat FILE..., mem, exit [N]; $? is the last "
-		    "status\n");
+		    "kill ID, ls [DIR], cat FILE..., cp FROM TO, rm PATH..., "
+		    "mkdir PATH..., mem, exit [N]; $? is the last status\n");
 		return 0;
 	}
 	if (!strcmp(c, "echo")) {
@@ -229,9 +381,13 @@ static int command(int argc, char **argv)
 	if (!strcmp(c, "kill"))
 		return cmd_kill(argc, argv);
 	if (!strcmp(c, "ls"))
-		return cmd_ls();
+		return cmd_ls(argc, argv);
 	if (!strcmp(c, "cat"))
 		return cmd_cat(argc, argv);
+	if (!strcmp(c, "cp"))
+		return cmd_cp(argc, argv);
+	if (!strcmp(c, "rm") || !strcmp(c, "mkdir"))
+		return cmd_rm_mkdir(argc, argv, c[0] == 'r');
 	if (!strcmp(c, "mem"))
 		return cmd_mem();
 	out("%s: unknown command (try help)\n", c);

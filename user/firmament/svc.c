@@ -184,29 +184,38 @@ nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
 	return NB_ERR_PEER_CLOSED;
 }
 
-/* Publishes name with a new listener, whose own end goes to *listener. */
+/* Makes a listener pair and publishes one end as name; *listener gets
+ * the end to serve. */
 nb_status svc_publish(const char *name, nb_handle *listener)
 {
 	static directory_publish_req req;
-	nb_handle theirs;
+	nb_handle mine, theirs;
 	nb_status s;
 
-	if ((s = nb_channel_create(listener, &theirs)) != NB_OK)
+	if ((s = nb_channel_create(&mine, &theirs)) != NB_OK)
 		return s;
-	if (!FIR_SET_STR(req.name, name))
+	if (!FIR_SET_STR(req.name, name)) {
+		nb_handle_close(mine);
+		nb_handle_close(theirs);
 		return FIR_ERR_INVALID;
+	}
 	req.listener = theirs;
-	return directory_publish(svc_directory(), &req);
+	if ((s = directory_publish(svc_directory(), &req)) != NB_OK) {
+		nb_handle_close(mine);
+		return s;
+	}
+	*listener = mine;
+	return NB_OK;
 }
 
 /* Publishes name with a new listener, then serves it (svc_serve_on). */
 nb_status svc_serve(const char *name, svc_dispatch_fn fn, const void *ops,
 		    void *ctx)
 {
-	nb_handle mine;
-	nb_status s;
+	nb_handle listener;
+	nb_status s = svc_publish(name, &listener);
 
-	if ((s = svc_publish(name, &mine)) != NB_OK)
+	if (s != NB_OK)
 		return s;
-	return svc_serve_on(mine, fn, ops, ctx, NULL);
+	return svc_serve_on(listener, fn, ops, ctx, NULL);
 }

@@ -46,8 +46,8 @@ struct svc_extra {
  * errors. At most 62 clients at once; one more is closed at once. */
 nb_status svc_serve_on(nb_handle listener, svc_dispatch_fn fn, const void *ops,
 		       void *ctx, const struct svc_extra *extra);
-/* Publishes this service as `name` with a new listener, whose end to
- * serve goes to *listener (for a loop of the service's own). */
+/* Publishes this service as `name`: a new listener pair, one end given
+ * to the Directory, the other (to serve) in *listener. */
 nb_status svc_publish(const char *name, nb_handle *listener);
 /* Publishes this service as `name` with a new listener and serves it
  * (svc_serve_on). */

@@ -1,7 +1,8 @@
 /*
  * nb_strerror.h: the name of every status code, in words, for messages:
  * the kernel's (NB_ERR_*, nebulet.h) and the firmament's (FIR_ERR_*,
- * firmament/wire.h, -100 and below). The one table the shell, init, the
+ * firmament/wire.h, -100 and below; FileSystem's FsStatus, -201 and
+ * below). The one table the shell, init, the
  * kernel and the host tools print statuses with. Header-only so that
  * wasm programs, the kernel and host tools all take it as it is.
  */
@@ -41,6 +42,21 @@ static inline const char *nb_strerror(nb_status s)
 		{-104, "already exists"},
 		{-105, "internal error"},
 		{-106, "invalid request"},
+		/* firmament/filesystem.fir's FsStatus */
+		{-201, "I/O error or damaged file system"},
+		{-202, "no such file or directory"},
+		{-203, "file exists"},
+		{-204, "not a directory"},
+		{-205, "is a directory"},
+		{-206, "directory not empty"},
+		{-207, "no space left"},
+		{-208, "invalid name or argument"},
+		{-209, "name too long"},
+		{-210, "file is open"},
+		{-211, "out of memory"},
+		{-212, "file too large"},
+		{-213, "not opened for that"},
+		{-214, "read-only file system"},
 	};
 
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)

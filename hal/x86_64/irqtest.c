@@ -4,8 +4,8 @@
  * device raises its PCI INTA when its interrupt status (raised by writing
  * 0x60, acknowledged at 0x64) is not zero, and holds it until then; on
  * the PC machine INTA reaches an ISA line through the PIIX's PIRQ routing
- * (10 or 11 under qboot and SeaBIOS), which the MADT marks level-
- * triggered. The line must:
+ * (10 or 11 under qboot and SeaBIOS), which pci.c reads and makes level-
+ * triggered, as the MADT also says. The line must:
  *   fire once raised, then stay quiet (masked by the handler) while the
  *   device still holds it;
  *   fire again when unmasked while still held (the EOI cleared the remote
@@ -17,26 +17,13 @@
 #include "hal/hal.h"
 #include "hal/x86_64/x86.h"
 
-#define EDU_ID 0x11e81234u /* device, vendor */
+#define EDU_VENDOR 0x1234
+#define EDU_DEVICE 0x11e8
 #define EDU_STATUS 0x24
 #define EDU_RAISE 0x60
 #define EDU_ACK 0x64
-#define PIIX_PIRQ 0x60 /* PIIX3 (0:1.0) PIRQA-D routes */
-#define BAR0_DEFAULT 0xe0000000u
 #define WAIT_NS 2000000000ull
 #define QUIET_NS 50000000ull
-
-static uint32_t pci_read(unsigned dev, unsigned fn, unsigned reg)
-{
-	outl(0xcf8, 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc));
-	return inl(0xcfc);
-}
-
-static void pci_write(unsigned dev, unsigned fn, unsigned reg, uint32_t v)
-{
-	outl(0xcf8, 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc));
-	outl(0xcfc, v);
-}
 
 /* Waits up to ns, interrupts on, for line to fire; true if it did. */
 static bool fired(unsigned line, uint64_t ns)
@@ -52,27 +39,21 @@ static bool fired(unsigned line, uint64_t ns)
 	return seen;
 }
 
-/* The edu device on bus 0 (BAR0 given an address if the firmware left it
- * none, memory decoding on), and the ISA line its INTA reaches. */
+/* The edu device as pci.c found it (BAR0 assigned, memory decoding on)
+ * and the ISA line pci.c routed its INTA to. */
 static volatile uint32_t *edu_find(unsigned *line)
 {
-	for (unsigned dev = 0; dev < 32; dev++) {
-		if (pci_read(dev, 0, 0) != EDU_ID)
+	for (unsigned i = 0; i < hal_pci_count(); i++) {
+		const struct hal_pci_func *f = hal_pci_func(i);
+		if (f->vendor != EDU_VENDOR || f->device != EDU_DEVICE)
 			continue;
-		uint32_t bar = pci_read(dev, 0, 0x10) & ~0xfu;
-		if (!bar)
-			pci_write(dev, 0, 0x10, bar = BAR0_DEFAULT);
-		pci_write(dev, 0, 0x04, pci_read(dev, 0, 0x04) | 2);
-		unsigned pin = (pci_read(dev, 0, 0x3c) >> 8) & 0xff;
-		unsigned pirq = (dev - 1 + pin - 1) & 3; /* PIIX wiring */
-		uint32_t route = pci_read(1, 0, PIIX_PIRQ) >> (8 * pirq);
-		if (!pin || (route & 0x80)) {
-			kprintf("test level: INT%c is not routed\n",
-				'A' + pin - 1);
+		if (f->irq == 0xff || !f->bar[0].size) {
+			kprintf("test level: edu has no INTx line or BAR0\n");
 			return NULL;
 		}
-		*line = route & 0x0f;
-		return map_phys(bar, PAGE_SIZE, PTE_W | PTE_PCD | PTE_PWT);
+		*line = f->irq;
+		return map_phys(f->bar[0].addr, PAGE_SIZE,
+				PTE_W | PTE_PCD | PTE_PWT);
 	}
 	kprintf("test level: no edu device (QEMU -device edu)\n");
 	return NULL;

@@ -65,6 +65,7 @@ struct jc {
 	JIT_VEC(struct cfix, cf);
 	uint32_t pc; /* cell of the instruction being translated */
 	bool oom;
+	bool simd; /* f holds v128 values: moves copy whole 16-byte slots */
 	uint32_t npin, pslot[NPIN];
 	int preg[NPIN];
 	/* registers of pinned i32 locals: always zero-extended (every write

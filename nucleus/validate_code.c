@@ -1,6 +1,6 @@
 /*
- * validate_code.c: validation of function bodies (WebAssembly 2.0, no SIMD,
- * plus the threads proposal's atomics).
+ * validate_code.c: validation of function bodies (WebAssembly 2.0 with
+ * SIMD, plus the threads proposal's atomics).
  *
  * The standard one-pass algorithm: an operand stack of value types (with
  * T_UNKNOWN for values conjured by unreachable code) and a control stack of
@@ -61,6 +61,7 @@ typedef struct vcode {
 	/* where the last instruction ended, if it computed the top value */
 	const uint8_t *fold_at;
 	bool calls;
+	bool simd; /* a v128 value or local: no registers for the JIT */
 } vcode;
 
 /* Where an operand comes from: computed into its stack slot, a constant
@@ -100,7 +101,8 @@ static void malformed(vcode *v, const char *msg)
 
 static bool is_num(uint8_t t)
 {
-	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
+	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 ||
+	       t == WASM_F64 || t == WASM_V128;
 }
 
 /* Makes room for n more operands (and their sources and weights). */
@@ -137,6 +139,8 @@ static inline void push_src(vcode *v, uint8_t t, uint32_t src)
 		return;
 	v->src[v->nvals] = src;
 	v->vals[v->nvals++] = t;
+	if (t == WASM_V128)
+		v->simd = true;
 	if (v->nvals > v->maxh)
 		v->maxh = v->nvals;
 }
@@ -299,10 +303,44 @@ static void memarg(vcode *v, unsigned log2, bool atomic)
 		invalid(v, "alignment must not be larger than natural");
 }
 
+/* A SIMD lane index immediate: below n, else INVALID. */
+static void lane(vcode *v, unsigned n)
+{
+	if (v->im.k >= n)
+		invalid(v, "invalid lane index");
+}
+
+/* i8x16.shuffle's 16 lane indices, each below 32. */
+static void shuffle_lanes(vcode *v)
+{
+	for (int i = 0; i < 16; i++)
+		if (v->im.vec[i] >= 32)
+			invalid(v, "invalid lane index");
+}
+
 /* An instruction typed by its opcodes.h row. */
 static void check_simple(vcode *v, const wasm_opinfo *o)
 {
 	switch (o->imm) {
+	case IMM_MEM16:
+		memarg(v, 4, false);
+		break;
+	case IMM_MEMLANE1:
+	case IMM_MEMLANE2:
+	case IMM_MEMLANE4:
+	case IMM_MEMLANE8:
+		memarg(v, o->imm - IMM_MEMLANE1, false);
+		lane(v, 16u >> (o->imm - IMM_MEMLANE1));
+		break;
+	case IMM_LANE16:
+	case IMM_LANE8:
+	case IMM_LANE4:
+	case IMM_LANE2:
+		lane(v, 16u >> (o->imm - IMM_LANE16));
+		break;
+	case IMM_SHUFFLE:
+		shuffle_lanes(v);
+		break;
 	case IMM_MEM1:
 	case IMM_MEM2:
 	case IMM_MEM4:
@@ -329,6 +367,8 @@ static void check_simple(vcode *v, const wasm_opinfo *o)
 		pop_expect(v, o->p1);
 	if (o->imm >= IMM_ATOMIC1 && o->imm <= IMM_ATOMIC8)
 		pop_expect(v, WASM_I32); /* the address */
+	if (o == &wasm_ops[OP_V128_BITSELECT])
+		pop_expect(v, WASM_V128); /* the first operand */
 	if (o->res && o->imm >= IMM_I32 && o->imm <= IMM_F64 && !o->p1)
 		push_src(v, o->res, SRC_CONST);
 	else if (o->res)
@@ -768,6 +808,9 @@ static void profile(const vcode *v, wasm_profile *out)
 	memset(out, 0, sizeof *out);
 	out->maxh = v->maxh;
 	out->calls = v->calls;
+	out->simd = v->simd;
+	if (v->simd)
+		return; /* registers hold 8 bytes: v128 slots stay in memory */
 	for (uint32_t s = 0; s < n; s++) {
 		uint64_t u = v->w[s];
 		uint32_t i = k;
@@ -806,6 +849,7 @@ bool wasm_validate_code(const wasm_module *m, uint32_t func,
 	memcpy(v.locals, ft->params, ft->nparams);
 	if (c->num_locals)
 		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
+	v.simd = memchr(v.locals, WASM_V128, v.nlocals) != NULL;
 	v.wt = 1;
 	if (reserve(&v, 1)) {
 		memset(v.w, 0, (v.nlocals + 1) * sizeof *v.w);

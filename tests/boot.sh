@@ -39,7 +39,7 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
-WASI_PROGS=(hello args exit cat malloc clock)
+WASI_PROGS=(hello args exit cat malloc clock simd)
 TRAP_PROGS=(trap_oob trap_div trap_stack trap_indirect)
 NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")

@@ -547,6 +547,8 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	}
 	if (IOP_IS_ATOMIC(op) && jit_op_atomic(c, op, p))
 		return LOWER_ATOMIC_LEN;
+	if (IOP_IS_SIMD(op) && jit_op_simd(c, op, p))
+		return LOWER_SIMD_LEN;
 	if ((n = jit_slow_len(op)) != 0) {
 		spill(c, 0, UINT32_MAX, false);
 		xmovi(b, RDI, (uintptr_t)c->f);

@@ -181,7 +181,7 @@ static inline void xrr(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 	b->len += n;
 }
 
-/* Frame slot i: [rbx + 8i]. */
+/* Frame slot i: [rbx + 16i] (a slot holds a wasm_val). */
 #define SLOT(i) RBX, NOIDX, (int32_t)((i)*16)
 
 /* mov r, imm64 (shortest form). */

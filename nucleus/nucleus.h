@@ -108,6 +108,14 @@ enum wasm_engine {
 #define WASM_ENGINE_DEFAULT WASM_ENGINE_INTERP
 #endif
 
+/*
+ * The JIT writes SIMD instructions inline with SSE4.1 (and SSSE3) when
+ * the CPU has them, else calls C for each (any x86-64 runs SIMD code).
+ * wasm_jit_simd_inline(false) makes it call C always (for the tests of
+ * that path); true restores the CPU check. Affects code compiled later.
+ */
+void wasm_jit_simd_inline(bool on);
+
 /* Modules (nucleus/decode.c, nucleus/validate.c). */
 
 /* Decodes and validates `len` bytes (copied). NULL with err filled on

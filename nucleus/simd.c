@@ -43,7 +43,7 @@ static int32_t sat_s(int64_t x, int64_t lo, int64_t hi)
 /* Saturating float-to-int of one lane: NaN gives 0. */
 static int32_t trunc_sat_s(double x)
 {
-	return x != x		   ? 0
+	return x != x		    ? 0
 	       : x <= -2147483648.0 ? INT32_MIN
 	       : x >= 2147483647.0  ? INT32_MAX
 				    : (int32_t)x;
@@ -159,8 +159,8 @@ static void memory(enum wasm_op op, v128 *d, const v128 *b, uint8_t *ea,
 }
 
 /* Splats, lane extraction and replacement: scalar slot s. */
-static void lanes(enum wasm_op op, wasm_val *d, const v128 *a, const wasm_val *s,
-		  uint32_t l)
+static void lanes(enum wasm_op op, wasm_val *d, const v128 *a,
+		  const wasm_val *s, uint32_t l)
 {
 	v128 t;
 	memcpy(&t, a, 16);
@@ -408,8 +408,9 @@ static bool compare(enum wasm_op op, v128 *d, const v128 *a, const v128 *b)
 				(int64_t)a->u[i] - b->u[i], 0, UMAX));         \
 		return true;                                                   \
 	case OP_##P##_AVGR_U:                                                  \
-		EACH(n, d->u[i] = (__typeof__(d->u[i]))(                       \
-				((uint32_t)a->u[i] + b->u[i] + 1) >> 1));      \
+		EACH(n, d->u[i] = (__typeof__(d->u[i]))(((uint32_t)a->u[i] +   \
+							 b->u[i] + 1) >>       \
+							1));                   \
 		return true;
 /* Extending multiplies: lanes h*n/2 .. of a and b, widened. */
 #define EXTMUL(P, n, D, S, d_, s_, T)                                          \
@@ -486,8 +487,7 @@ static bool int_binary(enum wasm_op op, v128 *d, const v128 *a, const v128 *b)
 	}
 }
 
-static bool float_binary(enum wasm_op op, v128 *d, const v128 *a,
-			 const v128 *b)
+static bool float_binary(enum wasm_op op, v128 *d, const v128 *a, const v128 *b)
 {
 	v128 x = *a, y = *b;
 	switch (op) {
@@ -567,7 +567,8 @@ static bool int_unary(enum wasm_op op, v128 *d, const v128 *a)
 		EACH(2, d->u64[i] = ~x.u64[i]);
 		return true;
 	case OP_I8X16_ABS:
-		EACH(16, d->u8[i] = (uint8_t)(x.i8[i] < 0 ? -x.u8[i] : x.u8[i]));
+		EACH(16,
+		     d->u8[i] = (uint8_t)(x.i8[i] < 0 ? -x.u8[i] : x.u8[i]));
 		return true;
 	case OP_I8X16_NEG:
 		EACH(16, d->u8[i] = (uint8_t)-x.u8[i]);
@@ -576,8 +577,8 @@ static bool int_unary(enum wasm_op op, v128 *d, const v128 *a)
 		EACH(16, d->u8[i] = (uint8_t)__builtin_popcount(x.u8[i]));
 		return true;
 	case OP_I16X8_ABS:
-		EACH(8,
-		     d->u16[i] = (uint16_t)(x.i16[i] < 0 ? -x.u16[i] : x.u16[i]));
+		EACH(8, d->u16[i] = (uint16_t)(x.i16[i] < 0 ? -x.u16[i]
+							    : x.u16[i]));
 		return true;
 	case OP_I16X8_NEG:
 		EACH(8, d->u16[i] = (uint16_t)-x.u16[i]);
@@ -761,13 +762,13 @@ void simd_run(enum iop op, wasm_val *fp, const icell *pc, uint8_t *mb)
 	}
 	case OP_V128_BITSELECT:
 		memcpy(&c, fp[pc[4]].v128, 16);
-		EACH(2, r.u64[i] = (a.u64[i] & c.u64[i]) |
-				   (b.u64[i] & ~c.u64[i]));
+		EACH(2,
+		     r.u64[i] = (a.u64[i] & c.u64[i]) | (b.u64[i] & ~c.u64[i]));
 		break;
 	default:
 		if (o->imm >= IMM_LANE16 || o->p1 != WASM_V128) {
-			lanes(w, dv, &a, &fp[o->p1 == WASM_V128 ? pc[3] : pc[2]],
-			      pc[5]);
+			lanes(w, dv, &a,
+			      &fp[o->p1 == WASM_V128 ? pc[3] : pc[2]], pc[5]);
 			return;
 		}
 		if (o->res == WASM_I32) {

@@ -193,6 +193,22 @@ status=$? why=""
 	why="status $status or wrong output"
 verdict "boot:two-stdins" "" "stdout:$WT/two.out" "stderr:$WT/two.err"
 
+# Three SIMD programs at once (two on the JIT, one on the interpreter),
+# preempting each other with their v128 values live: each prints the
+# same results as alone.
+printf '%s\n' 'simd.wasm 400' '--engine=interp simd.wasm 40' 'simd.wasm 400' \
+	>"$WT/simd.man"
+cp "$B/tests/wasi/simd.wasm" "$WT/"
+(cd "$WT" && "$(realpath "$OLDPWD/$NEBULET")" pack -o simd.ar \
+	--manifest=simd.man simd.wasm)
+timeout 120 "$NEBULET" boot --timeout=100 --initrd="$WT/simd.ar" </dev/null \
+	>"$WT/simd.out" 2>"$WT/simd.err"
+status=$? why=""
+{ [ $status = 0 ] && cmp -s <(sort "$WT/simd.out") \
+	<(cat tests/wasi/simd.expect{,,} | sort); } ||
+	why="status $status or wrong output"
+verdict "boot:simd-at-once" "" "stdout:$WT/simd.out" "stderr:$WT/simd.err"
+
 # Preemption and isolation, on each engine: tests/boot/watch.c runs as
 # init (`nebulet boot --kernel`) and starts each victim in turn, printing
 # beside it: an endless loop (killed after watch printed five lines,

@@ -1207,8 +1207,8 @@ static void print_counts(unsigned p, unsigned f, unsigned s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit] [-v] "
-			"FILE.json...\n");
+	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit] "
+			"[--jit-simd=c] [-v] FILE.json...\n");
 	return 2;
 }
 
@@ -1225,6 +1225,8 @@ int spec_main(int argc, char **argv)
 			engine = WASM_ENGINE_INTERP;
 		else if (strcmp(argv[i], "--engine=jit") == 0)
 			engine = WASM_ENGINE_JIT;
+		else if (strcmp(argv[i], "--jit-simd=c") == 0)
+			wasm_jit_simd_inline(false); /* as without SSE4.1 */
 		else if (strcmp(argv[i], "-v") == 0 ||
 			 strcmp(argv[i], "--verbose") == 0)
 			r.verbose = true;

@@ -147,7 +147,7 @@ void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	struct lower_code *code = code_of(f);
 	if (!code)
-		rt_trap(TRAP_EXHAUSTED, f, 0);
+		rt_trap(TRAP_NO_MEMORY, f, 0);
 	if (T.nest >= MAX_NEST)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	bool nested = T.nest > 0;
@@ -492,8 +492,10 @@ do_call : {
 		vmbreak;
 	}
 	struct lower_code *code = code_of(callee);
-	pc--; /* inside the call, for the trap's offset */
-	if (!code || fr + 1 >= T.frames_end ||
+	pc--;	   /* inside the call, for the trap's offset */
+	if (!code) /* no memory to lower it in */
+		TRAP(TRAP_NO_MEMORY);
+	if (fr + 1 >= T.frames_end ||
 	    (size_t)(T.stack_end - nfp) < code->nslots)
 		TRAP(TRAP_EXHAUSTED);
 	memset(nfp + code->nparams, 0,

@@ -57,6 +57,13 @@ static void p66(struct jc *c, uint32_t opc, int x, int y)
 	xrr(&c->b, 0x66, 0, opc, x, y);
 }
 
+/* The width of a lane of op's shape, from its name's prefix. */
+static unsigned lane_width(enum wasm_op op)
+{
+	const char *t = wasm_ops[op].text;
+	return t[1] == '8' ? 1 : t[1] == '1' ? 2 : t[1] == '3' ? 4 : 8;
+}
+
 /* Integer and float ops of the form d = a OP b on whole registers:
  * the opcode (a 66 prefix unless np), and whether the operands swap
  * (then d = b OP a). */
@@ -64,35 +71,64 @@ static const struct {
 	uint32_t opc;
 	uint8_t np, swap;
 } bin[OP_COUNT] = {
-	[OP_I8X16_ADD] = {.opc = 0x0FFC},	   [OP_I16X8_ADD] = {.opc = 0x0FFD},
-	[OP_I32X4_ADD] = {.opc = 0x0FFE},	   [OP_I64X2_ADD] = {.opc = 0x0FD4},
-	[OP_I8X16_SUB] = {.opc = 0x0FF8},	   [OP_I16X8_SUB] = {.opc = 0x0FF9},
-	[OP_I32X4_SUB] = {.opc = 0x0FFA},	   [OP_I64X2_SUB] = {.opc = 0x0FFB},
-	[OP_I8X16_ADD_SAT_S] = {.opc = 0x0FEC},   [OP_I16X8_ADD_SAT_S] = {.opc = 0x0FED},
-	[OP_I8X16_ADD_SAT_U] = {.opc = 0x0FDC},   [OP_I16X8_ADD_SAT_U] = {.opc = 0x0FDD},
-	[OP_I8X16_SUB_SAT_S] = {.opc = 0x0FE8},   [OP_I16X8_SUB_SAT_S] = {.opc = 0x0FE9},
-	[OP_I8X16_SUB_SAT_U] = {.opc = 0x0FD8},   [OP_I16X8_SUB_SAT_U] = {.opc = 0x0FD9},
-	[OP_I16X8_MUL] = {.opc = 0x0FD5},	   [OP_I32X4_MUL] = {.opc = 0x0F3840},
-	[OP_V128_AND] = {.opc = 0x0FDB},	   [OP_V128_OR] = {.opc = 0x0FEB},
-	[OP_V128_XOR] = {.opc = 0x0FEF},	   [OP_V128_ANDNOT] = {.opc = 0x0FDF, .swap = 1},
-	[OP_I8X16_MIN_U] = {.opc = 0x0FDA},	   [OP_I8X16_MAX_U] = {.opc = 0x0FDE},
-	[OP_I16X8_MIN_S] = {.opc = 0x0FEA},	   [OP_I16X8_MAX_S] = {.opc = 0x0FEE},
-	[OP_I8X16_MIN_S] = {.opc = 0x0F3838},	   [OP_I8X16_MAX_S] = {.opc = 0x0F383C},
-	[OP_I16X8_MIN_U] = {.opc = 0x0F383A},	   [OP_I16X8_MAX_U] = {.opc = 0x0F383E},
-	[OP_I32X4_MIN_S] = {.opc = 0x0F3839},	   [OP_I32X4_MAX_S] = {.opc = 0x0F383D},
-	[OP_I32X4_MIN_U] = {.opc = 0x0F383B},	   [OP_I32X4_MAX_U] = {.opc = 0x0F383F},
-	[OP_I8X16_AVGR_U] = {.opc = 0x0FE0},	   [OP_I16X8_AVGR_U] = {.opc = 0x0FE3},
-	[OP_I8X16_EQ] = {.opc = 0x0F74},	   [OP_I16X8_EQ] = {.opc = 0x0F75},
-	[OP_I32X4_EQ] = {.opc = 0x0F76},	   [OP_I64X2_EQ] = {.opc = 0x0F3829},
-	[OP_I8X16_GT_S] = {.opc = 0x0F64},	   [OP_I16X8_GT_S] = {.opc = 0x0F65},
-	[OP_I32X4_GT_S] = {.opc = 0x0F66},	   [OP_I8X16_LT_S] = {.opc = 0x0F64, .swap = 1},
-	[OP_I16X8_LT_S] = {.opc = 0x0F65, .swap = 1},  [OP_I32X4_LT_S] = {.opc = 0x0F66, .swap = 1},
-	[OP_F32X4_ADD] = {.opc = 0x0F58, .np = 1},	   [OP_F64X2_ADD] = {.opc = 0x0F58},
-	[OP_F32X4_SUB] = {.opc = 0x0F5C, .np = 1},	   [OP_F64X2_SUB] = {.opc = 0x0F5C},
-	[OP_F32X4_MUL] = {.opc = 0x0F59, .np = 1},	   [OP_F64X2_MUL] = {.opc = 0x0F59},
-	[OP_F32X4_DIV] = {.opc = 0x0F5E, .np = 1},	   [OP_F64X2_DIV] = {.opc = 0x0F5E},
-	[OP_F32X4_PMIN] = {.opc = 0x0F5D, .np = 1, .swap = 1},  [OP_F64X2_PMIN] = {.opc = 0x0F5D, .swap = 1},
-	[OP_F32X4_PMAX] = {.opc = 0x0F5F, .np = 1, .swap = 1},  [OP_F64X2_PMAX] = {.opc = 0x0F5F, .swap = 1},
+	[OP_I8X16_ADD] = {.opc = 0x0FFC},
+	[OP_I16X8_ADD] = {.opc = 0x0FFD},
+	[OP_I32X4_ADD] = {.opc = 0x0FFE},
+	[OP_I64X2_ADD] = {.opc = 0x0FD4},
+	[OP_I8X16_SUB] = {.opc = 0x0FF8},
+	[OP_I16X8_SUB] = {.opc = 0x0FF9},
+	[OP_I32X4_SUB] = {.opc = 0x0FFA},
+	[OP_I64X2_SUB] = {.opc = 0x0FFB},
+	[OP_I8X16_ADD_SAT_S] = {.opc = 0x0FEC},
+	[OP_I16X8_ADD_SAT_S] = {.opc = 0x0FED},
+	[OP_I8X16_ADD_SAT_U] = {.opc = 0x0FDC},
+	[OP_I16X8_ADD_SAT_U] = {.opc = 0x0FDD},
+	[OP_I8X16_SUB_SAT_S] = {.opc = 0x0FE8},
+	[OP_I16X8_SUB_SAT_S] = {.opc = 0x0FE9},
+	[OP_I8X16_SUB_SAT_U] = {.opc = 0x0FD8},
+	[OP_I16X8_SUB_SAT_U] = {.opc = 0x0FD9},
+	[OP_I16X8_MUL] = {.opc = 0x0FD5},
+	[OP_I32X4_MUL] = {.opc = 0x0F3840},
+	[OP_V128_AND] = {.opc = 0x0FDB},
+	[OP_V128_OR] = {.opc = 0x0FEB},
+	[OP_V128_XOR] = {.opc = 0x0FEF},
+	[OP_V128_ANDNOT] = {.opc = 0x0FDF, .swap = 1},
+	[OP_I8X16_MIN_U] = {.opc = 0x0FDA},
+	[OP_I8X16_MAX_U] = {.opc = 0x0FDE},
+	[OP_I16X8_MIN_S] = {.opc = 0x0FEA},
+	[OP_I16X8_MAX_S] = {.opc = 0x0FEE},
+	[OP_I8X16_MIN_S] = {.opc = 0x0F3838},
+	[OP_I8X16_MAX_S] = {.opc = 0x0F383C},
+	[OP_I16X8_MIN_U] = {.opc = 0x0F383A},
+	[OP_I16X8_MAX_U] = {.opc = 0x0F383E},
+	[OP_I32X4_MIN_S] = {.opc = 0x0F3839},
+	[OP_I32X4_MAX_S] = {.opc = 0x0F383D},
+	[OP_I32X4_MIN_U] = {.opc = 0x0F383B},
+	[OP_I32X4_MAX_U] = {.opc = 0x0F383F},
+	[OP_I8X16_AVGR_U] = {.opc = 0x0FE0},
+	[OP_I16X8_AVGR_U] = {.opc = 0x0FE3},
+	[OP_I8X16_EQ] = {.opc = 0x0F74},
+	[OP_I16X8_EQ] = {.opc = 0x0F75},
+	[OP_I32X4_EQ] = {.opc = 0x0F76},
+	[OP_I64X2_EQ] = {.opc = 0x0F3829},
+	[OP_I8X16_GT_S] = {.opc = 0x0F64},
+	[OP_I16X8_GT_S] = {.opc = 0x0F65},
+	[OP_I32X4_GT_S] = {.opc = 0x0F66},
+	[OP_I8X16_LT_S] = {.opc = 0x0F64, .swap = 1},
+	[OP_I16X8_LT_S] = {.opc = 0x0F65, .swap = 1},
+	[OP_I32X4_LT_S] = {.opc = 0x0F66, .swap = 1},
+	[OP_F32X4_ADD] = {.opc = 0x0F58, .np = 1},
+	[OP_F64X2_ADD] = {.opc = 0x0F58},
+	[OP_F32X4_SUB] = {.opc = 0x0F5C, .np = 1},
+	[OP_F64X2_SUB] = {.opc = 0x0F5C},
+	[OP_F32X4_MUL] = {.opc = 0x0F59, .np = 1},
+	[OP_F64X2_MUL] = {.opc = 0x0F59},
+	[OP_F32X4_DIV] = {.opc = 0x0F5E, .np = 1},
+	[OP_F64X2_DIV] = {.opc = 0x0F5E},
+	[OP_F32X4_PMIN] = {.opc = 0x0F5D, .np = 1, .swap = 1},
+	[OP_F64X2_PMIN] = {.opc = 0x0F5D, .swap = 1},
+	[OP_F32X4_PMAX] = {.opc = 0x0F5F, .np = 1, .swap = 1},
+	[OP_F64X2_PMAX] = {.opc = 0x0F5F, .swap = 1},
 	[OP_I8X16_SWIZZLE] = {.opc = 0x0F3800},
 };
 
@@ -108,6 +144,139 @@ static const struct {
 	[OP_F64X2_LE] = {2, 0, 1}, [OP_F64X2_GE] = {2, 1, 1},
 };
 
+/* One-operand ops d = OP a: the opcode, its legacy prefix (0 for none),
+ * and whether a's high half is shifted down first (the _high extends). */
+static const struct {
+	uint32_t opc;
+	uint8_t pfx, high;
+} un[OP_COUNT] = {
+	[OP_I8X16_ABS] = {.opc = 0x0F381C, .pfx = 0x66},
+	[OP_I16X8_ABS] = {.opc = 0x0F381D, .pfx = 0x66},
+	[OP_I32X4_ABS] = {.opc = 0x0F381E, .pfx = 0x66},
+	[OP_I16X8_EXTEND_LOW_I8X16_S] = {.opc = 0x0F3820, .pfx = 0x66},
+	[OP_I16X8_EXTEND_HIGH_I8X16_S] = {.opc = 0x0F3820,
+					  .pfx = 0x66,
+					  .high = 1},
+	[OP_I16X8_EXTEND_LOW_I8X16_U] = {.opc = 0x0F3830, .pfx = 0x66},
+	[OP_I16X8_EXTEND_HIGH_I8X16_U] = {.opc = 0x0F3830,
+					  .pfx = 0x66,
+					  .high = 1},
+	[OP_I32X4_EXTEND_LOW_I16X8_S] = {.opc = 0x0F3823, .pfx = 0x66},
+	[OP_I32X4_EXTEND_HIGH_I16X8_S] = {.opc = 0x0F3823,
+					  .pfx = 0x66,
+					  .high = 1},
+	[OP_I32X4_EXTEND_LOW_I16X8_U] = {.opc = 0x0F3833, .pfx = 0x66},
+	[OP_I32X4_EXTEND_HIGH_I16X8_U] = {.opc = 0x0F3833,
+					  .pfx = 0x66,
+					  .high = 1},
+	[OP_I64X2_EXTEND_LOW_I32X4_S] = {.opc = 0x0F3825, .pfx = 0x66},
+	[OP_I64X2_EXTEND_HIGH_I32X4_S] = {.opc = 0x0F3825,
+					  .pfx = 0x66,
+					  .high = 1},
+	[OP_I64X2_EXTEND_LOW_I32X4_U] = {.opc = 0x0F3835, .pfx = 0x66},
+	[OP_I64X2_EXTEND_HIGH_I32X4_U] = {.opc = 0x0F3835,
+					  .pfx = 0x66,
+					  .high = 1},
+	[OP_F32X4_SQRT] = {.opc = 0x0F51},
+	[OP_F64X2_SQRT] = {.opc = 0x0F51, .pfx = 0x66},
+	[OP_F32X4_CONVERT_I32X4_S] = {.opc = 0x0F5B},
+	[OP_F64X2_CONVERT_LOW_I32X4_S] = {.opc = 0x0FE6, .pfx = 0xF3},
+	[OP_F64X2_PROMOTE_LOW_F32X4] = {.opc = 0x0F5A},
+	[OP_F32X4_DEMOTE_F64X2_ZERO] = {.opc = 0x0F5A, .pfx = 0x66},
+};
+
+/* Shifts by a scalar: the opcode, and the count's mask (lane bits - 1). */
+static const struct {
+	uint32_t opc;
+	uint8_t mask;
+} shifts[OP_COUNT] = {
+	[OP_I16X8_SHL] = {0x0FF1, 15},	 [OP_I32X4_SHL] = {0x0FF2, 31},
+	[OP_I64X2_SHL] = {0x0FF3, 63},	 [OP_I16X8_SHR_U] = {0x0FD1, 15},
+	[OP_I32X4_SHR_U] = {0x0FD2, 31}, [OP_I64X2_SHR_U] = {0x0FD3, 63},
+	[OP_I16X8_SHR_S] = {0x0FE1, 15}, [OP_I32X4_SHR_S] = {0x0FE2, 31},
+};
+
+/* Loads that widen 8 bytes (pmovsx/pmovzx from memory). */
+static const uint32_t widen_load[OP_COUNT] = {
+	[OP_V128_LOAD8X8_S] = 0x0F3820,	 [OP_V128_LOAD8X8_U] = 0x0F3830,
+	[OP_V128_LOAD16X4_S] = 0x0F3823, [OP_V128_LOAD16X4_U] = 0x0F3833,
+	[OP_V128_LOAD32X2_S] = 0x0F3825, [OP_V128_LOAD32X2_U] = 0x0F3835,
+};
+
+/* d = OP a (un[]), d = a shifted by b (shifts[]), or d = -a. */
+static bool unary(struct jc *c, enum wasm_op op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	if (un[op].opc) {
+		vld(c, X1, p[2]);
+		if (un[op].high) {
+			p66(c, 0x0F73, 3, X1); /* psrldq xmm1, 8 */
+			xb(b, 8);
+		}
+		xrr(b, un[op].pfx, 0, un[op].opc, X0, X1);
+	} else if (shifts[op].opc) {
+		xmem(b, 0, 0, 0x8B, RAX, SLOT(p[3]));
+		xalui(b, 0, 4, RAX, shifts[op].mask); /* and eax, mask */
+		p66(c, 0x0F6E, X1, RAX);	      /* movd xmm1, eax */
+		vld(c, X0, p[2]);
+		p66(c, shifts[op].opc, X0, X1);
+	} else if (op == OP_I8X16_NEG || op == OP_I16X8_NEG ||
+		   op == OP_I32X4_NEG || op == OP_I64X2_NEG) {
+		static const uint32_t sub[] = {0x0FF8, 0x0FF9, 0x0FFA, 0x0FFB};
+		unsigned w = lane_width(op);
+		vld(c, X1, p[2]);
+		p66(c, 0x0FEF, X0, X0); /* pxor xmm0, xmm0 */
+		p66(c, sub[w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3], X0, X1);
+	} else {
+		return false;
+	}
+	vst(c, p[1], X0);
+	return true;
+}
+
+/* bitmask and all_true: an i32 from the lanes' top bits, or whether
+ * every lane is nonzero. */
+static bool lane_test(struct jc *c, enum wasm_op op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	static const uint32_t eq[] = {0x0F74, 0x0F75, 0x0F76, 0x0F3829};
+	unsigned w;
+	switch (op) {
+	case OP_I8X16_BITMASK:
+	case OP_I16X8_BITMASK:
+		vld(c, X0, p[2]);
+		if (op == OP_I16X8_BITMASK)
+			p66(c, 0x0F63, X0, X0); /* packsswb: words to bytes */
+		p66(c, 0x0FD7, RAX, X0);	/* pmovmskb eax, xmm0 */
+		if (op == OP_I16X8_BITMASK)
+			xrr(b, 0, 0, 0x0FB6, RAX, RAX); /* movzx eax, al */
+		break;
+	case OP_I32X4_BITMASK:
+		vld(c, X0, p[2]);
+		xrr(b, 0, 0, 0x0F50, RAX, X0); /* movmskps eax, xmm0 */
+		break;
+	case OP_I64X2_BITMASK:
+		vld(c, X0, p[2]);
+		p66(c, 0x0F50, RAX, X0); /* movmskpd eax, xmm0 */
+		break;
+	case OP_I8X16_ALL_TRUE:
+	case OP_I16X8_ALL_TRUE:
+	case OP_I32X4_ALL_TRUE:
+	case OP_I64X2_ALL_TRUE:
+		w = lane_width(op);
+		vld(c, X0, p[2]);
+		p66(c, 0x0FEF, X1, X1); /* pxor xmm1, xmm1 */
+		p66(c, eq[w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3], X1, X0);
+		p66(c, 0x0F3817, X1, X1); /* ptest: no zero lane */
+		xsetcc(b, CC_E);
+		break;
+	default:
+		return false;
+	}
+	jit_stslot(c, 1, p[1], RAX);
+	return true;
+}
+
 /* xmm0 = a OP b (or b OP a), stored in d. */
 static void binary(struct jc *c, enum wasm_op op, const icell *p)
 {
@@ -118,10 +287,10 @@ static void binary(struct jc *c, enum wasm_op op, const icell *p)
 	if (op == OP_I8X16_SWIZZLE) {
 		/* indices of 16 and more select 0: saturate them past 0x7F */
 		xmovi(b, RAX, 0x70707070);
-		p66(c, 0x0F6E, X2, RAX);	 /* movd xmm2, eax */
-		p66(c, 0x0F70, X2, X2);		 /* pshufd xmm2, xmm2, 0 */
+		p66(c, 0x0F6E, X2, RAX); /* movd xmm2, eax */
+		p66(c, 0x0F70, X2, X2);	 /* pshufd xmm2, xmm2, 0 */
 		xb(b, 0);
-		p66(c, 0x0FDC, X1, X2);		 /* paddusb xmm1, xmm2 */
+		p66(c, 0x0FDC, X1, X2); /* paddusb xmm1, xmm2 */
 	}
 	xrr(b, bin[op].np ? 0 : 0x66, 0, bin[op].opc, X0, X1);
 	vst(c, p[1], X0);
@@ -173,7 +342,7 @@ static void splat(struct jc *c, enum wasm_op op, const icell *p)
 	xmem(b, 0x66, wide, 0x0F6E, X0, SLOT(p[2])); /* movd/movq xmm0, m */
 	switch (op) {
 	case OP_I8X16_SPLAT:
-		p66(c, 0x0FEF, X1, X1);	   /* pxor xmm1, xmm1 */
+		p66(c, 0x0FEF, X1, X1);	  /* pxor xmm1, xmm1 */
 		p66(c, 0x0F3800, X0, X1); /* pshufb xmm0, xmm1 */
 		break;
 	case OP_I16X8_SPLAT:
@@ -194,21 +363,15 @@ static void splat(struct jc *c, enum wasm_op op, const icell *p)
 	vst(c, p[1], X0);
 }
 
-/* The width of a lane of op's shape, from its name's prefix. */
-static unsigned lane_width(enum wasm_op op)
-{
-	const char *t = wasm_ops[op].text;
-	return t[1] == '8' ? 1 : t[1] == '1' ? 2 : t[1] == '3' ? 4 : 8;
-}
-
 /* extract_lane: a scalar load from the lane's bytes in the frame. */
 static void extract(struct jc *c, enum wasm_op op, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	unsigned w = lane_width(op);
 	int32_t disp = (int32_t)(p[2] * 16 + p[5] * w);
-	bool sgn = op == OP_I8X16_EXTRACT_LANE_S || op == OP_I16X8_EXTRACT_LANE_S;
-	uint32_t opc = w == 1 ? (sgn ? 0x0FBE : 0x0FB6)
+	bool sgn =
+		op == OP_I8X16_EXTRACT_LANE_S || op == OP_I16X8_EXTRACT_LANE_S;
+	uint32_t opc = w == 1	? (sgn ? 0x0FBE : 0x0FB6)
 		       : w == 2 ? (sgn ? 0x0FBF : 0x0FB7)
 				: 0x8B;
 	xmem(b, 0, w == 8, opc, RAX, RBX, NOIDX, disp);
@@ -268,7 +431,12 @@ static bool memory(struct jc *c, enum wasm_op op, const icell *p)
 		vst(c, p[1], X0);
 		return true;
 	default:
-		return false;
+		if (!widen_load[op])
+			return false;
+		disp = vaddr(c, p[2], p[5]);
+		xmem(b, 0x66, 0, widen_load[op], X0, R13, RAX, disp);
+		vst(c, p[1], X0);
+		return true;
 	}
 }
 
@@ -329,6 +497,8 @@ bool jit_op_simd(struct jc *c, enum iop op, const icell *p)
 	default:
 		break;
 	}
+	if (unary(c, w, p) || lane_test(c, w, p))
+		return true;
 	if (w >= OP_I8X16_SPLAT && w <= OP_F64X2_SPLAT) {
 		splat(c, w, p);
 		return true;

@@ -487,58 +487,41 @@ static bool int_binary(enum wasm_op op, v128 *d, const v128 *a, const v128 *b)
 	}
 }
 
+/* The float lane arithmetic of one shape: P prefix, n lanes, f the
+ * view, MIN/MAX wasm's min and max. */
+#define FARITH(P, n, f, MIN, MAX)                                              \
+	case OP_##P##_ADD:                                                     \
+		EACH(n, d->f[i] = x.f[i] + y.f[i]);                            \
+		return true;                                                   \
+	case OP_##P##_SUB:                                                     \
+		EACH(n, d->f[i] = x.f[i] - y.f[i]);                            \
+		return true;                                                   \
+	case OP_##P##_MUL:                                                     \
+		EACH(n, d->f[i] = x.f[i] * y.f[i]);                            \
+		return true;                                                   \
+	case OP_##P##_DIV:                                                     \
+		EACH(n, d->f[i] = x.f[i] / y.f[i]);                            \
+		return true;                                                   \
+	case OP_##P##_MIN:                                                     \
+		EACH(n, d->f[i] = MIN(x.f[i], y.f[i]));                        \
+		return true;                                                   \
+	case OP_##P##_MAX:                                                     \
+		EACH(n, d->f[i] = MAX(x.f[i], y.f[i]));                        \
+		return true;                                                   \
+	case OP_##P##_PMIN:                                                    \
+		EACH(n, d->f[i] = y.f[i] < x.f[i] ? y.f[i] : x.f[i]);          \
+		return true;                                                   \
+	case OP_##P##_PMAX:                                                    \
+		EACH(n, d->f[i] = x.f[i] < y.f[i] ? y.f[i] : x.f[i]);          \
+		return true;
+
+/* Float arithmetic and the bitwise ops. */
 static bool float_binary(enum wasm_op op, v128 *d, const v128 *a, const v128 *b)
 {
 	v128 x = *a, y = *b;
 	switch (op) {
-	case OP_F32X4_ADD:
-		EACH(4, d->f32[i] = x.f32[i] + y.f32[i]);
-		return true;
-	case OP_F32X4_SUB:
-		EACH(4, d->f32[i] = x.f32[i] - y.f32[i]);
-		return true;
-	case OP_F32X4_MUL:
-		EACH(4, d->f32[i] = x.f32[i] * y.f32[i]);
-		return true;
-	case OP_F32X4_DIV:
-		EACH(4, d->f32[i] = x.f32[i] / y.f32[i]);
-		return true;
-	case OP_F32X4_MIN:
-		EACH(4, d->f32[i] = wmin32(x.f32[i], y.f32[i]));
-		return true;
-	case OP_F32X4_MAX:
-		EACH(4, d->f32[i] = wmax32(x.f32[i], y.f32[i]));
-		return true;
-	case OP_F32X4_PMIN:
-		EACH(4, d->f32[i] = y.f32[i] < x.f32[i] ? y.f32[i] : x.f32[i]);
-		return true;
-	case OP_F32X4_PMAX:
-		EACH(4, d->f32[i] = x.f32[i] < y.f32[i] ? y.f32[i] : x.f32[i]);
-		return true;
-	case OP_F64X2_ADD:
-		EACH(2, d->f64[i] = x.f64[i] + y.f64[i]);
-		return true;
-	case OP_F64X2_SUB:
-		EACH(2, d->f64[i] = x.f64[i] - y.f64[i]);
-		return true;
-	case OP_F64X2_MUL:
-		EACH(2, d->f64[i] = x.f64[i] * y.f64[i]);
-		return true;
-	case OP_F64X2_DIV:
-		EACH(2, d->f64[i] = x.f64[i] / y.f64[i]);
-		return true;
-	case OP_F64X2_MIN:
-		EACH(2, d->f64[i] = wmin64(x.f64[i], y.f64[i]));
-		return true;
-	case OP_F64X2_MAX:
-		EACH(2, d->f64[i] = wmax64(x.f64[i], y.f64[i]));
-		return true;
-	case OP_F64X2_PMIN:
-		EACH(2, d->f64[i] = y.f64[i] < x.f64[i] ? y.f64[i] : x.f64[i]);
-		return true;
-	case OP_F64X2_PMAX:
-		EACH(2, d->f64[i] = x.f64[i] < y.f64[i] ? y.f64[i] : x.f64[i]);
-		return true;
+		FARITH(F32X4, 4, f32, wmin32, wmax32)
+		FARITH(F64X2, 2, f64, wmin64, wmax64)
 	case OP_V128_AND:
 		EACH(2, d->u64[i] = x.u64[i] & y.u64[i]);
 		return true;

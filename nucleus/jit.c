@@ -332,8 +332,15 @@ static uint32_t template(struct jc *c, enum iop op, const icell *p)
 	}
 }
 
-/* Copies slot s to slot d, all 16 bytes (movups through xmm0): the moves
- * of a function that holds v128 values, which has no pinned slots. */
+/* Whether a move between slots d and s (and t) may carry a v128: f
+ * holds some, and none of them is pinned (no v128 slot ever is). */
+static bool wide_move(const struct jc *c, uint32_t d, uint32_t s, uint32_t t)
+{
+	return c->simd && jit_pinned(c, d) < 0 && jit_pinned(c, s) < 0 &&
+	       jit_pinned(c, t) < 0;
+}
+
+/* Copies slot s to slot d, all 16 bytes (movups through xmm0). */
 static void jit_copy16(struct jc *c, uint32_t d, uint32_t s)
 {
 	xmem(&c->b, 0, 0, 0x0F10, 0, SLOT(s));
@@ -369,7 +376,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_sop(c, 0, 0, 0x83, 7, p[1]);
 		xb(b, 0);
 		uint32_t skip = xj8(b, op == IOP_BR_IF_MOV ? CC_E : CC_NE);
-		if (c->simd) {
+		if (wide_move(c, p[3], p[4], p[4])) {
 			jit_copy16(c, p[3], p[4]);
 		} else {
 			jit_ldslot(c, 1, RAX, p[4]);
@@ -425,7 +432,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		call(c, op, p);
 		return 5;
 	case IOP_COPY: {
-		if (c->simd) {
+		if (wide_move(c, p[1], p[2], p[2])) {
 			jit_copy16(c, p[1], p[2]);
 			return 3;
 		}
@@ -452,7 +459,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_stslot(c, 1, p[1], RAX);
 		return 4;
 	case IOP_SEL:
-		if (c->simd) {
+		if (wide_move(c, p[1], p[2], p[3])) {
 			/* lea rax, [a]; lea rdx, [b]; test ecx; cmovz; copy */
 			jit_ldslot(c, 0, RCX, p[4]);
 			xmem(b, 0, 1, 0x8D, RAX, SLOT(p[2]));
@@ -473,10 +480,10 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	case IOP_GSET: {
 		wasm_global *g = c->inst->globals[op == IOP_GGET ? p[2] : p[1]];
 		xmovi(b, RCX, (uintptr_t)&g->val);
-		if (c->simd && op == IOP_GGET) { /* movups via xmm0 */
+		if (g->type == WASM_V128 && op == IOP_GGET) { /* via xmm0 */
 			xmem(b, 0, 0, 0x0F10, 0, RCX, NOIDX, 0);
 			xmem(b, 0, 0, 0x0F11, 0, SLOT(p[1]));
-		} else if (c->simd) {
+		} else if (g->type == WASM_V128) {
 			xmem(b, 0, 0, 0x0F10, 0, SLOT(p[2]));
 			xmem(b, 0, 0, 0x0F11, 0, RCX, NOIDX, 0);
 		} else if (op == IOP_GGET) {

@@ -6,9 +6,10 @@
  * all of them on a CPU without SSE4.1 and SSSE3, call simd.c through
  * jit_slow, so a module using SIMD runs on any x86-64.
  *
- * A function holding v128 values keeps no slot in a register (the
- * validator's profile), so operands are read from their frame cells and
- * results written back there: xmm0-xmm2 hold values only within one
+ * No slot that ever holds a v128 lives in a register (the validator's
+ * profile leaves them out), so v128 operands are read from their frame
+ * cells and results written back there (scalar ones may be pinned:
+ * jit_ldslot, jit_stslot): xmm0-xmm2 hold values only within one
  * instruction, and nothing SIMD is live in a register at a call or a
  * preemption point (which is why kernel context switches need not save
  * the xmm registers). Memory accesses address [r13 + index + offset]
@@ -215,7 +216,7 @@ static bool unary(struct jc *c, enum wasm_op op, const icell *p)
 		}
 		xrr(b, un[op].pfx, 0, un[op].opc, X0, X1);
 	} else if (shifts[op].opc) {
-		xmem(b, 0, 0, 0x8B, RAX, SLOT(p[3]));
+		jit_ldslot(c, 0, RAX, p[3]);
 		xalui(b, 0, 4, RAX, shifts[op].mask); /* and eax, mask */
 		p66(c, 0x0F6E, X1, RAX);	      /* movd xmm1, eax */
 		vld(c, X0, p[2]);
@@ -339,7 +340,11 @@ static void splat(struct jc *c, enum wasm_op op, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	bool wide = op == OP_I64X2_SPLAT || op == OP_F64X2_SPLAT;
-	xmem(b, 0x66, wide, 0x0F6E, X0, SLOT(p[2])); /* movd/movq xmm0, m */
+	int r = jit_pinned(c, p[2]);
+	if (r >= 0) /* movd/movq xmm0, the scalar */
+		xrr(b, 0x66, wide, 0x0F6E, X0, r);
+	else
+		xmem(b, 0x66, wide, 0x0F6E, X0, SLOT(p[2]));
 	switch (op) {
 	case OP_I8X16_SPLAT:
 		p66(c, 0x0FEF, X1, X1);	  /* pxor xmm1, xmm1 */
@@ -375,7 +380,7 @@ static void extract(struct jc *c, enum wasm_op op, const icell *p)
 		       : w == 2 ? (sgn ? 0x0FBF : 0x0FB7)
 				: 0x8B;
 	xmem(b, 0, w == 8, opc, RAX, RBX, NOIDX, disp);
-	xmem(b, 0, 1, 0x89, RAX, SLOT(p[1])); /* the whole cell */
+	jit_stslot(c, w == 8, p[1], RAX);
 }
 
 /* replace_lane: the vector copied, then the scalar's low bytes over
@@ -385,7 +390,7 @@ static void replace(struct jc *c, enum wasm_op op, const icell *p)
 	struct xbuf *b = &c->b;
 	unsigned w = lane_width(op);
 	int32_t disp = (int32_t)(p[1] * 16 + p[5] * w);
-	xmem(b, 0, w == 8, 0x8B, RCX, SLOT(p[3]));
+	jit_ldslot(c, w == 8, RCX, p[3]);
 	vld(c, X0, p[2]);
 	vst(c, p[1], X0);
 	xmem(b, w == 2 ? 0x66 : 0, w == 8, w == 1 ? 0x88 : 0x89, RCX, RBX,
@@ -396,7 +401,7 @@ static void replace(struct jc *c, enum wasm_op op, const icell *p)
  * (the offset, or 0 once added to rax). */
 static int32_t vaddr(struct jc *c, uint32_t slot, uint32_t off)
 {
-	xmem(&c->b, 0, 0, 0x8B, RAX, SLOT(slot));
+	jit_ldslot(c, 0, RAX, slot);
 	if (off <= 0x7FFFFFFF)
 		return (int32_t)off;
 	xmovi(&c->b, RCX, off);

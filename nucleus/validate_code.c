@@ -61,8 +61,12 @@ typedef struct vcode {
 	/* where the last instruction ended, if it computed the top value */
 	const uint8_t *fold_at;
 	bool calls;
-	bool simd; /* a v128 value or local: no registers for the JIT */
+	bool simd; /* a v128 value or local (its slots: V128_SLOT) */
 } vcode;
+
+/* Marks a slot's weight: the slot holds a v128 at some point, so no
+ * register (8 bytes) may hold it. No sum of weights reaches this bit. */
+#define V128_SLOT ((uint64_t)1 << 63)
 
 /* Where an operand comes from: computed into its stack slot, a constant
  * (no slot), or local i (SRC_LOCAL + i, no slot). */
@@ -139,8 +143,10 @@ static inline void push_src(vcode *v, uint8_t t, uint32_t src)
 		return;
 	v->src[v->nvals] = src;
 	v->vals[v->nvals++] = t;
-	if (t == WASM_V128)
+	if (t == WASM_V128) {
 		v->simd = true;
+		v->w[v->nlocals + v->nvals] |= V128_SLOT;
+	}
 	if (v->nvals > v->maxh)
 		v->maxh = v->nvals;
 }
@@ -809,11 +815,11 @@ static void profile(const vcode *v, wasm_profile *out)
 	out->maxh = v->maxh;
 	out->calls = v->calls;
 	out->simd = v->simd;
-	if (v->simd)
-		return; /* registers hold 8 bytes: v128 slots stay in memory */
 	for (uint32_t s = 0; s < n; s++) {
 		uint64_t u = v->w[s];
 		uint32_t i = k;
+		if (u & V128_SLOT) /* registers hold 8 bytes */
+			continue;
 		if (u <= 1 || (k == WASM_NHOT && u <= v->w[out->hot[k - 1]]))
 			continue;
 		if (k < WASM_NHOT)
@@ -849,10 +855,14 @@ bool wasm_validate_code(const wasm_module *m, uint32_t func,
 	memcpy(v.locals, ft->params, ft->nparams);
 	if (c->num_locals)
 		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
-	v.simd = memchr(v.locals, WASM_V128, v.nlocals) != NULL;
 	v.wt = 1;
 	if (reserve(&v, 1)) {
 		memset(v.w, 0, (v.nlocals + 1) * sizeof *v.w);
+		for (uint32_t i = 0; i < v.nlocals; i++)
+			if (v.locals[i] == WASM_V128) {
+				v.w[i] |= V128_SLOT;
+				v.simd = true;
+			}
 		check_body(&v, ft);
 	}
 	if (!v.failed)

@@ -856,13 +856,17 @@ bool wasm_validate_code(const wasm_module *m, uint32_t func,
 	if (c->num_locals)
 		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
 	v.wt = 1;
-	if (reserve(&v, 1)) {
+	if (reserve(&v, ft->nresults + 1)) {
 		memset(v.w, 0, (v.nlocals + 1) * sizeof *v.w);
+		/* v128 locals, and the slots a v128 result is returned in */
 		for (uint32_t i = 0; i < v.nlocals; i++)
-			if (v.locals[i] == WASM_V128) {
+			if (v.locals[i] == WASM_V128)
 				v.w[i] |= V128_SLOT;
-				v.simd = true;
-			}
+		for (uint32_t i = 0; i < ft->nresults; i++)
+			if (ft->results[i] == WASM_V128)
+				v.w[i] |= V128_SLOT;
+		for (uint32_t i = 0; i < v.nlocals + ft->nresults; i++)
+			v.simd |= (v.w[i] & V128_SLOT) != 0;
 		check_body(&v, ft);
 	}
 	if (!v.failed)

@@ -92,6 +92,8 @@ $(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
 user: $(USER_WASM)
+# tests/wasi/simd.c is built with SIMD: clang vectorizes its loops.
+$(B)/tests/wasi/simd.wasm: WASM_CC += -msimd128
 
 # Kernel test programs: tests/kernel/NAME.c (against the SDK header
 # user/include/nebulet.h) and NAME.wat, run by tests/kernel.sh.
@@ -129,6 +131,12 @@ SPEC_JSON += $(SPEC_OWN)
 $(SPEC_OWN): $(B)/spec-threads/%/test.json: tests/wast/%.wast | deps
 	@mkdir -p $(@D)
 	@wast2json --enable-threads $< -o $@
+# The SIMD files (WebAssembly 2.0's fixed-width SIMD), in a third.
+SPEC_SIMD := $(wildcard $(SPEC_DIR)/simd/*.wast)
+SPEC_JSON += $(patsubst $(SPEC_DIR)/simd/%.wast,$(B)/spec-simd/%/test.json,$(SPEC_SIMD))
+$(B)/spec-simd/%/test.json: $(SPEC_DIR)/simd/%.wast | deps
+	@mkdir -p $(@D)
+	@wast2json $< -o $@
 spec-json: $(SPEC_JSON)
 
 # make run: the bare-metal kernel in QEMU running the firmament

@@ -363,6 +363,9 @@ wasm_val rt_eval_const(wasm_instance *inst, const wasm_constexpr *e)
 		case OP_F64_CONST:
 			v.i64 = im.k;
 			break;
+		case OP_V128_CONST:
+			memcpy(v.v128, im.vec, 16);
+			break;
 		case OP_GLOBAL_GET:
 			if (im.x < m->num_globals && inst->globals[im.x])
 				v = inst->globals[im.x]->val;

@@ -20,8 +20,9 @@
 #include "nucleus/atomic.h"
 #include "nucleus/lower.h"
 #include "nucleus/numeric.h"
+#include "nucleus/simd.h"
 
-#define STACK_SLOTS (1u << 20) /* 8 MiB of value stack per thread */
+#define STACK_SLOTS (1u << 20) /* 16 MiB of value stack per thread */
 #define MAX_FRAMES (1u << 17)
 #define MAX_NEST 256 /* host -> wasm re-entries (these recurse in C) */
 
@@ -146,7 +147,7 @@ void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	struct lower_code *code = code_of(f);
 	if (!code)
-		rt_trap(TRAP_EXHAUSTED, f, 0);
+		rt_trap(TRAP_NO_MEMORY, f, 0);
 	if (T.nest >= MAX_NEST)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	bool nested = T.nest > 0;
@@ -156,8 +157,8 @@ void interp_invoke(wasm_func *f, const wasm_val *args, wasm_val *results)
 		rt_trap(TRAP_EXHAUSTED, f, 0);
 	if (code->nparams)
 		memcpy(fp, args, code->nparams * sizeof *fp);
-	for (uint32_t i = code->nparams; i < code->nlocals; i++)
-		fp[i].i64 = 0;
+	memset(fp + code->nparams, 0,
+	       (code->nlocals - code->nparams) * sizeof *fp);
 	fr->f = f;
 	fr->fp = fp;
 	fr->ret = NULL;
@@ -491,12 +492,14 @@ do_call : {
 		vmbreak;
 	}
 	struct lower_code *code = code_of(callee);
-	pc--; /* inside the call, for the trap's offset */
-	if (!code || fr + 1 >= T.frames_end ||
+	pc--;	   /* inside the call, for the trap's offset */
+	if (!code) /* no memory to lower it in */
+		TRAP(TRAP_NO_MEMORY);
+	if (fr + 1 >= T.frames_end ||
 	    (size_t)(T.stack_end - nfp) < code->nslots)
 		TRAP(TRAP_EXHAUSTED);
-	for (uint32_t i = code->nparams; i < code->nlocals; i++)
-		nfp[i].i64 = 0;
+	memset(nfp + code->nparams, 0,
+	       (code->nlocals - code->nparams) * sizeof *nfp);
 	fr++;
 	fr->f = callee;
 	fr->fp = nfp;
@@ -627,6 +630,16 @@ do_call : {
 	vmbreak;
 			WASM_ATOMIC_OPCODES(ATOMIC)
 #undef ATOMIC
+#define SIMD(name, prefix, code, imm, p1, p2, res, text)                       \
+	vmcase(W_##name)                                                       \
+	{                                                                      \
+		FAULT_PC();                                                    \
+		simd_run(IOP_W_##name, fp, pc, mb);                            \
+		pc += LOWER_SIMD_LEN;                                          \
+	}                                                                      \
+	vmbreak;
+			WASM_SIMD_OPCODES(SIMD)
+#undef SIMD
 
 			/* tables */
 			vmcase(W_TABLE_GET)

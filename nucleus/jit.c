@@ -8,7 +8,7 @@
  * Before it starts, the busiest slots, locals and operand-stack entries
  * alike, get registers; validation counted their uses (wasm_profile).
  * Each instruction becomes a short template that reads its
- * operands from those registers or frame cells ([rbx + 8*slot]), computes
+ * operands from those registers or frame cells ([rbx + 16*slot]), computes
  * in rax/rcx/rdx/xmm0 (or straight into a pinned result register) and
  * writes its result slot. Immediates go into the instructions; loads and
  * stores address [r13 + index + offset] with no bounds check (the
@@ -302,7 +302,7 @@ static void call(struct jc *c, enum iop op, const icell *p)
 		xcallr(b, RCX);
 	}
 	if (base)
-		xmem(b, 0, 1, 0x8D, RBX, RBX, NOIDX, -(int32_t)(base * 8));
+		xmem(b, 0, 1, 0x8D, RBX, RBX, NOIDX, -(int32_t)(base * 16));
 	spill(c, base, base + t->nresults, true);
 }
 
@@ -330,6 +330,21 @@ static uint32_t template(struct jc *c, enum iop op, const icell *p)
 	default:
 		return 0;
 	}
+}
+
+/* Whether a move between slots d and s (and t) may carry a v128: f
+ * holds some, and none of them is pinned (no v128 slot ever is). */
+static bool wide_move(const struct jc *c, uint32_t d, uint32_t s, uint32_t t)
+{
+	return c->simd && jit_pinned(c, d) < 0 && jit_pinned(c, s) < 0 &&
+	       jit_pinned(c, t) < 0;
+}
+
+/* Copies slot s to slot d, all 16 bytes (movups through xmm0). */
+static void jit_copy16(struct jc *c, uint32_t d, uint32_t s)
+{
+	xmem(&c->b, 0, 0, 0x0F10, 0, SLOT(s));
+	xmem(&c->b, 0, 0, 0x0F11, 0, SLOT(d));
 }
 
 /* Translates the instruction at cell c->pc; its length in cells, 0 if the
@@ -361,8 +376,12 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_sop(c, 0, 0, 0x83, 7, p[1]);
 		xb(b, 0);
 		uint32_t skip = xj8(b, op == IOP_BR_IF_MOV ? CC_E : CC_NE);
-		jit_ldslot(c, 1, RAX, p[4]);
-		jit_stslot(c, 1, p[3], RAX);
+		if (wide_move(c, p[3], p[4], p[4])) {
+			jit_copy16(c, p[3], p[4]);
+		} else {
+			jit_ldslot(c, 1, RAX, p[4]);
+			jit_stslot(c, 1, p[3], RAX);
+		}
 		jit_br(c, -1, &p[2]);
 		xbind8(b, skip);
 		return 5;
@@ -413,6 +432,10 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		call(c, op, p);
 		return 5;
 	case IOP_COPY: {
+		if (wide_move(c, p[1], p[2], p[2])) {
+			jit_copy16(c, p[1], p[2]);
+			return 3;
+		}
 		int r = jit_pinned(c, p[1]);
 		if (r >= 0)
 			jit_ldslot(c, 1, r, p[2]);
@@ -436,6 +459,17 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_stslot(c, 1, p[1], RAX);
 		return 4;
 	case IOP_SEL:
+		if (wide_move(c, p[1], p[2], p[3])) {
+			/* lea rax, [a]; lea rdx, [b]; test ecx; cmovz; copy */
+			jit_ldslot(c, 0, RCX, p[4]);
+			xmem(b, 0, 1, 0x8D, RAX, SLOT(p[2]));
+			xmem(b, 0, 1, 0x8D, RDX, SLOT(p[3]));
+			xrr(b, 0, 0, 0x85, RCX, RCX);
+			xrr(b, 0, 1, 0x0F40 + CC_E, RAX, RDX);
+			xmem(b, 0, 0, 0x0F10, 0, RAX, NOIDX, 0);
+			xmem(b, 0, 0, 0x0F11, 0, SLOT(p[1]));
+			return 5;
+		}
 		jit_ldslot(c, 0, RCX, p[4]);
 		jit_ldslot(c, 1, RAX, p[2]);
 		xrr(b, 0, 0, 0x85, RCX, RCX);
@@ -446,7 +480,13 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	case IOP_GSET: {
 		wasm_global *g = c->inst->globals[op == IOP_GGET ? p[2] : p[1]];
 		xmovi(b, RCX, (uintptr_t)&g->val);
-		if (op == IOP_GGET) {
+		if (g->type == WASM_V128 && op == IOP_GGET) { /* via xmm0 */
+			xmem(b, 0, 0, 0x0F10, 0, RCX, NOIDX, 0);
+			xmem(b, 0, 0, 0x0F11, 0, SLOT(p[1]));
+		} else if (g->type == WASM_V128) {
+			xmem(b, 0, 0, 0x0F10, 0, SLOT(p[2]));
+			xmem(b, 0, 0, 0x0F11, 0, RCX, NOIDX, 0);
+		} else if (op == IOP_GGET) {
 			xmem(b, 0, 1, 0x8B, RAX, RCX, NOIDX, 0);
 			jit_stslot(c, 1, p[1], RAX);
 		} else {
@@ -514,6 +554,8 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	}
 	if (IOP_IS_ATOMIC(op) && jit_op_atomic(c, op, p))
 		return LOWER_ATOMIC_LEN;
+	if (IOP_IS_SIMD(op) && jit_op_simd(c, op, p))
+		return LOWER_SIMD_LEN;
 	if ((n = jit_slow_len(op)) != 0) {
 		spill(c, 0, UINT32_MAX, false);
 		xmovi(b, RDI, (uintptr_t)c->f);
@@ -565,21 +607,20 @@ static void prologue(struct jc *c)
 	     (int32_t)offsetof(struct jit_state, vend));
 	jit_trap_if(c, CC_A, TRAP_EXHAUSTED);
 	uint32_t n = c->nlocals - c->nparams;
-	if (n <= 8) {
+	if (n <= 8 && !c->simd) {
 		xrr(b, 0, 0, 0x33, RAX, RAX);
 		for (uint32_t i = c->nparams; i < c->nlocals; i++)
 			if (jit_pinned(c, i) < 0)
 				xmem(b, 0, 1, 0x89, RAX, SLOT(i));
 	} else if (n <= 256) {
-		/* xorps xmm0, xmm0; movups [cells], xmm0 (two at a time) */
+		/* xorps xmm0, xmm0; movups [slot], xmm0 (16 bytes each) */
 		xrr(b, 0, 0, 0x0F57, 0, 0);
-		for (uint32_t i = c->nparams; i < c->nlocals; i += 2)
-			xmem(b, 0, 0, 0x0F11, 0,
-			     SLOT(i + 1 < c->nlocals ? i : i - 1));
+		for (uint32_t i = c->nparams; i < c->nlocals; i++)
+			xmem(b, 0, 0, 0x0F11, 0, SLOT(i));
 	} else {
 		xrr(b, 0, 0, 0x33, RAX, RAX);
 		xmem(b, 0, 1, 0x8D, RDI, SLOT(c->nparams));
-		xmovi(b, RCX, n);
+		xmovi(b, RCX, 2 * (uint64_t)n);
 		xb(b, 0xF3); /* rep stosq */
 		xb(b, 0x48);
 		xb(b, 0xAB);
@@ -789,6 +830,7 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->nresults = f->type.nresults;
 	c->nlocals = c->nparams + wc->num_locals + 1;
 	c->nslots = c->nlocals + wc->prof.maxh;
+	c->simd = wc->prof.simd;
 	if (c->nslots < c->nresults)
 		c->nslots = c->nresults;
 	if (!reserve((void **)&c->pin, &c->cslots, c->nslots + 1, 1) ||

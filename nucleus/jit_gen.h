@@ -65,6 +65,7 @@ struct jc {
 	JIT_VEC(struct cfix, cf);
 	uint32_t pc; /* cell of the instruction being translated */
 	bool oom;
+	bool simd; /* f holds v128 values: moves copy whole 16-byte slots */
 	uint32_t npin, pslot[NPIN];
 	int preg[NPIN];
 	/* registers of pinned i32 locals: always zero-extended (every write
@@ -139,6 +140,8 @@ bool jit_op_ibin(struct jc *c, enum iop op, const icell *p);
 bool jit_op_icmp(struct jc *c, enum iop op, const icell *p);
 /* The atomics but memory.atomic.wait/notify (those run in jit_slow). */
 bool jit_op_atomic(struct jc *c, enum iop op, const icell *p);
+/* jit_simd.c: SIMD instructions inline (false: leave them to jit_slow). */
+bool jit_op_simd(struct jc *c, enum iop op, const icell *p);
 /* Length in cells of an instruction jit_slow runs, or 0. */
 uint32_t jit_slow_len(enum iop op);
 

@@ -727,6 +727,8 @@ uint32_t jit_slow_len(enum iop op)
 			return 3;
 		if (IOP_IS_ATOMIC(op))
 			return LOWER_ATOMIC_LEN;
+		if (IOP_IS_SIMD(op))
+			return LOWER_SIMD_LEN;
 		return 0;
 	}
 }

@@ -11,7 +11,7 @@
 #include "nucleus/jit.h"
 #include "nucleus/jit_x64.h"
 
-#define STACK_SLOTS (1u << 20)		  /* value stack: 8 MiB */
+#define STACK_SLOTS (1u << 20)		  /* value stack: 16 MiB */
 #define STACK_BUDGET ((uintptr_t)2 << 20) /* native stack for wasm */
 #define MAX_NEST 256
 

@@ -13,6 +13,7 @@
 
 #include "nucleus/jit.h"
 #include "nucleus/numeric.h"
+#include "nucleus/simd.h"
 
 /* Float-to-int: a trap unless lo < x < hi (lo_eq: lo itself allowed). */
 static double trunc_chk(wasm_func *f, uint32_t pc, double x, double lo,
@@ -288,6 +289,23 @@ static bool is_bulk(enum iop op)
 	}
 }
 
+/* A SIMD instruction in C; its memory access is checked here, as a
+ * fault in C code is not located by the JIT's fault handler. */
+static void simd_slow(wasm_func *f, wasm_val *fp, uint32_t pc, enum iop op)
+{
+	const icell *p = f->code->code + pc;
+	uint32_t w = simd_access_width(op);
+	uint8_t *mb = NULL;
+	if (w) {
+		wasm_memory *m = f->inst->mems[0];
+		uint64_t ea = (uint64_t)fp[p[2]].i32 + p[5];
+		if (ea + w > m->pages * WASM_PAGE)
+			jit_trap_pc(TRAP_MEMORY_OOB, pc, f);
+		mb = m->base;
+	}
+	simd_run(op, fp, p, mb);
+}
+
 void jit_slow(wasm_func *f, wasm_val *fp, uint32_t pc, uint32_t op)
 {
 	const icell *p = f->code->code + pc;
@@ -295,6 +313,8 @@ void jit_slow(wasm_func *f, wasm_val *fp, uint32_t pc, uint32_t op)
 		int k = atomic_run(f->inst, (enum iop)op, fp, p);
 		if (k >= 0)
 			jit_trap_pc(k, pc, f);
+	} else if (IOP_IS_SIMD(op)) {
+		simd_slow(f, fp, pc, (enum iop)op);
 	} else if (is_bulk((enum iop)op)) {
 		bulk(f, fp, pc, (enum iop)op);
 	} else if (!convert(f, fp, pc, (enum iop)op)) {

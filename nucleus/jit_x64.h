@@ -181,8 +181,8 @@ static inline void xrr(struct xbuf *b, int pfx, int w, uint32_t opc, int reg,
 	b->len += n;
 }
 
-/* Frame slot i: [rbx + 8i]. */
-#define SLOT(i) RBX, NOIDX, (int32_t)((i)*8)
+/* Frame slot i: [rbx + 16i] (a slot holds a wasm_val). */
+#define SLOT(i) RBX, NOIDX, (int32_t)((i)*16)
 
 /* mov r, imm64 (shortest form). */
 static inline void xmovi(struct xbuf *b, int r, uint64_t v)

@@ -822,6 +822,36 @@ static void atomic_op(struct comp *c, enum wasm_op op, const wasm_immval *im)
 		push_result(c, start + 1);
 }
 
+/* A SIMD instruction: d a b c x0..x3 (lower.h). */
+static void simd_op(struct comp *c, enum wasm_op op, const wasm_immval *im)
+{
+	const wasm_opinfo *o = &wasm_ops[op];
+	uint32_t n = (o->p1 != 0) + (o->p2 != 0) + (op == OP_V128_BITSELECT);
+	uint32_t s[3], x[4] = {0}, zero = c->nlocals - 1;
+	for (uint32_t i = 0; i < 3; i++)
+		s[i] = i < n ? opnd(c, c->sh - n + i) : zero;
+	c->sh -= n;
+	if (o->imm == IMM_V128 || o->imm == IMM_SHUFFLE)
+		memcpy(x, im->vec, 16);
+	else if (o->imm >= IMM_LANE16 && o->imm <= IMM_LANE2)
+		x[0] = (uint32_t)im->k;
+	else if (o->imm != IMM_NONE) { /* a memarg, perhaps a lane */
+		x[0] = im->y;
+		x[1] = (uint32_t)im->k;
+	}
+	uint32_t start = c->len;
+	emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
+	emit(c, o->res ? slot(c, c->sh) : zero);
+	for (uint32_t i = 0; i < 3; i++)
+		emit(c, s[i]);
+	for (uint32_t i = 0; i < 4; i++)
+		emit(c, x[i]);
+	if (o->res)
+		push_result(c, start + 1);
+	else
+		no_fold(c);
+}
+
 static void mark_dead(struct comp *c)
 {
 	c->cs[c->nc - 1].dead = true;
@@ -998,6 +1028,9 @@ static bool insn(struct comp *c, enum wasm_op op, const wasm_immval *im)
 			break;
 		case OPC_ATOMIC:
 			atomic_op(c, op, im);
+			break;
+		case OPC_SIMD:
+			simd_op(c, op, im);
 			break;
 		default:
 			return false;

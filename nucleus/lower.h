@@ -94,6 +94,15 @@ typedef uint32_t icell;
 #define IOP_IS_ATOMIC(op)                                                      \
 	((op) >= IOP_W_MEMORY_ATOMIC_NOTIFY &&                                 \
 	 (op) <= IOP_W_I64_ATOMIC_RMW32_CMPXCHG_U)
+/* SIMD instructions (0xFD) all take LOWER_SIMD_LEN cells: d a b c x0 x1
+ * x2 x3, with a, b, c the operands in order (the zero slot where there
+ * are fewer: a load's or store's address is a, its value b), d the result
+ * slot (the zero slot when there is none), x0..x3 the immediates: a
+ * memarg's offset then a lane index, one lane index, or the 16 bytes of
+ * v128.const or i8x16.shuffle. A v128 fills its whole 16-byte slot. */
+#define LOWER_SIMD_LEN 9
+#define IOP_IS_SIMD(op)                                                        \
+	((op) >= IOP_W_V128_LOAD && (op) <= IOP_W_F64X2_CONVERT_LOW_I32X4_U)
 
 /* clang-format off */
 enum iop {

@@ -4,7 +4,7 @@
  * Each memory reserves WASM_MEM_RESERVE bytes of address space up front,
  * all inaccessible; the first `pages` pages are made readable and
  * writable, and memory.grow opens more. Every access the engine makes
- * (i32 address + u32 offset + up to 8 bytes) stays inside the
+ * (i32 address + u32 offset + up to 16 bytes) stays inside the
  * reservation, so an out-of-bounds access hits a guard page, the HAL
  * reports the fault, and the fault handler (trap.c) asks rt_memory_owns
  * whether the address belongs to a linear memory.

@@ -72,6 +72,9 @@ typedef struct wasm_profile {
 				  */
 	uint8_t nhot;
 	bool calls; /* the body has a call or call_indirect */
+	bool simd;  /* it holds v128 values: no hot slot ever holds one
+		       (the JIT's registers hold 8 bytes), and the JIT's
+		       moves between unpinned slots copy 16 */
 } wasm_profile;
 
 /* A defined function's body. */

@@ -32,7 +32,9 @@ enum wasm_valtype {
 /*
  * A value. Floats are carried as bit patterns so that NaN payloads survive.
  * A reference is a pointer: NULL is the null reference, a funcref points at
- * a wasm_func, an externref is whatever the host passed in.
+ * a wasm_func, an externref is whatever the host passed in. A v128 is its
+ * 16 bytes in memory order (lane 0 first), which makes every value (and
+ * every frame slot of the engines) 16 bytes.
  */
 typedef union wasm_val {
 	uint32_t i32;
@@ -40,6 +42,7 @@ typedef union wasm_val {
 	uint32_t f32;
 	uint64_t f64;
 	void *ref;
+	uint8_t v128[16];
 } wasm_val;
 
 /* What went wrong, for every call that can fail. */
@@ -104,6 +107,14 @@ enum wasm_engine {
 #else
 #define WASM_ENGINE_DEFAULT WASM_ENGINE_INTERP
 #endif
+
+/*
+ * The JIT writes SIMD instructions inline with SSE4.1 (and SSSE3) when
+ * the CPU has them, else calls C for each (any x86-64 runs SIMD code).
+ * wasm_jit_simd_inline(false) makes it call C always (for the tests of
+ * that path); true restores the CPU check. Affects code compiled later.
+ */
+void wasm_jit_simd_inline(bool on);
 
 /* Modules (nucleus/decode.c, nucleus/validate.c). */
 

@@ -13,6 +13,7 @@
 #define VT_I64 WASM_I64
 #define VT_F32 WASM_F32
 #define VT_F64 WASM_F64
+#define VT_V128 WASM_V128
 /* 1 when a type column is special (SP). */
 #define SP___ 0
 #define SP_SP 1
@@ -20,6 +21,7 @@
 #define SP_I64 0
 #define SP_F32 0
 #define SP_F64 0
+#define SP_V128 0
 /* 1 when a type column is a float. */
 #define FLT___ 0
 #define FLT_SP 0
@@ -27,10 +29,12 @@
 #define FLT_I64 0
 #define FLT_F32 1
 #define FLT_F64 1
+#define FLT_V128 0
 
 /* enum wasm_opclass of a row. */
 #define OP_CLASS(prefix, imm, p1, p2, res)                                     \
 	(SP_##p1	    ? OPC_SPECIAL                                      \
+	 : (prefix) == 0xFD ? OPC_SIMD                                         \
 	 : (prefix) == 0xFE ? OPC_ATOMIC                                       \
 	 : (imm) >= IMM_MEM1 && (imm) <= IMM_MEM8                              \
 		 ? (VT_##res ? OPC_LOAD : OPC_STORE)                           \

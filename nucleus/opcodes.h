@@ -7,7 +7,7 @@
  * its semantics.
  *
  *   name    enum suffix: OP_##name
- *   prefix  0 for one-byte opcodes, 0xFC or 0xFE for the prefixed ones
+ *   prefix  0 for one-byte opcodes, 0xFC, 0xFD or 0xFE for the prefixed ones
  *   code    the opcode byte (or the LEB128 sub-opcode after the prefix)
  *   imm     immediate kind, IMM_* below
  *   p1, p2  operand types popped (p1 deeper, p2 on top), `__` for none;
@@ -18,8 +18,8 @@
  *   text    the instruction's name in the text format
  *
  * The 0xFE rows (threads proposal) are a list of their own,
- * WASM_ATOMIC_OPCODES, last in WASM_OPCODES; atomic.c reads an atomic
- * access's kind and width off its code.
+ * WASM_ATOMIC_OPCODES; atomic.c reads an atomic access's kind and width
+ * off its code. The 0xFD rows (SIMD), WASM_SIMD_OPCODES, come last.
  *
  * Below the list, the one table derived from it (wasm_opinfo, opcodes.c):
  * each opcode's immediate kind, types and class. reader.h reads opcodes
@@ -64,23 +64,42 @@ enum wasm_imm {
 	IMM_ATOMIC4,	   /* memarg, alignment exactly 4 */
 	IMM_ATOMIC8,	   /* memarg, alignment exactly 8 */
 	IMM_FENCE,	   /* one byte 0x00 (reserved) */
+	IMM_MEM16,	   /* memarg, natural align 16 (v128.load, .store) */
+	IMM_MEMLANE1,	   /* memarg, then a lane index byte: 8-bit lanes */
+	IMM_MEMLANE2,	   /* the same, 16-bit lanes */
+	IMM_MEMLANE4,	   /* 32-bit lanes */
+	IMM_MEMLANE8,	   /* 64-bit lanes */
+	IMM_LANE16,	   /* a lane index byte, below 16 */
+	IMM_LANE8,	   /* below 8 */
+	IMM_LANE4,	   /* below 4 */
+	IMM_LANE2,	   /* below 2 */
+	IMM_V128,	   /* 16 bytes (v128.const) */
+	IMM_SHUFFLE,	   /* 16 lane index bytes, each below 32 */
 };
 
 /*
  * Index of an opcode in byte-indexed tables: one-byte opcodes at their
  * byte, 0xFC sub-opcodes at 256 + code, 0xFE ones at 288 + code.
+ * 0xFD (SIMD) ones at 368 + code.
  * OP_SUB_INDEX maps a prefix and its sub-opcode to that index, or to
  * OP_INDEX_COUNT (no such opcode) when the sub-opcode is out of range.
  */
 #define OP_INDEX(prefix, code)                                                 \
-	((prefix) == 0xFE ? 288 + (code) : (prefix) ? 256 + (code) : (code))
-#define OP_INDEX_COUNT (288 + 80)
+	((prefix) == 0xFD   ? 368 + (code)                                     \
+	 : (prefix) == 0xFE ? 288 + (code)                                     \
+	 : (prefix)	    ? 256 + (code)                                     \
+			    : (code))
+#define OP_INDEX_COUNT (368 + 256)
 #define OP_SUB_INDEX(prefix, sub)                                              \
-	((sub) < ((prefix) == 0xFE ? 80u : 32u) ? OP_INDEX(prefix, sub)        \
-						: OP_INDEX_COUNT)
+	((sub) < ((prefix) == 0xFD   ? 256u                                    \
+		  : (prefix) == 0xFE ? 80u                                     \
+				     : 32u)                                    \
+		 ? OP_INDEX(prefix, sub)                                       \
+		 : OP_INDEX_COUNT)
 
 /* clang-format off */
-#define WASM_OPCODES(OP) WASM_CORE_OPCODES(OP) WASM_ATOMIC_OPCODES(OP)
+#define WASM_OPCODES(OP) \
+	WASM_CORE_OPCODES(OP) WASM_ATOMIC_OPCODES(OP) WASM_SIMD_OPCODES(OP)
 
 #define WASM_CORE_OPCODES(OP) \
 	/* control */ \
@@ -371,9 +390,250 @@ enum wasm_imm {
 	OP(I64_ATOMIC_RMW8_CMPXCHG_U,  0xFE, 0x4C, IMM_ATOMIC1, I64, I64, I64, "i64.atomic.rmw8.cmpxchg_u") \
 	OP(I64_ATOMIC_RMW16_CMPXCHG_U, 0xFE, 0x4D, IMM_ATOMIC2, I64, I64, I64, "i64.atomic.rmw16.cmpxchg_u") \
 	OP(I64_ATOMIC_RMW32_CMPXCHG_U, 0xFE, 0x4E, IMM_ATOMIC4, I64, I64, I64, "i64.atomic.rmw32.cmpxchg_u")
+
+/* 0xFD prefix: fixed-width SIMD (v128). Loads and stores pop their i32
+ * address as p1; v128.bitselect pops a third v128, below p1, which the
+ * row does not repeat. simd.c has their semantics. */
+#define WASM_SIMD_OPCODES(OP) \
+	OP(V128_LOAD,                     0xFD, 0x00, IMM_MEM16,  I32,  __,   V128, "v128.load") \
+	OP(V128_LOAD8X8_S,                0xFD, 0x01, IMM_MEM8,   I32,  __,   V128, "v128.load8x8_s") \
+	OP(V128_LOAD8X8_U,                0xFD, 0x02, IMM_MEM8,   I32,  __,   V128, "v128.load8x8_u") \
+	OP(V128_LOAD16X4_S,               0xFD, 0x03, IMM_MEM8,   I32,  __,   V128, "v128.load16x4_s") \
+	OP(V128_LOAD16X4_U,               0xFD, 0x04, IMM_MEM8,   I32,  __,   V128, "v128.load16x4_u") \
+	OP(V128_LOAD32X2_S,               0xFD, 0x05, IMM_MEM8,   I32,  __,   V128, "v128.load32x2_s") \
+	OP(V128_LOAD32X2_U,               0xFD, 0x06, IMM_MEM8,   I32,  __,   V128, "v128.load32x2_u") \
+	OP(V128_LOAD8_SPLAT,              0xFD, 0x07, IMM_MEM1,   I32,  __,   V128, "v128.load8_splat") \
+	OP(V128_LOAD16_SPLAT,             0xFD, 0x08, IMM_MEM2,   I32,  __,   V128, "v128.load16_splat") \
+	OP(V128_LOAD32_SPLAT,             0xFD, 0x09, IMM_MEM4,   I32,  __,   V128, "v128.load32_splat") \
+	OP(V128_LOAD64_SPLAT,             0xFD, 0x0A, IMM_MEM8,   I32,  __,   V128, "v128.load64_splat") \
+	OP(V128_STORE,                    0xFD, 0x0B, IMM_MEM16,  I32,  V128, __,   "v128.store") \
+	OP(V128_CONST,                    0xFD, 0x0C, IMM_V128,    __,   __,   V128, "v128.const") \
+	OP(I8X16_SHUFFLE,                 0xFD, 0x0D, IMM_SHUFFLE, V128, V128, V128, "i8x16.shuffle") \
+	OP(I8X16_SWIZZLE,                 0xFD, 0x0E, IMM_NONE,    V128, V128, V128, "i8x16.swizzle") \
+	OP(I8X16_SPLAT,                   0xFD, 0x0F, IMM_NONE,    I32,  __,   V128, "i8x16.splat") \
+	OP(I16X8_SPLAT,                   0xFD, 0x10, IMM_NONE,    I32,  __,   V128, "i16x8.splat") \
+	OP(I32X4_SPLAT,                   0xFD, 0x11, IMM_NONE,    I32,  __,   V128, "i32x4.splat") \
+	OP(I64X2_SPLAT,                   0xFD, 0x12, IMM_NONE,    I64,  __,   V128, "i64x2.splat") \
+	OP(F32X4_SPLAT,                   0xFD, 0x13, IMM_NONE,    F32,  __,   V128, "f32x4.splat") \
+	OP(F64X2_SPLAT,                   0xFD, 0x14, IMM_NONE,    F64,  __,   V128, "f64x2.splat") \
+	OP(I8X16_EXTRACT_LANE_S,          0xFD, 0x15, IMM_LANE16,  V128, __,   I32,  "i8x16.extract_lane_s") \
+	OP(I8X16_EXTRACT_LANE_U,          0xFD, 0x16, IMM_LANE16,  V128, __,   I32,  "i8x16.extract_lane_u") \
+	OP(I8X16_REPLACE_LANE,            0xFD, 0x17, IMM_LANE16,  V128, I32,  V128, "i8x16.replace_lane") \
+	OP(I16X8_EXTRACT_LANE_S,          0xFD, 0x18, IMM_LANE8,   V128, __,   I32,  "i16x8.extract_lane_s") \
+	OP(I16X8_EXTRACT_LANE_U,          0xFD, 0x19, IMM_LANE8,   V128, __,   I32,  "i16x8.extract_lane_u") \
+	OP(I16X8_REPLACE_LANE,            0xFD, 0x1A, IMM_LANE8,   V128, I32,  V128, "i16x8.replace_lane") \
+	OP(I32X4_EXTRACT_LANE,            0xFD, 0x1B, IMM_LANE4,   V128, __,   I32,  "i32x4.extract_lane") \
+	OP(I32X4_REPLACE_LANE,            0xFD, 0x1C, IMM_LANE4,   V128, I32,  V128, "i32x4.replace_lane") \
+	OP(I64X2_EXTRACT_LANE,            0xFD, 0x1D, IMM_LANE2,   V128, __,   I64,  "i64x2.extract_lane") \
+	OP(I64X2_REPLACE_LANE,            0xFD, 0x1E, IMM_LANE2,   V128, I64,  V128, "i64x2.replace_lane") \
+	OP(F32X4_EXTRACT_LANE,            0xFD, 0x1F, IMM_LANE4,   V128, __,   F32,  "f32x4.extract_lane") \
+	OP(F32X4_REPLACE_LANE,            0xFD, 0x20, IMM_LANE4,   V128, F32,  V128, "f32x4.replace_lane") \
+	OP(F64X2_EXTRACT_LANE,            0xFD, 0x21, IMM_LANE2,   V128, __,   F64,  "f64x2.extract_lane") \
+	OP(F64X2_REPLACE_LANE,            0xFD, 0x22, IMM_LANE2,   V128, F64,  V128, "f64x2.replace_lane") \
+	OP(I8X16_EQ,                      0xFD, 0x23, IMM_NONE,    V128, V128, V128, "i8x16.eq") \
+	OP(I8X16_NE,                      0xFD, 0x24, IMM_NONE,    V128, V128, V128, "i8x16.ne") \
+	OP(I8X16_LT_S,                    0xFD, 0x25, IMM_NONE,    V128, V128, V128, "i8x16.lt_s") \
+	OP(I8X16_LT_U,                    0xFD, 0x26, IMM_NONE,    V128, V128, V128, "i8x16.lt_u") \
+	OP(I8X16_GT_S,                    0xFD, 0x27, IMM_NONE,    V128, V128, V128, "i8x16.gt_s") \
+	OP(I8X16_GT_U,                    0xFD, 0x28, IMM_NONE,    V128, V128, V128, "i8x16.gt_u") \
+	OP(I8X16_LE_S,                    0xFD, 0x29, IMM_NONE,    V128, V128, V128, "i8x16.le_s") \
+	OP(I8X16_LE_U,                    0xFD, 0x2A, IMM_NONE,    V128, V128, V128, "i8x16.le_u") \
+	OP(I8X16_GE_S,                    0xFD, 0x2B, IMM_NONE,    V128, V128, V128, "i8x16.ge_s") \
+	OP(I8X16_GE_U,                    0xFD, 0x2C, IMM_NONE,    V128, V128, V128, "i8x16.ge_u") \
+	OP(I16X8_EQ,                      0xFD, 0x2D, IMM_NONE,    V128, V128, V128, "i16x8.eq") \
+	OP(I16X8_NE,                      0xFD, 0x2E, IMM_NONE,    V128, V128, V128, "i16x8.ne") \
+	OP(I16X8_LT_S,                    0xFD, 0x2F, IMM_NONE,    V128, V128, V128, "i16x8.lt_s") \
+	OP(I16X8_LT_U,                    0xFD, 0x30, IMM_NONE,    V128, V128, V128, "i16x8.lt_u") \
+	OP(I16X8_GT_S,                    0xFD, 0x31, IMM_NONE,    V128, V128, V128, "i16x8.gt_s") \
+	OP(I16X8_GT_U,                    0xFD, 0x32, IMM_NONE,    V128, V128, V128, "i16x8.gt_u") \
+	OP(I16X8_LE_S,                    0xFD, 0x33, IMM_NONE,    V128, V128, V128, "i16x8.le_s") \
+	OP(I16X8_LE_U,                    0xFD, 0x34, IMM_NONE,    V128, V128, V128, "i16x8.le_u") \
+	OP(I16X8_GE_S,                    0xFD, 0x35, IMM_NONE,    V128, V128, V128, "i16x8.ge_s") \
+	OP(I16X8_GE_U,                    0xFD, 0x36, IMM_NONE,    V128, V128, V128, "i16x8.ge_u") \
+	OP(I32X4_EQ,                      0xFD, 0x37, IMM_NONE,    V128, V128, V128, "i32x4.eq") \
+	OP(I32X4_NE,                      0xFD, 0x38, IMM_NONE,    V128, V128, V128, "i32x4.ne") \
+	OP(I32X4_LT_S,                    0xFD, 0x39, IMM_NONE,    V128, V128, V128, "i32x4.lt_s") \
+	OP(I32X4_LT_U,                    0xFD, 0x3A, IMM_NONE,    V128, V128, V128, "i32x4.lt_u") \
+	OP(I32X4_GT_S,                    0xFD, 0x3B, IMM_NONE,    V128, V128, V128, "i32x4.gt_s") \
+	OP(I32X4_GT_U,                    0xFD, 0x3C, IMM_NONE,    V128, V128, V128, "i32x4.gt_u") \
+	OP(I32X4_LE_S,                    0xFD, 0x3D, IMM_NONE,    V128, V128, V128, "i32x4.le_s") \
+	OP(I32X4_LE_U,                    0xFD, 0x3E, IMM_NONE,    V128, V128, V128, "i32x4.le_u") \
+	OP(I32X4_GE_S,                    0xFD, 0x3F, IMM_NONE,    V128, V128, V128, "i32x4.ge_s") \
+	OP(I32X4_GE_U,                    0xFD, 0x40, IMM_NONE,    V128, V128, V128, "i32x4.ge_u") \
+	OP(F32X4_EQ,                      0xFD, 0x41, IMM_NONE,    V128, V128, V128, "f32x4.eq") \
+	OP(F32X4_NE,                      0xFD, 0x42, IMM_NONE,    V128, V128, V128, "f32x4.ne") \
+	OP(F32X4_LT,                      0xFD, 0x43, IMM_NONE,    V128, V128, V128, "f32x4.lt") \
+	OP(F32X4_GT,                      0xFD, 0x44, IMM_NONE,    V128, V128, V128, "f32x4.gt") \
+	OP(F32X4_LE,                      0xFD, 0x45, IMM_NONE,    V128, V128, V128, "f32x4.le") \
+	OP(F32X4_GE,                      0xFD, 0x46, IMM_NONE,    V128, V128, V128, "f32x4.ge") \
+	OP(F64X2_EQ,                      0xFD, 0x47, IMM_NONE,    V128, V128, V128, "f64x2.eq") \
+	OP(F64X2_NE,                      0xFD, 0x48, IMM_NONE,    V128, V128, V128, "f64x2.ne") \
+	OP(F64X2_LT,                      0xFD, 0x49, IMM_NONE,    V128, V128, V128, "f64x2.lt") \
+	OP(F64X2_GT,                      0xFD, 0x4A, IMM_NONE,    V128, V128, V128, "f64x2.gt") \
+	OP(F64X2_LE,                      0xFD, 0x4B, IMM_NONE,    V128, V128, V128, "f64x2.le") \
+	OP(F64X2_GE,                      0xFD, 0x4C, IMM_NONE,    V128, V128, V128, "f64x2.ge") \
+	OP(V128_NOT,                      0xFD, 0x4D, IMM_NONE,    V128, __,   V128, "v128.not") \
+	OP(V128_AND,                      0xFD, 0x4E, IMM_NONE,    V128, V128, V128, "v128.and") \
+	OP(V128_ANDNOT,                   0xFD, 0x4F, IMM_NONE,    V128, V128, V128, "v128.andnot") \
+	OP(V128_OR,                       0xFD, 0x50, IMM_NONE,    V128, V128, V128, "v128.or") \
+	OP(V128_XOR,                      0xFD, 0x51, IMM_NONE,    V128, V128, V128, "v128.xor") \
+	OP(V128_BITSELECT,                0xFD, 0x52, IMM_NONE,    V128, V128, V128, "v128.bitselect") \
+	OP(V128_ANY_TRUE,                 0xFD, 0x53, IMM_NONE,    V128, __,   I32,  "v128.any_true") \
+	OP(V128_LOAD8_LANE,               0xFD, 0x54, IMM_MEMLANE1,  I32,  V128, V128, "v128.load8_lane") \
+	OP(V128_LOAD16_LANE,              0xFD, 0x55, IMM_MEMLANE2,  I32,  V128, V128, "v128.load16_lane") \
+	OP(V128_LOAD32_LANE,              0xFD, 0x56, IMM_MEMLANE4,  I32,  V128, V128, "v128.load32_lane") \
+	OP(V128_LOAD64_LANE,              0xFD, 0x57, IMM_MEMLANE8,  I32,  V128, V128, "v128.load64_lane") \
+	OP(V128_STORE8_LANE,              0xFD, 0x58, IMM_MEMLANE1,  I32,  V128, __,   "v128.store8_lane") \
+	OP(V128_STORE16_LANE,             0xFD, 0x59, IMM_MEMLANE2,  I32,  V128, __,   "v128.store16_lane") \
+	OP(V128_STORE32_LANE,             0xFD, 0x5A, IMM_MEMLANE4,  I32,  V128, __,   "v128.store32_lane") \
+	OP(V128_STORE64_LANE,             0xFD, 0x5B, IMM_MEMLANE8,  I32,  V128, __,   "v128.store64_lane") \
+	OP(V128_LOAD32_ZERO,              0xFD, 0x5C, IMM_MEM4,   I32,  __,   V128, "v128.load32_zero") \
+	OP(V128_LOAD64_ZERO,              0xFD, 0x5D, IMM_MEM8,   I32,  __,   V128, "v128.load64_zero") \
+	OP(F32X4_DEMOTE_F64X2_ZERO,       0xFD, 0x5E, IMM_NONE,    V128, __,   V128, "f32x4.demote_f64x2_zero") \
+	OP(F64X2_PROMOTE_LOW_F32X4,       0xFD, 0x5F, IMM_NONE,    V128, __,   V128, "f64x2.promote_low_f32x4") \
+	OP(I8X16_ABS,                     0xFD, 0x60, IMM_NONE,    V128, __,   V128, "i8x16.abs") \
+	OP(I8X16_NEG,                     0xFD, 0x61, IMM_NONE,    V128, __,   V128, "i8x16.neg") \
+	OP(I8X16_POPCNT,                  0xFD, 0x62, IMM_NONE,    V128, __,   V128, "i8x16.popcnt") \
+	OP(I8X16_ALL_TRUE,                0xFD, 0x63, IMM_NONE,    V128, __,   I32,  "i8x16.all_true") \
+	OP(I8X16_BITMASK,                 0xFD, 0x64, IMM_NONE,    V128, __,   I32,  "i8x16.bitmask") \
+	OP(I8X16_NARROW_I16X8_S,          0xFD, 0x65, IMM_NONE,    V128, V128, V128, "i8x16.narrow_i16x8_s") \
+	OP(I8X16_NARROW_I16X8_U,          0xFD, 0x66, IMM_NONE,    V128, V128, V128, "i8x16.narrow_i16x8_u") \
+	OP(F32X4_CEIL,                    0xFD, 0x67, IMM_NONE,    V128, __,   V128, "f32x4.ceil") \
+	OP(F32X4_FLOOR,                   0xFD, 0x68, IMM_NONE,    V128, __,   V128, "f32x4.floor") \
+	OP(F32X4_TRUNC,                   0xFD, 0x69, IMM_NONE,    V128, __,   V128, "f32x4.trunc") \
+	OP(F32X4_NEAREST,                 0xFD, 0x6A, IMM_NONE,    V128, __,   V128, "f32x4.nearest") \
+	OP(I8X16_SHL,                     0xFD, 0x6B, IMM_NONE,    V128, I32,  V128, "i8x16.shl") \
+	OP(I8X16_SHR_S,                   0xFD, 0x6C, IMM_NONE,    V128, I32,  V128, "i8x16.shr_s") \
+	OP(I8X16_SHR_U,                   0xFD, 0x6D, IMM_NONE,    V128, I32,  V128, "i8x16.shr_u") \
+	OP(I8X16_ADD,                     0xFD, 0x6E, IMM_NONE,    V128, V128, V128, "i8x16.add") \
+	OP(I8X16_ADD_SAT_S,               0xFD, 0x6F, IMM_NONE,    V128, V128, V128, "i8x16.add_sat_s") \
+	OP(I8X16_ADD_SAT_U,               0xFD, 0x70, IMM_NONE,    V128, V128, V128, "i8x16.add_sat_u") \
+	OP(I8X16_SUB,                     0xFD, 0x71, IMM_NONE,    V128, V128, V128, "i8x16.sub") \
+	OP(I8X16_SUB_SAT_S,               0xFD, 0x72, IMM_NONE,    V128, V128, V128, "i8x16.sub_sat_s") \
+	OP(I8X16_SUB_SAT_U,               0xFD, 0x73, IMM_NONE,    V128, V128, V128, "i8x16.sub_sat_u") \
+	OP(F64X2_CEIL,                    0xFD, 0x74, IMM_NONE,    V128, __,   V128, "f64x2.ceil") \
+	OP(F64X2_FLOOR,                   0xFD, 0x75, IMM_NONE,    V128, __,   V128, "f64x2.floor") \
+	OP(I8X16_MIN_S,                   0xFD, 0x76, IMM_NONE,    V128, V128, V128, "i8x16.min_s") \
+	OP(I8X16_MIN_U,                   0xFD, 0x77, IMM_NONE,    V128, V128, V128, "i8x16.min_u") \
+	OP(I8X16_MAX_S,                   0xFD, 0x78, IMM_NONE,    V128, V128, V128, "i8x16.max_s") \
+	OP(I8X16_MAX_U,                   0xFD, 0x79, IMM_NONE,    V128, V128, V128, "i8x16.max_u") \
+	OP(F64X2_TRUNC,                   0xFD, 0x7A, IMM_NONE,    V128, __,   V128, "f64x2.trunc") \
+	OP(I8X16_AVGR_U,                  0xFD, 0x7B, IMM_NONE,    V128, V128, V128, "i8x16.avgr_u") \
+	OP(I16X8_EXTADD_PAIRWISE_I8X16_S, 0xFD, 0x7C, IMM_NONE,    V128, __,   V128, "i16x8.extadd_pairwise_i8x16_s") \
+	OP(I16X8_EXTADD_PAIRWISE_I8X16_U, 0xFD, 0x7D, IMM_NONE,    V128, __,   V128, "i16x8.extadd_pairwise_i8x16_u") \
+	OP(I32X4_EXTADD_PAIRWISE_I16X8_S, 0xFD, 0x7E, IMM_NONE,    V128, __,   V128, "i32x4.extadd_pairwise_i16x8_s") \
+	OP(I32X4_EXTADD_PAIRWISE_I16X8_U, 0xFD, 0x7F, IMM_NONE,    V128, __,   V128, "i32x4.extadd_pairwise_i16x8_u") \
+	OP(I16X8_ABS,                     0xFD, 0x80, IMM_NONE,    V128, __,   V128, "i16x8.abs") \
+	OP(I16X8_NEG,                     0xFD, 0x81, IMM_NONE,    V128, __,   V128, "i16x8.neg") \
+	OP(I16X8_Q15MULR_SAT_S,           0xFD, 0x82, IMM_NONE,    V128, V128, V128, "i16x8.q15mulr_sat_s") \
+	OP(I16X8_ALL_TRUE,                0xFD, 0x83, IMM_NONE,    V128, __,   I32,  "i16x8.all_true") \
+	OP(I16X8_BITMASK,                 0xFD, 0x84, IMM_NONE,    V128, __,   I32,  "i16x8.bitmask") \
+	OP(I16X8_NARROW_I32X4_S,          0xFD, 0x85, IMM_NONE,    V128, V128, V128, "i16x8.narrow_i32x4_s") \
+	OP(I16X8_NARROW_I32X4_U,          0xFD, 0x86, IMM_NONE,    V128, V128, V128, "i16x8.narrow_i32x4_u") \
+	OP(I16X8_EXTEND_LOW_I8X16_S,      0xFD, 0x87, IMM_NONE,    V128, __,   V128, "i16x8.extend_low_i8x16_s") \
+	OP(I16X8_EXTEND_HIGH_I8X16_S,     0xFD, 0x88, IMM_NONE,    V128, __,   V128, "i16x8.extend_high_i8x16_s") \
+	OP(I16X8_EXTEND_LOW_I8X16_U,      0xFD, 0x89, IMM_NONE,    V128, __,   V128, "i16x8.extend_low_i8x16_u") \
+	OP(I16X8_EXTEND_HIGH_I8X16_U,     0xFD, 0x8A, IMM_NONE,    V128, __,   V128, "i16x8.extend_high_i8x16_u") \
+	OP(I16X8_SHL,                     0xFD, 0x8B, IMM_NONE,    V128, I32,  V128, "i16x8.shl") \
+	OP(I16X8_SHR_S,                   0xFD, 0x8C, IMM_NONE,    V128, I32,  V128, "i16x8.shr_s") \
+	OP(I16X8_SHR_U,                   0xFD, 0x8D, IMM_NONE,    V128, I32,  V128, "i16x8.shr_u") \
+	OP(I16X8_ADD,                     0xFD, 0x8E, IMM_NONE,    V128, V128, V128, "i16x8.add") \
+	OP(I16X8_ADD_SAT_S,               0xFD, 0x8F, IMM_NONE,    V128, V128, V128, "i16x8.add_sat_s") \
+	OP(I16X8_ADD_SAT_U,               0xFD, 0x90, IMM_NONE,    V128, V128, V128, "i16x8.add_sat_u") \
+	OP(I16X8_SUB,                     0xFD, 0x91, IMM_NONE,    V128, V128, V128, "i16x8.sub") \
+	OP(I16X8_SUB_SAT_S,               0xFD, 0x92, IMM_NONE,    V128, V128, V128, "i16x8.sub_sat_s") \
+	OP(I16X8_SUB_SAT_U,               0xFD, 0x93, IMM_NONE,    V128, V128, V128, "i16x8.sub_sat_u") \
+	OP(F64X2_NEAREST,                 0xFD, 0x94, IMM_NONE,    V128, __,   V128, "f64x2.nearest") \
+	OP(I16X8_MUL,                     0xFD, 0x95, IMM_NONE,    V128, V128, V128, "i16x8.mul") \
+	OP(I16X8_MIN_S,                   0xFD, 0x96, IMM_NONE,    V128, V128, V128, "i16x8.min_s") \
+	OP(I16X8_MIN_U,                   0xFD, 0x97, IMM_NONE,    V128, V128, V128, "i16x8.min_u") \
+	OP(I16X8_MAX_S,                   0xFD, 0x98, IMM_NONE,    V128, V128, V128, "i16x8.max_s") \
+	OP(I16X8_MAX_U,                   0xFD, 0x99, IMM_NONE,    V128, V128, V128, "i16x8.max_u") \
+	OP(I16X8_AVGR_U,                  0xFD, 0x9B, IMM_NONE,    V128, V128, V128, "i16x8.avgr_u") \
+	OP(I16X8_EXTMUL_LOW_I8X16_S,      0xFD, 0x9C, IMM_NONE,    V128, V128, V128, "i16x8.extmul_low_i8x16_s") \
+	OP(I16X8_EXTMUL_HIGH_I8X16_S,     0xFD, 0x9D, IMM_NONE,    V128, V128, V128, "i16x8.extmul_high_i8x16_s") \
+	OP(I16X8_EXTMUL_LOW_I8X16_U,      0xFD, 0x9E, IMM_NONE,    V128, V128, V128, "i16x8.extmul_low_i8x16_u") \
+	OP(I16X8_EXTMUL_HIGH_I8X16_U,     0xFD, 0x9F, IMM_NONE,    V128, V128, V128, "i16x8.extmul_high_i8x16_u") \
+	OP(I32X4_ABS,                     0xFD, 0xA0, IMM_NONE,    V128, __,   V128, "i32x4.abs") \
+	OP(I32X4_NEG,                     0xFD, 0xA1, IMM_NONE,    V128, __,   V128, "i32x4.neg") \
+	OP(I32X4_ALL_TRUE,                0xFD, 0xA3, IMM_NONE,    V128, __,   I32,  "i32x4.all_true") \
+	OP(I32X4_BITMASK,                 0xFD, 0xA4, IMM_NONE,    V128, __,   I32,  "i32x4.bitmask") \
+	OP(I32X4_EXTEND_LOW_I16X8_S,      0xFD, 0xA7, IMM_NONE,    V128, __,   V128, "i32x4.extend_low_i16x8_s") \
+	OP(I32X4_EXTEND_HIGH_I16X8_S,     0xFD, 0xA8, IMM_NONE,    V128, __,   V128, "i32x4.extend_high_i16x8_s") \
+	OP(I32X4_EXTEND_LOW_I16X8_U,      0xFD, 0xA9, IMM_NONE,    V128, __,   V128, "i32x4.extend_low_i16x8_u") \
+	OP(I32X4_EXTEND_HIGH_I16X8_U,     0xFD, 0xAA, IMM_NONE,    V128, __,   V128, "i32x4.extend_high_i16x8_u") \
+	OP(I32X4_SHL,                     0xFD, 0xAB, IMM_NONE,    V128, I32,  V128, "i32x4.shl") \
+	OP(I32X4_SHR_S,                   0xFD, 0xAC, IMM_NONE,    V128, I32,  V128, "i32x4.shr_s") \
+	OP(I32X4_SHR_U,                   0xFD, 0xAD, IMM_NONE,    V128, I32,  V128, "i32x4.shr_u") \
+	OP(I32X4_ADD,                     0xFD, 0xAE, IMM_NONE,    V128, V128, V128, "i32x4.add") \
+	OP(I32X4_SUB,                     0xFD, 0xB1, IMM_NONE,    V128, V128, V128, "i32x4.sub") \
+	OP(I32X4_MUL,                     0xFD, 0xB5, IMM_NONE,    V128, V128, V128, "i32x4.mul") \
+	OP(I32X4_MIN_S,                   0xFD, 0xB6, IMM_NONE,    V128, V128, V128, "i32x4.min_s") \
+	OP(I32X4_MIN_U,                   0xFD, 0xB7, IMM_NONE,    V128, V128, V128, "i32x4.min_u") \
+	OP(I32X4_MAX_S,                   0xFD, 0xB8, IMM_NONE,    V128, V128, V128, "i32x4.max_s") \
+	OP(I32X4_MAX_U,                   0xFD, 0xB9, IMM_NONE,    V128, V128, V128, "i32x4.max_u") \
+	OP(I32X4_DOT_I16X8_S,             0xFD, 0xBA, IMM_NONE,    V128, V128, V128, "i32x4.dot_i16x8_s") \
+	OP(I32X4_EXTMUL_LOW_I16X8_S,      0xFD, 0xBC, IMM_NONE,    V128, V128, V128, "i32x4.extmul_low_i16x8_s") \
+	OP(I32X4_EXTMUL_HIGH_I16X8_S,     0xFD, 0xBD, IMM_NONE,    V128, V128, V128, "i32x4.extmul_high_i16x8_s") \
+	OP(I32X4_EXTMUL_LOW_I16X8_U,      0xFD, 0xBE, IMM_NONE,    V128, V128, V128, "i32x4.extmul_low_i16x8_u") \
+	OP(I32X4_EXTMUL_HIGH_I16X8_U,     0xFD, 0xBF, IMM_NONE,    V128, V128, V128, "i32x4.extmul_high_i16x8_u") \
+	OP(I64X2_ABS,                     0xFD, 0xC0, IMM_NONE,    V128, __,   V128, "i64x2.abs") \
+	OP(I64X2_NEG,                     0xFD, 0xC1, IMM_NONE,    V128, __,   V128, "i64x2.neg") \
+	OP(I64X2_ALL_TRUE,                0xFD, 0xC3, IMM_NONE,    V128, __,   I32,  "i64x2.all_true") \
+	OP(I64X2_BITMASK,                 0xFD, 0xC4, IMM_NONE,    V128, __,   I32,  "i64x2.bitmask") \
+	OP(I64X2_EXTEND_LOW_I32X4_S,      0xFD, 0xC7, IMM_NONE,    V128, __,   V128, "i64x2.extend_low_i32x4_s") \
+	OP(I64X2_EXTEND_HIGH_I32X4_S,     0xFD, 0xC8, IMM_NONE,    V128, __,   V128, "i64x2.extend_high_i32x4_s") \
+	OP(I64X2_EXTEND_LOW_I32X4_U,      0xFD, 0xC9, IMM_NONE,    V128, __,   V128, "i64x2.extend_low_i32x4_u") \
+	OP(I64X2_EXTEND_HIGH_I32X4_U,     0xFD, 0xCA, IMM_NONE,    V128, __,   V128, "i64x2.extend_high_i32x4_u") \
+	OP(I64X2_SHL,                     0xFD, 0xCB, IMM_NONE,    V128, I32,  V128, "i64x2.shl") \
+	OP(I64X2_SHR_S,                   0xFD, 0xCC, IMM_NONE,    V128, I32,  V128, "i64x2.shr_s") \
+	OP(I64X2_SHR_U,                   0xFD, 0xCD, IMM_NONE,    V128, I32,  V128, "i64x2.shr_u") \
+	OP(I64X2_ADD,                     0xFD, 0xCE, IMM_NONE,    V128, V128, V128, "i64x2.add") \
+	OP(I64X2_SUB,                     0xFD, 0xD1, IMM_NONE,    V128, V128, V128, "i64x2.sub") \
+	OP(I64X2_MUL,                     0xFD, 0xD5, IMM_NONE,    V128, V128, V128, "i64x2.mul") \
+	OP(I64X2_EQ,                      0xFD, 0xD6, IMM_NONE,    V128, V128, V128, "i64x2.eq") \
+	OP(I64X2_NE,                      0xFD, 0xD7, IMM_NONE,    V128, V128, V128, "i64x2.ne") \
+	OP(I64X2_LT_S,                    0xFD, 0xD8, IMM_NONE,    V128, V128, V128, "i64x2.lt_s") \
+	OP(I64X2_GT_S,                    0xFD, 0xD9, IMM_NONE,    V128, V128, V128, "i64x2.gt_s") \
+	OP(I64X2_LE_S,                    0xFD, 0xDA, IMM_NONE,    V128, V128, V128, "i64x2.le_s") \
+	OP(I64X2_GE_S,                    0xFD, 0xDB, IMM_NONE,    V128, V128, V128, "i64x2.ge_s") \
+	OP(I64X2_EXTMUL_LOW_I32X4_S,      0xFD, 0xDC, IMM_NONE,    V128, V128, V128, "i64x2.extmul_low_i32x4_s") \
+	OP(I64X2_EXTMUL_HIGH_I32X4_S,     0xFD, 0xDD, IMM_NONE,    V128, V128, V128, "i64x2.extmul_high_i32x4_s") \
+	OP(I64X2_EXTMUL_LOW_I32X4_U,      0xFD, 0xDE, IMM_NONE,    V128, V128, V128, "i64x2.extmul_low_i32x4_u") \
+	OP(I64X2_EXTMUL_HIGH_I32X4_U,     0xFD, 0xDF, IMM_NONE,    V128, V128, V128, "i64x2.extmul_high_i32x4_u") \
+	OP(F32X4_ABS,                     0xFD, 0xE0, IMM_NONE,    V128, __,   V128, "f32x4.abs") \
+	OP(F32X4_NEG,                     0xFD, 0xE1, IMM_NONE,    V128, __,   V128, "f32x4.neg") \
+	OP(F32X4_SQRT,                    0xFD, 0xE3, IMM_NONE,    V128, __,   V128, "f32x4.sqrt") \
+	OP(F32X4_ADD,                     0xFD, 0xE4, IMM_NONE,    V128, V128, V128, "f32x4.add") \
+	OP(F32X4_SUB,                     0xFD, 0xE5, IMM_NONE,    V128, V128, V128, "f32x4.sub") \
+	OP(F32X4_MUL,                     0xFD, 0xE6, IMM_NONE,    V128, V128, V128, "f32x4.mul") \
+	OP(F32X4_DIV,                     0xFD, 0xE7, IMM_NONE,    V128, V128, V128, "f32x4.div") \
+	OP(F32X4_MIN,                     0xFD, 0xE8, IMM_NONE,    V128, V128, V128, "f32x4.min") \
+	OP(F32X4_MAX,                     0xFD, 0xE9, IMM_NONE,    V128, V128, V128, "f32x4.max") \
+	OP(F32X4_PMIN,                    0xFD, 0xEA, IMM_NONE,    V128, V128, V128, "f32x4.pmin") \
+	OP(F32X4_PMAX,                    0xFD, 0xEB, IMM_NONE,    V128, V128, V128, "f32x4.pmax") \
+	OP(F64X2_ABS,                     0xFD, 0xEC, IMM_NONE,    V128, __,   V128, "f64x2.abs") \
+	OP(F64X2_NEG,                     0xFD, 0xED, IMM_NONE,    V128, __,   V128, "f64x2.neg") \
+	OP(F64X2_SQRT,                    0xFD, 0xEF, IMM_NONE,    V128, __,   V128, "f64x2.sqrt") \
+	OP(F64X2_ADD,                     0xFD, 0xF0, IMM_NONE,    V128, V128, V128, "f64x2.add") \
+	OP(F64X2_SUB,                     0xFD, 0xF1, IMM_NONE,    V128, V128, V128, "f64x2.sub") \
+	OP(F64X2_MUL,                     0xFD, 0xF2, IMM_NONE,    V128, V128, V128, "f64x2.mul") \
+	OP(F64X2_DIV,                     0xFD, 0xF3, IMM_NONE,    V128, V128, V128, "f64x2.div") \
+	OP(F64X2_MIN,                     0xFD, 0xF4, IMM_NONE,    V128, V128, V128, "f64x2.min") \
+	OP(F64X2_MAX,                     0xFD, 0xF5, IMM_NONE,    V128, V128, V128, "f64x2.max") \
+	OP(F64X2_PMIN,                    0xFD, 0xF6, IMM_NONE,    V128, V128, V128, "f64x2.pmin") \
+	OP(F64X2_PMAX,                    0xFD, 0xF7, IMM_NONE,    V128, V128, V128, "f64x2.pmax") \
+	OP(I32X4_TRUNC_SAT_F32X4_S,       0xFD, 0xF8, IMM_NONE,    V128, __,   V128, "i32x4.trunc_sat_f32x4_s") \
+	OP(I32X4_TRUNC_SAT_F32X4_U,       0xFD, 0xF9, IMM_NONE,    V128, __,   V128, "i32x4.trunc_sat_f32x4_u") \
+	OP(F32X4_CONVERT_I32X4_S,         0xFD, 0xFA, IMM_NONE,    V128, __,   V128, "f32x4.convert_i32x4_s") \
+	OP(F32X4_CONVERT_I32X4_U,         0xFD, 0xFB, IMM_NONE,    V128, __,   V128, "f32x4.convert_i32x4_u") \
+	OP(I32X4_TRUNC_SAT_F64X2_S_ZERO,  0xFD, 0xFC, IMM_NONE,    V128, __,   V128, "i32x4.trunc_sat_f64x2_s_zero") \
+	OP(I32X4_TRUNC_SAT_F64X2_U_ZERO,  0xFD, 0xFD, IMM_NONE,    V128, __,   V128, "i32x4.trunc_sat_f64x2_u_zero") \
+	OP(F64X2_CONVERT_LOW_I32X4_S,     0xFD, 0xFE, IMM_NONE,    V128, __,   V128, "f64x2.convert_low_i32x4_s") \
+	OP(F64X2_CONVERT_LOW_I32X4_U,     0xFD, 0xFF, IMM_NONE,    V128, __,   V128, "f64x2.convert_low_i32x4_u")
 /* clang-format on */
 
-/* OP_UNREACHABLE ... OP_I64_ATOMIC_RMW32_CMPXCHG_U, then OP_COUNT. */
+/* OP_UNREACHABLE ... OP_F64X2_CONVERT_LOW_I32X4_U, then OP_COUNT. */
 enum wasm_op {
 #define OP_ENUM(name, prefix, code, imm, p1, p2, res, text) OP_##name,
 	WASM_OPCODES(OP_ENUM)
@@ -392,6 +652,7 @@ enum wasm_opclass {
 	OPC_LOAD,    /* memarg, an address, a result */
 	OPC_STORE,   /* memarg, an address and a value */
 	OPC_ATOMIC,  /* the 0xFE prefix */
+	OPC_SIMD,    /* the 0xFD prefix */
 };
 
 /* One opcode's row: p1, p2, res are value types (enum wasm_valtype), 0

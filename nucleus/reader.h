@@ -210,7 +210,7 @@ static inline bool rd_is_reftype(uint8_t t)
 static inline bool rd_is_valtype(uint8_t t)
 {
 	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 ||
-	       t == WASM_F64 || rd_is_reftype(t);
+	       t == WASM_F64 || t == WASM_V128 || rd_is_reftype(t);
 }
 
 /*
@@ -222,7 +222,7 @@ static inline enum wasm_op rd_op(wasm_reader *r)
 {
 	const uint8_t *at = r->p;
 	uint32_t b = rd_u8(r);
-	if (b == 0xFC || b == 0xFE) {
+	if (b == 0xFC || b == 0xFD || b == 0xFE) {
 		uint32_t sub = rd_u32(r);
 		b = OP_SUB_INDEX(b, sub);
 	}
@@ -244,9 +244,10 @@ static inline enum wasm_op rd_op(wasm_reader *r)
  *         table.copy destination, source); br_table and typed select:
  *         the count of labels (not counting the default) or types
  *   k     a constant's bits (i32 and f32 zero-extended), a block type
- *         (s33, sign-extended), ref.null's type
+ *         (s33, sign-extended), ref.null's type, a SIMD lane index
  *   vec   br_table: its first label (x + 1 u32s, the default last);
- *         typed select: its types (x bytes)
+ *         typed select: its types (x bytes); v128.const and
+ *         i8x16.shuffle: their 16 bytes
  */
 typedef struct wasm_immval {
 	uint32_t x, y;
@@ -346,6 +347,28 @@ static inline void rd_imm_rare(wasm_reader *r, unsigned kind, wasm_immval *im)
 		break;
 	case IMM_F64:
 		im->k = rd_fixed64(r);
+		break;
+	case IMM_LANE16:
+	case IMM_LANE8:
+	case IMM_LANE4:
+	case IMM_LANE2:
+		im->k = rd_u8(r);
+		break;
+	case IMM_V128:
+	case IMM_SHUFFLE:
+		im->vec = r->p;
+		if (r->end - r->p < 16)
+			rd_fail(r, "unexpected end");
+		else
+			r->p += 16;
+		break;
+	case IMM_MEMLANE1:
+	case IMM_MEMLANE2:
+	case IMM_MEMLANE4:
+	case IMM_MEMLANE8:
+		im->x = rd_u32(r);
+		im->y = rd_u32(r);
+		im->k = rd_u8(r);
 		break;
 	default: /* two u32s: memargs, call_indirect, table.init/copy */
 		im->x = rd_u32(r);

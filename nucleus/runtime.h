@@ -12,7 +12,7 @@
 
 #define WASM_PAGE 65536u
 /* Address space reserved per linear memory: any i32 index plus any u32
- * offset plus an 8-byte access lands inside it, so no bounds check is
+ * offset plus a 16-byte access (v128) lands inside it, so no bounds check is
  * needed on loads and stores. */
 #define WASM_MEM_RESERVE (((size_t)8 << 30) + (size_t)WASM_PAGE)
 

@@ -76,7 +76,8 @@ static bool check_mem(vmod *v, const wasm_memtype *t, uint32_t i)
 }
 
 /*
- * A constant expression producing one value of type `want`: t.const,
+ * A constant expression producing one value of type `want`: t.const
+ * (v128.const too),
  * ref.null, ref.func (marking the function declared), global.get of an
  * immutable imported global.
  */
@@ -104,6 +105,7 @@ static bool check_constexpr(vmod *v, const wasm_constexpr *ce, uint8_t want,
 		case OP_I64_CONST:
 		case OP_F32_CONST:
 		case OP_F64_CONST:
+		case OP_V128_CONST:
 			t = wasm_ops[op].res;
 			break;
 		case OP_REF_NULL:

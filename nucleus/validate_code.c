@@ -1,6 +1,6 @@
 /*
- * validate_code.c: validation of function bodies (WebAssembly 2.0, no SIMD,
- * plus the threads proposal's atomics).
+ * validate_code.c: validation of function bodies (WebAssembly 2.0 with
+ * SIMD, plus the threads proposal's atomics).
  *
  * The standard one-pass algorithm: an operand stack of value types (with
  * T_UNKNOWN for values conjured by unreachable code) and a control stack of
@@ -61,7 +61,12 @@ typedef struct vcode {
 	/* where the last instruction ended, if it computed the top value */
 	const uint8_t *fold_at;
 	bool calls;
+	bool simd; /* a v128 value or local (its slots: V128_SLOT) */
 } vcode;
+
+/* Marks a slot's weight: the slot holds a v128 at some point, so no
+ * register (8 bytes) may hold it. No sum of weights reaches this bit. */
+#define V128_SLOT ((uint64_t)1 << 63)
 
 /* Where an operand comes from: computed into its stack slot, a constant
  * (no slot), or local i (SRC_LOCAL + i, no slot). */
@@ -100,7 +105,8 @@ static void malformed(vcode *v, const char *msg)
 
 static bool is_num(uint8_t t)
 {
-	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
+	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 ||
+	       t == WASM_F64 || t == WASM_V128;
 }
 
 /* Makes room for n more operands (and their sources and weights). */
@@ -137,6 +143,10 @@ static inline void push_src(vcode *v, uint8_t t, uint32_t src)
 		return;
 	v->src[v->nvals] = src;
 	v->vals[v->nvals++] = t;
+	if (t == WASM_V128) {
+		v->simd = true;
+		v->w[v->nlocals + v->nvals] |= V128_SLOT;
+	}
 	if (v->nvals > v->maxh)
 		v->maxh = v->nvals;
 }
@@ -299,10 +309,44 @@ static void memarg(vcode *v, unsigned log2, bool atomic)
 		invalid(v, "alignment must not be larger than natural");
 }
 
+/* A SIMD lane index immediate: below n, else INVALID. */
+static void lane(vcode *v, unsigned n)
+{
+	if (v->im.k >= n)
+		invalid(v, "invalid lane index");
+}
+
+/* i8x16.shuffle's 16 lane indices, each below 32. */
+static void shuffle_lanes(vcode *v)
+{
+	for (int i = 0; i < 16; i++)
+		if (v->im.vec[i] >= 32)
+			invalid(v, "invalid lane index");
+}
+
 /* An instruction typed by its opcodes.h row. */
 static void check_simple(vcode *v, const wasm_opinfo *o)
 {
 	switch (o->imm) {
+	case IMM_MEM16:
+		memarg(v, 4, false);
+		break;
+	case IMM_MEMLANE1:
+	case IMM_MEMLANE2:
+	case IMM_MEMLANE4:
+	case IMM_MEMLANE8:
+		memarg(v, o->imm - IMM_MEMLANE1, false);
+		lane(v, 16u >> (o->imm - IMM_MEMLANE1));
+		break;
+	case IMM_LANE16:
+	case IMM_LANE8:
+	case IMM_LANE4:
+	case IMM_LANE2:
+		lane(v, 16u >> (o->imm - IMM_LANE16));
+		break;
+	case IMM_SHUFFLE:
+		shuffle_lanes(v);
+		break;
 	case IMM_MEM1:
 	case IMM_MEM2:
 	case IMM_MEM4:
@@ -329,6 +373,8 @@ static void check_simple(vcode *v, const wasm_opinfo *o)
 		pop_expect(v, o->p1);
 	if (o->imm >= IMM_ATOMIC1 && o->imm <= IMM_ATOMIC8)
 		pop_expect(v, WASM_I32); /* the address */
+	if (o == &wasm_ops[OP_V128_BITSELECT])
+		pop_expect(v, WASM_V128); /* the first operand */
 	if (o->res && o->imm >= IMM_I32 && o->imm <= IMM_F64 && !o->p1)
 		push_src(v, o->res, SRC_CONST);
 	else if (o->res)
@@ -768,9 +814,12 @@ static void profile(const vcode *v, wasm_profile *out)
 	memset(out, 0, sizeof *out);
 	out->maxh = v->maxh;
 	out->calls = v->calls;
+	out->simd = v->simd;
 	for (uint32_t s = 0; s < n; s++) {
 		uint64_t u = v->w[s];
 		uint32_t i = k;
+		if (u & V128_SLOT) /* registers hold 8 bytes */
+			continue;
 		if (u <= 1 || (k == WASM_NHOT && u <= v->w[out->hot[k - 1]]))
 			continue;
 		if (k < WASM_NHOT)
@@ -807,8 +856,17 @@ bool wasm_validate_code(const wasm_module *m, uint32_t func,
 	if (c->num_locals)
 		memcpy(v.locals + ft->nparams, c->local_types, c->num_locals);
 	v.wt = 1;
-	if (reserve(&v, 1)) {
+	if (reserve(&v, ft->nresults + 1)) {
 		memset(v.w, 0, (v.nlocals + 1) * sizeof *v.w);
+		/* v128 locals, and the slots a v128 result is returned in */
+		for (uint32_t i = 0; i < v.nlocals; i++)
+			if (v.locals[i] == WASM_V128)
+				v.w[i] |= V128_SLOT;
+		for (uint32_t i = 0; i < ft->nresults; i++)
+			if (ft->results[i] == WASM_V128)
+				v.w[i] |= V128_SLOT;
+		for (uint32_t i = 0; i < v.nlocals + ft->nresults; i++)
+			v.simd |= (v.w[i] & V128_SLOT) != 0;
 		check_body(&v, ft);
 	}
 	if (!v.failed)

@@ -45,7 +45,7 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
-WASI_PROGS=(hello args exit cat malloc clock sleep)
+WASI_PROGS=(hello args exit cat malloc clock sleep simd)
 TRAP_PROGS=(trap_oob trap_div trap_stack trap_indirect)
 NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
@@ -225,6 +225,22 @@ status=$? why=""
 { [ $status = 0 ] && cmp -s <(sort "$WT/two.out") <(sort "$WT/in1" "$WT/in2"); } ||
 	why="status $status or wrong output"
 verdict "boot:two-stdins" "" "stdout:$WT/two.out" "stderr:$WT/two.err"
+
+# Three SIMD programs at once (two on the JIT, one on the interpreter),
+# preempting each other with their v128 values live: each prints the
+# same results as alone.
+printf '%s\n' 'simd.wasm 400' '--engine=interp simd.wasm 40' 'simd.wasm 400' \
+	>"$WT/simd.man"
+cp "$B/tests/wasi/simd.wasm" "$WT/"
+(cd "$WT" && "$(realpath "$OLDPWD/$NEBULET")" pack -o simd.ar \
+	--manifest=simd.man simd.wasm)
+timeout 120 "$NEBULET" boot --timeout=100 --initrd="$WT/simd.ar" </dev/null \
+	>"$WT/simd.out" 2>"$WT/simd.err"
+status=$? why=""
+{ [ $status = 0 ] && cmp -s <(sort "$WT/simd.out") \
+	<(cat tests/wasi/simd.expect{,,} | sort); } ||
+	why="status $status or wrong output"
+verdict "boot:simd-at-once" "" "stdout:$WT/simd.out" "stderr:$WT/simd.err"
 
 # Preemption and isolation, on each engine: tests/boot/watch.c runs as
 # init (`nebulet boot --kernel`) and starts each victim in turn, printing

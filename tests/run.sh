@@ -58,6 +58,9 @@ group format tests/format.sh
 [ -x tests/net.sh ] && group net tests/net.sh "$B/asan/nebulet"
 [ -x tests/suite.sh ] && group suite tests/suite.sh "$B/asan/nebulet"
 [ -x tests/spec.sh ] && group spec-jit tests/spec.sh "$B/asan/nebulet" --engine=jit
+# The JIT's SIMD without SSE4.1 (every instruction through simd.c).
+[ -x tests/spec.sh ] && SPEC_DIR=$B/spec-simd group spec-jit-simd-c \
+	tests/spec.sh "$B/asan/nebulet" --engine=jit --jit-simd=c
 
 line="$total_pass passed, $total_fail failed"
 [ $total_skip -gt 0 ] && line="$line, $total_skip skipped"

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # tests/spec.sh NEBULET [OPTION...]: runs `NEBULET spec OPTION... FILE` once
-# per build/spec/*/test.json and build/spec-threads/*/test.json (core and
-# threads files, made by `make spec-json`), so that a crash in one file
+# per build/spec/*/test.json, build/spec-threads/*/test.json and
+# build/spec-simd/*/test.json (core, threads and SIMD files, made by
+# `make spec-json`), so that a crash in one file
 # cannot stop the others. Prints a line for each file with
 # failures (its first failures too), and a crashed file's last output
 # lines; ends with "N passed, N failed" (", N skipped" when any were).
 # Left-out tests are listed in tests/spec-skip.md.
 #   SPEC_DIR     where the converted files are (default build/spec
-#                build/spec-threads; a threads file is named threads/NAME)
+#                build/spec-threads build/spec-simd; a threads file is
+#                named threads/NAME, a SIMD one simd/NAME)
 #   SPEC_TIMEOUT seconds allowed per file (default 900)
 #   SPEC_SHOW    failure lines shown per file (default 5)
 set -u
 cd "$(dirname "$0")/.."
 bin=${1:?usage: tests/spec.sh NEBULET [OPTION...]}
 shift
-dirs=${SPEC_DIR:-build/spec build/spec-threads}
+dirs=${SPEC_DIR:-build/spec build/spec-threads build/spec-simd}
 limit=${SPEC_TIMEOUT:-900}
 show=${SPEC_SHOW:-5}
 pass=0 fail=0 skip=0
@@ -33,7 +35,10 @@ done
 for json in $(for d in $dirs; do echo "$d"/*/test.json; done); do
 	[ -f "$json" ] || continue
 	name=$(basename "$(dirname "$json")")
-	case $json in */spec-threads/*) name=threads/$name ;; esac
+	case $json in
+	*/spec-threads/*) name=threads/$name ;;
+	*/spec-simd/*) name=simd/$name ;;
+	esac
 	out=$(ASAN_OPTIONS=detect_leaks=1 timeout "$limit" "$bin" spec "$@" \
 		"$json" 2>&1)
 	rc=$?

@@ -8,8 +8,10 @@
 # shared, and wall time mostly measures the neighbours. A run whose
 # checksum (last line of output) differs from the native run's at the same
 # size is an error and gives no figure.
-# Appends to ROWS: suite.NAME.native (seconds), suite.NAME.{jit,node,interp}
-# (native time / runner time) and suite.geomean.{jit,node,interp}; keeps
+# Appends to ROWS: suite.NAME.native (seconds),
+# suite.NAME.{jit,node,interp,simd.jit,simd.node} (native time / runner
+# time; simd.*: the -msimd128 build against native gcc -O2, which
+# vectorizes with SSE2) and suite.geomean.{...}; keeps
 # every run in $B/bench/suite.runs and its output in $B/bench/suite/.
 # Environment: SUITE_ROUNDS, NEBULET (default build/nebulet), B.
 set -u
@@ -50,7 +52,7 @@ measure() {
 for round in $(seq "${SUITE_ROUNDS:-3}"); do
 	echo "suite: round $round" >&2
 	while IFS='|' read -r name prog argv tiny small big; do
-		for r in native jit node; do
+		for r in native jit node simd.jit simd.node; do
 			measure "$name" "$r" "$big" "$argv" "$prog"
 		done
 		measure "$name" native_small "$small" "$argv" "$prog"
@@ -78,8 +80,8 @@ END {
 		nat = best(n, "native")
 		if (bad[n, "native"]) nat = "null"
 		printf "suite.%s.native %s s\n", n, nat
-		split("jit node interp", rs, " ")
-		for (j = 1; j <= 3; j++) {
+		split("jit node interp simd.jit simd.node", rs, " ")
+		for (j = 1; j <= 5; j++) {
 			r = rs[j]; b = r == "interp" ? "native_small" : "native"
 			v = best(n, r); bv = best(n, b)
 			if (v != "null" && (sum[n, r] != sum[n, b] || bad[n, r] ||
@@ -96,7 +98,7 @@ END {
 			else { lg[r] += log(ratio); cnt[r]++ }
 		}
 	}
-	for (j = 1; j <= 3; j++) {
+	for (j = 1; j <= 5; j++) {
 		r = rs[j]
 		g = "null"
 		if (!fails[r] && cnt[r])

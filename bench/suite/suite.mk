@@ -1,14 +1,17 @@
 # bench/suite/suite.mk (included by the Makefile): the benchmark suite's
-# programs, each built twice from the same source and flags, natively
-# (gcc -O2, $(B)/suite/NAME.native) and for wasm32-wasi (clang -O2,
-# $(B)/suite/NAME.wasm). Third-party sources come from Debian's source
+# programs, each built three times from the same source and flags,
+# natively (gcc -O2, $(B)/suite/NAME.native) and for wasm32-wasi (clang
+# -O2, $(B)/suite/NAME.wasm; with -msimd128 too, NAME.simd.wasm, whose
+# loops clang vectorizes). Third-party sources come from Debian's source
 # packages, unpacked once per machine into $(SUITE_SRC) by fetch.sh.
 SUITE_SRC := $(or $(NEBULET_SRC),$(HOME)/.cache/nebulet/src)
 SUITE_B := $(B)/suite
 SUITE_PROGS := sqlite zlib bzip2 lua
-SUITE_BINS := $(foreach p,$(SUITE_PROGS),$(SUITE_B)/$(p).native $(SUITE_B)/$(p).wasm)
+SUITE_BINS := $(foreach p,$(SUITE_PROGS),$(SUITE_B)/$(p).native \
+	$(SUITE_B)/$(p).wasm $(SUITE_B)/$(p).simd.wasm)
 SUITE_CC.native := $(CC) -O2 -w
 SUITE_CC.wasm := $(WASM_CC) -O2 -w
+SUITE_CC.simd.wasm := $(WASM_CC) -O2 -msimd128 -w
 .PHONY: suite
 suite: $(SUITE_BINS)
 

@@ -10,6 +10,8 @@
 # (`THREADS=1 make fuzz-diff`) makes the modules with the threads proposal
 # too (shared memory, atomics; see gen.sh); that run is named diff-threads
 # (work directory build/fuzz/diff-threads/, last line "diff-threads: ...").
+# SIMD=1 (`SIMD=1 make fuzz-diff`) adds SIMD to the modules (named
+# diff-simd, or diff-threads-simd with both).
 # Run from the repository root.
 set -eu
 
@@ -34,4 +36,5 @@ fi
 # JIT pick differently), so the modules turn NaNs into 0 at run time.
 NAME="diff"
 [ "${THREADS:-0}" = 0 ] || NAME=diff-threads
+[ "${SIMD:-0}" = 0 ] || NAME=$NAME-simd
 GEN_PASSES=--denan exec tests/fuzz/gen.sh "$SECS" $NAME "$O/replay_diff -q -t 10" $SAVE

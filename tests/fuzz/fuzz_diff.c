@@ -54,6 +54,11 @@ static void say_val(struct log *l, uint8_t type, const wasm_val *v)
 	case WASM_F64:
 		say(l, " %016llx", (unsigned long long)v->i64);
 		break;
+	case WASM_V128:
+		say(l, " ");
+		for (int i = 15; i >= 0; i--)
+			say(l, "%02x", v->v128[i]);
+		break;
 	default:
 		say(l, v->ref ? " ref" : " null");
 	}

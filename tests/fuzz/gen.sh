@@ -13,7 +13,8 @@
 # (NAME default gen). GEN_PASSES adds wasm-opt passes (diff.sh sets
 # --denan). THREADS=1 in the environment adds the threads proposal to both
 # wasm-opt and wasm-validate: shared memories and atomics (no wait, which
-# -ttf never emits). Run from the repository root after
+# -ttf never emits); SIMD=1 adds SIMD (wasm-opt --enable-simd). Run
+# from the repository root after
 # tests/fuzz/build.sh; tests/fuzz/diff.sh uses it with the differential
 # runner.
 set -eu
@@ -31,6 +32,7 @@ if [ "${THREADS:-0}" != 0 ]; then
 	FEATURES="$FEATURES --enable-threads"
 	VALIDATE=--enable-threads
 fi
+[ "${SIMD:-0}" = 0 ] || FEATURES="$FEATURES --enable-simd"
 end=$(($(date +%s) + SECS))
 runs=0 fails=0 skipped=0
 mkdir -p $W $SAVE

@@ -59,7 +59,7 @@ static const char usage_text[] =
 	"        write a boot archive (default manifest: each .wasm file)\n"
 	"  validate file.wasm...\n"
 	"        decode and validate each module, print ok or the error\n"
-	"  spec [--engine=interp|jit] [-v] file.json...\n"
+	"  spec [--engine=interp|jit] [--jit-simd=c] [-v] file.json...\n"
 	"        run spec tests converted by wast2json\n"
 	"  kernel [--engine=jit|interp] init.wasm [image.wasm...]\n"
 	"        run init as the first process of the kernel (exit status:\n"

@@ -205,6 +205,15 @@ static void describe_value(char *out, size_t n, uint8_t type, wasm_val v)
 		else
 			snprintf(out, n, "externref:null");
 		break;
+	case WASM_V128: {
+		uint32_t w[4];
+		memcpy(w, v.v128, 16);
+		snprintf(out, n,
+			 "v128:i32x4 0x%08" PRIx32 " 0x%08" PRIx32
+			 " 0x%08" PRIx32 " 0x%08" PRIx32,
+			 w[0], w[1], w[2], w[3]);
+		break;
+	}
 	default:
 		snprintf(out, n, "type 0x%02x", type);
 	}
@@ -250,6 +259,38 @@ static uint8_t type_code(const char *t)
 	return 0;
 }
 
+/* The width in bytes of a v128's "lane_type" (i8 ... f64), or 0. */
+static unsigned lane_width(const char *t)
+{
+	if (!t || (t[0] != 'i' && t[0] != 'f'))
+		return 0;
+	return strcmp(t + 1, "8") == 0	  ? 1
+	       : strcmp(t + 1, "16") == 0 ? 2
+	       : strcmp(t + 1, "32") == 0 ? 4
+	       : strcmp(t + 1, "64") == 0 ? 8
+					  : 0;
+}
+
+/* Reads a v128's lanes (a json array of decimal strings of its
+ * lane_type's width) into v; a NaN pattern is not a value. */
+static bool read_v128(const struct json *j, wasm_val *v)
+{
+	const struct json *lanes = json_get(j, "value");
+	unsigned w = lane_width(json_get_str(j, "lane_type"));
+	uint64_t x;
+	if (!w || !lanes || lanes->type != JSON_ARRAY || lanes->n != 16 / w)
+		return false;
+	for (size_t i = 0; i < lanes->n; i++) {
+		const struct json *l = &lanes->items[i];
+		if (l->type != JSON_STRING ||
+		    !parse_u64(l->str,
+			       w == 8 ? UINT64_MAX : (1ull << 8 * w) - 1, &x))
+			return false;
+		memcpy(v->v128 + i * w, &x, w);
+	}
+	return true;
+}
+
 /*
  * Reads a json value {"type": T, "value": V} that is not a NaN pattern
  * into *type and *v. A host reference N becomes the pointer N+1, so that
@@ -280,6 +321,8 @@ static bool read_value(const struct json *j, uint8_t *type, wasm_val *v)
 			return false;
 		v->ref = (void *)(uintptr_t)(x + 1);
 		return true;
+	case WASM_V128:
+		return read_v128(j, v);
 	default:
 		return false;
 	}
@@ -300,6 +343,45 @@ static bool match_nan(uint8_t type, wasm_val v, const char *pattern)
 			 : (v.f64 & quiet) == quiet;
 }
 
+/* Compares a v128 result with expected lanes that hold NaN patterns
+ * (f32 or f64 lanes): each lane a pattern or exact bits. */
+static bool match_v128_nan(const struct json *e, wasm_val v)
+{
+	const struct json *lanes = json_get(e, "value");
+	unsigned w = lane_width(json_get_str(e, "lane_type"));
+	uint64_t x;
+	if ((w != 4 && w != 8) || !lanes || lanes->type != JSON_ARRAY ||
+	    lanes->n != 16 / w)
+		return false;
+	for (size_t i = 0; i < lanes->n; i++) {
+		const char *s = lanes->items[i].str;
+		wasm_val lane = {0};
+		memcpy(&lane, v.v128 + i * w, w);
+		if (!s)
+			return false;
+		if (strncmp(s, "nan:", 4) == 0) {
+			if (!match_nan(w == 4 ? WASM_F32 : WASM_F64, lane, s))
+				return false;
+		} else if (!parse_u64(s, UINT64_MAX, &x) ||
+			   memcmp(&x, v.v128 + i * w, w) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Does a v128's expected value hold a NaN pattern in some lane? */
+static bool has_nan_lane(const struct json *e)
+{
+	const struct json *lanes = json_get(e, "value");
+	for (size_t i = 0; lanes && lanes->type == JSON_ARRAY && i < lanes->n;
+	     i++)
+		if (lanes->items[i].str &&
+		    strncmp(lanes->items[i].str, "nan:", 4) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Compares result (type, v) with the expected json value; fills `want`
  * with the expected value's description for a failure message.
@@ -316,6 +398,11 @@ static bool match_value(const struct json *e, uint8_t type, wasm_val v,
 	    (etype == WASM_F32 || etype == WASM_F64)) {
 		snprintf(want, n, "%s:%s", tname, s);
 		return etype == type && match_nan(type, v, s);
+	}
+	if (etype == WASM_V128 && has_nan_lane(e)) {
+		snprintf(want, n, "v128:%s with NaN lanes",
+			 json_get_str(e, "lane_type"));
+		return type == WASM_V128 && match_v128_nan(e, v);
 	}
 	if (etype == WASM_FUNCREF && s && strcmp(s, "null") != 0) {
 		snprintf(want, n, "funcref:non-null");
@@ -336,6 +423,8 @@ static bool match_value(const struct json *e, uint8_t type, wasm_val v,
 	case WASM_I64:
 	case WASM_F64:
 		return v.i64 == ev.i64;
+	case WASM_V128:
+		return memcmp(v.v128, ev.v128, 16) == 0;
 	default:
 		return v.ref == ev.ref;
 	}
@@ -1118,8 +1207,8 @@ static void print_counts(unsigned p, unsigned f, unsigned s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit] [-v] "
-			"FILE.json...\n");
+	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit] "
+			"[--jit-simd=c] [-v] FILE.json...\n");
 	return 2;
 }
 
@@ -1136,6 +1225,8 @@ int spec_main(int argc, char **argv)
 			engine = WASM_ENGINE_INTERP;
 		else if (strcmp(argv[i], "--engine=jit") == 0)
 			engine = WASM_ENGINE_JIT;
+		else if (strcmp(argv[i], "--jit-simd=c") == 0)
+			wasm_jit_simd_inline(false); /* as without SSE4.1 */
 		else if (strcmp(argv[i], "-v") == 0 ||
 			 strcmp(argv[i], "--verbose") == 0)
 			r.verbose = true;

@@ -25,7 +25,9 @@
  * object for the Nth such function, from 0), --serve=NAME (the listener of
  * service NAME: a channel on which the boot loader sends, as firmament's
  * Listener.connect, one end of a new channel per client), --connect=NAME (the
- * client's end of such a channel). --native=DRIVER starts a driver compiled
+ * client's end of such a channel), --listener=NAME (the boot loader's own
+ * end of service NAME's listener, for the firmament's init to publish).
+ * --native=DRIVER starts a driver compiled
  * into the kernel (uart16550, virtio-net) on a kernel thread instead of a
  * program; it takes
  * the same HANDLES as its wasm twin.
@@ -59,7 +61,7 @@
 /* A startup handle a line asks for. */
 struct hspec {
 	char kind; /* 'p' --ioport, 'i' --irq, 'd' --pci, 's' --serve,
-		      'c' --connect */
+		      'c' --connect, 'l' --listener */
 	uint32_t a, b, c;
 	const char *name;
 };
@@ -135,6 +137,9 @@ static bool parse_hspec(const char *w, struct job *job)
 	} else if (strncmp(w, "--connect=", 10) == 0 && w[10]) {
 		h.kind = 'c';
 		h.name = w + 10;
+	} else if (strncmp(w, "--listener=", 11) == 0 && w[11]) {
+		h.kind = 'l';
+		h.name = w + 11;
 	} else {
 		return false;
 	}
@@ -366,12 +371,14 @@ static bool make_handle(const struct hspec *h, struct khandle *k)
 	} else if (h->kind == 's') {
 		kobj_retain(&s->theirs->o);
 		*k = (struct khandle){&s->theirs->o, CH_RIGHTS};
+	} else if (!s) {
+		say("bootld: manifest: no service ", h->name, "");
+		return false;
+	} else if (h->kind == 'l') {
+		kobj_retain(&s->mine->o);
+		*k = (struct khandle){&s->mine->o, CH_RIGHTS};
 	} else {
 		struct channel *mine, *theirs;
-		if (!s) {
-			say("bootld: manifest: no service ", h->name, "");
-			return false;
-		}
 		if ((st = channel_create(&mine, &theirs)) == NB_OK &&
 		    !listener_connect(s, theirs)) {
 			kobj_release(&mine->o);

@@ -20,8 +20,10 @@
 # hostile); PCI (tests/boot/vblk.c: a wasm virtio-blk driver on a disk
 # image reads sectors with MSI-X and INTx, hostile calls refused); the
 # virtio-net EthernetNic driver, wasm (MSI-X, INTx) and native, on QEMU's
-# user network, ARP through it by copy and in place
-# (tests/boot/nicclient.c); the 16550 Console driver as a wasm program and compiled into
+# user network, ARP through it by copy and in place and by the rx_ready
+# event (tests/boot/nicclient.c); the lwIP net service (user/net) over
+# the wasm and the native driver under the firmament's init: DHCP and
+# ping the gateway; the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
 # restarted while a client writes (by a test init, and by the firmament's
 # init supervising it); the firmament shell of
@@ -54,6 +56,7 @@ WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
 WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom,vblk,nicclient})
 WASMS+=("$B/drivers/uart16550" "$B/drivers/virtio_net")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
+WASMS+=("$B/user/net/"{net,ping})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
@@ -458,6 +461,41 @@ for irq in msix intx native; do
 		why="${why:+$why; }output differs from the wasm driver's"
 	fi
 	verdict "boot:virtio-net $irq" "ARP by copy and in place" \
+		"stdout:$WT/n.out" "stderr:$WT/n.err"
+done
+
+# The network service over the real NIC: the firmament's init, given the
+# virtio-net device (`--pci=... --kernel`), supervises the wasm driver
+# on it (`driver ethernet ... --handle=1`), or, given the native
+# driver's listener (`--listener=ethernet --kernel`), publishes it
+# (`publish ethernet --handle=1`); lwIP (user/net) runs over it, waiting
+# on the driver's rx_ready event, takes 10.0.2.15 from QEMU's DHCP
+# server, and ping gets three echo replies from the gateway 10.0.2.2.
+cp "$B/user/firmament/init.wasm" "$B/user/net/net.wasm" \
+	"$B/user/net/ping.wasm" "$B/drivers/virtio_net.wasm" "$WT/"
+for drv in wasm native; do
+	line='driver ethernet virtio_net.wasm --handle=1'
+	boot='--pci=0x1af4:0x1041 --kernel init.wasm lwip.manifest virtio_net.wasm net.wasm ping.wasm'
+	if [ $drv = native ]; then
+		line='publish ethernet --handle=1'
+		boot='--native=virtio-net --pci=0x1af4:0x1041 --serve=ethernet
+--listener=ethernet --kernel init.wasm lwip.manifest net.wasm ping.wasm'
+	fi
+	printf '%s\n' "$line" 'service net net.wasm' \
+		'run ping.wasm -c 3 10.0.2.2' >"$WT/lwip.manifest"
+	printf '%s\n' "$boot" >"$WT/lwip.man"
+	pack_in "$WT" lwip.ar lwip.man init.wasm lwip.manifest \
+		virtio_net.wasm net.wasm ping.wasm
+	timeout 150 "$NEBULET" boot --timeout=120 --initrd="$WT/lwip.ar" --nic \
+		</dev/null >"$WT/n.out" 2>"$WT/n.err"
+	status=$? why=""
+	[ $status = 0 ] || why="status $status"
+	for want in "net: 10.0.2.15 (DHCP)" "3 sent, 3 received"; do
+		grep -qxF -- "$want" "$WT/n.out" || why="${why:+$why; }no '$want'"
+	done
+	[ "$(grep -c '^reply from 10\.0\.2\.2: seq=[0-2] ' "$WT/n.out")" = 3 ] ||
+		why="${why:+$why; }not three echo replies"
+	verdict "boot:lwip-virtio-net $drv" "DHCP, ping the gateway" \
 		"stdout:$WT/n.out" "stderr:$WT/n.err"
 done
 

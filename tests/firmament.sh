@@ -157,6 +157,9 @@ badman "expected 'grant launcher FILE...'" "grant console console.wasm"
 badman "the name is taken" "service launcher console.wasm"
 badman "the name is taken" "service console console.wasm" \
 	"driver console console.wasm"
+badman "--handle=N: no startup handle N" "publish ethernet --handle=1"
+badman "expected 'publish NAME --handle=N'" "publish ethernet"
+badman "expected 'publish NAME --handle=N'" "publish ethernet --handle=x"
 # The manifest language's lexer (bootld/manifest.h), as the boot loader
 # reads it: quotes and backslashes make words, # lines are comments.
 badman "unterminated quote or too many words" 'run "shell.wasm'

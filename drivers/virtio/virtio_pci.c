@@ -256,10 +256,9 @@ void vq_kick(struct vq *q)
 
 bool vq_used(struct vq *q, uint16_t *id, uint32_t *len)
 {
-	volatile uint16_t *uidx = (volatile uint16_t *)q->used + 1;
 	uint16_t slot, d, n = 1;
 
-	if (*uidx == q->last_used)
+	if (!vq_pending(q))
 		return false;
 	fence();
 	slot = q->last_used % q->size;
@@ -275,4 +274,9 @@ bool vq_used(struct vq *q, uint16_t *id, uint32_t *len)
 	q->free_head = *id;
 	q->nfree = (uint16_t)(q->nfree + n);
 	return true;
+}
+
+bool vq_pending(const struct vq *q)
+{
+	return *((volatile uint16_t *)q->used + 1) != q->last_used;
 }

@@ -102,5 +102,7 @@ void vq_kick(struct vq *q);
 /* Takes one completed chain: true with its head id and the bytes the
  * device wrote, false when none has completed. */
 bool vq_used(struct vq *q, uint16_t *id, uint32_t *len);
+/* Whether a completed chain waits for vq_used. */
+bool vq_pending(const struct vq *q);
 
 #endif

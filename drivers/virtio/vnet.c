@@ -114,6 +114,11 @@ int vnet_recv(struct vnet *n, uint8_t *frame, uint32_t cap)
 	return (int)len;
 }
 
+bool vnet_rx_pending(const struct vnet *n)
+{
+	return vq_pending(&n->rx);
+}
+
 void vnet_close(struct vnet *n)
 {
 	virtio_reset(&n->v);

@@ -53,6 +53,8 @@ int vnet_slot_send(struct vnet *n, int slot, uint32_t len);
  * are cut) and gives its buffer back to the device: its length, or -1
  * when none has arrived. */
 int vnet_recv(struct vnet *n, uint8_t *frame, uint32_t cap);
+/* Whether a received frame waits for vnet_recv. */
+bool vnet_rx_pending(const struct vnet *n);
 void vnet_close(struct vnet *n);
 
 #endif

@@ -7,7 +7,8 @@
  * access is the kernel's own: configuration space through the HAL,
  * BARs mapped uncached into the kernel (hal_shm_create_mmio), DMA memory
  * as memory objects (so that a transmit slot can be lent to a client:
- * a reply handle without MANAGE). MSI-X entry 0, else INTx.
+ * a reply handle without MANAGE), its receive event a kernel event.
+ * MSI-X entry 0, else INTx.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct vnative {
 	struct nserve s;
 	struct pcidev *dev;
 	struct interrupt *irq;
+	struct event *rx_ev; /* USER0 while frames wait (rx_ready) */
 	struct vnet_nic nic;
 	hal_shm *bar[HAL_PCI_BARS];
 	struct vmo *dma[MAX_DMA];
@@ -91,6 +93,7 @@ static void on_irq(struct nserve *s)
 	kobj_signal(&v->irq->o, NB_SIGNAL_SIGNALED, 0);
 	if (v->irq->msi < 0)
 		hal_irq_unmask(v->irq->line);
+	vnet_nic_rx_update(&v->nic);
 }
 
 static bool wait_irq(struct vnet_nic *c)
@@ -124,6 +127,21 @@ static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
 	return NB_OK;
 }
 
+static int32_t rx_event(struct vnet_nic *c, fir_handle *out)
+{
+	struct vnative *v = of_nic(c);
+
+	*out = firport_give(&v->s.port, &v->rx_ev->o,
+			    NB_RIGHT_WAIT | NB_RIGHT_TRANSFER);
+	return NB_OK;
+}
+
+static void rx_signal(struct vnet_nic *c, bool pending)
+{
+	kobj_signal(&of_nic(c)->rx_ev->o, pending ? 0 : NB_SIGNAL_USER0,
+		    pending ? NB_SIGNAL_USER0 : 0);
+}
+
 /* A client's request, through firc's generated EthernetNic server. */
 static void serve(struct nserve *s, struct kmsg *m)
 {
@@ -143,6 +161,8 @@ static void drop(struct vnative *v)
 	for (unsigned i = 0; i < HAL_PCI_BARS; i++)
 		if (v->bar[i])
 			hal_shm_destroy(v->bar[i]);
+	if (v->rx_ev)
+		kobj_release(&v->rx_ev->o);
 }
 
 /* Nothing is connected any more: the device reset, objects released. */
@@ -166,6 +186,8 @@ static nb_status setup(struct vnative *v, const struct khandle *h, uint32_t n)
 	}
 	if (!v->dev || !v->s.listener)
 		return NB_ERR_INVALID_ARGS;
+	if (!(v->rx_ev = event_create()))
+		return NB_ERR_NO_MEMORY;
 	if (pcidev_interrupt(v->dev, 0, &v->irq) != NB_OK) {
 		intx = true;
 		if (pcidev_interrupt(v->dev, NB_PCI_INTX, &v->irq) != NB_OK)
@@ -193,6 +215,8 @@ nb_status vnet_native_start(const struct khandle *h, uint32_t n,
 		v->nic.client = client;
 		v->nic.connected = connected;
 		v->nic.lend = lend;
+		v->nic.rx_event = rx_event;
+		v->nic.rx_signal = rx_signal;
 		v->s.irq = &v->irq->o;
 		v->s.serve = serve;
 		v->s.on_irq = on_irq;

@@ -3,7 +3,10 @@
  * the frame into a free transmit slot; `send_inplace` lends a slot (its
  * own page of DMA memory) for the client to fill at VNET_HDR, and
  * `commit` hands it to the device as it is: zero copy. Slots lent to a
- * client that has gone are taken back. `receive` waits for a frame.
+ * client that has gone are taken back. `receive` waits for a frame,
+ * but for the clients that took `rx_ready`: the driver's event, USER0
+ * while frames wait (updated after each interrupt and receive); those
+ * get NB_ERR_SHOULD_WAIT from an empty receive.
  * Status codes are the SDK's (NB_ERR_*) and the firmament's (FIR_ERR_*).
  */
 #include <string.h>
@@ -93,25 +96,57 @@ static int32_t on_commit(void *ctx, const ethernet_nic_commit_req *req)
 		       : NB_OK;
 }
 
-/* Waits for a frame (other clients wait meanwhile). */
+void vnet_nic_rx_update(struct vnet_nic *c)
+{
+	c->rx_signal(c, vnet_rx_pending(&c->n));
+}
+
+/* Whether client cl took rx_ready. */
+static bool evented(struct vnet_nic *c, uintptr_t cl)
+{
+	for (int i = 0; i < VNET_RX_CLIENTS; i++)
+		if (c->rx_client[i] == cl)
+			return true;
+	return false;
+}
+
+/* The oldest frame; an empty queue answers NB_ERR_SHOULD_WAIT to a
+ * client of rx_ready, and makes others wait (other clients wait
+ * meanwhile). */
 static int32_t on_receive(void *ctx, ethernet_nic_receive_resp *resp)
 {
 	struct vnet_nic *c = ctx;
 	int len;
 
 	while ((len = vnet_recv(&c->n, resp->frame.b, sizeof resp->frame.b)) <
-	       0)
+	       0) {
+		if (evented(c, c->client(c))) {
+			vnet_nic_rx_update(c);
+			return NB_ERR_SHOULD_WAIT;
+		}
 		if (!c->wait_irq(c) && !c->connected(c, c->client(c)))
 			return NB_ERR_PEER_CLOSED;
+	}
+	vnet_nic_rx_update(c);
 	resp->frame.len = (uint32_t)len;
 	return NB_OK;
 }
 
-/* EthernetNic.rx_ready: not yet served by virtio-net (its receive
- * path waits inside `receive`); clients use `receive`. */
+/* EthernetNic.rx_ready: the driver's receive event; the client's
+ * receive no longer waits. NB_ERR_NO_RESOURCES when VNET_RX_CLIENTS
+ * connected clients have it already. */
 static int32_t on_rx_ready(void *ctx, ethernet_nic_rx_ready_resp *resp)
 {
-	return NB_ERR_NOT_SUPPORTED;
+	struct vnet_nic *c = ctx;
+	uintptr_t cl = c->client(c);
+	int i;
+
+	for (i = 0; !evented(c, cl) && i < VNET_RX_CLIENTS; i++)
+		if (!c->rx_client[i] || !c->connected(c, c->rx_client[i]))
+			c->rx_client[i] = cl;
+	if (!evented(c, cl))
+		return NB_ERR_NO_RESOURCES;
+	return c->rx_event(c, &resp->event);
 }
 
 const struct ethernet_nic_ops vnet_nic_ops = {

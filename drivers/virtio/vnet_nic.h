@@ -3,7 +3,9 @@
  * virtio-net driver, written once for its wasm build (drivers/
  * virtio_net/virtio_net.c) and its native one (vnet_native.c): the
  * handlers of firc's generated dispatch (ctx: the struct vnet_nic), over
- * the device core (vnet.h) and four hooks each build provides.
+ * the device core (vnet.h) and six hooks each build provides. A client
+ * that has asked for rx_ready is answered NB_ERR_SHOULD_WAIT by an empty
+ * `receive`; another waits there for a frame.
  */
 #ifndef VNET_NIC_H
 #define VNET_NIC_H
@@ -13,9 +15,12 @@
 #include "firmament/ethernet_wire.h"
 #include "vnet.h"
 
+#define VNET_RX_CLIENTS 16
+
 struct vnet_nic {
 	struct vnet n;
 	uintptr_t owner[VNET_TX]; /* the client a lent slot is lent to */
+	uintptr_t rx_client[VNET_RX_CLIENTS]; /* those that took rx_ready */
 	/* Waits for the next interrupt and serves it (vnet_service, then
 	 * acknowledge); false if none came (or the driver is killed). */
 	bool (*wait_irq)(struct vnet_nic *c);
@@ -26,8 +31,17 @@ struct vnet_nic {
 	/* *out: a handle to transmit slot's DMA memory for the reply, with
 	 * READ, WRITE and TRANSFER only (no MANAGE: no bus address). */
 	int32_t (*lend)(struct vnet_nic *c, int slot, fir_handle *out);
+	/* The driver's receive event: *out a handle to it for the reply
+	 * (WAIT and TRANSFER); rx_signal sets its USER0 (pending) or
+	 * clears it. */
+	int32_t (*rx_event)(struct vnet_nic *c, fir_handle *out);
+	void (*rx_signal)(struct vnet_nic *c, bool pending);
 };
 
 extern const struct ethernet_nic_ops vnet_nic_ops;
+
+/* After an interrupt or a receive: USER0 of the receive event set while
+ * the receive queue holds frames, cleared once it is drained. */
+void vnet_nic_rx_update(struct vnet_nic *c);
 
 #endif

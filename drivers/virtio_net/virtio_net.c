@@ -10,7 +10,8 @@
  * shared with the native twin (vnet_native.c); this file gives them the
  * SDK's device access (virtio_wasm.c) and the hooks: interrupts, the
  * client being served, lending a transmit slot's DMA memory object (a
- * duplicate without MANAGE). Interrupts: MSI-X entry 0 for both queues,
+ * duplicate without MANAGE), the receive event (an event of its own,
+ * USER0 while frames wait). Interrupts: MSI-X entry 0 for both queues,
  * or INTx when the device has no MSI-X or argv[1] is "intx".
  */
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 static struct vio_wasm w;
 static struct vnet_nic nic;
 static nb_handle irq;
+static nb_handle rx_ev;
 static nb_handle slot_vmo[VNET_TX];
 static struct {
 	uint64_t phys;
@@ -45,11 +47,13 @@ static void *dma_keep(void *ctx, uint32_t len, uint64_t *phys)
 	return p;
 }
 
-/* The interrupt fired: serve the device, acknowledge. */
+/* The interrupt fired: serve the device, acknowledge, tell rx_ready's
+ * clients whether frames wait. */
 static void on_irq(void *ctx)
 {
 	vnet_service(&nic.n);
 	nb_interrupt_ack(irq);
+	vnet_nic_rx_update(&nic);
 }
 
 static bool wait_irq(struct vnet_nic *c)
@@ -83,6 +87,18 @@ static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
 		NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER, out);
 }
 
+static int32_t rx_event(struct vnet_nic *c, fir_handle *out)
+{
+	return nb_handle_duplicate(rx_ev, NB_RIGHT_WAIT | NB_RIGHT_TRANSFER,
+				   out);
+}
+
+static void rx_signal(struct vnet_nic *c, bool pending)
+{
+	nb_object_signal(rx_ev, pending ? 0 : NB_SIGNAL_USER0,
+			 pending ? NB_SIGNAL_USER0 : 0);
+}
+
 int main(int argc, char **argv)
 {
 	nb_handle listener = nb_startup_handle(1);
@@ -92,7 +108,7 @@ int main(int argc, char **argv)
 	nb_status s;
 
 	w.dev = nb_startup_handle(0);
-	if (!w.dev || !listener)
+	if (!w.dev || !listener || nb_event_create(&rx_ev))
 		return 2;
 	if (intx || nb_pci_interrupt(w.dev, 0, &irq) != NB_OK) {
 		intx = true;
@@ -111,6 +127,8 @@ int main(int argc, char **argv)
 	nic.client = client;
 	nic.connected = connected;
 	nic.lend = lend;
+	nic.rx_event = rx_event;
+	nic.rx_signal = rx_signal;
 	intr.h = irq;
 	s = svc_serve_on(listener, ethernet_nic_dispatch_any, &vnet_nic_ops,
 			 &nic, &intr);

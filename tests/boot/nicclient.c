@@ -7,7 +7,10 @@
  * sent by copy (send), then the DNS server 10.0.2.3 with one written in
  * place into a lent transmit slot (send_inplace, commit: zero copy),
  * and prints each reply, "arp: IP is at MAC". Bad commits and frames
- * get errors. Prints PASS/FAIL lines and "done".
+ * get errors. Then by event (rx_ready): it waits for USER0 and receives
+ * the gateway's next reply, drains the queue (SHOULD_WAIT once empty),
+ * and USER0 is clear unless a frame waits. Prints PASS/FAIL lines and
+ * "done".
  */
 #include "ethernet.h"
 #include "kt.h"
@@ -33,6 +36,13 @@ static void arp_request(uint8_t *f, uint8_t ip)
 	memcpy(f + 38, (uint8_t[]){10, 0, 2, ip}, 4);
 }
 
+/* Whether frame f (len bytes) is an ARP reply from 10.0.2.ip. */
+static bool is_arp_reply(const uint8_t *f, uint32_t len, uint8_t ip)
+{
+	return len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2 &&
+	       f[28] == 10 && f[29] == 0 && f[30] == 2 && f[31] == ip;
+}
+
 /* Receives frames until the ARP reply from 10.0.2.ip (at most 20). */
 static void arp_reply(uint8_t ip)
 {
@@ -47,9 +57,7 @@ static void arp_reply(uint8_t ip)
 			return;
 		}
 		const uint8_t *f = r.frame.b;
-		if (r.frame.len < 42 || f[12] != 0x08 || f[13] != 0x06 ||
-		    f[21] != 2 || f[28] != 10 || f[29] != 0 || f[30] != 2 ||
-		    f[31] != ip)
+		if (!is_arp_reply(f, r.frame.len, ip))
 			continue;
 		snprintf(label, sizeof label, "reply to us from 10.0.2.%u", ip);
 		EXPECT(label, memcmp(f + 32, mac, 6), 0);
@@ -59,6 +67,43 @@ static void arp_reply(uint8_t ip)
 	}
 	printf("FAIL no ARP reply from 10.0.2.%u\n", ip);
 	kt_failed++;
+}
+
+/* By event: after rx_ready, an ARP request to the gateway; its reply
+ * taken when USER0 says a frame waits (at most 20 frames, each waited
+ * for up to 30 s); then the queue drained: receive answers SHOULD_WAIT,
+ * and USER0 is set only while a frame waits. */
+static void by_event(void)
+{
+	static ethernet_nic_rx_ready_resp ev;
+	static ethernet_nic_send_req req;
+	static ethernet_nic_receive_resp r;
+	nb_status s = NB_ERR_SHOULD_WAIT;
+	int i;
+
+	EXPECT("rx_ready", ethernet_nic_rx_ready(ch, &ev), NB_OK);
+	arp_request(req.frame.b, 2);
+	req.frame.len = FRAME_ARP;
+	EXPECT("send arp for the event", ethernet_nic_send(ch, &req), NB_OK);
+	for (i = 0; i < 20; i++) {
+		if ((s = nb_object_wait_one(
+			     ev.event, NB_SIGNAL_USER0,
+			     nb_clock_monotonic() + 30000000000ll, NULL)) ||
+		    (s = ethernet_nic_receive(ch, &r)) ||
+		    is_arp_reply(r.frame.b, r.frame.len, 2))
+			break;
+	}
+	EXPECT("USER0, then the reply", s == NB_OK && i < 20, 1);
+	for (i = 0; i < 20 && (s = ethernet_nic_receive(ch, &r)) == NB_OK; i++)
+		;
+	EXPECT("drained: receive does not wait", s, NB_ERR_SHOULD_WAIT);
+	EXPECT("USER0 only while a frame waits",
+	       nb_object_wait_one(ev.event, NB_SIGNAL_USER0, 0, NULL) !=
+			       NB_OK ||
+		       ethernet_nic_receive(ch, &r) == NB_OK,
+	       1);
+	printf("rx_ready: the gateway's reply by event\n");
+	nb_handle_close(ev.event);
 }
 
 int main(void)
@@ -108,6 +153,7 @@ int main(void)
 	arp_reply(3);
 	nb_vm_unmap(page, NB_PAGE_SIZE);
 	nb_handle_close(lent.memory);
+	by_event();
 	printf("done\n");
 	return kt_failed != 0;
 }

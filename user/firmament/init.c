@@ -714,6 +714,29 @@ static const char *parse_service(char **w, int n)
 	return NULL;
 }
 
+/* `publish NAME --handle=N`: a duplicate of startup handle N, the
+ * sending end of a listener served outside init (the boot loader's
+ * `--listener=NAME`, e.g. for a driver compiled into the kernel), is
+ * published as NAME. An error message or NULL. */
+static const char *parse_publish(char **w, int n)
+{
+	struct entry *e;
+	nb_handle h, dup;
+	uint32_t k;
+
+	if (n != 3 || strncmp(w[2], "--handle=", 9) ||
+	    !manifest_number(w[2] + 9, 0, &k))
+		return "expected 'publish NAME --handle=N'";
+	if (!(h = kept_handle(k)))
+		return "--handle=N: no startup handle N (1-15)";
+	if (find_entry(w[1]) || find_service(w[1]) || !(e = entry_slot(w[1])))
+		return "publish: the name is taken, or too many names";
+	if (nb_handle_duplicate(h, NB_RIGHT_SAME_RIGHTS, &dup))
+		return "publish: cannot duplicate the handle";
+	set_entry(e, w[1], dup);
+	return NULL;
+}
+
 /* `grant launcher FILE...`: an error message or NULL. */
 static const char *parse_grant(char **w, int n)
 {
@@ -738,6 +761,8 @@ static const char *parse_line(char **w, int n)
 		return parse_driver(w, n);
 	if (!strcmp(w[0], "grant"))
 		return parse_grant(w, n);
+	if (!strcmp(w[0], "publish"))
+		return parse_publish(w, n);
 	if (!strcmp(w[0], "run") && n >= 2 && n <= 18 && nruns < MAX_RUNS &&
 	    find_file(w[1])) {
 		struct run *r = &runs[nruns++];
@@ -747,8 +772,8 @@ static const char *parse_line(char **w, int n)
 		return NULL;
 	}
 	return "expected 'service NAME FILE ...', 'driver NAME FILE ...', "
-	       "'run FILE [ARG...]' or 'grant launcher FILE...' with boot "
-	       "files";
+	       "'run FILE [ARG...]', 'grant launcher FILE...' with boot "
+	       "files, or 'publish NAME --handle=N'";
 }
 
 /* Reads the manifest; exits with status 1 on a bad one. */

@@ -1,8 +1,9 @@
 /*
  * jit_simd.c: the SIMD instructions the JIT writes inline with SSE2,
  * SSSE3 and SSE4.1 (loads and stores, v128.const, integer and float
- * lane arithmetic, bitwise ops, the common compares, splats, lane
- * extraction and replacement, shuffles through pshufb). The rest, and
+ * lane arithmetic, bitwise ops, integer compares but i64x2's ordered
+ * ones, splats, lane loads, stores, extraction and replacement,
+ * shuffles through pshufb, narrowing). The rest, and
  * all of them on a CPU without SSE4.1 and SSSE3, call simd.c through
  * jit_slow, so a module using SIMD runs on any x86-64.
  *
@@ -131,6 +132,44 @@ static const struct {
 	[OP_F32X4_PMAX] = {.opc = 0x0F5F, .np = 1, .swap = 1},
 	[OP_F64X2_PMAX] = {.opc = 0x0F5F, .swap = 1},
 	[OP_I8X16_SWIZZLE] = {.opc = 0x0F3800},
+	[OP_I8X16_NARROW_I16X8_S] = {.opc = 0x0F63},   /* packsswb */
+	[OP_I8X16_NARROW_I16X8_U] = {.opc = 0x0F67},   /* packuswb */
+	[OP_I16X8_NARROW_I32X4_S] = {.opc = 0x0F6B},   /* packssdw */
+	[OP_I16X8_NARROW_I32X4_U] = {.opc = 0x0F382B}, /* packusdw */
+};
+
+/* Integer compares besides eq, gt_s and lt_s: a >= b is max(a, b) == a
+ * and a <= b is min(a, b) == a (mm: pmin or pmax of the lane type, 0
+ * for a plain eq), then the complement when neg (ne, lt_u, gt_u). */
+#define EQ8 0x0F74
+#define EQ16 0x0F75
+#define EQ32 0x0F76
+static const struct {
+	uint32_t mm, eq;
+	uint8_t neg;
+} icmp[OP_COUNT] = {
+	[OP_I8X16_NE] = {0, EQ8, 1},
+	[OP_I8X16_LT_U] = {0x0FDE, EQ8, 1},
+	[OP_I8X16_GT_U] = {0x0FDA, EQ8, 1},
+	[OP_I8X16_LE_S] = {0x0F3838, EQ8, 0},
+	[OP_I8X16_LE_U] = {0x0FDA, EQ8, 0},
+	[OP_I8X16_GE_S] = {0x0F383C, EQ8, 0},
+	[OP_I8X16_GE_U] = {0x0FDE, EQ8, 0},
+	[OP_I16X8_NE] = {0, EQ16, 1},
+	[OP_I16X8_LT_U] = {0x0F383E, EQ16, 1},
+	[OP_I16X8_GT_U] = {0x0F383A, EQ16, 1},
+	[OP_I16X8_LE_S] = {0x0FEA, EQ16, 0},
+	[OP_I16X8_LE_U] = {0x0F383A, EQ16, 0},
+	[OP_I16X8_GE_S] = {0x0FEE, EQ16, 0},
+	[OP_I16X8_GE_U] = {0x0F383E, EQ16, 0},
+	[OP_I32X4_NE] = {0, EQ32, 1},
+	[OP_I32X4_LT_U] = {0x0F383F, EQ32, 1},
+	[OP_I32X4_GT_U] = {0x0F383B, EQ32, 1},
+	[OP_I32X4_LE_S] = {0x0F3839, EQ32, 0},
+	[OP_I32X4_LE_U] = {0x0F383B, EQ32, 0},
+	[OP_I32X4_GE_S] = {0x0F383D, EQ32, 0},
+	[OP_I32X4_GE_U] = {0x0F383F, EQ32, 0},
+	[OP_I64X2_NE] = {0, 0x0F3829, 1},
 };
 
 /* Float compares: cmpps/cmppd's predicate, whether the operands swap. */
@@ -335,6 +374,31 @@ static void shuffle(struct jc *c, const icell *p)
 	vst(c, p[1], X0);
 }
 
+/* xmm0's low lane of w bytes copied to every lane. */
+static void broadcast(struct jc *c, unsigned w)
+{
+	struct xbuf *b = &c->b;
+	switch (w) {
+	case 1:
+		p66(c, 0x0FEF, X1, X1);	  /* pxor xmm1, xmm1 */
+		p66(c, 0x0F3800, X0, X1); /* pshufb xmm0, xmm1 */
+		break;
+	case 2:
+		xrr(b, 0xF2, 0, 0x0F70, X0, X0); /* pshuflw xmm0, xmm0, 0 */
+		xb(b, 0);
+		p66(c, 0x0F70, X0, X0); /* pshufd xmm0, xmm0, 0 */
+		xb(b, 0);
+		break;
+	case 4:
+		p66(c, 0x0F70, X0, X0);
+		xb(b, 0);
+		break;
+	default:
+		p66(c, 0x0F6C, X0, X0); /* punpcklqdq xmm0, xmm0 */
+		break;
+	}
+}
+
 /* Splats of the scalar in slot a: movd/movq, then broadcast. */
 static void splat(struct jc *c, enum wasm_op op, const icell *p)
 {
@@ -345,26 +409,10 @@ static void splat(struct jc *c, enum wasm_op op, const icell *p)
 		xrr(b, 0x66, wide, 0x0F6E, X0, r);
 	else
 		xmem(b, 0x66, wide, 0x0F6E, X0, SLOT(p[2]));
-	switch (op) {
-	case OP_I8X16_SPLAT:
-		p66(c, 0x0FEF, X1, X1);	  /* pxor xmm1, xmm1 */
-		p66(c, 0x0F3800, X0, X1); /* pshufb xmm0, xmm1 */
-		break;
-	case OP_I16X8_SPLAT:
-		xrr(b, 0xF2, 0, 0x0F70, X0, X0); /* pshuflw xmm0, xmm0, 0 */
-		xb(b, 0);
-		p66(c, 0x0F70, X0, X0); /* pshufd xmm0, xmm0, 0 */
-		xb(b, 0);
-		break;
-	case OP_I32X4_SPLAT:
-	case OP_F32X4_SPLAT:
-		p66(c, 0x0F70, X0, X0);
-		xb(b, 0);
-		break;
-	default:
-		p66(c, 0x0F6C, X0, X0); /* punpcklqdq xmm0, xmm0 */
-		break;
-	}
+	broadcast(c, op == OP_I8X16_SPLAT			    ? 1
+		     : op == OP_I16X8_SPLAT			    ? 2
+		     : op == OP_I32X4_SPLAT || op == OP_F32X4_SPLAT ? 4
+								    : 8);
 	vst(c, p[1], X0);
 }
 
@@ -445,6 +493,105 @@ static bool memory(struct jc *c, enum wasm_op op, const icell *p)
 	}
 }
 
+/* A scalar of w bytes: movzx/mov r, [..] (zero-extended), and the
+ * store mov [..], r. */
+static const uint32_t ld_op[9] = {
+	[1] = 0x0FB6, [2] = 0x0FB7, [4] = 0x8B, [8] = 0x8B};
+#define ST_PFX(w) ((w) == 2 ? 0x66 : 0)
+#define ST_OP(w) ((w) == 1 ? 0x88 : 0x89)
+
+/* The lane loads and stores and the load splats, through rcx: memory
+ * at [r13 + index + offset], the lane in the frame cell as extract and
+ * replace address it. */
+static bool lane_memory(struct jc *c, enum wasm_op op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	unsigned w;
+	int32_t disp;
+	if (op >= OP_V128_LOAD8_SPLAT && op <= OP_V128_LOAD64_SPLAT) {
+		w = 1u << (op - OP_V128_LOAD8_SPLAT);
+		disp = vaddr(c, p[2], p[5]);
+		xmem(b, 0, w == 8, ld_op[w], RCX, R13, RAX, disp);
+		xrr(b, 0x66, w == 8, 0x0F6E, X0, RCX); /* movd/movq xmm0 */
+		broadcast(c, w);
+		vst(c, p[1], X0);
+		return true;
+	}
+	if (op >= OP_V128_LOAD8_LANE && op <= OP_V128_LOAD64_LANE) {
+		w = 1u << (op - OP_V128_LOAD8_LANE);
+		disp = vaddr(c, p[2], p[5]);
+		xmem(b, 0, w == 8, ld_op[w], RCX, R13, RAX, disp);
+		vld(c, X0, p[3]);
+		vst(c, p[1], X0);
+		xmem(b, ST_PFX(w), w == 8, ST_OP(w), RCX, RBX, NOIDX,
+		     (int32_t)(p[1] * 16 + p[6] * w));
+		return true;
+	}
+	if (op >= OP_V128_STORE8_LANE && op <= OP_V128_STORE64_LANE) {
+		w = 1u << (op - OP_V128_STORE8_LANE);
+		disp = vaddr(c, p[2], p[5]);
+		xmem(b, 0, w == 8, ld_op[w], RCX, RBX, NOIDX,
+		     (int32_t)(p[3] * 16 + p[6] * w));
+		xmem(b, ST_PFX(w), w == 8, ST_OP(w), RCX, R13, RAX, disp);
+		return true;
+	}
+	return false;
+}
+
+/* The compares of icmp[]: xmm1 = min/max(b, a) == a, complemented. */
+static void icompare(struct jc *c, enum wasm_op op, const icell *p)
+{
+	vld(c, X0, p[2]);
+	vld(c, X1, p[3]);
+	if (icmp[op].mm)
+		p66(c, icmp[op].mm, X1, X0);
+	p66(c, icmp[op].eq, X1, X0);
+	if (icmp[op].neg) {
+		p66(c, 0x0F76, X2, X2); /* pcmpeqd xmm2, xmm2: all ones */
+		p66(c, 0x0FEF, X1, X2);
+	}
+	vst(c, p[1], X1);
+}
+
+/* i8x16 shifts, which SSE lacks: shl and shr_u shift words and mask
+ * each byte (0xFF shifted the same way, broadcast); shr_s doubles each
+ * byte into a word (b << 8 | b), shifts arithmetically by n + 8 and
+ * packs back with signed saturation (exact: every word fits). */
+static bool shift8(struct jc *c, enum wasm_op op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	if (op != OP_I8X16_SHL && op != OP_I8X16_SHR_S && op != OP_I8X16_SHR_U)
+		return false;
+	jit_ldslot(c, 0, RCX, p[3]);
+	xalui(b, 0, 4, RCX, 7); /* and ecx, 7 */
+	vld(c, X0, p[2]);
+	if (op == OP_I8X16_SHR_S) {
+		xalui(b, 0, 0, RCX, 8);	      /* add ecx, 8 */
+		p66(c, 0x0F6E, X1, RCX);      /* movd xmm1, ecx */
+		xrr(b, 0, 0, 0x0F28, X2, X0); /* movaps xmm2, xmm0 */
+		p66(c, 0x0F60, X0, X0);	      /* punpcklbw */
+		p66(c, 0x0F68, X2, X2);	      /* punpckhbw */
+		p66(c, 0x0FE1, X0, X1);	      /* psraw */
+		p66(c, 0x0FE1, X2, X1);
+		p66(c, 0x0F63, X0, X2); /* packsswb */
+	} else {
+		bool left = op == OP_I8X16_SHL;
+		p66(c, 0x0F6E, X1, RCX);		/* movd xmm1, ecx */
+		p66(c, left ? 0x0FF1 : 0x0FD1, X0, X1); /* psllw/psrlw */
+		xmovi(b, RDX, 0xFF);
+		xrr(b, 0, 0, 0xD3, left ? 4 : 5, RDX); /* shl/shr edx, cl */
+		p66(c, 0x0F6E, X2, RDX);	       /* movd xmm2, edx */
+		p66(c, 0x0F60, X2, X2);		       /* punpcklbw */
+		xrr(b, 0xF2, 0, 0x0F70, X2, X2); /* pshuflw xmm2, xmm2, 0 */
+		xb(b, 0);
+		p66(c, 0x0F70, X2, X2); /* pshufd xmm2, xmm2, 0 */
+		xb(b, 0);
+		p66(c, 0x0FDB, X0, X2); /* pand */
+	}
+	vst(c, p[1], X0);
+	return true;
+}
+
 /* Translates SIMD instruction op inline; false to leave it to jit_slow
  * (simd.c). */
 bool jit_op_simd(struct jc *c, enum iop op, const icell *p)
@@ -502,7 +649,12 @@ bool jit_op_simd(struct jc *c, enum iop op, const icell *p)
 	default:
 		break;
 	}
-	if (unary(c, w, p) || lane_test(c, w, p))
+	if (icmp[w].eq) {
+		icompare(c, w, p);
+		return true;
+	}
+	if (unary(c, w, p) || lane_test(c, w, p) || shift8(c, w, p) ||
+	    lane_memory(c, w, p))
 		return true;
 	if (w >= OP_I8X16_SPLAT && w <= OP_F64X2_SPLAT) {
 		splat(c, w, p);

@@ -7,7 +7,9 @@
  * every sync call and when a file is closed; file data goes to the
  * device as it is written. One loop serves the listener, the
  * connections and the open files: 64 channels at most (the kernel's
- * wait limit), so one more open gets NB_ERR_NO_RESOURCES.
+ * wait limit), so one more open gets NB_ERR_NO_RESOURCES. When the
+ * block service goes away (a driver killed, restarted by init), fatfs
+ * connects to the new one and repeats the request it lost.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,11 +33,32 @@ static uint32_t nslots;
 static struct fat_fs *fs;
 static nb_handle blk;
 static uint32_t bsize;
+/* Reconnections to the block service one call may make (its driver
+ * restarted, or killed again meanwhile). */
+#define BLK_TRIES 8
 
 /* The status for a FAT_E* code (FsStatus in filesystem.fir). */
 static nb_status fs_err(int64_t err)
 {
 	return err >= 0 ? NB_OK : (nb_status)(-200 + err);
+}
+
+/* A Block call failed with s. If the driver has gone (init restarts
+ * it), connects to its successor and says to retry the call: a read,
+ * a write of the same blocks or a flush may be done twice. */
+static bool reconnect(nb_status s, int *tries)
+{
+	if (s != NB_ERR_PEER_CLOSED || ++*tries > BLK_TRIES)
+		return false;
+	nb_handle_close(blk);
+	if ((s = svc_connect("block", &blk))) {
+		fprintf(stderr, "fatfs: block service: status %d\n", s);
+		blk = NB_HANDLE_INVALID;
+		return false;
+	}
+	fprintf(stderr,
+		"fatfs: the block service restarted; request repeated\n");
+	return true;
 }
 
 /* Block reads and writes for the library, 8192 bytes a call. */
@@ -44,12 +67,15 @@ static int blk_read(void *ctx, uint64_t sec, uint32_t n, void *buf)
 	static block_read_req req;
 	static block_read_resp resp;
 	uint32_t most = sizeof resp.data.b / bsize;
+	int tries = 0;
+	nb_status s;
 
 	for (uint8_t *p = buf; n;) {
 		req.first = sec;
 		req.count = n < most ? n : most;
-		if (block_read(blk, &req, &resp) ||
-		    resp.data.len != req.count * bsize)
+		if ((s = block_read(blk, &req, &resp)) && reconnect(s, &tries))
+			continue;
+		if (s || resp.data.len != req.count * bsize)
 			return -1;
 		memcpy(p, resp.data.b, resp.data.len);
 		sec += req.count, n -= req.count, p += resp.data.len;
@@ -61,13 +87,17 @@ static int blk_write(void *ctx, uint64_t sec, uint32_t n, const void *buf)
 {
 	static block_write_req req;
 	uint32_t most = sizeof req.data.b / bsize;
+	int tries = 0;
+	nb_status s;
 
 	for (const uint8_t *p = buf; n;) {
 		uint32_t k = n < most ? n : most;
 		req.first = sec;
 		req.data.len = k * bsize;
 		memcpy(req.data.b, p, req.data.len);
-		if (block_write(blk, &req))
+		if ((s = block_write(blk, &req)) && reconnect(s, &tries))
+			continue;
+		if (s)
 			return -1;
 		sec += k, n -= k, p += req.data.len;
 	}
@@ -76,7 +106,12 @@ static int blk_write(void *ctx, uint64_t sec, uint32_t n, const void *buf)
 
 static int blk_flush(void *ctx)
 {
-	return block_flush(blk) ? -1 : 0;
+	int tries = 0;
+	nb_status s;
+
+	while ((s = block_flush(blk)) && reconnect(s, &tries))
+		;
+	return s ? -1 : 0;
 }
 
 static int64_t now(void *ctx)

@@ -286,9 +286,11 @@ static int cmd_cat(int argc, char **argv)
 }
 
 /* cp FROM TO: a file of the file system or a boot file to the file
- * system. */
+ * system, synced before the command ends (so `exit` right after cannot
+ * lose it). */
 static int cmd_cp(int argc, char **argv)
 {
+	const char *what = argv[1];
 	nb_handle f;
 	nb_status s;
 
@@ -298,9 +300,10 @@ static int cmd_cp(int argc, char **argv)
 		return fail("cp", FIR_ERR_NOT_FOUND);
 	if ((s = fs_open(argv[2], 4 | 16, 2, &f)))
 		return fail(argv[2], s);
-	s = each_piece(argv[1], to_file, &f);
+	if (!(s = each_piece(argv[1], to_file, &f)) && (s = file_sync(f)))
+		what = argv[2];
 	nb_handle_close(f);
-	return s ? fail(argv[1], s) : 0;
+	return s ? fail(what, s) : 0;
 }
 
 /* rm PATH... and mkdir PATH...: files or empty directories removed,

@@ -6,8 +6,11 @@
 #                 (drivers/virtio_blk, MSI-X and INTx) and to the one
 #                 compiled into the kernel (--native=virtio-blk): the
 #                 same output, multi-sector reads and writes, flush,
-#                 bad requests refused; the host finds what it wrote in
-#                 the image
+#                 in place (zero copy: Block.buffer), bad requests
+#                 refused; the host finds what it wrote in the image
+#   errors        a disk failing some requests (QEMU's blkdebug): each
+#                 is BLOCK_STATUS_IO, by message and in place, both
+#                 drivers, and the disk serves others after
 #   persistence   a FAT32 image made by mkfs.fat: the firmament's shell
 #                 writes to it (mkdir, cp, rm) through fatfs over one
 #                 driver, the machine powers off, boots again from the
@@ -86,24 +89,37 @@ for i in $(seq 0 255); do
 	truncate -s 512 "$WT/sec"
 	cat "$WT/sec"
 done >"$WT/raw.img"
-# The pattern blkclient.c writes over sectors 20-35.
+# The patterns blkclient.c writes over sectors 20-35 (by message) and
+# 40-47 (in place).
 LC_ALL=C awk 'BEGIN { for (s = 20; s < 36; s++) for (k = 0; k < 512; k++)
 	printf "%c", (s * 7 + k * 13 + 1) % 256 }' >"$WT/pattern"
-for drv in msix intx native; do
-	cp "$WT/raw.img" "$WT/disk.img"
-	line="--pci=0x1af4:0x1042 --serve=block virtio_blk.wasm $drv"
-	[ $drv = native ] &&
+LC_ALL=C awk 'BEGIN { for (k = 0; k < 4096; k++) printf "%c", k % 251 }' \
+	>"$WT/pattern2"
+# client_boot DRIVER DISK [ARG]: blkclient.wasm ARG on driver DRIVER
+# (msix, intx, wasm: the wasm one; native) over --disk=DISK; its checks
+# counted, $why set if it failed or did not say "done".
+client_boot() {
+	local line="--pci=0x1af4:0x1042 --serve=block virtio_blk.wasm $1"
+	[ "$1" = native ] &&
 		line="--native=virtio-blk --pci=0x1af4:0x1042 --serve=block"
-	printf '%s\n' "$line" '--connect=block blkclient.wasm' >"$WT/blk.ar.man"
+	printf '%s\n' "${line% wasm}" "--connect=block blkclient.wasm ${3:-}" \
+		>"$WT/blk.ar.man"
 	printf '%s\n' virtio_blk.wasm blkclient.wasm >"$WT/blk.ar.files"
-	boot_ar blk.ar blk --disk="$WT/disk.img"
+	boot_ar blk.ar blk --disk="$2"
 	why=""
-	count_checks "virtio-blk $drv" "$WT/blk.out"
+	count_checks "virtio-blk $1${3:+ $3}" "$WT/blk.out"
 	{ [ $status = 0 ] && grep -qx done "$WT/blk.out"; } ||
 		why="status $status or no 'done'"
+}
+for drv in msix intx native; do
+	cp "$WT/raw.img" "$WT/disk.img"
+	client_boot $drv "$WT/disk.img"
 	grep -qx "blocks 256" "$WT/blk.out" || why="${why:+$why; }not 256 blocks"
 	cmp -s <(tail -c +$((20 * 512 + 1)) "$WT/disk.img" | head -c $((16 * 512))) \
 		"$WT/pattern" || why="${why:+$why; }the image lacks the pattern"
+	cmp -s <(tail -c +$((40 * 512 + 1)) "$WT/disk.img" | head -c 4096) \
+		"$WT/pattern2" ||
+		why="${why:+$why; }the image lacks what was written in place"
 	cmp -s <(head -c $((20 * 512)) "$WT/disk.img") \
 		<(head -c $((20 * 512)) "$WT/raw.img") ||
 		why="${why:+$why; }sectors 0-19 changed"
@@ -113,6 +129,18 @@ for drv in msix intx native; do
 		why="${why:+$why; }output differs from the wasm driver's"
 	fi
 	judge "virtio-blk $drv: reads, writes, flush, bad requests" \
+		"stdout:$WT/blk.out" "stderr:$WT/blk.err"
+done
+
+# --- device errors: QEMU's blkdebug fails reads of sector 64 and writes
+# of sector 72 (`--disk=blkdebug:CONF:IMG`); blkclient.c errors checks
+# each is BLOCK_STATUS_IO and the disk works after, with either driver.
+printf '%s\n' '[inject-error]' 'event = "read_aio"' 'errno = "5"' \
+	'sector = "64"' 'once = "off"' '[inject-error]' 'event = "write_aio"' \
+	'errno = "5"' 'sector = "72"' 'once = "off"' >"$WT/faulty.conf"
+for drv in wasm native; do
+	client_boot $drv "blkdebug:$WT/faulty.conf:$WT/raw.img" errors
+	judge "device errors $drv: failed requests are BLOCK_STATUS_IO" \
 		"stdout:$WT/blk.out" "stderr:$WT/blk.err"
 done
 

@@ -35,14 +35,10 @@ static void must(nb_status s, const char *step)
 /* Opens path with flags and rights (firmament/filesystem.fir). */
 static nb_handle open_file(const char *path, uint32_t flags, uint32_t rights)
 {
-	static file_system_open_req req;
-	static file_system_open_resp resp;
+	nb_handle f = NB_HANDLE_INVALID;
 
-	FIR_SET_STR(req.path, path);
-	req.flags = flags;
-	req.rights = rights;
-	must(file_system_open(fs, &req, &resp), path);
-	return resp.file;
+	must(svc_open(fs, path, flags, rights, &f), path);
+	return f;
 }
 
 /* Seconds since t0. */

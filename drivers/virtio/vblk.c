@@ -4,7 +4,8 @@
  * sector) the device reads, the data (read by the device for a write,
  * written for a read; absent for a flush) and the status byte it
  * writes. Sectors are always 512 bytes on the wire, whatever block
- * size the device suggests.
+ * size the device suggests. Each request first makes sure bus mastering
+ * is on (one configuration read).
  */
 #include <string.h>
 
@@ -14,6 +15,8 @@
 #define F_FLUSH (1ull << 9)
 #define STATUS_AT 16
 #define QUEUE_SIZE 16
+#define CMD_REG 0x04 /* PCI command register */
+#define CMD_MASTER 0x4
 
 int vblk_open(struct vblk *b, const struct vio_ops *ops, void *ctx,
 	      uint16_t msix)
@@ -35,6 +38,18 @@ int vblk_open(struct vblk *b, const struct vio_ops *ops, void *ctx,
 	return 0;
 }
 
+/* Turns bus mastering back on if the kernel turned it off, as it does
+ * whenever DMA memory made for the device goes: a client's in-place
+ * buffer unmapped after its driver let it go (a killed driver's, say). */
+static void master_on(struct vblk *b)
+{
+	const struct vio_ops *ops = b->v.ops;
+	uint32_t cmd = ops->cfg_read(b->v.ctx, CMD_REG, 2);
+
+	if (cmd != 0xffffffffu && !(cmd & CMD_MASTER))
+		ops->cfg_write(b->v.ctx, CMD_REG, 2, cmd | CMD_MASTER);
+}
+
 int vblk_start(struct vblk *b, uint32_t type, uint64_t sector, uint64_t phys,
 	       uint32_t len)
 {
@@ -42,7 +57,8 @@ int vblk_start(struct vblk *b, uint32_t type, uint64_t sector, uint64_t phys,
 	unsigned n = 0;
 	volatile uint32_t *h = (volatile uint32_t *)b->hdr;
 
-	if (b->head >= 0 || len % VBLK_SECTOR || len > VBLK_MAX_BYTES ||
+	if (b->head >= 0 || len % VBLK_SECTOR ||
+	    len > (phys ? VBLK_INPLACE : VBLK_MAX_BYTES) ||
 	    (type == VBLK_T_FLUSH) != (len == 0))
 		return -1;
 	h[0] = type;
@@ -57,6 +73,7 @@ int vblk_start(struct vblk *b, uint32_t type, uint64_t sector, uint64_t phys,
 	bufs[n++] = (struct vq_buf){b->hdrp + STATUS_AT, 1, true};
 	if ((b->head = vq_add(&b->q, bufs, n)) < 0)
 		return -1;
+	master_on(b);
 	vq_kick(&b->q);
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #define VBLK_SECTOR 512
 #define VBLK_MAX_BYTES 8192 /* one request's data (Block's bytes<8192>) */
+#define VBLK_INPLACE 65536  /* a client's in-place buffer: one request */
 /* The DMA memory objects vblk_open asks vio_ops for: the queue's rings,
  * the header page, the data buffer. */
 #define VBLK_DMAS 3
@@ -44,8 +45,8 @@ int vblk_open(struct vblk *b, const struct vio_ops *ops, void *ctx,
 	      uint16_t msix);
 /* Queues request type at sector for len bytes at bus address phys (0:
  * the data buffer) and tells the device; -1 if one is in flight or len
- * is not whole sectors of at most VBLK_MAX_BYTES (or not 0 for a
- * flush). The caller has checked the bounds. */
+ * is not whole sectors of at most VBLK_MAX_BYTES (VBLK_INPLACE at
+ * phys; not 0 for a flush). The caller has checked the bounds. */
 int vblk_start(struct vblk *b, uint32_t type, uint64_t sector, uint64_t phys,
 	       uint32_t len);
 /* The request in flight: VBLK_BUSY while the device has not finished

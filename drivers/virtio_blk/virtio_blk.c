@@ -8,7 +8,9 @@
  * (svc_serve_on, with the interrupt as its extra object). The handlers
  * (drivers/virtio/vblk_block.c) and the device core (vblk.c) are shared
  * with the native twin (vblk_native.c); this file gives them the SDK's
- * device access (virtio_wasm.c) and the interrupt hook. Interrupts:
+ * device access (virtio_wasm.c) and the hooks: interrupts, the client
+ * being served, clients' in-place buffers (DMA memory objects this
+ * driver never maps, lent as duplicates without MANAGE). Interrupts:
  * MSI-X entry 0, or INTx when the device has no MSI-X or argv[1] is
  * "intx".
  */
@@ -41,6 +43,42 @@ static bool wait_irq(struct vblk_dev *d)
 	return true;
 }
 
+static uintptr_t client(struct vblk_dev *d)
+{
+	return svc_client();
+}
+
+static bool connected(struct vblk_dev *d, uintptr_t h)
+{
+	return svc_peer_open((nb_handle)h);
+}
+
+static bool dma_new(struct vblk_dev *d, uintptr_t *obj, uint64_t *phys)
+{
+	nb_handle h;
+
+	if (nb_dma_create(w.dev, VBLK_INPLACE, &h))
+		return false;
+	if (nb_vmo_physical(h, phys)) {
+		nb_handle_close(h);
+		return false;
+	}
+	*obj = h;
+	return true;
+}
+
+static void dma_drop(struct vblk_dev *d, uintptr_t obj)
+{
+	nb_handle_close((nb_handle)obj);
+}
+
+static int32_t lend(struct vblk_dev *d, uintptr_t obj, fir_handle *out)
+{
+	return nb_handle_duplicate(
+		(nb_handle)obj,
+		NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER, out);
+}
+
 int main(int argc, char **argv)
 {
 	nb_handle listener = nb_startup_handle(1);
@@ -56,10 +94,14 @@ int main(int argc, char **argv)
 		if (nb_pci_interrupt(w.dev, NB_PCI_INTX, &irq))
 			return 3;
 	}
-	if (vblk_open(&dev.b, &vio_wasm_ops, &w,
-		      intx ? VIRTIO_NO_VECTOR : 0))
+	if (vblk_open(&dev.b, &vio_wasm_ops, &w, intx ? VIRTIO_NO_VECTOR : 0))
 		return 4;
 	dev.wait_irq = wait_irq;
+	dev.client = client;
+	dev.connected = connected;
+	dev.dma_new = dma_new;
+	dev.dma_drop = dma_drop;
+	dev.lend = lend;
 	intr.h = irq;
 	s = svc_serve_on(listener, block_dispatch_any, &vblk_block_ops, &dev,
 			 &intr);

@@ -50,8 +50,8 @@ static void killer(uint32_t arg)
 
 	FIR_SET_STR(req.name, "block");
 	for (;;) {
-		if (nb_object_wait_one(armed, NB_SIGNAL_USER0,
-				       NB_TIME_INFINITE, NULL))
+		if (nb_object_wait_one(armed, NB_SIGNAL_USER0, NB_TIME_INFINITE,
+				       NULL))
 			return;
 		nb_object_signal(armed, NB_SIGNAL_USER0, 0);
 		for (uint32_t i = 0; i < spin; i++)
@@ -68,13 +68,9 @@ static void killer(uint32_t arg)
 /* Opens path with flags and rights; the File channel or 0. */
 static nb_handle open_file(const char *path, uint32_t flags, uint32_t rights)
 {
-	static file_system_open_req req;
-	static file_system_open_resp resp;
+	nb_handle f;
 
-	FIR_SET_STR(req.path, path);
-	req.flags = flags;
-	req.rights = rights;
-	return file_system_open(fs, &req, &resp) ? 0 : resp.file;
+	return svc_open(fs, path, flags, rights, &f) ? 0 : f;
 }
 
 /* Round r: writes file r with one chunk written while the driver is

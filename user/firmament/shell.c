@@ -164,17 +164,7 @@ static bool have_fs(void)
 static nb_status fs_open(const char *path, uint32_t flags, uint32_t rights,
 			 nb_handle *f)
 {
-	static file_system_open_req req;
-	static file_system_open_resp resp;
-	nb_status s;
-
-	if (!FIR_SET_STR(req.path, path))
-		return FS_STATUS_NAME_TOO_LONG;
-	req.flags = flags;
-	req.rights = rights;
-	if (!(s = file_system_open(fs, &req, &resp)))
-		*f = resp.file;
-	return s;
+	return svc_open(fs, path, flags, rights, f);
 }
 
 /* ls DIR on the file system: sizes and names, directories with '/'. */

@@ -7,8 +7,9 @@
 #   fs.seq_write_mb_per_s.wasm_driver.ACCEL   64 MiB written, fsync'd
 #   fs.seq_read_mb_per_s.wasm_driver.ACCEL    and read back
 #   fs.small_files_per_s.wasm_driver.ACCEL    1,000 files of 4 KiB
-# and the same .native_driver.ACCEL. ACCEL is kvm when /dev/kvm is
-# usable, else tcg.
+# and the same .native_driver.ACCEL: the median of STORAGE_ROUNDS (3)
+# rounds, the two drivers taking turns (the machine's load changes
+# between boots). ACCEL is kvm when /dev/kvm is usable, else tcg.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -23,28 +24,40 @@ trap 'rm -rf "$W"' EXIT
 cp "$U/"{init,console,clock,random,fatfs}.wasm "$B/drivers/virtio_blk.wasm" \
 	"$B/bench/fsbench.wasm" "$W/"
 FILES="console.wasm clock.wasm random.wasm fatfs.wasm fsbench.wasm"
-for kind in wasm native; do
-	block='driver block virtio_blk.wasm --handle=1'
-	[ $kind = native ] && block='publish block --handle=1'
+# run KIND: one boot of fsbench.wasm over driver KIND (wasm, native);
+# its rows "NAME.KIND_driver.ACCEL VALUE UNIT" appended to $W/rows.
+run() {
+	local kind=$1 block='driver block virtio_blk.wasm --handle=1'
+	local boot="--pci=0x1af4:0x1042 --kernel init.wasm bench.manifest $FILES virtio_blk.wasm"
+	if [ "$kind" = native ]; then
+		block='publish block --handle=1'
+		boot="--native=virtio-blk --pci=0x1af4:0x1042 --serve=block
+--listener=block --kernel init.wasm bench.manifest $FILES"
+	fi
 	printf '%s\n' 'service console console.wasm' 'service clock clock.wasm' \
 		'service random random.wasm' "$block" 'service fs fatfs.wasm' \
 		'run fsbench.wasm' >"$W/bench.manifest"
-	boot="--pci=0x1af4:0x1042 --kernel init.wasm bench.manifest $FILES virtio_blk.wasm"
-	[ $kind = native ] &&
-		boot="--native=virtio-blk --pci=0x1af4:0x1042 --serve=block
---listener=block --kernel init.wasm bench.manifest $FILES"
 	printf '%s\n' "$boot" >"$W/boot.man"
 	# shellcheck disable=SC2086 # a word list of file names
 	(cd "$W" && "$NEBULET" pack -o bench.ar --manifest=boot.man init.wasm \
-		bench.manifest $FILES virtio_blk.wasm) || exit 1
+		bench.manifest $FILES virtio_blk.wasm) || return 1
 	rm -f "$W/disk.img"
-	mkfs.fat -F 32 -C "$W/disk.img" 131072 >/dev/null || exit 1
+	mkfs.fat -F 32 -C "$W/disk.img" 131072 >/dev/null || return 1
 	"$NEBULET" boot --timeout=600 --initrd="$W/bench.ar" \
 		--disk="$W/disk.img" </dev/null >"$W/out" 2>"$W/err"
 	if [ "$(grep -c '^fs\.' "$W/out")" != 3 ]; then
 		cat "$W/out" "$W/err" >&2
-		exit 1
+		return 1
 	fi
 	awk -v s="${kind}_driver.$ACCEL" '/^fs\./ { print $1 "." s, $2, $3 }' \
-		"$W/out"
+		"$W/out" >>"$W/rows"
+}
+for _ in $(seq "${STORAGE_ROUNDS:-3}"); do
+	run wasm && run native || exit 1
 done
+# The median of each row's values.
+sort -k1,1 -k2,2n "$W/rows" | awk '
+	$1 != name { flush(); name = $1; unit = $3; n = 0 }
+	{ v[++n] = $2 }
+	function flush() { if (n) print name, v[int((n + 1) / 2)], unit }
+	END { flush() }'

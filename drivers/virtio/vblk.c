@@ -23,6 +23,7 @@ int vblk_open(struct vblk *b, const struct vio_ops *ops, void *ctx,
 {
 	memset(b, 0, sizeof *b);
 	b->head = -1;
+	b->intx = msix == VIRTIO_NO_VECTOR;
 	if (virtio_open(&b->v, ops, ctx) ||
 	    virtio_negotiate(&b->v, F_RO | F_FLUSH) ||
 	    virtio_queue_setup(&b->v, &b->q, 0, QUEUE_SIZE, msix))
@@ -97,7 +98,8 @@ int vblk_finish(struct vblk *b)
 
 void vblk_service(struct vblk *b)
 {
-	virtio_isr(&b->v);
+	if (b->intx)
+		virtio_isr(&b->v);
 }
 
 void vblk_close(struct vblk *b)

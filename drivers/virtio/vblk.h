@@ -31,6 +31,7 @@ struct vblk {
 	struct vq q;
 	uint64_t capacity; /* in VBLK_SECTORs */
 	bool read_only, can_flush;
+	bool intx; /* interrupts by INTx: the ISR says which device fired */
 	volatile uint8_t *hdr; /* request header at 0, status byte at 16 */
 	uint64_t hdrp;
 	uint8_t *data; /* VBLK_MAX_BYTES */
@@ -52,7 +53,8 @@ int vblk_start(struct vblk *b, uint32_t type, uint64_t sector, uint64_t phys,
 /* The request in flight: VBLK_BUSY while the device has not finished
  * it, then its status (VBLK_OK, VBLK_IOERR, VBLK_UNSUPP). */
 int vblk_finish(struct vblk *b);
-/* After an interrupt: reads the ISR (which lowers INTx). */
+/* After an interrupt: reads the ISR when on INTx (which lowers it; an
+ * MSI-X message needs nothing). */
 void vblk_service(struct vblk *b);
 void vblk_close(struct vblk *b);
 

@@ -9,7 +9,7 @@
 #   fs.small_files_per_s.wasm_driver.ACCEL    1,000 files of 4 KiB
 # and the same .native_driver.ACCEL: the median of STORAGE_ROUNDS (3)
 # rounds, the two drivers taking turns (the machine's load changes
-# between boots). ACCEL is kvm when /dev/kvm is usable, else tcg.
+# between boots); every run's rows are kept in build/bench/storage.runs. ACCEL is kvm when /dev/kvm is usable, else tcg.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -55,6 +55,7 @@ run() {
 for _ in $(seq "${STORAGE_ROUNDS:-3}"); do
 	run wasm && run native || exit 1
 done
+mkdir -p "$B/bench" && cp "$W/rows" "$B/bench/storage.runs" # every run
 # The median of each row's values.
 sort -k1,1 -k2,2n "$W/rows" | awk '
 	$1 != name { flush(); name = $1; unit = $3; n = 0 }

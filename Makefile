@@ -147,12 +147,16 @@ spec-json: $(SPEC_JSON)
 # console: printf 'run hello.wasm\nexit\n' | make run. make run-hosted:
 # the demo on the hosted HAL, as a Linux process.
 # RUN_FILES: the archive's files, init first (also `make iso`'s); the
-# shell's file system is RUN_DISK (below), held by the RAM disk.
+# shell's file system is RUN_DISK (below): `make run` attaches its raw
+# image as a virtio-blk disk (the virtio_blk driver; what the shell
+# writes stays there until the image is made again), elsewhere the RAM
+# disk holds a copy.
 RUN_DISK := $(B)/user/disk.img
 RUN_FILES = $(B)/user/firmament/init.wasm user/firmament/default.manifest \
-	$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM) $(RUN_DISK)
-run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM) $(RUN_DISK)
-	$(B)/nebulet boot --kernel $(RUN_FILES)
+	$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM) $(RUN_DISK) \
+	$(B)/drivers/virtio_blk.wasm
+run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM) $(RUN_DISK) $(B)/drivers/virtio_blk.wasm
+	$(B)/nebulet boot --disk=$(RUN_DISK).raw --kernel $(RUN_FILES)
 
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm

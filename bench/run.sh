@@ -41,6 +41,10 @@
 #                      16550 Console driver as a wasm program
 #                      (bench/drivers.sh); baseline the same driver
 #                      compiled into the kernel (.native_driver.ACCEL)
+#   fs.seq_write_mb_per_s / fs.seq_read_mb_per_s / fs.small_files_per_s
+#                      .wasm_driver.ACCEL  the file system on a virtio-blk
+#                      disk over the wasm driver (bench/storage.sh);
+#                      baseline the native driver (.native_driver.ACCEL)
 #
 # Environment: SUITE_ROUNDS (rounds of the suite's runs, interleaved; the
 # best of each runner is its figure; default 3), NEBULET (default
@@ -216,6 +220,11 @@ if out=$(bench/drivers.sh 2>$B/drivers.log); then
 else
 	echo "console drivers in QEMU: failed, see $B/drivers.log" >&2
 fi
+if out=$(bench/storage.sh 2>$B/storage.log); then
+	echo "$out" >>$ROWS
+else
+	echo "file system on virtio-blk in QEMU: failed, see $B/storage.log" >&2
+fi
 
 # Table and JSON: each benchmark with its baseline and value/baseline.
 machine="$(uname -srm), $(awk -F': ' '/^model name/ { print $2; exit }' \
@@ -263,6 +272,11 @@ END {
 		if (a ~ /^console\.write_mb_per_s\.wasm_driver\./) {
 			acc = substr(a, length("console.write_mb_per_s.wasm_driver.") + 1)
 			row(a, "console.write_mb_per_s.native_driver." acc)
+		}
+	for (a in val)
+		if (a ~ /^fs\..*\.wasm_driver\./) {
+			b = a; sub(/\.wasm_driver\./, ".native_driver.", b)
+			row(a, b)
 		}
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json

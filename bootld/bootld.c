@@ -28,9 +28,8 @@
  * client's end of such a channel), --listener=NAME (the boot loader's own
  * end of service NAME's listener, for the firmament's init to publish).
  * --native=DRIVER starts a driver compiled
- * into the kernel (uart16550, virtio-net) on a kernel thread instead of a
- * program; it takes
- * the same HANDLES as its wasm twin.
+ * into the kernel (uart16550, virtio-net, virtio-blk) on a kernel thread
+ * instead of a program; it takes the same HANDLES as its wasm twin.
  *
  * Every line becomes a process of the kernel (kernel/process.c), created
  * in manifest order once all lines are read (so a client may come before
@@ -47,6 +46,7 @@
 #include "bootld/manifest.h"
 #include "firmament/directory_wire.h"
 #include "drivers/uart16550/uart_native.h"
+#include "drivers/virtio/vblk_native.h"
 #include "drivers/virtio/vnet_native.h"
 #include "hal/hal.h"
 #include "kernel/device.h"
@@ -424,6 +424,8 @@ static const struct {
 	{"uart16550", "--ioport, --irq and --serve", uart_native_start},
 	{"virtio-net", "--pci (a modern virtio-net) and --serve",
 	 vnet_native_start},
+	{"virtio-blk", "--pci (a modern virtio-blk) and --serve",
+	 vblk_native_start},
 };
 
 /* Starts a --native line's driver on its handles. */
@@ -438,7 +440,7 @@ static void start_native(struct job *job)
 		d++;
 	if (d == sizeof natives / sizeof natives[0]) {
 		say("bootld: manifest: unknown native driver ", job->native,
-		    " (available: uart16550, virtio-net)");
+		    " (available: uart16550, virtio-net, virtio-blk)");
 		return;
 	}
 	if (!make_handles(job, k, &n))

@@ -39,3 +39,27 @@ $(B)/tests/boot/nicclient.wasm: tests/boot/nicclient.c tests/kernel/kt.h $(FIR_L
 	@mkdir -p $(@D)
 	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/kernel -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+# The virtio-blk Block driver (drivers/virtio_blk) on the shared core
+# (drivers/virtio/vblk.c, vblk_block.c) and transport.
+VIRTIO_BLK_SRC := $(VIRTIO_WASM_SRC) drivers/virtio/vblk.c drivers/virtio/vblk_block.c
+$(B)/drivers/virtio_blk.wasm: drivers/virtio_blk/virtio_blk.c $(VIRTIO_BLK_SRC) $(wildcard drivers/virtio/*.h) $(FIR_LIB_O) firmament/fir.h user/firmament/svc.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/virtio -c -o $@.o $<
+	for f in $(VIRTIO_BLK_SRC); do \
+		$(WASM_CC) $(FIR_WASM_CFLAGS) -Idrivers/virtio -c -o $@.$$(basename $$f .c).o $$f || exit 1; done
+	$(WASM_CC) -o $@ $@.o $(patsubst %,$@.%.o,$(basename $(notdir $(VIRTIO_BLK_SRC)))) $(FIR_LIB_O)
+# `make run` and the ISO boot it with the firmament (default.manifest).
+firmament: $(B)/drivers/virtio_blk.wasm
+$(B)/tests/boot/blkclient.wasm: tests/boot/blkclient.c tests/kernel/kt.h $(FIR_LIB_O) firmament/fir.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -Itests/kernel -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)
+# tests/firmament/blkfault.c kills the block driver from a thread of its
+# own (a shadow stack per thread, as mt.c).
+$(B)/tests/firmament/blkfault.wasm: FIRT_FLAGS = -mmutable-globals
+$(B)/tests/firmament/blkfault.wasm: FIRT_LDFLAGS = -Wl,--export=__stack_pointer
+# The file system benchmark (bench/storage.sh).
+$(B)/bench/fsbench.wasm: bench/firmament/fsbench.c $(FIR_LIB_O) firmament/fir.h user/firmament/svc.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(FIR_WASM_CFLAGS) -c -o $@.o $<
+	$(WASM_CC) -o $@ $@.o $(FIR_LIB_O)

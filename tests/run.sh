@@ -50,6 +50,7 @@ group format tests/format.sh
 [ -x tests/wasi.sh ] && group wasi tests/wasi.sh "$B/asan/nebulet"
 [ -x tests/fuzz.sh ] && group fuzz-corpus tests/fuzz.sh
 [ -x tests/boot.sh ] && group boot tests/boot.sh
+[ -x tests/storage.sh ] && group storage tests/storage.sh
 [ -x tests/iso.sh ] && group iso tests/iso.sh
 [ -x tests/spec.sh ] && group spec tests/spec.sh "$B/asan/nebulet" --engine=interp
 [ -x tests/kernel.sh ] && group kernel tests/kernel.sh "$B/asan/nebulet"

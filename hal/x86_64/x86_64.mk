@@ -35,7 +35,8 @@ X86_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc \
 # (memset of a demand-zero page), so they are built like the HAL, without SSE.
 X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard bootld/*.c) \
 	$(wildcard drivers/*/*_native.c) $(FIR_PURE) \
-	drivers/virtio/virtio_pci.c drivers/virtio/vnet.c drivers/virtio/vnet_nic.c
+	drivers/virtio/virtio_pci.c drivers/virtio/vnet.c drivers/virtio/vnet_nic.c \
+	drivers/virtio/vblk.c drivers/virtio/vblk_block.c
 X86_LIBK := $(wildcard libk/*.c)
 X86_LIBK_NOSSE := libk/string.c libk/stdlib.c
 X86_SSE_CFLAGS = $(filter-out -mgeneral-regs-only,$(X86_CFLAGS)) \

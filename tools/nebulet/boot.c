@@ -168,6 +168,8 @@ static bool pack(struct buf *ar, const struct boot_opts *o, int argc,
 		snprintf(w, sizeof w, "--engine=%s", o->engine);
 		add_word(&man, w);
 	}
+	if (o->kernel && o->disk) /* the disk: init's startup handle 1 */
+		add_word(&man, "--pci=0x1af4:0x1042");
 	if (o->kernel)
 		add_word(&man, "--kernel");
 	for (int i = 0; i < o->envc; i++) {
@@ -684,7 +686,8 @@ static const char boot_usage[] =
 	"   COM2's output to FILE, its input from FILE; --memory=SIZE: the\n"
 	"   machine's RAM, as QEMU's -m (64M, 1G), 512M by default;\n"
 	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
-	"   only, no commas in IMG); --nic: a virtio-net-pci (1.x only) on\n"
+	"   only, no commas in IMG; with --kernel, init's startup handle 1);\n"
+	"   --nic: a virtio-net-pci (1.x only) on\n"
 	"   QEMU's user network, restricted; --device=SPEC: QEMU's -device\n"
 	"   SPEC)\n";
 

@@ -7,9 +7,14 @@
  * every sync call and when a file is closed; file data goes to the
  * device as it is written. One loop serves the listener, the
  * connections and the open files: 64 channels at most (the kernel's
- * wait limit), so one more open gets NB_ERR_NO_RESOURCES.
+ * wait limit), so one more open gets NB_ERR_NO_RESOURCES. When the
+ * block service goes away (a driver killed, restarted by init), fatfs
+ * connects to the new one and repeats the request it lost. Blocks move
+ * in place when the driver lends a buffer (Block.buffer: the device
+ * reads and writes the memory fatfs maps), else in messages.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +36,11 @@ static uint32_t nslots;
 static struct fat_fs *fs;
 static nb_handle blk;
 static uint32_t bsize;
+static uint8_t *inplace; /* the driver's in-place buffer, mapped */
+static uint32_t inplace_size;
+/* Reconnections to the block service one call may make (its driver
+ * restarted, or killed again meanwhile). */
+#define BLK_TRIES 8
 
 /* The status for a FAT_E* code (FsStatus in filesystem.fir). */
 static nb_status fs_err(int64_t err)
@@ -38,45 +48,126 @@ static nb_status fs_err(int64_t err)
 	return err >= 0 ? NB_OK : (nb_status)(-200 + err);
 }
 
-/* Block reads and writes for the library, 8192 bytes a call. */
-static int blk_read(void *ctx, uint64_t sec, uint32_t n, void *buf)
+/* Maps the block driver's in-place buffer (Block.buffer: zero copy)
+ * when it has one, dropping the one mapped before; else blocks travel
+ * in messages. */
+static void map_inplace(void)
 {
-	static block_read_req req;
-	static block_read_resp resp;
-	uint32_t most = sizeof resp.data.b / bsize;
+	static block_buffer_resp resp;
+	uint8_t *p = NULL;
 
-	for (uint8_t *p = buf; n;) {
-		req.first = sec;
-		req.count = n < most ? n : most;
-		if (block_read(blk, &req, &resp) ||
-		    resp.data.len != req.count * bsize)
+	if (inplace) {
+		nb_vm_unmap(inplace, inplace_size);
+		free(inplace);
+		inplace = NULL;
+	}
+	if (block_buffer(blk, &resp))
+		return;
+	if (resp.size >= bsize && resp.size % NB_PAGE_SIZE == 0 &&
+	    resp.size <= (1u << 20) &&
+	    (p = aligned_alloc(NB_PAGE_SIZE, resp.size)) &&
+	    nb_vm_map(resp.memory, 0, p, resp.size, NB_MAP_WRITE) == NB_OK) {
+		inplace = p;
+		inplace_size = resp.size / bsize * bsize;
+	} else {
+		free(p);
+	}
+	nb_handle_close(resp.memory);
+}
+
+/* A Block call failed with s. If the driver has gone (init restarts
+ * it), connects to its successor and says to repeat the call: a read,
+ * a write of the same blocks or a flush may be done twice. */
+static bool reconnect(nb_status s, int *tries)
+{
+	if (s != NB_ERR_PEER_CLOSED || ++*tries > BLK_TRIES)
+		return false;
+	nb_handle_close(blk);
+	if ((s = svc_connect("block", &blk))) {
+		fprintf(stderr, "fatfs: block service: status %d\n", s);
+		blk = NB_HANDLE_INVALID;
+		return false;
+	}
+	fprintf(stderr,
+		"fatfs: the block service restarted; request repeated\n");
+	map_inplace();
+	return true;
+}
+
+/* Moves n blocks (at most one request's) between p and the disk at sec:
+ * in place (one copy, into or out of the driver's buffer) or in a
+ * message. */
+static nb_status blk_move(uint64_t sec, uint32_t n, uint8_t *p, bool write)
+{
+	static block_read_req rreq;
+	static block_read_resp rresp;
+	static block_write_req wreq;
+	block_read_inplace_req ir = {sec, n, 0};
+	block_write_inplace_req iw = {sec, n, 0};
+	nb_status s;
+
+	if (inplace && write) {
+		memcpy(inplace, p, n * bsize);
+		return block_write_inplace(blk, &iw);
+	}
+	if (inplace) {
+		if (!(s = block_read_inplace(blk, &ir)))
+			memcpy(p, inplace, n * bsize);
+		return s;
+	}
+	if (write) {
+		wreq.first = sec;
+		wreq.data.len = n * bsize;
+		memcpy(wreq.data.b, p, wreq.data.len);
+		return block_write(blk, &wreq);
+	}
+	rreq.first = sec;
+	rreq.count = n;
+	if ((s = block_read(blk, &rreq, &rresp)))
+		return s;
+	if (rresp.data.len != n * bsize)
+		return FIR_ERR_MALFORMED;
+	memcpy(p, rresp.data.b, rresp.data.len);
+	return NB_OK;
+}
+
+/* Block reads and writes for the library: requests of the in-place
+ * buffer's size, else of 8192 bytes. */
+static int blk_io(uint64_t sec, uint32_t n, uint8_t *p, bool write)
+{
+	int tries = 0;
+	nb_status s;
+
+	while (n) {
+		uint32_t most = (inplace ? inplace_size : 8192u) / bsize;
+		uint32_t k = n < most ? n : most;
+		if ((s = blk_move(sec, k, p, write)) && reconnect(s, &tries))
+			continue;
+		if (s)
 			return -1;
-		memcpy(p, resp.data.b, resp.data.len);
-		sec += req.count, n -= req.count, p += resp.data.len;
+		sec += k, n -= k, p += k * bsize;
 	}
 	return 0;
+}
+
+static int blk_read(void *ctx, uint64_t sec, uint32_t n, void *buf)
+{
+	return blk_io(sec, n, buf, false);
 }
 
 static int blk_write(void *ctx, uint64_t sec, uint32_t n, const void *buf)
 {
-	static block_write_req req;
-	uint32_t most = sizeof req.data.b / bsize;
-
-	for (const uint8_t *p = buf; n;) {
-		uint32_t k = n < most ? n : most;
-		req.first = sec;
-		req.data.len = k * bsize;
-		memcpy(req.data.b, p, req.data.len);
-		if (block_write(blk, &req))
-			return -1;
-		sec += k, n -= k, p += req.data.len;
-	}
-	return 0;
+	return blk_io(sec, n, (uint8_t *)buf, true);
 }
 
 static int blk_flush(void *ctx)
 {
-	return block_flush(blk) ? -1 : 0;
+	int tries = 0;
+	nb_status s;
+
+	while ((s = block_flush(blk)) && reconnect(s, &tries))
+		;
+	return s ? -1 : 0;
 }
 
 static int64_t now(void *ctx)
@@ -337,6 +428,8 @@ static int mount(void)
 		return 1;
 	}
 	bsize = info.info.block_size;
+	if (bsize >= 512 && bsize <= 4096)
+		map_inplace();
 	struct fat_dev dev = {NULL,
 			      bsize,
 			      info.info.block_count,

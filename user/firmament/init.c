@@ -666,25 +666,41 @@ static const char *new_service(const char *name, const char *file,
 	return NULL;
 }
 
-/* `driver NAME FILE [--handle=N]... [ARG...]`: an error message or NULL. */
+/* `driver NAME FILE [--handle=N]... [--else=FILE2] [ARG...]`: an error
+ * message or NULL. With --else, a missing startup handle makes the line
+ * `service NAME FILE2` instead (e.g. the RAM disk when the boot loader
+ * gave init no disk). */
 static const char *parse_driver(char **w, int n)
 {
 	struct driver *d = &drivers[ndrivers];
+	const char *err, *otherwise = NULL;
+	bool missing = false;
 	struct proc *p;
-	const char *err;
 	int i = 3;
 
 	if (n < 3)
 		return "expected 'driver NAME FILE [--handle=N]... [ARG...]'";
 	if (ndrivers == MAX_DRIVERS)
 		return "too many drivers";
-	for (; i < n && !strncmp(w[i], "--handle=", 9); i++) {
+	for (; i < n &&
+	       (!strncmp(w[i], "--handle=", 9) || !strncmp(w[i], "--else=", 7));
+	     i++) {
 		uint32_t h;
-		if (!manifest_number(w[i] + 9, 0, &h) ||
-		    d->nkeep == DRV_HANDLES ||
-		    !(d->keep[d->nkeep++] = kept_handle(h)))
+		if (!strncmp(w[i], "--else=", 7)) {
+			otherwise = w[i] + 7;
+		} else if (!manifest_number(w[i] + 9, 0, &h) ||
+			   d->nkeep == DRV_HANDLES) {
 			return "--handle=N: no startup handle N (1-15)";
+		} else if (!(d->keep[d->nkeep++] = kept_handle(h))) {
+			missing = true;
+		}
 	}
+	if (missing && otherwise) {
+		memset(d, 0, sizeof *d);
+		return new_service(w[1], otherwise, &p);
+	}
+	if (missing)
+		return "--handle=N: no startup handle N (1-15)";
 	if (n - i > DRV_ARGS)
 		return "too many driver arguments";
 	for (; i < n; i++)

@@ -164,17 +164,7 @@ static bool have_fs(void)
 static nb_status fs_open(const char *path, uint32_t flags, uint32_t rights,
 			 nb_handle *f)
 {
-	static file_system_open_req req;
-	static file_system_open_resp resp;
-	nb_status s;
-
-	if (!FIR_SET_STR(req.path, path))
-		return FS_STATUS_NAME_TOO_LONG;
-	req.flags = flags;
-	req.rights = rights;
-	if (!(s = file_system_open(fs, &req, &resp)))
-		*f = resp.file;
-	return s;
+	return svc_open(fs, path, flags, rights, f);
 }
 
 /* ls DIR on the file system: sizes and names, directories with '/'. */
@@ -286,9 +276,11 @@ static int cmd_cat(int argc, char **argv)
 }
 
 /* cp FROM TO: a file of the file system or a boot file to the file
- * system. */
+ * system, synced before the command ends (so `exit` right after cannot
+ * lose it). */
 static int cmd_cp(int argc, char **argv)
 {
+	const char *what = argv[1];
 	nb_handle f;
 	nb_status s;
 
@@ -298,9 +290,10 @@ static int cmd_cp(int argc, char **argv)
 		return fail("cp", FIR_ERR_NOT_FOUND);
 	if ((s = fs_open(argv[2], 4 | 16, 2, &f)))
 		return fail(argv[2], s);
-	s = each_piece(argv[1], to_file, &f);
+	if (!(s = each_piece(argv[1], to_file, &f)) && (s = file_sync(f)))
+		what = argv[2];
 	nb_handle_close(f);
-	return s ? fail(argv[1], s) : 0;
+	return s ? fail(what, s) : 0;
 }
 
 /* rm PATH... and mkdir PATH...: files or empty directories removed,

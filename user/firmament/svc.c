@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filesystem.h"
 #include "launcher.h"
 #include "svc.h"
 
@@ -67,6 +68,22 @@ nb_status svc_connect(const char *name, nb_handle *out)
 	}
 	if (s == NB_OK)
 		*out = resp.channel;
+	return s;
+}
+
+nb_status svc_open(nb_handle fs, const char *path, uint32_t flags,
+		   uint32_t rights, nb_handle *file)
+{
+	file_system_open_req req; /* on the stack: threads may open */
+	file_system_open_resp resp;
+	nb_status s;
+
+	if (!FIR_SET_STR(req.path, path))
+		return FS_STATUS_NAME_TOO_LONG;
+	req.flags = flags;
+	req.rights = rights;
+	if (!(s = file_system_open(fs, &req, &resp)))
+		*file = resp.file;
 	return s;
 }
 

@@ -20,6 +20,11 @@ nb_handle svc_directory(void);
 /* Looks `name` up, retrying while it is FIR_ERR_UNAVAILABLE (a service
  * being restarted) for up to 10 s; *out gets the channel. */
 nb_status svc_connect(const char *name, nb_handle *out);
+/* FileSystem.open of path on fs (flags and rights as in
+ * firmament/filesystem.fir); *file gets the File channel.
+ * FS_STATUS_NAME_TOO_LONG if path does not fit the request. */
+nb_status svc_open(nb_handle fs, const char *path, uint32_t flags,
+		   uint32_t rights, nb_handle *file);
 /* Waits for process proc to end, stores its exit code in *code (left
  * as is when it cannot be read) and closes proc. Returns the status of
  * reading the code. */

@@ -32,7 +32,9 @@
 # shell's run through the Console service (tests/firmament/tagcons.c),
 # also when it acknowledges writes in part; the firmament's
 # end-to-end test (tests/firmament/e2e.c, JIT) and its file system test
-# (fsclient.c over fatfs, the disk checked with fsck.fat and mtools); a
+# (fsclient.c over fatfs, the disk checked with fsck.fat and mtools);
+# WASI programs on that file system (tests/wasi/fsconf.c, output as
+# under nebulet run --dir); a
 # boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
@@ -59,6 +61,7 @@ WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/net/"{net,ping})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
+WASMS+=("$B/tests/wasi/fsconf")
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" \
 	"$B/tests/firmament/disk.img" "$B/user/disk.img" >/dev/null; then
@@ -715,6 +718,24 @@ tests/firmament/checkdisk.sh "$WT/fs.out" "$WT" >"$WT/fs.check" ||
 	why="${why:+$why; }$(grep '^FAIL' "$WT/fs.check" | head -n 3)"
 verdict "boot:firmament-fs" "fatfs and fsclient.wasm; the disk passes fsck.fat and mtools" \
 	"stdout:$WT/fs.check" "stderr:$WT/fs.err"
+
+# WASI on bare metal through FileSystem (kernel/wasi_fir.c):
+# tests/wasi/fsconf.c with the FAT disk's root as its preopen /sandbox
+# (fsconf.manifest's run --dir) prints exactly what `nebulet run --dir`
+# prints on a host directory.
+timeout 200 "$NEBULET" boot --timeout=150 --kernel "$U/init.wasm" \
+	tests/firmament/fsconf.manifest "$U/"{console,clock,ramdisk,fatfs}.wasm \
+	"$B/tests/wasi/fsconf.wasm" "$B/tests/firmament/disk.img" \
+	</dev/null >"$WT/conf.out" 2>"$WT/conf.err"
+status=$? why=""
+rm -rf "$WT/sandbox" && mkdir "$WT/sandbox"
+"$NEBULET" run --dir="$WT/sandbox::/sandbox" "$B/tests/wasi/fsconf.wasm" \
+	>"$WT/conf.hosted" 2>&1
+[ $status = 0 ] || why="status $status"
+cmp -s "$WT/conf.out" "$WT/conf.hosted" ||
+	why="${why:+$why; }output differs from nebulet run --dir"
+verdict "boot:wasi-fsconf" "$(grep -c ' ok$' "$WT/conf.out") checks as hosted" \
+	"stdout:$WT/conf.out" "stderr:$WT/conf.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).

@@ -17,6 +17,8 @@
 #   fs            fsclient.c through the fatfs service on disk.img
 #                 (mkdisk.sh); the disk it leaves passes fsck.fat -n
 #                 and mtools sees what it wrote
+#   fsconf        tests/wasi/fsconf.c on the FAT disk (fsconf.manifest:
+#                 run --dir) prints what it prints under nebulet run --dir
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
 #                 status 7 (shellfs.*: the same on the file system);
@@ -304,6 +306,22 @@ tests/firmament/checkdisk.sh "$tmp/out" "$tmp" >"$tmp/check"
 sed 's/^\(PASS\|FAIL\) /\1 fs: /' "$tmp/check"
 pass=$((pass + $(grep -c '^PASS ' "$tmp/check")))
 fail=$((fail + $(grep -c '^FAIL ' "$tmp/check")))
+
+# WASI on the firmament's files (kernel/wasi_fir.c): tests/wasi/fsconf.c
+# with the FAT disk's root as its preopen /sandbox prints exactly what
+# it prints under `nebulet run --dir` on a host directory.
+boot fsconf "" $U/fatfs.wasm $B/tests/wasi/fsconf.wasm $T/disk.img
+st=$?
+mkdir "$tmp/sandbox"
+"$nebulet" run --dir="$tmp/sandbox::/sandbox" $B/tests/wasi/fsconf.wasm \
+	>"$tmp/hosted" 2>&1
+if [ $st -eq 0 ] && cmp -s "$tmp/out" "$tmp/hosted"; then
+	ok "fsconf: FAT through FileSystem as nebulet run --dir ($(grep -c ' ok$' "$tmp/out") checks)"
+else
+	bad "fsconf: status $st, or the outputs differ:"
+	diff "$tmp/hosted" "$tmp/out" | head -n 20 | sed 's/^/  /'
+	tail -n 5 "$tmp/err" | sed 's/^/  /'
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -113,9 +113,8 @@ static bool wf_lock(struct wasi_fir *b)
 	nb_signals pend, want = NB_SIGNAL_SIGNALED;
 
 	while (b->busy)
-		if (b->p->killed ||
-		    kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pend) ==
-			    NB_ERR_BAD_STATE)
+		if (b->p->killed || kobj_wait(&o, &want, 1, NB_TIME_INFINITE,
+					      &pend) == NB_ERR_BAD_STATE)
 			return false;
 	b->busy = true;
 	kobj_signal(o, NB_SIGNAL_SIGNALED, 0);
@@ -220,8 +219,8 @@ static void wf_stat_out(const fs_stat *s, struct wasi_filestat *st)
 {
 	memset(st, 0, sizeof *st);
 	st->ino = s->ino;
-	st->type = s->dir ? WASI_FILETYPE_DIRECTORY
-			  : WASI_FILETYPE_REGULAR_FILE;
+	st->type =
+		s->dir ? WASI_FILETYPE_DIRECTORY : WASI_FILETYPE_REGULAR_FILE;
 	st->nlink = 1;
 	st->size = s->size;
 	st->atim = (uint64_t)s->atime * 1000000000ull;
@@ -230,8 +229,7 @@ static void wf_stat_out(const fs_stat *s, struct wasi_filestat *st)
 }
 
 /* FileSystem.stat of path. */
-static uint32_t wf_path_stat(struct wasi_fir *b, const char *path,
-			     fs_stat *out)
+static uint32_t wf_path_stat(struct wasi_fir *b, const char *path, fs_stat *out)
 {
 	struct wf_call k;
 	file_system_stat_req req;
@@ -271,9 +269,8 @@ static uint32_t wf_add(struct wasi_fir *b, int kind, const char *path,
 
 /* FileSystem.open of path with flags and rights: the File channel
  * (a reference of the caller's) and the stat. */
-static uint32_t wf_fs_open(struct wasi_fir *b, const char *path,
-			   uint32_t flags, uint32_t rights,
-			   struct channel **ch, fs_stat *st)
+static uint32_t wf_fs_open(struct wasi_fir *b, const char *path, uint32_t flags,
+			   uint32_t rights, struct channel **ch, fs_stat *st)
 {
 	struct wf_call k;
 	file_system_open_req req;
@@ -706,8 +703,7 @@ static uint32_t wf_mkdir(void *be, int32_t dir, const char *name)
 	return err ? err : wf_path_op(be, FILE_SYSTEM_mkdir_ORDINAL, path);
 }
 
-static uint32_t wf_unlink(void *be, int32_t dir, const char *name,
-			  bool is_dir)
+static uint32_t wf_unlink(void *be, int32_t dir, const char *name, bool is_dir)
 {
 	char path[WF_PATH_MAX + 1];
 	uint32_t err = wf_pathat(be, dir, name, path);
@@ -754,8 +750,8 @@ static uint32_t wf_symlink(void *be, const char *target, int32_t dir,
 }
 
 /* FAT has no symlinks: EINVAL for whatever exists. */
-static uint32_t wf_readlink(void *be, int32_t dir, const char *name,
-			    char *buf, uint32_t len, uint32_t *n)
+static uint32_t wf_readlink(void *be, int32_t dir, const char *name, char *buf,
+			    uint32_t len, uint32_t *n)
 {
 	struct wasi_filestat st;
 	uint32_t err = wf_statat(be, dir, name, &st);
@@ -800,11 +796,11 @@ static uint32_t wf_shutdown(void *be, int32_t h, uint8_t how)
 }
 
 static const struct wasi_fs_ops wf_ops = {
-	wf_open,      wf_close,	  wf_read,	wf_write,     wf_seek,
-	wf_sync,      wf_advise,  wf_allocate,	wf_set_flags, wf_stat,
-	wf_statat,    wf_set_size, wf_set_times, wf_readdir,   wf_mkdir,
-	wf_unlink,    wf_rename,  wf_link,	wf_symlink,   wf_readlink,
-	wf_poll,      wf_accept,  wf_recv,	wf_send_sock, wf_shutdown,
+	wf_open,   wf_close,	wf_read,      wf_write,	    wf_seek,
+	wf_sync,   wf_advise,	wf_allocate,  wf_set_flags, wf_stat,
+	wf_statat, wf_set_size, wf_set_times, wf_readdir,   wf_mkdir,
+	wf_unlink, wf_rename,	wf_link,      wf_symlink,   wf_readlink,
+	wf_poll,   wf_accept,	wf_recv,      wf_send_sock, wf_shutdown,
 };
 
 bool wasi_fir_check(const char *pre, uint32_t len)
@@ -865,11 +861,13 @@ bool wasi_fir_attach(struct wasi_fir *b, struct process *p, wasi_ctx *x)
 			wf_close(b, h);
 			err = WASI_ENOMEM;
 		}
-		if (err) {
-			fprintf(stderr, "%s: preopen %s (%s): WASI errno %u\n",
+		if (err && !p->killed)
+			fprintf(stderr,
+				"%s: preopen %s (%s of the file system): "
+				"WASI errno %u\n",
 				p->name, guest, path, err);
+		if (err)
 			return false;
-		}
 	}
 	return true;
 }

@@ -34,7 +34,7 @@
 # end-to-end test (tests/firmament/e2e.c, JIT) and its file system test
 # (fsclient.c over fatfs, the disk checked with fsck.fat and mtools);
 # WASI programs on that file system (tests/wasi/fsconf.c, output as
-# under nebulet run --dir); a
+# under nebulet run --dir; Lua running a script from the disk); a
 # boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
@@ -61,10 +61,11 @@ WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/net/"{net,ping})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
-WASMS+=("$B/tests/wasi/fsconf")
+WASMS+=("$B/tests/wasi/fsconf" "$B/tests/apps/lua")
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" \
-	"$B/tests/firmament/disk.img" "$B/user/disk.img" >/dev/null; then
+	"$B/tests/firmament/disk.img" "$B/user/disk.img" \
+	"$B/tests/apps/disk.img" >/dev/null; then
 	echo "FAIL build $ELF"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -736,6 +737,24 @@ cmp -s "$WT/conf.out" "$WT/conf.hosted" ||
 	why="${why:+$why; }output differs from nebulet run --dir"
 verdict "boot:wasi-fsconf" "$(grep -c ' ok$' "$WT/conf.out") checks as hosted" \
 	"stdout:$WT/conf.out" "stderr:$WT/conf.err"
+
+# Lua's interpreter on bare metal runs a script stored on the FAT disk
+# (tests/apps/disk.img), from a run line with --dir and from the shell;
+# the shell's cat shows the file the script wrote.
+printf '%s\n' 'run lua.wasm /lua/squares.lua' 'cat /lua/squares.txt' 'exit 3' \
+	>"$WT/lua.in"
+timeout 200 "$NEBULET" boot --timeout=150 --input="$WT/lua.in" \
+	--input-after="nebulet> " --kernel "$U/init.wasm" \
+	tests/firmament/lua.manifest "$U/"{console,clock,ramdisk,fatfs,shell}.wasm \
+	"$B/tests/apps/lua.wasm" "$B/tests/apps/disk.img" </dev/null \
+	>"$WT/lua.out" 2>"$WT/lua.err"
+status=$? why=""
+[ $status = 3 ] || why="status $status, expected 3"
+[ "$(grep -cxF "Lua 5.4 read 10 lines from /lua/squares.txt, sum 385" \
+	"$WT/lua.out")" = 2 ] || why="${why:+$why; }Lua's line not twice"
+grep -qx "10 squared is 100" "$WT/lua.out" || why="${why:+$why; }cat lacks the file"
+verdict "boot:lua-on-fat" "a script on the disk, from run --dir and the shell" \
+	"stdout:$WT/lua.out" "stderr:$WT/lua.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).

@@ -19,6 +19,8 @@
 #                 and mtools sees what it wrote
 #   fsconf        tests/wasi/fsconf.c on the FAT disk (fsconf.manifest:
 #                 run --dir) prints what it prints under nebulet run --dir
+#   lua           tests/apps/lua.wasm runs squares.lua from the FAT disk
+#                 (lua.manifest), from a run line and the shell's run
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
 #                 status 7 (shellfs.*: the same on the file system);
@@ -321,6 +323,23 @@ else
 	bad "fsconf: status $st, or the outputs differ:"
 	diff "$tmp/hosted" "$tmp/out" | head -n 20 | sed 's/^/  /'
 	tail -n 5 "$tmp/err" | sed 's/^/  /'
+fi
+
+# Lua's interpreter (tests/apps/lua.wasm) runs a script stored on the
+# FAT disk (tests/apps/disk.img), from a run line with --dir and from the shell's
+# run; the shell's cat shows the file the script wrote.
+printf 'run lua.wasm /lua/squares.lua\ncat /lua/squares.txt\nexit 3\n' \
+	>"$tmp/lua.in"
+STDIN="$tmp/lua.in" boot lua "" $U/fatfs.wasm $U/shell.wasm \
+	$B/tests/apps/lua.wasm $B/tests/apps/disk.img
+st=$?
+lua_line="Lua 5.4 read 10 lines from /lua/squares.txt, sum 385"
+if [ $st -eq 3 ] && [ "$(grep -cxF "$lua_line" "$tmp/out")" = 2 ] &&
+	grep -qx "10 squared is 100" "$tmp/out"; then
+	ok "lua: a script on the FAT disk, from a run line and the shell"
+else
+	bad "lua: status $st (want 3), or output:"
+	head -n 20 "$tmp/out" "$tmp/err" | sed 's/^/  /'
 fi
 
 echo "$pass passed, $fail failed"

@@ -3,9 +3,9 @@
  * hosted (`nebulet run --dir=SCRATCH::/sandbox`, tests/wasi.sh) and on
  * the firmament's FAT file system (tests/firmament/fsconf.manifest's
  * `run --dir=/::/sandbox`, on the hosted kernel in tests/firmament.sh
- * and on bare metal in tests/boot.sh, which compare the outputs). It works in a directory of its own beneath
- * the preopen, and leaves out what FAT cannot do (links, symlinks,
- * times, unlinking open files; kernel/README.md). Cases: bad
+ * and on bare metal in tests/boot.sh, which compare the outputs). It works in a
+ * directory of its own beneath the preopen, and leaves out what FAT cannot do
+ * (links, symlinks, times, unlinking open files; kernel/README.md). Cases: bad
  * descriptors, oflags (creat, excl, trunc, directory), append, seek and
  * holes, large reads and writes, truncate and allocate, directories,
  * rename, unlink, rmdir, renumber, rights, a directory of 300 entries
@@ -136,16 +136,16 @@ static void files(void)
 	expect("close", __wasi_fd_close(fd2), 0);
 	expect("seek end", __wasi_fd_seek(fd, 0, __WASI_WHENCE_END, &pos), 0);
 	expect("at 5", pos, 5);
-	expect("seek past end", __wasi_fd_seek(fd, 100, __WASI_WHENCE_CUR, &pos),
-	       0);
+	expect("seek past end",
+	       __wasi_fd_seek(fd, 100, __WASI_WHENCE_CUR, &pos), 0);
 	expect("write past end", wr(fd, "z"), 0);
 	expect("stat", __wasi_fd_filestat_get(fd, &st), 0);
 	expect("size 106", st.size, 106);
 	expect("hole reads zero", rd(fd, 50)[0], 0);
 	expect("tell", __wasi_fd_tell(fd, &pos), 0);
 	expect("tell 106", pos, 106);
-	expect("seek negative", __wasi_fd_seek(fd, -1000, __WASI_WHENCE_CUR, &pos),
-	       28);
+	expect("seek negative",
+	       __wasi_fd_seek(fd, -1000, __WASI_WHENCE_CUR, &pos), 28);
 	expect("set_size", __wasi_fd_filestat_set_size(fd, 3), 0);
 	expect("stat", __wasi_fd_filestat_get(fd, &st), 0);
 	expect("size 3", st.size, 3);
@@ -266,8 +266,8 @@ static void dirs(void)
 	expect("readdir a file", op("many/f7", 0, ALL, 0, &fd), 0);
 	char buf[64];
 	__wasi_size_t used;
-	expect("is ENOTDIR", __wasi_fd_readdir(fd, (uint8_t *)buf, sizeof buf, 0, &used),
-	       54);
+	expect("is ENOTDIR",
+	       __wasi_fd_readdir(fd, (uint8_t *)buf, sizeof buf, 0, &used), 54);
 	expect("close", __wasi_fd_close(fd), 0);
 	expect("close many", __wasi_fd_close(sub), 0);
 	/* libc's view of the same */
@@ -293,13 +293,11 @@ static void escapes(void)
 	expect("..", op("../../x", 0, ALL, 0, &fd), 76);
 	expect("absolute", op("/etc/passwd", 0, ALL, 0, &fd), 76);
 	expect("sub/../../..", op("many/../../../x", 0, ALL, 0, &fd), 76);
-	expect("mkdir outside",
-	       __wasi_path_create_directory(3, "../evil"), 76);
+	expect("mkdir outside", __wasi_path_create_directory(3, "../evil"), 76);
 	expect("rename out", __wasi_path_rename(top, "many", 3, "../many"), 76);
 	expect("stat out", __wasi_path_filestat_get(3, 0, "..", &st), 76);
-	expect("open(2) outside", open("/sandbox/../x", O_RDONLY) < 0 &&
-					  errno == ENOTCAPABLE,
-	       1);
+	expect("open(2) outside",
+	       open("/sandbox/../x", O_RDONLY) < 0 && errno == ENOTCAPABLE, 1);
 	expect("read fd 99", read(99, buf, 1) < 0 && errno == EBADF, 1);
 	expect("filestat fd 99", __wasi_fd_filestat_get(99, &st), 8);
 	expect("readdir fd 99",
@@ -310,7 +308,8 @@ static void escapes(void)
 	expect("close fd 99", __wasi_fd_close(99), 8);
 	expect("path on stdout", __wasi_path_create_directory(1, "x"), 54);
 	expect("seek stdout",
-	       __wasi_fd_seek(1, 0, __WASI_WHENCE_SET, (__wasi_filesize_t *)buf),
+	       __wasi_fd_seek(1, 0, __WASI_WHENCE_SET,
+			      (__wasi_filesize_t *)buf),
 	       70);
 }
 
@@ -321,7 +320,8 @@ int main(void)
 
 	expect("prestat fd 3", __wasi_fd_prestat_get(3, &ps), 0);
 	expect("prestat name length", ps.u.dir.pr_name_len, 8);
-	expect("dir_name", __wasi_fd_prestat_dir_name(3, (uint8_t *)name, 8), 0);
+	expect("dir_name", __wasi_fd_prestat_dir_name(3, (uint8_t *)name, 8),
+	       0);
 	expect("it is /sandbox", strcmp(name, "/sandbox"), 0);
 	expect("prestat fd 4 (none)", __wasi_fd_prestat_get(4, &ps), 8);
 	expect("chdir into it", chdir("/sandbox"), 0);

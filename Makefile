@@ -87,7 +87,7 @@ $(B)/user/%.wasm: user/%.c
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
-$(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h
+$(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h tests/wasi/fsutil.h
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
@@ -328,14 +328,17 @@ $(B)/tests/apps/lua.wasm: tests/apps/lua_port.c tests/apps/posix_port.c \
 		$(patsubst %,$(SUITE_SRC)/lua5.4/src/%.c,$(APPS_LUA_C)) \
 		$(filter %.c,$^) $(APPS_LIBS)
 test-build: $(B)/tests/apps/lua.wasm
-# Its disk: tests/apps/squares.lua in /lua on a FAT32 image (sparse;
+# The disk of tests/apps' programs: tests/apps/squares.lua in /lua and
+# SQL inserting 10,000 rows (rows.sh) in /sql, on a FAT32 image (sparse;
 # the RAM disk serves the boot file called disk.img).
-$(B)/tests/apps/disk.img: tests/apps/squares.lua $(SPARSE) | deps
+$(B)/tests/apps/disk.img: tests/apps/squares.lua tests/apps/rows.sh $(SPARSE) | deps
 	@mkdir -p $(@D)
 	rm -f $@.raw
-	mkfs.fat -F 32 -n LUA -C $@.raw 33300 >/dev/null
-	MTOOLS_SKIP_CHECK=1 mmd -i $@.raw ::/lua
+	mkfs.fat -F 32 -n APPS -C $@.raw 33300 >/dev/null
+	tests/apps/rows.sh 10000 >$(@D)/rows.sql
+	MTOOLS_SKIP_CHECK=1 mmd -i $@.raw ::/lua ::/sql
 	MTOOLS_SKIP_CHECK=1 mcopy -i $@.raw $< ::/lua/
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.raw $(@D)/rows.sql ::/sql/
 	$(SPARSE) $@.raw $@
 	rm -f $@.raw
 test-build: $(B)/tests/apps/disk.img
@@ -347,8 +350,9 @@ $(B)/tests/apps/shell.c: $(SUITE_SRC)/sqlite3/.suite-fetched | deps
 	cd $(SUITE_SRC)/sqlite3 && tclsh tool/mkshellc.tcl >$(CURDIR)/$@.tmp
 	mv $@.tmp $@
 $(B)/tests/apps/sqlite3.wasm: $(B)/tests/apps/shell.c tests/apps/sqlite_vfs.c \
-		tests/apps/posix_port.c tests/apps/include/pwd.h
-	$(APPS_CC) -Itests/apps/include -DSQLITE_OMIT_POPEN \
-		$(SQLITE_FLAGS) -o $@ $(filter %.c,$^) $(SQLITE_A)/sqlite3.c \
+		tests/apps/posix_port.c tests/apps/include/pwd.h bench/suite/sqlite_os.c
+	$(APPS_CC) -I. -Itests/apps/include -DSQLITE_OMIT_POPEN \
+		$(SQLITE_FLAGS) -o $@ $(filter-out %/sqlite_os.c,$(filter %.c,$^)) \
+		$(SQLITE_A)/sqlite3.c \
 		$(APPS_LIBS)
 test-build: $(B)/tests/apps/sqlite3.wasm

@@ -372,35 +372,6 @@ static uint32_t wf_read1(struct wasi_fir *b, struct wf_ent *f, uint8_t *buf,
 	return wf_end(&k, ok);
 }
 
-static uint32_t wf_read(void *be, int32_t h, const struct wasi_iov *iov,
-			uint32_t n, int64_t off, uint32_t *done)
-{
-	struct wasi_fir *b = be;
-	struct wf_ent *f = wf_get(b, h, WF_FILE);
-	uint32_t total = 0, err = 0;
-
-	if (!f)
-		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
-	for (uint32_t i = 0; i < n && !err; i++) {
-		for (uint32_t o = 0; o < iov[i].len;) {
-			uint32_t want = iov[i].len - o, got = 0;
-			if (want > WF_CHUNK)
-				want = WF_CHUNK;
-			err = wf_read1(b, f, iov[i].buf + o, want,
-				       off < 0 ? -1 : off + total, &got);
-			if (err)
-				break;
-			o += got;
-			total += got;
-			if (got < want)
-				goto out; /* the end of the file */
-		}
-	}
-out:
-	*done = total;
-	return total ? WASI_ESUCCESS : err;
-}
-
 /* One File.write or pwrite (off >= 0) of buf[0..n), n <= WF_CHUNK. */
 static uint32_t wf_write1(struct wasi_fir *b, struct wf_ent *f,
 			  const uint8_t *buf, uint32_t n, int64_t off,
@@ -431,39 +402,69 @@ static uint32_t wf_write1(struct wasi_fir *b, struct wf_ent *f,
 	return wf_end(&k, ok);
 }
 
-static uint32_t wf_seek(void *be, int32_t h, int64_t off, uint8_t whence,
-			uint64_t *pos);
-
-static uint32_t wf_write(void *be, int32_t h, const struct wasi_iov *iov,
-			 uint32_t n, int64_t off, uint32_t *done)
+/*
+ * Reads (write false) or writes iov[0..n) in File requests of at most
+ * WF_CHUNK bytes, at the position (off < 0) or from off; a short one
+ * ends the transfer (the end of the file, a full disk). The bytes done,
+ * or the first error when there are none.
+ */
+static uint32_t wf_xfer(struct wasi_fir *b, struct wf_ent *f,
+			const struct wasi_iov *iov, uint32_t n, int64_t off,
+			bool write, uint32_t *done)
 {
-	struct wasi_fir *b = be;
-	struct wf_ent *f = wf_get(b, h, WF_FILE);
 	uint32_t total = 0, err = 0;
-	uint64_t end;
 
-	if (!f)
-		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
-	if (off < 0 && f->append && (err = wf_seek(b, h, 0, 2, &end)))
-		return err;
 	for (uint32_t i = 0; i < n && !err; i++) {
 		for (uint32_t o = 0; o < iov[i].len;) {
-			uint32_t want = iov[i].len - o, put = 0;
+			uint32_t want = iov[i].len - o, got = 0;
+			int64_t at = off < 0 ? -1 : off + total;
 			if (want > WF_CHUNK)
 				want = WF_CHUNK;
-			err = wf_write1(b, f, iov[i].buf + o, want,
-					off < 0 ? -1 : off + total, &put);
+			err = write ? wf_write1(b, f, iov[i].buf + o, want, at,
+						&got)
+				    : wf_read1(b, f, iov[i].buf + o, want, at,
+					       &got);
 			if (err)
 				break;
-			o += put;
-			total += put;
-			if (put < want)
+			o += got;
+			total += got;
+			if (got < want)
 				goto out;
 		}
 	}
 out:
 	*done = total;
 	return total ? WASI_ESUCCESS : err;
+}
+
+static uint32_t wf_read(void *be, int32_t h, const struct wasi_iov *iov,
+			uint32_t n, int64_t off, uint32_t *done)
+{
+	struct wasi_fir *b = be;
+	struct wf_ent *f = wf_get(b, h, WF_FILE);
+
+	if (!f)
+		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
+	return wf_xfer(b, f, iov, n, off, false, done);
+}
+
+static uint32_t wf_seek(void *be, int32_t h, int64_t off, uint8_t whence,
+			uint64_t *pos);
+
+/* Appending: a seek to the end first (one writer per file channel). */
+static uint32_t wf_write(void *be, int32_t h, const struct wasi_iov *iov,
+			 uint32_t n, int64_t off, uint32_t *done)
+{
+	struct wasi_fir *b = be;
+	struct wf_ent *f = wf_get(b, h, WF_FILE);
+	uint64_t end;
+	uint32_t err;
+
+	if (!f)
+		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
+	if (off < 0 && f->append && (err = wf_seek(b, h, 0, 2, &end)))
+		return err;
+	return wf_xfer(b, f, iov, n, off, true, done);
 }
 
 static uint32_t wf_seek(void *be, int32_t h, int64_t off, uint8_t whence,

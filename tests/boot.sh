@@ -34,7 +34,8 @@
 # end-to-end test (tests/firmament/e2e.c, JIT) and its file system test
 # (fsclient.c over fatfs, the disk checked with fsck.fat and mtools);
 # WASI programs on that file system (tests/wasi/fsconf.c, output as
-# under nebulet run --dir; Lua running a script from the disk); a
+# under nebulet run --dir; Lua running a script from the disk; SQLite's
+# shell writing 10,000 rows into a database file there); a
 # boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
@@ -61,7 +62,7 @@ WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/net/"{net,ping})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
-WASMS+=("$B/tests/wasi/fsconf" "$B/tests/apps/lua")
+WASMS+=("$B/tests/wasi/fsconf" "$B/tests/apps/"{lua,sqlite3})
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" \
 	"$B/tests/firmament/disk.img" "$B/user/disk.img" \
@@ -755,6 +756,19 @@ status=$? why=""
 grep -qx "10 squared is 100" "$WT/lua.out" || why="${why:+$why; }cat lacks the file"
 verdict "boot:lua-on-fat" "a script on the disk, from run --dir and the shell" \
 	"stdout:$WT/lua.out" "stderr:$WT/lua.err"
+
+# SQLite's shell on bare metal: one run creates /t.db on the FAT disk
+# and inserts 10,000 rows (tests/apps/rows.sh's SQL, read from the
+# disk), the next run opens the file again and reads them back.
+timeout 300 "$NEBULET" boot --timeout=250 --kernel "$U/init.wasm" \
+	tests/firmament/sqlite.manifest "$U/"{console,clock,ramdisk,fatfs}.wasm \
+	"$B/tests/apps/sqlite3.wasm" "$B/tests/apps/disk.img" </dev/null \
+	>"$WT/sql.out" 2>"$WT/sql.err"
+status=$? why=""
+[ $status = 0 ] || why="status $status"
+grep -qx "10000|50005000|row 9999" "$WT/sql.out" || why="${why:+$why; }rows not read back"
+verdict "boot:sqlite-on-fat" "10,000 rows into a database file, read by the next run" \
+	"stdout:$WT/sql.out" "stderr:$WT/sql.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).

@@ -6,15 +6,21 @@
  * SQLite's unix VFS it takes no locks and maps nothing: wasi-libc has
  * neither fcntl locks nor mmap, and one program at a time owns its
  * database here. Temporary files live in memory (SQLITE_TEMP_STORE=3).
+ * The clock, names, randomness and sleep are the benchmark suite's VFS
+ * (bench/suite/sqlite_os.c, included with its entry points renamed):
+ * this one registers over it, taking those from it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "sqlite3.h"
+#define sqlite3_os_init suite_os_init
+#define sqlite3_os_end suite_os_end
+#include "bench/suite/sqlite_os.c"
+#undef sqlite3_os_init
+#undef sqlite3_os_end
 
 struct vfile {
 	sqlite3_file base;
@@ -62,7 +68,8 @@ static int vf_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+			return errno == ENOSPC ? SQLITE_FULL
+					       : SQLITE_IOERR_WRITE;
 		put += r;
 	}
 	return SQLITE_OK;
@@ -117,8 +124,8 @@ static int vf_device(sqlite3_file *f)
 }
 
 static const sqlite3_io_methods vf_methods = {
-	1,	    vf_close,	 vf_read,    vf_write,	 vf_truncate,
-	vf_sync,    vf_size,	 vf_lock,    vf_lock,	 vf_reserved,
+	1,	    vf_close,  vf_read,	  vf_write, vf_truncate,
+	vf_sync,    vf_size,   vf_lock,	  vf_lock,  vf_reserved,
 	vf_control, vf_sector, vf_device,
 };
 
@@ -162,56 +169,6 @@ static int vfs_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
 	return SQLITE_OK;
 }
 
-static int vfs_full_pathname(sqlite3_vfs *vfs, const char *name, int n,
-			     char *out)
-{
-	sqlite3_snprintf(n, out, "%s", name);
-	return SQLITE_OK;
-}
-
-/* xRandomness: the clock's bits (enough for SQLite's temporary names
- * and its PRNG seed). */
-static int vfs_randomness(sqlite3_vfs *vfs, int n, char *out)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	for (int i = 0; i < n; i++)
-		out[i] = (char)((ts.tv_nsec >> (i % 4 * 8)) + i * 131);
-	return n;
-}
-
-static int vfs_sleep(sqlite3_vfs *vfs, int us)
-{
-	usleep((useconds_t)us);
-	return us;
-}
-
-/* The current time as a Julian day number in milliseconds. */
-static int vfs_time_ms(sqlite3_vfs *vfs, sqlite3_int64 *out)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	*out = 210866760000000LL + (sqlite3_int64)ts.tv_sec * 1000 +
-	       ts.tv_nsec / 1000000;
-	return SQLITE_OK;
-}
-
-static int vfs_time(sqlite3_vfs *vfs, double *out)
-{
-	sqlite3_int64 ms;
-
-	vfs_time_ms(vfs, &ms);
-	*out = (double)ms / 86400000.0;
-	return SQLITE_OK;
-}
-
-static int vfs_last_error(sqlite3_vfs *vfs, int n, char *out)
-{
-	return errno;
-}
-
 static sqlite3_vfs vfs = {
 	.iVersion = 2,
 	.szOsFile = sizeof(struct vfile),
@@ -220,16 +177,18 @@ static sqlite3_vfs vfs = {
 	.xOpen = vfs_open,
 	.xDelete = vfs_delete,
 	.xAccess = vfs_access,
-	.xFullPathname = vfs_full_pathname,
-	.xRandomness = vfs_randomness,
-	.xSleep = vfs_sleep,
-	.xCurrentTime = vfs_time,
-	.xGetLastError = vfs_last_error,
-	.xCurrentTimeInt64 = vfs_time_ms,
 };
 
+/* Registers this VFS as the default, the suite's clock and the rest
+ * taken from the suite's. */
 int sqlite3_os_init(void)
 {
+	vfs.xFullPathname = os_vfs.xFullPathname;
+	vfs.xRandomness = os_vfs.xRandomness;
+	vfs.xSleep = os_vfs.xSleep;
+	vfs.xCurrentTime = os_vfs.xCurrentTime;
+	vfs.xGetLastError = os_vfs.xGetLastError;
+	vfs.xCurrentTimeInt64 = os_vfs.xCurrentTimeInt64;
 	return sqlite3_vfs_register(&vfs, 1);
 }
 

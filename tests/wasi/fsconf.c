@@ -23,6 +23,7 @@
 #include <wasi/api.h>
 
 #include "expect.h"
+#include "fsutil.h"
 
 #define ALL ((__wasi_rights_t)0x3fffffff)
 #define NFILES 300
@@ -34,69 +35,6 @@ static int op(const char *path, int oflags, __wasi_rights_t rights, int fdflags,
 	      __wasi_fd_t *fd)
 {
 	return __wasi_path_open(top, 0, path, oflags, rights, ALL, fdflags, fd);
-}
-
-static int wr(__wasi_fd_t fd, const char *s)
-{
-	__wasi_ciovec_t v = {(const uint8_t *)s, strlen(s)};
-	__wasi_size_t n;
-	int e = __wasi_fd_write(fd, &v, 1, &n);
-	return e ? e : n == strlen(s) ? 0 : -1;
-}
-
-/* What fd holds from offset off (up to 127 bytes). */
-static const char *rd(__wasi_fd_t fd, __wasi_filesize_t off)
-{
-	static char buf[128];
-	__wasi_iovec_t v = {(uint8_t *)buf, sizeof buf - 1};
-	__wasi_size_t n = 0;
-	if (__wasi_fd_pread(fd, &v, 1, off, &n))
-		return "(error)";
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Lists fd with a buffer of buflen bytes, resuming from each entry's
- * cookie: how many distinct "fNNN" entries, -3 if one came twice. */
-static int listing(__wasi_fd_t fd, size_t buflen)
-{
-	char *seen = calloc(NFILES, 1);
-	uint8_t *buf = malloc(buflen);
-	__wasi_dircookie_t cookie = 0;
-	int distinct = 0, dup = 0;
-
-	for (;;) {
-		__wasi_size_t used, off = 0;
-		int progressed = 0;
-		if (__wasi_fd_readdir(fd, buf, buflen, cookie, &used))
-			return -1;
-		while (off + sizeof(__wasi_dirent_t) <= used) {
-			__wasi_dirent_t d;
-			char name[16] = {0};
-			memcpy(&d, buf + off, sizeof d);
-			if (off + sizeof d + d.d_namlen > used)
-				break;
-			memcpy(name, buf + off + sizeof d,
-			       d.d_namlen < 15 ? d.d_namlen : 15);
-			if (name[0] == 'f') {
-				int i = atoi(name + 1);
-				if (i >= 0 && i < NFILES && seen[i]++)
-					dup++;
-				else if (i >= 0 && i < NFILES)
-					distinct++;
-			}
-			cookie = d.d_next;
-			off += sizeof d + d.d_namlen;
-			progressed = 1;
-		}
-		if (used < buflen)
-			break;
-		if (!progressed)
-			return -2;
-	}
-	free(seen);
-	free(buf);
-	return dup ? -3 : distinct;
 }
 
 /* oflags, append, seek, holes, sizes. */
@@ -260,9 +198,10 @@ static void dirs(void)
 	expect("300 files made", made, NFILES);
 	expect("open many", op("many", __WASI_OFLAGS_DIRECTORY, ALL, 0, &sub),
 	       0);
-	expect("300 entries, 4096-byte buffer", listing(sub, 4096), NFILES);
-	expect("300 entries, 64-byte buffer", listing(sub, 64), NFILES);
-	expect("300 entries, 30-byte buffer", listing(sub, 30), NFILES);
+	expect("300 entries, 4096-byte buffer", listing(sub, 4096, NFILES),
+	       NFILES);
+	expect("300 entries, 64-byte buffer", listing(sub, 64, NFILES), NFILES);
+	expect("300 entries, 30-byte buffer", listing(sub, 30, NFILES), NFILES);
 	expect("readdir a file", op("many/f7", 0, ALL, 0, &fd), 0);
 	char buf[64];
 	__wasi_size_t used;

@@ -87,7 +87,7 @@ $(B)/user/%.wasm: user/%.c
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
-$(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h
+$(B)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/expect.h tests/wasi/fsutil.h
 	@mkdir -p $(@D)
 	$(WASM_CC) -O2 -Wall -Werror -c -o $@.o $<
 	$(WASM_CC) -o $@ $@.o
@@ -315,3 +315,48 @@ $(B)/tests/apps/minigzip.wasm: $(SUITE_SRC)/zlib/.suite-fetched
 		$(SUITE_SRC)/zlib/test/minigzip.c \
 		$(patsubst %,$(SUITE_SRC)/zlib/%.c,$(APPS_ZLIB_C))
 test-build: $(B)/tests/apps/minigzip.wasm
+# Lua 5.4's own interpreter (Debian's lua.c and every library), for
+# WASI on the firmament's files (tests/boot.sh, tests/firmament.sh: a
+# script on the FAT disk): errors end it (bench/suite/lua/port.h: no
+# setjmp), tests/apps/lua_port.c gives what wasi-libc lacks.
+APPS_LUA_C := $(LUA_C) lcorolib ldblib liolib loadlib loslib lutf8lib linit lua
+APPS_LIBS := -lwasi-emulated-signal -lwasi-emulated-process-clocks \
+	-lwasi-emulated-getpid
+APPS_CC := $(WASM_CC) -O2 -w -D_WASI_EMULATED_SIGNAL \
+	-D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_GETPID
+$(B)/tests/apps/lua.wasm: tests/apps/lua_port.c tests/apps/posix_port.c \
+		bench/suite/lua/port.h $(SUITE_SRC)/lua5.4/.suite-fetched
+	@mkdir -p $(@D)
+	$(APPS_CC) -DL_tmpnam=32 -include bench/suite/lua/port.h \
+		-Ibench/suite/lua/include -I$(SUITE_SRC)/lua5.4/src -o $@ \
+		$(patsubst %,$(SUITE_SRC)/lua5.4/src/%.c,$(APPS_LUA_C)) \
+		$(filter %.c,$^) $(APPS_LIBS)
+test-build: $(B)/tests/apps/lua.wasm
+# The disk of tests/apps' programs: tests/apps/squares.lua in /lua and
+# SQL inserting 10,000 rows (rows.sh) in /sql, on a FAT32 image (sparse;
+# the RAM disk serves the boot file called disk.img).
+$(B)/tests/apps/disk.img: tests/apps/squares.lua tests/apps/rows.sh $(SPARSE) | deps
+	@mkdir -p $(@D)
+	rm -f $@.raw
+	mkfs.fat -F 32 -n APPS -C $@.raw 33300 >/dev/null
+	tests/apps/rows.sh 10000 >$(@D)/rows.sql
+	MTOOLS_SKIP_CHECK=1 mmd -i $@.raw ::/lua ::/sql
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.raw $< ::/lua/
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.raw $(@D)/rows.sql ::/sql/
+	$(SPARSE) $@.raw $@
+	rm -f $@.raw
+test-build: $(B)/tests/apps/disk.img
+# SQLite's shell (shell.c made from Debian's source by its own
+# tool/mkshellc.tcl) over tests/apps/sqlite_vfs.c: a database file on a
+# preopen (tests/wasi.sh, tests/firmament.sh, tests/boot.sh).
+$(B)/tests/apps/shell.c: $(SUITE_SRC)/sqlite3/.suite-fetched | deps
+	@mkdir -p $(@D)
+	cd $(SUITE_SRC)/sqlite3 && tclsh tool/mkshellc.tcl >$(CURDIR)/$@.tmp
+	mv $@.tmp $@
+$(B)/tests/apps/sqlite3.wasm: $(B)/tests/apps/shell.c tests/apps/sqlite_vfs.c \
+		tests/apps/posix_port.c tests/apps/include/pwd.h bench/suite/sqlite_os.c
+	$(APPS_CC) -I. -Itests/apps/include -DSQLITE_OMIT_POPEN \
+		$(SQLITE_FLAGS) -o $@ $(filter-out %/sqlite_os.c,$(filter %.c,$^)) \
+		$(SQLITE_A)/sqlite3.c \
+		$(APPS_LIBS)
+test-build: $(B)/tests/apps/sqlite3.wasm

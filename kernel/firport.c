@@ -75,3 +75,36 @@ void firport_init(struct firport *p, struct channel *c, struct kmsg *m)
 	for (uint32_t i = 0; i < m->nhandles && i < FIR_MAX_HANDLES; i++)
 		p->w[i] = i;
 }
+
+/* The txid of message m (0 if it is too short to have a header). */
+static uint32_t msg_txid(const struct kmsg *m)
+{
+	uint32_t t;
+
+	if (m->nbytes < sizeof(fir_hdr))
+		return 0;
+	memcpy(&t, m->bytes, 4);
+	return t;
+}
+
+struct kmsg *firport_call(struct channel *c, struct process *p,
+			  const uint8_t *req, uint32_t n, uint32_t txid)
+{
+	struct kobj *o = &c->o;
+	nb_signals pend, want = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
+	struct kmsg *m;
+
+	if (channel_write(c, req, n) != NB_OK)
+		return NULL;
+	for (;;) {
+		while (!(m = channel_peek(c)))
+			if (!c->peer || p->killed ||
+			    kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pend) ==
+				    NB_ERR_BAD_STATE)
+				return NULL;
+		channel_pop(c);
+		if (msg_txid(m) == txid)
+			return m;
+		kmsg_free(m, true);
+	}
+}

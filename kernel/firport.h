@@ -37,4 +37,15 @@ extern const fir_port firport_ops;
  * generated X_serve. */
 void firport_init(struct firport *p, struct channel *c, struct kmsg *m);
 
+/*
+ * The kernel as a client: writes request req[0..n) (no handles) on c
+ * and blocks the calling thread in the scheduler (others run) until the
+ * reply with txid arrives; replies to other txids are dropped. Returns
+ * the reply, off the queue (the caller frees it with kmsg_free), or
+ * NULL: write failed, peer closed, or process p killed. The caller
+ * keeps other threads of p off c meanwhile.
+ */
+struct kmsg *firport_call(struct channel *c, struct process *p,
+			  const uint8_t *req, uint32_t n, uint32_t txid);
+
 #endif

@@ -173,6 +173,7 @@ struct process {
 	struct process_args *own_args;	 /* a creator's copy, freed with p */
 	struct channel *console; /* NULL, or WASI fds 1, 2 speak Console */
 	uint32_t console_txid;	 /* of its last Console.write */
+	struct wasi_fir *wfir;	 /* NULL, or WASI files: kernel/wasi_fir.c */
 	wasm_instance *inst;
 	wasm_global *sp; /* the exported __stack_pointer, or NULL */
 	struct kmap *maps;

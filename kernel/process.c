@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "firmament/console_wire.h"
+#include "kernel/firport.h"
 #include "kernel/object.h"
+#include "kernel/wasi_fir.h"
 #include "user/include/nb_strerror.h"
 
 static uint32_t next_id = 1;
@@ -55,8 +57,6 @@ static wasm_global *stack_pointer(wasm_instance *inst)
  * console_wire.c. */
 static long console_chunk(struct process *p, const uint8_t *b, uint32_t n)
 {
-	struct kobj *o = &p->console->o;
-	nb_signals pend, want = NB_SIGNAL_READABLE | NB_SIGNAL_PEER_CLOSED;
 	uint8_t msg[CONSOLE_write_REQ_BYTES];
 	console_write_req req;
 	console_write_resp resp;
@@ -71,20 +71,14 @@ static long console_chunk(struct process *p, const uint8_t *b, uint32_t n)
 	memcpy(req.data.b, b, n);
 	fir_enc_init(&e, msg, sizeof msg, NULL, 0);
 	console_write_req_enc(&e, p->console_txid, &req);
-	if (e.err || channel_write(p->console, msg, e.len) != NB_OK)
+	if (e.err ||
+	    !(m = firport_call(p->console, p, msg, e.len, p->console_txid)))
 		return -1;
-	while (!(m = channel_peek(p->console))) {
-		if (!p->console->peer || p->killed ||
-		    kobj_wait(&o, &want, 1, NB_TIME_INFINITE, &pend) ==
-			    NB_ERR_BAD_STATE)
-			return -1;
-	}
 	fir_dec_init(&d, m->bytes, m->nbytes, NULL, m->nhandles, NULL, NULL);
 	if (fir_reply_check(&d, p->console_txid, CONSOLE_write_ORDINAL) ==
 		    FIR_OK &&
 	    console_write_resp_dec(&d, &resp) && resp.written <= n)
 		got = resp.written;
-	channel_pop(p->console);
 	kmsg_free(m, true);
 	return got;
 }
@@ -162,6 +156,8 @@ static int32_t process_start(struct process *p)
 		p->wasi.out = console_out;
 		p->wasi.out_arg = p;
 	}
+	if (p->wfir && !wasi_fir_attach(p->wfir, p, &p->wasi))
+		return 1;
 	inst = wasm_instantiate(p->store, p->module, resolve, p, &err);
 	if (inst && (!wasm_instance_export(inst, "_start", &start) ||
 		     start.kind != WASM_EXTERN_FUNC ||
@@ -206,6 +202,8 @@ static void process_end(struct process *p)
 		kobj_release(&p->console->o);
 	p->console = NULL;
 	wasi_ctx_free(&p->wasi);
+	wasi_fir_free(p->wfir);
+	p->wfir = NULL;
 	if (p->store)
 		wasm_store_free(p->store);
 	p->store = NULL;

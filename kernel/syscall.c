@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kernel/syscall.h"
+#include "kernel/wasi_fir.h"
 
 nb_status sys_handle_close(struct ucall *u, uint32_t h)
 {
@@ -325,11 +326,15 @@ static void child_name(const struct ucall *u, const struct process_args *a,
  * Starts a child from image[0..len) (already checked, and copied before
  * anything else changes) with the caller's checked handles at hptr[0..n)
  * as its startup handles and arguments a (NULL: the defaults; owned by
- * the child, or freed on failure); the child's handle goes to out.
+ * the child, or freed on failure), console (or NB_HANDLE_INVALID) its
+ * Console, and WASI backend wf (NULL: none; else it gets the caller's
+ * FileSystem channel fs; owned by the child, or freed on failure); the
+ * child's handle goes to out.
  */
-static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
-		       uint32_t hptr, uint32_t n, struct process_args *a,
-		       nb_handle console, uint32_t out)
+static nb_status spawn_wasi(struct ucall *u, const uint8_t *image, uint32_t len,
+			    uint32_t hptr, uint32_t n, struct process_args *a,
+			    nb_handle console, struct wasi_fir *wf,
+			    nb_handle fs, uint32_t out)
 {
 	struct khandle kc;
 	struct process *child;
@@ -345,6 +350,7 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 	}
 	if (s) {
 		free(a);
+		wasi_fir_free(wf);
 		return s;
 	}
 	/* The child has not run yet: its startup handles can follow. */
@@ -354,6 +360,11 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 		htable_take(&u->p->handles, console, &kc);
 		child->console = (struct channel *)kc.obj;
 	}
+	if (wf) {
+		htable_take(&u->p->handles, fs, &kc);
+		wasi_fir_set_fs(wf, (struct channel *)kc.obj);
+		child->wfir = wf;
+	}
 	child->args = child->own_args = a;
 	process_set_priority(child, u->p->priority);
 	htable_add(&u->p->handles, &child->o,
@@ -362,6 +373,14 @@ static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
 		   &h);
 	put32(u, out, h);
 	return NB_OK;
+}
+
+static nb_status spawn(struct ucall *u, const uint8_t *image, uint32_t len,
+		       uint32_t hptr, uint32_t n, struct process_args *a,
+		       nb_handle console, uint32_t out)
+{
+	return spawn_wasi(u, image, len, hptr, n, a, console, NULL,
+			  NB_HANDLE_INVALID, out);
 }
 
 nb_status sys_process_create(struct ucall *u, uint32_t image, uint32_t len,
@@ -380,41 +399,70 @@ nb_status sys_process_create(struct ucall *u, uint32_t image, uint32_t len,
 		     NB_HANDLE_INVALID, out);
 }
 
-/* process_create_args, and process_create_console (with_console) with a
- * console channel (READ, WRITE, TRANSFER; it moves to the child). */
+/* What process_create_args adds to process_create: a console channel
+ * (READ, WRITE, TRANSFER; it moves to the child) or NB_HANDLE_INVALID;
+ * a FileSystem channel (the same rights) or NB_HANDLE_INVALID, with the
+ * preopen block [pre, pre + pre_len). */
+struct create_opts {
+	nb_handle console, fs;
+	uint32_t pre, pre_len;
+};
+
+/* A channel handle with READ, WRITE and TRANSFER, or INVALID. */
+static nb_status check_chan(struct ucall *u, nb_handle h)
+{
+	struct kobj *o;
+
+	if (h == NB_HANDLE_INVALID)
+		return NB_OK;
+	return htable_get(&u->p->handles, h, KOBJ_CHANNEL,
+			  NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER,
+			  &o);
+}
+
+/* process_create_args, _console and _wasi with their options. */
 static nb_status create_args(struct ucall *u, uint32_t image, uint32_t len,
 			     uint32_t handles, uint32_t nhandles,
 			     uint32_t strings, uint32_t strings_len,
-			     uint32_t argc, bool with_console,
-			     nb_handle console, uint32_t out)
+			     uint32_t argc, const struct create_opts *o,
+			     uint32_t out)
 {
 	struct process_args *a;
-	struct kobj *o;
+	struct wasi_fir *wf = NULL;
 	uint32_t nstr;
 	nb_status s;
 
 	if (nhandles > NB_CHANNEL_MAX_HANDLES ||
-	    strings_len > NB_ARGS_MAX_BYTES || argc > NB_ARGS_MAX_STRINGS)
+	    strings_len > NB_ARGS_MAX_BYTES || argc > NB_ARGS_MAX_STRINGS ||
+	    o->pre_len > NB_ARGS_MAX_BYTES)
 		return NB_ERR_INVALID_ARGS;
 	if (!range_ok(u, image, len) ||
 	    !range_ok(u, handles, 4ull * nhandles) ||
-	    !range_ok(u, strings, strings_len) || !range_ok(u, out, 4))
+	    !range_ok(u, strings, strings_len) || !range_ok(u, out, 4) ||
+	    !range_ok(u, o->pre, o->pre_len))
 		return NB_ERR_FAULT;
-	if (with_console &&
-	    (s = htable_get(&u->p->handles, console, KOBJ_CHANNEL,
-			    NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER,
-			    &o)))
+	if ((s = check_chan(u, o->console)) || (s = check_chan(u, o->fs)))
 		return s;
+	if (o->fs != NB_HANDLE_INVALID &&
+	    (o->fs == o->console ||
+	     !wasi_fir_check((const char *)u->mem + o->pre, o->pre_len)))
+		return NB_ERR_INVALID_ARGS;
 	if ((s = process_args_check((const char *)u->mem + strings, strings_len,
 				    argc, &nstr)))
 		return s;
-	if ((s = check_transfer(u, handles, nhandles, console)))
+	if ((s = check_transfer(u, handles, nhandles, o->console)) ||
+	    (s = check_transfer(u, handles, nhandles, o->fs)))
 		return s;
 	if (!(a = process_args_new((const char *)u->mem + strings, strings_len,
 				   argc, nstr)))
 		return NB_ERR_NO_MEMORY;
-	return spawn(u, u->mem + image, len, handles, nhandles, a, console,
-		     out);
+	if (o->fs != NB_HANDLE_INVALID &&
+	    !(wf = wasi_fir_new((const char *)u->mem + o->pre, o->pre_len))) {
+		free(a);
+		return NB_ERR_NO_MEMORY;
+	}
+	return spawn_wasi(u, u->mem + image, len, handles, nhandles, a,
+			  o->console, wf, o->fs, out);
 }
 
 nb_status sys_process_create_args(struct ucall *u, uint32_t image, uint32_t len,
@@ -422,8 +470,10 @@ nb_status sys_process_create_args(struct ucall *u, uint32_t image, uint32_t len,
 				  uint32_t strings, uint32_t strings_len,
 				  uint32_t argc, uint32_t out)
 {
+	struct create_opts o = {NB_HANDLE_INVALID, NB_HANDLE_INVALID, 0, 0};
+
 	return create_args(u, image, len, handles, nhandles, strings,
-			   strings_len, argc, false, NB_HANDLE_INVALID, out);
+			   strings_len, argc, &o, out);
 }
 
 nb_status sys_process_create_console(struct ucall *u, uint32_t image,
@@ -432,8 +482,25 @@ nb_status sys_process_create_console(struct ucall *u, uint32_t image,
 				     uint32_t strings_len, uint32_t argc,
 				     uint32_t console, uint32_t out)
 {
+	struct create_opts o = {console, NB_HANDLE_INVALID, 0, 0};
+
+	if (console == NB_HANDLE_INVALID)
+		return NB_ERR_BAD_HANDLE;
 	return create_args(u, image, len, handles, nhandles, strings,
-			   strings_len, argc, true, console, out);
+			   strings_len, argc, &o, out);
+}
+
+nb_status sys_process_create_wasi(struct ucall *u, uint32_t image, uint32_t len,
+				  uint32_t handles, uint32_t nhandles,
+				  uint32_t strings, uint32_t strings_len,
+				  uint32_t argc, uint32_t console, uint32_t fs,
+				  uint32_t preopens, uint32_t preopens_len,
+				  uint32_t out)
+{
+	struct create_opts o = {console, fs, preopens, preopens_len};
+
+	return create_args(u, image, len, handles, nhandles, strings,
+			   strings_len, argc, &o, out);
 }
 
 /* The image is the first len bytes of a memory object (READ). */

@@ -32,7 +32,10 @@
 # shell's run through the Console service (tests/firmament/tagcons.c),
 # also when it acknowledges writes in part; the firmament's
 # end-to-end test (tests/firmament/e2e.c, JIT) and its file system test
-# (fsclient.c over fatfs, the disk checked with fsck.fat and mtools); a
+# (fsclient.c over fatfs, the disk checked with fsck.fat and mtools);
+# WASI programs on that file system (tests/wasi/fsconf.c, output as
+# under nebulet run --dir; Lua running a script from the disk; SQLite's
+# shell writing 10,000 rows into a database file there); a
 # boot that hangs times
 # out with the serial log. Boot time is a
 # benchmark (bench/boot.sh, in `make bench`), not a test.
@@ -59,9 +62,11 @@ WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
 WASMS+=("$B/user/net/"{net,ping})
 WASMS+=("$B/user/hello" "$B/tests/firmament/"{e2e,args,crash})
 WASMS+=("$B/tests/firmament/"{tagcons,writes,fsclient} "$B/user/firmament/fatfs")
+WASMS+=("$B/tests/wasi/fsconf" "$B/tests/apps/"{lua,sqlite3})
 WASMS+=("$B/tests/kernel/"{ipc,hostile,preempt,vmo,threads,timer,prio,deadlock,child,flood})
 if ! make -s B="$B" "$ELF" "$NEBULET" "${WASMS[@]/%/.wasm}" \
-	"$B/tests/firmament/disk.img" "$B/user/disk.img" >/dev/null; then
+	"$B/tests/firmament/disk.img" "$B/user/disk.img" \
+	"$B/tests/apps/disk.img" >/dev/null; then
 	echo "FAIL build $ELF"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -715,6 +720,55 @@ tests/firmament/checkdisk.sh "$WT/fs.out" "$WT" >"$WT/fs.check" ||
 	why="${why:+$why; }$(grep '^FAIL' "$WT/fs.check" | head -n 3)"
 verdict "boot:firmament-fs" "fatfs and fsclient.wasm; the disk passes fsck.fat and mtools" \
 	"stdout:$WT/fs.check" "stderr:$WT/fs.err"
+
+# WASI on bare metal through FileSystem (kernel/wasi_fir.c):
+# tests/wasi/fsconf.c with the FAT disk's root as its preopen /sandbox
+# (fsconf.manifest's run --dir) prints exactly what `nebulet run --dir`
+# prints on a host directory.
+timeout 200 "$NEBULET" boot --timeout=150 --kernel "$U/init.wasm" \
+	tests/firmament/fsconf.manifest "$U/"{console,clock,ramdisk,fatfs}.wasm \
+	"$B/tests/wasi/fsconf.wasm" "$B/tests/firmament/disk.img" \
+	</dev/null >"$WT/conf.out" 2>"$WT/conf.err"
+status=$? why=""
+rm -rf "$WT/sandbox" && mkdir "$WT/sandbox"
+"$NEBULET" run --dir="$WT/sandbox::/sandbox" "$B/tests/wasi/fsconf.wasm" \
+	>"$WT/conf.hosted" 2>&1
+[ $status = 0 ] || why="status $status"
+cmp -s "$WT/conf.out" "$WT/conf.hosted" ||
+	why="${why:+$why; }output differs from nebulet run --dir"
+verdict "boot:wasi-fsconf" "$(grep -c ' ok$' "$WT/conf.out") checks as hosted" \
+	"stdout:$WT/conf.out" "stderr:$WT/conf.err"
+
+# Lua's interpreter on bare metal runs a script stored on the FAT disk
+# (tests/apps/disk.img), from a run line with --dir and from the shell;
+# the shell's cat shows the file the script wrote.
+printf '%s\n' 'run lua.wasm /lua/squares.lua' 'cat /lua/squares.txt' 'exit 3' \
+	>"$WT/lua.in"
+timeout 200 "$NEBULET" boot --timeout=150 --input="$WT/lua.in" \
+	--input-after="nebulet> " --kernel "$U/init.wasm" \
+	tests/firmament/lua.manifest "$U/"{console,clock,ramdisk,fatfs,shell}.wasm \
+	"$B/tests/apps/lua.wasm" "$B/tests/apps/disk.img" </dev/null \
+	>"$WT/lua.out" 2>"$WT/lua.err"
+status=$? why=""
+[ $status = 3 ] || why="status $status, expected 3"
+[ "$(grep -cxF "Lua 5.4 read 10 lines from /lua/squares.txt, sum 385" \
+	"$WT/lua.out")" = 2 ] || why="${why:+$why; }Lua's line not twice"
+grep -qx "10 squared is 100" "$WT/lua.out" || why="${why:+$why; }cat lacks the file"
+verdict "boot:lua-on-fat" "a script on the disk, from run --dir and the shell" \
+	"stdout:$WT/lua.out" "stderr:$WT/lua.err"
+
+# SQLite's shell on bare metal: one run creates /t.db on the FAT disk
+# and inserts 10,000 rows (tests/apps/rows.sh's SQL, read from the
+# disk), the next run opens the file again and reads them back.
+timeout 300 "$NEBULET" boot --timeout=250 --kernel "$U/init.wasm" \
+	tests/firmament/sqlite.manifest "$U/"{console,clock,ramdisk,fatfs}.wasm \
+	"$B/tests/apps/sqlite3.wasm" "$B/tests/apps/disk.img" </dev/null \
+	>"$WT/sql.out" 2>"$WT/sql.err"
+status=$? why=""
+[ $status = 0 ] || why="status $status"
+grep -qx "10000|50005000|row 9999" "$WT/sql.out" || why="${why:+$why; }rows not read back"
+verdict "boot:sqlite-on-fat" "10,000 rows into a database file, read by the next run" \
+	"stdout:$WT/sql.out" "stderr:$WT/sql.err"
 
 # extra NAME WANT_STATUS PATTERN COMMAND...: COMMAND exits with
 # WANT_STATUS and its stderr matches PATTERN (empty: anything).

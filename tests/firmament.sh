@@ -17,6 +17,10 @@
 #   fs            fsclient.c through the fatfs service on disk.img
 #                 (mkdisk.sh); the disk it leaves passes fsck.fat -n
 #                 and mtools sees what it wrote
+#   fsconf        tests/wasi/fsconf.c on the FAT disk (fsconf.manifest:
+#                 run --dir) prints what it prints under nebulet run --dir
+#   lua           tests/apps/lua.wasm runs squares.lua from the FAT disk
+#                 (lua.manifest), from a run line and the shell's run
 #   shell         the shell reads tests/firmament/shell.in; its output
 #                 (`ls` sizes masked) must be shell.expected, its exit
 #                 status 7 (shellfs.*: the same on the file system);
@@ -304,6 +308,39 @@ tests/firmament/checkdisk.sh "$tmp/out" "$tmp" >"$tmp/check"
 sed 's/^\(PASS\|FAIL\) /\1 fs: /' "$tmp/check"
 pass=$((pass + $(grep -c '^PASS ' "$tmp/check")))
 fail=$((fail + $(grep -c '^FAIL ' "$tmp/check")))
+
+# WASI on the firmament's files (kernel/wasi_fir.c): tests/wasi/fsconf.c
+# with the FAT disk's root as its preopen /sandbox prints exactly what
+# it prints under `nebulet run --dir` on a host directory.
+boot fsconf "" $U/fatfs.wasm $B/tests/wasi/fsconf.wasm $T/disk.img
+st=$?
+mkdir "$tmp/sandbox"
+"$nebulet" run --dir="$tmp/sandbox::/sandbox" $B/tests/wasi/fsconf.wasm \
+	>"$tmp/hosted" 2>&1
+if [ $st -eq 0 ] && cmp -s "$tmp/out" "$tmp/hosted"; then
+	ok "fsconf: FAT through FileSystem as nebulet run --dir ($(grep -c ' ok$' "$tmp/out") checks)"
+else
+	bad "fsconf: status $st, or the outputs differ:"
+	diff "$tmp/hosted" "$tmp/out" | head -n 20 | sed 's/^/  /'
+	tail -n 5 "$tmp/err" | sed 's/^/  /'
+fi
+
+# Lua's interpreter (tests/apps/lua.wasm) runs a script stored on the
+# FAT disk (tests/apps/disk.img), from a run line with --dir and from the shell's
+# run; the shell's cat shows the file the script wrote.
+printf 'run lua.wasm /lua/squares.lua\ncat /lua/squares.txt\nexit 3\n' \
+	>"$tmp/lua.in"
+STDIN="$tmp/lua.in" boot lua "" $U/fatfs.wasm $U/shell.wasm \
+	$B/tests/apps/lua.wasm $B/tests/apps/disk.img
+st=$?
+lua_line="Lua 5.4 read 10 lines from /lua/squares.txt, sum 385"
+if [ $st -eq 3 ] && [ "$(grep -cxF "$lua_line" "$tmp/out")" = 2 ] &&
+	grep -qx "10 squared is 100" "$tmp/out"; then
+	ok "lua: a script on the FAT disk, from a run line and the shell"
+else
+	bad "lua: status $st (want 3), or output:"
+	head -n 20 "$tmp/out" "$tmp/err" | sed 's/^/  /'
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

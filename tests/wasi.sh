@@ -13,8 +13,9 @@
 #                empty scratch directory (--dir=@::/sandbox)
 #   NAME.listen  a server: run with --listen=tcp:127.0.0.1:PORT (a free
 #                port) while this script is its client (sock_client)
-# Then an unmodified program on files: zlib's minigzip compresses and
-# restores a file under --dir (checked by the host's gzip and cmp).
+# Then unmodified programs on files: zlib's minigzip compresses and
+# restores a file under --dir (checked by the host's gzip and cmp);
+# SQLite's shell inserts 10,000 rows into a database file there.
 # Then the command line itself: tests/wasi/cli_*.wat (built with wat2wasm)
 # and bad invocations, each checked for its exit status and a message.
 # When node is installed, programs that are expected to exit normally also
@@ -126,6 +127,19 @@ for src in "$dir"/*.c; do
 			"$dir/node-run.mjs"
 	fi
 done
+# app_verdict NAME: passes NAME when $why is empty, else fails it with
+# $why and the stderr of its runs ($tmp/err).
+app_verdict() {
+	if [ -z "$why" ]; then
+		echo "PASS $1"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $1: $why"
+		sed 's/^/    stderr| /' "$tmp/err" | head -n 20
+		fail=$((fail + 1))
+	fi
+}
+
 # minigzip: $B/tests/apps/minigzip.wasm on a scratch directory.
 mg=$B/tests/apps/minigzip.wasm
 if [ -f "$mg" ]; then
@@ -142,14 +156,26 @@ if [ -f "$mg" ]; then
 		/sandbox/data.txt.gz >"$tmp/out" 2>>"$tmp/err" && why="decompress failed"
 	[ -z "$why" ] && ! cmp -s "$tmp/mg/data.txt" "$tmp/orig.txt" &&
 		why="restored file differs"
-	if [ -z "$why" ]; then
-		echo "PASS minigzip"
-		pass=$((pass + 1))
-	else
-		echo "FAIL minigzip: $why"
-		sed 's/^/    stderr| /' "$tmp/err" | head -n 20
-		fail=$((fail + 1))
+	app_verdict minigzip
+fi
+# SQLite's shell ($B/tests/apps/sqlite3.wasm) makes a database file in a
+# --dir directory and inserts 10,000 rows; the next run reads them, and
+# so does the host's sqlite3 when installed.
+sq=$B/tests/apps/sqlite3.wasm
+if [ -f "$sq" ]; then
+	why=""
+	rm -rf "$tmp/sq" && mkdir "$tmp/sq"
+	tests/apps/rows.sh 10000 >"$tmp/sq/rows.sql"
+	"$nebulet" run --dir="$tmp/sq::/" "$sq" /t.db ".read /rows.sql" \
+		>"$tmp/out" 2>"$tmp/err" || why="insert failed"
+	[ -z "$why" ] && { "$nebulet" run --dir="$tmp/sq::/" "$sq" /t.db \
+		"SELECT count(*), sum(a), max(b) FROM t;" >"$tmp/out" 2>>"$tmp/err"
+	grep -qx "10000|50005000|row 9999" "$tmp/out"; } || why="${why:-rows not read back}"
+	if [ -z "$why" ] && command -v sqlite3 >/dev/null &&
+		[ "$(sqlite3 "$tmp/sq/t.db" 'SELECT count(*) FROM t;' 2>/dev/null)" != 10000 ]; then
+		why="the host's sqlite3 does not see 10000 rows"
 	fi
+	app_verdict sqlite3
 fi
 if command -v wat2wasm >/dev/null; then
 	for wat in "$dir"/cli_*.wat; do

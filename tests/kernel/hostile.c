@@ -308,6 +308,91 @@ static void process_console(void)
 	       NB_OK);
 }
 
+/* The status child p ends with (waiting for it), its handle closed. */
+static int32_t ended_status(nb_handle p)
+{
+	int32_t code = -1;
+
+	nb_object_wait_one(p, NB_SIGNAL_TERMINATED, NB_TIME_INFINITE, NULL);
+	nb_process_status(p, &code);
+	nb_handle_close(p);
+	return code;
+}
+
+/* process_create_wasi: the FileSystem channel and the preopen block are
+ * checked; a file system that never answers keeps the child waiting
+ * (blocked, not spinning) until it is killed; one that is gone ends the
+ * child with status 1. */
+static void process_wasi(void)
+{
+	static const char block[] = "prog", pre[] = "/\0/";
+	nb_handle p, fa, fb;
+
+	EXPECT("create_wasi: closed fs",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID,
+				      closed, pre, sizeof pre, &p),
+	       NB_ERR_BAD_HANDLE);
+	EXPECT("create_wasi: an event as fs",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, ev,
+				      pre, sizeof pre, &p),
+	       NB_ERR_WRONG_TYPE);
+	EXPECT("create_wasi: fs is the console",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, ch_a, ch_a, pre,
+				      sizeof pre, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_wasi: odd preopen block",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, ch_a,
+				      "/", 2, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_wasi: empty guest",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, ch_a,
+				      "\0/", 3, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_wasi: unterminated block",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, ch_a,
+				      pre, sizeof pre - 1, &p),
+	       NB_ERR_INVALID_ARGS);
+	EXPECT("create_wasi: block past the end",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, ch_a,
+				      end - 2, 8, &p),
+	       NB_ERR_FAULT);
+	EXPECT("create_wasi: fs kept after failures",
+	       nb_channel_write(ch_a, "x", 1, NULL, 0), NB_OK);
+	EXPECT("create_wasi: drain",
+	       nb_channel_read(ch_b, 0, (char[8]){0}, 8, NULL, 0, NULL, NULL),
+	       NB_OK);
+	if (nb_channel_create(&fa, &fb))
+		return;
+	EXPECT("create_wasi: silent fs",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, fa,
+				      pre, sizeof pre, &p),
+	       NB_OK);
+	EXPECT("create_wasi: the child asks (FileSystem.open)",
+	       nb_object_wait_one(fb, NB_SIGNAL_READABLE, NB_TIME_INFINITE,
+				  NULL),
+	       NB_OK);
+	EXPECT("create_wasi: killed while it waits", nb_process_kill(p), NB_OK);
+	EXPECT("create_wasi: status killed", ended_status(p), NB_EXIT_KILLED);
+	nb_handle_close(fb);
+	if (nb_channel_create(&fa, &fb))
+		return;
+	nb_handle_close(fb);
+	EXPECT("create_wasi: fs gone",
+	       nb_process_create_wasi(child, child_len, NULL, 0, block,
+				      sizeof block, 1, NB_HANDLE_INVALID, fa,
+				      pre, sizeof pre, &p),
+	       NB_OK);
+	EXPECT("create_wasi: preopen fails, status 1", ended_status(p), 1);
+}
+
 /* process_create_args: its checks in order, its limits, and what the
  * child's WASI args_get and environ_get then see. */
 static void process_args(void)
@@ -697,6 +782,7 @@ int main(void)
 	processes();
 	process_args();
 	process_console();
+	process_wasi();
 	priorities_and_timers();
 	memory_objects();
 	threads();

@@ -90,10 +90,20 @@ struct entry {
 	nb_handle listener;
 };
 
+/* A program's files (process_create_wasi): a FileSystem channel and
+ * the preopen block, NUL-terminated pairs GUEST, PATH. */
+#define PRE_MAX 4
+struct files {
+	nb_handle fs;
+	char pre[PRE_MAX * (65 + 257)];
+	uint32_t len;
+};
+
 struct run {
 	char file[65];
 	char args[16][129];
 	int nargs;
+	struct files dirs; /* `--dir`s (fs unset: connected at start) */
 };
 
 static struct bootfile files[MAX_FILES];
@@ -295,12 +305,14 @@ fail:
  * as Startup.args: startup handle 0 is a new Directory channel (served
  * here, owned by p), 1 carries the Startup.args message. With console
  * (and the console service up), p's WASI output goes to a Console
- * connection of its own (nb_process_create_console).
+ * connection of its own (nb_process_create_console). With files, its
+ * WASI file calls go to files->fs (which moves to p on success) with
+ * those preopens (nb_process_create_wasi).
  */
 static nb_status start(struct proc *p, char (*args)[129], int nargs,
-		       int console)
+		       int console, struct files *fl)
 {
-	nb_handle cons;
+	nb_handle cons = NB_HANDLE_INVALID;
 	static startup_args_req req;
 	static char block[65 + 16 * 129];
 	struct bootfile *f = find_file(p->file);
@@ -328,16 +340,21 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 	give[0] = dir[1];
 	give[1] = arg[1];
 	blen = arg_block(block, p->file, args, nargs);
-	if (console && console_conn(&cons)) {
+	if (console && !console_conn(&cons))
+		cons = NB_HANDLE_INVALID;
+	if (fl)
+		s = nb_process_create_wasi(f->data, f->len, give, 2, block,
+					   blen, (uint32_t)nargs + 1, cons,
+					   fl->fs, fl->pre, fl->len, &p->h);
+	else if (cons != NB_HANDLE_INVALID)
 		s = nb_process_create_console(f->data, f->len, give, 2, block,
 					      blen, (uint32_t)nargs + 1, cons,
 					      &p->h);
-		if (s)
-			nb_handle_close(cons);
-	} else {
+	else
 		s = nb_process_create_args(f->data, f->len, give, 2, block,
 					   blen, (uint32_t)nargs + 1, &p->h);
-	}
+	if (s && cons != NB_HANDLE_INVALID)
+		nb_handle_close(cons);
 	if (s) {
 		fir_close_all(give, 2);
 		nb_handle_close(dir[0]);
@@ -383,7 +400,7 @@ static void restart_due(void)
 		if (p->started_at)
 			p->restarts++;
 		if (start(p, p->sargs ? p->sargs->args : NULL,
-			  p->sargs ? p->sargs->nargs : 0, 0) != NB_OK) {
+			  p->sargs ? p->sargs->nargs : 0, 0, NULL) != NB_OK) {
 			p->restart_at = now + BACKOFF_MAX;
 			continue;
 		}
@@ -399,12 +416,12 @@ static int alive(nb_handle listener)
 	return !(obs & NB_SIGNAL_PEER_CLOSED);
 }
 
-/* A new connection to the published, live "console": the client end in
- * *out; false if there is none. */
-static int console_conn(nb_handle *out)
+/* A new connection to the published, live service name: the client
+ * end in *out; false if there is none. */
+static int service_conn(const char *name, nb_handle *out)
 {
 	static listener_connect_req creq;
-	struct entry *e = find_entry("console");
+	struct entry *e = find_entry(name);
 	nb_handle a, b;
 
 	if (!e || !alive(e->listener))
@@ -418,6 +435,11 @@ static int console_conn(nb_handle *out)
 	}
 	*out = a;
 	return 1;
+}
+
+static int console_conn(nb_handle *out)
+{
+	return service_conn("console", out);
 }
 
 /* Directory.publish: a service's own name only from that service. */
@@ -503,35 +525,86 @@ static nb_status dir_list(void *ctx, directory_list_resp *resp)
 	return NB_OK;
 }
 
-/* Launcher.launch: starts a boot file with arguments. */
-static nb_status l_launch(void *ctx, const launcher_launch_req *req,
-			  launcher_launch_resp *resp)
+/* A request's args (array<string<128>, 16>) into launch_argv. */
+static char launch_argv[16][129];
+#define LAUNCH_ARGS(a)                                                         \
+	do {                                                                   \
+		for (uint32_t i_ = 0; i_ < (a).len; i_++)                      \
+			memcpy(launch_argv[i_], (a).items[i_].s,               \
+			       (a).items[i_].len + 1);                         \
+	} while (0)
+
+/* Starts boot file name with launch_argv[0..nargs) for Launcher.launch
+ * and launch_wasi (files: NULL, or the program's, its channel moving to
+ * it on success). */
+static nb_status launch(const char *name, uint32_t nargs, struct files *fl,
+			uint32_t *id, nb_handle *process)
 {
-	static char args[16][129];
 	struct proc *p;
 	nb_status s;
 
-	if (!find_file(req->name.s))
+	if (!find_file(name))
 		return FIR_ERR_NOT_FOUND;
 	if (!(p = new_proc()))
 		return NB_ERR_NO_RESOURCES;
 	p->used = 1;
 	p->id = next_id++;
-	snprintf(p->name, sizeof p->name, "%s", req->name.s);
-	snprintf(p->file, sizeof p->file, "%s", req->name.s);
-	for (uint32_t i = 0; i < req->args.len; i++)
-		memcpy(args[i], req->args.items[i].s,
-		       req->args.items[i].len + 1);
-	if ((s = start(p, args, (int)req->args.len, 1))) {
+	snprintf(p->name, sizeof p->name, "%s", name);
+	snprintf(p->file, sizeof p->file, "%s", name);
+	if ((s = start(p, launch_argv, (int)nargs, 1, fl))) {
 		p->used = 0;
 		return s;
 	}
 	if ((s = nb_handle_duplicate(
 		     p->h, NB_RIGHT_WAIT | NB_RIGHT_KILL | NB_RIGHT_TRANSFER,
-		     &resp->process)))
+		     process)))
 		return s;
-	resp->id = p->id;
+	*id = p->id;
 	return NB_OK;
+}
+
+/* Launcher.launch: starts a boot file with arguments. */
+static nb_status l_launch(void *ctx, const launcher_launch_req *req,
+			  launcher_launch_resp *resp)
+{
+	LAUNCH_ARGS(req->args);
+	return launch(req->name.s, req->args.len, NULL, &resp->id,
+		      &resp->process);
+}
+
+/* Adds preopen GUEST, PATH to fl's block; false when it does not fit. */
+static int add_preopen(struct files *fl, const char *guest, const char *path)
+{
+	size_t g = strlen(guest) + 1, n = strlen(path) + 1;
+
+	if (g == 1 || n == 1 || fl->len + g + n > sizeof fl->pre)
+		return 0;
+	memcpy(fl->pre + fl->len, guest, g);
+	memcpy(fl->pre + fl->len + g, path, n);
+	fl->len += (uint32_t)(g + n);
+	return 1;
+}
+
+/* Launcher.launch_wasi: launch with a file system and preopens. */
+static nb_status l_launch_wasi(void *ctx, const launcher_launch_wasi_req *req,
+			       launcher_launch_wasi_resp *resp)
+{
+	static struct files fl;
+	nb_status s;
+
+	fl.fs = req->fs;
+	fl.len = 0;
+	for (uint32_t i = 0; i < req->preopens.len; i++)
+		if (!add_preopen(&fl, req->preopens.items[i].guest.s,
+				 req->preopens.items[i].path.s)) {
+			nb_handle_close(req->fs);
+			return FIR_ERR_INVALID;
+		}
+	LAUNCH_ARGS(req->args);
+	s = launch(req->name.s, req->args.len, &fl, &resp->id, &resp->process);
+	if (s)
+		nb_handle_close(req->fs);
+	return s;
 }
 
 /* Launcher.list: every process init knows, by id. */
@@ -607,7 +680,8 @@ static nb_status l_kill_service(void *ctx, const launcher_kill_service_req *req)
 
 static const struct directory_ops dir_ops = {dir_publish, dir_lookup, dir_list};
 static const struct launcher_ops launcher_ops = {
-	l_launch, l_list, l_kill, l_files, l_read, l_kill_service};
+	l_launch, l_list,	  l_kill,	l_files,
+	l_read,	  l_kill_service, l_launch_wasi};
 
 /* Serves one message of connection i; false if the peer is gone. */
 static int serve_conn(int i)
@@ -768,6 +842,34 @@ static const char *parse_grant(char **w, int n)
 	return NULL;
 }
 
+/* `run [--dir=PATH[::GUEST]]... FILE [ARG...]`: an error message or
+ * NULL. Each --dir gives the program PATH of the "fs" service as its
+ * preopen GUEST (PATH itself without ::GUEST). */
+static const char *parse_run(char **w, int n)
+{
+	struct run *r = &runs[nruns];
+	int i = 1;
+
+	if (nruns == MAX_RUNS)
+		return "too many run lines";
+	for (; i < n && !strncmp(w[i], "--dir=", 6); i++) {
+		char *path = w[i] + 6, *sep = strstr(path, "::");
+		const char *guest = sep ? sep + 2 : path;
+		if (sep)
+			*sep = '\0';
+		if (path[0] != '/' || !add_preopen(&r->dirs, guest, path))
+			return "--dir=PATH[::GUEST]: PATH must be absolute, "
+			       "both non-empty, at most 4 of them";
+	}
+	if (i == n || n - i > 17 || !find_file(w[i]))
+		return "run: expected a boot file and at most 16 arguments";
+	snprintf(r->file, sizeof r->file, "%s", w[i]);
+	for (i++; i < n; i++)
+		snprintf(r->args[r->nargs++], 129, "%s", w[i]);
+	nruns++;
+	return NULL;
+}
+
 /* One manifest line of n words: an error message or NULL. */
 static const char *parse_line(char **w, int n)
 {
@@ -779,17 +881,12 @@ static const char *parse_line(char **w, int n)
 		return parse_grant(w, n);
 	if (!strcmp(w[0], "publish"))
 		return parse_publish(w, n);
-	if (!strcmp(w[0], "run") && n >= 2 && n <= 18 && nruns < MAX_RUNS &&
-	    find_file(w[1])) {
-		struct run *r = &runs[nruns++];
-		snprintf(r->file, sizeof r->file, "%s", w[1]);
-		for (int i = 2; i < n; i++)
-			snprintf(r->args[r->nargs++], 129, "%s", w[i]);
-		return NULL;
-	}
+	if (!strcmp(w[0], "run"))
+		return parse_run(w, n);
 	return "expected 'service NAME FILE ...', 'driver NAME FILE ...', "
-	       "'run FILE [ARG...]', 'grant launcher FILE...' with boot "
-	       "files, or 'publish NAME --handle=N'";
+	       "'run [--dir=PATH[::GUEST]]... FILE [ARG...]', 'grant "
+	       "launcher FILE...' with boot files, or 'publish NAME "
+	       "--handle=N'";
 }
 
 /* Reads the manifest; exits with status 1 on a bad one. */
@@ -837,10 +934,21 @@ static int start_next_run(void)
 		p->id = next_id++;
 		snprintf(p->name, sizeof p->name, "%s", r->file);
 		snprintf(p->file, sizeof p->file, "%s", r->file);
-		if (start(p, r->args, r->nargs, 1) == NB_OK) {
+		struct files *fl = r->dirs.len ? &r->dirs : NULL;
+		if (fl && !service_conn("fs", &fl->fs)) {
+			fprintf(stderr,
+				"init: %s: --dir without a file system "
+				"(no \"fs\" service)\n",
+				r->file);
+			p->used = 0;
+			continue;
+		}
+		if (start(p, r->args, r->nargs, 1, fl) == NB_OK) {
 			run_id = p->id;
 			return 1;
 		}
+		if (fl)
+			nb_handle_close(fl->fs);
 		fprintf(stderr, "init: cannot start %s\n", r->file);
 		p->used = 0;
 	}
@@ -850,19 +958,28 @@ static int start_next_run(void)
 #define CONSOLE_WAIT_NS 30000000000ll /* 30 s */
 static nb_time runs_at; /* until the `run` lines start: when they must */
 
-/* True while "console" is published and its server end open. */
-static int console_up(void)
+/* True while name is published and its server end open. */
+static int service_up(const char *name)
 {
-	struct entry *e = find_entry("console");
+	struct entry *e = find_entry(name);
 
 	return e && alive(e->listener);
+}
+
+/* True while service name runs but has not published itself yet. */
+static int service_coming(const char *name)
+{
+	struct proc *c = find_service(name);
+
+	return c && c->state == PROC_STATE_RUNNING && !service_up(name);
 }
 
 /*
  * Before the first `run` program: starts it once its WASI output can go
  * through the Console, i.e. "console" is published, or its service is
  * not running (there is none, or it failed before publishing), or
- * CONSOLE_WAIT_NS have passed (said on stderr); a program started while
+ * CONSOLE_WAIT_NS have passed (said on stderr), and, when it has --dir
+ * lines, "fs" likewise; a program started while
  * the console service is not up writes to the kernel's console. Returns
  * the time to wake up at for it (NB_TIME_INFINITE once started).
  */
@@ -870,10 +987,12 @@ static nb_time runs_wait(void)
 {
 	struct proc *c = find_service("console");
 	int late = nb_clock_monotonic() >= runs_at;
+	int dirs = next_run < nruns && runs[next_run].dirs.len;
 
-	if (c && c->state == PROC_STATE_RUNNING && !console_up() && !late)
+	if (!late &&
+	    (service_coming("console") || (dirs && service_coming("fs"))))
 		return runs_at;
-	if (c && late && !console_up())
+	if (c && late && !service_up("console"))
 		fprintf(stderr,
 			"init: no console after %lld s: the run "
 			"programs write to the kernel's console\n",

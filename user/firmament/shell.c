@@ -91,7 +91,34 @@ static int fail(const char *what, nb_status s)
 	return 1;
 }
 
-/* run FILE [ARG...]: launches, waits, returns the exit status. */
+static bool have_fs(void);
+
+/* Launches req's program with a new connection to the file system as
+ * its preopen "/" (Launcher.launch_wasi); false, and nothing done, if
+ * there is no file system. */
+static bool run_with_fs(const launcher_launch_req *req, nb_status *s,
+			launcher_launch_resp *resp)
+{
+	static launcher_launch_wasi_req w;
+	launcher_launch_wasi_resp wr;
+	nb_handle ch;
+
+	if (!have_fs() || svc_connect("fs", &ch))
+		return false;
+	memcpy(&w.name, &req->name, sizeof w.name);
+	memcpy(&w.args, &req->args, sizeof w.args);
+	w.fs = ch;
+	w.preopens.len = 1;
+	FIR_SET_STR(w.preopens.items[0].guest, "/");
+	FIR_SET_STR(w.preopens.items[0].path, "/");
+	*s = launcher_launch_wasi(launcher, &w, &wr);
+	resp->id = wr.id;
+	resp->process = wr.process;
+	return true;
+}
+
+/* run FILE [ARG...]: launches (with the file system as "/" when there
+ * is one), waits, returns the exit status. */
 static int cmd_run(int argc, char **argv)
 {
 	static launcher_launch_req req;
@@ -107,7 +134,9 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		if (!FIR_SET_STR(req.args.items[req.args.len++], argv[i]))
 			return fail("run: argument too long", FIR_ERR_INVALID);
-	if ((s = launcher_launch(launcher, &req, &resp)))
+	if (!run_with_fs(&req, &s, &resp))
+		s = launcher_launch(launcher, &req, &resp);
+	if (s)
 		return fail(argv[1], s);
 	svc_wait_exit(resp.process, &code);
 	return code;

@@ -93,6 +93,23 @@ NB_CALL(process_create_console, nb_status, NB_I32(const void *, image),
 	NB_I32(uint32_t, nhandles), NB_I32(const char *, strings),
 	NB_I32(uint32_t, strings_len), NB_I32(uint32_t, argc),
 	NB_I32(nb_handle, console), NB_I32(nb_handle *, out))
+/*
+ * process_create_console whose child also reaches files: console may
+ * be NB_HANDLE_INVALID (the kernel's console); fs a FileSystem channel
+ * (firmament/filesystem.fir; READ, WRITE, TRANSFER; it moves to the
+ * child), or NB_HANDLE_INVALID for none; preopens[0..preopens_len)
+ * NUL-terminated pairs GUEST, PATH (at most 16, none empty): the
+ * child's WASI descriptors 3, 4, ... are PATH of fs, named GUEST
+ * (kernel/wasi_fir.c). NB_ERR_INVALID_ARGS for a bad block or fs equal
+ * to console; a PATH that is no directory ends the child (status 1).
+ */
+NB_CALL(process_create_wasi, nb_status, NB_I32(const void *, image),
+	NB_I32(uint32_t, len), NB_I32(const nb_handle *, handles),
+	NB_I32(uint32_t, nhandles), NB_I32(const char *, strings),
+	NB_I32(uint32_t, strings_len), NB_I32(uint32_t, argc),
+	NB_I32(nb_handle, console), NB_I32(nb_handle, fs),
+	NB_I32(const char *, preopens), NB_I32(uint32_t, preopens_len),
+	NB_I32(nb_handle *, out))
 /* Startup handle i of this process, or NB_HANDLE_INVALID. Each can be
  * taken once. */
 NB_CALL(startup_handle, nb_handle, NB_I32(uint32_t, i))

@@ -609,11 +609,12 @@ status=$? why=""
 verdict "boot:firmament-shell" "make run" "stdout:$WT/sh.out" "stderr:$WT/sh.err"
 
 # `make run` driven by a script: commands piped into the command `make
-# run` runs (taken from `make -n run`, so it cannot drift), which
+# run` runs (taken from `make -n run`, so it cannot drift; its host port
+# for HTTP 0, any free one, so that runs side by side do not collide), which
 # forwards its standard input to the serial console; the shell's file
 # system (the disk the Makefile makes: user/hello.c among its files)
 # takes a directory and a boot file copied into it.
-runcmd=$(make -s -n B="$B" run 2>/dev/null |
+runcmd=$(make -s -n B="$B" RUN_HTTP_PORT=0 run 2>/dev/null |
 	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep -E '/nebulet boot ')
 printf '%s\n' 'echo hi from a pipe' 'run hello.wasm' 'mkdir made' \
 	'cp hello.wasm made/hello.wasm' 'ls' 'ls made' 'exit 4' |
@@ -630,8 +631,10 @@ for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
 done
 verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
 
-# The same in 16 MiB of RAM: the shell comes up, mem shows the machine,
-# hello runs.
+# The same in 16 MiB of RAM, without the network (RUN_NIC=0): the shell
+# comes up, mem shows the machine, hello runs.
+runcmd=$(make -s -n B="$B" RUN_NIC=0 run 2>/dev/null |
+	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep -E '/nebulet boot ')
 printf '%s\n' 'mem' 'run hello.wasm' 'exit 4' |
 	timeout 120 bash -c "${runcmd/ boot / boot --memory=16M }" \
 		>"$WT/mr.out" 2>"$WT/mr.err"

@@ -41,6 +41,14 @@
 #                      16550 Console driver as a wasm program
 #                      (bench/drivers.sh); baseline the same driver
 #                      compiled into the kernel (.native_driver.ACCEL)
+#   net.http_requests_per_s.hosted  user/httpd.c on hosted WASI sockets,
+#                      keep-alive, curl (bench/net.sh); baseline the same
+#                      source built natively (.native_httpd)
+#   net.icmp_rtt_us.wasm_driver, net.send_inplace_copied_bytes.*  lwIP
+#                      over the virtio-net driver as wasm / native in QEMU:
+#                      ping's round trip (baseline .native_driver: the
+#                      ratio is wasm/native, lower is better) and the
+#                      bytes of sent frames copied (0, no baseline)
 #
 # Environment: SUITE_ROUNDS (rounds of the suite's runs, interleaved; the
 # best of each runner is its figure; default 3), NEBULET (default
@@ -216,6 +224,12 @@ if out=$(bench/drivers.sh 2>$B/drivers.log); then
 else
 	echo "console drivers in QEMU: failed, see $B/drivers.log" >&2
 fi
+if out=$(bench/net.sh 2>$B/net.log); then
+	echo "$out" >>$ROWS
+else
+	echo "$out" >>$ROWS
+	echo "network: failed, see $B/net.log" >&2
+fi
 
 # Table and JSON: each benchmark with its baseline and value/baseline.
 machine="$(uname -srm), $(awk -F': ' '/^model name/ { print $2; exit }' \
@@ -264,6 +278,14 @@ END {
 			acc = substr(a, length("console.write_mb_per_s.wasm_driver.") + 1)
 			row(a, "console.write_mb_per_s.native_driver." acc)
 		}
+	if ("net.http_requests_per_s.hosted" in val)
+		row("net.http_requests_per_s.hosted",
+		    "net.http_requests_per_s.native_httpd")
+	if ("net.icmp_rtt_us.wasm_driver" in val)
+		row("net.icmp_rtt_us.wasm_driver", "net.icmp_rtt_us.native_driver")
+	for (a in val)
+		if (a ~ /^net\.send_inplace_copied_bytes\./)
+			row(a, "")
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json
 }' $ROWS

@@ -11,7 +11,9 @@
  * are answered in order. Answers 400 to a malformed request, 403 to a
  * path that would escape ROOT (a ".." segment), 404, 405 to any other
  * method; an error answer closes the connection. A connection idle for
- * IDLE_SECONDS is closed. One log line per request on standard error.
+ * IDLE_SECONDS is closed. One log line per request on standard error
+ * (none with HTTPD_QUIET set, for benchmarks). It builds natively too
+ * (bench/net.sh's baseline, a listener at descriptor 3).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +26,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __wasi__
 #include <wasi/api.h>
+#endif
 
 #define MAX_CONN 32
 #define REQ_MAX 8192   /* request line and headers */
@@ -48,6 +52,7 @@ struct conn {
 static struct conn conns[MAX_CONN];
 static const char *root = "/www";
 static int listener = -1;
+static int quiet; /* no log lines (HTTPD_QUIET) */
 
 /* Monotonic seconds. */
 static time_t now(void)
@@ -58,15 +63,29 @@ static time_t now(void)
 	return ts.tv_sec;
 }
 
-/* The first descriptor from 3 on that is a stream socket (a preopened
- * listener), or -1. */
-static int find_listener(void)
+/* Whether fd is a listening stream socket: under WASI, any stream
+ * socket (preview 1 preopens only listeners); natively (the benchmark's
+ * baseline, bench/net.sh) one that accepts. */
+static int is_listener(int fd)
 {
+#ifdef __wasi__
 	__wasi_fdstat_t st;
 
+	return __wasi_fd_fdstat_get(fd, &st) == 0 &&
+	       st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM;
+#else
+	int on = 0;
+	socklen_t len = sizeof on;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
+#endif
+}
+
+/* The first descriptor from 3 on that is a listener, or -1. */
+static int find_listener(void)
+{
 	for (int fd = 3; fd < 64; fd++)
-		if (__wasi_fd_fdstat_get(fd, &st) == 0 &&
-		    st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM)
+		if (is_listener(fd))
 			return fd;
 	return -1;
 }
@@ -310,8 +329,9 @@ static void serve(struct conn *c, char *req, size_t len)
 				answer_error(c, 404, head, "Not Found");
 		}
 	}
-	fprintf(stderr, "httpd: %s %s %d %lld\n", req, sp1 + 1, status,
-		status == 200 ? size : 0);
+	if (!quiet)
+		fprintf(stderr, "httpd: %s %s %d %lld\n", req, sp1 + 1, status,
+			status == 200 ? size : 0);
 }
 
 /* Takes the next complete request out of c->req and starts its answer:
@@ -341,21 +361,34 @@ static int next_request(struct conn *c)
 	return 1;
 }
 
+/* Reads more of c's file into its buffer, after what is there (so that
+ * a small answer leaves in one segment: no waiting for the client's
+ * delayed ACK); 0, or -1 if the file shrank. */
+static int conn_fill(struct conn *c)
+{
+	ssize_t r;
+
+	if (c->file < 0 || c->file_left <= 0)
+		return 0;
+	if (c->out_pos == c->out_len)
+		c->out_pos = c->out_len = 0;
+	if (c->out_len == OUT_MAX)
+		return 0;
+	r = read(c->file, c->out + c->out_len, OUT_MAX - c->out_len);
+	if (r <= 0)
+		return -1;
+	c->out_len += (size_t)r;
+	c->file_left -= r;
+	return 0;
+}
+
 /* Sends what c has to send until the socket would block or the answer
  * is done; then takes the next request. 0, or -1 when c is to close. */
 static int conn_send(struct conn *c)
 {
 	while (c->sending) {
-		if (c->out_pos == c->out_len && c->file >= 0 &&
-		    c->file_left > 0) {
-			ssize_t r = read(c->file, c->out, OUT_MAX);
-
-			if (r <= 0)
-				return -1; /* the file shrank */
-			c->out_len = (size_t)r;
-			c->out_pos = 0;
-			c->file_left -= r;
-		}
+		if (conn_fill(c) < 0)
+			return -1;
 		if (c->out_pos == c->out_len) {
 			if (c->file >= 0)
 				close(c->file);
@@ -466,6 +499,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2)
 		root = argv[1];
+	quiet = getenv("HTTPD_QUIET") != NULL;
 	listener = find_listener();
 	if (listener < 0) {
 		fprintf(stderr, "httpd: no listening socket (run it with "

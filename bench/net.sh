@@ -13,9 +13,13 @@
 #       goes in place)
 #   net.icmp_rtt_us.wasm_driver / .native_driver   ping's median round
 #       trip to QEMU's gateway through each driver (10 echoes)
-# Not measured yet: TCP throughput between host and guest and an HTTP
-# server in the guest (WASI programs have no sockets on bare metal yet),
-# UDP round trips.
+#   net.tcp_host_to_guest_mb_per_s.DRV / net.tcp_guest_to_host_mb_per_s.DRV
+#       (DRV wasm_driver, native_driver)   NET_TCP_MIB MiB (default 16;
+#       the issue's figure is 64) over one TCP connection between the
+#       host (bench/tcp_client.py) and user/net/tcpd.c in the guest,
+#       through QEMU's port forwarding (user network, TCG or KVM)
+# Not measured yet: an HTTP server in the guest (WASI programs have no
+# sockets on bare metal yet), UDP round trips.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -23,7 +27,9 @@ NEBULET=$(realpath "$B/nebulet")
 N=${HTTP_REQUESTS:-2000}
 make -s "$B/nebulet" "$B/nebulet.elf" "$B/user/httpd.wasm" \
 	"$B/user/firmament/init.wasm" "$B/drivers/virtio_net.wasm" \
-	"$B/user/net/net.wasm" "$B/user/net/ping.wasm" >/dev/null || exit 1
+	"$B/user/net/net.wasm" "$B/user/net/ping.wasm" \
+	"$B/user/net/tcpd.wasm" >/dev/null || exit 1
+MIB=${NET_TCP_MIB:-16}
 W=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$W"' EXIT
@@ -97,22 +103,33 @@ kill "$pid"
 wait "$pid" 2>/dev/null
 pid=
 
-# lwIP over each virtio-net driver in QEMU: ping's figures.
-cp "$B/user/firmament/init.wasm" "$B/user/net/net.wasm" \
-	"$B/user/net/ping.wasm" "$B/drivers/virtio_net.wasm" "$W/"
-for drv in wasm native; do
+# pack DRV PROGRAM ARGS...: $W/lwip.ar, lwIP over the virtio-net driver
+# DRV (wasm or native) and `run PROGRAM ARGS...`.
+pack() {
+	local drv=$1 prog=$2 line boot
+	shift 2
 	line='driver ethernet virtio_net.wasm --handle=1'
-	boot='--pci=0x1af4:0x1041 --kernel init.wasm lwip.manifest virtio_net.wasm net.wasm ping.wasm'
-	if [ $drv = native ]; then
+	boot="--pci=0x1af4:0x1041 --kernel init.wasm lwip.manifest virtio_net.wasm net.wasm $prog"
+	if [ "$drv" = native ]; then
 		line='publish ethernet --handle=1'
-		boot='--native=virtio-net --pci=0x1af4:0x1041 --serve=ethernet
---listener=ethernet --kernel init.wasm lwip.manifest net.wasm ping.wasm'
+		boot="--native=virtio-net --pci=0x1af4:0x1041 --serve=ethernet
+--listener=ethernet --kernel init.wasm lwip.manifest net.wasm $prog"
 	fi
-	printf '%s\n' "$line" 'service net net.wasm' \
-		'run ping.wasm -c 10 10.0.2.2' >"$W/lwip.manifest"
+	printf '%s\n' "$line" 'service net net.wasm' "run $prog $*" \
+		>"$W/lwip.manifest"
 	printf '%s\n' "$boot" >"$W/lwip.man"
 	(cd "$W" && "$NEBULET" pack -o lwip.ar --manifest=lwip.man init.wasm \
-		lwip.manifest virtio_net.wasm net.wasm ping.wasm) || exit 1
+		lwip.manifest virtio_net.wasm net.wasm "$prog")
+}
+
+# lwIP over each virtio-net driver in QEMU: ping's figures, then TCP
+# both ways with tcpd (and a third, empty connection, so that tcpd, and
+# the boot, end only after the second one's bytes all left).
+cp "$B/user/firmament/init.wasm" "$B/user/net/net.wasm" \
+	"$B/user/net/ping.wasm" "$B/user/net/tcpd.wasm" \
+	"$B/drivers/virtio_net.wasm" "$W/"
+for drv in wasm native; do
+	pack $drv ping.wasm -c 10 10.0.2.2 || exit 1
 	"$NEBULET" boot --timeout=200 --initrd="$W/lwip.ar" --nic </dev/null \
 		>"$W/ping.out" 2>&1
 	copied=$(sed -n 's/^net: frames sent: .* (\([0-9]*\) bytes)$/\1/p' \
@@ -121,4 +138,33 @@ for drv in wasm native; do
 		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
 	echo "net.send_inplace_copied_bytes.${drv}_driver ${copied:-null} bytes"
 	echo "net.icmp_rtt_us.${drv}_driver ${rtt:-null} us"
+	pack $drv tcpd.wasm --port=80 --count=3 || exit 1
+	for try in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		"$NEBULET" boot --timeout=900 --initrd="$W/lwip.ar" \
+			--hostfwd="tcp:127.0.0.1:$port-:80" </dev/null \
+			>"$W/tcpd.out" 2>&1 &
+		pid=$!
+		for _ in $(seq 120); do
+			grep -q '^tcpd: listening' "$W/tcpd.out" && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 1
+		done
+		grep -q '^tcpd: listening' "$W/tcpd.out" && break
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		pid=
+	done
+	up=null down=null
+	if [ -n "$pid" ]; then
+		up=$(python3 bench/tcp_client.py "$port" r $((MIB << 20)))
+		down=$(python3 bench/tcp_client.py "$port" s $((MIB << 20)))
+		python3 bench/tcp_client.py "$port" r 0 >/dev/null
+		wait "$pid"
+		pid=
+	fi
+	[[ $up =~ ^[0-9.]+$ ]] || up=null
+	[[ $down =~ ^[0-9.]+$ ]] || down=null
+	echo "net.tcp_host_to_guest_mb_per_s.${drv}_driver $up MB/s"
+	echo "net.tcp_guest_to_host_mb_per_s.${drv}_driver $down MB/s"
 done

@@ -49,6 +49,9 @@
 #                      ping's round trip (baseline .native_driver: the
 #                      ratio is wasm/native, lower is better) and the
 #                      bytes of sent frames copied (0, no baseline)
+#   net.tcp_host_to_guest_mb_per_s.wasm_driver, net.tcp_guest_to_host_...
+#                      TCP between the host and user/net/tcpd.c in QEMU
+#                      over each driver; baseline .native_driver
 #
 # Environment: SUITE_ROUNDS (rounds of the suite's runs, interleaved; the
 # best of each runner is its figure; default 3), NEBULET (default
@@ -286,6 +289,9 @@ END {
 	for (a in val)
 		if (a ~ /^net\.send_inplace_copied_bytes\./)
 			row(a, "")
+		else if (a ~ /^net\.tcp_.*\.wasm_driver$/)
+			row(a, substr(a, 1, length(a) - length("wasm_driver")) \
+			    "native_driver")
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json
 }' $ROWS

@@ -16,13 +16,14 @@
 #   net.tcp_host_to_guest_mb_per_s.DRV / net.tcp_guest_to_host_mb_per_s.DRV
 #       (DRV wasm_driver, native_driver)   NET_TCP_MIB MiB (default 16;
 #       the issue's figure is 64) over one TCP connection between the
-#       host (bench/tcp_client.py) and user/net/tcpd.c in the guest,
+#       host (tools/tcp_client.py) and user/net/tcpd.c in the guest,
 #       through QEMU's port forwarding (user network, TCG or KVM)
 # Not measured yet: an HTTP server in the guest (WASI programs have no
 # sockets on bare metal yet), UDP round trips.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
+. tests/lib.sh # on_free_port, boot_forwarded
 NEBULET=$(realpath "$B/nebulet")
 N=${HTTP_REQUESTS:-2000}
 make -s "$B/nebulet" "$B/nebulet.elf" "$B/user/httpd.wasm" \
@@ -63,18 +64,9 @@ up() {
 	return 1
 }
 
-for try in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 30000))
-	HTTPD_QUIET=1 "$NEBULET" run --listen="tcp:127.0.0.1:$port" \
-		--env=HTTPD_QUIET=1 --dir="$W/www::/www" "$B/user/httpd.wasm" \
-		2>"$W/hosted.log" &
-	pid=$!
-	up "$port" && break
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	pid=
-done
-[ -n "$pid" ] || exit 1
+on_free_port "$W/hosted.log" 'httpd: serving' "$NEBULET" run \
+	--listen=tcp:127.0.0.1:PORT --env=HTTPD_QUIET=1 --dir="$W/www::/www" \
+	"$B/user/httpd.wasm" || exit 1
 echo "net.http_requests_per_s.hosted $(rate "$port") req/s"
 kill "$pid"
 wait "$pid" 2>/dev/null
@@ -139,27 +131,13 @@ for drv in wasm native; do
 	echo "net.send_inplace_copied_bytes.${drv}_driver ${copied:-null} bytes"
 	echo "net.icmp_rtt_us.${drv}_driver ${rtt:-null} us"
 	pack $drv tcpd.wasm --port=80 --count=3 || exit 1
-	for try in 1 2 3 4 5; do
-		port=$((20000 + RANDOM % 30000))
-		"$NEBULET" boot --timeout=900 --initrd="$W/lwip.ar" \
-			--hostfwd="tcp:127.0.0.1:$port-:80" </dev/null \
-			>"$W/tcpd.out" 2>&1 &
-		pid=$!
-		for _ in $(seq 120); do
-			grep -q '^tcpd: listening' "$W/tcpd.out" && break
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 1
-		done
-		grep -q '^tcpd: listening' "$W/tcpd.out" && break
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-	done
+	boot_forwarded "$W/tcpd.out" 'tcpd: listening' --timeout=900 \
+		--initrd="$W/lwip.ar"
 	up=null down=null
 	if [ -n "$pid" ]; then
-		up=$(python3 bench/tcp_client.py "$port" r $((MIB << 20)))
-		down=$(python3 bench/tcp_client.py "$port" s $((MIB << 20)))
-		python3 bench/tcp_client.py "$port" r 0 >/dev/null
+		up=$(python3 tools/tcp_client.py "$port" r $((MIB << 20)))
+		down=$(python3 tools/tcp_client.py "$port" s $((MIB << 20)))
+		python3 tools/tcp_client.py "$port" r 0 >/dev/null
 		wait "$pid"
 		pid=
 	fi

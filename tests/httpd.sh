@@ -23,7 +23,7 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-. tests/lib.sh # ok, bad
+. tests/lib.sh # ok, bad, on_free_port, boot_forwarded
 
 # fail_log WHAT: a failed check, with the server's log.
 fail_log() {
@@ -40,29 +40,13 @@ check() {
 	fi
 }
 
-# start_server: runs httpd on a port free at the time (another port when
-# the bind fails) until it accepts a connection; sets pid and url.
+# start_server: runs httpd on a port free at the time until it says it
+# serves; sets pid and url.
 start_server() {
-	local try port
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((20000 + RANDOM % 30000))
-		timeout 600 "$nebulet" run --listen="tcp:127.0.0.1:$port" \
-			--dir="$tmp/www::/www" "$httpd" /www 2>"$tmp/log" &
-		pid=$!
-		for _ in $(seq 100); do
-			if curl -s -o /dev/null --max-time 5 \
-				"http://127.0.0.1:$port/"; then
-				url=http://127.0.0.1:$port
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-	done
-	return 1
+	on_free_port "$tmp/log" 'httpd: serving' "$nebulet" run \
+		--listen=tcp:127.0.0.1:PORT --dir="$tmp/www::/www" "$httpd" \
+		/www || return 1
+	url=http://127.0.0.1:$port
 }
 
 # raw REQUEST: sends REQUEST as it is on a new connection, prints the
@@ -158,39 +142,20 @@ fi
 # httpd.manifest: the console, the wasm virtio-net driver, lwIP and
 # httpd ($HTTPD_LINE: its listening socket on port 80, the files of
 # $tmp/www packed into the boot archive); a free host port forwarded to
-# the guest's 80. Waits until httpd answers; sets pid and url.
+# the guest's 80. Waits until httpd says it serves; sets pid and url.
 HTTPD_LINE=${HTTPD_LINE:-run --listen=tcp:80 httpd.wasm /}
 boot_server() {
-	local try port U=$B/user/firmament
+	local U=$PWD/$B/user/firmament
 	printf '%s\n' 'service console console.wasm' \
 		'driver ethernet virtio_net.wasm --handle=1' \
 		'service net net.wasm' "$HTTPD_LINE" >"$tmp/httpd.manifest"
-	for try in 1 2 3 4 5; do
-		port=$((20000 + RANDOM % 30000))
-		(cd "$tmp/www" && exec timeout 900 "$OLDPWD/$B/nebulet" boot \
-			--timeout=850 --hostfwd="tcp:127.0.0.1:$port-:80" \
-			--pci=0x1af4:0x1041 --kernel "$OLDPWD/$U/init.wasm" \
-			../httpd.manifest "$OLDPWD/$U/console.wasm" \
-			"$OLDPWD/$B/drivers/virtio_net.wasm" \
-			"$OLDPWD/$B/user/net/net.wasm" "$OLDPWD/$httpd" \
-			index.html sub/index.html mid.bin big.bin \
-			</dev/null >"$tmp/log" 2>&1) &
-		pid=$!
-		for _ in $(seq 300); do
-			if curl -s -o /dev/null --max-time 5 \
-				"http://127.0.0.1:$port/"; then
-				url=http://127.0.0.1:$port
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 1
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-		grep -q 'host forwarding' "$tmp/log" || return 1
-	done
-	return 1
+	BOOT_DIR=$tmp/www boot_forwarded "$tmp/log" 'httpd: serving' \
+		--timeout=850 --pci=0x1af4:0x1041 --kernel "$U/init.wasm" \
+		../httpd.manifest "$U/console.wasm" \
+		"$PWD/$B/drivers/virtio_net.wasm" "$PWD/$B/user/net/net.wasm" \
+		"$PWD/$httpd" index.html sub/index.html mid.bin big.bin ||
+		return 1
+	url=http://127.0.0.1:$port
 }
 
 # Bare metal: on with the kernel's WASI sockets (h-wasibm's backend over

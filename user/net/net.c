@@ -144,7 +144,9 @@ static nb_status nic_open(void)
 }
 
 /* The NIC went away: connects again (or ends the service), takes the
- * new MAC and announces the address with it. */
+ * new MAC and announces the address with it. A NIC that goes away again
+ * while we connect (its driver killed once more) is waited for again:
+ * its supervisor restarts it. */
 static void nic_reopen(void)
 {
 	nb_status s;
@@ -152,7 +154,10 @@ static void nic_reopen(void)
 	slot_drop();
 	nb_handle_close(nic);
 	nb_handle_close(nic_ready);
-	if ((s = nic_open())) {
+	for (int tries = 0;
+	     (s = nic_open()) == NB_ERR_PEER_CLOSED && tries < 100; tries++)
+		svc_sleep(10000000); /* 10 ms */
+	if (s) {
 		fprintf(stderr, "net: NIC '%s' lost: status %d\n", nicname, s);
 		exit(1);
 	}
@@ -330,6 +335,7 @@ int main(int argc, char **argv)
 		}
 	}
 	use_dhcp = !addr;
+	svc_sleep(0); /* its event made now: a reconnect allocates nothing */
 	if ((s = nic_open())) {
 		fprintf(stderr, "net: NIC '%s': status %d\n", nicname, s);
 		return 1;

@@ -85,6 +85,8 @@ int main(int argc, char **argv)
 	nb_handle net;
 	nb_status s;
 
+	if (argc < 2) /* launched (Launcher.launch): the arguments come so */
+		argc = svc_args("tcpd.wasm", &argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--net=", 6))
 			netname = argv[i] + 6;

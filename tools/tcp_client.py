@@ -1,8 +1,8 @@
-# bench/tcp_client.py PORT r|s BYTES: the host's side of user/net/tcpd.c
-# (bench/net.sh): 'r' sends BYTES to the guest and reads its count back,
-# 's' asks the guest for BYTES and reads them; prints MB/s (10^6 bytes a
-# second, from connect to the last byte), or "bad" when the count
-# differs.
+# tools/tcp_client.py PORT r|s BYTES: the host's side of user/net/tcpd.c
+# (bench/net.sh, tests/net.sh): 'r' sends BYTES to the guest and reads
+# its count back, 's' asks the guest for BYTES and reads them; prints
+# MB/s (10^6 bytes a second, from connect to the last byte), or "bad"
+# when the count differs.
 import socket
 import sys
 import time

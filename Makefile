@@ -155,8 +155,30 @@ RUN_DISK := $(B)/user/disk.img
 RUN_FILES = $(B)/user/firmament/init.wasm user/firmament/default.manifest \
 	$(filter-out %/init.wasm,$(FIR_PROGS)) $(USER_WASM) $(RUN_DISK) \
 	$(B)/drivers/virtio_blk.wasm
-run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM) $(RUN_DISK) $(B)/drivers/virtio_blk.wasm
-	$(B)/nebulet boot --disk=$(RUN_DISK).raw --kernel $(RUN_FILES)
+# make run also gives the machine a virtio-net card on QEMU's user
+# network, the host's 127.0.0.1:RUN_HTTP_PORT (8080) forwarded to the
+# guest's port 80: its manifest (RUN_MANIFEST) is default.manifest with
+# the wasm virtio-net driver and the network service (user/net) in place
+# of the loopback NIC; the card is init's startup handle 2 (the disk
+# is 1). RUN_NIC=0: no card, default.manifest (the
+# network stack takes about 8 MiB of the machine's RAM).
+RUN_HTTP_PORT ?= 8080
+RUN_NIC ?= 1
+RUN_MANIFEST := $(B)/user/firmament/run.manifest
+RUN_NET := $(B)/drivers/virtio_net.wasm $(B)/user/net/net.wasm
+RUN_BOOT = --disk=$(RUN_DISK).raw \
+	--hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80 --pci=0x1af4:0x1041 \
+	--kernel $(subst user/firmament/default.manifest,$(RUN_MANIFEST),$(RUN_FILES)) \
+	$(RUN_NET)
+ifeq ($(RUN_NIC),0)
+RUN_BOOT = --disk=$(RUN_DISK).raw --kernel $(RUN_FILES)
+endif
+$(RUN_MANIFEST): user/firmament/default.manifest
+	@mkdir -p $(@D)
+	sed -e '1s/.*/# make run: default.manifest with the virtio-net driver (Makefile)/' -e 's/^service ethernet netloop.wasm$$/driver ethernet virtio_net.wasm --handle=2\nservice net net.wasm/' $< >$@
+run: $(B)/nebulet $(B)/nebulet.elf firmament $(USER_WASM) $(RUN_DISK) \
+		$(B)/drivers/virtio_blk.wasm $(RUN_MANIFEST) $(RUN_NET)
+	$(B)/nebulet boot $(RUN_BOOT)
 
 run-hosted: $(B)/nebulet $(B)/user/hello.wasm
 	$(B)/nebulet run $(B)/user/hello.wasm
@@ -167,7 +189,7 @@ test: | deps
 	@tests/run.sh
 test-build: $(B)/nebulet $(B)/asan/nebulet $(UNIT) $(SPEC_JSON) $(TEST_WASM) $(USER_WASM) \
 	$(KERNEL_TEST_WASM) $(B)/tests/boot/oom.wasm \
-	$(B)/nebulet.elf suite
+	$(B)/nebulet.elf suite $(RUN_MANIFEST)
 
 bench: $(B)/nebulet suite | deps
 	@bench/run.sh

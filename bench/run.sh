@@ -45,6 +45,17 @@
 #                      .wasm_driver.ACCEL  the file system on a virtio-blk
 #                      disk over the wasm driver (bench/storage.sh);
 #                      baseline the native driver (.native_driver.ACCEL)
+#   net.http_requests_per_s.hosted  user/httpd.c on hosted WASI sockets,
+#                      keep-alive, curl (bench/net.sh); baseline the same
+#                      source built natively (.native_httpd)
+#   net.icmp_rtt_us.wasm_driver, net.send_inplace_copied_bytes.*  lwIP
+#                      over the virtio-net driver as wasm / native in QEMU:
+#                      ping's round trip (baseline .native_driver: the
+#                      ratio is wasm/native, lower is better) and the
+#                      bytes of sent frames copied (0, no baseline)
+#   net.tcp_host_to_guest_mb_per_s.wasm_driver, net.tcp_guest_to_host_...
+#                      TCP between the host and user/net/tcpd.c in QEMU
+#                      over each driver; baseline .native_driver
 #
 # Environment: SUITE_ROUNDS (rounds of the suite's runs, interleaved; the
 # best of each runner is its figure; default 3), NEBULET (default
@@ -225,6 +236,12 @@ if out=$(bench/storage.sh 2>$B/storage.log); then
 else
 	echo "file system on virtio-blk in QEMU: failed, see $B/storage.log" >&2
 fi
+if out=$(bench/net.sh 2>$B/net.log); then
+	echo "$out" >>$ROWS
+else
+	echo "$out" >>$ROWS
+	echo "network: failed, see $B/net.log" >&2
+fi
 
 # Table and JSON: each benchmark with its baseline and value/baseline.
 machine="$(uname -srm), $(awk -F': ' '/^model name/ { print $2; exit }' \
@@ -278,6 +295,17 @@ END {
 			b = a; sub(/\.wasm_driver\./, ".native_driver.", b)
 			row(a, b)
 		}
+	if ("net.http_requests_per_s.hosted" in val)
+		row("net.http_requests_per_s.hosted",
+		    "net.http_requests_per_s.native_httpd")
+	if ("net.icmp_rtt_us.wasm_driver" in val)
+		row("net.icmp_rtt_us.wasm_driver", "net.icmp_rtt_us.native_driver")
+	for (a in val)
+		if (a ~ /^net\.send_inplace_copied_bytes\./)
+			row(a, "")
+		else if (a ~ /^net\.tcp_.*\.wasm_driver$/)
+			row(a, substr(a, 1, length(a) - length("wasm_driver")) \
+			    "native_driver")
 	printf "\n  ],\n  \"validate_file\": \"%s\",\n", file >json
 	printf "  \"machine\": \"%s\",\n  \"date\": \"%s\"\n}\n", machine, date >json
 }' $ROWS

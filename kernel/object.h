@@ -126,6 +126,12 @@ struct vmo {
 	hal_shm *shm;
 	uint32_t size;
 	struct pcidev *dev; /* DMA memory: its device (a reference) */
+	/* A loan (vmo_lend): the object lent (a reference; shm is its),
+	 * whether it was taken back (vmo_revoke), and its mappings in
+	 * every process (by kmap.next_loan). */
+	struct vmo *lender;
+	bool revoked;
+	struct kmap *loan_maps;
 };
 
 /* A pages object: private pages moved out of a linear memory, held in
@@ -141,6 +147,8 @@ struct kmap {
 	struct vmo *vmo; /* holds a reference */
 	uint32_t addr, len;
 	struct kmap *next;
+	uint8_t *mem;		/* a loan's: the linear memory's base */
+	struct kmap *next_loan; /* the loan's other mappings */
 };
 
 struct hentry {
@@ -264,6 +272,14 @@ nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
 void pcidev_dma_gone(struct pcidev *d);
 void vmo_destroy(struct vmo *v);
 uint8_t *vmo_data(struct vmo *v);
+/* A loan of v (not itself a loan: NOT_SUPPORTED): a memory object over
+ * v's pages that vmo_revoke takes back from every process. */
+nb_status vmo_lend(struct vmo *v, struct vmo **out);
+/* Takes loan l back: each of its mappings, in any process, reads as
+ * zero and traps on a store until unmapped; mapping, reading or writing
+ * it fails after (BAD_STATE). NB_ERR_NO_MEMORY if a mapping could not
+ * be replaced (the loan is revoked all the same). */
+nb_status vmo_revoke(struct vmo *l);
 nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,
 		 uint32_t addr, uint32_t len, bool write);
 nb_status vm_unmap(struct process *p, uint8_t *mem, uint32_t addr,

@@ -379,7 +379,8 @@ nb_status sys_vmo_physical(struct ucall *u, uint32_t h, uint32_t phys)
 		return NB_ERR_FAULT;
 	if ((s = htable_get(&u->p->handles, h, KOBJ_VMO, NB_RIGHT_MANAGE, &o)))
 		return s;
-	if (!(pa = hal_shm_phys(((struct vmo *)o)->shm)))
+	if (((struct vmo *)o)->lender ||
+	    !(pa = hal_shm_phys(((struct vmo *)o)->shm)))
 		return NB_ERR_WRONG_TYPE;
 	memcpy(u->mem + phys, &pa, 8);
 	return NB_OK;

@@ -517,6 +517,8 @@ nb_status sys_process_create_vmo(struct ucall *u, uint32_t vmo, uint32_t len,
 		return NB_ERR_FAULT;
 	if ((s = htable_get(&u->p->handles, vmo, KOBJ_VMO, NB_RIGHT_READ, &o)))
 		return s;
+	if (((struct vmo *)o)->revoked)
+		return NB_ERR_BAD_STATE;
 	if ((s = check_transfer(u, handles, nhandles, NB_HANDLE_INVALID)))
 		return s;
 	if (len > ((struct vmo *)o)->size)

@@ -157,6 +157,8 @@ static nb_status vmo_copy(struct ucall *u, uint32_t h, uint32_t offset,
 	if ((s = get2(u->p, h, KOBJ_VMO, KOBJ_PAGES,
 		      write ? NB_RIGHT_WRITE : NB_RIGHT_READ, &o)))
 		return s;
+	if (o->type == KOBJ_VMO && ((struct vmo *)o)->revoked)
+		return NB_ERR_BAD_STATE;
 	bytes = object_bytes(o, &size);
 	if ((uint64_t)offset + len > size)
 		return NB_ERR_OUT_OF_RANGE;
@@ -199,6 +201,37 @@ nb_status sys_vm_map(struct ucall *u, uint32_t vmo, uint32_t offset,
 	if ((uint64_t)offset + len > ((struct vmo *)o)->size)
 		return NB_ERR_OUT_OF_RANGE;
 	return vm_map(u->p, u->mem, (struct vmo *)o, offset, addr, len, write);
+}
+
+nb_status sys_vmo_lend(struct ucall *u, uint32_t h, uint32_t out)
+{
+	struct kobj *o;
+	nb_rights r;
+	struct vmo *l;
+	nb_status s;
+
+	if (!range_ok(u, out, 4))
+		return NB_ERR_FAULT;
+	if ((s = htable_get(&u->p->handles, h, KOBJ_VMO, NB_RIGHT_READ, &o)) ||
+	    (s = htable_rights(&u->p->handles, h, &r)))
+		return s;
+	if (!htable_room(&u->p->handles))
+		return NB_ERR_NO_RESOURCES;
+	if ((s = vmo_lend((struct vmo *)o, &l)))
+		return s;
+	return add_new(u, &l->o, (r & VMO_RIGHTS) | NB_RIGHT_MANAGE, out);
+}
+
+nb_status sys_vmo_revoke(struct ucall *u, uint32_t h)
+{
+	struct kobj *o;
+	nb_status s;
+
+	if ((s = htable_get(&u->p->handles, h, KOBJ_VMO, NB_RIGHT_MANAGE, &o)))
+		return s;
+	if (!((struct vmo *)o)->lender)
+		return NB_ERR_WRONG_TYPE;
+	return vmo_revoke((struct vmo *)o);
 }
 
 nb_status sys_vm_unmap(struct ucall *u, uint32_t addr, uint32_t len)

@@ -10,6 +10,13 @@
  * a reference to its object. When the process ends its store (with the
  * reservation) goes first, then vm_forget drops the records.
  *
+ * A loan (vmo_lend) is a memory object over another's pages that its
+ * lender can take back (vmo_revoke): the zero-copy buffers a driver
+ * lends a client (EthernetNic.send_inplace). It keeps its mappings in a
+ * list of its own (with each memory's base), so that revoking replaces
+ * them, in whichever process, by read-only zero pages: a store after
+ * that traps. Revoked, it can no longer be mapped, read or written.
+ *
  * A pages object holds private pages moved out of a linear memory
  * (hal_vm_move) into a reservation of the kernel's own; moving them in
  * elsewhere moves them again. Neither step copies: the basis of
@@ -57,6 +64,11 @@ nb_status vmo_adopt(hal_shm *shm, uint32_t size, uint64_t charge,
  * stops mastering first, so that it never writes the freed pages. */
 void vmo_destroy(struct vmo *v)
 {
+	if (v->lender) { /* its mappings, which held it, are gone */
+		kobj_release(&v->lender->o);
+		kobj_free(&v->o);
+		return;
+	}
 	if (v->dev)
 		pcidev_dma_gone(v->dev);
 	hal_shm_destroy(v->shm);
@@ -66,6 +78,46 @@ void vmo_destroy(struct vmo *v)
 uint8_t *vmo_data(struct vmo *v)
 {
 	return hal_shm_data(v->shm);
+}
+
+nb_status vmo_lend(struct vmo *v, struct vmo **out)
+{
+	struct vmo *l;
+
+	if (v->lender)
+		return NB_ERR_NOT_SUPPORTED;
+	if (!(l = kobj_alloc(sizeof *l, KOBJ_VMO)))
+		return NB_ERR_NO_MEMORY;
+	kobj_retain(&v->o);
+	l->lender = v;
+	l->shm = v->shm;
+	l->size = v->size;
+	*out = l;
+	return NB_OK;
+}
+
+nb_status vmo_revoke(struct vmo *l)
+{
+	nb_status s = NB_OK;
+
+	l->revoked = true;
+	for (struct kmap *m = l->loan_maps; m; m = m->next_loan)
+		if (!hal_shm_unmap(m->mem + m->addr, m->len, HAL_PROT_READ))
+			s = NB_ERR_NO_MEMORY;
+	return s;
+}
+
+/* Removes m from its loan's list of mappings (if its object is one). */
+static void loan_unlink(struct kmap *m)
+{
+	struct kmap **pm = &m->vmo->loan_maps;
+
+	if (!m->vmo->lender)
+		return;
+	while (*pm && *pm != m)
+		pm = &(*pm)->next_loan;
+	if (*pm)
+		*pm = m->next_loan;
 }
 
 /* True if [addr, addr+len) meets one of p's mappings. */
@@ -83,7 +135,7 @@ nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,
 {
 	struct kmap *m;
 
-	if (vm_overlaps(p, addr, len))
+	if (vm_overlaps(p, addr, len) || v->revoked)
 		return NB_ERR_BAD_STATE;
 	if (!(m = kmem_alloc(sizeof *m, false)))
 		return NB_ERR_NO_MEMORY;
@@ -98,6 +150,12 @@ nb_status vm_map(struct process *p, uint8_t *mem, struct vmo *v, uint32_t off,
 	m->len = len;
 	m->next = p->maps;
 	p->maps = m;
+	m->mem = mem;
+	m->next_loan = NULL;
+	if (v->lender) {
+		m->next_loan = v->loan_maps;
+		v->loan_maps = m;
+	}
 	return NB_OK;
 }
 
@@ -109,6 +167,7 @@ nb_status vm_unmap(struct process *p, uint8_t *mem, uint32_t addr, uint32_t len)
 		if (!hal_shm_unmap(mem + addr, len, RW))
 			return NB_ERR_NO_MEMORY;
 		*pm = m->next;
+		loan_unlink(m);
 		kobj_release(&m->vmo->o);
 		free(m);
 		return NB_OK;
@@ -122,6 +181,7 @@ void vm_forget(struct process *p)
 
 	while ((m = p->maps)) {
 		p->maps = m->next;
+		loan_unlink(m);
 		kobj_release(&m->vmo->o);
 		free(m);
 	}

@@ -88,3 +88,38 @@ bad() {
 	echo "FAIL $1"
 	fail=$((fail + 1))
 }
+
+# on_free_port OUT READY COMMAND...: runs COMMAND in the background (in
+# directory $BOOT_DIR if set; each "PORT" in its words replaced by a
+# host port free at the time), both its streams to OUT, until OUT has a
+# line starting with READY (200 s at most); a command that ends before
+# (the port taken meanwhile, say) is tried again on another port, five
+# times. Sets port, and pid (empty if it never got ready: then 1).
+on_free_port() {
+	local out=$1 ready=$2
+	shift 2
+	for _ in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		(cd "${BOOT_DIR:-.}" && exec "${@//PORT/$port}") \
+			</dev/null >"$out" 2>&1 &
+		pid=$!
+		for _ in $(seq 200); do
+			grep -q "^$ready" "$out" && return 0
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 1
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		pid=
+	done
+	return 1
+}
+
+# boot_forwarded OUT READY BOOT-ARGS...: on_free_port with `nebulet boot
+# --hostfwd=tcp:127.0.0.1:PORT-:80 BOOT-ARGS...`.
+boot_forwarded() {
+	local out=$1 ready=$2
+	shift 2
+	on_free_port "$out" "$ready" "$(realpath "$B/nebulet")" boot \
+		--hostfwd=tcp:127.0.0.1:PORT-:80 "$@"
+}

@@ -57,6 +57,7 @@ group format tests/format.sh
 [ -x tests/failalloc.sh ] && group failalloc tests/failalloc.sh "$B/asan/nebulet"
 [ -x tests/firmament.sh ] && group firmament tests/firmament.sh "$B/asan/nebulet"
 [ -x tests/net.sh ] && group net tests/net.sh "$B/asan/nebulet"
+[ -x tests/httpd.sh ] && group httpd tests/httpd.sh "$B/asan/nebulet"
 [ -x tests/suite.sh ] && group suite tests/suite.sh "$B/asan/nebulet"
 [ -x tests/spec.sh ] && group spec-jit tests/spec.sh "$B/asan/nebulet" --engine=jit
 # The JIT's SIMD without SSE4.1 (every instruction through simd.c).

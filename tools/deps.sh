@@ -6,7 +6,7 @@ set -e
 PKGS="make gcc clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev \
 wabt binaryen qemu-system-x86 qemu-system-data nodejs clang-format python3 \
 dpkg-dev tcl grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf \
-dosfstools"
+dosfstools curl"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 # Source packages for the benchmark suite (bench/suite/fetch.sh): deb-src

@@ -7,7 +7,8 @@
  * access is the kernel's own: configuration space through the HAL,
  * BARs mapped uncached into the kernel (hal_shm_create_mmio), DMA memory
  * as memory objects (so that a transmit slot can be lent to a client:
- * a reply handle without MANAGE), its receive event a kernel event.
+ * a loan of it, vmo_lend, as a reply handle without MANAGE, revoked
+ * when taken back), its receive event a kernel event.
  * MSI-X entry 0, else INTx.
  */
 #include <stddef.h>
@@ -31,6 +32,7 @@ struct vnative {
 	struct vmo *dma[MAX_DMA];
 	unsigned ndma;
 	struct vmo *slot[VNET_TX];
+	struct vmo *loan[VNET_TX]; /* of a lent slot, else NULL */
 };
 
 static struct vnative *of_nic(struct vnet_nic *c)
@@ -122,9 +124,25 @@ static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
 {
 	struct vnative *v = of_nic(c);
 
-	*out = firport_give(&v->s.port, &v->slot[slot]->o,
+	nb_status s;
+
+	if ((s = vmo_lend(v->slot[slot], &v->loan[slot])))
+		return s;
+	*out = firport_give(&v->s.port, &v->loan[slot]->o,
 			    NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER);
 	return NB_OK;
+}
+
+/* Revokes slot's loan and drops the driver's reference. */
+static void take_back(struct vnet_nic *c, int slot)
+{
+	struct vnative *v = of_nic(c);
+
+	if (!v->loan[slot])
+		return;
+	vmo_revoke(v->loan[slot]);
+	kobj_release(&v->loan[slot]->o);
+	v->loan[slot] = NULL;
 }
 
 static int32_t rx_event(struct vnet_nic *c, fir_handle *out)
@@ -154,6 +172,8 @@ static void serve(struct nserve *s, struct kmsg *m)
 /* Resets the device (once opened) and drops its memory. */
 static void drop(struct vnative *v)
 {
+	for (int i = 0; i < VNET_TX; i++)
+		take_back(&v->nic, i);
 	if (v->nic.n.v.common)
 		vnet_close(&v->nic.n);
 	for (unsigned i = 0; i < v->ndma; i++)
@@ -215,6 +235,7 @@ nb_status vnet_native_start(const struct khandle *h, uint32_t n,
 		v->nic.client = client;
 		v->nic.connected = connected;
 		v->nic.lend = lend;
+		v->nic.take_back = take_back;
 		v->nic.rx_event = rx_event;
 		v->nic.rx_signal = rx_signal;
 		v->s.irq = &v->irq->o;

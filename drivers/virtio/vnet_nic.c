@@ -1,9 +1,11 @@
 /*
  * vnet_nic.c: EthernetNic over virtio-net (vnet_nic.h). `send` copies
- * the frame into a free transmit slot; `send_inplace` lends a slot (its
- * own page of DMA memory) for the client to fill at VNET_HDR, and
- * `commit` hands it to the device as it is: zero copy. Slots lent to a
- * client that has gone are taken back. `receive` waits for a frame,
+ * the frame into a free transmit slot; `send_inplace` lends a slot (a
+ * loan of its own page of DMA memory) for the client to fill at
+ * VNET_HDR, and `commit` takes the loan back (revoked: the client's
+ * mapping no longer reaches the slot) and hands the slot to the device
+ * as it is: zero copy. Slots lent to a client that has gone are taken
+ * back likewise. `receive` waits for a frame,
  * but for the clients that took `rx_ready`: the driver's event, USER0
  * while frames wait (updated after each interrupt and receive); those
  * get NB_ERR_SHOULD_WAIT from an empty receive.
@@ -24,6 +26,7 @@ static int take_slot(struct vnet_nic *c)
 		for (int i = 0; i < VNET_TX; i++)
 			if (c->n.tx_state[i] == VNET_SLOT_LENT && c->owner[i] &&
 			    !c->connected(c, c->owner[i])) {
+				c->take_back(c, i);
 				c->n.tx_state[i] = VNET_SLOT_FREE;
 				c->owner[i] = 0;
 			}
@@ -91,6 +94,7 @@ static int32_t on_commit(void *ctx, const ethernet_nic_commit_req *req)
 	if (req->length < 14 || req->length > VNET_FRAME_MAX)
 		return FIR_ERR_INVALID;
 	c->owner[req->slot] = 0;
+	c->take_back(c, (int)req->slot);
 	return vnet_slot_send(&c->n, (int)req->slot, req->length)
 		       ? NB_ERR_BAD_STATE
 		       : NB_OK;

@@ -28,9 +28,13 @@ struct vnet_nic {
 	 * client is still connected. */
 	uintptr_t (*client)(struct vnet_nic *c);
 	bool (*connected)(struct vnet_nic *c, uintptr_t client);
-	/* *out: a handle to transmit slot's DMA memory for the reply, with
-	 * READ, WRITE and TRANSFER only (no MANAGE: no bus address). */
+	/* *out: a handle for the reply to a loan (vmo_lend) of transmit
+	 * slot's DMA memory, with READ, WRITE and TRANSFER only (no
+	 * MANAGE: no bus address, no revoking); take_back revokes the
+	 * slot's loan (the client's mapping no longer reaches the slot)
+	 * and drops it. */
 	int32_t (*lend)(struct vnet_nic *c, int slot, fir_handle *out);
+	void (*take_back)(struct vnet_nic *c, int slot);
 	/* The driver's receive event: *out a handle to it for the reply
 	 * (WAIT and TRANSFER); rx_signal sets its USER0 (pending) or
 	 * clears it. */

@@ -10,7 +10,8 @@
  * shared with the native twin (vnet_native.c); this file gives them the
  * SDK's device access (virtio_wasm.c) and the hooks: interrupts, the
  * client being served, lending a transmit slot's DMA memory object (a
- * duplicate without MANAGE), the receive event (an event of its own,
+ * loan, vmo_lend, given as a duplicate without MANAGE; revoked when
+ * taken back), the receive event (an event of its own,
  * USER0 while frames wait). Interrupts: MSI-X entry 0 for both queues,
  * or INTx when the device has no MSI-X or argv[1] is "intx".
  */
@@ -29,6 +30,7 @@ static struct vnet_nic nic;
 static nb_handle irq;
 static nb_handle rx_ev;
 static nb_handle slot_vmo[VNET_TX];
+static nb_handle loan[VNET_TX]; /* of a lent slot, else invalid */
 static struct {
 	uint64_t phys;
 	nb_handle h;
@@ -80,11 +82,31 @@ static bool connected(struct vnet_nic *c, uintptr_t h)
 	       !(obs & NB_SIGNAL_PEER_CLOSED);
 }
 
+/* A loan of the slot's DMA memory, kept (to revoke), and a duplicate
+ * without MANAGE for the client. */
 static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
 {
-	return nb_handle_duplicate(
-		slot_vmo[slot],
-		NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER, out);
+	nb_status s;
+
+	if ((s = nb_vmo_lend(slot_vmo[slot], &loan[slot])))
+		return s;
+	if ((s = nb_handle_duplicate(loan[slot],
+				     NB_RIGHT_READ | NB_RIGHT_WRITE |
+					     NB_RIGHT_TRANSFER,
+				     out))) {
+		nb_handle_close(loan[slot]);
+		loan[slot] = NB_HANDLE_INVALID;
+	}
+	return s;
+}
+
+static void take_back(struct vnet_nic *c, int slot)
+{
+	if (loan[slot] == NB_HANDLE_INVALID)
+		return;
+	nb_vmo_revoke(loan[slot]);
+	nb_handle_close(loan[slot]);
+	loan[slot] = NB_HANDLE_INVALID;
 }
 
 static int32_t rx_event(struct vnet_nic *c, fir_handle *out)
@@ -127,11 +149,14 @@ int main(int argc, char **argv)
 	nic.client = client;
 	nic.connected = connected;
 	nic.lend = lend;
+	nic.take_back = take_back;
 	nic.rx_event = rx_event;
 	nic.rx_signal = rx_signal;
 	intr.h = irq;
 	s = svc_serve_on(listener, ethernet_nic_dispatch_any, &vnet_nic_ops,
 			 &nic, &intr);
+	for (int i = 0; i < VNET_TX; i++)
+		take_back(&nic, i);
 	vnet_close(&nic.n);
 	return s == NB_ERR_PEER_CLOSED ? 0 : 5;
 }

@@ -150,8 +150,15 @@ int main(void)
 	       ethernet_nic_commit(
 		       ch, &(ethernet_nic_commit_req){lent.slot, FRAME_ARP}),
 	       NB_ERR_BAD_STATE);
+	/* Committed, the slot was taken back: the mapping reads zero (a
+	 * store would trap), the handle reaches nothing. */
+	EXPECT("after commit the mapping is cut off", page[lent.offset], 0);
+	EXPECT("after commit no vmo_write",
+	       nb_vmo_write(lent.memory, lent.offset, "x", 1),
+	       NB_ERR_BAD_STATE);
 	arp_reply(3);
-	nb_vm_unmap(page, NB_PAGE_SIZE);
+	EXPECT("unmap the revoked slot", nb_vm_unmap(page, NB_PAGE_SIZE),
+	       NB_OK);
 	nb_handle_close(lent.memory);
 	by_event();
 	printf("done\n");

@@ -244,7 +244,7 @@ static void test_ethernet(void)
 	ethernet_nic_commit_req creq;
 	ethernet_nic_rx_ready_resp ready;
 	nb_handle ch = connect_to("ethernet");
-	uint8_t *page = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE), want[64];
+	uint8_t *page = aligned_alloc(NB_PAGE_SIZE, 2 * NB_PAGE_SIZE), want[64];
 
 	EXPECT("ethernet: info", ethernet_nic_info(ch, &info), NB_OK);
 	EXPECT("ethernet: link up", info.info.link, LINK_STATE_UP);
@@ -279,14 +279,23 @@ static void test_ethernet(void)
 	       NB_OK);
 	frame(page, 9);
 	frame(want, 9);
-	EXPECT("ethernet: unmap", nb_vm_unmap(page, NB_PAGE_SIZE), NB_OK);
-	nb_handle_close(lend.memory);
 	creq.slot = lend.slot;
 	creq.length = 2000;
 	EXPECT("ethernet: commit too long", ethernet_nic_commit(ch, &creq),
 	       FIR_ERR_INVALID);
 	creq.length = 64;
 	EXPECT("ethernet: commit", ethernet_nic_commit(ch, &creq), NB_OK);
+	/* Committed, the slot is taken back: the mapping no longer reaches
+	 * it (it reads zero, a store would trap) nor does the handle. */
+	EXPECT("ethernet: after commit the mapping is cut off", page[0], 0);
+	EXPECT("ethernet: after commit no vmo_write",
+	       nb_vmo_write(lend.memory, lend.offset, "x", 1),
+	       NB_ERR_BAD_STATE);
+	EXPECT("ethernet: after commit no vm_map",
+	       nb_vm_map(lend.memory, 0, page + NB_PAGE_SIZE, NB_PAGE_SIZE, 0),
+	       NB_ERR_BAD_STATE);
+	EXPECT("ethernet: unmap", nb_vm_unmap(page, NB_PAGE_SIZE), NB_OK);
+	nb_handle_close(lend.memory);
 	EXPECT("ethernet: commit twice", ethernet_nic_commit(ch, &creq),
 	       NB_ERR_BAD_STATE);
 	EXPECT("ethernet: receive the in-place frame",

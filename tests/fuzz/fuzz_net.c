@@ -73,8 +73,8 @@ static void setup(void)
 	struct tcp_pcb *t;
 	struct udp_pcb *u;
 
-	if (nif_add(&nif, mac, 1500, discard, NULL, 0x0a000001, 0xffffff00,
-		    0x0a0000fe))
+	if (nif_add(&nif, mac, 1500, discard, NULL, NULL, 0x0a000001,
+		    0xffffff00, 0x0a0000fe))
 		abort();
 	dhcp_start(&nif);
 	t = tcp_new();

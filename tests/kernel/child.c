@@ -17,6 +17,9 @@
  *              second page through the mapping, exit 0
  *   "rowrite"  (with a memory object) map it read-only and store to
  *              it: must trap (134)
+ *   "loan"     (with a loan, vmo_lend) map it writable, write "lent" at
+ *              its start, send "filled", wait for a message, then store
+ *              again: must trap (134) when the loan was revoked
  *   "flip"     (with a pages object of 2 pages) move it into memory,
  *              check bytes i = i % 251, add 1 to each, move the pages
  *              out and send them back, exit 0
@@ -101,6 +104,23 @@ static int vmo(nb_handle v, uint32_t flags)
 		return 3;
 	memcpy(area + NB_PAGE_SIZE, "from child", 10);
 	return 0;
+}
+
+/* "loan": fills the loan, says so, waits, stores again (traps once it
+ * was taken back). */
+static int loan(nb_handle ch, nb_handle v)
+{
+	volatile char *p = (volatile char *)area;
+
+	if (nb_vm_map(v, 0, area, NB_PAGE_SIZE, NB_MAP_WRITE))
+		return 1;
+	memcpy(area, "lent", 4);
+	if (nb_channel_write(ch, "filled", 6, NULL, 0) ||
+	    nb_channel_read(ch, NB_CHANNEL_READ_WAIT, buf, 16, NULL, 0, NULL,
+			    NULL))
+		return 2;
+	p[1] = 'X';
+	return 3;
 }
 
 static int flip(nb_handle ch, nb_handle g)
@@ -276,6 +296,8 @@ int main(int argc, char **argv)
 			       : 93;
 	if (strcmp(buf, "flip") == 0)
 		return nh == 1 ? flip(ch, hs[0]) : 93;
+	if (strcmp(buf, "loan") == 0)
+		return nh == 1 ? loan(ch, hs[0]) : 93;
 	if (strncmp(buf, "thread", 6) == 0)
 		return threads(buf);
 	if (strcmp(buf, "echo") == 0)

@@ -119,6 +119,59 @@ static void sharing(void)
 	nb_handle_close(v);
 }
 
+/* Loans: a child maps one and fills it; taken back, its next store
+ * traps and the lender's pages keep what it wrote before; the loan can
+ * no longer be mapped, read or written, here either. */
+static void loans(void)
+{
+	nb_handle v, l, d, ch, p, bad;
+	char buf[8] = "";
+	uint32_t n, nh;
+
+	nb_vmo_create(PG, &v);
+	EXPECT("vmo_lend", nb_vmo_lend(v, &l), NB_OK);
+	EXPECT("no loan of a loan", nb_vmo_lend(l, &bad), NB_ERR_NOT_SUPPORTED);
+	EXPECT("revoke needs a loan", nb_vmo_revoke(v), NB_ERR_ACCESS_DENIED);
+	nb_handle_duplicate(
+		l, NB_RIGHT_READ | NB_RIGHT_WRITE | NB_RIGHT_TRANSFER, &d);
+	EXPECT("the borrower cannot revoke", nb_vmo_revoke(d),
+	       NB_ERR_ACCESS_DENIED);
+	p = kt_spawn(child, child_len, &ch);
+	nb_channel_write(ch, "loan", 4, &d, 1);
+	EXPECT("the child filled the loan",
+	       nb_channel_read(ch, NB_CHANNEL_READ_WAIT, buf, sizeof buf, NULL,
+			       0, &n, &nh) == NB_OK &&
+		       n == 6,
+	       1);
+	EXPECT("vmo_revoke", nb_vmo_revoke(l), NB_OK);
+	nb_channel_write(ch, "go", 2, NULL, 0);
+	EXPECT("a store after the revoke traps", kt_join(p), NB_EXIT_TRAP);
+	EXPECT("the lender's pages kept the loan's bytes",
+	       nb_vmo_read(v, 0, buf, 4) == NB_OK &&
+		       memcmp(buf, "lent", 4) == 0,
+	       1);
+	EXPECT("revoked: no mapping", nb_vm_map(l, 0, area, PG, 0),
+	       NB_ERR_BAD_STATE);
+	EXPECT("revoked: no vmo_write", nb_vmo_write(l, 0, "x", 1),
+	       NB_ERR_BAD_STATE);
+	EXPECT("revoked: no vmo_read", nb_vmo_read(l, 0, buf, 1),
+	       NB_ERR_BAD_STATE);
+	/* Revoked while mapped here: the range reads zero until unmapped. */
+	nb_handle_close(l);
+	nb_vmo_lend(v, &l);
+	EXPECT("map a loan", nb_vm_map(l, 0, area, PG, NB_MAP_WRITE), NB_OK);
+	EXPECT("it shows the lender's pages", memcmp(area, "lent", 4), 0);
+	nb_vmo_revoke(l);
+	EXPECT("revoked mapping reads zero", area[0], 0);
+	EXPECT("and unmaps", nb_vm_unmap(area, PG), NB_OK);
+	area[0] = 1;
+	EXPECT("then is writable", area[0], 1);
+	nb_handle_close(ch);
+	nb_handle_close(p);
+	nb_handle_close(l);
+	nb_handle_close(v);
+}
+
 /* Pages move out of init, into the child, back out and into init. */
 static void flipping(void)
 {
@@ -195,6 +248,7 @@ int main(void)
 	mapping();
 	sharing();
 	flipping();
+	loans();
 	image_in_vmo();
 	puts("done");
 	return kt_failed ? 1 : 0;

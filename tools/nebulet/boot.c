@@ -130,6 +130,8 @@ struct boot_opts {
 	const char *disk;	 /* --disk: a raw image on virtio-blk-pci */
 	const char *device;	 /* --device: one more QEMU -device */
 	bool nic;		 /* --nic: virtio-net-pci, user network */
+	const char *hostfwd;	 /* --hostfwd: QEMU's hostfwd rule (--nic) */
+	const char *pci;	 /* --pci: a device for --kernel's init */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -170,6 +172,11 @@ static bool pack(struct buf *ar, const struct boot_opts *o, int argc,
 	}
 	if (o->kernel && o->disk) /* the disk: init's startup handle 1 */
 		add_word(&man, "--pci=0x1af4:0x1042");
+	if (o->kernel && o->pci) {
+		char w[64];
+		snprintf(w, sizeof w, "--pci=%s", o->pci);
+		add_word(&man, w);
+	}
 	if (o->kernel)
 		add_word(&man, "--kernel");
 	for (int i = 0; i < o->envc; i++) {
@@ -381,8 +388,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 		argv[n++] = "virtio-blk-pci,drive=disk0,disable-legacy=on";
 	}
 	if (o->nic) { /* restrict=on: the guest reaches no host network */
+		static char netdev[200];
+		snprintf(netdev, sizeof netdev, "user,id=net0,restrict=on%s%s",
+			 o->hostfwd ? ",hostfwd=" : "",
+			 o->hostfwd ? o->hostfwd : "");
 		argv[n++] = "-netdev";
-		argv[n++] = "user,id=net0,restrict=on";
+		argv[n++] = netdev;
 		argv[n++] = "-device";
 		argv[n++] = "virtio-net-pci,netdev=net0,disable-legacy=on";
 	}
@@ -688,8 +699,11 @@ static const char boot_usage[] =
 	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
 	"   only, no commas in IMG; with --kernel, init's startup handle 1);\n"
 	"   --nic: a virtio-net-pci (1.x only) on\n"
-	"   QEMU's user network, restricted; --device=SPEC: QEMU's -device\n"
-	"   SPEC)\n";
+	"   QEMU's user network, restricted; --hostfwd=tcp:[HOSTADDR]:PORT-:\n"
+	"   GUESTPORT: --nic with a host port forwarded to the guest's;\n"
+	"   --pci=VENDOR:DEVICE: with --kernel, that PCI device for init,\n"
+	"   its next startup handle (after the disk's); --device=SPEC: QEMU's\n"
+	"   -device SPEC)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -810,6 +824,16 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			o->disk = argv[i] + 7;
 		} else if (strcmp(argv[i], "--nic") == 0) {
 			o->nic = true;
+		} else if (strncmp(argv[i], "--hostfwd=tcp:", 14) == 0 &&
+			   strchr(argv[i], '-') && !strchr(argv[i], ',') &&
+			   strlen(argv[i]) < 100) {
+			o->hostfwd = argv[i] + 10;
+			o->nic = true;
+		} else if (strncmp(argv[i], "--pci=", 6) == 0 && argv[i][6] &&
+			   strlen(argv[i]) < 40 &&
+			   strspn(argv[i] + 6, "0123456789abcdefxABCDEF:#") ==
+				   strlen(argv[i] + 6)) {
+			o->pci = argv[i] + 6;
 		} else if (strncmp(argv[i], "--device=", 9) == 0 &&
 			   argv[i][9]) {
 			o->device = argv[i] + 9;
@@ -848,6 +872,10 @@ int boot_main(int argc, char **argv)
 	if (o.serial2_in && !o.serial2) {
 		fputs("nebulet boot: --serial2-input needs --serial2\n",
 		      stderr);
+		return 2;
+	}
+	if (o.pci && !o.kernel) {
+		fputs("nebulet boot: --pci needs --kernel\n", stderr);
 		return 2;
 	}
 	if (o.kernel && o.envc) {

@@ -2,9 +2,11 @@
  * netloop.c: a loopback EthernetNic (published as "ethernet"): every
  * frame sent comes back through receive. Its transmit queue is SLOTS
  * slots, each a one-page memory object mapped into this process; the
- * zero-copy path lends a slot (send_inplace gives the caller a handle to
- * that slot's object alone, to map into its own memory and fill) and
- * commit queues it: no byte is copied between linear memories. The
+ * zero-copy path lends a slot (send_inplace gives the caller a loan of
+ * that slot's object alone, vmo_lend, to map into its own memory and
+ * fill) and commit takes the loan back (revoked: the caller's mapping no
+ * longer reaches the slot) and queues the slot: no byte is copied
+ * between linear memories. The
  * device's own move from transmit slot to receive queue is the copy a
  * real NIC's DMA would make.
  */
@@ -22,7 +24,8 @@ enum { SLOT_FREE, SLOT_LENT };
 
 static struct {
 	nb_handle vmo;
-	uint8_t *map; /* the slot's page in this memory */
+	nb_handle loan; /* while lent: the loan the client maps */
+	uint8_t *map;	/* the slot's page in this memory */
 	int state;
 	nb_handle owner; /* the client channel it is lent to */
 } slot[SLOTS];
@@ -66,6 +69,15 @@ static nb_status on_send(void *ctx, const ethernet_nic_send_req *req)
 	return loop_back(req->frame.b, req->frame.len);
 }
 
+/* Takes slot i back: its loan revoked and dropped, the slot free. */
+static void take_back(uint32_t i)
+{
+	nb_vmo_revoke(slot[i].loan);
+	nb_handle_close(slot[i].loan);
+	slot[i].loan = NB_HANDLE_INVALID;
+	slot[i].state = SLOT_FREE;
+}
+
 /* EthernetNic.send_inplace: lends a free slot (taking back the slots of
  * clients that left without committing). */
 static nb_status on_send_inplace(void *ctx,
@@ -74,15 +86,19 @@ static nb_status on_send_inplace(void *ctx,
 	for (uint32_t i = 0; i < SLOTS; i++) {
 		nb_status s;
 		if (slot[i].state == SLOT_LENT && !svc_peer_open(slot[i].owner))
-			slot[i].state = SLOT_FREE;
+			take_back(i);
 		if (slot[i].state != SLOT_FREE)
 			continue;
-		s = nb_handle_duplicate(slot[i].vmo,
+		if ((s = nb_vmo_lend(slot[i].vmo, &slot[i].loan)))
+			return s;
+		s = nb_handle_duplicate(slot[i].loan,
 					NB_RIGHT_READ | NB_RIGHT_WRITE |
 						NB_RIGHT_TRANSFER,
 					&resp->memory);
-		if (s)
+		if (s) {
+			nb_handle_close(slot[i].loan);
 			return s;
+		}
 		slot[i].state = SLOT_LENT;
 		slot[i].owner = svc_client();
 		resp->slot = i;
@@ -93,20 +109,17 @@ static nb_status on_send_inplace(void *ctx,
 	return NB_ERR_SHOULD_WAIT;
 }
 
-/* EthernetNic.commit: transmits a lent slot; the slot comes back. */
+/* EthernetNic.commit: takes a lent slot back, then transmits it (when
+ * the receive queue is full, the slot is free again all the same). */
 static nb_status on_commit(void *ctx, const ethernet_nic_commit_req *req)
 {
-	nb_status s;
-
 	if (req->slot >= SLOTS || slot[req->slot].state != SLOT_LENT ||
 	    slot[req->slot].owner != svc_client())
 		return NB_ERR_BAD_STATE;
 	if (req->length < 14 || req->length > FRAME_MAX)
 		return FIR_ERR_INVALID;
-	if ((s = loop_back(slot[req->slot].map, req->length)))
-		return s;
-	slot[req->slot].state = SLOT_FREE;
-	return NB_OK;
+	take_back(req->slot);
+	return loop_back(slot[req->slot].map, req->length);
 }
 
 /* EthernetNic.receive: the oldest looped-back frame. */

@@ -188,6 +188,19 @@ NB_CALL(vm_move_out, nb_status, NB_I32(void *, addr), NB_I32(uint32_t, len),
  * of this memory (whose contents they replace); the object is empty
  * after (size 0; BAD_STATE if it already was). Needs WRITE. */
 NB_CALL(vm_move_in, nb_status, NB_I32(nb_handle, pages), NB_I32(void *, addr))
+/*
+ * Loans, for buffers lent and taken back (a driver's zero-copy transmit
+ * slots): vmo_lend makes *out, a new memory object over the pages of
+ * memory object h (needs READ; a loan cannot be lent again:
+ * NOT_SUPPORTED), with h's rights plus MANAGE; give a borrower a
+ * duplicate without MANAGE. vmo_revoke (needs MANAGE; WRONG_TYPE for a
+ * memory object that is no loan) takes the loan back: each of its
+ * mappings, in every process, then reads as zero and traps on a store
+ * until vm_unmap, and vm_map, vmo_read and vmo_write of the loan fail
+ * with BAD_STATE.
+ */
+NB_CALL(vmo_lend, nb_status, NB_I32(nb_handle, h), NB_I32(nb_handle *, out))
+NB_CALL(vmo_revoke, nb_status, NB_I32(nb_handle, h))
 
 /*
  * Threads share their process's instance, memory, globals and handles.

@@ -7,8 +7,12 @@
  *
  * publishes NAME (default "net") and uses the EthernetNic published as
  * NIC (default "ethernet"); without --ip it asks DHCP for an address.
- * One thread: it waits on the NIC's receive event, the listener, the
- * Net clients and the sockets, with lwIP's next timeout as deadline.
+ * Frames go out in place: lwIP writes each into a transmit slot the NIC
+ * lends (send_inplace), mapped into our memory, and commit hands it to
+ * the device without a copy; a NIC that lends none gets copies (send).
+ * Net.info counts both. One thread: it waits on the NIC's receive event,
+ * the listener, the Net clients and the sockets, with lwIP's next
+ * timeout as deadline.
  * When the NIC goes away (its driver restarted) it connects again,
  * keeping its sockets and connections, and announces its address
  * (gratuitous ARP: the MAC may have changed); it ends (and its
@@ -39,13 +43,68 @@ static uint32_t nclients;
 static int use_dhcp;
 static uint8_t msgbuf[FIR_MAX_BYTES];
 
-/* nif's send: one frame to the NIC (copied: EthernetNic.send). */
+/* The transmit slot the NIC lent us (EthernetNic.send_inplace), mapped
+ * at `window`, until a frame written there is committed. */
+#define WINDOW (2 * NB_PAGE_SIZE)
+static uint8_t window[WINDOW] __attribute__((aligned(NB_PAGE_SIZE)));
+static ethernet_nic_send_inplace_resp lent;
+static uint32_t lent_map; /* bytes mapped at window; 0: no slot held */
+static uint64_t tx_inplace, tx_copied, tx_copied_bytes;
+
+/* Lets the lent slot go: unmapped, its handle closed (the NIC took it
+ * back at commit, or takes it back when we reconnect). */
+static void slot_drop(void)
+{
+	if (!lent_map)
+		return;
+	nb_vm_unmap(window, lent_map);
+	nb_handle_close(lent.memory);
+	lent_map = 0;
+}
+
+/* nif's buffer: where the next frame of len bytes goes: in place, in a
+ * slot the NIC lends and we map (zero copy), or NULL when it lends none
+ * (nif's own buffer; nic_send copies it then). */
+static uint8_t *nic_buffer(void *ctx, uint32_t len)
+{
+	uint32_t base;
+
+	if (!lent_map) {
+		if (ethernet_nic_send_inplace(nic, &lent) != NB_OK)
+			return NULL;
+		base = lent.offset / NB_PAGE_SIZE * NB_PAGE_SIZE;
+		lent_map = (lent.offset - base + lent.size + NB_PAGE_SIZE - 1) /
+			   NB_PAGE_SIZE * NB_PAGE_SIZE;
+		if (lent_map > WINDOW || nb_vm_map(lent.memory, base, window,
+						   lent_map, NB_MAP_WRITE)) {
+			nb_handle_close(lent.memory);
+			lent_map = 0;
+			return NULL;
+		}
+	}
+	if (len > lent.size)
+		return NULL;
+	return window + lent.offset % NB_PAGE_SIZE;
+}
+
+/* nif's send: one frame to the NIC: committed where it was written
+ * (zero copy), else copied (EthernetNic.send). */
 static int nic_send(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	static ethernet_nic_send_req req;
+	ethernet_nic_commit_req c;
 
+	if (lent_map && frame == window + lent.offset % NB_PAGE_SIZE) {
+		c.slot = lent.slot;
+		c.length = len;
+		slot_drop();
+		tx_inplace++;
+		return ethernet_nic_commit(nic, &c) != NB_OK;
+	}
 	memcpy(req.frame.b, frame, len);
 	req.frame.len = len;
+	tx_copied++;
+	tx_copied_bytes += len;
 	return ethernet_nic_send(nic, &req) != NB_OK;
 }
 
@@ -85,14 +144,20 @@ static nb_status nic_open(void)
 }
 
 /* The NIC went away: connects again (or ends the service), takes the
- * new MAC and announces the address with it. */
+ * new MAC and announces the address with it. A NIC that goes away again
+ * while we connect (its driver killed once more) is waited for again:
+ * its supervisor restarts it. */
 static void nic_reopen(void)
 {
 	nb_status s;
 
+	slot_drop();
 	nb_handle_close(nic);
 	nb_handle_close(nic_ready);
-	if ((s = nic_open())) {
+	for (int tries = 0;
+	     (s = nic_open()) == NB_ERR_PEER_CLOSED && tries < 100; tries++)
+		svc_sleep(10000000); /* 10 ms */
+	if (s) {
 		fprintf(stderr, "net: NIC '%s' lost: status %d\n", nicname, s);
 		exit(1);
 	}
@@ -115,6 +180,9 @@ static nb_status on_info(void *ctx, net_info_resp *resp)
 	c->dhcp = use_dhcp;
 	c->bound = c->addr != 0;
 	c->sockets = sock_count();
+	c->tx_inplace = tx_inplace;
+	c->tx_copied = tx_copied;
+	c->tx_copied_bytes = tx_copied_bytes;
 	return NB_OK;
 }
 
@@ -267,12 +335,13 @@ int main(int argc, char **argv)
 		}
 	}
 	use_dhcp = !addr;
+	svc_sleep(0); /* its event made now: a reconnect allocates nothing */
 	if ((s = nic_open())) {
 		fprintf(stderr, "net: NIC '%s': status %d\n", nicname, s);
 		return 1;
 	}
 	if (nif_add(&netif, nicinfo.info.mac.b, (uint16_t)nicinfo.info.mtu,
-		    nic_send, NULL, addr, mask, gw)) {
+		    nic_send, nic_buffer, NULL, addr, mask, gw)) {
 		fprintf(stderr, "net: lwIP would not add the interface\n");
 		return 1;
 	}

@@ -12,7 +12,7 @@ LWIP_WASM_O := $(patsubst %,$(NET_B)/lwip/%.o,$(LWIP_C))
 NET_H := $(wildcard user/net/*.h user/net/arch/*.h)
 NET_CFLAGS := $(FIR_WASM_CFLAGS) -Wextra -Wno-unused-parameter -Iuser/net \
 	-I$(NET_LWIP)/src/include
-NET_PROGS := $(patsubst %,$(B)/user/net/%.wasm,net switch ping)
+NET_PROGS := $(patsubst %,$(B)/user/net/%.wasm,net switch ping tcpd)
 NET_TESTS := $(patsubst tests/net/%.c,$(B)/tests/net/%.wasm,$(wildcard tests/net/*.c))
 .PHONY: net
 net: $(NET_PROGS) $(NET_TESTS)
@@ -32,6 +32,7 @@ $(B)/user/net/net.wasm: $(patsubst %,$(NET_B)/obj/%.o,net sock nif port netc) \
 	$(LWIP_WASM_O) $(FIR_LIB_O)
 $(B)/user/net/switch.wasm: $(NET_B)/obj/switch.o $(FIR_LIB_O)
 $(B)/user/net/ping.wasm: $(patsubst %,$(NET_B)/obj/%.o,ping netc) $(FIR_LIB_O)
+$(B)/user/net/tcpd.wasm: $(patsubst %,$(NET_B)/obj/%.o,tcpd netc) $(FIR_LIB_O)
 $(NET_PROGS):
 	@mkdir -p $(@D)
 	$(WASM_CC) -o $@ $^

@@ -11,19 +11,26 @@
 
 struct nif_dev {
 	nif_send_fn send;
+	nif_buffer_fn buffer;
 	void *ctx;
 };
 
-/* lwIP's linkoutput: one frame, flattened, to the device. */
+/* lwIP's linkoutput: one frame, written out of its pbufs into the
+ * device's buffer (else ours), to the device. */
 static err_t nif_linkoutput(struct netif *n, struct pbuf *p)
 {
 	static uint8_t frame[NIF_FRAME_MAX];
 	struct nif_dev *d = n->state;
+	uint8_t *out = NULL;
 
 	if (p->tot_len > sizeof frame)
 		return ERR_BUF;
-	pbuf_copy_partial(p, frame, p->tot_len, 0);
-	return d->send(d->ctx, frame, p->tot_len) ? ERR_IF : ERR_OK;
+	if (d->buffer)
+		out = d->buffer(d->ctx, p->tot_len);
+	if (!out)
+		out = frame;
+	pbuf_copy_partial(p, out, p->tot_len, 0);
+	return d->send(d->ctx, out, p->tot_len) ? ERR_IF : ERR_OK;
 }
 
 /* netif_add's init: an Ethernet interface with ARP. */
@@ -41,8 +48,8 @@ static err_t nif_netif_init(struct netif *n)
 
 /* Sets lwIP up (once) and adds n. */
 int nif_add(struct netif *n, const uint8_t mac[6], uint16_t mtu,
-	    nif_send_fn send, void *ctx, uint32_t addr, uint32_t netmask,
-	    uint32_t gateway)
+	    nif_send_fn send, nif_buffer_fn buffer, void *ctx, uint32_t addr,
+	    uint32_t netmask, uint32_t gateway)
 {
 	static int inited;
 	struct nif_dev *d;
@@ -55,6 +62,7 @@ int nif_add(struct netif *n, const uint8_t mac[6], uint16_t mtu,
 	if (!(d = mem_malloc(sizeof *d)))
 		return -1;
 	d->send = send;
+	d->buffer = buffer;
 	d->ctx = ctx;
 	ip4_addr_set_u32(&a, lwip_htonl(addr));
 	ip4_addr_set_u32(&m, lwip_htonl(netmask));

@@ -93,6 +93,12 @@ int main(int argc, char **argv)
 			svc_sleep(t0 + SECOND / 10 - nb_clock_monotonic());
 	}
 	printf("%d sent, %d received\n", count, ok);
+	if (net_info(net, &info) == NB_OK)
+		printf("%s: frames sent: %llu in place, %llu copied (%llu "
+		       "bytes)\n",
+		       netname, (unsigned long long)info.info.tx_inplace,
+		       (unsigned long long)info.info.tx_copied,
+		       (unsigned long long)info.info.tx_copied_bytes);
 	netc_close(&s);
 	return ok == count ? 0 : 1;
 }

@@ -130,6 +130,7 @@ struct boot_opts {
 	const char *disk;	 /* --disk: a raw image on virtio-blk-pci */
 	const char *device;	 /* --device: one more QEMU -device */
 	bool nic;		 /* --nic: virtio-net-pci, user network */
+	const char *smp;	 /* --smp: CPUs, scheduled on all */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -344,8 +345,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	static char com2[4200];
 
 	argv[n++] = "qemu-system-x86_64";
-	argv[n++] = "-accel";
-	argv[n++] = kvm ? "kvm" : "tcg";
+	argv[n++] = "-accel"; /* TCG: one host thread per CPU */
+	argv[n++] = kvm ? "kvm" : o->smp ? "tcg,thread=multi" : "tcg";
+	if (o->smp) {
+		argv[n++] = "-smp";
+		argv[n++] = o->smp;
+	}
 	argv[n++] = "-cpu"; /* the host's CPU, or all TCG has (RDRAND) */
 	argv[n++] = kvm ? "host" : "max";
 	if (access(QBOOT, R_OK) == 0) {
@@ -393,7 +398,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-initrd";
 	argv[n++] = initrd;
 	argv[n++] = "-append";
-	argv[n++] = "console=mux quiet";
+	argv[n++] = o->smp ? "console=mux quiet smp" : "console=mux quiet";
 	argv[n] = NULL;
 	if (pipe(p) < 0 || ((o->input || forwards_stdin(o)) && pipe(q) < 0)) {
 		perror("nebulet boot: pipe");
@@ -686,7 +691,7 @@ static const char boot_usage[] =
 	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
 	"   only, no commas in IMG); --nic: a virtio-net-pci (1.x only) on\n"
 	"   QEMU's user network, restricted; --device=SPEC: QEMU's -device\n"
-	"   SPEC)\n";
+	"   SPEC; --smp=N: N CPUs (1-16), the kernel scheduling on all)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -807,6 +812,11 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			o->disk = argv[i] + 7;
 		} else if (strcmp(argv[i], "--nic") == 0) {
 			o->nic = true;
+		} else if (strncmp(argv[i], "--smp=", 6) == 0 &&
+			   atoi(argv[i] + 6) >= 1 && atoi(argv[i] + 6) <= 16 &&
+			   strspn(argv[i] + 6, "0123456789") ==
+				   strlen(argv[i] + 6)) {
+			o->smp = argv[i] + 6;
 		} else if (strncmp(argv[i], "--device=", 9) == 0 &&
 			   argv[i][9]) {
 			o->device = argv[i] + 9;

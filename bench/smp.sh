@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench/smp.sh: the bare-metal kernel on several CPUs (`nebulet boot
+# --smp=N`, multi-threaded TCG or KVM), printed as rows "NAME VALUE UNIT"
+# for bench/run.sh:
+#   smp.two_crunch_ms.1cpu, .2cpu   two CPU-bound programs at once
+#                            (tests/boot/crunch.c), each timing its own
+#                            work: the later one's time, best of 3, on 1
+#                            CPU and on 2
+#   smp.scaling_2cpu         1cpu / 2cpu: their throughput on two CPUs
+#                            against one (2 = perfect; needs two host
+#                            cores free)
+#   ipc.roundtrip_ns.cross_cpu.qemu.ACCEL  bench/kernel/ipc.c's round
+#                            trip with 2 CPUs (the two processes on
+#                            either), beside ipc.roundtrip_ns.qemu.ACCEL
+#   boot.first_output_ms_smp4.ACCEL  bench/boot.sh's first output with
+#                            --smp=4 (all four scheduling; median of 5),
+#                            beside boot.first_output_ms.ACCEL
+set -u
+cd "$(dirname "$0")/.." || exit 1
+B=${B:-build}
+NEBULET=$B/nebulet
+W=$B/bench
+HELLO=$B/tests/wasi/hello.wasm
+WASM_CC="clang --target=wasm32-wasi --sysroot=/usr -O2 -Iuser/include"
+make -s "$B/nebulet.elf" "$NEBULET" "$HELLO" "$B/tests/boot/crunch.wasm" \
+	>/dev/null || exit 1
+mkdir -p "$W"
+$WASM_CC -o "$W/qipc.wasm" bench/kernel/ipc.c &&
+	$WASM_CC -o "$W/qchild.wasm" tests/kernel/child.c || exit 1
+
+# shellcheck source=tools/qemu.sh
+. tools/qemu.sh
+
+cp "$B/tests/boot/crunch.wasm" "$W/"
+printf '%s\n' 'crunch.wasm 20' 'crunch.wasm 20' >"$W/crunch.man"
+(cd "$W" && "$(realpath "$OLDPWD/$NEBULET")" pack -o crunch.ar \
+	--manifest=crunch.man crunch.wasm) || exit 1
+
+# crunch_ms N: the later of the two programs' times on N CPUs.
+crunch_ms() {
+	"$NEBULET" boot --timeout=200 --smp="$1" --initrd="$W/crunch.ar" \
+		</dev/null 2>/dev/null |
+		awk '/^crunch: / { if ($4 > m) m = $4 } END { print m + 0 }'
+}
+best1=0 best2=0
+for _ in 1 2 3; do
+	a=$(crunch_ms 1) b=$(crunch_ms 2)
+	[ "$a" -gt 0 ] && { [ "$best1" = 0 ] || [ "$a" -lt "$best1" ]; } && best1=$a
+	[ "$b" -gt 0 ] && { [ "$best2" = 0 ] || [ "$b" -lt "$best2" ]; } && best2=$b
+done
+[ "$best1" -gt 0 ] && [ "$best2" -gt 0 ] || exit 1
+echo "smp.two_crunch_ms.1cpu $best1 ms"
+echo "smp.two_crunch_ms.2cpu $best2 ms"
+awk -v a="$best1" -v b="$best2" 'BEGIN { printf "smp.scaling_2cpu %.3f x\n", a / b }'
+
+"$NEBULET" boot --timeout=300 --smp=2 --kernel "$W/qipc.wasm" \
+	"$W/qchild.wasm" </dev/null |
+	awk -v acc="$ACCEL" '/^ipc\.roundtrip_ns / {
+		print "ipc.roundtrip_ns.cross_cpu.qemu." acc, $2, $3 }'
+
+median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
+first=()
+for _ in 1 2 3 4 5; do
+	first+=("$("$NEBULET" boot --smp=4 --timing "$HELLO" </dev/null 2>&1 \
+		>/dev/null | sed -n 's/^boot: first_output_ms //p')")
+done
+echo "boot.first_output_ms_smp4.$ACCEL $(median "${first[@]}") ms"

@@ -125,6 +125,11 @@ boot boot-128M 1 "" "" "$BANNER" "KiB free" "^boot: PVH," \
 # Four CPUs: the three APs started (INIT-SIPI-SIPI, hal/x86_64/smp.c),
 # each on its own GDT and TSS, and parked; the boot goes on.
 boot smp-4 1 "-smp 4" "test=self" "^cpu: 4 of 4 CPUs online$" "^selftest ok$"
+# With "smp" the APs leave their park (hal/x86_64/smptest.c): each CPU's
+# per-CPU window is its own, and a page discarded on the boot CPU is
+# flushed from every other CPU's TLB (no stale read of the old frame).
+boot smp-shootdown 1 "-smp 4" "test=smp smp" \
+	"^test smp: 4 CPUs, windows and shootdown ok$"
 # Broken tables (hal/x86_64/acpitest.c): each reported and skipped, the
 # good ones believed.
 boot acpi-tables 1 "" "test=acpi" \

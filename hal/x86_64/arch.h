@@ -271,6 +271,7 @@ uint64_t acpi_bios_rsdp(void);
 void acpi_read_rsdp(const void *rsdp, size_t len, const char *from);
 void acpi_selftest(void);  /* acpitest.c: test=acpi */
 void level_selftest(void); /* irqtest.c: test=level */
+void smp_selftest(void);   /* smptest.c: test=smp */
 
 /* kmain.c: true if the command line holds the word w. */
 bool cmdline_has(const char *w);

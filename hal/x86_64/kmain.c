@@ -218,6 +218,8 @@ void kmain(void)
 			acpi_selftest();
 		else if (!strncmp(test, "level", 6))
 			level_selftest();
+		else if (!strncmp(test, "smp", 4))
+			smp_selftest();
 		else
 			fault_test(test);
 	}

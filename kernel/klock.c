@@ -40,9 +40,8 @@ void klock_enter(void)
 
 	if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
 		return;
-	while (!__atomic_compare_exchange_n(&owner, &free, me, false,
-					    __ATOMIC_ACQUIRE,
-					    __ATOMIC_RELAXED)) {
+	while (!__atomic_compare_exchange_n(
+		&owner, &free, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		free = -1;
 		while (__atomic_load_n(&owner, __ATOMIC_RELAXED) != -1)
 			spin_pause();

@@ -195,6 +195,7 @@ struct kthread {
 	enum { KT_READY, KT_BLOCKED, KT_DEAD } state;
 	uint32_t prio; /* base priority */
 	uint32_t eff;  /* with aging, while ready */
+	uint32_t cpu;  /* the CPU whose ready queue it joins (sched.c) */
 	struct kthread *next_ready;
 	struct kthread *next_all, *prev_all;
 	struct kthread *next_in_proc;

@@ -26,12 +26,16 @@
  *
  * Several CPUs (hal_cpu_count > 1): sched_run starts the same loop on
  * every other CPU (hal_cpu_start), each with a boot context and timer of
- * its own. All share one ready list under the kernel lock (klock.c); a
- * CPU takes the best ready thread whose process is not running on
- * another CPU: the threads of one process run one at a time (they share
- * the instance's globals, C's stack pointer among them, and the engines'
- * per-instance state), while different processes run in parallel. A
- * thread made ready kicks an idle CPU (hal_cpu_kick); killing a process
+ * its own, and a ready queue of its own (all under the kernel lock,
+ * klock.c). A thread joins the queue of the CPU it last ran on (a new
+ * one its creator's); a CPU takes the best thread of its queue whose
+ * process is not running on another CPU, and when there is none it
+ * steals the best such thread of another CPU's queue. The threads of one
+ * process run one at a time (they share the instance's globals, C's
+ * stack pointer among them, and the engines' per-instance state), while
+ * different processes run in parallel. A thread made ready kicks its
+ * CPU if that one is idle, else an idle CPU, which steals it
+ * (hal_cpu_kick); killing a process
  * kicks the CPU running it, whose wasm code then reaches a preemption
  * check. The per-CPU state (the running thread, the boot context) is
  * _Thread_local: per CPU on bare metal (hal.h).
@@ -57,8 +61,10 @@ static _Thread_local struct {
 
 /* Under the kernel lock. */
 static struct {
-	struct kthread *ready_head, *ready_tail; /* in order of readiness */
-	struct kthread *all; /* every thread not yet freed */
+	struct runq {
+		struct kthread *head, *tail; /* in order of readiness */
+	} rq[MAX_CPUS];			     /* each CPU's ready threads */
+	struct kthread *all;		     /* every thread not yet freed */
 	struct kthread *dead;
 	bool running;		      /* sched_run is on */
 	bool cpus_started;	      /* hal_cpu_start was called */
@@ -97,18 +103,27 @@ static void kick_idle(void)
 		}
 }
 
-/* Appends t to the ready list at its base priority. */
+/* Appends t to its CPU's ready queue at its base priority; kicks an
+ * idle CPU (its own, else any: that one takes it over). */
 static void ready_push(struct kthread *t)
 {
+	unsigned c = t->cpu < S.ncpus ? t->cpu : 0;
+	struct runq *q = &S.rq[c];
+
 	t->state = KT_READY;
 	t->eff = t->prio;
 	t->next_ready = NULL;
-	if (S.ready_tail)
-		S.ready_tail->next_ready = t;
+	if (q->tail)
+		q->tail->next_ready = t;
 	else
-		S.ready_head = t;
-	S.ready_tail = t;
-	kick_idle();
+		q->head = t;
+	q->tail = t;
+	if ((S.idle & (1u << c)) && c != cpu()) {
+		S.idle &= ~(1u << c);
+		hal_cpu_kick(c);
+	} else if (c != cpu()) {
+		kick_idle();
+	}
 }
 
 /* True if a thread of p runs on a CPU other than this one. */
@@ -120,31 +135,63 @@ static bool proc_elsewhere(const struct process *p)
 	return false;
 }
 
-/* Removes and returns the ready thread of highest effective priority
- * (the first such) that this CPU may run, aging the others; NULL if
- * there is none. */
-static struct kthread *ready_pop(void)
+/* The thread of highest effective priority (the first such) in q that
+ * this CPU may run, or NULL; *prev gets the one before it. */
+static struct kthread *runq_best(struct runq *q, struct kthread **prev)
 {
-	struct kthread *best = NULL, *prev = NULL, *bprev = NULL;
+	struct kthread *best = NULL, *p = NULL;
 
-	for (struct kthread *t = S.ready_head; t; prev = t, t = t->next_ready)
+	for (struct kthread *t = q->head; t; p = t, t = t->next_ready)
 		if ((!best || t->eff > best->eff) &&
 		    (S.ncpus < 2 || !proc_elsewhere(t->proc))) {
 			best = t;
-			bprev = prev;
+			*prev = p;
 		}
+	return best;
+}
+
+/* Unlinks t (after prev) from q. */
+static void runq_remove(struct runq *q, struct kthread *t, struct kthread *prev)
+{
+	if (prev)
+		prev->next_ready = t->next_ready;
+	else
+		q->head = t->next_ready;
+	if (q->tail == t)
+		q->tail = prev;
+}
+
+/*
+ * Removes and returns the thread this CPU runs next: the best in its own
+ * queue, aging the others there; when its queue has none it may run, the
+ * best of the other queues' (stealing: the thread moves to this CPU).
+ * NULL if there is none.
+ */
+static struct kthread *ready_pop(void)
+{
+	struct runq *own = &S.rq[cpu()], *from = own;
+	struct kthread *prev = NULL, *best = runq_best(own, &prev);
+
+	for (unsigned c = 0; !best && c < S.ncpus; c++)
+		if (c != cpu() && (best = runq_best(&S.rq[c], &prev)))
+			from = &S.rq[c];
 	if (!best)
 		return NULL;
-	if (bprev)
-		bprev->next_ready = best->next_ready;
-	else
-		S.ready_head = best->next_ready;
-	if (S.ready_tail == best)
-		S.ready_tail = bprev;
-	for (struct kthread *t = S.ready_head; t; t = t->next_ready)
+	runq_remove(from, best, prev);
+	best->cpu = cpu();
+	for (struct kthread *t = own->head; t; t = t->next_ready)
 		if (t->eff < NB_PRIORITY_MAX)
 			t->eff++;
 	return best;
+}
+
+/* True if some CPU's queue holds a ready thread. */
+static bool any_ready(void)
+{
+	for (unsigned c = 0; c < MAX_CPUS; c++)
+		if (S.rq[c].head)
+			return true;
+	return false;
 }
 
 /* Context and engine state of t, or this CPU's boot context's for NULL. */
@@ -204,6 +251,7 @@ bool sched_spawn(struct kthread *t, void (*fn)(void *))
 		return false;
 	}
 	t->deadline = NB_TIME_INFINITE;
+	t->cpu = cpu(); /* its creator's queue: idle CPUs take it from there */
 	t->next_all = S.all;
 	t->prev_all = NULL;
 	if (S.all)
@@ -367,7 +415,7 @@ static void cpu_loop(bool boot_cpu)
 			switch_to(t);
 			continue;
 		}
-		if (!boot_cpu || next != NB_TIME_INFINITE || S.ready_head ||
+		if (!boot_cpu || next != NB_TIME_INFINITE || any_ready() ||
 		    device_waiting() || any_running()) {
 			idle_wait(next);
 			continue;
@@ -389,7 +437,7 @@ static bool sched_preempt(void)
 	klock_enter();
 	if ((t = C.cur)) {
 		poll_time();
-		if (S.ready_head)
+		if (S.rq[cpu()].head)
 			sched_relinquish();
 		go_on = !t->proc->killed;
 	}

@@ -784,7 +784,7 @@ verdict "boot:timeout-from-last-output" "" "stderr:$WT/tick.err"
 # CPU-bound programs at 2 CPUs: both finish with the right result, and
 # the kernel's count of threads run per CPU shows the second CPU used.
 for n in 2 4; do
-	for t in threads vmo $([ $n = 2 ] && echo ipc preempt); do
+	for t in threads vmo $([ $n = 2 ] && echo preempt); do
 		SMP=$n ksuite $t jit
 	done
 	# memory.atomic.wait/notify between two threads (exit status 0).
@@ -794,7 +794,6 @@ for n in 2 4; do
 	[ $status = 0 ] || why="status $status (want 0)"
 	verdict "boot:smp $n atomics wait/notify" "" "stderr:$WT/k.err"
 done
-SMP=2 ksuite hostile interp
 printf '%s\n' 'crunch.wasm 10' 'crunch.wasm 10' >"$WT/crunch.man"
 cp "$B/tests/boot/crunch.wasm" "$WT/"
 (cd "$WT" && "$(realpath "$OLDPWD/$NEBULET")" pack -o crunch.ar \

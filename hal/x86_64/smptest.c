@@ -17,7 +17,7 @@
 
 static PERCPU unsigned mine;
 static volatile unsigned char *page;
-static volatile unsigned phase;	       /* 1: read the page, 2: again */
+static volatile unsigned phase;		 /* 1: read the page, 2: again */
 static volatile unsigned seen[MAX_CPUS]; /* per CPU: phase done + 1 */
 static volatile unsigned char after[MAX_CPUS];
 
@@ -62,9 +62,8 @@ void smp_selftest(void)
 		hal_exit(1);
 	}
 	page = hal_vm_reserve(PAGE_SIZE);
-	if (!page ||
-	    !hal_vm_protect((void *)page, PAGE_SIZE,
-			    HAL_PROT_READ | HAL_PROT_WRITE))
+	if (!page || !hal_vm_protect((void *)page, PAGE_SIZE,
+				     HAL_PROT_READ | HAL_PROT_WRITE))
 		panic("test smp: no page");
 	page[0] = 1;
 	mine = 7;

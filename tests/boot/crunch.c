@@ -1,9 +1,11 @@
 /*
  * crunch.c: CPU-bound work that never calls the kernel while it works:
  * ARGV[1] million rounds of a xorshift generator (default 20), then one
- * line "crunch: RESULT in MS ms" (RESULT depends only on the rounds, MS
- * is the monotonic time the work took). tests/boot.sh runs two at once
- * on two CPUs (`nebulet boot --smp=2`); bench/smp.sh times them.
+ * line "crunch: RESULT in MS ms, from START to END" (RESULT depends only
+ * on the rounds, MS is the monotonic time the work took, START and END
+ * the monotonic clock's milliseconds when it began and ended). tests/boot.sh
+ * runs two at once on two CPUs (`nebulet boot --smp=2`); bench/smp.sh times
+ * them.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +38,8 @@ int main(int argc, char **argv)
 		x ^= x << 17;
 	}
 	sink = x;
-	printf("crunch: %016llx in %.0f ms\n", (unsigned long long)sink,
-	       now_ms() - t0);
+	double t1 = now_ms();
+	printf("crunch: %016llx in %.0f ms, from %.0f to %.0f\n",
+	       (unsigned long long)sink, t1 - t0, t0, t1);
 	return 0;
 }

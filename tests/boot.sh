@@ -780,7 +780,8 @@ verdict "boot:timeout-from-last-output" "" "stderr:$WT/tick.err"
 
 # SMP (`nebulet boot --smp=N`: the kernel schedules on all N CPUs,
 # hal/x86_64/cpu.c, kernel/sched.c) under multi-threaded TCG: kernel
-# suites at 2 and 4 CPUs (threads, kills and waits across CPUs), and two
+# suites at 2 and 4 CPUs (threads, kills and waits across CPUs), the
+# preemption test with its kills and traps at 2, and two
 # CPU-bound programs at 2 CPUs: both finish with the right result, and
 # the kernel's count of threads run per CPU shows the second CPU used.
 for n in 2 4; do
@@ -794,6 +795,16 @@ for n in 2 4; do
 	[ $status = 0 ] || why="status $status (want 0)"
 	verdict "boot:smp $n atomics wait/notify" "" "stderr:$WT/k.err"
 done
+# Preemption, kills and traps on the other CPUs: watch.c (above) on 2.
+timeout 120 "$NEBULET" boot --timeout=100 --smp=2 --kernel \
+	"$B/tests/boot/watch.wasm" "${VICTIMS[@]}" </dev/null \
+	>"$WT/watch.out" 2>"$WT/watch.err"
+status=$? why=""
+{ [ "$status" = 0 ] && grep -qx "done" "$WT/watch.out" &&
+	[ "$(grep -c "status 137" "$WT/watch.out")" = 2 ] &&
+	[ "$(grep -c "status 134" "$WT/watch.out")" = 4 ]; } ||
+	why="status $status (want 0), no 'done', or not 2 kills and 4 traps"
+verdict "boot:smp 2 preempt-kills-and-traps" "" "stdout:$WT/watch.out" "stderr:$WT/watch.err"
 printf '%s\n' 'crunch.wasm 10' 'crunch.wasm 10' >"$WT/crunch.man"
 cp "$B/tests/boot/crunch.wasm" "$WT/"
 (cd "$WT" && "$(realpath "$OLDPWD/$NEBULET")" pack -o crunch.ar \

@@ -27,12 +27,6 @@
 
 static volatile int owner = -1; /* the CPU holding it; -1: free */
 
-/* This CPU holds the lock. */
-bool klock_held(void)
-{
-	return __atomic_load_n(&owner, __ATOMIC_RELAXED) == (int)hal_cpu_id();
-}
-
 /* Takes the lock unless this CPU holds it already. */
 void klock_enter(void)
 {

@@ -393,7 +393,6 @@ _Noreturn void sched_exit(void);
 void sched_poke(struct process *p);
 
 /* klock.c: the kernel lock (held by a CPU, not a thread). */
-bool klock_held(void);
 void klock_enter(void); /* unless this CPU holds it already */
 void klock_exit(void);
 

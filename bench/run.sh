@@ -56,6 +56,11 @@
 #   net.tcp_host_to_guest_mb_per_s.wasm_driver, net.tcp_guest_to_host_...
 #                      TCP between the host and user/net/tcpd.c in QEMU
 #                      over each driver; baseline .native_driver
+#   smp.scaling_2cpu, ipc.roundtrip_ns.cross_cpu.qemu.ACCEL,
+#   boot.first_output_ms_smp4.ACCEL  the kernel on several CPUs
+#                      (bench/smp.sh): two CPU-bound programs on 2 CPUs
+#                      against 1, the QEMU round trip and first output
+#                      with 2 and 4 CPUs beside the ones with 1
 #
 # Environment: SUITE_ROUNDS (rounds of the suite's runs, interleaved; the
 # best of each runner is its figure; default 3), NEBULET (default
@@ -219,6 +224,12 @@ if out=$(bench/ipc_qemu.sh 2>$B/ipc_qemu.log); then
 else
 	echo "ipc in QEMU: failed, see $B/ipc_qemu.log" >&2
 fi
+if out=$(bench/smp.sh 2>$B/smp.log); then
+	echo "$out" >>$ROWS
+else
+	echo "smp.scaling_2cpu null x" >>$ROWS
+	echo "SMP in QEMU: failed, see $B/smp.log" >&2
+fi
 if out=$(bench/mem.sh 2>$B/mem.log); then
 	echo "$out" >>$ROWS
 else
@@ -275,6 +286,12 @@ END {
 	row("instantiate_us", "")
 	row("mem.boot_kib", "")
 	row("mem.process_kib", "")
+	row("smp.scaling_2cpu", "")
+	for (a in val)
+		if (a ~ /^boot\.first_output_ms_smp4\./)
+			row(a, "boot.first_output_ms." substr(a, 27))
+		else if (a ~ /^ipc\.roundtrip_ns\.cross_cpu\.qemu\./)
+			row(a, "ipc.roundtrip_ns.qemu." substr(a, 33))
 	for (a in val)
 		if (a ~ /^boot\.first_output_ms\./) {
 			acc = substr(a, length("boot.first_output_ms.") + 1)

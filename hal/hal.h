@@ -153,9 +153,31 @@ uint64_t hal_clock_resolution_ns(void);
 /*
  * A periodic timer: calls tick every period_ns of CPU time (hosted:
  * SIGVTALRM), in a signal/interrupt context, so tick may only set flags.
- * A period of 0 (or a NULL tick) stops it.
+ * A period of 0 (or a NULL tick) stops it. Bare metal: each CPU has its
+ * own (its local APIC's), started by a call on that CPU with the same
+ * tick; a stop stops the tick on every CPU.
  */
 void hal_timer_start(uint64_t period_ns, void (*tick)(void));
+
+/*
+ * CPUs. The kernel may run on hal_cpu_count() CPUs, numbered from 0 (the
+ * one hal_init ran on); hal_cpu_id() is the caller's. _Thread_local
+ * variables of the layers above are per CPU on bare metal (each CPU has
+ * its own copy at the same address) and per host thread hosted, so they
+ * hold "this CPU's" state; a thread that may move to another CPU must not
+ * keep their addresses across a context switch. Bare metal uses more than
+ * one CPU only when its command line says "smp"; hosted, there is one.
+ * hal_cpu_start runs fn on every other CPU (each with a stack of its own
+ * and interrupts on; fn must not return), once. hal_cpu_kick interrupts
+ * CPU cpu (not the caller's): it calls the function of hal_cpu_set_kick
+ * (interrupt context: it may only set flags) and leaves hal_idle.
+ * Timers (hal_timer_start) and hal_idle act on the calling CPU.
+ */
+unsigned hal_cpu_count(void);
+unsigned hal_cpu_id(void);
+void hal_cpu_start(void (*fn)(void));
+void hal_cpu_set_kick(void (*fn)(void));
+void hal_cpu_kick(unsigned cpu);
 
 /* Fills buf with random bytes; false if no source is available. */
 bool hal_random(void *buf, size_t len);

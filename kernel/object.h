@@ -13,6 +13,7 @@
  *   process.c  processes: a wasm instance, a handle table, threads
  *   thread.c   threads of a process, atomic wait/notify queues
  *   sched.c    kernel threads on HAL contexts, priorities, preemption
+ *   klock.c    the kernel lock
  *   syscall.c  the "nebulet" imports (sysvm.c: memory, timers, threads)
  *   kmem.c     memory accounts: what each process is charged, its limits
  *
@@ -203,6 +204,7 @@ struct kthread {
 	enum { KT_READY, KT_BLOCKED, KT_DEAD } state;
 	uint32_t prio; /* base priority */
 	uint32_t eff;  /* with aging, while ready */
+	uint32_t cpu;  /* the CPU whose ready queue it joins (sched.c) */
 	struct kthread *next_ready;
 	struct kthread *next_all, *prev_all;
 	struct kthread *next_in_proc;
@@ -404,6 +406,12 @@ void sched_wake(struct kthread *t);
 void sched_relinquish(void);
 /* Ends the running thread; it is freed by the boot context. */
 _Noreturn void sched_exit(void);
+/* Makes p's running threads, on any CPU, reach a preemption check. */
+void sched_poke(struct process *p);
+
+/* klock.c: the kernel lock (held by a CPU, not a thread). */
+void klock_enter(void); /* unless this CPU holds it already */
+void klock_exit(void);
 
 /* syscall_table.c: resolves the "nebulet" imports (the calls of
  * user/include/nebulet_calls.h); ctx is the process. */

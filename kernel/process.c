@@ -170,7 +170,9 @@ static int32_t process_start(struct process *p)
 		p->inst = inst;
 		p->sp = stack_pointer(inst);
 	}
-	if (inst && wasm_func_call(start.of.func, none, none, &err))
+	bool ok = inst && wasm_func_call(start.of.func, none, none, &err);
+	klock_enter(); /* wasm code ran without it */
+	if (ok)
 		return 0;
 	if (p->killed)
 		return p->exit_code;
@@ -329,7 +331,7 @@ void process_exit_all(struct process *p, int32_t code)
 	}
 	for (struct kthread *t = p->threads; t; t = t->next_in_proc)
 		sched_wake(t);
-	wasm_preempt_flag = 1;
+	sched_poke(p);
 }
 
 void process_kill(struct process *p)

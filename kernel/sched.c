@@ -18,10 +18,27 @@
  * to NB_PRIORITY_MAX): aging, so a CPU-bound thread at any priority slows
  * the others down but never starves them.
  *
- * When none is ready, control goes back to the boot context (sched_run),
- * which frees ended threads, waits for the earliest deadline (of a wait
- * or a timer) and ends when no thread is left, or when every thread left
- * waits forever (a deadlock: those processes are killed).
+ * When none is ready, control goes back to the CPU's boot context (the
+ * boot CPU's is sched_run's), which frees ended threads, waits for the
+ * earliest deadline (of a wait or a timer) and, on the boot CPU, ends
+ * when no thread is left, or when every thread left waits forever (a
+ * deadlock: those processes are killed).
+ *
+ * Several CPUs (hal_cpu_count > 1): sched_run starts the same loop on
+ * every other CPU (hal_cpu_start), each with a boot context and timer of
+ * its own, and a ready queue of its own (all under the kernel lock,
+ * klock.c). A thread joins the queue of the CPU it last ran on (a new
+ * one its creator's); a CPU takes the best thread of its queue whose
+ * process is not running on another CPU, and when there is none it
+ * steals the best such thread of another CPU's queue. The threads of one
+ * process run one at a time (they share the instance's globals, C's
+ * stack pointer among them, and the engines' per-instance state), while
+ * different processes run in parallel. A thread made ready kicks its
+ * CPU if that one is idle, else an idle CPU, which steals it
+ * (hal_cpu_kick); killing a process
+ * kicks the CPU running it, whose wasm code then reaches a preemption
+ * check. The per-CPU state (the running thread, the boot context) is
+ * _Thread_local: per CPU on bare metal (hal.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,68 +49,160 @@
 /* Reserved, committed on use; room for the JIT's 2 MiB budget. */
 #define STACK_SIZE ((size_t)4 << 20)
 #define TICK_NS 10000000u /* 10 ms */
+#define MAX_CPUS 16
 
-static struct {
-	struct kthread *cur; /* NULL while the boot context runs */
-	struct kthread *ready_head, *ready_tail; /* in order of readiness */
-	struct kthread *all; /* every thread not yet freed */
-	struct kthread *dead;
+/* This CPU's: the running thread (NULL while its boot context runs),
+ * its boot context and that context's engine state. */
+static _Thread_local struct {
+	struct kthread *cur;
 	hal_context *boot;
 	wasm_exec *boot_exec;
+} C;
+
+/* Under the kernel lock. */
+static struct {
+	struct runq {
+		struct kthread *head, *tail; /* in order of readiness */
+	} rq[MAX_CPUS];			     /* each CPU's ready threads */
+	struct kthread *all;		     /* every thread not yet freed */
+	struct kthread *dead;
+	bool running;		      /* sched_run is on */
+	bool cpus_started;	      /* hal_cpu_start was called */
+	unsigned ncpus;		      /* CPUs scheduling */
+	struct kthread *on[MAX_CPUS]; /* what each CPU runs */
+	uint32_t idle;		      /* bit n: CPU n waits for work */
+	uint64_t runs[MAX_CPUS];      /* switches to a thread, per CPU */
 } S;
 
 struct kthread *sched_current(void)
 {
-	return S.cur;
+	return C.cur;
 }
 
-/* Appends t to the ready list at its base priority. */
+static unsigned cpu(void)
+{
+	unsigned c = hal_cpu_id();
+	return c < MAX_CPUS ? c : 0;
+}
+
+/* Interrupt context (a kick or the timer): only sets the flag, which
+ * makes running wasm code reach sched_preempt. */
+static void tick(void)
+{
+	wasm_preempt_flag = 1;
+}
+
+/* Kicks one idle CPU, if any, to look for a ready thread. */
+static void kick_idle(void)
+{
+	for (unsigned c = 0; c < S.ncpus; c++)
+		if ((S.idle & (1u << c)) && c != cpu()) {
+			S.idle &= ~(1u << c);
+			hal_cpu_kick(c);
+			return;
+		}
+}
+
+/* Appends t to its CPU's ready queue at its base priority; kicks an
+ * idle CPU (its own, else any: that one takes it over). */
 static void ready_push(struct kthread *t)
 {
+	unsigned c = t->cpu < S.ncpus ? t->cpu : 0;
+	struct runq *q = &S.rq[c];
+
 	t->state = KT_READY;
 	t->eff = t->prio;
 	t->next_ready = NULL;
-	if (S.ready_tail)
-		S.ready_tail->next_ready = t;
+	if (q->tail)
+		q->tail->next_ready = t;
 	else
-		S.ready_head = t;
-	S.ready_tail = t;
+		q->head = t;
+	q->tail = t;
+	if ((S.idle & (1u << c)) && c != cpu()) {
+		S.idle &= ~(1u << c);
+		hal_cpu_kick(c);
+	} else if (c != cpu()) {
+		kick_idle();
+	}
 }
 
-/* Removes and returns the ready thread of highest effective priority
- * (the first such), aging the others; NULL if none is ready. */
+/* True if a thread of p runs on a CPU other than this one. */
+static bool proc_elsewhere(const struct process *p)
+{
+	for (unsigned c = 0; c < S.ncpus; c++)
+		if (c != cpu() && S.on[c] && S.on[c]->proc == p)
+			return true;
+	return false;
+}
+
+/* The thread of highest effective priority (the first such) in q that
+ * this CPU may run, or NULL; *prev gets the one before it. */
+static struct kthread *runq_best(struct runq *q, struct kthread **prev)
+{
+	struct kthread *best = NULL, *p = NULL;
+
+	for (struct kthread *t = q->head; t; p = t, t = t->next_ready)
+		if ((!best || t->eff > best->eff) &&
+		    (S.ncpus < 2 || !proc_elsewhere(t->proc))) {
+			best = t;
+			*prev = p;
+		}
+	return best;
+}
+
+/* Unlinks t (after prev) from q. */
+static void runq_remove(struct runq *q, struct kthread *t, struct kthread *prev)
+{
+	if (prev)
+		prev->next_ready = t->next_ready;
+	else
+		q->head = t->next_ready;
+	if (q->tail == t)
+		q->tail = prev;
+}
+
+/*
+ * Removes and returns the thread this CPU runs next: the best in its own
+ * queue, aging the others there; when its queue has none it may run, the
+ * best of the other queues' (stealing: the thread moves to this CPU).
+ * NULL if there is none.
+ */
 static struct kthread *ready_pop(void)
 {
-	struct kthread *best = NULL, *prev = NULL, *bprev = NULL;
+	struct runq *own = &S.rq[cpu()], *from = own;
+	struct kthread *prev = NULL, *best = runq_best(own, &prev);
 
-	for (struct kthread *t = S.ready_head; t; prev = t, t = t->next_ready)
-		if (!best || t->eff > best->eff) {
-			best = t;
-			bprev = prev;
-		}
+	for (unsigned c = 0; !best && c < S.ncpus; c++)
+		if (c != cpu() && (best = runq_best(&S.rq[c], &prev)))
+			from = &S.rq[c];
 	if (!best)
 		return NULL;
-	if (bprev)
-		bprev->next_ready = best->next_ready;
-	else
-		S.ready_head = best->next_ready;
-	if (S.ready_tail == best)
-		S.ready_tail = bprev;
-	for (struct kthread *t = S.ready_head; t; t = t->next_ready)
+	runq_remove(from, best, prev);
+	best->cpu = cpu();
+	for (struct kthread *t = own->head; t; t = t->next_ready)
 		if (t->eff < NB_PRIORITY_MAX)
 			t->eff++;
 	return best;
 }
 
-/* Context and engine state of t, or the boot context's for NULL. */
+/* True if some CPU's queue holds a ready thread. */
+static bool any_ready(void)
+{
+	for (unsigned c = 0; c < MAX_CPUS; c++)
+		if (S.rq[c].head)
+			return true;
+	return false;
+}
+
+/* Context and engine state of t, or this CPU's boot context's for NULL. */
 static hal_context *ctx_of(struct kthread *t)
 {
-	return t ? t->ctx : S.boot;
+	return t ? t->ctx : C.boot;
 }
 
 static wasm_exec *exec_of(struct kthread *t)
 {
-	return t ? t->exec : S.boot_exec;
+	return t ? t->exec : C.boot_exec;
 }
 
 /* Threads of one process share its globals; C's shadow stack pointer
@@ -110,14 +219,19 @@ static void sp_load(struct kthread *t)
 		wasm_global_set(t->proc->sp, t->sp);
 }
 
-/* Switches from the running thread to `to` (NULL: the boot context). */
+/* Switches from the running thread to `to` (NULL: the boot context).
+ * The kernel lock stays held: `to` resumes holding it, maybe on another
+ * CPU than the one it left. */
 static void switch_to(struct kthread *to)
 {
-	struct kthread *from = S.cur;
+	struct kthread *from = C.cur;
 
 	if (from == to)
 		return;
-	S.cur = to;
+	C.cur = to;
+	S.on[cpu()] = to;
+	if (to)
+		S.runs[cpu()]++;
 	sp_save(from);
 	sp_load(to);
 	wasm_exec_switch(exec_of(from), exec_of(to));
@@ -127,12 +241,6 @@ static void switch_to(struct kthread *to)
 /* Makes t ready to run fn(t) on a new context. */
 bool sched_spawn(struct kthread *t, void (*fn)(void *))
 {
-	if (!S.boot) {
-		S.boot = hal_context_create(NULL, NULL, 0);
-		S.boot_exec = wasm_exec_new();
-		if (!S.boot || !S.boot_exec)
-			return false;
-	}
 	t->ctx = hal_context_create(fn, t, STACK_SIZE);
 	t->exec = wasm_exec_new();
 	if (!t->ctx || !t->exec) {
@@ -143,6 +251,7 @@ bool sched_spawn(struct kthread *t, void (*fn)(void *))
 		return false;
 	}
 	t->deadline = NB_TIME_INFINITE;
+	t->cpu = cpu(); /* its creator's queue: idle CPUs take it from there */
 	t->next_all = S.all;
 	t->prev_all = NULL;
 	if (S.all)
@@ -158,16 +267,16 @@ bool sched_spawn(struct kthread *t, void (*fn)(void *))
 void sched_set_priority(struct kthread *t, uint32_t prio)
 {
 	t->prio = prio;
-	if (t->state == KT_READY && t != S.cur)
+	if (t->state == KT_READY && t != C.cur)
 		t->eff = prio;
-	if (S.cur &&
-	    (t == S.cur || (t->state == KT_READY && prio > S.cur->prio)))
+	if (C.cur &&
+	    (t == C.cur || (t->state == KT_READY && prio > C.cur->prio)))
 		wasm_preempt_flag = 1;
 }
 
 void sched_block(nb_time deadline)
 {
-	struct kthread *t = S.cur;
+	struct kthread *t = C.cur;
 
 	t->state = KT_BLOCKED;
 	t->deadline = deadline;
@@ -179,26 +288,37 @@ void sched_wake(struct kthread *t)
 	if (t->state != KT_BLOCKED)
 		return;
 	ready_push(t);
-	if (S.cur && t->prio > S.cur->prio)
+	if (C.cur && t->prio > C.cur->prio)
 		wasm_preempt_flag = 1;
+}
+
+/* Makes the threads of p that run (on any CPU) reach a preemption check
+ * soon: the process is being killed. */
+void sched_poke(struct process *p)
+{
+	wasm_preempt_flag = 1;
+	for (unsigned c = 0; c < S.ncpus; c++)
+		if (c != cpu() && S.on[c] && S.on[c]->proc == p)
+			hal_cpu_kick(c);
 }
 
 void sched_relinquish(void)
 {
-	ready_push(S.cur);
+	ready_push(C.cur);
 	switch_to(ready_pop());
 }
 
 _Noreturn void sched_exit(void)
 {
-	struct kthread *t = S.cur;
+	struct kthread *t = C.cur;
 
 	t->state = KT_DEAD;
-	S.cur = NULL;
-	wasm_exec_switch(t->exec, S.boot_exec);
+	C.cur = NULL;
+	S.on[cpu()] = NULL;
+	wasm_exec_switch(t->exec, C.boot_exec);
 	t->next_ready = S.dead;
 	S.dead = t;
-	hal_context_exit(t->ctx, S.boot);
+	hal_context_exit(t->ctx, C.boot);
 }
 
 /* Frees the contexts of the threads that ended. */
@@ -243,74 +363,152 @@ static nb_time poll_time(void)
 	return next;
 }
 
-/*
- * Nothing is ready: halts (hal_idle) until an interrupt or the next
- * deadline wakes a thread. False when every thread left waits forever
- * (and none for an interrupt, which could still come).
- */
-static bool idle(void)
+/* True while some CPU runs a thread. */
+static bool any_running(void)
 {
-	while (!S.ready_head) {
-		nb_time next = poll_time();
-
-		if (S.ready_head)
-			break;
-		if (next == NB_TIME_INFINITE && !device_waiting())
-			return false;
-		hal_idle((uint64_t)next);
-	}
-	return true;
+	for (unsigned c = 0; c < S.ncpus; c++)
+		if (S.on[c])
+			return true;
+	return false;
 }
 
-/* The timer: only sets the flag (it runs in a signal handler). */
-static void tick(void)
+/* Halts this CPU, the kernel lock released, until an interrupt (a kick
+ * among them) or the deadline. */
+static void idle_wait(nb_time next)
 {
-	wasm_preempt_flag = 1;
+	unsigned me = cpu();
+
+	S.idle |= 1u << me;
+	klock_exit();
+	if (!wasm_preempt_flag)
+		hal_idle((uint64_t)next);
+	wasm_preempt_flag = 0;
+	klock_enter();
+	S.idle &= ~(1u << me);
+}
+
+/*
+ * This CPU's scheduling loop, in its boot context with the kernel lock
+ * held: runs ready threads, frees ended ones, and waits when it has
+ * nothing to run. The boot CPU's returns when no thread is left (and
+ * kills every process when each thread left waits forever); the
+ * others' never return and only wait while sched_run is off.
+ */
+static void cpu_loop(bool boot_cpu)
+{
+	struct kthread *t;
+
+	for (;;) {
+		if (!boot_cpu && !S.running) {
+			idle_wait(NB_TIME_INFINITE);
+			continue;
+		}
+		reap();
+		if ((t = ready_pop())) {
+			switch_to(t);
+			continue;
+		}
+		if (boot_cpu && !S.all)
+			return;
+		nb_time next = poll_time();
+		if ((t = ready_pop())) {
+			switch_to(t);
+			continue;
+		}
+		if (!boot_cpu || next != NB_TIME_INFINITE || any_ready() ||
+		    device_waiting() || any_running()) {
+			idle_wait(next);
+			continue;
+		}
+		fprintf(stderr, "kernel: deadlock: every process left waits "
+				"forever; killing them\n");
+		for (t = S.all; t; t = t->next_all)
+			process_kill(t->proc);
+	}
 }
 
 /* The preempt hook: gives the CPU to a better or equal ready thread;
  * false (the wasm code traps) once the process is ending. */
 static bool sched_preempt(void)
 {
-	struct kthread *t = S.cur;
+	struct kthread *t;
+	bool go_on = true;
 
-	if (!t)
-		return true;
-	poll_time();
-	if (S.ready_head)
-		sched_relinquish();
-	return !t->proc->killed;
+	klock_enter();
+	if ((t = C.cur)) {
+		poll_time();
+		if (S.rq[cpu()].head)
+			sched_relinquish();
+		go_on = !t->proc->killed;
+	}
+	klock_exit();
+	return go_on;
+}
+
+/* Makes this CPU's boot context; false if out of memory. */
+static bool boot_context(void)
+{
+	if (!C.boot)
+		C.boot = hal_context_create(NULL, NULL, 0);
+	if (!C.boot_exec)
+		C.boot_exec = wasm_exec_new();
+	return C.boot && C.boot_exec;
+}
+
+/* Another CPU (hal_cpu_start): its own boot context and timer, then the
+ * loop for good. */
+static void cpu_main(void)
+{
+	klock_enter();
+	if (!boot_context()) {
+		fprintf(stderr, "kernel: CPU %u: out of memory\n", cpu());
+		klock_exit();
+		for (;;)
+			hal_idle(NB_TIME_INFINITE);
+	}
+	hal_timer_start(TICK_NS, tick);
+	cpu_loop(false);
+}
+
+/* The other CPUs' share of the work, on stderr: how often each switched
+ * to a thread. */
+static void report_cpus(void)
+{
+	fprintf(stderr, "kernel: threads run per CPU:");
+	for (unsigned c = 0; c < S.ncpus; c++)
+		fprintf(stderr, " %llu", (unsigned long long)S.runs[c]);
+	fprintf(stderr, "\n");
 }
 
 void sched_run(void)
 {
-	struct kthread *t;
-
+	klock_enter();
+	if (!boot_context()) {
+		fprintf(stderr, "kernel: out of memory for the scheduler\n");
+		klock_exit();
+		return;
+	}
 	wasm_set_preempt_hook(sched_preempt);
 	wasm_set_atomic_hooks(thread_atomic_wait, thread_atomic_notify);
+	hal_cpu_set_kick(tick);
 	hal_timer_start(TICK_NS, tick);
-
-	for (;;) {
-		reap();
-		if ((t = ready_pop())) {
-			switch_to(t);
-			continue;
-		}
-		if (!S.all)
-			break;
-		if (idle())
-			continue;
-		fprintf(stderr, "kernel: deadlock: every process left waits "
-				"forever; killing them\n");
-		for (t = S.all; t; t = t->next_all)
-			process_kill(t->proc);
+	S.ncpus = hal_cpu_count() < MAX_CPUS ? hal_cpu_count() : MAX_CPUS;
+	S.running = true;
+	if (S.ncpus > 1 && !S.cpus_started) {
+		S.cpus_started = true;
+		hal_cpu_start(cpu_main);
 	}
+	cpu_loop(true);
+	S.running = false;
+	if (S.ncpus > 1)
+		report_cpus();
 	hal_timer_start(0, NULL);
 	wasm_set_preempt_hook(NULL);
 	wasm_set_atomic_hooks(NULL, NULL);
 	wasm_preempt_flag = 0;
-	hal_context_destroy(S.boot);
-	wasm_exec_free(S.boot_exec);
-	S.boot = NULL;
-	S.boot_exec = NULL;
+	hal_context_destroy(C.boot);
+	wasm_exec_free(C.boot_exec);
+	C.boot = NULL;
+	C.boot_exec = NULL;
+	klock_exit();
 }

@@ -25,8 +25,9 @@
 #undef NB_I32
 
 /* The host function of each call: call_NAME runs sys_NAME with the
- * caller, then stores its result (none when the body trapped or exited,
- * and none for a noreturn call). */
+ * caller under the kernel lock (klock.c: wasm code runs without it),
+ * then stores its result (none when the body trapped or exited, and
+ * none for a noreturn call). */
 #define STORE_nb_status(...) results[0].i32 = (uint32_t)(__VA_ARGS__)
 #define STORE_nb_handle(...) results[0].i32 = (__VA_ARGS__)
 #define STORE_nb_time(...) results[0].i64 = (uint64_t)(__VA_ARGS__)
@@ -34,8 +35,10 @@
 #define CALL_BODY(result, ...)                                                 \
 	struct ucall u;                                                        \
                                                                                \
+	klock_enter();                                                         \
 	ucall_init(&u, c, env);                                                \
 	STORE_##result(__VA_ARGS__);                                           \
+	klock_exit();                                                          \
 	return !u.stop;
 #define NB_I32(type, name) a->name.i32
 #define NB_I64(type, name) (int64_t) a->name.i64

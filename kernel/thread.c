@@ -31,7 +31,9 @@ static void thread_main(void *arg)
 		process_thread_end(t, NB_EXIT_KILLED);
 	a[0].i32 = t->arg;
 	r[0].i32 = 0;
-	if (wasm_func_call(t->entry, a, r, &err))
+	bool ok = wasm_func_call(t->entry, a, r, &err);
+	klock_enter(); /* wasm code ran without it */
+	if (ok)
 		code = (int32_t)r[0].i32;
 	else if (p->killed)
 		code = NB_EXIT_KILLED;
@@ -101,7 +103,7 @@ static void await_unlink(struct await *w)
  * (2, with the preemption flag set so the code traps at its next
  * check).
  */
-uint32_t thread_atomic_wait(wasm_memory *mem, uint64_t addr, int64_t timeout_ns)
+static uint32_t atomic_wait(wasm_memory *mem, uint64_t addr, int64_t timeout_ns)
 {
 	struct kthread *t = sched_current();
 	struct await w = {mem, addr, t, false, NULL}, **p = &awaits;
@@ -126,7 +128,7 @@ uint32_t thread_atomic_wait(wasm_memory *mem, uint64_t addr, int64_t timeout_ns)
 	return w.woken ? 0 : 2;
 }
 
-uint32_t thread_atomic_notify(wasm_memory *mem, uint64_t addr, uint32_t count)
+static uint32_t atomic_notify(wasm_memory *mem, uint64_t addr, uint32_t count)
 {
 	uint32_t n = 0;
 
@@ -141,4 +143,24 @@ uint32_t thread_atomic_notify(wasm_memory *mem, uint64_t addr, uint32_t count)
 		n++;
 	}
 	return n;
+}
+
+/* The hooks (wasm_set_atomic_hooks): called from wasm code, so they
+ * take the kernel lock. Threads of one process never run at once
+ * (sched.c), so no notify can come between the engine's check of the
+ * value and the wait's queueing. */
+uint32_t thread_atomic_wait(wasm_memory *mem, uint64_t addr, int64_t timeout_ns)
+{
+	klock_enter();
+	uint32_t r = atomic_wait(mem, addr, timeout_ns);
+	klock_exit();
+	return r;
+}
+
+uint32_t thread_atomic_notify(wasm_memory *mem, uint64_t addr, uint32_t count)
+{
+	klock_enter();
+	uint32_t r = atomic_notify(mem, addr, count);
+	klock_exit();
+	return r;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hal/hal.h"
+#include "kernel/object.h"
 #include "kernel/wasi_impl.h"
 
 /* Clock ids. */
@@ -314,7 +315,9 @@ static bool wasi_call(wasm_caller *c, void *env, const wasm_val *args,
 		      wasm_val *results)
 {
 	struct wasi_slot *slot = env;
+	klock_enter(); /* called from wasm code (kernel/klock.c) */
 	uint32_t r = wasi_defs[slot->index].impl(c, slot->ctx, args);
+	klock_exit();
 
 	if (r == WASI_TRAPPED)
 		return false;

@@ -56,6 +56,7 @@ NEBULET=$B/nebulet
 WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
+WASMS+=("$B/tests/boot/crunch" "$B/tests/kernel/atomics")
 WASMS+=("$B/tests/boot/"{reader,devices,conclient,drvkill,oom,vblk,nicclient})
 WASMS+=("$B/drivers/uart16550" "$B/drivers/virtio_net")
 WASMS+=("$B/user/firmament/"{init,console,clock,random,shell,netloop,ramdisk})
@@ -129,6 +130,11 @@ boot boot-128M 1 "" "" "$BANNER" "KiB free" "^boot: PVH," \
 # Four CPUs: the three APs started (INIT-SIPI-SIPI, hal/x86_64/smp.c),
 # each on its own GDT and TSS, and parked; the boot goes on.
 boot smp-4 1 "-smp 4" "test=self" "^cpu: 4 of 4 CPUs online$" "^selftest ok$"
+# With "smp" the APs leave their park (hal/x86_64/smptest.c): each CPU's
+# per-CPU window is its own, and a page discarded on the boot CPU is
+# flushed from every other CPU's TLB (no stale read of the old frame).
+boot smp-shootdown 1 "-smp 4" "test=smp smp" \
+	"^test smp: 4 CPUs, windows and shootdown ok$"
 # Broken tables (hal/x86_64/acpitest.c): each reported and skipped, the
 # good ones believed.
 boot acpi-tables 1 "" "test=acpi" \
@@ -283,13 +289,16 @@ done
 # status is one more failure.
 K=$B/tests/kernel
 # ksuite NAME ENGINE [IMAGE...]: NAME.wasm as init with the IMAGEs
-# (default child.wasm), in $MEM of RAM if that is set.
+# (default child.wasm), in $MEM of RAM if that is set, on $SMP CPUs
+# (all scheduling: --smp) if that is set.
 ksuite() {
-	local name=$1 engine=$2 status label="$1 ($2${MEM:+, $MEM})"
+	local name=$1 engine=$2 status
+	local label="$1 ($2${MEM:+, $MEM}${SMP:+, smp $SMP})"
 	shift 2
 	[ $# -gt 0 ] || set -- "$K/child.wasm"
 	timeout 120 "$NEBULET" boot --timeout=100 --engine="$engine" \
-		${MEM:+--memory=$MEM} --kernel "$K/$name.wasm" "$@" \
+		${MEM:+--memory=$MEM} ${SMP:+--smp=$SMP} \
+		--kernel "$K/$name.wasm" "$@" \
 		</dev/null >"$WT/k.out" 2>"$WT/k.err"
 	status=$?
 	count_checks "boot:kernel $label" "$WT/k.out"
@@ -703,16 +712,19 @@ verdict "boot:console-partial-writes" "acknowledged in part, completed, no byte 
 # The firmament's end-to-end test (tests/firmament.sh runs it hosted) on
 # bare metal, JIT: init starts the five services of
 # tests/firmament/e2e.manifest, then e2e.wasm; each PASS and FAIL line
-# counts, a missing "done" or a non-zero status is one more failure.
-timeout 120 "$NEBULET" boot --timeout=100 --engine=jit --kernel \
-	"$U/init.wasm" tests/firmament/e2e.manifest \
-	"$U/"{console,clock,random,netloop,ramdisk}.wasm \
-	"$B/tests/firmament/"{e2e,args}.wasm </dev/null >"$WT/e2e.out" 2>"$WT/e2e.err"
-status=$? why=""
-count_checks "boot:firmament-e2e (jit)" "$WT/e2e.out"
-{ [ $status = 0 ] && grep -qx "done" "$WT/e2e.out"; } || why="status $status or no 'done'"
-[ "$checked" -gt 0 ] || why="${why:+$why; }no PASS line"
-verdict "boot:firmament-e2e" "init, five services, e2e.wasm" "stdout:$WT/e2e.out" "stderr:$WT/e2e.err"
+# counts, a missing "done" or a non-zero status is one more failure. Once
+# on one CPU, once on four (--smp=4: every CPU scheduling).
+for smp in "" 4; do
+	timeout 120 "$NEBULET" boot --timeout=100 --engine=jit ${smp:+--smp=$smp} \
+		--kernel "$U/init.wasm" tests/firmament/e2e.manifest \
+		"$U/"{console,clock,random,netloop,ramdisk}.wasm \
+		"$B/tests/firmament/"{e2e,args}.wasm </dev/null >"$WT/e2e.out" 2>"$WT/e2e.err"
+	status=$? why=""
+	count_checks "boot:firmament-e2e (jit${smp:+, smp $smp})" "$WT/e2e.out"
+	{ [ $status = 0 ] && grep -qx "done" "$WT/e2e.out"; } || why="status $status or no 'done'"
+	[ "$checked" -gt 0 ] || why="${why:+$why; }no PASS line"
+	verdict "boot:firmament-e2e${smp:+ (smp $smp)}" "init, five services, e2e.wasm" "stdout:$WT/e2e.out" "stderr:$WT/e2e.err"
+done
 
 # The file system on bare metal: fatfs over the RAM disk's disk.img and
 # tests/firmament/fsclient.c (tests/firmament.sh runs it hosted); the
@@ -828,6 +840,46 @@ status=$? why=""
 { [ "$status" = 0 ] && grep -qx "tick 8" "$WT/tick.out"; } ||
 	why="status $status (want 0) or no 'tick 8'"
 verdict "boot:timeout-from-last-output" "" "stderr:$WT/tick.err"
+
+# SMP (`nebulet boot --smp=N`: the kernel schedules on all N CPUs,
+# hal/x86_64/cpu.c, kernel/sched.c) under multi-threaded TCG: kernel
+# suites at 2 and 4 CPUs (threads, kills and waits across CPUs), the
+# preemption test with its kills and traps at 2, and two
+# CPU-bound programs at 2 CPUs: both finish with the right result, and
+# the kernel's count of threads run per CPU shows the second CPU used.
+for n in 2 4; do
+	for t in threads vmo $([ $n = 2 ] && echo preempt); do
+		SMP=$n ksuite $t jit
+	done
+	# memory.atomic.wait/notify between two threads (exit status 0).
+	"$NEBULET" boot --timeout=100 --smp=$n "$K/atomics.wasm" </dev/null \
+		>"$WT/k.out" 2>"$WT/k.err"
+	status=$? why=""
+	[ $status = 0 ] || why="status $status (want 0)"
+	verdict "boot:smp $n atomics wait/notify" "" "stderr:$WT/k.err"
+done
+# Preemption, kills and traps on the other CPUs: watch.c (above) on 2.
+timeout 120 "$NEBULET" boot --timeout=100 --smp=2 --kernel \
+	"$B/tests/boot/watch.wasm" "${VICTIMS[@]}" </dev/null \
+	>"$WT/watch.out" 2>"$WT/watch.err"
+status=$? why=""
+{ [ "$status" = 0 ] && grep -qx "done" "$WT/watch.out" &&
+	[ "$(grep -c "status 137" "$WT/watch.out")" = 2 ] &&
+	[ "$(grep -c "status 134" "$WT/watch.out")" = 4 ]; } ||
+	why="status $status (want 0), no 'done', or not 2 kills and 4 traps"
+verdict "boot:smp 2 preempt-kills-and-traps" "" "stdout:$WT/watch.out" "stderr:$WT/watch.err"
+printf '%s\n' 'crunch.wasm 10' 'crunch.wasm 10' >"$WT/crunch.man"
+cp "$B/tests/boot/crunch.wasm" "$WT/"
+(cd "$WT" && "$(realpath "$OLDPWD/$NEBULET")" pack -o crunch.ar \
+	--manifest=crunch.man crunch.wasm)
+timeout 120 "$NEBULET" boot --timeout=100 --smp=2 --initrd="$WT/crunch.ar" \
+	</dev/null >"$WT/crunch.out" 2>"$WT/crunch.err"
+status=$? why=""
+[ $status = 0 ] && [ "$(grep -c "^crunch: 2a2edeef160a3819 in " "$WT/crunch.out")" = 2 ] ||
+	why="status $status (want 0) or not two right results"
+grep -qE "^kernel: threads run per CPU: [1-9][0-9]* [1-9][0-9]*$" "$WT/crunch.err" ||
+	why="${why:+$why; }not both CPUs ran threads"
+verdict "boot:smp two CPU-bound programs on two CPUs" "" "stdout:$WT/crunch.out" "stderr:$WT/crunch.err"
 
 line="$pass passed, $fail failed"
 [ $skip -gt 0 ] && line="$line, $skip skipped"

@@ -204,6 +204,32 @@ uint64_t hal_clock_resolution_ns(void)
 	return ns ? ns : 1;
 }
 
+/* One CPU hosted: the kernel's threads share the host thread. */
+unsigned hal_cpu_count(void)
+{
+	return 1;
+}
+
+unsigned hal_cpu_id(void)
+{
+	return 0;
+}
+
+void hal_cpu_start(void (*fn)(void))
+{
+	(void)fn;
+}
+
+void hal_cpu_set_kick(void (*fn)(void))
+{
+	(void)fn;
+}
+
+void hal_cpu_kick(unsigned cpu)
+{
+	(void)cpu;
+}
+
 /* Fills buf from the kernel's random source, in pieces if need be. */
 bool hal_random(void *buf, size_t len)
 {

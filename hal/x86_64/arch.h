@@ -9,6 +9,9 @@
  *                                  pages mapped on demand (vm.c)
  *   KERNEL_VMA 0xffffffff80000000  the kernel image (text RX, rodata R,
  *                                  data RW), physical 1 MiB and up
+ *   PERCPU_VMA 0xffffffffc0000000  the per-CPU window (kernel.ld's
+ *                                  .percpu): the same addresses on every
+ *                                  CPU, each CPU's own frames (paging.c)
  * Nothing is mapped in the lower half: a null pointer faults.
  */
 #ifndef X86_64_ARCH_H
@@ -23,6 +26,10 @@
 #define PHYS_BASE 0xffff800000000000ull
 #define VM_BASE 0xffffc00000000000ull
 #define VM_END 0xffffe00000000000ull
+#define PERCPU_VMA 0xffffffffc0000000ull
+#define PERCPU_PAGES 4
+/* A variable of which each CPU has its own copy (kernel.ld). */
+#define PERCPU __attribute__((section(".percpu")))
 #define PAGE_SIZE 4096ull
 #define P2V(pa) ((void *)((uintptr_t)(pa) + PHYS_BASE))
 #define V2P(va) ((uint64_t)(uintptr_t)(va)-PHYS_BASE)
@@ -92,9 +99,34 @@ void idt_init(void);
 void idt_load(void);
 
 /* smp.c: the other CPUs started and parked (after irq_init); how many
- * CPUs are up, this one included. */
+ * CPUs are up, this one included; CPU n's local APIC id. */
 void smp_init(void);
 unsigned smp_online(void);
+uint32_t smp_apic_id(unsigned cpu);
+
+/* cpu.c: this CPU's number (0: the boot CPU; set by cpu_set_id once its
+ * window is mapped), the memory lock and TLB shootdown, inter-processor
+ * interrupts. */
+unsigned cpu_id(void);
+void cpu_set_id(unsigned id);
+/* The memory lock: pmm.c, paging.c, vm.c and heap.c run under it. Taken
+ * with interrupts off; the same CPU may take it again (a page fault in
+ * code that holds it). While it spins it answers TLB shootdowns. */
+void mm_lock(void);
+void mm_unlock(void);
+/* Under the memory lock: the mapping of page va lost rights or its
+ * frame; flushed here at once, and on every other running CPU before
+ * the lock is released. */
+void tlb_invalidate(uintptr_t va);
+/* This CPU now runs kernel threads (hal_cpu_start): it takes part in
+ * TLB shootdowns. */
+void cpu_activate(void);
+#define IPI_KICK_VECTOR 0xf0
+#define IPI_TLB_VECTOR 0xf1
+/* Called by trap() for the two vectors above, interrupts off. */
+void cpu_ipi(unsigned vector);
+/* smp.c: true if the command line let the kernel use the APs ("smp"). */
+extern bool smp_enabled;
 
 /* pmm.c: pmm_init keeps its bitmap out of [avoid_lo, avoid_hi). */
 void pmm_init(uint64_t avoid_lo, uint64_t avoid_hi);
@@ -114,6 +146,12 @@ void pmm_reserve(uint64_t start, uint64_t end);
 #define PTE_FRAME 0x000ffffffffff000ull
 extern uint64_t pte_nx;
 void paging_init(void);
+/* Page tables for another CPU: the kernel's, but with a per-CPU window of
+ * its own (zeroed); returns the CR3 to load, 0 when out of memory. */
+uint64_t paging_cpu_tables(unsigned cpu);
+/* CPU cpu's copy of the per-CPU variable at local (its window through
+ * the direct map). */
+void *percpu_remote(unsigned cpu, void *local);
 uint64_t *paging_walk(uintptr_t va, bool create);
 bool paging_mapped(uintptr_t va);
 /* Maps physical [pa, pa + len) into the VM area, read-only unless
@@ -233,6 +271,10 @@ uint64_t acpi_bios_rsdp(void);
 void acpi_read_rsdp(const void *rsdp, size_t len, const char *from);
 void acpi_selftest(void);  /* acpitest.c: test=acpi */
 void level_selftest(void); /* irqtest.c: test=level */
+void smp_selftest(void);   /* smptest.c: test=smp */
+
+/* kmain.c: true if the command line holds the word w. */
+bool cmdline_has(const char *w);
 
 /* hal.c */
 /* Console multiplexing for `nebulet boot` (command line "console=mux"):

@@ -35,9 +35,9 @@ void ctx_swap(void **save_sp, void *new_sp);
 /* A new context's first code: calls ctx_entry(context in rbx). */
 void ctx_start(void);
 
-/* The running context; NULL until the first switch (then the boot
- * context it recorded). */
-static hal_context *current;
+/* This CPU's running context; NULL until its first switch (then the
+ * boot context it recorded). */
+static PERCPU hal_context *current;
 static struct console_input boot_input;
 
 /* The console input of the running context. */

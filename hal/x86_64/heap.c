@@ -57,7 +57,7 @@ static bool refill(int c)
 }
 
 /* Returns n bytes aligned to 16 (large ones to a page), or NULL. */
-void *kmalloc(size_t n)
+static void *kmalloc_unlocked(size_t n)
 {
 	if (n == 0)
 		n = 1;
@@ -84,6 +84,15 @@ void *kmalloc(size_t n)
 	return h + 1;
 }
 
+/* kmalloc_unlocked under the memory lock. */
+void *kmalloc(size_t n)
+{
+	mm_lock();
+	void *r = kmalloc_unlocked(n);
+	mm_unlock();
+	return r;
+}
+
 /* kmalloc's n bytes, zeroed. A large block is zero already (fresh
  * zeroed frames): only small ones are cleared. */
 void *kzalloc(size_t n)
@@ -106,7 +115,7 @@ static struct header *header_of(void *p)
 }
 
 /* Frees a block from kmalloc/krealloc; NULL is ignored. */
-void kfree(void *p)
+static void kfree_unlocked(void *p)
 {
 	if (!p)
 		return;
@@ -121,6 +130,14 @@ void kfree(void *p)
 	h->magic = MAGIC_FREE;
 	h->next = freelist[h->cls];
 	freelist[h->cls] = h;
+}
+
+/* kfree_unlocked under the memory lock. */
+void kfree(void *p)
+{
+	mm_lock();
+	kfree_unlocked(p);
+	mm_unlock();
 }
 
 /* Resizes p to n bytes, keeping its contents up to the smaller size; on

@@ -203,6 +203,10 @@ void trap(struct trapframe *tf)
 		msi_interrupt((unsigned)(tf->vector - MSI_VECTOR));
 		return;
 	}
+	if (tf->vector == IPI_KICK_VECTOR || tf->vector == IPI_TLB_VECTOR) {
+		cpu_ipi((unsigned)tf->vector);
+		return;
+	}
 	if (tf->vector == SPURIOUS_VECTOR ||
 	    (tf->vector >= 32 && tf->vector < 48))
 		return; /* spurious: no acknowledgement */

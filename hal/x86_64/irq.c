@@ -85,8 +85,9 @@ void irq_notify(void)
 }
 
 /* Sets ISA line's redirection entry: its vector, polarity and trigger
- * mode, to this CPU, masked or not; false if no I/O APIC serves it. */
-static bool redirect(unsigned line, bool masked)
+ * mode, to this CPU, masked or not; false if no I/O APIC serves it.
+ * Under redirect's lock. */
+static bool redirect_locked(unsigned line, bool masked)
 {
 	const struct acpi_isa_irq *q = &acpi_isa[line];
 	uint32_t pin;
@@ -99,6 +100,18 @@ static bool redirect(unsigned line, bool masked)
 			     (q->level ? REDIR_LEVEL : 0) |
 			     (masked ? REDIR_MASKED : 0));
 	return true;
+}
+
+/* redirect_locked, one CPU at a time (the I/O APIC's registers are an
+ * index and a data window): a CPU's interrupt handler masks a line while
+ * another unmasks one. */
+static bool redirect(unsigned line, bool masked)
+{
+	static volatile int busy;
+	uint64_t f = spin_lock_irq(&busy);
+	bool ok = redirect_locked(line, masked);
+	spin_unlock_irq(&busy, f);
+	return ok;
 }
 
 /* Maps one I/O APIC uncached and masks all its entries; false (reported)
@@ -153,7 +166,7 @@ void irq_interrupt(unsigned line)
 		serial_interrupt();
 	else
 		redirect(line, true);
-	pending |= 1u << line;
+	__atomic_or_fetch(&pending, 1u << line, __ATOMIC_SEQ_CST);
 	if (notify_fn)
 		notify_fn();
 	apic_eoi();
@@ -184,13 +197,11 @@ void hal_irq_mask(unsigned irq)
 		redirect(irq, true);
 }
 
+/* One xchg: another CPU's handler cannot come between the read and the
+ * clear. */
 uint32_t hal_irq_take(void)
 {
-	uint64_t f = irq_save();
-	uint32_t v = pending;
-	pending = 0;
-	irq_restore(f);
-	return v;
+	return __atomic_exchange_n(&pending, 0, __ATOMIC_SEQ_CST);
 }
 
 void hal_irq_set_notify(void (*notify)(void))

@@ -152,7 +152,7 @@ static void fault_test(const char *name)
 }
 
 /* True if the command line holds the word w. */
-static bool cmdline_has(const char *w)
+bool cmdline_has(const char *w)
 {
 	size_t n = strlen(w);
 	for (const char *s = boot_cmdline(); *s; s++)
@@ -218,6 +218,8 @@ void kmain(void)
 			acpi_selftest();
 		else if (!strncmp(test, "level", 6))
 			level_selftest();
+		else if (!strncmp(test, "smp", 4))
+			smp_selftest();
 		else
 			fault_test(test);
 	}

@@ -22,7 +22,7 @@ int hal_msi_alloc(uint64_t *addr, uint32_t *data)
 		if (used & (1u << n))
 			continue;
 		used |= 1u << n;
-		pending &= ~(1u << n);
+		__atomic_and_fetch(&pending, ~(1u << n), __ATOMIC_SEQ_CST);
 		irq_restore(f);
 		*addr = MSI_ADDR | (uint64_t)(apic_id() & 0xff) << 12;
 		*data = MSI_VECTOR + n;
@@ -38,7 +38,7 @@ void hal_msi_free(int n)
 	uint64_t f = irq_save();
 	if (n >= 0 && n < MSI_COUNT) {
 		used &= ~(1u << n);
-		pending &= ~(1u << n);
+		__atomic_and_fetch(&pending, ~(1u << n), __ATOMIC_SEQ_CST);
 	}
 	irq_restore(f);
 }
@@ -53,7 +53,7 @@ uint32_t hal_msi_take(void)
 void msi_interrupt(unsigned n)
 {
 	if (used & (1u << n)) {
-		pending |= 1u << n;
+		__atomic_or_fetch(&pending, 1u << n, __ATOMIC_SEQ_CST);
 		irq_notify();
 	}
 	apic_eoi();

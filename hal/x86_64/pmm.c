@@ -100,7 +100,7 @@ void pmm_reserve(uint64_t start, uint64_t end)
 
 /* Returns the physical address of a free page (contents undefined), or 0
  * when memory is exhausted. */
-uint64_t pmm_alloc(void)
+static uint64_t pmm_alloc_unlocked(void)
 {
 	uint64_t words = (npages + 63) / 64;
 	for (uint64_t w = hint; w < words; w++) {
@@ -118,6 +118,15 @@ uint64_t pmm_alloc(void)
 	return 0;
 }
 
+/* pmm_alloc_unlocked under the memory lock. */
+uint64_t pmm_alloc(void)
+{
+	mm_lock();
+	uint64_t r = pmm_alloc_unlocked();
+	mm_unlock();
+	return r;
+}
+
 /* As pmm_alloc, but 0 while only the fault reserve is left. */
 uint64_t pmm_try_alloc(void)
 {
@@ -127,7 +136,7 @@ uint64_t pmm_try_alloc(void)
 }
 
 /* Returns a page from pmm_alloc; a bad or doubly freed address panics. */
-void pmm_free(uint64_t pa)
+static void pmm_free_unlocked(uint64_t pa)
 {
 	uint64_t pfn = pa / PAGE_SIZE;
 	if (pa % PAGE_SIZE || pfn >= npages ||
@@ -137,6 +146,14 @@ void pmm_free(uint64_t pa)
 	nfree++;
 	if (pfn / 64 < hint)
 		hint = pfn / 64;
+}
+
+/* pmm_free_unlocked under the memory lock. */
+void pmm_free(uint64_t pa)
+{
+	mm_lock();
+	pmm_free_unlocked(pa);
+	mm_unlock();
 }
 
 uint64_t pmm_free_pages(void)
@@ -151,7 +168,7 @@ uint64_t pmm_total_pages(void)
 
 /* n free pages in a row, the lowest such run (for DMA); 0 if there is
  * none or it would dip into the fault reserve. Linear in RAM's size. */
-uint64_t pmm_alloc_contig(uint64_t n)
+static uint64_t pmm_alloc_contig_unlocked(uint64_t n)
 {
 	uint64_t run = 0;
 	if (!n || nfree < PMM_RESERVE + n)
@@ -169,4 +186,13 @@ uint64_t pmm_alloc_contig(uint64_t n)
 		return (p + 1 - n) * PAGE_SIZE;
 	}
 	return 0;
+}
+
+/* pmm_alloc_contig_unlocked under the memory lock. */
+uint64_t pmm_alloc_contig(uint64_t n)
+{
+	mm_lock();
+	uint64_t r = pmm_alloc_contig_unlocked(n);
+	mm_unlock();
+	return r;
 }

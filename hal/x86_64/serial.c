@@ -97,7 +97,8 @@ void console_exit_record(int status)
 #define RX_SIZE 1024
 
 static char rx[RX_SIZE];
-static size_t rx_head, rx_len; /* touched with interrupts off only */
+static size_t rx_head, rx_len; /* under rx_busy, interrupts off */
+static volatile int rx_busy;
 
 /* Moves received bytes from the UART into the ring while there is room;
  * a full ring leaves them in the UART (QEMU then holds back the rest). */
@@ -123,13 +124,15 @@ bool serial_irq_init(void)
 /* IRQ 4's handler, interrupts off. */
 void serial_interrupt(void)
 {
+	uint64_t f = spin_lock_irq(&rx_busy);
 	rx_drain();
+	spin_unlock_irq(&rx_busy, f);
 }
 
 /* Takes up to len received bytes (never waits); returns how many. */
 size_t serial_take(char *buf, size_t len)
 {
-	uint64_t f = irq_save();
+	uint64_t f = spin_lock_irq(&rx_busy);
 	size_t n = 0;
 
 	rx_drain();
@@ -138,7 +141,7 @@ size_t serial_take(char *buf, size_t len)
 		rx_head = (rx_head + 1) % RX_SIZE;
 	}
 	rx_drain();
-	irq_restore(f);
+	spin_unlock_irq(&rx_busy, f);
 	return n;
 }
 

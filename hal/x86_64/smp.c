@@ -1,10 +1,12 @@
 /*
- * smp.c: starting the application processors (APs), the first step to
- * SMP. For now each AP comes up, takes its own GDT, TSS and IST stacks
- * (gdt.c), the shared IDT and its local APIC, reports itself online and
- * parks (interrupts off, halted): the kernel still runs on the boot CPU
- * alone, and `cpu: N of M CPUs online` in the memory summary says how
- * many answered.
+ * smp.c: starting the application processors (APs). Each AP comes up on
+ * page tables of its own (the kernel's with its own per-CPU window,
+ * paging.c), takes its own GDT, TSS and IST stacks (gdt.c), the shared
+ * IDT and its local APIC, reports itself online and parks (halted,
+ * taking only IPIs) until hal_cpu_start gives it the kernel's function
+ * to run; `cpu: N of M CPUs online` in the memory summary says how many
+ * answered. The kernel uses them only when the command line says "smp"
+ * (hal_cpu_count is 1 otherwise, and the APs stay parked).
  *
  * The boot CPU starts the MADT's enabled local APICs one at a time
  * (Intel's INIT-SIPI-SIPI): INIT, 10 ms, startup IPI with vector 0x08
@@ -18,7 +20,7 @@
 #include "hal/x86_64/x86.h"
 
 #define AP_TRAMP 0x8000ull
-#define AP_STACK 16384
+#define AP_STACK 65536
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1u << 8)
 #define EFER_NXE (1u << 11)
@@ -33,7 +35,11 @@ struct ap_params { /* ap.S's ap_tramp_params */
 extern const char ap_tramp[], ap_tramp_end[], ap_tramp_params[];
 
 static volatile unsigned started; /* the AP now starting: its index */
+static uint64_t started_cr3;	  /* ... and its page tables */
 static unsigned online = 1;	  /* CPUs up, the boot CPU included */
+static uint32_t apic_ids[MAX_CPUS];
+static void (*volatile start_fn)(void); /* hal_cpu_start's */
+bool smp_enabled;
 
 /* Spins for ns nanoseconds. */
 static void delay_ns(uint64_t ns)
@@ -43,17 +49,24 @@ static void delay_ns(uint64_t ns)
 		__asm__ volatile("pause");
 }
 
-/* An AP, on its own stack with the kernel's page tables: its descriptor
- * tables and local APIC, then online, then parked for good. */
+/* An AP, on its own stack with the kernel's page tables: its own
+ * tables, descriptor tables and local APIC, then online, then parked
+ * until hal_cpu_start (for good if the kernel never calls it). */
 static _Noreturn void ap_main(void)
 {
 	unsigned cpu = started;
+	write_cr3(started_cr3);
+	cpu_set_id(cpu);
 	gdt_init_cpu(cpu);
 	idt_load();
 	apic_enable_local();
 	__atomic_store_n(&started, 0, __ATOMIC_RELEASE);
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	while (!start_fn)
+		__asm__ volatile("sti; hlt; cli");
+	cpu_activate();
+	__asm__ volatile("sti");
+	start_fn();
+	panic("smp: the kernel's CPU function returned");
 }
 
 /* Starts the AP whose local APIC id is id as CPU number cpu; true if it
@@ -61,8 +74,9 @@ static _Noreturn void ap_main(void)
 static bool start_ap(uint32_t id, unsigned cpu, struct ap_params *params)
 {
 	char *stack = kmalloc(AP_STACK);
-	if (!stack)
+	if (!stack || !(started_cr3 = paging_cpu_tables(cpu)))
 		return false;
+	apic_ids[cpu] = id;
 	params->stack = (uint64_t)(uintptr_t)(stack + AP_STACK);
 	__atomic_store_n(&started, cpu, __ATOMIC_RELEASE);
 	apic_send_ipi(id, ICR_INIT);
@@ -88,6 +102,9 @@ static bool start_ap(uint32_t id, unsigned cpu, struct ap_params *params)
  * the heap needs no lock yet. */
 void smp_init(void)
 {
+	cpu_set_id(0);
+	apic_ids[0] = apic_id();
+	smp_enabled = cmdline_has("smp");
 	if (acpi_ncpus <= 1 || !timer_hz() || read_cr3() >> 32)
 		return;
 	uint64_t *pte = paging_walk(AP_TRAMP, true);
@@ -113,4 +130,20 @@ void smp_init(void)
 unsigned smp_online(void)
 {
 	return online;
+}
+
+uint32_t smp_apic_id(unsigned cpu)
+{
+	return apic_ids[cpu];
+}
+
+/* Every AP but the boot CPU leaves its park for fn (hal.h). */
+void hal_cpu_start(void (*fn)(void))
+{
+	if (hal_cpu_count() <= 1 || start_fn)
+		return;
+	cpu_activate(); /* this CPU takes part in shootdowns from now on */
+	start_fn = fn;
+	for (unsigned c = 1; c < online; c++)
+		apic_send_ipi(apic_ids[c], IPI_KICK_VECTOR);
 }

@@ -91,7 +91,7 @@ static bool page_aligned(const void *addr, size_t len)
 
 /* Reserves len bytes (rounded up to pages), inaccessible; NULL if no
  * room. First fit. */
-void *vm_reserve(size_t len)
+static void *vm_reserve_unlocked(size_t len)
 {
 	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	if (!len)
@@ -105,6 +105,15 @@ void *vm_reserve(size_t len)
 		return (void *)r->start;
 	}
 	return NULL;
+}
+
+/* vm_reserve_unlocked under the memory lock. */
+void *vm_reserve(size_t len)
+{
+	mm_lock();
+	void *r = vm_reserve_unlocked(len);
+	mm_unlock();
+	return r;
 }
 
 /* Points the PTE of page va at a fresh zeroed frame with rights prot;
@@ -145,19 +154,28 @@ static bool each_pte(uintptr_t va, uintptr_t end, bool create,
 static bool set_prot(uintptr_t va, uint64_t *pte, int prot)
 {
 	*pte = make_pte(prot, pte_frame(*pte)) | (*pte & SW_KEEP);
-	invlpg(va);
+	tlb_invalidate(va);
 	return true;
 }
 
 /* Gives [addr, addr+len) of a reservation the rights prot; pages with
  * contents keep them, new ones read as zero. False on a bad range or when
  * page tables cannot be allocated. */
-bool vm_protect(void *addr, size_t len, int prot)
+static bool vm_protect_unlocked(void *addr, size_t len, int prot)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || (prot & ~7) || !find_used(va, len))
 		return false;
 	return each_pte(va, va + len, prot != HAL_PROT_NONE, set_prot, prot);
+}
+
+/* vm_protect_unlocked under the memory lock. */
+bool vm_protect(void *addr, size_t len, int prot)
+{
+	mm_lock();
+	bool r = vm_protect_unlocked(addr, len, prot);
+	mm_unlock();
+	return r;
 }
 
 /* arg: 1 keeps the page's rights (discard), 0 clears the entry. */
@@ -167,18 +185,27 @@ static bool drop_frame(uintptr_t va, uint64_t *pte, int keep_prot)
 	if (pa && !(*pte & SW_SHARED))
 		pmm_free(pa);
 	*pte = keep_prot ? make_pte(PTE_PROT(*pte), 0) : 0;
-	invlpg(va);
+	tlb_invalidate(va);
 	return true;
 }
 
 /* Frees the frames of [addr, addr+len); the pages keep their rights and
  * read as zero when next touched. */
-bool vm_discard(void *addr, size_t len)
+static bool vm_discard_unlocked(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || !find_used(va, len))
 		return false;
 	return each_pte(va, va + len, false, drop_frame, 1);
+}
+
+/* vm_discard_unlocked under the memory lock. */
+bool vm_discard(void *addr, size_t len)
+{
+	mm_lock();
+	bool r = vm_discard_unlocked(addr, len);
+	mm_unlock();
+	return r;
 }
 
 /* Gives an accessible page without a frame a zeroed one, leaving the
@@ -193,7 +220,7 @@ static bool commit_page(uintptr_t va, uint64_t *pte, int unused)
 /* Maps zeroed frames under the accessible pages of [addr, addr+len) now
  * (hal_vm_commit, a hint). False on a bad range or when memory runs out
  * (the pages mapped so far stay). */
-bool vm_commit(void *addr, size_t len)
+static bool vm_commit_unlocked(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || !find_used(va, len))
@@ -201,11 +228,20 @@ bool vm_commit(void *addr, size_t len)
 	return each_pte(va, va + len, false, commit_page, 0);
 }
 
+/* vm_commit_unlocked under the memory lock. */
+bool vm_commit(void *addr, size_t len)
+{
+	mm_lock();
+	bool r = vm_commit_unlocked(addr, len);
+	mm_unlock();
+	return r;
+}
+
 /* hal_vm_back: as vm_commit, but all or nothing: every accessible page
  * of the range gets its frame (the caller can rely on never faulting for
  * memory there), or, when memory runs out, the range's private frames
  * are all dropped (it reads as zero). */
-bool vm_back(void *addr, size_t len)
+static bool vm_back_unlocked(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || !find_used(va, len))
@@ -216,9 +252,18 @@ bool vm_back(void *addr, size_t len)
 	return false;
 }
 
+/* vm_back_unlocked under the memory lock. */
+bool vm_back(void *addr, size_t len)
+{
+	mm_lock();
+	bool r = vm_back_unlocked(addr, len);
+	mm_unlock();
+	return r;
+}
+
 /* Frees [addr, addr+len) of a reservation: its frames and its address
  * space, merging it with free neighbours. Bad ranges are ignored. */
-void vm_release(void *addr, size_t len)
+static void vm_release_unlocked(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
 	struct region *r;
@@ -242,8 +287,16 @@ void vm_release(void *addr, size_t len)
 	}
 }
 
+/* vm_release_unlocked under the memory lock. */
+void vm_release(void *addr, size_t len)
+{
+	mm_lock();
+	vm_release_unlocked(addr, len);
+	mm_unlock();
+}
+
 /* The length of the used region starting exactly at addr, or 0. */
-size_t vm_region_size(void *addr)
+static size_t vm_region_size_unlocked(void *addr)
 {
 	for (struct region *r = &first; r; r = r->next)
 		if (r->used && r->start == (uintptr_t)addr)
@@ -251,11 +304,20 @@ size_t vm_region_size(void *addr)
 	return 0;
 }
 
+/* vm_region_size_unlocked under the memory lock. */
+size_t vm_region_size(void *addr)
+{
+	mm_lock();
+	size_t r = vm_region_size_unlocked(addr);
+	mm_unlock();
+	return r;
+}
+
 /* Called on a page fault at addr with the CPU's error code: maps the page
  * if its rights allow the access (taking the pmm's reserve if need be).
  * VM_FAULT_OK if the access can be retried, VM_FAULT_NO_MEMORY if the
  * access is allowed but no frame is left, else VM_FAULT_BAD. */
-enum vm_fault vm_fault(uintptr_t addr, uint64_t error)
+static enum vm_fault vm_fault_unlocked(uintptr_t addr, uint64_t error)
 {
 	if (addr < VM_BASE || addr >= VM_END || (error & PTE_P))
 		return VM_FAULT_BAD;
@@ -276,6 +338,15 @@ enum vm_fault vm_fault(uintptr_t addr, uint64_t error)
 	return VM_FAULT_OK;
 }
 
+/* vm_fault_unlocked under the memory lock. */
+enum vm_fault vm_fault(uintptr_t addr, uint64_t error)
+{
+	mm_lock();
+	enum vm_fault r = vm_fault_unlocked(addr, error);
+	mm_unlock();
+	return r;
+}
+
 struct hal_shm {
 	size_t npages;
 	uint64_t *frames;
@@ -293,12 +364,12 @@ static void map_shared(uintptr_t va, uint64_t pa, int prot, uint64_t cache)
 	if (old && !(*pte & SW_SHARED))
 		pmm_free(old);
 	*pte = make_pte(prot, pa) | SW_SHARED | cache;
-	invlpg(va);
+	tlb_invalidate(va);
 }
 
 /* len bytes of zeroed frames and their kernel view; NULL if out of
  * memory. */
-hal_shm *hal_shm_create(size_t len)
+static hal_shm *hal_shm_create_unlocked(size_t len)
 {
 	hal_shm *s = kzalloc(sizeof *s);
 	if (!s || !len || len % PAGE_SIZE)
@@ -323,6 +394,15 @@ fail:
 	return NULL;
 }
 
+/* hal_shm_create_unlocked under the memory lock. */
+hal_shm *hal_shm_create(size_t len)
+{
+	mm_lock();
+	hal_shm *r = hal_shm_create_unlocked(len);
+	mm_unlock();
+	return r;
+}
+
 void *hal_shm_data(hal_shm *s)
 {
 	return s->view;
@@ -330,7 +410,8 @@ void *hal_shm_data(hal_shm *s)
 
 /* Points [addr, addr+len) (in a reservation) at the frames from off on,
  * with rights prot; private frames there are freed. */
-bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot)
+static bool hal_shm_map_unlocked(hal_shm *s, size_t off, void *addr, size_t len,
+				 int prot)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || off % PAGE_SIZE || (prot & ~7) ||
@@ -347,17 +428,26 @@ bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot)
 	return true;
 }
 
+/* hal_shm_map_unlocked under the memory lock. */
+bool hal_shm_map(hal_shm *s, size_t off, void *addr, size_t len, int prot)
+{
+	mm_lock();
+	bool r = hal_shm_map_unlocked(s, off, addr, len, prot);
+	mm_unlock();
+	return r;
+}
+
 static bool unshare(uintptr_t va, uint64_t *pte, int prot)
 {
 	if (pte_frame(*pte) && !(*pte & SW_SHARED))
 		pmm_free(pte_frame(*pte));
 	*pte = make_pte(prot, 0);
-	invlpg(va);
+	tlb_invalidate(va);
 	return true;
 }
 
 /* Puts demand-zero private pages with rights prot back. */
-bool hal_shm_unmap(void *addr, size_t len, int prot)
+static bool hal_shm_unmap_unlocked(void *addr, size_t len, int prot)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || (prot & ~7) || !find_used(va, len))
@@ -365,8 +455,17 @@ bool hal_shm_unmap(void *addr, size_t len, int prot)
 	return each_pte(va, va + len, true, unshare, prot);
 }
 
+/* hal_shm_unmap_unlocked under the memory lock. */
+bool hal_shm_unmap(void *addr, size_t len, int prot)
+{
+	mm_lock();
+	bool r = hal_shm_unmap_unlocked(addr, len, prot);
+	mm_unlock();
+	return r;
+}
+
 /* Frees the frames and the view; every other mapping must be gone. */
-void hal_shm_destroy(hal_shm *s)
+static void hal_shm_destroy_unlocked(hal_shm *s)
 {
 	if (s->view)
 		vm_release(s->view, s->npages * PAGE_SIZE);
@@ -375,6 +474,14 @@ void hal_shm_destroy(hal_shm *s)
 			pmm_free(s->frames[i]);
 	kfree(s->frames);
 	kfree(s);
+}
+
+/* hal_shm_destroy_unlocked under the memory lock. */
+void hal_shm_destroy(hal_shm *s)
+{
+	mm_lock();
+	hal_shm_destroy_unlocked(s);
+	mm_unlock();
 }
 
 /* A hal_shm of npages frames from base on, contiguous, with the extra
@@ -440,7 +547,7 @@ uint64_t hal_shm_phys(hal_shm *s)
 
 /* Moves the frames of [from, from+len) to [to, to+len) (private pages of
  * reservations); both keep their rights, from reads as zero after. */
-bool hal_vm_move(void *from, void *to, size_t len)
+static bool hal_vm_move_unlocked(void *from, void *to, size_t len)
 {
 	uintptr_t f = (uintptr_t)from, t = (uintptr_t)to;
 	if (!page_aligned(from, len) || !page_aligned(to, len) ||
@@ -461,10 +568,19 @@ bool hal_vm_move(void *from, void *to, size_t len)
 			pmm_free(old);
 		*tp = make_pte(PTE_PROT(*tp), pte_frame(*fp));
 		*fp = make_pte(PTE_PROT(*fp), 0);
-		invlpg(f + i);
-		invlpg(t + i);
+		tlb_invalidate(f + i);
+		tlb_invalidate(t + i);
 	}
 	return true;
+}
+
+/* hal_vm_move_unlocked under the memory lock. */
+bool hal_vm_move(void *from, void *to, size_t len)
+{
+	mm_lock();
+	bool r = hal_vm_move_unlocked(from, to, len);
+	mm_unlock();
+	return r;
 }
 
 /* One page of hal_vm_reset: a private frame is cleared and kept, a shared
@@ -478,16 +594,25 @@ static bool reset_page(uintptr_t va, uint64_t *pte, int prot)
 		memset(P2V(pa), 0, PAGE_SIZE);
 	*pte = make_pte(prot, pa);
 	if ((*pte ^ old) & ~PTE_AD)
-		invlpg(va);
+		tlb_invalidate(va);
 	return true;
 }
 
 /* As hal_shm_unmap(addr, len, RW), keeping private frames (cleared). */
-bool hal_vm_reset(void *addr, size_t len)
+static bool hal_vm_reset_unlocked(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
 	if (!page_aligned(addr, len) || !find_used(va, len))
 		return false;
 	return each_pte(va, va + len, true, reset_page,
 			HAL_PROT_READ | HAL_PROT_WRITE);
+}
+
+/* hal_vm_reset_unlocked under the memory lock. */
+bool hal_vm_reset(void *addr, size_t len)
+{
+	mm_lock();
+	bool r = hal_vm_reset_unlocked(addr, len);
+	mm_unlock();
+	return r;
 }

@@ -120,6 +120,22 @@ static inline void irq_restore(uint64_t f)
 		__asm__ volatile("sti" : : : "memory");
 }
 
+/* A spin lock shared with interrupt handlers on other CPUs: taken with
+ * interrupts off (the old RFLAGS returned for spin_unlock_irq). */
+static inline uint64_t spin_lock_irq(volatile int *lock)
+{
+	uint64_t f = irq_save();
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
+	return f;
+}
+
+static inline void spin_unlock_irq(volatile int *lock, uint64_t f)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+	irq_restore(f);
+}
+
 /* Enables interrupts and halts, atomically: an interrupt that is
  * already pending wakes the hlt (sti takes effect after it begins). */
 static inline void sti_hlt(void)

@@ -29,8 +29,11 @@ X86_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc \
 # runner (bootld/, the boot loader), the firmament's pure code (FIR_PURE, the top Makefile)
 # and the C library they need (libk/). They are
 # compiled with SSE (the interpreter's floats are SSE2, never x87) against
-# libk's headers. `_Thread_local` becomes plain static storage: there is one
-# CPU, and wasm_exec_switch saves the interpreter's state per kernel thread.
+# libk's headers. `_Thread_local` becomes per-CPU storage (the .percpu
+# window, kernel.ld): each CPU has its own copy, and wasm_exec_switch
+# saves the interpreter's state per kernel thread. -fdata-sections puts
+# each variable in a section of its own, so that kernel.ld can move the
+# nucleus's per-thread engine state into the window by name.
 # libk's string and heap functions may run inside exception handlers
 # (memset of a demand-zero page), so they are built like the HAL, without SSE.
 X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard bootld/*.c) \
@@ -40,7 +43,7 @@ X86_PORTABLE := $(wildcard nucleus/*.c) $(wildcard kernel/*.c) $(wildcard bootld
 X86_LIBK := $(wildcard libk/*.c)
 X86_LIBK_NOSSE := libk/string.c libk/stdlib.c
 X86_SSE_CFLAGS = $(filter-out -mgeneral-regs-only,$(X86_CFLAGS)) \
-	-D_Thread_local=
+	-fdata-sections '-D_Thread_local=__attribute__((section(".percpu")))'
 X86_OBJ += $(patsubst %.c,$(B)/x86_64/portable/%.c.o,$(X86_PORTABLE) $(X86_LIBK))
 
 X86_LDFLAGS = -nostdlib -static $(if $(findstring clang,$(X86_CC)),,-no-pie) \

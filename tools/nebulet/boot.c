@@ -132,6 +132,7 @@ struct boot_opts {
 	bool nic;		 /* --nic: virtio-net-pci, user network */
 	const char *hostfwd;	 /* --hostfwd: QEMU's hostfwd rule (--nic) */
 	const char *pci;	 /* --pci: a device for --kernel's init */
+	const char *smp;	 /* --smp: CPUs, scheduled on all */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -353,8 +354,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	static char com2[4200];
 
 	argv[n++] = "qemu-system-x86_64";
-	argv[n++] = "-accel";
-	argv[n++] = kvm ? "kvm" : "tcg";
+	argv[n++] = "-accel"; /* TCG: one host thread per CPU */
+	argv[n++] = kvm ? "kvm" : o->smp ? "tcg,thread=multi" : "tcg";
+	if (o->smp) {
+		argv[n++] = "-smp";
+		argv[n++] = o->smp;
+	}
 	argv[n++] = "-cpu"; /* the host's CPU, or all TCG has (RDRAND) */
 	argv[n++] = kvm ? "host" : "max";
 	if (access(QBOOT, R_OK) == 0) {
@@ -406,7 +411,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-initrd";
 	argv[n++] = initrd;
 	argv[n++] = "-append";
-	argv[n++] = "console=mux quiet";
+	argv[n++] = o->smp ? "console=mux quiet smp" : "console=mux quiet";
 	argv[n] = NULL;
 	if (pipe(p) < 0 || ((o->input || forwards_stdin(o)) && pipe(q) < 0)) {
 		perror("nebulet boot: pipe");
@@ -703,7 +708,7 @@ static const char boot_usage[] =
 	"   GUESTPORT: --nic with a host port forwarded to the guest's;\n"
 	"   --pci=VENDOR:DEVICE: with --kernel, that PCI device for init,\n"
 	"   its next startup handle (after the disk's); --device=SPEC: QEMU's\n"
-	"   -device SPEC)\n";
+	"   -device SPEC; --smp=N: N CPUs (1-16), the kernel scheduling on all)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -834,6 +839,11 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			   strspn(argv[i] + 6, "0123456789abcdefxABCDEF:#") ==
 				   strlen(argv[i] + 6)) {
 			o->pci = argv[i] + 6;
+		} else if (strncmp(argv[i], "--smp=", 6) == 0 &&
+			   atoi(argv[i] + 6) >= 1 && atoi(argv[i] + 6) <= 16 &&
+			   strspn(argv[i] + 6, "0123456789") ==
+				   strlen(argv[i] + 6)) {
+			o->smp = argv[i] + 6;
 		} else if (strncmp(argv[i], "--device=", 9) == 0 &&
 			   argv[i][9]) {
 			o->device = argv[i] + 9;

@@ -139,12 +139,17 @@ static bool parse_engine(const char *name, enum wasm_engine *engine)
 		*engine = WASM_ENGINE_INTERP;
 		return true;
 	}
-	if (strcmp(name, "jit") == 0) {
-		*engine = WASM_ENGINE_JIT;
+	if (strcmp(name, "jit") == 0 || strcmp(name, "base") == 0) {
+		*engine = WASM_ENGINE_JIT; /* base: the baseline JIT alone */
+		return true;
+	}
+	if (strcmp(name, "opt") == 0) {
+		*engine = WASM_ENGINE_OPT;
 		return true;
 	}
 	fprintf(stderr,
-		"nebulet: unknown engine '%s' (available: interp, jit)\n",
+		"nebulet: unknown engine '%s' (available: interp, jit, "
+		"base, opt)\n",
 		name);
 	return false;
 }

@@ -61,9 +61,9 @@ struct opt_ins {
 	uint32_t a[3];
 	uint32_t list; /* PHI, CALL, RET: nl operands at pool[list] */
 	uint32_t nl;
-	uint32_t x;    /* CALL: first argument slot; PHI: its slot */
-	uint64_t k;    /* constant, memarg offset, index, ... */
-	uint32_t pc;   /* its lowered instruction's cell, for traps */
+	uint32_t x;  /* CALL: first argument slot; PHI: its slot */
+	uint64_t k;  /* constant, memarg offset, index, ... */
+	uint32_t pc; /* its lowered instruction's cell, for traps */
 	uint32_t blk;
 	uint32_t uses; /* opt_pass: how many instructions use it */
 };

@@ -64,8 +64,8 @@ static void on_insn(void *ctx, const icell *code, uint32_t pc, uint32_t n,
 		    enum iop op)
 {
 	struct bld *b = ctx;
-	struct lins *p = grow(b->li, &b->cli, b->nli + 1, sizeof *p,
-			      &b->fn->oom);
+	struct lins *p =
+		grow(b->li, &b->cli, b->nli + 1, sizeof *p, &b->fn->oom);
 	if (!p)
 		return;
 	b->li = p;
@@ -90,8 +90,8 @@ static uint32_t pool_alloc(struct opt_fn *fn, uint32_t n)
 uint32_t opt_add(struct opt_fn *fn, uint32_t bi, struct opt_ins v)
 {
 	struct opt_blk *b = &fn->blk[bi];
-	struct opt_ins *p = grow(fn->ins, &fn->cins, fn->nins + 1, sizeof *p,
-				 &fn->oom);
+	struct opt_ins *p =
+		grow(fn->ins, &fn->cins, fn->nins + 1, sizeof *p, &fn->oom);
 	uint32_t *q = grow(b->ins, &b->cap, b->n + 1, 4, &fn->oom);
 	if (!p || !q)
 		return OPT_NONE;
@@ -107,9 +107,9 @@ uint32_t opt_add(struct opt_fn *fn, uint32_t bi, struct opt_ins v)
 static bool ends_block(enum iop op)
 {
 	return op == IOP_BR || op == IOP_BR_IF || op == IOP_BR_IFZ ||
-	       op == IOP_BR_TABLE || op == IOP_RET ||
-	       op == IOP_W_UNREACHABLE || op == IOP_BR_IF_MOV ||
-	       op == IOP_BR_IFZ_MOV || (op >= IOP_BR_EQ && op <= IOP_BR_GE_U_RI);
+	       op == IOP_BR_TABLE || op == IOP_RET || op == IOP_W_UNREACHABLE ||
+	       op == IOP_BR_IF_MOV || op == IOP_BR_IFZ_MOV ||
+	       (op >= IOP_BR_EQ && op <= IOP_BR_GE_U_RI);
 }
 
 /* The slots instruction op at p reads and writes; false for one the tier
@@ -518,7 +518,9 @@ static void liveness(struct bld *b)
 			struct opt_blk *k = &fn->blk[bi];
 			memset(out, 0, (size_t)nw * 8);
 			for (uint32_t j = 0; j < k->nsucc; j++) {
-				uint64_t *in = b->in + (size_t)fn->pool[k->succ + j] * nw;
+				uint64_t *in =
+					b->in +
+					(size_t)fn->pool[k->succ + j] * nw;
 				for (uint32_t w = 0; w < nw; w++)
 					out[w] |= in[w];
 			}
@@ -617,12 +619,14 @@ static uint32_t konst(struct ren *r, uint32_t pc, uint64_t k, bool w64)
 static enum iop plain_op(enum iop op)
 {
 	static const enum iop ri[] = {
-		IOP_W_I32_ADD,	 IOP_W_I32_SUB,	  IOP_W_I32_MUL, IOP_W_I32_AND,
-		IOP_W_I32_OR,	 IOP_W_I32_XOR,	  IOP_W_I32_SHL, IOP_W_I32_SHR_S,
-		IOP_W_I32_SHR_U, IOP_W_I64_ADD,	  IOP_W_I64_SUB, IOP_W_I64_AND,
-		IOP_W_I64_OR,	 IOP_W_I64_XOR,	  IOP_W_I64_SHL, IOP_W_I64_SHR_S,
-		IOP_W_I64_SHR_U, IOP_W_I32_EQ,	  IOP_W_I32_NE,	 IOP_W_I32_LT_S,
-		IOP_W_I32_LT_U,	 IOP_W_I32_GT_S,  IOP_W_I32_GT_U, IOP_W_I32_LE_S,
+		IOP_W_I32_ADD,	 IOP_W_I32_SUB,	  IOP_W_I32_MUL,
+		IOP_W_I32_AND,	 IOP_W_I32_OR,	  IOP_W_I32_XOR,
+		IOP_W_I32_SHL,	 IOP_W_I32_SHR_S, IOP_W_I32_SHR_U,
+		IOP_W_I64_ADD,	 IOP_W_I64_SUB,	  IOP_W_I64_AND,
+		IOP_W_I64_OR,	 IOP_W_I64_XOR,	  IOP_W_I64_SHL,
+		IOP_W_I64_SHR_S, IOP_W_I64_SHR_U, IOP_W_I32_EQ,
+		IOP_W_I32_NE,	 IOP_W_I32_LT_S,  IOP_W_I32_LT_U,
+		IOP_W_I32_GT_S,	 IOP_W_I32_GT_U,  IOP_W_I32_LE_S,
 		IOP_W_I32_LE_U,	 IOP_W_I32_GE_S,  IOP_W_I32_GE_U};
 	if (op >= IOP_I32_ADD_RI && op <= IOP_I32_GE_U_RI)
 		return ri[op - IOP_I32_ADD_RI];
@@ -643,8 +647,8 @@ static void call(struct ren *r, const struct lins *l, const icell *p)
 	struct opt_fn *fn = r->b->fn;
 	const wasm_instance *inst = fn->f->inst;
 	bool ind = l->op == IOP_CALL_IND;
-	const wasm_functype *t = ind ? &inst->module->types[p[1]]
-				     : &inst->funcs[p[1]]->type;
+	const wasm_functype *t =
+		ind ? &inst->module->types[p[1]] : &inst->funcs[p[1]]->type;
 	uint32_t base = ind ? p[3] : p[2], n = t->nparams + ind;
 	uint32_t list = pool_alloc(fn, n);
 	if (fn->oom)
@@ -653,8 +657,8 @@ static void call(struct ren *r, const struct lins *l, const icell *p)
 		fn->pool[list + i] = val(r, base + i);
 	if (ind)
 		fn->pool[list + t->nparams] = val(r, p[4]);
-	struct opt_ins v = {.op = OPT_CALL, .nl = n, .list = list,
-			    .x = base, .pc = l->pc};
+	struct opt_ins v = {
+		.op = OPT_CALL, .nl = n, .list = list, .x = base, .pc = l->pc};
 	v.k = ind ? p[1] | (uint64_t)p[2] << 32 : p[1];
 	uint32_t c = opt_add(fn, r->bi, v);
 	fn->calls = true;
@@ -687,8 +691,8 @@ static void translate(struct ren *r, const struct lins *l)
 		return;
 	}
 	if (cls == OPC_LOAD) {
-		def(r, p[1], add(r, op, pc, p[3], val(r, p[2]), OPT_NONE,
-				 OPT_NONE));
+		def(r, p[1],
+		    add(r, op, pc, p[3], val(r, p[2]), OPT_NONE, OPT_NONE));
 		return;
 	}
 	if (cls == OPC_STORE) {
@@ -699,8 +703,8 @@ static void translate(struct ren *r, const struct lins *l)
 		bool w = op >= IOP_I64_ADD_RI && op <= IOP_I64_SHR_U_RI;
 		uint64_t k = w ? (uint64_t)(int64_t)(int32_t)p[3] : p[3];
 		v = konst(r, pc, k, w);
-		def(r, p[1], add(r, plain_op(op), pc, 0, val(r, p[2]), v,
-				 OPT_NONE));
+		def(r, p[1],
+		    add(r, plain_op(op), pc, 0, val(r, p[2]), v, OPT_NONE));
 		return;
 	}
 	if (op >= IOP_BR_EQ && op <= IOP_BR_GE_U_RI) {
@@ -764,12 +768,14 @@ static void translate(struct ren *r, const struct lins *l)
 		    konst(r, pc, (uintptr_t)fn->f->inst->funcs[p[2]], true));
 		return;
 	case IOP_REF_ISNULL:
-		def(r, p[1], add(r, IOP_W_I64_EQZ, pc, 0, val(r, p[2]),
-				 OPT_NONE, OPT_NONE));
+		def(r, p[1],
+		    add(r, IOP_W_I64_EQZ, pc, 0, val(r, p[2]), OPT_NONE,
+			OPT_NONE));
 		return;
 	case IOP_SEL:
-		def(r, p[1], add(r, OPT_SEL, pc, 0, val(r, p[2]), val(r, p[3]),
-				 val(r, p[4])));
+		def(r, p[1],
+		    add(r, OPT_SEL, pc, 0, val(r, p[2]), val(r, p[3]),
+			val(r, p[4])));
 		return;
 	case IOP_GGET:
 		v = add(r, OPT_GGET, pc, p[2], OPT_NONE, OPT_NONE, OPT_NONE);
@@ -781,8 +787,9 @@ static void translate(struct ren *r, const struct lins *l)
 	case IOP_I32_SHRU_AND:
 		t = add(r, IOP_W_I32_SHR_U, pc, 0, val(r, p[2]),
 			konst(r, pc, p[3] & 31, false), OPT_NONE);
-		def(r, p[1], add(r, IOP_W_I32_AND, pc, 0, t,
-				 konst(r, pc, p[4], false), OPT_NONE));
+		def(r, p[1],
+		    add(r, IOP_W_I32_AND, pc, 0, t, konst(r, pc, p[4], false),
+			OPT_NONE));
 		return;
 	case IOP_I32_MUL_ADD:
 		t = add(r, IOP_W_I32_MUL, pc, 0, val(r, p[2]), val(r, p[3]),
@@ -847,7 +854,8 @@ static void rename_block(struct ren *r, uint32_t bi)
 	} else {
 		uint32_t i = b->first[bi];
 		for (; i < b->nli; i++) {
-			if (i > b->first[bi] && b->bofc[b->li[i].pc] != OPT_NONE)
+			if (i > b->first[bi] &&
+			    b->bofc[b->li[i].pc] != OPT_NONE)
 				break;
 			translate(r, &b->li[i]);
 		}

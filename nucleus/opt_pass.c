@@ -58,56 +58,150 @@ static bool fold(uint32_t op, uint64_t x, uint64_t y, uint64_t *out)
 	int32_t sa = (int32_t)a, sb = (int32_t)b;
 	int64_t sx = (int64_t)x, sy = (int64_t)y;
 	switch (op) {
-	case IOP_W_I32_ADD: *out = (uint32_t)(a + b); return true;
-	case IOP_W_I32_SUB: *out = (uint32_t)(a - b); return true;
-	case IOP_W_I32_MUL: *out = (uint32_t)(a * b); return true;
-	case IOP_W_I32_AND: *out = a & b; return true;
-	case IOP_W_I32_OR: *out = a | b; return true;
-	case IOP_W_I32_XOR: *out = a ^ b; return true;
-	case IOP_W_I32_SHL: *out = (uint32_t)(a << (b & 31)); return true;
-	case IOP_W_I32_SHR_U: *out = a >> (b & 31); return true;
+	case IOP_W_I32_ADD:
+		*out = (uint32_t)(a + b);
+		return true;
+	case IOP_W_I32_SUB:
+		*out = (uint32_t)(a - b);
+		return true;
+	case IOP_W_I32_MUL:
+		*out = (uint32_t)(a * b);
+		return true;
+	case IOP_W_I32_AND:
+		*out = a & b;
+		return true;
+	case IOP_W_I32_OR:
+		*out = a | b;
+		return true;
+	case IOP_W_I32_XOR:
+		*out = a ^ b;
+		return true;
+	case IOP_W_I32_SHL:
+		*out = (uint32_t)(a << (b & 31));
+		return true;
+	case IOP_W_I32_SHR_U:
+		*out = a >> (b & 31);
+		return true;
 	case IOP_W_I32_SHR_S:
 		*out = (uint32_t)(sa >> (b & 31));
 		return true;
-	case IOP_W_I32_EQ: *out = a == b; return true;
-	case IOP_W_I32_NE: *out = a != b; return true;
-	case IOP_W_I32_LT_S: *out = sa < sb; return true;
-	case IOP_W_I32_LT_U: *out = a < b; return true;
-	case IOP_W_I32_GT_S: *out = sa > sb; return true;
-	case IOP_W_I32_GT_U: *out = a > b; return true;
-	case IOP_W_I32_LE_S: *out = sa <= sb; return true;
-	case IOP_W_I32_LE_U: *out = a <= b; return true;
-	case IOP_W_I32_GE_S: *out = sa >= sb; return true;
-	case IOP_W_I32_GE_U: *out = a >= b; return true;
-	case IOP_W_I32_EQZ: *out = a == 0; return true;
-	case IOP_W_I64_ADD: *out = x + y; return true;
-	case IOP_W_I64_SUB: *out = x - y; return true;
-	case IOP_W_I64_MUL: *out = x * y; return true;
-	case IOP_W_I64_AND: *out = x & y; return true;
-	case IOP_W_I64_OR: *out = x | y; return true;
-	case IOP_W_I64_XOR: *out = x ^ y; return true;
-	case IOP_W_I64_SHL: *out = x << (y & 63); return true;
-	case IOP_W_I64_SHR_U: *out = x >> (y & 63); return true;
-	case IOP_W_I64_SHR_S: *out = (uint64_t)(sx >> (y & 63)); return true;
-	case IOP_W_I64_EQ: *out = x == y; return true;
-	case IOP_W_I64_NE: *out = x != y; return true;
-	case IOP_W_I64_LT_S: *out = sx < sy; return true;
-	case IOP_W_I64_LT_U: *out = x < y; return true;
-	case IOP_W_I64_GT_S: *out = sx > sy; return true;
-	case IOP_W_I64_GT_U: *out = x > y; return true;
-	case IOP_W_I64_LE_S: *out = sx <= sy; return true;
-	case IOP_W_I64_LE_U: *out = x <= y; return true;
-	case IOP_W_I64_GE_S: *out = sx >= sy; return true;
-	case IOP_W_I64_GE_U: *out = x >= y; return true;
-	case IOP_W_I64_EQZ: *out = x == 0; return true;
-	case IOP_W_I32_WRAP_I64: *out = (uint32_t)x; return true;
-	case IOP_W_I64_EXTEND_I32_U: *out = a; return true;
-	case IOP_W_I64_EXTEND_I32_S: *out = (uint64_t)(int64_t)sa; return true;
-	case IOP_W_I32_EXTEND8_S: *out = (uint32_t)(int8_t)a; return true;
-	case IOP_W_I32_EXTEND16_S: *out = (uint32_t)(int16_t)a; return true;
-	case IOP_W_I64_EXTEND8_S: *out = (uint64_t)(int8_t)x; return true;
-	case IOP_W_I64_EXTEND16_S: *out = (uint64_t)(int16_t)x; return true;
-	case IOP_W_I64_EXTEND32_S: *out = (uint64_t)(int32_t)x; return true;
+	case IOP_W_I32_EQ:
+		*out = a == b;
+		return true;
+	case IOP_W_I32_NE:
+		*out = a != b;
+		return true;
+	case IOP_W_I32_LT_S:
+		*out = sa < sb;
+		return true;
+	case IOP_W_I32_LT_U:
+		*out = a < b;
+		return true;
+	case IOP_W_I32_GT_S:
+		*out = sa > sb;
+		return true;
+	case IOP_W_I32_GT_U:
+		*out = a > b;
+		return true;
+	case IOP_W_I32_LE_S:
+		*out = sa <= sb;
+		return true;
+	case IOP_W_I32_LE_U:
+		*out = a <= b;
+		return true;
+	case IOP_W_I32_GE_S:
+		*out = sa >= sb;
+		return true;
+	case IOP_W_I32_GE_U:
+		*out = a >= b;
+		return true;
+	case IOP_W_I32_EQZ:
+		*out = a == 0;
+		return true;
+	case IOP_W_I64_ADD:
+		*out = x + y;
+		return true;
+	case IOP_W_I64_SUB:
+		*out = x - y;
+		return true;
+	case IOP_W_I64_MUL:
+		*out = x * y;
+		return true;
+	case IOP_W_I64_AND:
+		*out = x & y;
+		return true;
+	case IOP_W_I64_OR:
+		*out = x | y;
+		return true;
+	case IOP_W_I64_XOR:
+		*out = x ^ y;
+		return true;
+	case IOP_W_I64_SHL:
+		*out = x << (y & 63);
+		return true;
+	case IOP_W_I64_SHR_U:
+		*out = x >> (y & 63);
+		return true;
+	case IOP_W_I64_SHR_S:
+		*out = (uint64_t)(sx >> (y & 63));
+		return true;
+	case IOP_W_I64_EQ:
+		*out = x == y;
+		return true;
+	case IOP_W_I64_NE:
+		*out = x != y;
+		return true;
+	case IOP_W_I64_LT_S:
+		*out = sx < sy;
+		return true;
+	case IOP_W_I64_LT_U:
+		*out = x < y;
+		return true;
+	case IOP_W_I64_GT_S:
+		*out = sx > sy;
+		return true;
+	case IOP_W_I64_GT_U:
+		*out = x > y;
+		return true;
+	case IOP_W_I64_LE_S:
+		*out = sx <= sy;
+		return true;
+	case IOP_W_I64_LE_U:
+		*out = x <= y;
+		return true;
+	case IOP_W_I64_GE_S:
+		*out = sx >= sy;
+		return true;
+	case IOP_W_I64_GE_U:
+		*out = x >= y;
+		return true;
+	case IOP_W_I64_EQZ:
+		*out = x == 0;
+		return true;
+	case IOP_W_I32_WRAP_I64:
+		*out = (uint32_t)x;
+		return true;
+	case IOP_W_I64_EXTEND_I32_U:
+		*out = a;
+		return true;
+	case IOP_W_I64_EXTEND_I32_S:
+		*out = (uint64_t)(int64_t)sa;
+		return true;
+	case IOP_W_I32_EXTEND8_S:
+		*out = (uint32_t)(int8_t)a;
+		return true;
+	case IOP_W_I32_EXTEND16_S:
+		*out = (uint32_t)(int16_t)a;
+		return true;
+	case IOP_W_I64_EXTEND8_S:
+		*out = (uint64_t)(int8_t)x;
+		return true;
+	case IOP_W_I64_EXTEND16_S:
+		*out = (uint64_t)(int16_t)x;
+		return true;
+	case IOP_W_I64_EXTEND32_S:
+		*out = (uint64_t)(int32_t)x;
+		return true;
 	default:
 		return false;
 	}

@@ -65,7 +65,8 @@ static bool intervals(struct opt_fn *fn, struct opt_ra *ra)
 	}
 	memset(seen, 0xFF, (size_t)fn->nblk * 4);
 	for (uint32_t v = 0; v < n; v++)
-		ra->idx[v] = OPT_NONE, ra->start[v] = UINT32_MAX, ra->end[v] = 0;
+		ra->idx[v] = OPT_NONE, ra->start[v] = UINT32_MAX,
+		ra->end[v] = 0;
 	ra->nord = 0;
 	for (uint32_t o = 0; o < fn->norder; o++) {
 		struct opt_blk *k = &fn->blk[fn->order[o]];
@@ -87,7 +88,8 @@ static bool intervals(struct opt_fn *fn, struct opt_ra *ra)
 			if (v == OPT_NONE || fn->ins[v].op == OPT_CONST)
 				continue;
 			if (p->op == OPT_PHI) {
-				uint32_t pb = fn->pool[fn->blk[p->blk].pred + j];
+				uint32_t pb =
+					fn->pool[fn->blk[p->blk].pred + j];
 				if (fn->blk[pb].rpo == OPT_NONE)
 					continue;
 				cover(ra, v, 2 * ra->bto[pb] - 1);

@@ -13,13 +13,13 @@
 struct opt_ra {
 	uint32_t *ord; /* instructions in layout order (blocks in rpo) */
 	uint32_t nord;
-	uint32_t *idx;		/* per value: its index in ord */
-	uint32_t *bfrom, *bto;	/* per block: its range [bfrom, bto) in ord */
-	uint32_t *start, *end;	/* per value: its interval (positions) */
-	int8_t *reg;		/* per value: its register, or -1 */
-	int32_t *slot;		/* per value: its stack slot, or -1 */
-	uint32_t nslot;		/* stack slots (8 bytes each) */
-	uint16_t used;		/* registers given out (bit mask) */
+	uint32_t *idx;	       /* per value: its index in ord */
+	uint32_t *bfrom, *bto; /* per block: its range [bfrom, bto) in ord */
+	uint32_t *start, *end; /* per value: its interval (positions) */
+	int8_t *reg;	       /* per value: its register, or -1 */
+	int32_t *slot;	       /* per value: its stack slot, or -1 */
+	uint32_t nslot;	       /* stack slots (8 bytes each) */
+	uint16_t used;	       /* registers given out (bit mask) */
 };
 
 /* Allocates fn's values (clobbers: the instructions that call out, which

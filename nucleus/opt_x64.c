@@ -325,8 +325,9 @@ static bool fop(struct og *g, uint32_t v, const struct opt_ins *p)
 	case IOP_W_F64_CONVERT_I64_S:
 		sd = op >= IOP_W_F64_CONVERT_I32_S;
 		/* u32 zero-extended converts exactly as an s64 */
-		xrr(b, sd ? 0xF2 : 0xF3, op != IOP_W_F32_CONVERT_I32_S &&
-				    op != IOP_W_F64_CONVERT_I32_S,
+		xrr(b, sd ? 0xF2 : 0xF3,
+		    op != IOP_W_F32_CONVERT_I32_S &&
+			    op != IOP_W_F64_CONVERT_I32_S,
 		    0x0F2A, 0, get(g, p->a[0], RAX));
 		fput(g, v, sd);
 		return true;
@@ -506,8 +507,7 @@ static bool slow(uint32_t op)
 	    op == IOP_W_I64_EXTEND_I32_U)
 		return false;
 	unsigned cls = wasm_ops[op].cls;
-	return (cls == OPC_UNARY || cls == OPC_IBINARY ||
-		cls == OPC_FBINARY) &&
+	return (cls == OPC_UNARY || cls == OPC_IBINARY || cls == OPC_FBINARY) &&
 	       jit_slow_len((enum iop)op) != 0;
 }
 
@@ -635,8 +635,7 @@ static void move_loc(struct og *g, int d, int s)
 }
 
 /* The phi operand index of edge from -> to (any, if several). */
-static uint32_t pred_index(const struct opt_fn *fn, uint32_t from,
-			   uint32_t to)
+static uint32_t pred_index(const struct opt_fn *fn, uint32_t from, uint32_t to)
 {
 	const struct opt_blk *k = &fn->blk[to];
 	for (uint32_t j = 0; j < k->npred; j++)
@@ -648,8 +647,7 @@ static uint32_t pred_index(const struct opt_fn *fn, uint32_t from,
 /* Emits (or with emit false, counts) the moves of edge from -> to:
  * each live phi of `to` gets its operand, all read before any is
  * written (a cycle is broken through rax). */
-static uint32_t edge_moves(struct og *g, uint32_t from, uint32_t to,
-			   bool emit)
+static uint32_t edge_moves(struct og *g, uint32_t from, uint32_t to, bool emit)
 {
 	struct opt_fn *fn = g->fn;
 	struct opt_blk *k = &fn->blk[to];
@@ -878,7 +876,8 @@ static bool body(struct og *g)
 	struct opt_ra *ra = &g->ra;
 	for (uint32_t o = 0; o < fn->norder && !g->oom; o++) {
 		uint32_t bi = fn->order[o];
-		uint32_t next = o + 1 < fn->norder ? fn->order[o + 1] : OPT_NONE;
+		uint32_t next =
+			o + 1 < fn->norder ? fn->order[o + 1] : OPT_NONE;
 		g->addr[bi] = g->b->len;
 		for (uint32_t i = ra->bfrom[bi]; i < ra->bto[bi]; i++) {
 			uint32_t v = ra->ord[i];
@@ -889,7 +888,8 @@ static bool body(struct og *g)
 				g->c->pc = p->pc;
 				map_pc(g, p->pc);
 				terminator(g, bi, p, next,
-					   i > ra->bfrom[bi] && fusable(g, i - 1));
+					   i > ra->bfrom[bi] &&
+						   fusable(g, i - 1));
 				continue;
 			}
 			if (fusable(g, i))

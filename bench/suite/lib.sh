@@ -24,7 +24,7 @@ suite_cmd() {
 	local w=$SB/$2.wasm
 	case $1 in
 	native | native_small) cmd=("$SB/$2.native") ;;
-	jit | interp) cmd=("$NEBULET" run --engine="$1" "$w") ;;
+	jit | interp | opt | base) cmd=("$NEBULET" run --engine="$1" "$w") ;;
 	node) cmd=(node --no-warnings bench/node-wasi.mjs "$w") ;;
 	simd.jit) cmd=("$NEBULET" run --engine=jit "$SB/$2.simd.wasm") ;;
 	simd.node) cmd=(node --no-warnings bench/node-wasi.mjs "$SB/$2.simd.wasm") ;;

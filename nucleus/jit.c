@@ -332,6 +332,28 @@ static uint32_t template(struct jc *c, enum iop op, const icell *p)
 	}
 }
 
+/* An indirect jump through a table of rel32 entries (relative to the
+ * table) that follows it: to entry eax. Returns the table's position;
+ * clobbers rax, rcx. */
+uint32_t jit_jump_table(struct xbuf *b)
+{
+	/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
+	 * add rax, rcx; jmp rax */
+	xb(b, 0x48);
+	xb(b, 0x8D);
+	xb(b, 0x0D);
+	x32(b, 0);
+	uint32_t lea = b->len;
+	xb(b, 0x48);
+	xb(b, 0x63);
+	xb(b, 0x04);
+	xb(b, 0x81);
+	xrr(b, 0, 1, 0x03, RAX, RCX);
+	xrr(b, 0, 0, 0xFF, 4, RAX);
+	xpatch32(b, lea - 4, (int32_t)(b->len - lea));
+	return b->len;
+}
+
 /* Whether a move between slots d and s (and t) may carry a v128: f
  * holds some, and none of them is pinned (no v128 slot ever is). */
 static bool wide_move(const struct jc *c, uint32_t d, uint32_t s, uint32_t t)
@@ -400,21 +422,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_br(c, CC_AE, &p[3 + nt]);
 		if (r != RAX)
 			xrr(b, 0, 0, 0x8B, RAX, r); /* mov eax, r32 */
-		/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
-		 * add rax, rcx; jmp rax */
-		xb(b, 0x48);
-		xb(b, 0x8D);
-		xb(b, 0x0D);
-		x32(b, 0);
-		uint32_t lea = b->len;
-		xb(b, 0x48);
-		xb(b, 0x63);
-		xb(b, 0x04);
-		xb(b, 0x81);
-		xrr(b, 0, 1, 0x03, RAX, RCX);
-		xrr(b, 0, 0, 0xFF, 4, RAX);
-		uint32_t tab = b->len;
-		xpatch32(b, lea - 4, (int32_t)(tab - lea));
+		uint32_t tab = jit_jump_table(b);
 		for (uint32_t i = 0; i < nt; i++) {
 			add_fix(c, b->len, tab,
 				(uint32_t)(&p[3 + i] - c->cells));

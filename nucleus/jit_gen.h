@@ -142,6 +142,9 @@ void jit_stack_check(struct jc *c, uint32_t nslots);
 void jit_preempt_check(struct jc *c);
 void jit_call(struct jc *c, enum iop op, const icell *p);
 void jit_stubs(struct jc *c);
+/* jmp through the rel32 table that follows, entry eax: the table's
+ * position. */
+uint32_t jit_jump_table(struct xbuf *b);
 /* Load and store forms (jit_ops.c): opcode, operand width (*w) and, for
  * stores, the legacy prefix; false if op is not a plain load/store. */
 bool jit_load_form(enum iop op, uint32_t *opc, int *w);

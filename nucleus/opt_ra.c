@@ -5,7 +5,8 @@
  * a value live into a block covers that block's start and the end of each
  * predecessor), then linear scan. A value live across a call gets a
  * callee-saved register or a stack slot; when registers run out, the
- * interval ending last is spilled (it lives in its stack slot).
+ * value used least (uses weighed by 8^loop depth) is spilled (it lives in
+ * its stack slot). A phi and its operands are hinted to one register.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ static void live_in(struct opt_fn *fn, struct opt_ra *ra, uint32_t v,
 static bool intervals(struct opt_fn *fn, struct opt_ra *ra)
 {
 	uint32_t n = fn->nins, *work, *seen;
+	ra->weight = calloc((size_t)n + 1, 8);
 	ra->ord = malloc((size_t)n * 4 + 4);
 	ra->idx = malloc((size_t)n * 4 + 4);
 	ra->start = malloc((size_t)n * 4 + 4);
@@ -57,8 +59,8 @@ static bool intervals(struct opt_fn *fn, struct opt_ra *ra)
 	ra->bto = malloc((size_t)fn->nblk * 4 + 4);
 	work = malloc((size_t)fn->nblk * 4 + 4);
 	seen = malloc((size_t)fn->nblk * 4 + 4);
-	if (!ra->ord || !ra->idx || !ra->start || !ra->end || !ra->bfrom ||
-	    !ra->bto || !work || !seen) {
+	if (!ra->weight || !ra->ord || !ra->idx || !ra->start || !ra->end ||
+	    !ra->bfrom || !ra->bto || !work || !seen) {
 		free(work);
 		free(seen);
 		return false;
@@ -81,12 +83,15 @@ static bool intervals(struct opt_fn *fn, struct opt_ra *ra)
 		uint32_t u = ra->ord[i];
 		struct opt_ins *p = &fn->ins[u];
 		uint32_t *a = opt_args(fn, p), na = opt_nargs(p);
+		uint64_t wt = 1ull << (3 * ra->depth[p->blk]);
+		ra->weight[u] += wt;
 		if (p->uses && p->op != OPT_CONST)
 			cover(ra, u, 2 * i + 1);
 		for (uint32_t j = 0; j < na; j++) {
 			uint32_t v = a[j];
 			if (v == OPT_NONE || fn->ins[v].op == OPT_CONST)
 				continue;
+			ra->weight[v] += wt;
 			if (p->op == OPT_PHI) {
 				uint32_t pb =
 					fn->pool[fn->blk[p->blk].pred + j];
@@ -158,14 +163,57 @@ static bool crosses(const uint32_t *calls, uint32_t n, uint32_t s, uint32_t e)
 static const int8_t caller_regs[] = {RSI, RDI, R8, R9, R10, R11};
 static const int8_t callee_regs[] = {R12, R14, R15, RBP};
 
+/* Hints: a phi and its operands would rather share a register (then
+ * their edge moves vanish): each operand points at its phi, and the phi
+ * at its first operand. */
+static void hints(struct opt_fn *fn, uint32_t *hint)
+{
+	for (uint32_t v = 0; v < fn->nins; v++)
+		hint[v] = OPT_NONE;
+	for (uint32_t v = 0; v < fn->nins; v++) {
+		struct opt_ins *p = &fn->ins[v];
+		if (p->op != OPT_PHI || !p->uses)
+			continue;
+		for (uint32_t j = 0; j < p->nl; j++) {
+			uint32_t x = fn->pool[p->list + j];
+			if (x == OPT_NONE || fn->ins[x].op == OPT_CONST)
+				continue;
+			if (hint[v] == OPT_NONE)
+				hint[v] = x;
+			if (hint[x] == OPT_NONE)
+				hint[x] = v;
+		}
+	}
+}
+
+/* The register value v's hint holds, if free and allowed (across: only
+ * callee-saved ones), else -1. */
+static int hinted(const struct opt_ra *ra, const uint32_t *hint, uint32_t v,
+		  const uint32_t *holder, bool across)
+{
+	uint32_t h = hint[v];
+	if (h == OPT_NONE || ra->reg[h] < 0)
+		return -1;
+	int r = ra->reg[h];
+	if (holder[r] != OPT_NONE ||
+	    (across && r != RBP && r != R12 && r != R14 && r != R15))
+		return -1;
+	return r;
+}
+
 /* Linear scan over the intervals sorted by start. */
 static bool scan(struct opt_fn *fn, struct opt_ra *ra, const uint32_t *calls,
 		 uint32_t ncalls)
 {
 	uint32_t n = 0, *vs = malloc((size_t)fn->nins * 4 + 4);
+	uint32_t *hint = malloc((size_t)fn->nins * 4 + 4);
 	uint32_t holder[16]; /* the value in each register, or OPT_NONE */
-	if (!vs)
+	if (!vs || !hint) {
+		free(vs);
+		free(hint);
 		return false;
+	}
+	hints(fn, hint);
 	for (uint32_t v = 0; v < fn->nins; v++)
 		if (ra->start[v] != UINT32_MAX)
 			vs[n++] = v;
@@ -178,29 +226,30 @@ static bool scan(struct opt_fn *fn, struct opt_ra *ra, const uint32_t *calls,
 			if (holder[r] != OPT_NONE && ra->end[holder[r]] < s)
 				holder[r] = OPT_NONE;
 		bool across = crosses(calls, ncalls, s, ra->end[v]);
-		int pick = -1;
+		int pick = hinted(ra, hint, v, holder, across);
 		for (uint32_t j = 0; !across && pick < 0 && j < 6; j++)
 			if (holder[caller_regs[j]] == OPT_NONE)
 				pick = caller_regs[j];
 		for (uint32_t j = 0; pick < 0 && j < 4; j++)
 			if (holder[callee_regs[j]] == OPT_NONE)
 				pick = callee_regs[j];
-		if (pick < 0) { /* evict the allowed one ending last */
-			int far = -1;
+		if (pick < 0) { /* evict the allowed one used least */
+			int low = -1;
 			for (uint32_t j = 0; j < 10; j++) {
 				int r = j < 4 ? callee_regs[j]
 					      : caller_regs[j - 4];
 				if (across && j >= 4)
 					break;
-				if (far < 0 ||
-				    ra->end[holder[r]] > ra->end[holder[far]])
-					far = r;
+				if (low < 0 || ra->weight[holder[r]] <
+						       ra->weight[holder[low]])
+					low = r;
 			}
-			if (far >= 0 && ra->end[holder[far]] > ra->end[v]) {
-				uint32_t w = holder[far];
+			if (low >= 0 &&
+			    ra->weight[holder[low]] < ra->weight[v]) {
+				uint32_t w = holder[low];
 				ra->reg[w] = -1;
 				ra->slot[w] = (int32_t)ra->nslot++;
-				pick = far;
+				pick = low;
 			}
 		}
 		if (pick < 0) {
@@ -212,6 +261,40 @@ static bool scan(struct opt_fn *fn, struct opt_ra *ra, const uint32_t *calls,
 		ra->used |= (uint16_t)(1u << pick);
 	}
 	free(vs);
+	free(hint);
+	return true;
+}
+
+/* Each block's loop depth (at most 6): wasm's loops are structured, so
+ * a loop's blocks are the rpo range from its header to its last back
+ * edge's source. */
+static bool depths(struct opt_fn *fn, struct opt_ra *ra)
+{
+	uint32_t n = fn->norder;
+	int32_t *d = calloc((size_t)n + 1, 4);
+	ra->depth = calloc((size_t)fn->nblk + 1, 1);
+	if (!d || !ra->depth) {
+		free(d);
+		return false;
+	}
+	for (uint32_t o = 0; o < n; o++) {
+		struct opt_blk *k = &fn->blk[fn->order[o]];
+		uint32_t last = 0;
+		bool loop = false;
+		for (uint32_t j = 0; j < k->npred; j++) {
+			uint32_t r = fn->blk[fn->pool[k->pred + j]].rpo;
+			if (r != OPT_NONE && r >= o)
+				loop = true, last = r > last ? r : last;
+		}
+		if (loop)
+			d[o]++, d[last + 1]--;
+	}
+	int32_t run = 0;
+	for (uint32_t o = 0; o < n; o++) {
+		run += d[o];
+		ra->depth[fn->order[o]] = (uint8_t)(run > 6 ? 6 : run);
+	}
+	free(d);
 	return true;
 }
 
@@ -219,7 +302,7 @@ bool opt_alloc(struct opt_fn *fn, struct opt_ra *ra,
 	       bool (*clobbers)(const struct opt_ins *))
 {
 	memset(ra, 0, sizeof *ra);
-	if (!intervals(fn, ra))
+	if (!depths(fn, ra) || !intervals(fn, ra))
 		return false;
 	uint32_t nc = 0, *calls = malloc((size_t)ra->nord * 4 + 4);
 	ra->reg = malloc((size_t)fn->nins + 1);
@@ -249,5 +332,7 @@ void opt_ra_free(struct opt_ra *ra)
 	free(ra->bto);
 	free(ra->reg);
 	free(ra->slot);
+	free(ra->weight);
+	free(ra->depth);
 	memset(ra, 0, sizeof *ra);
 }

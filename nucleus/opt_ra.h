@@ -20,6 +20,8 @@ struct opt_ra {
 	int32_t *slot;	       /* per value: its stack slot, or -1 */
 	uint32_t nslot;	       /* stack slots (8 bytes each) */
 	uint16_t used;	       /* registers given out (bit mask) */
+	uint64_t *weight;      /* per value: uses weighed by loop depth */
+	uint8_t *depth;	       /* per block: its loop depth (up to 6) */
 };
 
 /* Allocates fn's values (clobbers: the instructions that call out, which

@@ -777,21 +777,7 @@ static void terminator(struct og *g, uint32_t bi, const struct opt_ins *p,
 		xalui(b, 0, 7, r, (int32_t)nt);
 		jump(g, CC_AE, edge_label(g, bi, succ[nt]));
 		xrr(b, 0, 0, 0x8B, RAX, r);
-		/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
-		 * add rax, rcx; jmp rax */
-		xb(b, 0x48);
-		xb(b, 0x8D);
-		xb(b, 0x0D);
-		x32(b, 0);
-		uint32_t lea = b->len;
-		xb(b, 0x48);
-		xb(b, 0x63);
-		xb(b, 0x04);
-		xb(b, 0x81);
-		xrr(b, 0, 1, 0x03, RAX, RCX);
-		xrr(b, 0, 0, 0xFF, 4, RAX);
-		uint32_t tab = b->len;
-		xpatch32(b, lea - 4, (int32_t)(tab - lea));
+		uint32_t tab = jit_jump_table(b);
 		for (uint32_t i = 0; i < nt; i++) {
 			uint32_t l = edge_label(g, bi, succ[i]);
 			if (more((void **)&g->fx, &g->cfx, g->nfx,

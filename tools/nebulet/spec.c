@@ -1205,22 +1205,6 @@ static void print_counts(unsigned p, unsigned f, unsigned s)
 	printf("\n");
 }
 
-/* --opt-stats: what the optimizing tier compiled, and what not (on
- * stderr, after the counts). */
-static void print_opt_stats(void)
-{
-	uint64_t done, left, n;
-	const char *name;
-	wasm_opt_counts(&done, &left);
-	fprintf(stderr,
-		"opt: %llu functions optimized, %llu left to the "
-		"baseline\n",
-		(unsigned long long)done, (unsigned long long)left);
-	for (uint32_t i = 0; (name = wasm_opt_uncovered(i, &n)) != NULL; i++)
-		fprintf(stderr, "opt: uncovered %s: %llu functions\n", name,
-			(unsigned long long)n);
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit|base|opt] "

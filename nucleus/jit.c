@@ -76,7 +76,7 @@ void jit_trap_if(struct jc *c, int cc, int kind)
  * wasm_preempt_flag is set, jumps to an out-of-line stub (finish) that
  * calls rt_preempt with the pinned locals saved. May clobber rax.
  */
-static void preempt_check(struct jc *c)
+void jit_preempt_check(struct jc *c)
 {
 	struct xbuf *b = &c->b;
 	intptr_t flag = (intptr_t)&wasm_preempt_flag;
@@ -267,7 +267,7 @@ static void call_ind(struct jc *c, const icell *p)
  * their cells first: the arguments, and the live ones below them in
  * caller-saved registers; afterwards those come back, with the results.
  */
-static void call(struct jc *c, enum iop op, const icell *p)
+void jit_call(struct jc *c, enum iop op, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	wasm_instance *inst = c->inst;
@@ -332,6 +332,28 @@ static uint32_t template(struct jc *c, enum iop op, const icell *p)
 	}
 }
 
+/* An indirect jump through a table of rel32 entries (relative to the
+ * table) that follows it: to entry eax. Returns the table's position;
+ * clobbers rax, rcx. */
+uint32_t jit_jump_table(struct xbuf *b)
+{
+	/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
+	 * add rax, rcx; jmp rax */
+	xb(b, 0x48);
+	xb(b, 0x8D);
+	xb(b, 0x0D);
+	x32(b, 0);
+	uint32_t lea = b->len;
+	xb(b, 0x48);
+	xb(b, 0x63);
+	xb(b, 0x04);
+	xb(b, 0x81);
+	xrr(b, 0, 1, 0x03, RAX, RCX);
+	xrr(b, 0, 0, 0xFF, 4, RAX);
+	xpatch32(b, lea - 4, (int32_t)(b->len - lea));
+	return b->len;
+}
+
 /* Whether a move between slots d and s (and t) may carry a v128: f
  * holds some, and none of them is pinned (no v128 slot ever is). */
 static bool wide_move(const struct jc *c, uint32_t d, uint32_t s, uint32_t t)
@@ -360,7 +382,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_trap_if(c, -1, TRAP_UNREACHABLE);
 		return 1;
 	case IOP_W_LOOP:
-		preempt_check(c);
+		jit_preempt_check(c);
 		return 1;
 	case IOP_BR:
 		jit_br(c, -1, &p[1]);
@@ -400,21 +422,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_br(c, CC_AE, &p[3 + nt]);
 		if (r != RAX)
 			xrr(b, 0, 0, 0x8B, RAX, r); /* mov eax, r32 */
-		/* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4];
-		 * add rax, rcx; jmp rax */
-		xb(b, 0x48);
-		xb(b, 0x8D);
-		xb(b, 0x0D);
-		x32(b, 0);
-		uint32_t lea = b->len;
-		xb(b, 0x48);
-		xb(b, 0x63);
-		xb(b, 0x04);
-		xb(b, 0x81);
-		xrr(b, 0, 1, 0x03, RAX, RCX);
-		xrr(b, 0, 0, 0xFF, 4, RAX);
-		uint32_t tab = b->len;
-		xpatch32(b, lea - 4, (int32_t)(tab - lea));
+		uint32_t tab = jit_jump_table(b);
 		for (uint32_t i = 0; i < nt; i++) {
 			add_fix(c, b->len, tab,
 				(uint32_t)(&p[3 + i] - c->cells));
@@ -426,10 +434,10 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		epilogue(c);
 		return 1;
 	case IOP_CALL:
-		call(c, op, p);
+		jit_call(c, op, p);
 		return 3;
 	case IOP_CALL_IND:
-		call(c, op, p);
+		jit_call(c, op, p);
 		return 5;
 	case IOP_COPY: {
 		if (wide_move(c, p[1], p[2], p[2])) {
@@ -572,7 +580,7 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 /* The entry stub (JIT_ENTRY_STUB bytes, the function's jit_entry): sets
  * r13 to the instance's memory around a call of the body, which direct
  * calls from the same instance enter instead. */
-static void entry_stub(struct jc *c)
+void jit_entry_stub(struct jc *c)
 {
 	struct xbuf *b = &c->b;
 	uint64_t base = 0;
@@ -590,6 +598,21 @@ static void entry_stub(struct jc *c)
 	xb(b, 0xC3);
 }
 
+/* Traps unless the machine stack has room (rsp above the limit) and the
+ * value stack has nslots more slots from rbx. Clobbers rax, rcx. */
+void jit_stack_check(struct jc *c, uint32_t nslots)
+{
+	struct xbuf *b = &c->b;
+	xmovi(b, RCX, (uintptr_t)&jit_st);
+	xmem(b, 0, 1, 0x3B, RSP, RCX, NOIDX,
+	     (int32_t)offsetof(struct jit_state, limit));
+	jit_trap_if(c, CC_B, TRAP_EXHAUSTED);
+	xmem(b, 0, 1, 0x8D, RAX, SLOT(nslots));
+	xmem(b, 0, 1, 0x3B, RAX, RCX, NOIDX,
+	     (int32_t)offsetof(struct jit_state, vend));
+	jit_trap_if(c, CC_A, TRAP_EXHAUSTED);
+}
+
 /* The body's entry: stack checks, zeroed locals, pinned params loaded. */
 static void prologue(struct jc *c)
 {
@@ -598,14 +621,7 @@ static void prologue(struct jc *c)
 		xhead(b, 0, 0, 0, 0, c->push[i], 0x50 + (c->push[i] & 7));
 	if (c->pad)
 		xalui(b, 1, 5, RSP, 8);
-	xmovi(b, RCX, (uintptr_t)&jit_st);
-	xmem(b, 0, 1, 0x3B, RSP, RCX, NOIDX,
-	     (int32_t)offsetof(struct jit_state, limit));
-	jit_trap_if(c, CC_B, TRAP_EXHAUSTED);
-	xmem(b, 0, 1, 0x8D, RAX, SLOT(c->nslots));
-	xmem(b, 0, 1, 0x3B, RAX, RCX, NOIDX,
-	     (int32_t)offsetof(struct jit_state, vend));
-	jit_trap_if(c, CC_A, TRAP_EXHAUSTED);
+	jit_stack_check(c, c->nslots);
 	uint32_t n = c->nlocals - c->nparams;
 	if (n <= 8 && !c->simd) {
 		xrr(b, 0, 0, 0x33, RAX, RAX);
@@ -633,12 +649,12 @@ static void prologue(struct jc *c)
 		else if (c->pslot[i] < c->nlocals)
 			xrr(b, 0, 0, 0x33, r, r);
 	}
-	preempt_check(c);
+	jit_preempt_check(c);
 }
 
-/* Out-of-line trap stubs, then branch and table fix-ups (ic: the
- * function's code, complete). */
-static void finish(struct jc *c, const struct lower_code *ic)
+/* The function's out-of-line stubs: one per trap site and preemption
+ * check, and their shared tails. */
+void jit_stubs(struct jc *c)
 {
 	struct xbuf *b = &c->b;
 	/* Each trap site: a call of the function's trap tail, followed by
@@ -682,13 +698,28 @@ static void finish(struct jc *c, const struct lower_code *ic)
 	for (uint32_t i = 0; i < c->nps; i++)
 		xpatch32(b, c->ps[i], (int32_t)(b->len - (c->ps[i] + 4)));
 	if (c->nps) {
+		static const int scratch[] = {RSI, RDI, R8, R9, R10, R11};
+		for (int i = 0; i < 6 && c->save_scratch; i++)
+			xhead(b, 0, 0, 0, 0, scratch[i],
+			      0x50 + (scratch[i] & 7));
 		xalui(b, 1, 5, RSP, 8);
 		spill(c, UINT32_MAX, UINT32_MAX, false);
 		xcall(b, (void *)rt_preempt);
 		spill(c, UINT32_MAX, UINT32_MAX, true);
 		xalui(b, 1, 0, RSP, 8);
+		for (int i = 6; i-- > 0 && c->save_scratch;)
+			xhead(b, 0, 0, 0, 0, scratch[i],
+			      0x58 + (scratch[i] & 7));
 		xb(b, 0xC3);
 	}
+}
+
+/* Out-of-line stubs, then branch and table fix-ups (ic: the function's
+ * code, complete). */
+static void finish(struct jc *c, const struct lower_code *ic)
+{
+	struct xbuf *b = &c->b;
+	jit_stubs(c);
 	for (uint32_t i = 0; i < c->nfx; i++) {
 		struct fix *x = &c->fx[i];
 		uint32_t t = ic->code[x->cell];
@@ -841,7 +872,8 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->cend = c->zend = UINT32_MAX;
 	c->cslot = UINT32_MAX;
 	c->cvalid = c->rdx_valid = false;
-	entry_stub(c);
+	c->save_scratch = false;
+	jit_entry_stub(c);
 	c->pc = 0; /* stack-check traps name the first instruction */
 	prologue(c);
 	uint32_t map0 = c->nmap;
@@ -935,7 +967,9 @@ static bool compile_all(struct jc *c, wasm_instance *inst, struct jit_code *jcs,
 		if (!f->jit && f->inst == inst) {
 			commit_ahead(c, &committed,
 				     inst->module->code[i].body_len);
-			ok = compile_one(c, f, &jcs[i]);
+			ok = (inst->engine == WASM_ENGINE_OPT &&
+			      opt_compile(c, f, &jcs[i])) ||
+			     compile_one(c, f, &jcs[i]);
 		}
 	}
 	for (uint32_t i = 0; ok && i < c->ncf; i++) {

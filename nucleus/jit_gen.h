@@ -89,6 +89,9 @@ struct jc {
 	int cw;
 	bool cvalid;
 	bool rdx_valid; /* rdx holds cslot (rax was overwritten) */
+	/* the preemption stub saves rsi, rdi, r8-r11 (optimized code keeps
+	 * values there; the baseline's pinned slots are saved by spill) */
+	bool save_scratch;
 };
 
 /* jit.c: emit helpers. Slots are frame slots; a local may live in a
@@ -130,6 +133,27 @@ void jit_fop(struct jc *c, int pfx, uint32_t opc, int x, uint32_t s);
 
 /* jit.c: */
 bool jit_callee_saved(int r);
+/* Parts of a function the optimizing tier (opt_x64.c) shares: the entry
+ * stub, the stack check, a preemption check, a call or call_indirect
+ * (operands in their frame slots, results left there: lower.h's cells
+ * at p), the out-of-line trap and preemption stubs. */
+void jit_entry_stub(struct jc *c);
+void jit_stack_check(struct jc *c, uint32_t nslots);
+void jit_preempt_check(struct jc *c);
+void jit_call(struct jc *c, enum iop op, const icell *p);
+void jit_stubs(struct jc *c);
+/* jmp through the rel32 table that follows, entry eax: the table's
+ * position. */
+uint32_t jit_jump_table(struct xbuf *b);
+/* Load and store forms (jit_ops.c): opcode, operand width (*w) and, for
+ * stores, the legacy prefix; false if op is not a plain load/store. */
+bool jit_load_form(enum iop op, uint32_t *opc, int *w);
+bool jit_store_form(enum iop op, uint32_t *opc, int *w, int *pfx);
+
+/* opt_x64.c: compiles f with the optimizing tier into c->b as
+ * compile_one would (the same *out); false, leaving c as it was, where
+ * the tier does not cover f. */
+bool opt_compile(struct jc *c, wasm_func *f, struct jit_code *out);
 
 /* jit_ops.c: templates; each false if op is not one of its kind. */
 bool jit_op_load(struct jc *c, enum iop op, const icell *p);

@@ -103,6 +103,13 @@ static const struct {
 	[IOP_W_I64_LOAD32_U] = {0x8B, 1, 0},
 };
 
+bool jit_load_form(enum iop op, uint32_t *opc, int *w)
+{
+	*opc = loads[op].opc;
+	*w = loads[op].ow;
+	return *opc != 0;
+}
+
 bool jit_op_load(struct jc *c, enum iop op, const icell *p)
 {
 	uint32_t opc = loads[op].opc;
@@ -120,12 +127,9 @@ bool jit_op_load(struct jc *c, enum iop op, const icell *p)
 	return true;
 }
 
-/* Stores: a v off. */
-bool jit_op_store(struct jc *c, enum iop op, const icell *p)
+bool jit_store_form(enum iop op, uint32_t *opc, int *w, int *pfx)
 {
-	struct xbuf *b = &c->b;
-	int pfx = 0, w = 0;
-	uint32_t opc = 0x89;
+	*pfx = 0, *w = 0, *opc = 0x89;
 	switch (op) {
 	case IOP_W_I32_STORE:
 	case IOP_W_F32_STORE:
@@ -133,19 +137,30 @@ bool jit_op_store(struct jc *c, enum iop op, const icell *p)
 		break;
 	case IOP_W_I64_STORE:
 	case IOP_W_F64_STORE:
-		w = 1;
+		*w = 1;
 		break;
 	case IOP_W_I32_STORE8:
 	case IOP_W_I64_STORE8:
-		opc = 0x88;
+		*opc = 0x88;
 		break;
 	case IOP_W_I32_STORE16:
 	case IOP_W_I64_STORE16:
-		pfx = 0x66;
+		*pfx = 0x66;
 		break;
 	default:
 		return false;
 	}
+	return true;
+}
+
+/* Stores: a v off. */
+bool jit_op_store(struct jc *c, enum iop op, const icell *p)
+{
+	struct xbuf *b = &c->b;
+	int pfx, w;
+	uint32_t opc;
+	if (!jit_store_form(op, &opc, &w, &pfx))
+		return false;
 	/* The value's own register, unless a byte store would need a REX
 	 * prefix for it (sil, dil, bpl). */
 	int v = jit_pinned(c, p[2]);

@@ -100,6 +100,9 @@ typedef struct wasm_extern {
 enum wasm_engine {
 	WASM_ENGINE_INTERP, /* portable interpreter */
 	WASM_ENGINE_JIT,    /* x86-64 compiler (nucleus/jit*.c) */
+	WASM_ENGINE_OPT,    /* the JIT's optimizing tier wherever it covers a
+			       function (nucleus/opt*.c), the baseline
+			       elsewhere */
 };
 /* The default engine: the JIT where it runs (x86-64), else the interp. */
 #if defined(__x86_64__)
@@ -115,6 +118,12 @@ enum wasm_engine {
  * that path); true restores the CPU check. Affects code compiled later.
  */
 void wasm_jit_simd_inline(bool on);
+/* The optimizing tier's counters (WASM_ENGINE_OPT, process-wide):
+ * functions it compiled and functions it left to the baseline; then, for
+ * i = 0, 1, ... until NULL, the instructions that made functions fall
+ * back, by name, with how many functions each (*count). */
+void wasm_opt_counts(uint64_t *compiled, uint64_t *fallback);
+const char *wasm_opt_uncovered(uint32_t i, uint64_t *count);
 
 /* Modules (nucleus/decode.c, nucleus/validate.c). */
 

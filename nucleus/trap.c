@@ -214,7 +214,7 @@ static bool run_wasm(wasm_func *f, const wasm_val *args, wasm_val *results,
 	ctx.stack = (uintptr_t)&ctx;
 	current = &ctx;
 	if (hal_setjmp(ctx.jb) == 0) {
-		if (f->inst->engine == WASM_ENGINE_JIT)
+		if (f->inst->engine != WASM_ENGINE_INTERP)
 			jit_invoke(f, args, results);
 		else
 			interp_invoke(f, args, results);

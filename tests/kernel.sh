@@ -7,8 +7,8 @@
 #                 "done" at the end; each PASS and FAIL line counts, and a
 #                 missing "done", a non-zero status or kernel objects left
 #                 at exit (a leak) is one more failure;
-#                 each runs on the default engine (the JIT) and the
-#                 interpreter (--engine=interp)
+#                 each runs on the default engine (the JIT), the
+#                 interpreter (--engine=interp) and the optimizing tier (--engine=opt)
 #   stress        a short round of tests/kernel/stress.c (its
 #                 configuration tests/kernel/stress.conf a third image);
 #                 `make stress DURATION=S` runs long ones (tests/stress.sh)
@@ -74,7 +74,7 @@ status() {
 	fi
 }
 
-for engine in "" --engine=interp; do
+for engine in "" --engine=interp --engine=opt; do
 	suite ipc $engine
 	suite hostile $engine
 	suite preempt $engine

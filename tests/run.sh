@@ -63,6 +63,10 @@ group format tests/format.sh
 # The JIT's SIMD without SSE4.1 (every instruction through simd.c).
 [ -x tests/spec.sh ] && SPEC_DIR=$B/spec-simd group spec-jit-simd-c \
 	tests/spec.sh "$B/asan/nebulet" --engine=jit --jit-simd=c
+# The optimizing tier (functions it does not cover run in the baseline);
+# core and threads files: SIMD functions are all left to the baseline.
+[ -x tests/spec.sh ] && SPEC_DIR="$B/spec $B/spec-threads" group spec-opt \
+	tests/spec.sh "$B/asan/nebulet" --engine=opt
 
 line="$total_pass passed, $total_fail failed"
 [ $total_skip -gt 0 ] && line="$line, $total_skip skipped"

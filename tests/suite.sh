@@ -2,7 +2,7 @@
 # tests/suite.sh NEBULET: the benchmark suite's programs (bench/suite/) as
 # a correctness test, at their tiny size: each one's checksum (its last
 # line of output) with `NEBULET run` on the JIT (also the -msimd128
-# build) and on the interpreter, and
+# build), its optimizing tier (--engine=opt) and on the interpreter, and
 # with `build/nebulet boot` (the JIT on the bare-metal kernel in QEMU),
 # must equal the native build's. No timing. Builds the programs first
 # (make suite: the Debian sources are fetched once per machine).
@@ -54,6 +54,7 @@ while IFS='|' read -r name prog argv tiny _; do
 	want=$(tail -n 1 "$tmp/native")
 	NEBULET=$nebulet check "$name.jit" "$want" jit "$prog"
 	NEBULET=$nebulet check "$name.interp" "$want" interp "$prog"
+	NEBULET=$nebulet check "$name.opt" "$want" opt "$prog"
 	NEBULET=$nebulet check "$name.simd.jit" "$want" simd.jit "$prog"
 	NEBULET=$B/nebulet check "$name.boot" "$want" boot "$prog"
 done <<<"$SUITE_TABLE"

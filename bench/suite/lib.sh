@@ -16,7 +16,8 @@ lua_spectral|lua|spectral SIZE|60|200|900
 lua_binarytrees|lua|binarytrees SIZE|8|12|15'
 
 # suite_cmd RUNNER PROGRAM: sets cmd to the command line that runs PROGRAM
-# with RUNNER (native or native_small, jit, interp, node, or boot: the JIT
+# with RUNNER (native or native_small, jit, interp, opt or base (the
+# JIT's optimizing tier, its baseline alone), node, or boot: the JIT
 # on the bare-metal kernel in QEMU; simd.jit and simd.node: the SIMD
 # build, PROGRAM.simd.wasm); the program's arguments follow it. Uses
 # $NEBULET and $SB (the directory of the built programs).
@@ -24,7 +25,7 @@ suite_cmd() {
 	local w=$SB/$2.wasm
 	case $1 in
 	native | native_small) cmd=("$SB/$2.native") ;;
-	jit | interp) cmd=("$NEBULET" run --engine="$1" "$w") ;;
+	jit | interp | opt | base) cmd=("$NEBULET" run --engine="$1" "$w") ;;
 	node) cmd=(node --no-warnings bench/node-wasi.mjs "$w") ;;
 	simd.jit) cmd=("$NEBULET" run --engine=jit "$SB/$2.simd.wasm") ;;
 	simd.node) cmd=(node --no-warnings bench/node-wasi.mjs "$SB/$2.simd.wasm") ;;

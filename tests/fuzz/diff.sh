@@ -1,9 +1,10 @@
 #!/bin/sh
-# tests/fuzz/diff.sh [SECONDS]: differential fuzzing of the JIT against the
-# interpreter (`make fuzz-diff`). For SECONDS (default 60), gen.sh turns
-# random bytes into valid modules with `wasm-opt -ttf` and runs each
-# through build/fuzz/replay_diff (fuzz_diff.c: interp and JIT transcripts
-# must be equal). A module that fails is kept as
+# tests/fuzz/diff.sh [SECONDS]: differential fuzzing of the JIT and its
+# optimizing tier against the interpreter (`make fuzz-diff`). For SECONDS
+# (default 60), gen.sh turns random bytes into valid modules with
+# `wasm-opt -ttf` and runs each
+# through build/fuzz/replay_diff (fuzz_diff.c: interp, JIT and opt
+# transcripts must be equal). A module that fails is kept as
 # tests/fuzz/corpus/diff/crash-SHA1.wasm (a regression test once fixed:
 # replayed by tests/fuzz.sh in `make test`). Ends with
 # "diff: N modules run, ..., N failures". THREADS=1 in the environment

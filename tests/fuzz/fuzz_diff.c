@@ -1,12 +1,13 @@
 /*
- * fuzz_diff.c: differential target, interpreter against JIT. Its input is
- * a valid module (gen.sh / diff.sh make them with `wasm-opt -ttf`). The
- * module is run once in an interpreter store and once in a JIT store, the
+ * fuzz_diff.c: differential target, interpreter against JIT and the JIT's
+ * optimizing tier. Its input is a valid module (gen.sh / diff.sh make them
+ * with `wasm-opt -ttf`). The module is run once in an interpreter store,
+ * once in a JIT store and once in an optimizing (WASM_ENGINE_OPT) one, the
  * way fuzz_exec.c runs it (dummy imports, every exported function called
  * with zero arguments after "hangLimitInitializer"); each run writes a
  * transcript (every call's outcome: results, or the trap's kind and
  * message; then the exported memory's hash), and the transcripts must be
- * equal. On a mismatch both are printed to stderr and the run aborts.
+ * equal. On a mismatch all are printed to stderr and the run aborts.
  * Linked with replay.c.
  */
 #include <stdarg.h>
@@ -122,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	wasm_error err;
 	wasm_module *m = wasm_module_new(data, size, &err);
-	struct log a = {0}, b = {0};
+	struct log a = {0}, b = {0}, c = {0};
 	if (!m) {
 		fprintf(stderr, "fuzz_diff: valid module rejected: %s\n",
 			err.msg);
@@ -130,17 +131,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	say(&a, "");
 	say(&b, "");
+	say(&c, "");
 	run(m, WASM_ENGINE_INTERP, &a);
 	run(m, WASM_ENGINE_JIT, &b);
-	if (strcmp(a.s, b.s) != 0) {
+	run(m, WASM_ENGINE_OPT, &c); /* the JIT's optimizing tier */
+	if (strcmp(a.s, b.s) != 0 || strcmp(a.s, c.s) != 0) {
 		fprintf(stderr,
-			"fuzz_diff: interp and jit differ\n"
-			"--- interp\n%s--- jit\n%s",
-			a.s, b.s);
+			"fuzz_diff: interp, jit and opt differ\n"
+			"--- interp\n%s--- jit\n%s--- opt\n%s",
+			a.s, b.s, c.s);
 		abort();
 	}
 	free(a.s);
 	free(b.s);
+	free(c.s);
 	wasm_module_free(m);
 	return 0;
 }

@@ -733,7 +733,8 @@ static void t_memory_limit(void)
 	wasm_store_free(s);
 }
 
-static void t_memory_wasm(void)
+/* Loads, grow and out-of-bounds traps naming the offset, on engine e. */
+static void memory_wasm_on(enum wasm_engine e)
 {
 	mb m = {0};
 	uint32_t t11 = add_type(&m, 1, 1, T_I32, T_I32);
@@ -751,7 +752,7 @@ static void t_memory_wasm(void)
 	CHECK(mod);
 	if (!mod)
 		return;
-	wasm_store *s = wasm_store_new(WASM_ENGINE_INTERP);
+	wasm_store *s = wasm_store_new(e);
 	wasm_error err;
 	wasm_instance *in = wasm_instantiate(s, mod, NULL, NULL, &err);
 	CHECK(in);
@@ -785,6 +786,13 @@ static void t_memory_wasm(void)
 out:
 	wasm_store_free(s);
 	wasm_module_free(mod);
+}
+
+static void t_memory_wasm(void)
+{
+	memory_wasm_on(WASM_ENGINE_INTERP);
+	memory_wasm_on(WASM_ENGINE_JIT);
+	memory_wasm_on(WASM_ENGINE_OPT);
 }
 
 static void t_memory_zero(void)
@@ -941,7 +949,8 @@ static void t_segments_oob(void)
 	wasm_store_free(s);
 }
 
-static void t_trap_messages(void)
+/* The trap messages name function and offset, on engine e. */
+static void trap_messages_on(enum wasm_engine e)
 {
 	mb m = {0};
 	uint32_t t0 = add_type(&m, 0, 0);
@@ -957,7 +966,7 @@ static void t_trap_messages(void)
 	CHECK(mod);
 	if (!mod)
 		return;
-	wasm_store *s = wasm_store_new(WASM_ENGINE_INTERP);
+	wasm_store *s = wasm_store_new(e);
 	wasm_error err;
 	wasm_instance *in = wasm_instantiate(s, mod, NULL, NULL, &err);
 	CHECK(in);
@@ -988,6 +997,14 @@ static void t_trap_messages(void)
 out:
 	wasm_store_free(s);
 	wasm_module_free(mod);
+}
+
+/* On every engine: the optimizing tier's code too. */
+static void t_trap_messages(void)
+{
+	trap_messages_on(WASM_ENGINE_INTERP);
+	trap_messages_on(WASM_ENGINE_JIT);
+	trap_messages_on(WASM_ENGINE_OPT);
 }
 
 static void t_start_and_globals(void)

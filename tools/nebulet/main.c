@@ -132,6 +132,22 @@ static wasm_module *load_module(const char *path)
 	return m;
 }
 
+/* --opt-stats (run, spec): what the optimizing tier compiled, and what
+ * not, on stderr. */
+void print_opt_stats(void)
+{
+	uint64_t done, left, n;
+	const char *name;
+	wasm_opt_counts(&done, &left);
+	fprintf(stderr,
+		"opt: %llu functions optimized, %llu left to the "
+		"baseline\n",
+		(unsigned long long)done, (unsigned long long)left);
+	for (uint32_t i = 0; (name = wasm_opt_uncovered(i, &n)) != NULL; i++)
+		fprintf(stderr, "opt: uncovered %s: %llu functions\n", name,
+			(unsigned long long)n);
+}
+
 /* Parses --engine=NAME; false (after a message) for an unknown engine. */
 static bool parse_engine(const char *name, enum wasm_engine *engine)
 {
@@ -139,12 +155,17 @@ static bool parse_engine(const char *name, enum wasm_engine *engine)
 		*engine = WASM_ENGINE_INTERP;
 		return true;
 	}
-	if (strcmp(name, "jit") == 0) {
-		*engine = WASM_ENGINE_JIT;
+	if (strcmp(name, "jit") == 0 || strcmp(name, "base") == 0) {
+		*engine = WASM_ENGINE_JIT; /* base: the baseline JIT alone */
+		return true;
+	}
+	if (strcmp(name, "opt") == 0) {
+		*engine = WASM_ENGINE_OPT;
 		return true;
 	}
 	fprintf(stderr,
-		"nebulet: unknown engine '%s' (available: interp, jit)\n",
+		"nebulet: unknown engine '%s' (available: interp, jit, "
+		"base, opt)\n",
 		name);
 	return false;
 }
@@ -179,6 +200,7 @@ static int report_failure(const char *path, const wasm_error *err)
 /* What run's options give the program besides its arguments. */
 struct run_opts {
 	enum wasm_engine engine;
+	bool opt_stats;			/* --opt-stats */
 	char **envp, **dirs, **listens; /* each up to argc entries */
 	int envc, ndirs, nlistens;
 };
@@ -246,6 +268,8 @@ static int run_options(int argc, char **argv, struct run_opts *o)
 			o->dirs[o->ndirs++] = argv[i] + 6;
 		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
 			o->listens[o->nlistens++] = argv[i] + 9;
+		} else if (strcmp(argv[i], "--opt-stats") == 0) {
+			o->opt_stats = true;
 		} else {
 			fprintf(stderr, "nebulet run: unknown option %s\n",
 				argv[i]);
@@ -269,7 +293,8 @@ int run_main(int argc, char **argv)
 	if (o.envp == NULL || o.dirs == NULL || o.listens == NULL) {
 		status = 1;
 	} else if ((i = run_options(argc, argv, &o)) == 0) {
-		fputs("usage: nebulet run [--engine=interp|jit] "
+		fputs("usage: nebulet run [--engine=interp|jit|base|opt] "
+		      "[--opt-stats] "
 		      "[--env=NAME=VALUE]... [--dir=HOST[::GUEST]]...\n"
 		      "       [--listen=tcp:ADDR:PORT]... "
 		      "prog.wasm [args...]\n",
@@ -278,6 +303,8 @@ int run_main(int argc, char **argv)
 	} else if ((m = load_module(argv[i])) != NULL) {
 		status = run_module(argv[i], m, &o, argc - i, argv + i);
 		wasm_module_free(m);
+		if (o.opt_stats)
+			print_opt_stats();
 	}
 	free(o.envp);
 	free(o.dirs);

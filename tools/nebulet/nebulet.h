@@ -15,6 +15,10 @@ int spec_main(int argc, char **argv);
  * code, 1 for a bad module or link error, 134 for a trap, 2 for usage. */
 int run_main(int argc, char **argv);
 
+/* main.c: prints the optimizing tier's counters (--opt-stats) on
+ * stderr. */
+void print_opt_stats(void);
+
 /* boot.c: `nebulet boot [--engine=E] [--env=NAME=VALUE]... [--timeout=S]
  * [-v] [--timing] prog.wasm [args...]` runs the program on the bare-metal
  * kernel in QEMU; the status is the program's, as with run, 124 when the

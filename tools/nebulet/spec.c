@@ -1207,8 +1207,8 @@ static void print_counts(unsigned p, unsigned f, unsigned s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit] "
-			"[--jit-simd=c] [-v] FILE.json...\n");
+	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit|base|opt] "
+			"[--jit-simd=c] [--opt-stats] [-v] FILE.json...\n");
 	return 2;
 }
 
@@ -1218,18 +1218,24 @@ int spec_main(int argc, char **argv)
 	struct runner r;
 	unsigned p = 0, f = 0, s = 0;
 	int i, nfiles = 0;
+	bool opt_stats = false;
 
 	memset(&r, 0, sizeof r);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--engine=interp") == 0)
 			engine = WASM_ENGINE_INTERP;
-		else if (strcmp(argv[i], "--engine=jit") == 0)
+		else if (strcmp(argv[i], "--engine=jit") == 0 ||
+			 strcmp(argv[i], "--engine=base") == 0)
 			engine = WASM_ENGINE_JIT;
+		else if (strcmp(argv[i], "--engine=opt") == 0)
+			engine = WASM_ENGINE_OPT;
 		else if (strcmp(argv[i], "--jit-simd=c") == 0)
 			wasm_jit_simd_inline(false); /* as without SSE4.1 */
 		else if (strcmp(argv[i], "-v") == 0 ||
 			 strcmp(argv[i], "--verbose") == 0)
 			r.verbose = true;
+		else if (strcmp(argv[i], "--opt-stats") == 0)
+			opt_stats = true;
 		else if (argv[i][0] == '-')
 			return usage();
 		else
@@ -1252,5 +1258,7 @@ int spec_main(int argc, char **argv)
 		}
 	}
 	print_counts(p, f, s);
+	if (opt_stats)
+		print_opt_stats();
 	return f ? 1 : 0;
 }

@@ -130,6 +130,7 @@ struct boot_opts {
 	const char *disk;	 /* --disk: a raw image on virtio-blk-pci */
 	const char *device;	 /* --device: one more QEMU -device */
 	bool nic;		 /* --nic: virtio-net-pci, user network */
+	const char *append;	 /* --append: more kernel command line */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -341,7 +342,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	const char *argv[40];
 	int n = 0, p[2], q[2] = {-1, -1};
 	pid_t pid;
-	static char com2[4200];
+	static char com2[4200], cmdline[256];
 
 	argv[n++] = "qemu-system-x86_64";
 	argv[n++] = "-accel";
@@ -393,7 +394,9 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-initrd";
 	argv[n++] = initrd;
 	argv[n++] = "-append";
-	argv[n++] = "console=mux quiet";
+	snprintf(cmdline, sizeof cmdline, "console=mux quiet%s%s",
+		 o->append ? " " : "", o->append ? o->append : "");
+	argv[n++] = cmdline;
 	argv[n] = NULL;
 	if (pipe(p) < 0 || ((o->input || forwards_stdin(o)) && pipe(q) < 0)) {
 		perror("nebulet boot: pipe");
@@ -686,7 +689,8 @@ static const char boot_usage[] =
 	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
 	"   only, no commas in IMG); --nic: a virtio-net-pci (1.x only) on\n"
 	"   QEMU's user network, restricted; --device=SPEC: QEMU's -device\n"
-	"   SPEC)\n";
+	"   SPEC; --append=WORDS: more kernel command line, e.g.\n"
+	"   failalloc=N: the Nth kernel allocation fails)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -805,6 +809,9 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 		} else if (strncmp(argv[i], "--disk=", 7) == 0 && argv[i][7] &&
 			   !strchr(argv[i], ',') && strlen(argv[i]) < 4000) {
 			o->disk = argv[i] + 7;
+		} else if (strncmp(argv[i], "--append=", 9) == 0 &&
+			   strlen(argv[i]) < 200) {
+			o->append = argv[i] + 9;
 		} else if (strcmp(argv[i], "--nic") == 0) {
 			o->nic = true;
 		} else if (strncmp(argv[i], "--device=", 9) == 0 &&

@@ -646,7 +646,7 @@ verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.ou
 # *** ... Error 3"): its recipe replaces make by the boot
 # (tools/make_exec.c).
 for n in 3 ""; do
-	printf 'exit %s\n' "$n" |
+	echo "exit${n:+ $n}" |
 		timeout 120 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 			make --no-print-directory B="$B" run >"$WT/ex.out" 2>"$WT/ex.err"
 	status=$? why=""

@@ -228,6 +228,7 @@ static uint32_t arg_block(char *block, const char *file, char (*args)[129],
 }
 
 static int console_conn(nb_handle *out);
+static _Noreturn void shutdown(int status);
 
 /* The published Directory entry of name (live or not), else NULL.
  * Published names are unique: entries are only set via entry_slot. */
@@ -843,11 +844,13 @@ static int start_next_run(void)
 		p->id = next_id++;
 		snprintf(p->name, sizeof p->name, "%s", r->file);
 		snprintf(p->file, sizeof p->file, "%s", r->file);
-		if (start(p, r->args, r->nargs, 1) == NB_OK) {
+		nb_status s = start(p, r->args, r->nargs, 1);
+		if (s == NB_OK) {
 			run_id = p->id;
 			return 1;
 		}
-		fprintf(stderr, "init: cannot start %s\n", r->file);
+		fprintf(stderr, "init: cannot start %s: %s\n", r->file,
+			nb_strerror(s));
 		p->used = 0;
 	}
 	return 0;
@@ -885,7 +888,8 @@ static nb_time runs_wait(void)
 			"programs write to the kernel's console\n",
 			CONSOLE_WAIT_NS / 1000000000ll);
 	runs_at = 0;
-	start_next_run();
+	if (!start_next_run() && nruns > 0)
+		shutdown(1); /* not one `run` program could start */
 	return NB_TIME_INFINITE;
 }
 

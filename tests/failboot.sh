@@ -10,7 +10,8 @@
 # end by itself (no timeout) with the kernel's exit record and no panic
 # or CPU exception in its log, and be either the working system (the
 # shell takes `exit 3`: status 3; hello may have met the failure, as an
-# error of its own) or a clean error: another nonzero status and a
+# error of its own, and its output may then mix with the shell's) or a
+# clean error: another nonzero status and a
 # message (the boot loader's, init's, the kernel's on stderr, or a
 # program's "NAME: what" as the last line of its output). One FAIL line
 # per bad run, a PASS line with the outcomes; ends with "N passed, N
@@ -74,7 +75,7 @@ for n in $ns; do
 	# (a program's error may come through the Console: the last line)
 	msg=$(grep -m1 -vE '^(bootld: [0-9]+ kernel allocations|Nebulet x86_64|boot: .*)$' \
 		"$tmp/err" || tail -n 1 "$tmp/out" | grep -E '^[^ ]+: .')
-	if [ -z "$why" ] && [ $st = 3 ] && grep -qE "nebulet> exit 3$" "$tmp/out"; then
+	if [ -z "$why" ] && [ $st = 3 ] && grep -qE "exit 3$" "$tmp/out"; then
 		works=$((works + 1))
 		continue
 	fi

@@ -238,14 +238,15 @@ static bool send_images(const void *archive, size_t len, struct channel *c,
 {
 	for (int i = 0; i < n; i++) {
 		struct bootfs_file f;
+		nb_status s;
 		if (!bootfs_find(archive, len, names[i], &f)) {
 			say(names[i], ": not in the boot archive", "");
 			return false;
 		}
-		if (process_boot_send(c, names[i], f.data, f.len) != NB_OK) {
+		if ((s = process_boot_send(c, names[i], f.data, f.len))) {
 			say("bootld: the boot images do not fit the boot "
-			    "channel",
-			    "", "");
+			    "channel: ",
+			    nb_strerror(s), "");
 			return false;
 		}
 	}
@@ -570,7 +571,25 @@ static int finish(struct job *jobs)
 	return status;
 }
 
-int bootld_run(const void *archive, size_t len)
+/* `failalloc=N` on the kernel command line: true, and *n = N, if it is
+ * there. The Nth kernel allocation of the boot then fails (kmem_fail_at;
+ * 0: none) and bootld_run ends by printing how many there were
+ * (tests/failboot.sh). */
+static bool failalloc_option(uint64_t *n)
+{
+	const char *line = hal_cmdline(), *s = line;
+
+	while ((s = strstr(s, "failalloc=")) && s != line && s[-1] != ' ')
+		s += 10; /* inside another word */
+	if (!s)
+		return false;
+	for (*n = 0, s += 10; *s >= '0' && *s <= '9' && *n < (1ull << 40); s++)
+		*n = *n * 10 + (uint64_t)(*s - '0');
+	return true;
+}
+
+/* Runs the manifest's jobs (the body of bootld_run). */
+static int run_manifest(const void *archive, size_t len)
 {
 	struct bootfs_file man;
 	const char *why, *p, *end, *nl;
@@ -625,4 +644,20 @@ int bootld_run(const void *archive, size_t len)
 	nservices = 0;
 	sched_run();
 	return finish(jobs);
+}
+
+int bootld_run(const void *archive, size_t len)
+{
+	uint64_t fail;
+	char line[64];
+	int status;
+
+	if (!failalloc_option(&fail))
+		return run_manifest(archive, len);
+	kmem_fail_at(fail);
+	status = run_manifest(archive, len);
+	snprintf(line, sizeof line, "%llu kernel allocations",
+		 (unsigned long long)kmem_fail_at(0));
+	say("bootld: ", line, "");
+	return status;
 }

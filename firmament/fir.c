@@ -82,16 +82,26 @@ static void chan_close(void *arg, fir_handle *h, uint32_t n)
 	fir_close_all(h, n);
 }
 
-/* fir_chan_port's: writes to the channel *arg; the handles are closed
- * if the write fails. */
-static int32_t chan_send(void *arg, const uint8_t *b, uint32_t n, fir_handle *h,
-			 uint32_t nh)
+static uint8_t reply_lost; /* since fir_reply_lost last looked */
+
+/* fir_chan_port's: writes to the channel *arg (a server's reply); the
+ * handles are closed if the write fails, and unless the client is gone
+ * the reply is lost (fir_reply_lost). */
+FIR_ATOMIC static int32_t chan_send(void *arg, const uint8_t *b, uint32_t n,
+				    fir_handle *h, uint32_t nh)
 {
 	nb_status s = nb_channel_write(*(const nb_handle *)arg, b, n, h, nh);
 
 	if (s != NB_OK)
 		fir_close_all(h, nh);
+	if (s != NB_OK && s != NB_ERR_PEER_CLOSED)
+		__atomic_store_n(&reply_lost, 1, __ATOMIC_RELAXED);
 	return s;
+}
+
+FIR_ATOMIC bool fir_reply_lost(void)
+{
+	return __atomic_exchange_n(&reply_lost, 0, __ATOMIC_RELAXED) != 0;
 }
 
 const fir_port fir_chan_port = {chan_narrow, chan_close, chan_send};

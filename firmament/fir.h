@@ -38,6 +38,11 @@ _Static_assert(FIR_MAX_BYTES == NB_CHANNEL_MAX_BYTES &&
 extern const fir_port fir_chan_port;
 
 void fir_close_all(nb_handle *h, uint32_t n);
+/* True (once) if a reply that dispatch wrote through fir_chan_port was
+ * lost since the last look (no memory for it, the client's queue full):
+ * the server then closes that client's channel, so that the client's
+ * wait ends with PEER_CLOSED rather than lasting forever. */
+bool fir_reply_lost(void);
 /*
  * One call over ch: sends e and waits for the reply into rbuf (rcap
  * bytes) and rh (rhcap handles), both the caller's (rbuf may be e's

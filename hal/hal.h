@@ -48,6 +48,8 @@ bool hal_vm_back(void *addr, size_t len);
 void hal_vm_release(void *addr, size_t len);
 /* The machine's RAM (hosted: the host's) and the part not in use. */
 void hal_memory_info(uint64_t *total, uint64_t *avail);
+/* The kernel command line (bare metal: the boot loader's; hosted: ""). */
+const char *hal_cmdline(void);
 
 /*
  * Shared memory: pages that can appear at several places at once (a

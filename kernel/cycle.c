@@ -30,7 +30,7 @@ enum { UNSEEN = 0, SEEN, LIVE };
  * collection at the next channel_queue. */
 #define COLLECT_MIN 1024u
 
-static struct channel *cands; /* by gc_next / gc_prev */
+static struct klink *cands; /* channels, by gc_link */
 static uint32_t ncands;
 static bool collecting;
 
@@ -39,11 +39,7 @@ void cycle_candidate(struct channel *c)
 	if (c->gc_candidate)
 		return;
 	c->gc_candidate = true;
-	c->gc_prev = NULL;
-	c->gc_next = cands;
-	if (cands)
-		cands->gc_prev = c;
-	cands = c;
+	klink_push(&cands, &c->gc_link);
 	ncands++;
 }
 
@@ -51,12 +47,7 @@ void cycle_forget(struct channel *c)
 {
 	if (!c->gc_candidate)
 		return;
-	if (c->gc_prev)
-		c->gc_prev->gc_next = c->gc_next;
-	else
-		cands = c->gc_next;
-	if (c->gc_next)
-		c->gc_next->gc_prev = c->gc_prev;
+	klink_unlink(&cands, &c->gc_link);
 	c->gc_candidate = false;
 	ncands--;
 }
@@ -169,14 +160,14 @@ static void unmark(struct set *s)
  * leaving them all. */
 static bool take_candidates(struct set *s)
 {
-	for (struct channel *c = cands; c; c = c->gc_next)
-		set_add(&c->o, s);
+	for (struct klink *l = cands; l; l = l->next)
+		set_add(&KLINK_OWNER(l, struct channel, gc_link)->o, s);
 	if (s->full) {
 		unmark(s);
 		return false;
 	}
 	while (cands)
-		cycle_forget(cands);
+		cycle_forget(KLINK_OWNER(cands, struct channel, gc_link));
 	return true;
 }
 

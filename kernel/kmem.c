@@ -19,7 +19,7 @@
 
 #include "kernel/object.h"
 
-static struct kacct *accounts;	     /* every live account */
+static struct klink *accounts;	     /* every live account, by link */
 static uint64_t num_allocs, fail_at; /* kmem_alloc calls; 0: none fails */
 static uint64_t total_charged;
 static uint32_t num_accounts;
@@ -84,10 +84,8 @@ struct kacct *kacct_new(uint32_t id, const char *name,
 	a->lim.handles = l && l->handles && l->handles < NB_HANDLES_MAX
 				 ? l->handles
 				 : NB_HANDLES_MAX;
-	a->next = accounts;
-	if (accounts)
-		accounts->prev = a;
-	accounts = a;
+	a->lim.inspect = l && l->inspect;
+	klink_push(&accounts, &a->link);
 	num_accounts++;
 	return a;
 }
@@ -104,12 +102,7 @@ void kacct_release(struct kacct *a)
 {
 	if (!a || --a->refs > 0)
 		return;
-	if (a->prev)
-		a->prev->next = a->next;
-	else
-		accounts = a->next;
-	if (a->next)
-		a->next->prev = a->prev;
+	klink_unlink(&accounts, &a->link);
 	num_accounts--;
 	free(a);
 }
@@ -146,7 +139,8 @@ struct kacct *kacct_current(void)
 }
 
 /* Limits for a child of parent: what the parent asked for (0 fields:
- * the defaults), never above the parent's own. */
+ * the defaults), never above the parent's own (the inspect right only
+ * if the parent holds it). */
 void kacct_child_limits(const struct kacct *parent,
 			const struct kacct_limits *want,
 			struct kacct_limits *out)
@@ -160,6 +154,7 @@ void kacct_child_limits(const struct kacct *parent,
 		out->memory = parent->lim.memory;
 	if (!out->handles || out->handles > parent->lim.handles)
 		out->handles = parent->lim.handles;
+	out->inspect = out->inspect && parent->lim.inspect;
 }
 
 /* Totals, and the first cap accounts (newest first) in out[]. Returns
@@ -171,7 +166,7 @@ uint32_t kacct_list(struct kacct_totals *t, const struct kacct **out,
 
 	t->charged = total_charged;
 	t->accounts = num_accounts;
-	for (struct kacct *a = accounts; a && n < cap; a = a->next)
-		out[n++] = a;
+	for (struct klink *l = accounts; l && n < cap; l = l->next)
+		out[n++] = KLINK_OWNER(l, struct kacct, link);
 	return num_accounts;
 }

@@ -16,6 +16,7 @@
  *   klock.c    the kernel lock
  *   syscall.c  the "nebulet" imports (sysvm.c: memory, timers, threads)
  *   kmem.c     memory accounts: what each process is charged, its limits
+ *   list.h     intrusive doubly-linked lists
  *
  * Status codes, rights, signals and limits are the SDK's (nebulet.h).
  */
@@ -26,6 +27,7 @@
 #include <stdint.h>
 
 #include "hal/hal.h"
+#include "kernel/list.h"
 #include "kernel/wasi.h"
 #include "nucleus/nucleus.h"
 #include "user/include/nebulet.h"
@@ -69,6 +71,7 @@ struct kacct_limits {
 	uint64_t kernel; /* bytes of kernel memory charged to it */
 	uint64_t memory; /* bytes of linear memory */
 	uint32_t handles;
+	bool inspect; /* the inspect right: mem_usage lists every account */
 };
 #define KACCT_KERNEL_DEFAULT ((uint64_t)64 << 20)
 #define KACCT_MEMORY_DEFAULT ((uint64_t)1 << 30)
@@ -80,7 +83,7 @@ struct kacct {
 	uint64_t used; /* bytes charged */
 	struct kacct_limits lim;
 	struct process *proc; /* NULL once the process has ended */
-	struct kacct *next, *prev;
+	struct klink link;    /* on kmem.c's list of live accounts */
 };
 
 struct kacct_totals {
@@ -106,8 +109,8 @@ struct channel {
 	struct kobj o;
 	struct channel *peer; /* NULL once the peer is destroyed */
 	struct kmsg *head, *tail;
-	uint32_t count; /* messages queued for this end to read */
-	struct channel *gc_next, *gc_prev; /* cycle.c's candidates */
+	uint32_t count;	      /* messages queued for this end to read */
+	struct klink gc_link; /* on cycle.c's list of candidates */
 	bool gc_candidate;
 };
 

@@ -244,12 +244,12 @@ static void process_main(void *arg)
 }
 
 /* p's account, named and numbered as p is, with the limits its creator
- * set for its children (the running process's; none at boot); NULL when
- * out of memory. */
+ * set for its children (the running process's; at boot the defaults and
+ * the inspect right); NULL when out of memory. */
 static struct kacct *process_account(struct process *p, const char *name)
 {
 	struct kacct *parent = kacct_current();
-	struct kacct_limits none = {0}, l;
+	struct kacct_limits none = {.inspect = true}, l;
 	struct kacct *a;
 
 	kacct_child_limits(parent, parent ? &parent->proc->child_limits : &none,

@@ -331,6 +331,16 @@ nb_status sys_process_limits(struct ucall *u, int64_t kernel, int64_t memory,
 	return NB_OK;
 }
 
+/* Whether the caller's children from now on get the inspect right
+ * (nebulet_calls.h); only a holder can hand it on. */
+nb_status sys_process_inspect(struct ucall *u, uint32_t on)
+{
+	if (on && !u->p->acct->lim.inspect)
+		return NB_ERR_ACCESS_DENIED;
+	u->p->child_limits.inspect = on != 0;
+	return NB_OK;
+}
+
 /* One account as nb_mem_proc, at ptr in the caller's memory. */
 static void put_account(const struct ucall *u, uint32_t ptr,
 			const struct kacct *a)
@@ -366,6 +376,10 @@ nb_status sys_mem_usage(struct ucall *u, uint32_t totals, uint32_t procs,
 	    !range_ok(u, count, 4))
 		return NB_ERR_FAULT;
 	n = kacct_list(&kt, list, cap);
+	if (!u->p->acct->lim.inspect) { /* its own account only */
+		list[0] = u->p->acct;
+		n = 1;
+	}
 	hal_memory_info(&t.ram_bytes, &t.ram_free);
 	t.kernel_charged = kt.charged;
 	t.accounts = kt.accounts;

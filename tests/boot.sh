@@ -26,9 +26,11 @@
 # ping the gateway; the 16550 Console driver as a wasm program and compiled into
 # the kernel, each serving two clients on COM2, the wasm one killed and
 # restarted while a client writes (by a test init, and by the firmament's
-# init supervising it); the firmament shell of
+# init supervising it, also 100 times at seeded points: tests/drvrace.sh);
+# the firmament shell of
 # `make run` driven through the serial console, also by commands piped
-# into `make run`'s own command; WASI output of `run` lines and of the
+# into `make run`'s own command, and `exit N` leaving `make run` itself
+# with status N and no make message; WASI output of `run` lines and of the
 # shell's run through the Console service (tests/firmament/tagcons.c),
 # also when it acknowledges writes in part; the firmament's
 # end-to-end test (tests/firmament/e2e.c, JIT) and its file system test
@@ -609,6 +611,14 @@ grep -A1 -x "wasi before" "$WT/com2.out" | grep -qx '\.\{4999\}' ||
 	why="${why:+$why; }not one 'after the kills' on COM2"
 verdict "boot:driver-supervised" "init restarts the driver; clients reconnect" "com2:$WT/com2.out" "stderr:$WT/k.err"
 
+# The same driver killed 100 times at seeded points while a client
+# writes numbered lines (tests/drvrace.sh; `make stress` kills 1,000):
+# no panic, no acknowledged line lost, accounts, kernel memory and
+# handles back where they were.
+why=""
+tests/drvrace.sh 100 20261208 >"$WT/race.log" 2>&1 || why="see below"
+verdict "boot:driver-race" "$(sed -n '1s/^PASS //p' "$WT/race.log")" "log:$WT/race.log"
+
 # What `make run` boots: the firmament's init, services and shell
 # (user/firmament) with the default programs; the shell reads the serial
 # console (by interrupt), fed once its prompt appeared.
@@ -651,6 +661,24 @@ for line in "nebulet> echo hi from a pipe" "hi from a pipe" \
 done
 verdict "boot:make-run-piped" "the shell reads piped commands" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
 
+# `exit 3` and `exit` typed at the shell of `make run` itself, run as a
+# user runs it (top level, not under make test's make): make ends with
+# the shell's status, 3 and 0, and prints no line of its own ("make:
+# *** ... Error 3"): its recipe replaces make by the boot
+# (tools/make_exec.c).
+for n in 3 ""; do
+	echo "exit${n:+ $n}" |
+		timeout 120 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+			make --no-print-directory B="$B" RUN_HTTP_PORT=0 run >"$WT/ex.out" 2>"$WT/ex.err"
+	status=$? why=""
+	[ $status = "${n:-0}" ] || why="status $status, expected ${n:-0}"
+	grep -qxF "nebulet> exit${n:+ $n}" "$WT/ex.out" ||
+		why="${why:+$why; }no 'nebulet> exit${n:+ $n}' line"
+	grep -q '^make' "$WT/ex.out" "$WT/ex.err" &&
+		why="${why:+$why; }make printed: $(grep -h '^make' "$WT/ex.out" "$WT/ex.err" | head -n 1)"
+	verdict "boot:make-run-exit${n:+-$n}" "make run ends with status ${n:-0}, silently" "stdout:$WT/ex.out" "stderr:$WT/ex.err"
+done
+
 # The same in 16 MiB of RAM, without the network (RUN_NIC=0): the shell
 # comes up, mem shows the machine, hello runs.
 runcmd=$(make -s -n B="$B" RUN_NIC=0 run 2>/dev/null |
@@ -663,6 +691,10 @@ status=$? why=""
 grep -qE '^RAM 1[0-6][0-9]{3} KiB, [0-9]+ KiB free' "$WT/mr.out" ||
 	why="${why:+$why; }no 'RAM ... KiB' line of about 16 MiB"
 grep -qxF "fib(30) = 832040" "$WT/mr.out" || why="${why:+$why; }hello did not run"
+# The shell holds the inspect right (`grant mem shell.wasm`): its mem
+# lists the other processes too.
+grep -qE '^ +[0-9]+ console\.wasm ' "$WT/mr.out" ||
+	why="${why:+$why; }mem does not list console.wasm"
 verdict "boot:make-run-16M" "the shell in 16 MiB of RAM" "stdout:$WT/mr.out" "stderr:$WT/mr.err"
 
 # WASI output through the Console service, on bare metal: with

@@ -55,6 +55,7 @@ group format tests/format.sh
 [ -x tests/spec.sh ] && group spec tests/spec.sh "$B/asan/nebulet" --engine=interp
 [ -x tests/kernel.sh ] && group kernel tests/kernel.sh "$B/asan/nebulet"
 [ -x tests/failalloc.sh ] && group failalloc tests/failalloc.sh "$B/asan/nebulet"
+[ -x tests/failboot.sh ] && group failboot tests/failboot.sh
 [ -x tests/firmament.sh ] && group firmament tests/firmament.sh "$B/asan/nebulet"
 [ -x tests/net.sh ] && group net tests/net.sh "$B/asan/nebulet"
 [ -x tests/httpd.sh ] && group httpd tests/httpd.sh "$B/asan/nebulet"

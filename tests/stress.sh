@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # tests/stress.sh [SECONDS]: the kernel and the firmament under load for
-# about SECONDS (default 60) on the hosted kernel ($NEBULET, default
-# build/nebulet): half in tests/kernel/stress.c's rounds (100,000
+# about SECONDS (default 60): a third on the hosted kernel ($NEBULET,
+# default build/nebulet) in tests/kernel/stress.c's rounds (100,000
 # spawn/exit cycles, floods of 8 writers of 20,000 messages, 20,000
 # messages read through waits on 64 churned handles, repeated until the
-# time is up), half in rounds of tests/firmament/crash.c's race (the
-# console killed 3 times at points drawn from a new seed each round,
-# while a client writes: no panic, no acknowledged line lost, each line
-# in order). Ends with "N passed, N failed".
+# time is up), a third in rounds of tests/firmament/crash.c's race
+# there (the console killed 3 times at points drawn from a new seed each
+# round, while a client writes: no panic, no acknowledged line lost,
+# each line in order), the rest on the bare-metal kernel in QEMU:
+# rounds of tests/drvrace.sh, the wasm UART driver killed $STRESS_KILLS
+# (1,000) times at seeded points during console output, at least one
+# round whatever SECONDS is. Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 seconds=${1:-60}
@@ -28,7 +31,7 @@ verdict() { # NAME OK-STATUS
 	fi
 }
 
-echo "100000 20000 20000 $((seconds / 2))" >"$tmp/stress.conf"
+echo "100000 20000 20000 $((seconds / 3))" >"$tmp/stress.conf"
 "$nebulet" kernel "$K/stress.wasm" "$K/child.wasm" "$tmp/stress.conf" \
 	>"$tmp/out" 2>"$tmp/err"
 st=$?
@@ -38,7 +41,7 @@ fail=$((fail + $(grep -c '^FAIL ' "$tmp/out")))
 [ $st = 0 ] && grep -qx done "$tmp/out" && ! grep -q 'objects left' "$tmp/err"
 verdict "kernel stress: status $st, no objects left" $?
 
-end=$((SECONDS + seconds - seconds / 2)) rounds=0 bad=0
+end=$((SECONDS + seconds / 3)) rounds=0 bad=0
 while [ $SECONDS -lt $end ] || [ $rounds = 0 ]; do
 	seed=$((RANDOM * 32768 + RANDOM))
 	sed "s/^run crash.wasm race\$/run crash.wasm race $seed/" \
@@ -62,6 +65,13 @@ while [ $SECONDS -lt $end ] || [ $rounds = 0 ]; do
 done
 echo "$rounds console races, $((3 * rounds)) driver kills"
 verdict "console races: no line lost or out of order ($bad failed)" $bad
+
+# The bare-metal driver races, until the time is up (at least one).
+end=$((SECONDS + seconds - 2 * (seconds / 3))) rounds=0
+while [ $SECONDS -lt $end ] || [ $rounds = 0 ]; do
+	B=$B tests/drvrace.sh "${STRESS_KILLS:-1000}" $((RANDOM * 32768 + RANDOM))
+	verdict "driver race round $((rounds += 1))" $?
+done
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

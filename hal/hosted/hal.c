@@ -55,6 +55,12 @@ long hal_console_read(void *buf, size_t len)
 	return n < 0 ? -1 : (long)n;
 }
 
+/* The runner has its own arguments: no kernel command line. */
+const char *hal_cmdline(void)
+{
+	return "";
+}
+
 size_t hal_page_size(void)
 {
 	if (hal_pagesize == 0) {

@@ -162,6 +162,11 @@ const char *boot_cmdline(void)
 	return cmdline;
 }
 
+const char *hal_cmdline(void)
+{
+	return cmdline;
+}
+
 bool boot_module(const void **data, size_t *len)
 {
 	if (!module_len)

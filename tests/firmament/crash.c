@@ -9,10 +9,17 @@
  *                         console 3 times at arbitrary points (a line
  *                         whose reply was lost is written again: at most
  *                         one duplicate per kill, none lost)
- *   crash.wasm race SEED  the same, the killer yielding between kills
- *                         a number of times drawn from SEED (else 100;
- *                         tests/stress.sh varies it)
- *   crash.wasm killer [SEED]  the killer
+ *   crash.wasm race SEED [KILLS]  the same, the killer yielding
+ *                         between kills a number of times drawn from
+ *                         SEED (else 100; tests/stress.sh varies it),
+ *                         KILLS times (default 3); once the console is
+ *                         back, mem_usage shows as many accounts as
+ *                         before the kills, the same handles held by
+ *                         each process that lived through them (all
+ *                         processes when granted `mem`, else itself),
+ *                         and the kernel memory charged within a page
+ * (tests/boot.sh kills the wasm UART driver so 100 times, make stress 1,000)
+ *   crash.wasm killer [SEED [KILLS]]  the killer
  *   crash.wasm wasi       launched by crash.wasm: plain WASI writes go
  *                         through the Console, so once it kills the
  *                         console they fail with EIO (exit status 0 if
@@ -139,6 +146,49 @@ static int wasi_writer(void)
 	return 0;
 }
 
+/* What mem_usage shows: accounts, kernel memory charged, handles. */
+/* What mem_usage shows: accounts, kernel memory charged, and each
+ * listed process's handles (by its id). */
+struct usage {
+	long long accounts, charged;
+	uint32_t n, id[64], handles[64];
+};
+
+static void usage(struct usage *u)
+{
+	static nb_mem_proc procs[64];
+	nb_mem_totals t;
+
+	u->accounts = u->charged = -1;
+	u->n = 0;
+	if (nb_mem_usage(&t, procs, 64, &u->n))
+		return;
+	u->accounts = t.accounts;
+	u->charged = (long long)t.kernel_charged;
+	for (uint32_t i = 0; i < u->n && i < 64; i++) {
+		u->id[i] = procs[i].id;
+		u->handles[i] = procs[i].handles;
+	}
+}
+
+/* The processes listed in both a and b whose handles differ (a process
+ * in one only, the console instance killed or the new one, is left
+ * out); *both gets how many were in both. */
+static int handles_changed(const struct usage *a, const struct usage *b,
+			   int *both)
+{
+	int changed = 0;
+
+	*both = 0;
+	for (uint32_t i = 0; i < a->n && i < 64; i++)
+		for (uint32_t j = 0; j < b->n && j < 64; j++)
+			if (a->id[i] == b->id[j]) {
+				(*both)++;
+				changed += a->handles[i] != b->handles[j];
+			}
+	return changed;
+}
+
 /* Launches crash.wasm wasi and waits for it: its exit status. */
 static int32_t run_wasi_writer(void)
 {
@@ -160,9 +210,12 @@ int main(void)
 	char **argv;
 	int argc = svc_args("crash.wasm", &argv);
 	int race = argc > 1 && !strcmp(argv[1], "race");
+	int kills = race && argc > 3 ? atoi(argv[3]) : race ? 3 : 2;
 	static launcher_launch_req lreq;
 	static launcher_launch_resp lresp;
-	char text[32];
+	static struct usage before, after;
+	int both = 0, changed;
+	char text[120];
 
 	if (svc_connect("launcher", &launcher))
 		return 2;
@@ -182,7 +235,8 @@ int main(void)
 		fprintf(stderr, "killer: started\n");
 	if (argc > 1 && !strcmp(argv[1], "killer")) {
 		unsigned seed = argc > 2 ? (unsigned)atol(argv[2]) : 0;
-		for (int k = 0; k < 3; k++) {
+		kills = argc > 3 ? atoi(argv[3]) : 3;
+		for (int k = 0; k < kills; k++) {
 			seed = seed * 1103515245u + 12345u;
 			for (unsigned y = 0;
 			     y < (argc > 2 ? (seed >> 16) % 400 : 100); y++)
@@ -194,11 +248,13 @@ int main(void)
 	if (svc_connect("console", &console))
 		return 2;
 	if (race) {
+		svc_sleep(1); /* its event, kept, exists before the count */
+		usage(&before);
 		FIR_SET_STR(lreq.name, "crash.wasm");
-		lreq.args.len = argc > 2 ? 2 : 1;
+		lreq.args.len = argc > 3 ? 3 : argc > 2 ? 2 : 1;
 		FIR_SET_STR(lreq.args.items[0], "killer");
-		if (argc > 2)
-			FIR_SET_STR(lreq.args.items[1], argv[2]);
+		for (uint32_t a = 1; a < lreq.args.len; a++)
+			FIR_SET_STR(lreq.args.items[a], argv[a + 1]);
 		if (launcher_launch(launcher, &lreq, &lresp))
 			return 3;
 	}
@@ -219,8 +275,26 @@ int main(void)
 	snprintf(text, sizeof text, "reconnects %d\n", reconnects);
 	write_text(text);
 	expect_text("the writer reconnected", reconnects >= 1, 1);
-	expect_text("console restarts counted", console_restarts(),
-		    race ? 3 : 2);
+	expect_text("console restarts counted", console_restarts(), kills);
+	if (race) { /* the killer's process and account are gone too */
+		nb_handle_close(lresp.process);
+		usage(&after);
+		changed = handles_changed(&before, &after, &both);
+		snprintf(text, sizeof text,
+			 "usage: %lld accounts, %lld bytes; before: %lld, "
+			 "%lld; %d of %d processes' handles changed\n",
+			 after.accounts, after.charged, before.accounts,
+			 before.charged, changed, both);
+		write_text(text);
+		expect_text("accounts back to their number before the kills",
+			    after.accounts, before.accounts);
+		/* (within a page: messages in flight at either count) */
+		expect_text("kernel memory back to its amount before the kills",
+			    after.charged <= before.charged + 4096, 1);
+		expect_text("each process's handles back to their number "
+			    "before the kills",
+			    both >= 1 && changed == 0, 1);
+	}
 	if (!race)
 		expect_text("WASI output through the Console: EIO once it dies",
 			    run_wasi_writer(), 0);

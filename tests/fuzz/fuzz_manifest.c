@@ -29,9 +29,8 @@ static void check_job(const struct job *job)
 		if (!job->argv[i])
 			abort();
 	for (int i = 0; i < job->nhs; i++)
-		if (!strchr("pisc", job->hs[i].kind) ||
-		    ((job->hs[i].kind == 's' || job->hs[i].kind == 'c') &&
-		     !job->hs[i].name[0]))
+		if (!strchr("pidscl", job->hs[i].kind) ||
+		    (strchr("scl", job->hs[i].kind) && !job->hs[i].name[0]))
 			abort();
 }
 

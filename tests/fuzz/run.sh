@@ -7,11 +7,24 @@
 # someone reviews them (and, once fixed, moves them to
 # tests/fuzz/corpus/<target>/ as regress-*, which tests/fuzz.sh replays
 # in `make test`); libFuzzer's growing working corpus stays in
-# build/fuzz/corpus/. Exits 1 if anything crashed.
+# build/fuzz/corpus/. FUZZ_TARGETS (make fuzz FUZZ_TARGETS="decode fat")
+# picks some of decode, bootfs, manifest, net, fat, fir (the firmament's
+# decoders, make fuzz-fir's) and gen; default: all but fir. Exits 1 if
+# anything crashed.
 set -eu
 
 SECS=${1:-60}
 [ -n "$SECS" ] || SECS=60
+TARGETS=${FUZZ_TARGETS:-decode bootfs manifest net fat gen}
+for t in $TARGETS; do
+	case " decode bootfs manifest net fat fir gen " in
+	*" $t "*) ;;
+	*)
+		echo "fuzz: unknown target '$t' (decode bootfs manifest net fat fir gen)" >&2
+		exit 2
+		;;
+	esac
+done
 W=build/fuzz
 C=build/fuzz-crashes
 status=0
@@ -36,7 +49,9 @@ fi
 fuzz() {
 	t=$1
 	shift
-	mkdir -p $W/corpus/$t $C/$t tests/fuzz/corpus/$t
+	case " $TARGETS " in *" $t "*) ;; *) return 0 ;; esac
+	repo=${CORPUS:-tests/fuzz/corpus/$t}
+	mkdir -p $W/corpus/$t $C/$t "$repo"
 	end=$(($(date +%s) + SECS))
 	crashes=0
 	while left=$((end - $(date +%s))) && [ $left -gt 0 ] &&
@@ -44,7 +59,7 @@ fuzz() {
 		if ! $W/fuzz_$t -max_total_time=$left -timeout=10 \
 			-rss_limit_mb=4096 -print_final_stats=1 -close_fd_mask=2 \
 			-artifact_prefix=$C/$t/ $W/corpus/$t \
-			tests/fuzz/corpus/$t "$@" >$W/$t.log 2>&1; then
+			"$repo" "$@" >$W/$t.log 2>&1; then
 			crashes=$((crashes + 1))
 			status=1
 			echo "fuzz_$t: crash, see $W/$t.log:"
@@ -62,6 +77,17 @@ fuzz bootfs
 fuzz manifest
 fuzz net
 fuzz fat
-tests/fuzz/gen.sh "$SECS" gen "build/fuzz/replay_exec -q -t 5" $C/exec ||
-	status=1
+# The firmament's decoders: libFuzzer's program of tests/firmament/.
+case " $TARGETS " in *" fir "*)
+	tests/firmament/build.sh fuzz
+	W=build/firmament/native CORPUS=tests/firmament/corpus
+	fuzz fir
+	W=build/fuzz CORPUS=
+	;;
+esac
+case " $TARGETS " in *" gen "*)
+	tests/fuzz/gen.sh "$SECS" gen "build/fuzz/replay_exec -q -t 5" \
+		$C/exec || status=1
+	;;
+esac
 exit $status

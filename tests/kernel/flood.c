@@ -13,7 +13,11 @@
  *   - the messages are charged to their writer (mem_usage) until read;
  *   - limits set with process_limits bound a child's kernel memory
  *     (its flood ends there), handles and linear memory (oom.wasm, the
- *     third image: malloc returns NULL).
+ *     third image: malloc returns NULL);
+ *   - mem_usage shows a child only its own account and the totals,
+ *     unless this process (init: it holds the inspect right) handed it
+ *     the right with process_inspect; a child without it cannot hand
+ *     it on.
  * Prints PASS/FAIL lines, the amounts as "flood: N KiB", then "done".
  */
 #include "kt.h"
@@ -72,14 +76,40 @@ static nb_status ping(nb_handle ch)
 						      : NB_ERR_BAD_STATE;
 }
 
+/* As a child, "inspect": exits with 1 if mem_usage lists its own
+ * account alone (beside totals of 3 or more) and process_inspect(1) is
+ * refused, 2 if it lists every account and process_inspect(1) works,
+ * else 255. */
+static int inspector(void)
+{
+	static nb_mem_proc procs[64];
+	nb_mem_totals t;
+	uint32_t n;
+	nb_status s;
+
+	if (nb_mem_usage(&t, procs, 64, &n))
+		return 255;
+	s = nb_process_inspect(1);
+	if (n == 1 && t.accounts >= 3 && !procs[0].ended &&
+	    s == NB_ERR_ACCESS_DENIED)
+		return 1;
+	if (n == t.accounts && n >= 3 && s == NB_OK)
+		return 2;
+	return 255;
+}
+
 /* As a child, argv[1] "flood": floods, exits with the MiB queued (255
  * if the flood did not end for want of memory); "handles": makes events
- * until it cannot, exits with their number (NB_ERR_NO_RESOURCES). */
+ * until it cannot, exits with their number (NB_ERR_NO_RESOURCES);
+ * "inspect": inspector's. */
 static int flooder(const char *what)
 {
 	uint32_t kib, n = 0;
 	nb_handle ev;
 	nb_status s;
+
+	if (strcmp(what, "inspect") == 0)
+		return inspector();
 
 	if (strcmp(what, "handles") == 0) {
 		while ((s = nb_event_create(&ev)) == NB_OK)
@@ -195,6 +225,15 @@ int main(int argc, char **argv)
 	       run(oom, oom_len, "oom.wasm\0again", 15), 0);
 	EXPECT("process_limits back to the defaults",
 	       nb_process_limits(0, 0, 0), NB_OK);
+
+	/* The inspect right: init's, handed on only when asked. */
+	EXPECT("a child sees its own account alone and cannot hand on the "
+	       "inspect right",
+	       run(self, self_len, "flood.wasm\0inspect", 19), 1);
+	EXPECT("process_inspect(1) by a holder", nb_process_inspect(1), NB_OK);
+	EXPECT("a child given the inspect right sees every account",
+	       run(self, self_len, "flood.wasm\0inspect", 19), 2);
+	EXPECT("process_inspect(0)", nb_process_inspect(0), NB_OK);
 
 	EXPECT("echo child still answers", ping(ch), NB_OK);
 	nb_handle_close(ch);

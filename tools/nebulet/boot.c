@@ -133,6 +133,7 @@ struct boot_opts {
 	const char *hostfwd;	 /* --hostfwd: QEMU's hostfwd rule (--nic) */
 	const char *pci;	 /* --pci: a device for --kernel's init */
 	const char *smp;	 /* --smp: CPUs, scheduled on all */
+	const char *append;	 /* --append: more kernel command line */
 };
 
 /* Reads the file at path into b; false after a message. */
@@ -351,7 +352,7 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	const char *argv[40];
 	int n = 0, p[2], q[2] = {-1, -1};
 	pid_t pid;
-	static char com2[4200];
+	static char com2[4200], cmdline[256];
 
 	argv[n++] = "qemu-system-x86_64";
 	argv[n++] = "-accel"; /* TCG: one host thread per CPU */
@@ -411,7 +412,10 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-initrd";
 	argv[n++] = initrd;
 	argv[n++] = "-append";
-	argv[n++] = o->smp ? "console=mux quiet smp" : "console=mux quiet";
+	snprintf(cmdline, sizeof cmdline, "console=mux quiet%s%s%s",
+		 o->smp ? " smp" : "", o->append ? " " : "",
+		 o->append ? o->append : "");
+	argv[n++] = cmdline;
 	argv[n] = NULL;
 	if (pipe(p) < 0 || ((o->input || forwards_stdin(o)) && pipe(q) < 0)) {
 		perror("nebulet boot: pipe");
@@ -708,7 +712,9 @@ static const char boot_usage[] =
 	"   GUESTPORT: --nic with a host port forwarded to the guest's;\n"
 	"   --pci=VENDOR:DEVICE: with --kernel, that PCI device for init,\n"
 	"   its next startup handle (after the disk's); --device=SPEC: QEMU's\n"
-	"   -device SPEC; --smp=N: N CPUs (1-16), the kernel scheduling on all)\n";
+	"   -device SPEC; --smp=N: N CPUs (1-16), the kernel scheduling on\n"
+	"   all; --append=WORDS: more kernel command line, e.g.\n"
+	"   failalloc=N: the Nth kernel allocation fails)\n";
 
 /*
  * `nebulet pack -o ARCHIVE [--manifest=FILE] FILE...`: writes a boot
@@ -827,6 +833,9 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 		} else if (strncmp(argv[i], "--disk=", 7) == 0 && argv[i][7] &&
 			   !strchr(argv[i], ',') && strlen(argv[i]) < 4000) {
 			o->disk = argv[i] + 7;
+		} else if (strncmp(argv[i], "--append=", 9) == 0 &&
+			   strlen(argv[i]) < 200) {
+			o->append = argv[i] + 9;
 		} else if (strcmp(argv[i], "--nic") == 0) {
 			o->nic = true;
 		} else if (strncmp(argv[i], "--hostfwd=tcp:", 14) == 0 &&

@@ -8,7 +8,8 @@
  * (assert_*) counts as passed, failed or skipped; a module, register or
  * action command counts only when it fails. Each failure prints
  * "FILE:LINE: FAIL what — expected X, got Y". Only the public nucleus API
- * is used.
+ * is used. Values are spec_value.c's, the host module and bindings
+ * spec_host.c's (spec.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,52 +18,10 @@
 
 #include "tools/nebulet/json.h"
 #include "tools/nebulet/nebulet.h"
+#include "tools/nebulet/spec.h"
 #include "nucleus/nucleus.h"
 
 #define SPEC_MAX_FILE (1u << 30)
-#define NUM_PRINTS 7
-#define NUM_SPECTEST (NUM_PRINTS + 7)
-
-/* A name bound to an instance: "$M" module names, and registrations. */
-struct binding {
-	char *name;
-	wasm_instance *inst;
-};
-
-struct bindings {
-	struct binding *v;
-	size_t n, cap;
-};
-
-struct runner;
-
-/* env of a spectest print function. */
-struct print_env {
-	struct runner *r;
-	const char *name;
-	const wasm_functype *type;
-};
-
-/* State for one json file. */
-struct runner {
-	const char *path; /* the json file, for messages */
-	char *dir;	  /* its directory with a trailing '/', or "" */
-	bool verbose;
-	unsigned line; /* of the command being run */
-	wasm_store *store;
-	wasm_instance
-		*current;      /* the last module defined (NULL if it failed) */
-	struct bindings names; /* "$name" -> instance */
-	struct bindings regs;  /* registered name -> instance */
-	wasm_module **mods;    /* every decoded module; freed after the store */
-	size_t nmods, capmods;
-	struct print_env prints[NUM_PRINTS];
-	struct {
-		const char *name;
-		wasm_extern ext;
-	} spectest[NUM_SPECTEST]; /* the spectest module's fields */
-	unsigned passed, failed, skipped;
-};
 
 /* An action's outcome: results (with their types) or an error. A runner
  * problem (no such module or export, bad arguments) has kind WASM_OK. */
@@ -73,25 +32,6 @@ struct outcome {
 	wasm_val *vals;
 	uint8_t get_type; /* storage for a global's type */
 	wasm_error err;
-};
-
-/* The spectest print functions and their types (static storage, so the
- * host functions may keep pointers to them). */
-static const uint8_t t_i32[] = {WASM_I32}, t_i64[] = {WASM_I64},
-		     t_f32[] = {WASM_F32}, t_f64[] = {WASM_F64},
-		     t_i32_f32[] = {WASM_I32, WASM_F32},
-		     t_f64_f64[] = {WASM_F64, WASM_F64};
-static const struct {
-	const char *name;
-	wasm_functype type;
-} print_fns[NUM_PRINTS] = {
-	{"print", {0, 0, NULL, NULL}},
-	{"print_i32", {1, 0, t_i32, NULL}},
-	{"print_i64", {1, 0, t_i64, NULL}},
-	{"print_f32", {1, 0, t_f32, NULL}},
-	{"print_f64", {1, 0, t_f64, NULL}},
-	{"print_i32_f32", {2, 0, t_i32_f32, NULL}},
-	{"print_f64_f64", {2, 0, t_f64_f64, NULL}},
 };
 
 static const char *kind_name(enum wasm_error_kind k)
@@ -112,7 +52,7 @@ static const char *kind_name(enum wasm_error_kind k)
 	return "unknown error";
 }
 
-static void *xrealloc(void *p, size_t n)
+void *spec_realloc(void *p, size_t n)
 {
 	p = realloc(p, n);
 	if (!p) {
@@ -122,11 +62,11 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-static char *xstrdup(const char *s)
+char *spec_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 
-	return memcpy(xrealloc(NULL, n), s, n);
+	return memcpy(spec_realloc(NULL, n), s, n);
 }
 
 /* ---- reporting ---- */
@@ -174,394 +114,7 @@ static void describe_error(char *out, size_t n, const wasm_error *e)
 	snprintf(out, n, "%s (%s)", kind_name(e->kind), e->msg);
 }
 
-/* A value as "type:value", floats as bits plus their decimal reading. */
-static void describe_value(char *out, size_t n, uint8_t type, wasm_val v)
-{
-	float f;
-	double d;
-
-	switch (type) {
-	case WASM_I32:
-		snprintf(out, n, "i32:%" PRIu32, v.i32);
-		break;
-	case WASM_I64:
-		snprintf(out, n, "i64:%" PRIu64, v.i64);
-		break;
-	case WASM_F32:
-		memcpy(&f, &v.f32, 4);
-		snprintf(out, n, "f32:0x%08" PRIx32 " (%.9g)", v.f32, f);
-		break;
-	case WASM_F64:
-		memcpy(&d, &v.f64, 8);
-		snprintf(out, n, "f64:0x%016" PRIx64 " (%.17g)", v.f64, d);
-		break;
-	case WASM_FUNCREF:
-		snprintf(out, n, v.ref ? "funcref:%p" : "funcref:null", v.ref);
-		break;
-	case WASM_EXTERNREF:
-		if (v.ref)
-			snprintf(out, n, "externref:%" PRIuPTR,
-				 (uintptr_t)v.ref - 1);
-		else
-			snprintf(out, n, "externref:null");
-		break;
-	case WASM_V128: {
-		uint32_t w[4];
-		memcpy(w, v.v128, 16);
-		snprintf(out, n,
-			 "v128:i32x4 0x%08" PRIx32 " 0x%08" PRIx32
-			 " 0x%08" PRIx32 " 0x%08" PRIx32,
-			 w[0], w[1], w[2], w[3]);
-		break;
-	}
-	default:
-		snprintf(out, n, "type 0x%02x", type);
-	}
-}
-
-/* ---- values ---- */
-
-/* Parses a decimal string of at most max; false if it is not one. */
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!s || !*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* The valtype named by a json "type" string, or 0. */
-static uint8_t type_code(const char *t)
-{
-	static const struct {
-		const char *name;
-		uint8_t code;
-	} types[] = {
-		{"i32", WASM_I32},	   {"i64", WASM_I64},
-		{"f32", WASM_F32},	   {"f64", WASM_F64},
-		{"funcref", WASM_FUNCREF}, {"externref", WASM_EXTERNREF},
-		{"v128", WASM_V128},
-	};
-	size_t i;
-
-	for (i = 0; t && i < sizeof types / sizeof types[0]; i++)
-		if (strcmp(t, types[i].name) == 0)
-			return types[i].code;
-	return 0;
-}
-
-/* The width in bytes of a v128's "lane_type" (i8 ... f64), or 0. */
-static unsigned lane_width(const char *t)
-{
-	if (!t || (t[0] != 'i' && t[0] != 'f'))
-		return 0;
-	return strcmp(t + 1, "8") == 0	  ? 1
-	       : strcmp(t + 1, "16") == 0 ? 2
-	       : strcmp(t + 1, "32") == 0 ? 4
-	       : strcmp(t + 1, "64") == 0 ? 8
-					  : 0;
-}
-
-/* Reads a v128's lanes (a json array of decimal strings of its
- * lane_type's width) into v; a NaN pattern is not a value. */
-static bool read_v128(const struct json *j, wasm_val *v)
-{
-	const struct json *lanes = json_get(j, "value");
-	unsigned w = lane_width(json_get_str(j, "lane_type"));
-	uint64_t x;
-	if (!w || !lanes || lanes->type != JSON_ARRAY || lanes->n != 16 / w)
-		return false;
-	for (size_t i = 0; i < lanes->n; i++) {
-		const struct json *l = &lanes->items[i];
-		if (l->type != JSON_STRING ||
-		    !parse_u64(l->str,
-			       w == 8 ? UINT64_MAX : (1ull << 8 * w) - 1, &x))
-			return false;
-		memcpy(v->v128 + i * w, &x, w);
-	}
-	return true;
-}
-
-/*
- * Reads a json value {"type": T, "value": V} that is not a NaN pattern
- * into *type and *v. A host reference N becomes the pointer N+1, so that
- * reference 0 is not null. False if it cannot be represented.
- */
-static bool read_value(const struct json *j, uint8_t *type, wasm_val *v)
-{
-	const char *s = json_get_str(j, "value");
-	uint64_t x;
-
-	*type = type_code(json_get_str(j, "type"));
-	memset(v, 0, sizeof *v);
-	switch (*type) {
-	case WASM_I32:
-	case WASM_F32:
-		if (!parse_u64(s, UINT32_MAX, &x))
-			return false;
-		v->i32 = (uint32_t)x;
-		return true;
-	case WASM_I64:
-	case WASM_F64:
-		return parse_u64(s, UINT64_MAX, &v->i64);
-	case WASM_FUNCREF:
-	case WASM_EXTERNREF:
-		if (s && strcmp(s, "null") == 0)
-			return true;
-		if (*type == WASM_FUNCREF || !parse_u64(s, UINTPTR_MAX - 1, &x))
-			return false;
-		v->ref = (void *)(uintptr_t)(x + 1);
-		return true;
-	case WASM_V128:
-		return read_v128(j, v);
-	default:
-		return false;
-	}
-}
-
-/* True if bits (of an f32 or f64) match "nan:canonical"/"nan:arithmetic". */
-static bool match_nan(uint8_t type, wasm_val v, const char *pattern)
-{
-	bool canonical = strcmp(pattern, "nan:canonical") == 0;
-
-	if (type == WASM_F32) {
-		uint32_t quiet = 0x7FC00000;
-		return canonical ? (v.f32 & 0x7FFFFFFF) == quiet
-				 : (v.f32 & quiet) == quiet;
-	}
-	uint64_t quiet = 0x7FF8000000000000;
-	return canonical ? (v.f64 & 0x7FFFFFFFFFFFFFFF) == quiet
-			 : (v.f64 & quiet) == quiet;
-}
-
-/* Compares a v128 result with expected lanes that hold NaN patterns
- * (f32 or f64 lanes): each lane a pattern or exact bits. */
-static bool match_v128_nan(const struct json *e, wasm_val v)
-{
-	const struct json *lanes = json_get(e, "value");
-	unsigned w = lane_width(json_get_str(e, "lane_type"));
-	uint64_t x;
-	if ((w != 4 && w != 8) || !lanes || lanes->type != JSON_ARRAY ||
-	    lanes->n != 16 / w)
-		return false;
-	for (size_t i = 0; i < lanes->n; i++) {
-		const char *s = lanes->items[i].str;
-		wasm_val lane = {0};
-		memcpy(&lane, v.v128 + i * w, w);
-		if (!s)
-			return false;
-		if (strncmp(s, "nan:", 4) == 0) {
-			if (!match_nan(w == 4 ? WASM_F32 : WASM_F64, lane, s))
-				return false;
-		} else if (!parse_u64(s, UINT64_MAX, &x) ||
-			   memcmp(&x, v.v128 + i * w, w) != 0) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Does a v128's expected value hold a NaN pattern in some lane? */
-static bool has_nan_lane(const struct json *e)
-{
-	const struct json *lanes = json_get(e, "value");
-	for (size_t i = 0; lanes && lanes->type == JSON_ARRAY && i < lanes->n;
-	     i++)
-		if (lanes->items[i].str &&
-		    strncmp(lanes->items[i].str, "nan:", 4) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Compares result (type, v) with the expected json value; fills `want`
- * with the expected value's description for a failure message.
- */
-static bool match_value(const struct json *e, uint8_t type, wasm_val v,
-			char *want, size_t n)
-{
-	const char *s = json_get_str(e, "value");
-	const char *tname = json_get_str(e, "type");
-	uint8_t etype = type_code(tname);
-	wasm_val ev;
-
-	if (s && strncmp(s, "nan:", 4) == 0 &&
-	    (etype == WASM_F32 || etype == WASM_F64)) {
-		snprintf(want, n, "%s:%s", tname, s);
-		return etype == type && match_nan(type, v, s);
-	}
-	if (etype == WASM_V128 && has_nan_lane(e)) {
-		snprintf(want, n, "v128:%s with NaN lanes",
-			 json_get_str(e, "lane_type"));
-		return type == WASM_V128 && match_v128_nan(e, v);
-	}
-	if (etype == WASM_FUNCREF && s && strcmp(s, "null") != 0) {
-		snprintf(want, n, "funcref:non-null");
-		return type == WASM_FUNCREF && v.ref != NULL;
-	}
-	if (!read_value(e, &etype, &ev)) {
-		snprintf(want, n, "%s:%s (unsupported)", tname ? tname : "?",
-			 s ? s : "?");
-		return false;
-	}
-	describe_value(want, n, etype, ev);
-	if (etype != type)
-		return false;
-	switch (type) {
-	case WASM_I32:
-	case WASM_F32:
-		return v.i32 == ev.i32;
-	case WASM_I64:
-	case WASM_F64:
-		return v.i64 == ev.i64;
-	case WASM_V128:
-		return memcmp(v.v128, ev.v128, 16) == 0;
-	default:
-		return v.ref == ev.ref;
-	}
-}
-
-/* ---- the spectest host module ---- */
-
-/* spectest.print*: prints its arguments when verbose, returns nothing. */
-static bool spectest_print(wasm_caller *c, void *env, const wasm_val *args,
-			   wasm_val *results)
-{
-	const struct print_env *pe = env;
-	char buf[96];
-	uint32_t i;
-
-	if (!pe->r->verbose)
-		return true;
-	printf("%s(", pe->name);
-	for (i = 0; i < pe->type->nparams; i++) {
-		describe_value(buf, sizeof buf, pe->type->params[i], args[i]);
-		printf("%s%s", i ? ", " : "", buf);
-	}
-	printf(")\n");
-	return true;
-}
-
-/* Creates the spectest objects in r->store; false if the store refused. */
-static bool spectest_create(struct runner *r)
-{
-	static const char *const names[] = {
-		"global_i32", "global_i64", "global_f32",    "global_f64",
-		"table",      "memory",	    "shared_memory",
-	};
-	static const uint8_t gtypes[] = {WASM_I32, WASM_I64, WASM_F32,
-					 WASM_F64};
-	float f = 666.6f;
-	double d = 666.6;
-	wasm_val v[4] = {{.i32 = 666}, {.i64 = 666}, {0}, {0}};
-	wasm_extern *e;
-	int i;
-
-	memcpy(&v[2].f32, &f, 4);
-	memcpy(&v[3].f64, &d, 8);
-	for (i = 0; i < NUM_SPECTEST; i++) {
-		e = &r->spectest[i].ext;
-		if (i < NUM_PRINTS) {
-			r->prints[i] = (struct print_env){r, print_fns[i].name,
-							  &print_fns[i].type};
-			r->spectest[i].name = print_fns[i].name;
-			e->kind = WASM_EXTERN_FUNC;
-			e->of.func = wasm_func_new_host(
-				r->store, &print_fns[i].type, spectest_print,
-				&r->prints[i]);
-			continue;
-		}
-		r->spectest[i].name = names[i - NUM_PRINTS];
-		if (i < NUM_PRINTS + 4) {
-			e->kind = WASM_EXTERN_GLOBAL;
-			e->of.global = wasm_global_new(
-				r->store, gtypes[i - NUM_PRINTS], false,
-				v[i - NUM_PRINTS]);
-		} else if (i == NUM_PRINTS + 4) {
-			e->kind = WASM_EXTERN_TABLE;
-			e->of.table =
-				wasm_table_new(r->store, WASM_FUNCREF, 10, 20);
-		} else { /* "memory", then "shared_memory" */
-			e->kind = WASM_EXTERN_MEMORY;
-			e->of.memory = i == NUM_PRINTS + 5
-					       ? wasm_memory_new(r->store, 1, 2)
-					       : wasm_memory_new_shared(
-							 r->store, 1, 2);
-		}
-	}
-	for (i = 0; i < NUM_SPECTEST; i++)
-		if (!r->spectest[i].ext.of.func)
-			return false;
-	return true;
-}
-
 /* ---- modules and instances ---- */
-
-static void bind(struct bindings *b, const char *name, wasm_instance *inst)
-{
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 8;
-		b->v = xrealloc(b->v, b->cap * sizeof b->v[0]);
-	}
-	b->v[b->n].name = xstrdup(name);
-	b->v[b->n].inst = inst;
-	b->n++;
-}
-
-/* The latest binding of name; *found tells whether there was one (the
- * instance may be NULL when its module failed). */
-static wasm_instance *lookup(const struct bindings *b, const char *name,
-			     bool *found)
-{
-	size_t i;
-
-	for (i = b->n; i-- > 0;) {
-		if (strcmp(b->v[i].name, name) == 0) {
-			*found = true;
-			return b->v[i].inst;
-		}
-	}
-	*found = false;
-	return NULL;
-}
-
-static void bindings_free(struct bindings *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		free(b->v[i].name);
-	free(b->v);
-	memset(b, 0, sizeof *b);
-}
-
-/* The resolver: registered instances first, then spectest. */
-static bool resolve(void *ctx, const char *module, const char *name,
-		    enum wasm_extern_kind kind, wasm_extern *out)
-{
-	struct runner *r = ctx;
-	bool found;
-	wasm_instance *inst = lookup(&r->regs, module, &found);
-
-	if (found)
-		return inst && wasm_instance_export(inst, name, out);
-	for (int i = 0; i < NUM_SPECTEST && !strcmp(module, "spectest"); i++) {
-		if (strcmp(name, r->spectest[i].name) == 0) {
-			*out = r->spectest[i].ext;
-			return true;
-		}
-	}
-	return false;
-}
 
 /* Reads a whole file (NUL added); NULL with a message in err on failure. */
 static char *read_file(const char *path, size_t *len, char *err, size_t n)
@@ -579,7 +132,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t n)
 			if (cap >= SPEC_MAX_FILE)
 				break;
 			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap + 1);
+			buf = spec_realloc(buf, cap + 1);
 		}
 		k = fread(buf + got, 1, cap - got, f);
 		got += k;
@@ -602,7 +155,7 @@ static void keep_module(struct runner *r, wasm_module *m)
 {
 	if (r->nmods == r->capmods) {
 		r->capmods = r->capmods ? r->capmods * 2 : 16;
-		r->mods = xrealloc(r->mods, r->capmods * sizeof r->mods[0]);
+		r->mods = spec_realloc(r->mods, r->capmods * sizeof r->mods[0]);
 	}
 	r->mods[r->nmods++] = m;
 }
@@ -620,7 +173,7 @@ static char *module_bytes(struct runner *r, const struct json *cmd, size_t *len,
 		snprintf(err->msg, sizeof err->msg, "no filename");
 		return NULL;
 	}
-	path = xrealloc(NULL, strlen(r->dir) + strlen(file) + 1);
+	path = spec_realloc(NULL, strlen(r->dir) + strlen(file) + 1);
 	strcpy(path, r->dir);
 	strcpy(path + strlen(r->dir), file);
 	bytes = read_file(path, len, err->msg, sizeof err->msg);
@@ -654,7 +207,7 @@ static wasm_instance *load_instance(struct runner *r, const struct json *cmd,
 		return NULL;
 	keep_module(r, m);
 	memset(err, 0, sizeof *err);
-	return wasm_instantiate(r->store, m, resolve, r, err);
+	return wasm_instantiate(r->store, m, spec_resolve, r, err);
 }
 
 /* ---- actions ---- */
@@ -669,7 +222,7 @@ static wasm_instance *target(struct runner *r, const struct json *j,
 	bool found = true;
 
 	if (name)
-		inst = lookup(&r->names, name, &found);
+		inst = spec_lookup(&r->names, name, &found);
 	if (!inst && !found)
 		snprintf(err->msg, sizeof err->msg, "no module named %s", name);
 	else if (!inst)
@@ -694,7 +247,7 @@ static bool read_args(const struct json *act, const wasm_functype *t,
 		return false;
 	}
 	for (i = 0; i < n; i++) {
-		if (!read_value(&a->items[i], &type, &args[i]) ||
+		if (!spec_read_value(&a->items[i], &type, &args[i]) ||
 		    type != t->params[i]) {
 			snprintf(err->msg, sizeof err->msg,
 				 "argument %zu: unsupported or wrong type", i);
@@ -719,8 +272,8 @@ static void invoke(const struct json *act, wasm_instance *inst,
 		return;
 	}
 	t = wasm_func_type(ext.of.func);
-	args = xrealloc(NULL, (t->nparams + 1) * sizeof *args);
-	out->vals = xrealloc(NULL, (t->nresults + 1) * sizeof *out->vals);
+	args = spec_realloc(NULL, (t->nparams + 1) * sizeof *args);
+	out->vals = spec_realloc(NULL, (t->nresults + 1) * sizeof *out->vals);
 	if (read_args(act, t, args, &out->err) &&
 	    wasm_func_call(ext.of.func, args, out->vals, &out->err)) {
 		out->ok = true;
@@ -742,7 +295,7 @@ static void get(wasm_instance *inst, const struct json *field,
 			 "no global export \"%s\"", field->str);
 		return;
 	}
-	out->vals = xrealloc(NULL, sizeof *out->vals);
+	out->vals = spec_realloc(NULL, sizeof *out->vals);
 	out->vals[0] = wasm_global_get(ext.of.global);
 	out->get_type = (uint8_t)wasm_global_type(ext.of.global);
 	out->types = &out->get_type;
@@ -864,7 +417,7 @@ static void cmd_module(struct runner *r, const struct json *cmd)
 
 	r->current = load_instance(r, cmd, &err);
 	if (name)
-		bind(&r->names, name, r->current);
+		spec_bind(&r->names, name, r->current);
 	if (r->current)
 		return;
 	snprintf(what, sizeof what, "module %s",
@@ -886,7 +439,7 @@ static void cmd_register(struct runner *r, const struct json *cmd)
 	inst = target(r, cmd, "name", &err);
 	snprintf(what, sizeof what, "register \"%s\"", as ? as : "?");
 	if (as)
-		bind(&r->regs, as, inst);
+		spec_bind(&r->regs, as, inst);
 	if (!inst || !as)
 		fail(r, what, "a module", as ? err.msg : "no \"as\"");
 }
@@ -907,10 +460,11 @@ static void check_results(struct runner *r, const struct json *cmd,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (match_value(&exp->items[i], out->types[i], out->vals[i],
-				want, sizeof want))
+		if (spec_match_value(&exp->items[i], out->types[i],
+				     out->vals[i], want, sizeof want))
 			continue;
-		describe_value(got, sizeof got, out->types[i], out->vals[i]);
+		spec_describe_value(got, sizeof got, out->types[i],
+				    out->vals[i]);
 		if (n > 1) {
 			snprintf(w, sizeof w, "[%zu] %s", i, want);
 			snprintf(g, sizeof g, "[%zu] %s", i, got);
@@ -1087,7 +641,7 @@ static void cmd_assert_module(struct runner *r, const struct json *cmd,
 	}
 	keep_module(r, m);
 	memset(&err, 0, sizeof err);
-	failed = !wasm_instantiate(r->store, m, resolve, r, &err);
+	failed = !wasm_instantiate(r->store, m, spec_resolve, r, &err);
 	expect_error(r, cmd, what, failed, &err, want);
 }
 
@@ -1099,7 +653,7 @@ static void run_command(struct runner *r, const struct json *cmd)
 	uint64_t ln = 0;
 
 	if (line && line->type == JSON_NUMBER)
-		parse_u64(line->str, UINT32_MAX, &ln);
+		spec_parse_u64(line->str, UINT32_MAX, &ln);
 	r->line = (unsigned)ln;
 	if (!type)
 		fail(r, "command", "a \"type\"", "none");
@@ -1140,8 +694,8 @@ static void runner_reset(struct runner *r)
 	free(r->mods);
 	r->mods = NULL;
 	r->nmods = r->capmods = 0;
-	bindings_free(&r->names);
-	bindings_free(&r->regs);
+	spec_bindings_free(&r->names);
+	spec_bindings_free(&r->regs);
 	r->current = NULL;
 	free(r->dir);
 	r->dir = NULL;
@@ -1152,7 +706,7 @@ static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
-	char *d = xrealloc(NULL, n + 1);
+	char *d = spec_realloc(NULL, n + 1);
 
 	memcpy(d, path, n);
 	d[n] = '\0';
@@ -1186,7 +740,7 @@ static void run_file(struct runner *r, const char *path,
 	}
 	r->dir = dir_of(path);
 	r->store = wasm_store_new(engine);
-	if (!r->store || !spectest_create(r)) {
+	if (!r->store || !spec_host_create(r)) {
 		fail(r, "store", "a store with spectest", "out of memory");
 	} else {
 		for (i = 0; i < cmds->n; i++)

@@ -383,7 +383,8 @@ static nb_status on_connect(void *ctx, const listener_connect_req *req)
 
 static const struct listener_ops listener_ops = {on_connect};
 
-/* Serves one message of slot i; false once its peer is gone. */
+/* Serves one message of slot i; false once its peer is gone or its
+ * reply was lost. */
 static bool serve(uint32_t i)
 {
 	static uint8_t rx[FIR_MAX_BYTES];
@@ -402,7 +403,7 @@ static bool serve(uint32_t i)
 		file_system_dispatch(&fs_ops, NULL, ch, rx, n, h, nh);
 	else
 		file_dispatch(&file_ops, &slots[i], ch, rx, n, h, nh);
-	return true;
+	return !fir_reply_lost(); /* a client must not wait for it */
 }
 
 /* Closes slot i (its file too) and drops it from the loop. */

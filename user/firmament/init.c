@@ -4,7 +4,7 @@
  * line. It reads the boot files from its boot channel (startup handle
  * 0), then follows the manifest (the file named "manifest" or ending in
  * ".manifest"), written in the manifest language with init's lines
- * (bootld/README.md: service, driver, run, grant launcher) and read by
+ * (bootld/README.md: service, driver, run, grant) and read by
  * its lexer (bootld/manifest.h). Services and drivers are supervised:
  * restarted with backoff when they end; a driver on duplicates of the
  * device handles init keeps (the same objects at each restart). The
@@ -25,7 +25,9 @@
  * granted gets NB_ERR_ACCESS_DENIED; a connection looked up through
  * another keeps its owner and grant, and a process holds at most
  * CONNS_PER_PROC Directory and Launcher connections (its startup one
- * included): one more lookup gets NB_ERR_NO_RESOURCES.
+ * included): one more lookup gets NB_ERR_NO_RESOURCES. Processes of a
+ * file granted `mem` get the kernel's inspect right (mem_usage shows
+ * them every process, not only themselves), which init holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,7 @@ struct proc {
 	int32_t status;
 	uint32_t restarts;
 	nb_time backoff, restart_at, started_at;
+	int kill_asked; /* by Launcher.kill_service: not a crash */
 };
 
 enum { CONN_DIR, CONN_LAUNCHER };
@@ -117,7 +120,13 @@ static struct run svc_argv[MAX_RUNS]; /* of `service` lines with ARGs */
 static int nsvc_argv;
 static struct driver drivers[MAX_DRIVERS];
 static int ndrivers;
-static char grants[MAX_FILES][65]; /* files granted the Launcher */
+/* Files granted the Launcher (GRANT_LAUNCHER) or the inspect right
+ * (GRANT_MEM). */
+enum { GRANT_LAUNCHER = 1, GRANT_MEM = 2 };
+static struct grant {
+	char file[65];
+	int what;
+} grants[MAX_FILES];
 static int ngrants;
 static int nruns, next_run;
 static uint32_t run_id, next_id = 1;
@@ -203,11 +212,11 @@ static int add_conn(nb_handle ch, int kind, uint32_t owner, int launch)
 	return 1;
 }
 
-/* True if the manifest grants the Launcher to processes of file. */
-static int granted(const char *file)
+/* True if the manifest grants what (GRANT_*) to processes of file. */
+static int granted(const char *file, int what)
 {
 	for (int i = 0; i < ngrants; i++)
-		if (!strcmp(grants[i], file))
+		if (!strcmp(grants[i].file, file) && (grants[i].what & what))
 			return 1;
 	return 0;
 }
@@ -229,6 +238,7 @@ static uint32_t arg_block(char *block, const char *file, char (*args)[129],
 }
 
 static int console_conn(nb_handle *out);
+static _Noreturn void shutdown(int status);
 
 /* The published Directory entry of name (live or not), else NULL.
  * Published names are unique: entries are only set via entry_slot. */
@@ -340,6 +350,7 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 	give[0] = dir[1];
 	give[1] = arg[1];
 	blen = arg_block(block, p->file, args, nargs);
+	nb_process_inspect(granted(p->file, GRANT_MEM)); /* for this one */
 	if (console && !console_conn(&cons))
 		cons = NB_HANDLE_INVALID;
 	if (fl)
@@ -355,12 +366,13 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 					   blen, (uint32_t)nargs + 1, &p->h);
 	if (s && cons != NB_HANDLE_INVALID)
 		nb_handle_close(cons);
+	nb_process_inspect(0);
 	if (s) {
 		fir_close_all(give, 2);
 		nb_handle_close(dir[0]);
 		return s;
 	}
-	add_conn(dir[0], CONN_DIR, p->id, granted(p->file));
+	add_conn(dir[0], CONN_DIR, p->id, granted(p->file, GRANT_LAUNCHER));
 	p->state = PROC_STATE_RUNNING;
 	p->started_at = nb_clock_monotonic();
 	return NB_OK;
@@ -377,10 +389,12 @@ static void ended(struct proc *p)
 	p->state = PROC_STATE_EXITED;
 	if (!p->service)
 		return;
-	if (now - p->started_at >= STABLE_NS || !p->backoff)
+	/* A crash loop backs off; a kill someone asked for does not. */
+	if (now - p->started_at >= STABLE_NS || !p->backoff || p->kill_asked)
 		p->backoff = BACKOFF_MIN;
 	else if ((p->backoff *= 2) > BACKOFF_MAX)
 		p->backoff = BACKOFF_MAX;
+	p->kill_asked = 0;
 	p->state = PROC_STATE_RESTARTING;
 	p->restart_at = now + p->backoff;
 	fprintf(stderr, "init: service %s ended (%d), restart in %lld ms\n",
@@ -675,6 +689,7 @@ static nb_status l_kill_service(void *ctx, const launcher_kill_service_req *req)
 		return FIR_ERR_NOT_FOUND;
 	if (p->state != PROC_STATE_RUNNING)
 		return FIR_ERR_UNAVAILABLE;
+	p->kill_asked = 1;
 	return nb_process_kill(p->h);
 }
 
@@ -683,7 +698,8 @@ static const struct launcher_ops launcher_ops = {
 	l_launch, l_list,	  l_kill,	l_files,
 	l_read,	  l_kill_service, l_launch_wasi};
 
-/* Serves one message of connection i; false if the peer is gone. */
+/* Serves one message of connection i; false if the peer is gone or its
+ * reply was lost (fir_reply_lost). */
 static int serve_conn(int i)
 {
 	nb_handle h[FIR_MAX_HANDLES];
@@ -701,7 +717,7 @@ static int serve_conn(int i)
 	else
 		launcher_dispatch(&launcher_ops, &conns[i], conns[i].ch, rxbuf,
 				  n, h, nh);
-	return 1;
+	return !fir_reply_lost();
 }
 
 /* init's startup handle n (1-15), taken once and kept: a driver gets
@@ -827,17 +843,24 @@ static const char *parse_publish(char **w, int n)
 	return NULL;
 }
 
-/* `grant launcher FILE...`: an error message or NULL. */
+/* `grant launcher|mem FILE...`: an error message or NULL. */
 static const char *parse_grant(char **w, int n)
 {
-	if (n < 3 || strcmp(w[1], "launcher"))
-		return "expected 'grant launcher FILE...'";
+	int what = n < 3		       ? 0
+		   : !strcmp(w[1], "launcher") ? GRANT_LAUNCHER
+		   : !strcmp(w[1], "mem")      ? GRANT_MEM
+					       : 0;
+
+	if (!what)
+		return "expected 'grant launcher|mem FILE...'";
 	for (int i = 2; i < n; i++) {
 		if (!find_file(w[i]))
 			return "grant: not a boot file";
-		if (ngrants < MAX_FILES)
-			snprintf(grants[ngrants++], sizeof grants[0], "%s",
-				 w[i]);
+		if (ngrants == MAX_FILES)
+			continue;
+		grants[ngrants].what = what;
+		snprintf(grants[ngrants++].file, sizeof grants[0].file, "%s",
+			 w[i]);
 	}
 	return NULL;
 }
@@ -885,7 +908,7 @@ static const char *parse_line(char **w, int n)
 		return parse_run(w, n);
 	return "expected 'service NAME FILE ...', 'driver NAME FILE ...', "
 	       "'run [--dir=PATH[::GUEST]]... FILE [ARG...]', 'grant "
-	       "launcher FILE...' with boot files, or 'publish NAME "
+	       "launcher|mem FILE...' with boot files, or 'publish NAME "
 	       "--handle=N'";
 }
 
@@ -943,13 +966,15 @@ static int start_next_run(void)
 			p->used = 0;
 			continue;
 		}
-		if (start(p, r->args, r->nargs, 1, fl) == NB_OK) {
+		nb_status s = start(p, r->args, r->nargs, 1, fl);
+		if (s == NB_OK) {
 			run_id = p->id;
 			return 1;
 		}
 		if (fl)
 			nb_handle_close(fl->fs);
-		fprintf(stderr, "init: cannot start %s\n", r->file);
+		fprintf(stderr, "init: cannot start %s: %s\n", r->file,
+			nb_strerror(s));
 		p->used = 0;
 	}
 	return 0;
@@ -998,7 +1023,8 @@ static nb_time runs_wait(void)
 			"programs write to the kernel's console\n",
 			CONSOLE_WAIT_NS / 1000000000ll);
 	runs_at = 0;
-	start_next_run();
+	if (!start_next_run() && nruns > 0)
+		shutdown(1); /* not one `run` program could start */
 	return NB_TIME_INFINITE;
 }
 

@@ -141,7 +141,8 @@ static nb_status on_connect(void *ctx, const listener_connect_req *req)
 	return NB_OK;
 }
 
-/* Serves one ready item i; false if it is gone (peer closed). */
+/* Serves one ready item i; false if it is gone (peer closed), or if
+ * its reply was lost (fir_reply_lost: it must not wait for it). */
 static int serve_item(uint32_t i, nb_handle listener, svc_dispatch_fn fn,
 		      const void *ops, void *ctx)
 {
@@ -163,7 +164,7 @@ static int serve_item(uint32_t i, nb_handle listener, svc_dispatch_fn fn,
 	client = ch;
 	fn(ops, ctx, ch, rxbuf, n, h, nh);
 	client = NB_HANDLE_INVALID;
-	return 1;
+	return !fir_reply_lost();
 }
 
 /* Waits for the clients (and extra), serves what is ready, until the

@@ -245,11 +245,18 @@ NB_CALL(process_limits, nb_status, NB_I64(uint64_t, kernel),
 /* Fills *totals (the machine's RAM, the kernel memory charged to
  * processes) and up to cap entries of procs, one per account (a process,
  * or one that ended while charges of its live on: ended = 1), newest
- * first; *count gets the number of accounts. INVALID_ARGS if cap >
+ * first; *count gets the number of accounts. Only a holder of the
+ * inspect right sees the other processes' accounts; any other caller
+ * gets its own alone (count 1) and the totals. INVALID_ARGS if cap >
  * NB_MEM_PROCS_MAX. */
 NB_CALL(mem_usage, nb_status, NB_I32(nb_mem_totals *, totals),
 	NB_I32(nb_mem_proc *, procs), NB_I32(uint32_t, cap),
 	NB_I32(uint32_t *, count))
+/* The inspect right (mem_usage): the processes the kernel starts (the
+ * boot's init and manifest lines) hold it; a creator's children get it
+ * only when it asked for that (on = 1) before creating them, and only
+ * if it holds it itself (else ACCESS_DENIED); on = 0 stops that. */
+NB_CALL(process_inspect, nb_status, NB_I32(uint32_t, on))
 
 /*
  * Devices (bare metal). A driver holds an I/O-port range object and an

@@ -23,7 +23,8 @@ BOOTFS_SRC="bootld/bootfs.c"
 # (the generated wire code comes from make's build of build/nebulet).
 MANIFEST_SRC="$(ls nucleus/*.c hal/hosted/*.c kernel/*.c) bootld/bootfs.c \
 	bootld/manifest.c $(ls drivers/*/*_native.c) drivers/virtio/virtio_pci.c \
-	drivers/virtio/vnet.c drivers/virtio/vnet_nic.c firmament/wire.c \
+	drivers/virtio/vnet.c drivers/virtio/vnet_nic.c drivers/virtio/vblk.c \
+	drivers/virtio/vblk_block.c firmament/wire.c \
 	$(ls build/gen/firmament/*_wire.c)"
 # The network stack's: lwIP from Debian's source (fetched once) with
 # user/net's port and netif, as net.wasm has them.

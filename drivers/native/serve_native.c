@@ -128,6 +128,16 @@ bool nserve_wait_irq(struct nserve *s)
 	return true;
 }
 
+bool nserve_connected(const struct nserve *s, uintptr_t ch)
+{
+	uint32_t i = 0;
+
+	while (i < s->nclients && (uintptr_t)s->clients[i] != ch)
+		i++;
+	return i < s->nclients &&
+	       !(s->clients[i]->o.signals & NB_SIGNAL_PEER_CLOSED);
+}
+
 nb_status nserve_start(struct nserve *s, const char *name, struct process **out)
 {
 	struct process *p = calloc(1, sizeof *p);

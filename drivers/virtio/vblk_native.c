@@ -64,16 +64,9 @@ static uintptr_t client(struct vblk_dev *d)
 	return (uintptr_t)of_dev(d)->s.port.c;
 }
 
-/* True while client channel ch is served and its peer is there. */
 static bool connected(struct vblk_dev *d, uintptr_t ch)
 {
-	struct nserve *s = &of_dev(d)->s;
-	uint32_t i = 0;
-
-	while (i < s->nclients && (uintptr_t)s->clients[i] != ch)
-		i++;
-	return i < s->nclients &&
-	       !(s->clients[i]->o.signals & NB_SIGNAL_PEER_CLOSED);
+	return nserve_connected(&of_dev(d)->s, ch);
 }
 
 static bool dma_new(struct vblk_dev *d, uintptr_t *obj, uint64_t *phys)

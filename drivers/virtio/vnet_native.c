@@ -8,27 +8,26 @@
  * BARs mapped uncached into the kernel (hal_shm_create_mmio), DMA memory
  * as memory objects (so that a transmit slot can be lent to a client:
  * a loan of it, vmo_lend, as a reply handle without MANAGE, revoked
- * when taken back), its receive event a kernel event.
- * MSI-X entry 0, else INTx.
+ * when taken back), its receive event a kernel event. Configuration
+ * space, BARs and the interrupt (MSI-X entry 0, else INTx) are
+ * virtio_native.c's, as for vblk_native.c.
  */
 #include <stddef.h>
 #include <stdlib.h>
 
 #include "drivers/native/serve_native.h"
+#include "drivers/virtio/virtio_native.h"
 #include "drivers/virtio/vnet_native.h"
 #include "drivers/virtio/vnet_nic.h"
-#include "kernel/device.h"
 
 #define MAX_DMA VNET_DMAS
 
 /* The driver: its serving loop first (the thread's end frees it all). */
 struct vnative {
 	struct nserve s;
-	struct pcidev *dev;
-	struct interrupt *irq;
-	struct event *rx_ev; /* USER0 while frames wait (rx_ready) */
+	struct vio_native io; /* vio_ops' ctx */
+	struct event *rx_ev;  /* USER0 while frames wait (rx_ready) */
 	struct vnet_nic nic;
-	hal_shm *bar[HAL_PCI_BARS];
 	struct vmo *dma[MAX_DMA];
 	unsigned ndma;
 	struct vmo *slot[VNET_TX];
@@ -40,38 +39,10 @@ static struct vnative *of_nic(struct vnet_nic *c)
 	return (struct vnative *)((char *)c - offsetof(struct vnative, nic));
 }
 
-static uint32_t cfg_read(void *ctx, unsigned off, unsigned width)
-{
-	return hal_pci_read(((struct vnative *)ctx)->dev->idx, off, width);
-}
-
-static void cfg_write(void *ctx, unsigned off, unsigned width, uint32_t v)
-{
-	hal_pci_write(((struct vnative *)ctx)->dev->idx, off, width, v);
-}
-
-static volatile uint8_t *bar(void *ctx, unsigned i, uint32_t *len)
-{
-	struct vnative *v = ctx;
-	const struct hal_pci_func *f = hal_pci_func(v->dev->idx);
-	uint64_t size;
-
-	if (i >= HAL_PCI_BARS)
-		return NULL;
-	size = (f->bar[i].size + 4095) & ~4095ull;
-	if (!size || size > NB_VMO_MAX_SIZE ||
-	    (f->bar[i].flags & HAL_PCI_BAR_IO))
-		return NULL;
-	if (!v->bar[i] &&
-	    !(v->bar[i] = hal_shm_create_mmio(f->bar[i].addr, size)))
-		return NULL;
-	*len = (uint32_t)size;
-	return hal_shm_data(v->bar[i]);
-}
-
 static void *dma(void *ctx, uint32_t len, uint64_t *phys)
 {
-	struct vnative *v = ctx;
+	struct vnative *v =
+		(struct vnative *)((char *)ctx - offsetof(struct vnative, io));
 	hal_shm *shm;
 	struct vmo *m;
 
@@ -83,7 +54,8 @@ static void *dma(void *ctx, uint32_t len, uint64_t *phys)
 	return hal_shm_data(shm);
 }
 
-static const struct vio_ops native_ops = {cfg_read, cfg_write, bar, dma};
+static const struct vio_ops native_ops = {
+	vio_native_cfg_read, vio_native_cfg_write, vio_native_bar, dma};
 
 /* The interrupt fired: serve the device, acknowledge (an INTx line is
  * unmasked, an MSI never masked). */
@@ -92,9 +64,7 @@ static void on_irq(struct nserve *s)
 	struct vnative *v = (struct vnative *)s;
 
 	vnet_service(&v->nic.n);
-	kobj_signal(&v->irq->o, NB_SIGNAL_SIGNALED, 0);
-	if (v->irq->msi < 0)
-		hal_irq_unmask(v->irq->line);
+	vio_native_ack(&v->io);
 	vnet_nic_rx_update(&v->nic);
 }
 
@@ -108,16 +78,9 @@ static uintptr_t client(struct vnet_nic *c)
 	return (uintptr_t)of_nic(c)->s.port.c;
 }
 
-/* True while client channel ch is still served. */
 static bool connected(struct vnet_nic *c, uintptr_t ch)
 {
-	struct vnative *v = of_nic(c);
-
-	for (uint32_t i = 0; i < v->s.nclients; i++)
-		if ((uintptr_t)v->s.clients[i] == ch)
-			return !(v->s.clients[i]->o.signals &
-				 NB_SIGNAL_PEER_CLOSED);
-	return false;
+	return nserve_connected(&of_nic(c)->s, ch);
 }
 
 static int32_t lend(struct vnet_nic *c, int slot, fir_handle *out)
@@ -178,9 +141,7 @@ static void drop(struct vnative *v)
 		vnet_close(&v->nic.n);
 	for (unsigned i = 0; i < v->ndma; i++)
 		kobj_release(&v->dma[i]->o);
-	for (unsigned i = 0; i < HAL_PCI_BARS; i++)
-		if (v->bar[i])
-			hal_shm_destroy(v->bar[i]);
+	vio_native_drop(&v->io);
 	if (v->rx_ev)
 		kobj_release(&v->rx_ev->o);
 }
@@ -189,31 +150,21 @@ static void drop(struct vnative *v)
 static void stop(struct nserve *s)
 {
 	drop((struct vnative *)s);
-	kobj_release(&((struct vnative *)s)->dev->o);
+	kobj_release(&((struct vnative *)s)->io.dev->o);
 }
 
-/* Sorts the startup handles; the device's interrupt and queues. */
+/* The startup handles and interrupt (vio_native_setup), the receive
+ * event, the device's queues; which DMA objects are transmit slots. */
 static nb_status setup(struct vnative *v, const struct khandle *h, uint32_t n)
 {
-	bool intx = false;
+	nb_status st;
 
-	for (uint32_t i = 0; i < n; i++) {
-		struct kobj *o = h[i].obj;
-		if (o->type == KOBJ_PCI && !v->dev)
-			v->dev = (struct pcidev *)o;
-		else if (o->type == KOBJ_CHANNEL && !v->s.listener)
-			v->s.listener = (struct channel *)o;
-	}
-	if (!v->dev || !v->s.listener)
-		return NB_ERR_INVALID_ARGS;
+	if ((st = vio_native_setup(&v->io, &v->s, h, n)))
+		return st;
 	if (!(v->rx_ev = event_create()))
 		return NB_ERR_NO_MEMORY;
-	if (pcidev_interrupt(v->dev, 0, &v->irq) != NB_OK) {
-		intx = true;
-		if (pcidev_interrupt(v->dev, NB_PCI_INTX, &v->irq) != NB_OK)
-			return NB_ERR_NOT_SUPPORTED;
-	}
-	if (vnet_open(&v->nic.n, &native_ops, v, intx ? VIRTIO_NO_VECTOR : 0))
+	if (vnet_open(&v->nic.n, &native_ops, &v->io,
+		      v->io.intx ? VIRTIO_NO_VECTOR : 0))
 		return NB_ERR_NOT_SUPPORTED;
 	for (unsigned i = 0; i < v->ndma; i++)
 		for (unsigned k = 0; k < VNET_TX; k++)
@@ -238,7 +189,7 @@ nb_status vnet_native_start(const struct khandle *h, uint32_t n,
 		v->nic.take_back = take_back;
 		v->nic.rx_event = rx_event;
 		v->nic.rx_signal = rx_signal;
-		v->s.irq = &v->irq->o;
+		v->s.irq = &v->io.irq->o;
 		v->s.serve = serve;
 		v->s.on_irq = on_irq;
 		v->s.stop = stop;
@@ -246,12 +197,12 @@ nb_status vnet_native_start(const struct khandle *h, uint32_t n,
 	}
 	if (st) {
 		drop(v);
-		if (v->irq)
-			kobj_release(&v->irq->o);
+		if (v->io.irq)
+			kobj_release(&v->io.irq->o);
 		free(v);
 		return st;
 	}
-	kobj_retain(&v->dev->o);
-	kobj_release(&v->irq->o); /* nserve_start retained it */
+	kobj_retain(&v->io.dev->o);
+	kobj_release(&v->io.irq->o); /* nserve_start retained it */
 	return NB_OK;
 }

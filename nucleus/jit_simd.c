@@ -1,11 +1,11 @@
 /*
  * jit_simd.c: the SIMD instructions the JIT writes inline with SSE2,
  * SSSE3 and SSE4.1 (loads and stores, v128.const, integer and float
- * lane arithmetic, bitwise ops, integer compares but i64x2's ordered
- * ones, splats, lane loads, stores, extraction and replacement,
- * shuffles through pshufb, narrowing). The rest, and
- * all of them on a CPU without SSE4.1 and SSSE3, call simd.c through
- * jit_slow, so a module using SIMD runs on any x86-64.
+ * lane arithmetic, bitwise ops, integer compares (i64x2's ordered ones
+ * without SSE4.2's pcmpgtq), splats, lane loads, stores, extraction and
+ * replacement, shuffles through pshufb, narrowing). The rest, and all of them
+ * on a CPU without SSE4.1 and SSSE3, call simd.c through jit_slow, so a module
+ * using SIMD runs on any x86-64.
  *
  * No slot that ever holds a v128 lives in a register (the validator's
  * profile leaves them out), so v128 operands are read from their frame
@@ -553,6 +553,36 @@ static void icompare(struct jc *c, enum wasm_op op, const icell *p)
 	vst(c, p[1], X1);
 }
 
+/* i64x2's ordered compares without SSE4.2: a > b in each high dword is
+ * hi(a) > hi(b), or hi(a) == hi(b) and the borrow of lo(b) - lo(a)
+ * (the high dword of b - a), then copied to the low dword. lt swaps the
+ * operands; le and ge are the complements of gt and lt. */
+static bool compare64(struct jc *c, enum wasm_op op, const icell *p)
+{
+	uint32_t a = p[2], b = p[3];
+	if (op < OP_I64X2_LT_S || op > OP_I64X2_GE_S)
+		return false;
+	if (op == OP_I64X2_LT_S || op == OP_I64X2_GE_S)
+		a = p[3], b = p[2];
+	vld(c, X0, a);
+	vld(c, X1, b);
+	xrr(&c->b, 0, 0, 0x0F28, X2, X1); /* movaps xmm2, b */
+	p66(c, 0x0FFB, X2, X0);		  /* psubq: b - a */
+	p66(c, 0x0F76, X1, X0);		  /* pcmpeqd: a == b */
+	p66(c, 0x0FDB, X2, X1);		  /* pand */
+	vld(c, X1, b);
+	p66(c, 0x0F66, X0, X1); /* pcmpgtd: a > b */
+	p66(c, 0x0FEB, X0, X2); /* por */
+	p66(c, 0x0F70, X0, X0); /* pshufd xmm0, xmm0, 0xF5: high dwords */
+	xb(&c->b, 0xF5);
+	if (op == OP_I64X2_LE_S || op == OP_I64X2_GE_S) {
+		p66(c, 0x0F76, X1, X1); /* pcmpeqd xmm1, xmm1: all ones */
+		p66(c, 0x0FEF, X0, X1);
+	}
+	vst(c, p[1], X0);
+	return true;
+}
+
 /* i8x16 shifts, which SSE lacks: shl and shr_u shift words and mask
  * each byte (0xFF shifted the same way, broadcast); shr_s doubles each
  * byte into a word (b << 8 | b), shifts arithmetically by n + 8 and
@@ -654,7 +684,7 @@ bool jit_op_simd(struct jc *c, enum iop op, const icell *p)
 		return true;
 	}
 	if (unary(c, w, p) || lane_test(c, w, p) || shift8(c, w, p) ||
-	    lane_memory(c, w, p))
+	    compare64(c, w, p) || lane_memory(c, w, p))
 		return true;
 	if (w >= OP_I8X16_SPLAT && w <= OP_F64X2_SPLAT) {
 		splat(c, w, p);

@@ -860,7 +860,7 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->nparams = f->type.nparams;
 	c->nresults = f->type.nresults;
 	c->nlocals = c->nparams + wc->num_locals + 1;
-	c->nslots = c->nlocals + wc->prof.maxh;
+	c->nslots = c->nlocals + wc->prof.nv + wc->prof.maxh;
 	c->simd = wc->prof.simd;
 	if (c->nslots < c->nresults)
 		c->nslots = c->nresults;

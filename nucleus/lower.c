@@ -29,6 +29,7 @@ enum vkind { V_SLOT, V_LOCAL, V_CONST };
 
 struct vent {
 	uint8_t kind;
+	bool wide; /* a v128: its slot is in the v128 range (lower.h) */
 	uint32_t local;
 	uint64_t k;
 };
@@ -38,6 +39,7 @@ enum ckind { C_BLOCK, C_LOOP, C_IF, C_FUNC };
 struct ctl {
 	uint8_t kind;
 	bool dead;	 /* the rest of this block is unreachable */
+	int64_t bt;	 /* block type (C_FUNC: unused) */
 	uint32_t height; /* stack height below the block's params */
 	uint32_t nparams, nresults;
 	uint32_t label;	     /* loop: first cell */
@@ -65,6 +67,9 @@ struct comp {
 	struct ctl *cs;
 	uint32_t nc, ccap;
 	uint32_t nlocals, nresults;
+	uint32_t nv; /* slots of the v128 range, after the zero slot */
+	const wasm_functype *ft;
+	const uint8_t *ltypes; /* declared locals' types */
 	uint32_t cur_off;
 	bool oom;
 	uint32_t skip; /* nesting of blocks inside dead code */
@@ -148,13 +153,31 @@ static inline void emit_op(struct comp *c, enum iop op)
 	emit(c, c->ops ? (icell)c->ops[op] : (icell)op);
 }
 
+/* Stack height j's slot, and the v128 range's. */
 static uint32_t slot(struct comp *c, uint32_t j)
+{
+	return c->nlocals + c->nv + j;
+}
+
+static uint32_t vslot(struct comp *c, uint32_t j)
 {
 	return c->nlocals + j;
 }
 
+/* The slot of a value of the given width at stack height j. */
+static uint32_t slot_w(struct comp *c, uint32_t j, bool wide)
+{
+	return wide ? vslot(c, j) : slot(c, j);
+}
+
+static bool local_wide(struct comp *c, uint32_t x)
+{
+	uint32_t np = c->ft->nparams;
+	return (x < np ? c->ft->params[x] : c->ltypes[x - np]) == WASM_V128;
+}
+
 static inline void push(struct comp *c, uint8_t kind, uint32_t local,
-			uint64_t k)
+			uint64_t k, bool wide)
 {
 	struct vent *v = c->sh < c->vcap ? c->vs
 					 : grow(c->vs, &c->vcap, c->sh + 1,
@@ -165,6 +188,7 @@ static inline void push(struct comp *c, uint8_t kind, uint32_t local,
 	}
 	c->vs = v;
 	v[c->sh].kind = kind;
+	v[c->sh].wide = wide;
 	v[c->sh].local = local;
 	v[c->sh].k = k;
 	c->sh++;
@@ -174,8 +198,14 @@ static inline void push(struct comp *c, uint8_t kind, uint32_t local,
 
 static struct vent *ent(struct comp *c, uint32_t j)
 {
-	static struct vent none = {V_SLOT, 0, 0};
+	static struct vent none = {V_SLOT, false, 0, 0};
 	return c->vs ? &c->vs[j] : &none;
+}
+
+/* Where stack entry j's value lives once in a slot. */
+static uint32_t eslot(struct comp *c, uint32_t j)
+{
+	return slot_w(c, j, ent(c, j)->wide);
 }
 
 static void emit_const(struct comp *c, uint32_t d, uint64_t k)
@@ -199,7 +229,7 @@ static void move_to(struct comp *c, struct vent *e, uint32_t j, uint32_t d)
 		emit_const(c, d, e->k);
 		return;
 	}
-	uint32_t s = e->kind == V_LOCAL ? e->local : slot(c, j);
+	uint32_t s = e->kind == V_LOCAL ? e->local : eslot(c, j);
 	if (s != d) {
 		emit_op(c, IOP_COPY);
 		emit(c, d);
@@ -213,7 +243,7 @@ static void materialize(struct comp *c, uint32_t j)
 	struct vent *e = ent(c, j);
 	if (e->kind == V_SLOT)
 		return;
-	move_to(c, e, j, slot(c, j));
+	move_to(c, e, j, eslot(c, j));
 	e->kind = V_SLOT;
 }
 
@@ -231,7 +261,7 @@ static uint32_t opnd(struct comp *c, uint32_t j)
 		return c->nlocals - 1; /* the frame's zero slot */
 	if (e->kind == V_CONST)
 		materialize(c, j);
-	return e->kind == V_LOCAL ? e->local : slot(c, j);
+	return e->kind == V_LOCAL ? e->local : eslot(c, j);
 }
 
 static void no_fold(struct comp *c)
@@ -242,9 +272,9 @@ static void no_fold(struct comp *c)
 
 /* Pushes the result of the instruction just emitted, whose destination
  * operand is cell `cell`. */
-static void push_result(struct comp *c, uint32_t cell)
+static void push_result(struct comp *c, uint32_t cell, bool wide)
 {
-	push(c, V_SLOT, 0, 0);
+	push(c, V_SLOT, 0, 0, wide);
 	c->fold_len = c->len;
 	c->fold_cell = cell;
 	c->fold_h = c->sh - 1;
@@ -334,7 +364,7 @@ static void emit_return(struct comp *c)
 	}
 	materialize_top(c, n);
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t s = slot(c, c->sh - n + i);
+		uint32_t s = eslot(c, c->sh - n + i);
 		if (s != i) {
 			emit_op(c, IOP_COPY);
 			emit(c, i);
@@ -371,7 +401,8 @@ static void emit_br(struct comp *c, struct ctl *b)
 	uint32_t n = arity(b);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t j = c->sh - n + i;
-		move_to(c, ent(c, j), j, slot(c, b->height + i));
+		move_to(c, ent(c, j), j,
+			slot_w(c, b->height + i, ent(c, j)->wide));
 	}
 	emit_op(c, IOP_BR);
 	emit(c, 0);
@@ -411,8 +442,8 @@ static void br_if(struct comp *c, uint32_t depth)
 		emit(c, k.a);
 		emit(c, 0);
 		target_label(c, b, c->len - 1);
-		emit(c, slot(c, b->height));
-		emit(c, v->kind == V_LOCAL ? v->local : slot(c, c->sh - 1));
+		emit(c, slot_w(c, b->height, v->wide));
+		emit(c, v->kind == V_LOCAL ? v->local : eslot(c, c->sh - 1));
 		return;
 	}
 	if (b->kind == C_FUNC)
@@ -474,7 +505,8 @@ static void blocktype(struct comp *c, int64_t bt, uint32_t *np, uint32_t *nr)
 	*nr = c->m->types[bt].nresults;
 }
 
-static void push_ctl(struct comp *c, uint8_t kind, uint32_t np, uint32_t nr)
+static void push_ctl(struct comp *c, uint8_t kind, int64_t bt, uint32_t np,
+		     uint32_t nr)
 {
 	struct ctl *s = grow(c->cs, &c->ccap, c->nc + 1, sizeof *s, &c->oom);
 	if (!s)
@@ -483,18 +515,34 @@ static void push_ctl(struct comp *c, uint8_t kind, uint32_t np, uint32_t nr)
 	struct ctl *b = &s[c->nc++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
+	b->bt = bt;
 	b->height = c->sh - np;
 	b->nparams = np;
 	b->nresults = nr;
 	b->label = c->len;
 }
 
-/* Resets the stack model to h entries, all in their slots. */
-static void reset_stack(struct comp *c, uint32_t h)
+/* Whether block b's i-th result (or param) is a v128. */
+static bool bt_wide(struct comp *c, const struct ctl *b, uint32_t i,
+		    bool results)
 {
-	c->sh = 0;
-	for (uint32_t j = 0; j < h; j++)
-		push(c, V_SLOT, 0, 0);
+	const wasm_functype *t;
+	if (b->bt < 0) /* one result, its value type as a negative s33 */
+		return (uint8_t)(b->bt + 128) == WASM_V128;
+	t = &c->m->types[b->bt];
+	return (results ? t->results : t->params)[i] == WASM_V128;
+}
+
+/* Resets the stack model above block b to its n results (or params),
+ * every entry in its slot. */
+static void reset_stack(struct comp *c, const struct ctl *b, uint32_t n,
+			bool results)
+{
+	for (uint32_t j = 0; j < b->height && j < c->sh; j++)
+		ent(c, j)->kind = V_SLOT;
+	c->sh = b->height;
+	for (uint32_t i = 0; i < n; i++)
+		push(c, V_SLOT, 0, 0, bt_wide(c, b, i, results));
 }
 
 static void do_end(struct comp *c)
@@ -510,7 +558,7 @@ static void do_end(struct comp *c)
 		materialize_top(c, b->nresults);
 	resolve(c, b->else_patch, c->len);
 	resolve(c, b->patch, c->len);
-	reset_stack(c, b->height + b->nresults);
+	reset_stack(c, b, b->nresults, true);
 	c->nc--;
 }
 
@@ -526,7 +574,7 @@ static void do_else(struct comp *c)
 	resolve(c, b->else_patch, c->len);
 	b->else_patch = 0;
 	b->dead = false;
-	reset_stack(c, b->height + b->nparams);
+	reset_stack(c, b, b->nparams, false);
 }
 
 static void set_local(struct comp *c, uint32_t x, bool tee)
@@ -545,7 +593,7 @@ static void set_local(struct comp *c, uint32_t x, bool tee)
 	no_fold(c);
 	c->sh--;
 	if (tee)
-		push(c, V_LOCAL, x, 0);
+		push(c, V_LOCAL, x, 0, local_wide(c, x));
 }
 
 static int ri_op(enum wasm_op op)
@@ -664,7 +712,7 @@ static bool fuse_binary(struct comp *c, enum wasm_op op)
 	emit(c, x);
 	emit(c, y);
 	emit(c, z);
-	push_result(c, start + 1);
+	push_result(c, start + 1, false);
 	c->fold_op = fop;
 	return true;
 }
@@ -705,7 +753,7 @@ static void binary(struct comp *c, enum wasm_op op)
 	emit(c, slot(c, c->sh));
 	emit(c, sa);
 	emit(c, imm);
-	push_result(c, start + 1);
+	push_result(c, start + 1, false);
 	c->fold_op = use_ri ? (enum iop)ri : (enum iop)(IOP_W_UNREACHABLE + op);
 	if (cmp) {
 		c->cmp_start = start;
@@ -725,7 +773,7 @@ static void unary(struct comp *c, enum wasm_op op)
 	emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
 	emit(c, slot(c, c->sh));
 	emit(c, s);
-	push_result(c, start + 1);
+	push_result(c, start + 1, false);
 	if (op == OP_I32_EQZ) {
 		c->cmp_start = start;
 		c->cmp_len = c->len;
@@ -735,24 +783,34 @@ static void unary(struct comp *c, enum wasm_op op)
 }
 
 /* Emits op with n popped operands (read as slots) and an optional result
- * slot first; `imms` immediates follow the operands. */
+ * slot first; `imms` immediates follow the operands. Only a select of
+ * v128s and a v128 global's get have a v128 result. */
 static void generic(struct comp *c, enum iop op, uint32_t n, bool result,
 		    const uint32_t *imm, uint32_t nimm)
 {
 	uint32_t s[5];
+	bool wide = (op == IOP_SEL && ent(c, c->sh - 3)->wide) ||
+		    (op == IOP_GGET && c->m->globals[imm[0]].type == WASM_V128);
 	for (uint32_t i = 0; i < n; i++)
 		s[i] = opnd(c, c->sh - n + i);
 	c->sh -= n;
 	uint32_t start = c->len;
 	emit_op(c, op);
 	if (result)
-		emit(c, slot(c, c->sh));
+		emit(c, slot_w(c, c->sh, wide));
 	for (uint32_t i = 0; i < n; i++)
 		emit(c, s[i]);
 	for (uint32_t i = 0; i < nimm; i++)
 		emit(c, imm[i]);
 	if (result)
-		push_result(c, start + 1);
+		push_result(c, start + 1, wide);
+}
+
+static void copy(struct comp *c, uint32_t d, uint32_t s)
+{
+	emit_op(c, IOP_COPY);
+	emit(c, d);
+	emit(c, s);
 }
 
 static void call(struct comp *c, enum iop op, const wasm_functype *t,
@@ -765,6 +823,10 @@ static void call(struct comp *c, enum iop op, const wasm_functype *t,
 	}
 	materialize_top(c, t->nparams);
 	c->sh -= t->nparams;
+	/* arguments (and results) go through stack slots (lower.h) */
+	for (uint32_t j = c->sh; j < c->sh + t->nparams; j++)
+		if (ent(c, j)->wide)
+			copy(c, slot(c, j), vslot(c, j));
 	emit_op(c, op);
 	emit(c, imm0);
 	if (op == IOP_CALL_IND)
@@ -772,8 +834,12 @@ static void call(struct comp *c, enum iop op, const wasm_functype *t,
 	emit(c, slot(c, c->sh));
 	if (op == IOP_CALL_IND)
 		emit(c, idx);
-	for (uint32_t i = 0; i < t->nresults; i++)
-		push(c, V_SLOT, 0, 0);
+	for (uint32_t i = 0; i < t->nresults; i++) {
+		bool wide = t->results[i] == WASM_V128;
+		if (wide)
+			copy(c, vslot(c, c->sh), slot(c, c->sh));
+		push(c, V_SLOT, 0, 0, wide);
+	}
 	no_fold(c);
 }
 
@@ -819,7 +885,7 @@ static void atomic_op(struct comp *c, enum wasm_op op, const wasm_immval *im)
 		emit(c, s[i]);
 	emit(c, off);
 	if (result)
-		push_result(c, start + 1);
+		push_result(c, start + 1, false);
 }
 
 /* A SIMD instruction: d a b c x0..x3 (lower.h). */
@@ -841,13 +907,13 @@ static void simd_op(struct comp *c, enum wasm_op op, const wasm_immval *im)
 	}
 	uint32_t start = c->len;
 	emit_op(c, (enum iop)(IOP_W_UNREACHABLE + op));
-	emit(c, o->res ? slot(c, c->sh) : zero);
+	emit(c, o->res ? slot_w(c, c->sh, o->res == WASM_V128) : zero);
 	for (uint32_t i = 0; i < 3; i++)
 		emit(c, s[i]);
 	for (uint32_t i = 0; i < 4; i++)
 		emit(c, x[i]);
 	if (o->res)
-		push_result(c, start + 1);
+		push_result(c, start + 1, o->res == WASM_V128);
 	else
 		no_fold(c);
 }
@@ -884,7 +950,7 @@ static bool insn(struct comp *c, enum wasm_op op, const wasm_immval *im)
 			 op == OP_LOOP ? C_LOOP
 			 : op == OP_IF ? C_IF
 				       : C_BLOCK,
-			 np, nr);
+			 (int64_t)im->k, np, nr);
 		if (op == OP_IF && !c->oom)
 			c->cs[c->nc - 1].else_patch =
 				emit_cond_br(c, k, true) + 1;
@@ -932,7 +998,7 @@ static bool insn(struct comp *c, enum wasm_op op, const wasm_immval *im)
 		generic(c, IOP_SEL, 3, true, NULL, 0);
 		break;
 	case OP_LOCAL_GET:
-		push(c, V_LOCAL, x, 0);
+		push(c, V_LOCAL, x, 0, local_wide(c, x));
 		break;
 	case OP_LOCAL_SET:
 	case OP_LOCAL_TEE:
@@ -957,7 +1023,7 @@ static bool insn(struct comp *c, enum wasm_op op, const wasm_immval *im)
 		emit(c, slot(c, c->sh));
 		emit(c, im->x);
 		emit(c, x);
-		push(c, V_SLOT, 0, 0);
+		push(c, V_SLOT, 0, 0, false);
 		no_fold(c);
 		break;
 	case OP_TABLE_SET:
@@ -973,10 +1039,10 @@ static bool insn(struct comp *c, enum wasm_op op, const wasm_immval *im)
 	case OP_I64_CONST:
 	case OP_F32_CONST:
 	case OP_F64_CONST:
-		push(c, V_CONST, 0, im->k);
+		push(c, V_CONST, 0, im->k, false);
 		break;
 	case OP_REF_NULL:
-		push(c, V_CONST, 0, 0);
+		push(c, V_CONST, 0, 0, false);
 		break;
 	case OP_REF_IS_NULL:
 		generic(c, IOP_REF_ISNULL, 1, true, NULL, 0);
@@ -1067,12 +1133,15 @@ struct lower_code *lower_func(const wasm_func *f, const int32_t *handlers,
 	 * constant 0 operands), then the operand stack */
 	c.nlocals = f->type.nparams + wc->num_locals + 1;
 	c.nresults = f->type.nresults;
+	c.nv = wc->prof.nv;
+	c.ft = &f->type;
+	c.ltypes = wc->local_types;
 	/* about one cell and half a map entry per byte of body: sized once */
 	c.code = grow(NULL, &c.cap, wc->body_len + 8, sizeof *c.code, &c.oom);
 	c.map = grow(NULL, &c.mapcap, wc->body_len / 2 + 8, sizeof *c.map,
 		     &c.oom);
 	no_fold(&c);
-	push_ctl(&c, C_FUNC, 0, f->type.nresults);
+	push_ctl(&c, C_FUNC, -64, 0, f->type.nresults);
 	wasm_reader r = {.p = wc->body,
 			 .end = wc->body + wc->body_len,
 			 .base = wc->body};
@@ -1104,8 +1173,8 @@ struct lower_code *lower_func(const wasm_func *f, const int32_t *handlers,
 	ic->nlocals = c.nlocals;
 	/* validation's height bounds ours (it counts dead code too): the JIT
 	 * has sized its frames by it before seeing the code */
-	ic->nslots =
-		c.nlocals + (c.maxh > wc->prof.maxh ? c.maxh : wc->prof.maxh);
+	ic->nslots = c.nlocals + c.nv +
+		     (c.maxh > wc->prof.maxh ? c.maxh : wc->prof.maxh);
 	if (ic->nslots < ic->nresults)
 		ic->nslots = ic->nresults;
 	ic->map = c.map;

@@ -13,6 +13,11 @@
  * declared locals, one slot that is always zero, then the operand stack.
  * A callee's frame starts at the caller's first argument slot, so its
  * results (left in its first slots) are where the caller expects them.
+ * In a function with SIMD, a v128 value at stack height h lives in slot
+ * h of its own range of prof.nv slots between the zero slot and the
+ * stack (below any callee's frame), so that the stack slots, which
+ * registers may hold (8 bytes), never hold one; only a call's v128
+ * arguments and results are moved through stack slots.
  *
  * The handler cell holds what the engine asks for (lower_func's
  * handlers): the interpreter's handler offsets (computed goto) or the

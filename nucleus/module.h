@@ -62,19 +62,22 @@ typedef struct wasm_export {
 /*
  * What validation learned of a body for the JIT's registers (the JIT is
  * one pass: it must choose before it reads the body). Slots are numbered
- * as in the lowering's frames (lower.h): params and locals, one zero slot, then
- * the operand stack. A use weighs 8 times more per enclosing loop.
+ * as in the lowering's frames (lower.h): params and locals, one zero slot,
+ * nv slots for v128 stack values, then the operand stack. A use weighs 8
+ * times more per enclosing loop.
  */
 #define WASM_NHOT 10
 typedef struct wasm_profile {
 	uint32_t maxh;		 /* greatest operand-stack height */
+	uint32_t nv;		 /* v128 stack slots: maxh if simd, else 0 */
 	uint32_t hot[WASM_NHOT]; /* busiest slots first, each used twice or more
 				  */
 	uint8_t nhot;
 	bool calls; /* the body has a call or call_indirect */
 	bool simd;  /* it holds v128 values: no hot slot ever holds one
-		       (the JIT's registers hold 8 bytes), and the JIT's
-		       moves between unpinned slots copy 16 */
+		       (the JIT's registers hold 8 bytes: only call
+		       arguments and results pass through stack slots),
+		       and the JIT's moves between unpinned slots copy 16 */
 } wasm_profile;
 
 /* A defined function's body. */

@@ -143,10 +143,8 @@ static inline void push_src(vcode *v, uint8_t t, uint32_t src)
 		return;
 	v->src[v->nvals] = src;
 	v->vals[v->nvals++] = t;
-	if (t == WASM_V128) {
+	if (t == WASM_V128) /* its slot is in the v128 range (lower.h) */
 		v->simd = true;
-		v->w[v->nlocals + v->nvals] |= V128_SLOT;
-	}
 	if (v->nvals > v->maxh)
 		v->maxh = v->nvals;
 }
@@ -162,7 +160,8 @@ static inline void push_result(vcode *v, uint8_t t)
 	push_src(v, t, SRC_VALUE);
 	if (v->failed)
 		return;
-	v->w[v->nlocals + v->nvals] += v->wt; /* slot nlocals + 1 + height */
+	if (t != WASM_V128) /* slot nlocals + 1 + height */
+		v->w[v->nlocals + v->nvals] += v->wt;
 	v->fold_at = v->r.p;
 }
 
@@ -181,7 +180,7 @@ static inline uint8_t pop(vcode *v)
 		return T_UNKNOWN;
 	}
 	uint32_t h = --v->nvals, s = v->src[h];
-	if (s != SRC_CONST)
+	if (s != SRC_CONST && (v->vals[h] != WASM_V128 || s >= SRC_LOCAL))
 		v->w[s >= SRC_LOCAL ? s - SRC_LOCAL : v->nlocals + 1 + h] +=
 			v->wt;
 	return v->vals[h];
@@ -395,11 +394,26 @@ static const wasm_tabletype *table_at(vcode *v, uint32_t t)
 	return known(v, t, v->m->num_tables, "table") ? &v->m->tables[t] : NULL;
 }
 
+/* Marks stack height h's slot as holding a v128 (an argument or result
+ * of a call, moved there from the v128 range and back: lower.c's call). */
+static void mark_wide(vcode *v, uint32_t h)
+{
+	v->w[v->nlocals + 1 + h] |= V128_SLOT;
+}
+
 static void check_call(vcode *v, const wasm_functype *t)
 {
+	uint32_t h = v->nvals;
 	pop_types(v, t->params, t->nparams);
-	for (uint32_t i = 0; i < t->nresults && !v->failed; i++)
+	for (uint32_t i = 0; i < t->nparams && h >= t->nparams; i++)
+		if (t->params[i] == WASM_V128 && !v->failed)
+			mark_wide(v, h - t->nparams + i);
+	h = v->nvals;
+	for (uint32_t i = 0; i < t->nresults && !v->failed; i++) {
 		push_result(v, t->results[i]);
+		if (t->results[i] == WASM_V128)
+			mark_wide(v, h + i);
+	}
 	v->calls = true;
 }
 
@@ -529,7 +543,7 @@ static void check_local(vcode *v, unsigned op)
 	uint32_t h = v->nvals - 1;
 	bool direct = v->op_at == v->fold_at && v->nvals > top(v)->height;
 	pop_expect(v, t);
-	if (direct && !v->failed)
+	if (direct && !v->failed && t != WASM_V128)
 		v->w[v->nlocals + 1 + h] -= 2 * v->wt;
 	v->w[i] += v->wt;
 	if (op == OP_LOCAL_TEE)
@@ -815,6 +829,7 @@ static void profile(const vcode *v, wasm_profile *out)
 	out->maxh = v->maxh;
 	out->calls = v->calls;
 	out->simd = v->simd;
+	out->nv = v->simd ? v->maxh : 0;
 	for (uint32_t s = 0; s < n; s++) {
 		uint64_t u = v->w[s];
 		uint32_t i = k;
@@ -830,6 +845,10 @@ static void profile(const vcode *v, wasm_profile *out)
 		out->hot[i] = s;
 	}
 	out->nhot = (uint8_t)k;
+	/* stack slots come after the v128 range in the frame */
+	for (uint32_t i = 0; i < k; i++)
+		if (out->hot[i] > v->nlocals)
+			out->hot[i] += out->nv;
 }
 
 bool wasm_validate_code(const wasm_module *m, uint32_t func,

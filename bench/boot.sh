@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/boot.sh: boot time of the bare-metal kernel, printed as rows
 # "NAME VALUE UNIT" for bench/run.sh (median of 5 runs each):
-#   boot.first_output_ms.ACCEL  `nebulet boot hello.wasm`: QEMU's start to
+#   boot.first_output_ms.ACCEL  `nebulet boot --smp=1 hello.wasm`: QEMU's start to
 #                               the program's first byte of output
 #   boot.empty_kernel_ms.ACCEL  the floor: a PVH kernel that exits at once,
 #                               the same QEMU and firmware (baseline)
@@ -45,7 +45,7 @@ for _ in 1 2 3 4 5; do
 	t0=$(date +%s%N)
 	"${QEMU[@]}" -kernel "$EMPTY" </dev/null >/dev/null 2>&1
 	floor+=("$(ms "$t0")")
-	first+=("$("$NEBULET" boot --timing "$HELLO" </dev/null 2>&1 \
+	first+=("$("$NEBULET" boot --smp=1 --timing "$HELLO" </dev/null 2>&1 \
 		>/dev/null | sed -n 's/^boot: first_output_ms //p')")
 done
 echo "boot.first_output_ms.$ACCEL $(median "${first[@]}") ms"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/ipc_qemu.sh: the kernel benchmarks of bench/kernel/ipc.c on the
-# bare-metal kernel in QEMU (`nebulet boot --kernel`), printed as rows
-# "NAME VALUE UNIT" for bench/run.sh:
+# bare-metal kernel in QEMU on one CPU (`nebulet boot --smp=1 --kernel`),
+# printed as rows "NAME VALUE UNIT" for bench/run.sh:
 #   ipc.roundtrip_ns.qemu.ACCEL  two wasm processes ping-pong 16 bytes over
 #                                a channel pair (baseline: Linux's pipe
 #                                round trip, bench/kernel/linux.c)
@@ -22,7 +22,7 @@ $WASM_CC -o "$W/qipc.wasm" bench/kernel/ipc.c &&
 
 # shellcheck source=tools/qemu.sh
 . tools/qemu.sh
-out=$("$NEBULET" boot --timeout=300 --kernel "$W/qipc.wasm" "$W/qchild.wasm" \
+out=$("$NEBULET" boot --smp=1 --timeout=300 --kernel "$W/qipc.wasm" "$W/qchild.wasm" \
 	</dev/null) || exit 1
 echo "$out" | awk -v acc="$ACCEL" '/^(ipc\.roundtrip_ns|syscall\.null_ns) / {
 	print $1 ".qemu." acc, $2, $3 }'

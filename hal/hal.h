@@ -167,8 +167,9 @@ void hal_timer_start(uint64_t period_ns, void (*tick)(void));
  * variables of the layers above are per CPU on bare metal (each CPU has
  * its own copy at the same address) and per host thread hosted, so they
  * hold "this CPU's" state; a thread that may move to another CPU must not
- * keep their addresses across a context switch. Bare metal uses more than
- * one CPU only when its command line says "smp"; hosted, there is one.
+ * keep their addresses across a context switch. Bare metal uses
+ * every CPU it starts unless its command line says "nosmp"; hosted, there
+ * is one.
  * hal_cpu_start runs fn on every other CPU (each with a stack of its own
  * and interrupts on; fn must not return), once. hal_cpu_kick interrupts
  * CPU cpu (not the caller's): it calls the function of hal_cpu_set_kick

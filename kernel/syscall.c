@@ -607,3 +607,8 @@ nb_time sys_clock_monotonic(struct ucall *u)
 {
 	return kernel_now();
 }
+
+nb_status sys_cpu_count(struct ucall *u)
+{
+	return (nb_status)hal_cpu_count();
+}

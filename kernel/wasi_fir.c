@@ -8,9 +8,13 @@
  *
  * Locking: one request at a time per backend (busy, with the event idle
  * for the threads that wait their turn), so threads of a process never
- * take each other's replies. Kernel code runs until it blocks, so the
- * table itself needs no lock; a call holds a reference to the channel
- * it waits on, in case another thread closes the handle meanwhile.
+ * take each other's replies. The table and busy are under the kernel
+ * lock, which every WASI call holds, but a call that waits (its turn, a
+ * reply) lets other threads of the process run, on this CPU or others,
+ * and they may close handles or grow the table meanwhile. So nothing
+ * read from the table is used across a wait: a request retains its
+ * channel before it waits, and a call that makes several requests (a
+ * transfer in chunks, a listing) looks its handle up again before each.
  *
  * What FAT and FileSystem cannot do: links and symlinks (EPERM, as
  * Linux's vfat answers), setting times (ENOTSUP: FileSystem has no such
@@ -140,12 +144,14 @@ static uint32_t wf_send(struct wasi_fir *b, struct channel *c,
 
 	if (k->e.err)
 		return WASI_ENAMETOOLONG; /* only paths can overflow */
-	if (!wf_lock(b))
-		return WASI_EIO;
 	kobj_retain(&c->o);
+	if (!wf_lock(b)) {
+		kobj_release(&c->o);
+		return WASI_EIO;
+	}
 	k->m = firport_call(c, b->p, k->buf, k->e.len, k->txid);
-	kobj_release(&c->o);
 	wf_unlock(b);
+	kobj_release(&c->o);
 	if (!k->m)
 		return WASI_EIO;
 	firport_init(&k->fp, c, k->m);
@@ -344,7 +350,7 @@ static void wf_close(void *be, int32_t h)
 }
 
 /* One File.read or pread (off >= 0) of at most n bytes into buf. */
-static uint32_t wf_read1(struct wasi_fir *b, struct wf_ent *f, uint8_t *buf,
+static uint32_t wf_read1(struct wasi_fir *b, struct channel *ch, uint8_t *buf,
 			 uint32_t n, int64_t off, uint32_t *got)
 {
 	struct wf_call k;
@@ -358,7 +364,7 @@ static uint32_t wf_read1(struct wasi_fir *b, struct wf_ent *f, uint8_t *buf,
 	else
 		file_pread_req_enc(&k.e, k.txid,
 				   &(file_pread_req){(uint64_t)off, n});
-	if ((err = wf_send(b, f->ch, &k,
+	if ((err = wf_send(b, ch, &k,
 			   off < 0 ? FILE_read_ORDINAL : FILE_pread_ORDINAL)))
 		return err;
 	ok = off < 0 ? file_read_resp_dec(&k.d, &resp)
@@ -373,7 +379,7 @@ static uint32_t wf_read1(struct wasi_fir *b, struct wf_ent *f, uint8_t *buf,
 }
 
 /* One File.write or pwrite (off >= 0) of buf[0..n), n <= WF_CHUNK. */
-static uint32_t wf_write1(struct wasi_fir *b, struct wf_ent *f,
+static uint32_t wf_write1(struct wasi_fir *b, struct channel *ch,
 			  const uint8_t *buf, uint32_t n, int64_t off,
 			  uint32_t *put)
 {
@@ -391,7 +397,7 @@ static uint32_t wf_write1(struct wasi_fir *b, struct wf_ent *f,
 		file_write_req_enc(&k.e, k.txid, (file_write_req *)&req.data);
 	else
 		file_pwrite_req_enc(&k.e, k.txid, &req);
-	if ((err = wf_send(b, f->ch, &k,
+	if ((err = wf_send(b, ch, &k,
 			   off < 0 ? FILE_write_ORDINAL : FILE_pwrite_ORDINAL)))
 		return err;
 	ok = off < 0 ? file_write_resp_dec(&k.d, &resp)
@@ -403,12 +409,13 @@ static uint32_t wf_write1(struct wasi_fir *b, struct wf_ent *f,
 }
 
 /*
- * Reads (write false) or writes iov[0..n) in File requests of at most
- * WF_CHUNK bytes, at the position (off < 0) or from off; a short one
- * ends the transfer (the end of the file, a full disk). The bytes done,
- * or the first error when there are none.
+ * Reads (write false) or writes iov[0..n) of file h in File requests of
+ * at most WF_CHUNK bytes, at the position (off < 0) or from off; a short
+ * one ends the transfer (the end of the file, a full disk), and so does
+ * h's closing by another thread. The bytes done, or the first error
+ * when there are none.
  */
-static uint32_t wf_xfer(struct wasi_fir *b, struct wf_ent *f,
+static uint32_t wf_xfer(struct wasi_fir *b, int32_t h,
 			const struct wasi_iov *iov, uint32_t n, int64_t off,
 			bool write, uint32_t *done)
 {
@@ -418,12 +425,17 @@ static uint32_t wf_xfer(struct wasi_fir *b, struct wf_ent *f,
 		for (uint32_t o = 0; o < iov[i].len;) {
 			uint32_t want = iov[i].len - o, got = 0;
 			int64_t at = off < 0 ? -1 : off + total;
+			struct wf_ent *f = wf_get(b, h, WF_FILE);
+			if (!f) {
+				err = WASI_EBADF;
+				break;
+			}
 			if (want > WF_CHUNK)
 				want = WF_CHUNK;
-			err = write ? wf_write1(b, f, iov[i].buf + o, want, at,
-						&got)
-				    : wf_read1(b, f, iov[i].buf + o, want, at,
-					       &got);
+			err = write ? wf_write1(b, f->ch, iov[i].buf + o, want,
+						at, &got)
+				    : wf_read1(b, f->ch, iov[i].buf + o, want,
+					       at, &got);
 			if (err)
 				break;
 			o += got;
@@ -445,7 +457,7 @@ static uint32_t wf_read(void *be, int32_t h, const struct wasi_iov *iov,
 
 	if (!f)
 		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
-	return wf_xfer(b, f, iov, n, off, false, done);
+	return wf_xfer(b, h, iov, n, off, false, done);
 }
 
 static uint32_t wf_seek(void *be, int32_t h, int64_t off, uint8_t whence,
@@ -464,7 +476,7 @@ static uint32_t wf_write(void *be, int32_t h, const struct wasi_iov *iov,
 		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
 	if (off < 0 && f->append && (err = wf_seek(b, h, 0, 2, &end)))
 		return err;
-	return wf_xfer(b, f, iov, n, off, true, done);
+	return wf_xfer(b, h, iov, n, off, true, done);
 }
 
 static uint32_t wf_seek(void *be, int32_t h, int64_t off, uint8_t whence,
@@ -495,20 +507,22 @@ static uint32_t wf_sync(void *be, int32_t h, bool data_only)
 	struct wf_ent *e = wf_get(b, h, 0);
 	struct wf_call k;
 	uint32_t err;
+	bool file;
 
 	if (!e)
 		return WASI_EBADF;
+	file = e->ch != NULL;
 	wf_begin(b, &k);
-	if (e->ch)
+	if (file)
 		file_sync_req_enc(&k.e, k.txid);
 	else
 		file_system_sync_req_enc(&k.e, k.txid);
-	if ((err = wf_send(b, e->ch ? e->ch : b->fs, &k,
-			   e->ch ? FILE_sync_ORDINAL
-				 : FILE_SYSTEM_sync_ORDINAL)))
+	if ((err = wf_send(b, file ? e->ch : b->fs, &k,
+			   file ? FILE_sync_ORDINAL
+				: FILE_SYSTEM_sync_ORDINAL)))
 		return err;
-	return wf_end(&k, e->ch ? file_sync_resp_dec(&k.d)
-				: file_system_sync_resp_dec(&k.d));
+	return wf_end(&k, file ? file_sync_resp_dec(&k.d)
+			       : file_system_sync_resp_dec(&k.d));
 }
 
 static uint32_t wf_advise(void *be, int32_t h, uint64_t off, uint64_t len,
@@ -637,6 +651,8 @@ static uint32_t wf_readdir(void *be, int32_t dir, uint64_t cookie,
 	batch = cookie < 2 ? 0 : (cookie - 2) >> 4;
 	skip = cookie < 2 ? 0 : (cookie - 2) & 15;
 	while (more) {
+		if (!(d = wf_get(b, dir, WF_DIR)) || !d->ch)
+			return WASI_EBADF; /* closed by another thread */
 		wf_begin(b, &k);
 		file_readdir_req_enc(&k.e, k.txid, &(file_readdir_req){batch});
 		if ((err = wf_send(b, d->ch, &k, FILE_readdir_ORDINAL)))

@@ -17,8 +17,10 @@
 
 struct jit_state jit_st;
 
-static struct jit_code *live; /* every installed function's code */
-static uint8_t *stubs;	      /* enter, lazy and host stubs */
+/* Every installed function's code, under rt_reg_lock (the fault
+ * handler reads it on any CPU). */
+static struct jit_code *live;
+static uint8_t *stubs; /* enter, lazy and host stubs */
 static void (*enter)(void *code, wasm_val *fp, wasm_func *f);
 static void *lazy_stub, *host_stub;
 
@@ -153,10 +155,12 @@ bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
 		jc->mem = blk->mem + (uintptr_t)jcs[i].mem;
 		jc->pcs = pcs + (uintptr_t)jcs[i].pcs;
 		jc->block = blk;
+		rt_reg_lock();
 		jc->next = live;
 		if (live)
 			live->prev = jc;
 		live = jc;
+		rt_reg_unlock();
 		blk->refs++;
 		wasm_func *f = (wasm_func *)jc->f;
 		f->jit = jc;
@@ -182,12 +186,14 @@ void jit_free(wasm_func *f)
 	struct jit_code *jc = f->jit;
 	if (!jc)
 		return;
+	rt_reg_lock();
 	if (jc->prev)
 		jc->prev->next = jc->next;
 	else
 		live = jc->next;
 	if (jc->next)
 		jc->next->prev = jc->prev;
+	rt_reg_unlock();
 	struct jit_block *blk = jc->block;
 	if (--blk->refs == 0) {
 		code_release(blk->mem, blk->len);

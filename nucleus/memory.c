@@ -35,8 +35,9 @@ struct mem_node {
 	struct mem_node *next;
 };
 
-/* Live reservations. Read by the fault handler: a node is fully set up
- * before it is linked in, and unlinked before it is released. */
+/* Live reservations, under rt_reg_lock (the fault handler reads them on
+ * any CPU): a node is fully set up before it is linked in, and unlinked
+ * before it is released. */
 static struct mem_node *live;
 
 /* Released reservations kept for reuse (linked by next); in each, the
@@ -158,8 +159,10 @@ wasm_memory *rt_memory_create(uint32_t min_pages, uint32_t max_pages)
 	n->mem.has_max = has_max;
 	n->mem.budget = &unlimited;
 	unlimited.pages += min_pages;
+	rt_reg_lock();
 	n->next = live;
 	live = n;
+	rt_reg_unlock();
 	return &n->mem;
 }
 
@@ -180,12 +183,14 @@ void rt_memory_destroy(wasm_memory *m)
 		return;
 	struct mem_node *n = (struct mem_node *)m;
 	m->budget->pages -= m->pages;
+	rt_reg_lock();
 	for (struct mem_node **p = &live; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;
 			break;
 		}
 	}
+	rt_reg_unlock();
 	if (!pool_put(n)) {
 		hal_vm_release(m->base, WASM_MEM_RESERVE);
 		free(n);

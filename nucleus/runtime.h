@@ -127,8 +127,19 @@ bool rt_memory_charge(wasm_memory *m, struct rt_mem_budget *b);
 void rt_memory_destroy(wasm_memory *m);
 /* memory.grow: old size in pages, or -1 (memory unchanged). */
 int32_t rt_memory_grow(wasm_memory *m, uint32_t delta);
-/* true if addr lies in some live memory's reservation (fault handler). */
+/* true if addr lies in some live memory's reservation (fault handler;
+ * the caller holds rt_reg_lock). */
 bool rt_memory_owns(uintptr_t addr);
+/*
+ * The registries' lock (live memories here, live JIT code in jit_rt.c):
+ * a spin lock held only while a node is linked in or out and while the
+ * fault handler (trap.c) looks an address up, on any CPU, so those
+ * lookups never see a half-changed list. Innermost of all locks: nothing
+ * under it allocates, maps, calls out or faults, so a CPU spinning for it
+ * with interrupts off waits only for a few stores.
+ */
+void rt_reg_lock(void);
+void rt_reg_unlock(void);
 /* An engine's stack (value stack, frames) of len bytes: zeroed, its
  * pages backed as they are touched, so that megabytes of stack cost RAM
  * only for the part used; NULL if the address space cannot be had. */
@@ -182,7 +193,8 @@ void *rt_trap_chain_swap(void *chain);
 /*
  * The x86-64 JIT (jit.c, jit_rt.c): the same contract as interp_invoke.
  * jit_fault_location is true when pc lies in JIT code (and then fills
- * func and offset); jit_free frees f's machine code.
+ * func and offset; the caller holds rt_reg_lock); jit_free frees f's
+ * machine code.
  */
 void jit_invoke(wasm_func *f, const wasm_val *args, wasm_val *results);
 bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset);

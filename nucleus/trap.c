@@ -8,7 +8,8 @@
  * from wasm may call wasm_func_call again (re-entry): that pushes another
  * context, so every trap unwinds only as far as the nearest call from C.
  *
- * The chain is process-wide, so wasm runs on one thread at a time.
+ * The chain is per CPU (kernel.ld's per-CPU window on bare metal) and
+ * switched with each context (wasm_exec_switch).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,30 +109,62 @@ static void fault_location(void *pc, const wasm_func **f, uint32_t *off)
 		interp_fault_location(f, off);
 }
 
+/* The trap a fault of wasm code's becomes (*t), or false if it is not
+ * one (the HAL reports it). The caller holds rt_reg_lock. */
+static bool fault_trap(const struct trap_ctx *c, enum hal_fault kind,
+		       uintptr_t addr, enum rt_trap *t)
+{
+	if (kind == HAL_FAULT_MEMORY && rt_memory_owns(addr))
+		*t = TRAP_MEMORY_OOB;
+	else if (kind == HAL_FAULT_MEMORY && addr < c->stack &&
+		 c->stack - addr < STACK_WINDOW)
+		*t = TRAP_EXHAUSTED;
+	else if (kind == HAL_FAULT_DIVIDE)
+		*t = TRAP_DIV_ZERO;
+	else if (kind == HAL_FAULT_NO_MEMORY) /* its memory, or its stacks */
+		*t = TRAP_NO_MEMORY;
+	else
+		return false;
+	return true;
+}
+
+/* The registries are read under rt_reg_lock, let go before the trap
+ * unwinds. */
 static void on_fault(enum hal_fault kind, uintptr_t addr, void *pc)
 {
 	struct trap_ctx *c = current;
+	enum rt_trap t;
 	const wasm_func *f = NULL;
 	uint32_t off = 0;
+	bool wasm;
 	if (!c || c->in_host)
 		return;
-	if (kind == HAL_FAULT_MEMORY && rt_memory_owns(addr)) {
+	rt_reg_lock();
+	if ((wasm = fault_trap(c, kind, addr, &t)))
 		fault_location(pc, &f, &off);
-		rt_trap(TRAP_MEMORY_OOB, f, off);
-	}
-	if (kind == HAL_FAULT_MEMORY && addr < c->stack &&
-	    c->stack - addr < STACK_WINDOW) {
-		fault_location(pc, &f, &off);
-		rt_trap(TRAP_EXHAUSTED, f, off);
-	}
-	if (kind == HAL_FAULT_DIVIDE) {
-		fault_location(pc, &f, &off);
-		rt_trap(TRAP_DIV_ZERO, f, off);
-	}
-	if (kind == HAL_FAULT_NO_MEMORY) { /* its memory, or its stacks */
-		fault_location(pc, &f, &off);
-		rt_trap(TRAP_NO_MEMORY, f, off);
-	}
+	rt_reg_unlock();
+	if (wasm)
+		rt_trap(t, f, off);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define spin_pause() __builtin_ia32_pause()
+#else
+#define spin_pause() ((void)0)
+#endif
+
+static int reg_lock; /* rt_reg_lock: 1 while held */
+
+void rt_reg_lock(void)
+{
+	while (__atomic_exchange_n(&reg_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&reg_lock, __ATOMIC_RELAXED))
+			spin_pause();
+}
+
+void rt_reg_unlock(void)
+{
+	__atomic_store_n(&reg_lock, 0, __ATOMIC_RELEASE);
 }
 
 /* Installs the fault handler, once per process. */

@@ -132,10 +132,10 @@ boot boot-128M 1 "" "" "$BANNER" "KiB free" "^boot: PVH," \
 # Four CPUs: the three APs started (INIT-SIPI-SIPI, hal/x86_64/smp.c),
 # each on its own GDT and TSS, and parked; the boot goes on.
 boot smp-4 1 "-smp 4" "test=self" "^cpu: 4 of 4 CPUs online$" "^selftest ok$"
-# With "smp" the APs leave their park (hal/x86_64/smptest.c): each CPU's
+# With test=smp the APs leave their park (hal/x86_64/smptest.c): each CPU's
 # per-CPU window is its own, and a page discarded on the boot CPU is
 # flushed from every other CPU's TLB (no stale read of the old frame).
-boot smp-shootdown 1 "-smp 4" "test=smp smp" \
+boot smp-shootdown 1 "-smp 4" "test=smp" \
 	"^test smp: 4 CPUs, windows and shootdown ok$"
 # Broken tables (hal/x86_64/acpitest.c): each reported and skipped, the
 # good ones believed.
@@ -292,7 +292,7 @@ done
 K=$B/tests/kernel
 # ksuite NAME ENGINE [IMAGE...]: NAME.wasm as init with the IMAGEs
 # (default child.wasm), in $MEM of RAM if that is set, on $SMP CPUs
-# (all scheduling: --smp) if that is set.
+# (--smp) if that is set, else on nebulet boot's default one.
 ksuite() {
 	local name=$1 engine=$2 status
 	local label="$1 ($2${MEM:+, $MEM}${SMP:+, smp $SMP})"
@@ -745,7 +745,8 @@ verdict "boot:console-partial-writes" "acknowledged in part, completed, no byte 
 # bare metal, JIT: init starts the five services of
 # tests/firmament/e2e.manifest, then e2e.wasm; each PASS and FAIL line
 # counts, a missing "done" or a non-zero status is one more failure. Once
-# on one CPU, once on four (--smp=4: every CPU scheduling).
+# on one CPU, once on four (--smp=4: every CPU scheduling); on 2 in make
+# stress (tests/smp.sh).
 for smp in "" 4; do
 	timeout 120 "$NEBULET" boot --timeout=100 --engine=jit ${smp:+--smp=$smp} \
 		--kernel "$U/init.wasm" tests/firmament/e2e.manifest \
@@ -875,12 +876,15 @@ verdict "boot:timeout-from-last-output" "" "stderr:$WT/tick.err"
 
 # SMP (`nebulet boot --smp=N`: the kernel schedules on all N CPUs,
 # hal/x86_64/cpu.c, kernel/sched.c) under multi-threaded TCG: kernel
-# suites at 2 and 4 CPUs (threads, kills and waits across CPUs), the
-# preemption test with its kills and traps at 2, and two
+# suites at 2 and 4 CPUs (threads, kills and waits across CPUs; prio's
+# order only on one, above), the preemption test with its kills and
+# traps at 2, and two
 # CPU-bound programs at 2 CPUs: both finish with the right result, and
 # the kernel's count of threads run per CPU shows the second CPU used.
+# tests/smp.sh (make stress) runs every kernel suite and the firmament
+# at 1, 2 and 4.
 for n in 2 4; do
-	for t in threads vmo $([ $n = 2 ] && echo preempt); do
+	for t in threads vmo prio $([ $n = 2 ] && echo preempt); do
 		SMP=$n ksuite $t jit
 	done
 	# memory.atomic.wait/notify between two threads (exit status 0).

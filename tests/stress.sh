@@ -7,10 +7,11 @@
 # time is up), a third in rounds of tests/firmament/crash.c's race
 # there (the console killed 3 times at points drawn from a new seed each
 # round, while a client writes: no panic, no acknowledged line lost,
-# each line in order), the rest on the bare-metal kernel in QEMU:
-# rounds of tests/drvrace.sh, the wasm UART driver killed $STRESS_KILLS
-# (1,000) times at seeded points during console output, at least one
-# round whatever SECONDS is. Ends with "N passed, N failed".
+# each line in order), the rest on the bare-metal kernel in QEMU: rounds of tests/drvrace.sh, the wasm
+# UART driver killed $STRESS_KILLS (1,000) times at seeded points during
+# console output, at least one round whatever SECONDS is, then for as
+# long again tests/smp.sh, the kernel's tests and the firmament's on 1,
+# 2 and 4 CPUs in turn. Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 seconds=${1:-60}
@@ -66,12 +67,19 @@ done
 echo "$rounds console races, $((3 * rounds)) driver kills"
 verdict "console races: no line lost or out of order ($bad failed)" $bad
 
-# The bare-metal driver races, until the time is up (at least one).
-end=$((SECONDS + seconds - 2 * (seconds / 3))) rounds=0
+# The bare-metal driver races, until half the rest is up (at least one).
+rest=$((seconds - 2 * (seconds / 3)))
+end=$((SECONDS + rest / 2)) rounds=0
 while [ $SECONDS -lt $end ] || [ $rounds = 0 ]; do
 	B=$B tests/drvrace.sh "${STRESS_KILLS:-1000}" $((RANDOM * 32768 + RANDOM))
 	verdict "driver race round $((rounds += 1))" $?
 done
+
+# The kernel's and the firmament's tests on 1, 2 and 4 CPUs.
+B=$B tests/smp.sh $((rest - rest / 2)) >"$tmp/smp.out"
+st=$?
+grep -E '^FAIL |^  |rounds' "$tmp/smp.out"
+verdict "smp: $(tail -n 1 "$tmp/smp.out")" $st
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

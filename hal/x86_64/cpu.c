@@ -12,8 +12,12 @@
  * (a page fault while it holds it). TLB shootdown: every change of vm.c
  * that takes rights or a frame away from a page (tlb_invalidate) is
  * flushed on this CPU at once; before the lock is released every other
- * running CPU flushes its whole TLB (an IPI; a CPU spinning for the lock
- * with interrupts off answers from its spin loop). Only CPUs that run
+ * running CPU flushes those pages (an IPI; a CPU spinning for the lock
+ * with interrupts off answers from its spin loop): each one (INVLPG) when
+ * the lock's holder changed at most TLB_BATCH of them, else its whole
+ * TLB. The holder records the pages and waits for every CPU's answer
+ * before it lets the lock go, so the list is stable while they read it
+ * and reused only after all have. Only CPUs that run
  * kernel threads (cpu_activate) take part: parked ones flush when they
  * start.
  */
@@ -28,6 +32,10 @@ static volatile int mm_owner = -1; /* CPU holding the memory lock */
 static unsigned mm_depth;
 static uint64_t mm_flags; /* RFLAGS when it was first taken */
 static bool tlb_dirty;	  /* a shootdown is due before the release */
+
+#define TLB_BATCH 32
+static uintptr_t tlb_pages[TLB_BATCH]; /* the pages to flush ... */
+static unsigned tlb_npages; /* ... how many; above TLB_BATCH: every one */
 
 static volatile uint32_t active; /* bit n: CPU n runs kernel threads */
 static volatile uint64_t tlb_gen, tlb_done[MAX_CPUS];
@@ -46,13 +54,18 @@ void cpu_set_id(unsigned id)
 	window_ready = true;
 }
 
-/* Catches up with the latest shootdown: flushes the whole TLB. */
+/* Catches up with the latest shootdown (at most one behind: each waits
+ * for every CPU): flushes its pages, or the whole TLB. */
 static void tlb_poll(void)
 {
 	unsigned me = cpu_id();
 	uint64_t g = __atomic_load_n(&tlb_gen, __ATOMIC_ACQUIRE);
 	if (tlb_done[me] < g) {
-		write_cr3(read_cr3());
+		if (tlb_npages <= TLB_BATCH)
+			for (unsigned i = 0; i < tlb_npages; i++)
+				invlpg(tlb_pages[i]);
+		else
+			write_cr3(read_cr3());
 		__atomic_store_n(&tlb_done[me], g, __ATOMIC_RELEASE);
 	}
 }
@@ -90,6 +103,7 @@ static void shootdown(void)
 		while ((others & (1u << c)) &&
 		       __atomic_load_n(&tlb_done[c], __ATOMIC_ACQUIRE) < g)
 			__asm__ volatile("pause");
+	tlb_npages = 0;
 }
 
 void mm_unlock(void)
@@ -108,8 +122,13 @@ void mm_unlock(void)
 void tlb_invalidate(uintptr_t va)
 {
 	invlpg(va);
-	if (active & (active - 1)) /* more than one CPU */
-		tlb_dirty = true;
+	if (!(active & (active - 1)))
+		return; /* one CPU */
+	tlb_dirty = true;
+	if (tlb_npages < TLB_BATCH)
+		tlb_pages[tlb_npages] = va;
+	if (tlb_npages <= TLB_BATCH)
+		tlb_npages++;
 }
 
 void cpu_activate(void)

@@ -5,8 +5,8 @@
  * IDT and its local APIC, reports itself online and parks (halted,
  * taking only IPIs) until hal_cpu_start gives it the kernel's function
  * to run; `cpu: N of M CPUs online` in the memory summary says how many
- * answered. The kernel uses them only when the command line says "smp"
- * (hal_cpu_count is 1 otherwise, and the APs stay parked).
+ * answered. The kernel uses every one of them unless the command line
+ * says "nosmp" (hal_cpu_count is 1 then, and the APs stay parked).
  *
  * The boot CPU starts the MADT's enabled local APICs one at a time
  * (Intel's INIT-SIPI-SIPI): INIT, 10 ms, startup IPI with vector 0x08
@@ -104,7 +104,7 @@ void smp_init(void)
 {
 	cpu_set_id(0);
 	apic_ids[0] = apic_id();
-	smp_enabled = cmdline_has("smp");
+	smp_enabled = !cmdline_has("nosmp");
 	if (acpi_ncpus <= 1 || !timer_hz() || read_cr3() >> 32)
 		return;
 	uint64_t *pte = paging_walk(AP_TRAMP, true);

@@ -1,6 +1,6 @@
 /*
- * smptest.c: `test=smp` (with "smp" on the command line and at least two
- * CPUs), run by tests/boot.sh: the other CPUs leave their park for
+ * smptest.c: `test=smp` (with at least two CPUs, and no "nosmp" on the
+ * command line), run by tests/boot.sh: the other CPUs leave their park for
  * ap_test (hal_cpu_start) and check what SMP rests on:
  *   - the per-CPU window: each CPU stores its own number in a PERCPU
  *     variable; the boot CPU then reads every CPU's copy (percpu_remote)

@@ -132,7 +132,7 @@ struct boot_opts {
 	bool nic;		 /* --nic: virtio-net-pci, user network */
 	const char *hostfwd;	 /* --hostfwd: QEMU's hostfwd rule (--nic) */
 	const char *pci;	 /* --pci: a device for --kernel's init */
-	const char *smp;	 /* --smp: CPUs, scheduled on all */
+	const char *smp;	 /* --smp: CPUs, scheduled on all (1) */
 	const char *append;	 /* --append: more kernel command line */
 };
 
@@ -356,11 +356,11 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 
 	argv[n++] = "qemu-system-x86_64";
 	argv[n++] = "-accel"; /* TCG: one host thread per CPU */
-	argv[n++] = kvm ? "kvm" : o->smp ? "tcg,thread=multi" : "tcg";
-	if (o->smp) {
-		argv[n++] = "-smp";
-		argv[n++] = o->smp;
-	}
+	argv[n++] = kvm			  ? "kvm"
+		    : strcmp(o->smp, "1") ? "tcg,thread=multi"
+					  : "tcg";
+	argv[n++] = "-smp";
+	argv[n++] = o->smp;
 	argv[n++] = "-cpu"; /* the host's CPU, or all TCG has (RDRAND) */
 	argv[n++] = kvm ? "host" : "max";
 	if (access(QBOOT, R_OK) == 0) {
@@ -412,9 +412,8 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-initrd";
 	argv[n++] = initrd;
 	argv[n++] = "-append";
-	snprintf(cmdline, sizeof cmdline, "console=mux quiet%s%s%s",
-		 o->smp ? " smp" : "", o->append ? " " : "",
-		 o->append ? o->append : "");
+	snprintf(cmdline, sizeof cmdline, "console=mux quiet%s%s",
+		 o->append ? " " : "", o->append ? o->append : "");
 	argv[n++] = cmdline;
 	argv[n] = NULL;
 	if (pipe(p) < 0 || ((o->input || forwards_stdin(o)) && pipe(q) < 0)) {
@@ -712,8 +711,8 @@ static const char boot_usage[] =
 	"   GUESTPORT: --nic with a host port forwarded to the guest's;\n"
 	"   --pci=VENDOR:DEVICE: with --kernel, that PCI device for init,\n"
 	"   its next startup handle (after the disk's); --device=SPEC: QEMU's\n"
-	"   -device SPEC; --smp=N: N CPUs (1-16), the kernel scheduling on\n"
-	"   all; --append=WORDS: more kernel command line, e.g.\n"
+	"   -device SPEC; --smp=N: N CPUs (1-16, default 1), the kernel\n"
+	"   scheduling on all; --append=WORDS: more kernel command line, e.g.\n"
 	"   failalloc=N: the Nth kernel allocation fails)\n";
 
 /*
@@ -868,7 +867,8 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 int boot_main(int argc, char **argv)
 {
 	/* An interactive boot (stdin a terminal) has no time limit. */
-	struct boot_opts o = {.timeout = isatty(0) ? 0 : DEFAULT_TIMEOUT};
+	struct boot_opts o = {.timeout = isatty(0) ? 0 : DEFAULT_TIMEOUT,
+			      .smp = "1"};
 	struct buf ar = {0};
 	char initrd[] = "/tmp/nebulet-boot-XXXXXX";
 	char qerr[] = "/tmp/nebulet-qemu-XXXXXX";

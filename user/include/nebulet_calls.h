@@ -319,3 +319,6 @@ NB_CALL(dma_create, nb_status, NB_I32(nb_handle, h), NB_I32(uint32_t, size),
 /* The physical (bus) address of a DMA memory object's first byte
  * (WRONG_TYPE for another memory object). Needs MANAGE. */
 NB_CALL(vmo_physical, nb_status, NB_I32(nb_handle, h), NB_I32(uint64_t *, phys))
+/* The number of CPUs the kernel runs threads on (at least 1): as many
+ * threads may run at once. */
+NB_CALL0(cpu_count, nb_status)

@@ -159,11 +159,26 @@ static int cmp_index(uint32_t op, int *w)
 	return -1;
 }
 
-/* Sets the flags for integer compare (or eqz) v; its condition code. */
+/* Is v an i32 and with an immediate (a branch on it becomes a test)? */
+static bool is_test(const struct og *g, const struct opt_ins *v)
+{
+	int32_t k;
+	return v->op == IOP_W_I32_AND && imm(g, v->a[1], 0, &k);
+}
+
+/* Sets the flags for integer compare (or eqz, or and with an immediate:
+ * nonzero) v; its condition code. */
 static int flags(struct og *g, const struct opt_ins *v)
 {
 	int w, i = cmp_index(v->op, &w);
-	int32_t k;
+	int32_t k = 0;
+	if (is_test(g, v)) { /* test r32, imm32 */
+		int r = get(g, v->a[0], RAX);
+		imm(g, v->a[1], 0, &k);
+		xrr(g->b, 0, 0, 0xF7, 0, r);
+		x32(g->b, (uint32_t)k);
+		return CC_NE;
+	}
 	if (i < 0) { /* eqz */
 		int r = get(g, v->a[0], RAX);
 		xrr(g->b, 0, v->op == IOP_W_I64_EQZ, 0x85, r, r);
@@ -856,12 +871,14 @@ static bool emit(struct og *g, uint32_t v, uint32_t i)
 	return true;
 }
 
-/* Is compare v only used by the branch right after it (fused there)? */
+/* Is compare (or and with an immediate) v only used by the branch right
+ * after it (fused there)? */
 static bool fusable(const struct og *g, uint32_t i)
 {
 	const struct opt_fn *fn = g->fn;
 	const struct opt_ins *p = &fn->ins[g->ra.ord[i]];
-	if (!is_icmp(p->op) || p->uses != 1 || i + 1 >= g->ra.nord)
+	if (!(is_icmp(p->op) || is_test(g, p)) || p->uses != 1 ||
+	    i + 1 >= g->ra.nord)
 		return false;
 	const struct opt_ins *t = &fn->ins[g->ra.ord[i + 1]];
 	return t->op == OPT_BRIF && t->a[0] == g->ra.ord[i];

@@ -7,6 +7,7 @@
 ;;   restored around each call, also when the call is in a loop or on
 ;;   one path only;
 ;; - spilled values read right after their definition;
+;; - a branch on an i32 and with an immediate (one test instruction);
 ;; - global value numbering merges only equal pure computations, never
 ;;   across a write (globals, memory) and never a trap into a path that
 ;;   had none.
@@ -156,6 +157,17 @@
     (global.set $g (i32.const 40))
     (i32.add (i32.mul (local.get $x) (i32.const 100))
              (i32.add (global.get $g) (i32.const 1))))
+  ;; a branch on an and with an immediate (a test instruction)
+  (func (export "test_bits") (param $x i32) (param $y i32) (result i32)
+    (local $r i32)
+    (if (i32.and (local.get $x) (i32.const 0x80000000))
+      (then (local.set $r (i32.const 1))))
+    (if (i32.and (local.get $y) (i32.const -2))
+      (then (local.set $r (i32.add (local.get $r) (i32.const 2)))))
+    (drop (br_if 0 (local.get $r) (i32.and (local.get $y) (i32.const 0x10000))))
+    (if (i32.and (local.get $x) (i32.const 6))
+      (then (local.set $r (i32.add (local.get $r) (i32.const 8)))))
+    (local.get $r))
   ;; a division on one path only: the other path must not trap
   (func (export "gvn_div") (param $a i32) (param $b i32) (param $c i32)
     (result i32)
@@ -190,3 +202,8 @@
 (assert_return (invoke "gvn_div" (i32.const 10) (i32.const 0) (i32.const 0)) (i32.const 10))
 (assert_trap (invoke "gvn_div" (i32.const 10) (i32.const 0) (i32.const 1)) "integer divide by zero")
 (assert_return (invoke "gvn_div" (i32.const 10) (i32.const 4) (i32.const 1)) (i32.const 4))
+(assert_return (invoke "test_bits" (i32.const 0x80000001) (i32.const 1)) (i32.const 1))
+(assert_return (invoke "test_bits" (i32.const 0x7fffffff) (i32.const 0x10000)) (i32.const 2))
+(assert_return (invoke "test_bits" (i32.const 0x7fffffff) (i32.const 0x20000)) (i32.const 10))
+(assert_return (invoke "test_bits" (i32.const 4) (i32.const 0x80000000)) (i32.const 10))
+(assert_return (invoke "test_bits" (i32.const 0) (i32.const 0)) (i32.const 0))

@@ -15,6 +15,8 @@
 #                      baseline
 #   jit.compile_cold_mb_per_s  the same for the first compile (fresh code
 #                      pages), one measurement
+#   jit.opt_compile_mb_per_s  the same steady state for the optimizing
+#                      tier (--engine=opt's compiler)
 #   instantiate_us     wasm_instantiate of the decoded largest module with
 #                      the JIT engine (no start function runs)
 #   validate.mb_per_s  nucleus decode+validate throughput on the largest
@@ -213,6 +215,12 @@ else
 	echo "jit.compile_cold_mb_per_s null MB/s" >>$ROWS
 	echo "instantiate_us null us" >>$ROWS
 fi
+if [ -x $B/jit_bench ] && out=$($B/jit_bench $big 2 opt 2>$B/jit_bench.log); then
+	echo "$out" | awk '{ print "jit.opt_compile_mb_per_s", $2, "MB/s" }' >>$ROWS
+else
+	echo "jit_bench opt: failed, see $B/jit_bench.log" >&2
+	echo "jit.opt_compile_mb_per_s null MB/s" >>$ROWS
+fi
 
 if out=$(bench/boot.sh 2>$B/boot_bench.log); then
 	echo "$out" >>$ROWS
@@ -282,6 +290,7 @@ END {
 	row("syscall.null_ns", "linux.null_syscall_ns")
 	row("firmament.call_roundtrip_ns", "ipc.roundtrip_ns")
 	row("jit.compile_mb_per_s", "")
+	row("jit.opt_compile_mb_per_s", "")
 	row("jit.compile_cold_mb_per_s", "")
 	row("instantiate_us", "")
 	row("mem.boot_kib", "")

@@ -7,8 +7,9 @@
  * entries alike) becomes SSA values, with phis where control flow joins
  * (opt_build.c). The IR is machine-independent: its operations are the
  * wasm instructions (enum iop's IOP_W_ part, operands as values instead
- * of slots) plus a few of its own (enum opt_op). The passes (opt_pass.c)
- * fold constants, propagate copies and remove dead code; the x86-64 back
+ * of slots) plus a few of its own (enum opt_op). The passes (opt_pass.c,
+ * opt_gvn.c) fold constants, propagate copies, remove dead code and
+ * merge equal computations (value numbering); the x86-64 back
  * end (opt_x64.c, opt_ra.c) allocates registers across blocks and emits
  * code with the baseline JIT's calling convention (jit.h), so optimized
  * and baseline functions call each other freely.
@@ -110,6 +111,18 @@ static inline uint32_t opt_nargs(const struct opt_ins *v)
 	return opt_listed(v) ? v->nl : v->n;
 }
 
+/* Is op a wasm instruction that may trap on its operands (division,
+ * remainder, float-to-integer truncation)? */
+static inline bool opt_may_trap(uint32_t op)
+{
+	bool div = (op >= IOP_W_I32_DIV_S && op <= IOP_W_I32_REM_U) ||
+		   (op >= IOP_W_I64_DIV_S && op <= IOP_W_I64_REM_U);
+	bool trunc =
+		op >= IOP_W_I32_TRUNC_F32_S && op <= IOP_W_I64_TRUNC_F64_U &&
+		op != IOP_W_I64_EXTEND_I32_S && op != IOP_W_I64_EXTEND_I32_U;
+	return div || trunc;
+}
+
 /* opt_build.c: f's IR, from its body lowered afresh (fn->code, which
  * the caller may take: set it NULL then); false (fn->uncovered naming
  * the instruction, or IOP_COUNT) when f uses something the tier does not
@@ -120,8 +133,13 @@ void opt_free(struct opt_fn *fn);
 uint32_t opt_add(struct opt_fn *fn, uint32_t b, struct opt_ins v);
 
 /* opt_pass.c: constant folding, copy propagation (trivial phis),
- * dead-code elimination, to a fixed point. */
+ * dead-code elimination, to a fixed point, then global value numbering
+ * and dead-code elimination again. */
 void opt_optimize(struct opt_fn *fn);
+/* opt_gvn.c: records in rep (rep[v] == v: none yet; operands already
+ * rewritten through it) each pure instruction an equal dominating one
+ * replaces; true if any. */
+bool opt_gvn(struct opt_fn *fn, uint32_t *rep);
 
 /* Counters, for --engine=opt reports (opt_x64.c). */
 struct opt_stats {

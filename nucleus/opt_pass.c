@@ -3,7 +3,8 @@
  * SSA IR (opt.h): copy propagation (phis whose operands are all one value,
  * besides themselves), constant folding of the integer instructions, and
  * dead-code elimination (instructions nothing needs that cannot trap or
- * write). Run to a fixed point by opt_optimize.
+ * write). Run to a fixed point by opt_optimize, then global value
+ * numbering (opt_gvn.c) and the sweep again.
  */
 #include <stdlib.h>
 
@@ -254,13 +255,7 @@ static bool pure(const struct opt_ins *v)
 	unsigned cls = wasm_ops[v->op].cls;
 	if (cls != OPC_UNARY && cls != OPC_IBINARY && cls != OPC_FBINARY)
 		return false;
-	bool div = (v->op >= IOP_W_I32_DIV_S && v->op <= IOP_W_I32_REM_U) ||
-		   (v->op >= IOP_W_I64_DIV_S && v->op <= IOP_W_I64_REM_U);
-	bool trunc = v->op >= IOP_W_I32_TRUNC_F32_S &&
-		     v->op <= IOP_W_I64_TRUNC_F64_U &&
-		     v->op != IOP_W_I64_EXTEND_I32_S &&
-		     v->op != IOP_W_I64_EXTEND_I32_U;
-	return !div && !trunc;
+	return !opt_may_trap(v->op);
 }
 
 /* Rewrites every operand through rep, then removes what no impure
@@ -322,6 +317,10 @@ void opt_optimize(struct opt_fn *fn)
 				break;
 		}
 		sweep(fn, rep, live, work);
+		for (uint32_t v = 0; v < n; v++)
+			rep[v] = v;
+		if (opt_gvn(fn, rep))
+			sweep(fn, rep, live, work);
 	}
 	free(rep);
 	free(live);

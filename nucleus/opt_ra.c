@@ -4,9 +4,11 @@
  * (from its definition to its last use, holes filled, across blocks:
  * a value live into a block covers that block's start and the end of each
  * predecessor), then linear scan. A value live across a call gets a
- * callee-saved register or a stack slot; when registers run out, the
- * value used least (uses weighed by 8^loop depth) is spilled (it lives in
- * its stack slot). A phi and its operands are hinted to one register.
+ * callee-saved register, or a caller-saved one saved around the calls
+ * when they are rarer than its uses (ra->saved), or a stack slot; when
+ * registers run out, the value worth least (uses weighed by 8^loop depth,
+ * per length of its interval) is spilled (it lives in its stack slot).
+ * A phi and its operands are hinted to one register.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,22 +148,41 @@ static void sort_by_start(uint32_t *a, uint32_t n, const uint32_t *start)
 	}
 }
 
-/* Does [s, e] contain a call position (calls: sorted)? */
-static bool crosses(const uint32_t *calls, uint32_t n, uint32_t s, uint32_t e)
+/* The calls (positions, sorted) and their weights' running sums:
+ * cw[i] is the weight of calls[0..i). */
+struct calls {
+	uint32_t *at, n;
+	uint64_t *cw;
+};
+
+/* The first call after position s. */
+static uint32_t first_after(const struct calls *c, uint32_t s)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) { /* first call > s */
+	uint32_t lo = 0, hi = c->n;
+	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
-		if (calls[mid] <= s)
+		if (c->at[mid] <= s)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && calls[lo] < e;
+	return lo;
+}
+
+/* The weight of the calls strictly inside (s, e): 0 if none. */
+static uint64_t crossed(const struct calls *c, uint32_t s, uint32_t e)
+{
+	uint32_t lo = first_after(c, s), hi = e ? first_after(c, e - 1) : 0;
+	return hi > lo ? c->cw[hi] - c->cw[lo] : 0;
 }
 
 static const int8_t caller_regs[] = {RSI, RDI, R8, R9, R10, R11};
 static const int8_t callee_regs[] = {R12, R14, R15, RBP};
+
+static bool is_caller(int r)
+{
+	return r != RBP && r != R12 && r != R14 && r != R15;
+}
 
 /* Hints: a phi and its operands would rather share a register (then
  * their edge moves vanish): each operand points at its phi, and the phi
@@ -195,15 +216,25 @@ static int hinted(const struct opt_ra *ra, const uint32_t *hint, uint32_t v,
 	if (h == OPT_NONE || ra->reg[h] < 0)
 		return -1;
 	int r = ra->reg[h];
-	if (holder[r] != OPT_NONE ||
-	    (across && r != RBP && r != R12 && r != R14 && r != R15))
+	if (holder[r] != OPT_NONE || (across && is_caller(r)))
 		return -1;
 	return r;
 }
 
-/* Linear scan over the intervals sorted by start. */
-static bool scan(struct opt_fn *fn, struct opt_ra *ra, const uint32_t *calls,
-		 uint32_t ncalls)
+/* What keeping v in a register is worth: its weighed uses per length
+ * of its interval (a short temporary beats a long-lived value used as
+ * often, which costs a load per use once spilled, not a store and a
+ * load). */
+static uint64_t prio(const struct opt_ra *ra, uint32_t v)
+{
+	return (ra->weight[v] << 8) / (ra->end[v] - ra->start[v] + 8);
+}
+
+/* Linear scan over the intervals sorted by start. A value live across
+ * calls that are rarer than its uses may take a caller-saved register
+ * all the same: it also gets a stack slot, and the code saves it there
+ * before each such call and restores it after (ra->saved). */
+static bool scan(struct opt_fn *fn, struct opt_ra *ra, const struct calls *cs)
 {
 	uint32_t n = 0, *vs = malloc((size_t)fn->nins * 4 + 4);
 	uint32_t *hint = malloc((size_t)fn->nins * 4 + 4);
@@ -225,14 +256,24 @@ static bool scan(struct opt_fn *fn, struct opt_ra *ra, const uint32_t *calls,
 		for (int r = 0; r < 16; r++)
 			if (holder[r] != OPT_NONE && ra->end[holder[r]] < s)
 				holder[r] = OPT_NONE;
-		bool across = crosses(calls, ncalls, s, ra->end[v]);
+		uint64_t cross = crossed(cs, s, ra->end[v]);
+		bool across = cross != 0;
 		int pick = hinted(ra, hint, v, holder, across);
-		for (uint32_t j = 0; !across && pick < 0 && j < 6; j++)
+		for (uint32_t j = 0; pick < 0 && j < 4 && across; j++)
+			if (holder[callee_regs[j]] == OPT_NONE)
+				pick = callee_regs[j];
+		bool save = across && ra->weight[v] > 2 * cross;
+		for (uint32_t j = 0; (!across || save) && pick < 0 && j < 6;
+		     j++)
 			if (holder[caller_regs[j]] == OPT_NONE)
 				pick = caller_regs[j];
 		for (uint32_t j = 0; pick < 0 && j < 4; j++)
 			if (holder[callee_regs[j]] == OPT_NONE)
 				pick = callee_regs[j];
+		if (across && pick >= 0 && is_caller(pick)) {
+			ra->slot[v] = (int32_t)ra->nslot++;
+			ra->saved[ra->nsaved++] = v;
+		}
 		if (pick < 0) { /* evict the allowed one used least */
 			int low = -1;
 			for (uint32_t j = 0; j < 10; j++) {
@@ -240,15 +281,15 @@ static bool scan(struct opt_fn *fn, struct opt_ra *ra, const uint32_t *calls,
 					      : caller_regs[j - 4];
 				if (across && j >= 4)
 					break;
-				if (low < 0 || ra->weight[holder[r]] <
-						       ra->weight[holder[low]])
+				if (low < 0 ||
+				    prio(ra, holder[r]) < prio(ra, holder[low]))
 					low = r;
 			}
-			if (low >= 0 &&
-			    ra->weight[holder[low]] < ra->weight[v]) {
+			if (low >= 0 && prio(ra, holder[low]) < prio(ra, v)) {
 				uint32_t w = holder[low];
 				ra->reg[w] = -1;
-				ra->slot[w] = (int32_t)ra->nslot++;
+				if (ra->slot[w] < 0)
+					ra->slot[w] = (int32_t)ra->nslot++;
 				pick = low;
 			}
 		}
@@ -304,21 +345,30 @@ bool opt_alloc(struct opt_fn *fn, struct opt_ra *ra,
 	memset(ra, 0, sizeof *ra);
 	if (!depths(fn, ra) || !intervals(fn, ra))
 		return false;
-	uint32_t nc = 0, *calls = malloc((size_t)ra->nord * 4 + 4);
+	struct calls cs = {malloc((size_t)ra->nord * 4 + 4), 0,
+			   malloc((size_t)ra->nord * 8 + 8)};
 	ra->reg = malloc((size_t)fn->nins + 1);
 	ra->slot = malloc((size_t)fn->nins * 4 + 4);
-	if (!calls || !ra->reg || !ra->slot) {
-		free(calls);
-		return false;
+	ra->saved = malloc((size_t)fn->nins * 4 + 4);
+	bool ok = cs.at && cs.cw && ra->reg && ra->slot && ra->saved;
+	if (ok) {
+		memset(ra->reg, -1, fn->nins);
+		for (uint32_t v = 0; v < fn->nins; v++)
+			ra->slot[v] = -1;
+		cs.cw[0] = 0;
+		for (uint32_t i = 0; i < ra->nord; i++) {
+			const struct opt_ins *p = &fn->ins[ra->ord[i]];
+			if (!clobbers(p))
+				continue;
+			cs.at[cs.n] = 2 * i;
+			cs.cw[cs.n + 1] =
+				cs.cw[cs.n] + (1ull << (3 * ra->depth[p->blk]));
+			cs.n++;
+		}
+		ok = scan(fn, ra, &cs);
 	}
-	memset(ra->reg, -1, fn->nins);
-	for (uint32_t v = 0; v < fn->nins; v++)
-		ra->slot[v] = -1;
-	for (uint32_t i = 0; i < ra->nord; i++)
-		if (clobbers(&fn->ins[ra->ord[i]]))
-			calls[nc++] = 2 * i;
-	bool ok = scan(fn, ra, calls, nc);
-	free(calls);
+	free(cs.at);
+	free(cs.cw);
 	return ok;
 }
 
@@ -332,6 +382,7 @@ void opt_ra_free(struct opt_ra *ra)
 	free(ra->bto);
 	free(ra->reg);
 	free(ra->slot);
+	free(ra->saved);
 	free(ra->weight);
 	free(ra->depth);
 	memset(ra, 0, sizeof *ra);

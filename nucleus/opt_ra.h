@@ -19,6 +19,8 @@ struct opt_ra {
 	int8_t *reg;	       /* per value: its register, or -1 */
 	int32_t *slot;	       /* per value: its stack slot, or -1 */
 	uint32_t nslot;	       /* stack slots (8 bytes each) */
+	uint32_t *saved;       /* values in caller-saved registers live */
+	uint32_t nsaved;       /* across calls (saved in their slot) */
 	uint16_t used;	       /* registers given out (bit mask) */
 	uint64_t *weight;      /* per value: uses weighed by loop depth */
 	uint8_t *depth;	       /* per block: its loop depth (up to 6) */

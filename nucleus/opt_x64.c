@@ -43,6 +43,10 @@ struct og {
 	uint32_t frame; /* bytes of stack slots and padding */
 	int push[4];
 	uint32_t npush;
+	/* value fwd_v was just stored from register fwd_r to its stack
+	 * slot, and the code is still at fwd_at: a read takes the register */
+	uint32_t fwd_v, fwd_at;
+	int fwd_r;
 	bool oom;
 };
 
@@ -100,6 +104,8 @@ static void get_to(struct og *g, uint32_t v, int r)
 {
 	if (g->ra.reg[v] >= 0)
 		mov(g, r, g->ra.reg[v]);
+	else if (g->fwd_v == v && g->fwd_at == g->b->len)
+		mov(g, r, g->fwd_r);
 	else if (is_k(g, v))
 		xmovi(g->b, r, g->fn->ins[v].k);
 	else
@@ -126,8 +132,10 @@ static void put(struct og *g, uint32_t v, int r)
 {
 	if (g->ra.reg[v] >= 0)
 		mov(g, g->ra.reg[v], r);
-	else if (g->ra.slot[v] >= 0)
+	else if (g->ra.slot[v] >= 0) {
 		xmem(g->b, 0, 1, 0x89, r, SPILL(g->ra.slot[v]));
+		g->fwd_v = v, g->fwd_r = r, g->fwd_at = g->b->len;
+	}
 }
 
 /* Value v to frame slot s (all 64 bits). */
@@ -151,11 +159,26 @@ static int cmp_index(uint32_t op, int *w)
 	return -1;
 }
 
-/* Sets the flags for integer compare (or eqz) v; its condition code. */
+/* Is v an i32 and with an immediate (a branch on it becomes a test)? */
+static bool is_test(const struct og *g, const struct opt_ins *v)
+{
+	int32_t k;
+	return v->op == IOP_W_I32_AND && imm(g, v->a[1], 0, &k);
+}
+
+/* Sets the flags for integer compare (or eqz, or and with an immediate:
+ * nonzero) v; its condition code. */
 static int flags(struct og *g, const struct opt_ins *v)
 {
 	int w, i = cmp_index(v->op, &w);
-	int32_t k;
+	int32_t k = 0;
+	if (is_test(g, v)) { /* test r32, imm32 */
+		int r = get(g, v->a[0], RAX);
+		imm(g, v->a[1], 0, &k);
+		xrr(g->b, 0, 0, 0xF7, 0, r);
+		x32(g->b, (uint32_t)k);
+		return CC_NE;
+	}
 	if (i < 0) { /* eqz */
 		int r = get(g, v->a[0], RAX);
 		xrr(g->b, 0, v->op == IOP_W_I64_EQZ, 0x85, r, r);
@@ -185,9 +208,14 @@ static void alu(struct og *g, uint32_t v, const struct opt_ins *p, int ext,
 	int32_t k;
 	uint32_t opc = ext < 0 ? 0x0FAF : (uint32_t)(ext * 8 + 3);
 	if (imm(g, p->a[1], w, &k)) {
+		int ra = ext == 0 || (ext == 5 && k != INT32_MIN)
+				 ? get(g, p->a[0], RAX)
+				 : rd;
 		if (ext < 0) { /* imul rd, ra, imm32 */
 			xrr(b, 0, w, 0x69, rd, get(g, p->a[0], RAX));
 			x32(b, (uint32_t)k);
+		} else if (ra != rd) { /* lea rd, [ra +- k]: three operands */
+			xmem(b, 0, w, 0x8D, rd, ra, NOIDX, ext ? -k : k);
 		} else {
 			get_to(g, p->a[0], rd);
 			xalui(b, w, ext, rd, k);
@@ -809,26 +837,48 @@ static void map_pc(struct og *g, uint32_t pc)
 	c->map[c->nmap++] = pc;
 }
 
-/* Emits instruction v (false: one this back end has no code for). */
-static bool emit(struct og *g, uint32_t v)
+/* Saves (or with back, restores) the values kept in caller-saved
+ * registers that live across the call at layout index i. */
+static void save_around(struct og *g, uint32_t i, bool back)
+{
+	const struct opt_ra *ra = &g->ra;
+	for (uint32_t j = 0; j < ra->nsaved; j++) {
+		uint32_t v = ra->saved[j];
+		if (ra->reg[v] < 0 || ra->start[v] >= 2 * i ||
+		    ra->end[v] <= 2 * i)
+			continue;
+		xmem(g->b, 0, 1, back ? 0x8B : 0x89, ra->reg[v],
+		     SPILL(ra->slot[v]));
+	}
+}
+
+/* Emits instruction v, the i-th of the layout (false: one this back end
+ * has no code for). */
+static bool emit(struct og *g, uint32_t v, uint32_t i)
 {
 	const struct opt_ins *p = &g->fn->ins[v];
 	g->c->pc = p->pc;
 	map_pc(g, p->pc);
-	if (slow(p->op)) {
+	if (!clobbers(p))
+		return misc(g, v, p) || memop(g, v, p) || binop(g, v, p) ||
+		       unop(g, v, p) || fop(g, v, p);
+	save_around(g, i, false);
+	if (slow(p->op))
 		slow_call(g, v, p);
-		return true;
-	}
-	return misc(g, v, p) || memop(g, v, p) || binop(g, v, p) ||
-	       unop(g, v, p) || fop(g, v, p);
+	else
+		call(g, p);
+	save_around(g, i, true);
+	return true;
 }
 
-/* Is compare v only used by the branch right after it (fused there)? */
+/* Is compare (or and with an immediate) v only used by the branch right
+ * after it (fused there)? */
 static bool fusable(const struct og *g, uint32_t i)
 {
 	const struct opt_fn *fn = g->fn;
 	const struct opt_ins *p = &fn->ins[g->ra.ord[i]];
-	if (!is_icmp(p->op) || p->uses != 1 || i + 1 >= g->ra.nord)
+	if (!(is_icmp(p->op) || is_test(g, p)) || p->uses != 1 ||
+	    i + 1 >= g->ra.nord)
 		return false;
 	const struct opt_ins *t = &fn->ins[g->ra.ord[i + 1]];
 	return t->op == OPT_BRIF && t->a[0] == g->ra.ord[i];
@@ -865,6 +915,7 @@ static bool body(struct og *g)
 		uint32_t next =
 			o + 1 < fn->norder ? fn->order[o + 1] : OPT_NONE;
 		g->addr[bi] = g->b->len;
+		g->fwd_at = UINT32_MAX; /* other paths land here */
 		for (uint32_t i = ra->bfrom[bi]; i < ra->bto[bi]; i++) {
 			uint32_t v = ra->ord[i];
 			struct opt_ins *p = &fn->ins[v];
@@ -880,7 +931,7 @@ static bool body(struct og *g)
 			}
 			if (fusable(g, i))
 				continue;
-			if (!emit(g, v)) {
+			if (!emit(g, v, i)) {
 				fn->uncovered = (enum iop)p->op;
 				return false;
 			}
@@ -888,6 +939,7 @@ static bool body(struct og *g)
 	}
 	for (uint32_t i = 0; i < g->nes && !g->oom; i++) {
 		g->addr[fn->nblk + i] = g->b->len;
+		g->fwd_at = UINT32_MAX;
 		edge_moves(g, g->es[i].from, g->es[i].to, true);
 		jump(g, -1, g->es[i].to);
 	}
@@ -959,7 +1011,7 @@ static bool generate(struct og *g)
 bool opt_compile(struct jc *c, wasm_func *f, struct jit_code *out)
 {
 	struct opt_fn fn;
-	struct og g = {.c = c, .b = &c->b, .fn = &fn};
+	struct og g = {.c = c, .b = &c->b, .fn = &fn, .fwd_at = UINT32_MAX};
 	uint32_t map0 = c->nmap, cf0 = c->ncf;
 	c->f = f;
 	c->inst = f->inst;

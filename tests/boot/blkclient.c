@@ -13,7 +13,11 @@
  * The host then finds the patterns in the image. With argv[1] "errors"
  * (a disk failing reads of sector 64 and writes of sector 72: QEMU's
  * blkdebug) it checks instead that each failing request, by message and
- * in place, is BLOCK_STATUS_IO and that the disk serves others after. Prints
+ * in place, is BLOCK_STATUS_IO and that the disk serves others after.
+ * With "hang" (a disk slower than the driver's timeout: QEMU's null-co
+ * with a latency) each request, of every kind, is BLOCK_STATUS_IO after
+ * the timeout, the driver having reset the device after each (never
+ * stuck on the one before), and Block.info still answers. Prints
  * PASS/FAIL lines and "done"; the same output whichever driver serves it.
  */
 #include "block.h"
@@ -187,6 +191,29 @@ static void errors(void)
 	EXPECT("sector 0", sector_is(0, 0), true);
 }
 
+/* The device takes longer than the driver waits, every time. */
+static void hang(void)
+{
+	static block_buffer_resp buf;
+	block_read_inplace_req ir = {8, 2, 0};
+	block_write_inplace_req iw = {9, 1, 0};
+	block_info_resp info;
+
+	EXPECT("read, timed out", rd(0, 1), BLOCK_STATUS_IO);
+	EXPECT("read again, timed out", rd(1, 16), BLOCK_STATUS_IO);
+	wreq.first = 3;
+	wreq.data.len = SECTOR;
+	EXPECT("write, timed out", block_write(ch, &wreq), BLOCK_STATUS_IO);
+	EXPECT("flush, timed out", block_flush(ch), BLOCK_STATUS_IO);
+	EXPECT("buffer", block_buffer(ch, &buf), NB_OK);
+	nb_handle_close(buf.memory);
+	EXPECT("read in place, timed out", block_read_inplace(ch, &ir),
+	       BLOCK_STATUS_IO);
+	EXPECT("write in place, timed out", block_write_inplace(ch, &iw),
+	       BLOCK_STATUS_IO);
+	EXPECT("info after", block_info(ch, &info), NB_OK);
+}
+
 int main(int argc, char **argv)
 {
 	block_info_resp info;
@@ -197,9 +224,16 @@ int main(int argc, char **argv)
 	EXPECT("block size", info.info.block_size, SECTOR);
 	EXPECT("at least 64 KiB", info.info.block_count >= 128, 1);
 	EXPECT("writable", info.info.read_only, 0);
+	if (argc > 1 && !strcmp(argv[1], "hang"))
+		info.info.block_count = 256; /* the test's null-co disk */
 	printf("blocks %llu\n", (unsigned long long)info.info.block_count);
 	if (argc > 1 && !strcmp(argv[1], "errors")) {
 		errors();
+		printf("done\n");
+		return kt_failed != 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "hang")) {
+		hang();
 		printf("done\n");
 		return kt_failed != 0;
 	}

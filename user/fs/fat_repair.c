@@ -25,7 +25,7 @@
 
 struct walk {
 	struct fat_fs *fs;
-	uint8_t *claimed;    /* a bit per cluster */
+	uint8_t *claimed;	    /* a bit per cluster */
 	uint32_t *todo, ntodo, cap; /* directories still to walk */
 };
 
@@ -110,7 +110,8 @@ static int check_entry(struct walk *w, uint32_t dir, uint32_t first,
 		fs->fixed.entries++;
 		return erase(fs, dir, first, slot);
 	}
-	uint32_t need = (uint32_t)(((uint64_t)size + fs->csize - 1) / fs->csize);
+	uint32_t need =
+		(uint32_t)(((uint64_t)size + fs->csize - 1) / fs->csize);
 	if ((err = claim(w, need ? c : 0, need, &kept)))
 		return err;
 	if (kept == need && (c != 0) == (need != 0))
@@ -145,8 +146,8 @@ static int walk_dir(struct walk *w, uint32_t dir)
 		memset(e, 0, sizeof e);
 		if (r)
 			memcpy(e, p, DE_BYTES);
-		bool lfn = e[0] && e[0] != 0xE5 &&
-			   (e[DE_ATTR] & 0x3F) == ATTR_LFN;
+		bool lfn =
+			e[0] && e[0] != 0xE5 && (e[DE_ATTR] & 0x3F) == ATTR_LFN;
 		bool file = !lfn && e[0] && e[0] != 0xE5 && e[0] != '.' &&
 			    !(e[DE_ATTR] & ATTR_VOLUME);
 		uint32_t ord = e[0] & 0x1Fu;

@@ -98,7 +98,7 @@ void fat_fixed(struct fat_fs *fs, struct fat_fix *fix);
  * still open: then FAT_EBUSY, and fs stays. Else the sync's status. */
 int fat_unmount(struct fat_fs *fs);
 /* Writes cached sectors, the FAT mirrors and FSInfo, flushes, then marks
- * the volume clean (FAT[1]) and flushes again. */
+ * the volume clean (FAT[1]). */
 int fat_sync(struct fat_fs *fs);
 /* Free and total bytes of the data area. */
 void fat_space(struct fat_fs *fs, uint64_t *free, uint64_t *total);

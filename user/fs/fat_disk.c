@@ -62,9 +62,9 @@ static int sec_put(struct fat_fs *fs, uint64_t sec, const uint8_t *data,
 }
 
 /* Sets the clean-shutdown bit of FAT[1] (clean) or clears it, writes
- * its sector to every mirror and flushes, outside the cache's eviction
- * (its cached copy, if any, is written with the change). Cleared before
- * the first metadata write after a sync, set at the end of fat_sync. */
+ * its sector to every mirror (flushed when unclean), outside the cache's
+ * eviction (its cached copy, if any, is written with the change). Cleared
+ * before the first metadata write after a sync, set at the end of fat_sync. */
 static int vol_mark(struct fat_fs *fs, bool clean)
 {
 	uint64_t sec = fs->fat_start + (uint64_t)fs->active * fs->fat_sectors;
@@ -87,7 +87,9 @@ static int vol_mark(struct fat_fs *fs, bool clean)
 		return err;
 	if (b)
 		b->dirty = false;
-	if (fs->dev.flush && fs->dev.flush(fs->dev.ctx))
+	/* Unclean must be on the disk before what follows; a clean mark
+	 * lost by a crash only costs the next mount a repair. */
+	if (!clean && fs->dev.flush && fs->dev.flush(fs->dev.ctx))
 		return FAT_EIO;
 	fs->unclean = !clean;
 	return FAT_OK;

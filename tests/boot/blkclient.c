@@ -166,13 +166,25 @@ static void in_place(uint64_t count)
 	nb_handle_close(buf.memory);
 }
 
+/* Takes the in-place buffer; reading count sectors at r and writing
+ * one at w in place must each be BLOCK_STATUS_IO. */
+static void inplace_fail(uint64_t r, uint32_t count, uint64_t w)
+{
+	static block_buffer_resp buf;
+	block_read_inplace_req ir = {r, count, 0};
+	block_write_inplace_req iw = {w, 1, 0};
+
+	EXPECT("buffer", block_buffer(ch, &buf), NB_OK);
+	nb_handle_close(buf.memory);
+	EXPECT("read in place, failing", block_read_inplace(ch, &ir),
+	       BLOCK_STATUS_IO);
+	EXPECT("write in place, failing", block_write_inplace(ch, &iw),
+	       BLOCK_STATUS_IO);
+}
+
 /* The device fails reads of sector 64 and writes of sector 72. */
 static void errors(void)
 {
-	static block_buffer_resp buf;
-	block_read_inplace_req ir = {64, 1, 0};
-	block_write_inplace_req iw = {72, 1, 0};
-
 	EXPECT("read a failing sector", rd(64, 1), BLOCK_STATUS_IO);
 	EXPECT("read across it", rd(60, 8), BLOCK_STATUS_IO);
 	EXPECT("read the sector before", rd(63, 1), NB_OK);
@@ -181,12 +193,7 @@ static void errors(void)
 	wreq.data.len = SECTOR;
 	EXPECT("write a failing sector", block_write(ch, &wreq),
 	       BLOCK_STATUS_IO);
-	EXPECT("buffer", block_buffer(ch, &buf), NB_OK);
-	nb_handle_close(buf.memory);
-	EXPECT("read it in place", block_read_inplace(ch, &ir),
-	       BLOCK_STATUS_IO);
-	EXPECT("write it in place", block_write_inplace(ch, &iw),
-	       BLOCK_STATUS_IO);
+	inplace_fail(64, 1, 72);
 	EXPECT("read after the errors", rd(0, 16), NB_OK);
 	EXPECT("sector 0", sector_is(0, 0), true);
 }
@@ -194,9 +201,6 @@ static void errors(void)
 /* The device takes longer than the driver waits, every time. */
 static void hang(void)
 {
-	static block_buffer_resp buf;
-	block_read_inplace_req ir = {8, 2, 0};
-	block_write_inplace_req iw = {9, 1, 0};
 	block_info_resp info;
 
 	EXPECT("read, timed out", rd(0, 1), BLOCK_STATUS_IO);
@@ -205,12 +209,7 @@ static void hang(void)
 	wreq.data.len = SECTOR;
 	EXPECT("write, timed out", block_write(ch, &wreq), BLOCK_STATUS_IO);
 	EXPECT("flush, timed out", block_flush(ch), BLOCK_STATUS_IO);
-	EXPECT("buffer", block_buffer(ch, &buf), NB_OK);
-	nb_handle_close(buf.memory);
-	EXPECT("read in place, timed out", block_read_inplace(ch, &ir),
-	       BLOCK_STATUS_IO);
-	EXPECT("write in place, timed out", block_write_inplace(ch, &iw),
-	       BLOCK_STATUS_IO);
+	inplace_fail(8, 2, 9);
 	EXPECT("info after", block_info(ch, &info), NB_OK);
 }
 

@@ -78,20 +78,6 @@ static int push(struct walk *w, uint32_t c)
 	return FAT_OK;
 }
 
-/* Marks entries from..to of dir free. */
-static int erase(struct fat_fs *fs, uint32_t dir, uint32_t from, uint32_t to)
-{
-	for (uint32_t i = from; i <= to; i++) {
-		uint8_t *e;
-		int r = dir_entry(fs, dir, i, false, &e);
-		if (r <= 0)
-			return r ? r : FAT_EIO;
-		e[0] = 0xE5;
-		cache_dirty(fs, e);
-	}
-	return FAT_OK;
-}
-
 /* Checks short entry e (at slot of dir, its long name from first):
  * claims its chain and fixes or removes it. A directory joins the
  * walk. */
@@ -108,7 +94,7 @@ static int check_entry(struct walk *w, uint32_t dir, uint32_t first,
 		if (kept)
 			return push(w, c);
 		fs->fixed.entries++;
-		return erase(fs, dir, first, slot);
+		return dir_remove(fs, dir, first, slot);
 	}
 	uint32_t need =
 		(uint32_t)(((uint64_t)size + fs->csize - 1) / fs->csize);
@@ -159,7 +145,7 @@ static int walk_dir(struct walk *w, uint32_t dir)
 		bool named = file && expect == 1 && lfn_sum(e) == sum;
 		if (expect && !named) {
 			fs->fixed.entries++;
-			if ((err = erase(fs, dir, start, i - 1)))
+			if ((err = dir_remove(fs, dir, start, i - 1)))
 				return err;
 		}
 		expect = 0;
@@ -169,7 +155,7 @@ static int walk_dir(struct walk *w, uint32_t dir)
 			expect = ord;
 		} else if (lfn) {
 			fs->fixed.entries++;
-			if ((err = erase(fs, dir, i, i)))
+			if ((err = dir_remove(fs, dir, i, i)))
 				return err;
 		} else if (!e[0]) {
 			return FAT_OK;

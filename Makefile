@@ -395,3 +395,17 @@ $(B)/tests/apps/sqlite3.wasm: $(B)/tests/apps/shell.c tests/apps/sqlite_vfs.c \
 		$(SQLITE_A)/sqlite3.c \
 		$(APPS_LIBS)
 test-build: $(B)/tests/apps/sqlite3.wasm
+# SQLite's speedtest1 on a database file (bench/storage.sh): the suite's
+# amalgamation over tests/apps/sqlite_vfs.c, for wasm32-wasi and, the
+# baseline, natively (gcc -O2, the same VFS and flags).
+SPEEDTEST1_SRC = $(SQLITE_A)/sqlite3.c $(SUITE_SRC)/sqlite3/test/speedtest1.c \
+	tests/apps/sqlite_vfs.c
+$(B)/bench/speedtest1.wasm: tests/apps/sqlite_vfs.c tests/apps/posix_port.c \
+		bench/suite/sqlite_os.c $(SUITE_SRC)/sqlite3/.suite-fetched
+	@mkdir -p $(@D)
+	$(APPS_CC) -I. -Itests/apps/include $(SQLITE_FLAGS) -o $@ \
+		$(SPEEDTEST1_SRC) tests/apps/posix_port.c $(APPS_LIBS)
+$(B)/bench/speedtest1.native: tests/apps/sqlite_vfs.c bench/suite/sqlite_os.c \
+		$(SUITE_SRC)/sqlite3/.suite-fetched
+	@mkdir -p $(@D)
+	$(CC) -O2 -w -I. $(SQLITE_FLAGS) -o $@ $(SPEEDTEST1_SRC) -lm

@@ -47,6 +47,10 @@
 #                      .wasm_driver.ACCEL  the file system on a virtio-blk
 #                      disk over the wasm driver (bench/storage.sh);
 #                      baseline the native driver (.native_driver.ACCEL)
+#   fs.sqlite_speedtest1_runs_per_min.hosted / .bare_metal.ACCEL
+#                      SQLite's speedtest1 on a database file, under
+#                      nebulet run --dir and on the disk in QEMU
+#                      (bench/storage.sh); baseline the same native (.native)
 #   net.http_requests_per_s.hosted  user/httpd.c on hosted WASI sockets,
 #                      keep-alive, curl (bench/net.sh); baseline the same
 #                      source built natively (.native_httpd)
@@ -321,6 +325,9 @@ END {
 			b = a; sub(/\.wasm_driver\./, ".native_driver.", b)
 			row(a, b)
 		}
+	for (a in val)
+		if (a ~ /^fs\.sqlite_speedtest1_runs_per_min\.(hosted|bare_metal)/)
+			row(a, "fs.sqlite_speedtest1_runs_per_min.native")
 	if ("net.http_requests_per_s.hosted" in val)
 		row("net.http_requests_per_s.hosted",
 		    "net.http_requests_per_s.native_httpd")

@@ -49,6 +49,7 @@
 #include "drivers/virtio/vblk_native.h"
 #include "drivers/virtio/vnet_native.h"
 #include "hal/hal.h"
+#include "kernel/cmdline.h"
 #include "kernel/device.h"
 #include "kernel/object.h"
 #include "nucleus/nucleus.h"
@@ -577,15 +578,7 @@ static int finish(struct job *jobs)
  * (tests/failboot.sh). */
 static bool failalloc_option(uint64_t *n)
 {
-	const char *line = hal_cmdline(), *s = line;
-
-	while ((s = strstr(s, "failalloc=")) && s != line && s[-1] != ' ')
-		s += 10; /* inside another word */
-	if (!s)
-		return false;
-	for (*n = 0, s += 10; *s >= '0' && *s <= '9' && *n < (1ull << 40); s++)
-		*n = *n * 10 + (uint64_t)(*s - '0');
-	return true;
+	return cmdline_number("failalloc", n);
 }
 
 /* Runs the manifest's jobs (the body of bootld_run). */

@@ -118,10 +118,16 @@ static void nserve_main(void *arg)
 
 bool nserve_wait_irq(struct nserve *s)
 {
-	nb_signals want = NB_SIGNAL_SIGNALED, pending;
+	return nserve_wait_irq_until(s, NB_TIME_INFINITE);
+}
 
-	if (kobj_wait(&s->irq, &want, 1, NB_TIME_INFINITE, &pending)) {
-		s->killed = true;
+bool nserve_wait_irq_until(struct nserve *s, nb_time deadline)
+{
+	nb_signals want = NB_SIGNAL_SIGNALED, pending;
+	nb_status st = kobj_wait(&s->irq, &want, 1, deadline, &pending);
+
+	if (st) {
+		s->killed = st != NB_ERR_TIMED_OUT;
 		return false;
 	}
 	s->on_irq(s);

@@ -44,6 +44,9 @@ nb_status nserve_start(struct nserve *s, const char *name,
 /* Waits (in a handler) until the interrupt fires, then calls on_irq;
  * false, with s->killed set, if the process is killed meanwhile. */
 bool nserve_wait_irq(struct nserve *s);
+/* The same until deadline (kernel_now's clock): false, s->killed
+ * unset, if it passes first. */
+bool nserve_wait_irq_until(struct nserve *s, nb_time deadline);
 /* True while ch is one of s's clients and its peer is still there. */
 bool nserve_connected(const struct nserve *s, uintptr_t ch);
 

@@ -5,7 +5,9 @@
  * written for a read; absent for a flush) and the status byte it
  * writes. Sectors are always 512 bytes on the wire, whatever block
  * size the device suggests. Each request first makes sure bus mastering
- * is on (one configuration read).
+ * is on (one configuration read). A request the device does not finish
+ * in time is abandoned by a reset of the device (which then no longer
+ * touches its buffers) and a new start on the same queue memory.
  */
 #include <string.h>
 
@@ -28,6 +30,7 @@ int vblk_open(struct vblk *b, const struct vio_ops *ops, void *ctx,
 	    virtio_negotiate(&b->v, F_RO | F_FLUSH) ||
 	    virtio_queue_setup(&b->v, &b->q, 0, QUEUE_SIZE, msix))
 		return -1;
+	b->wanted = b->v.features;
 	b->capacity = virtio_config(&b->v, 0, 4) |
 		      (uint64_t)virtio_config(&b->v, 4, 4) << 32;
 	b->read_only = (b->v.features & F_RO) != 0;
@@ -58,7 +61,7 @@ int vblk_start(struct vblk *b, uint32_t type, uint64_t sector, uint64_t phys,
 	unsigned n = 0;
 	volatile uint32_t *h = (volatile uint32_t *)b->hdr;
 
-	if (b->head >= 0 || len % VBLK_SECTOR ||
+	if (b->dead || b->head >= 0 || len % VBLK_SECTOR ||
 	    len > (phys ? VBLK_INPLACE : VBLK_MAX_BYTES) ||
 	    (type == VBLK_T_FLUSH) != (len == 0))
 		return -1;
@@ -94,6 +97,22 @@ int vblk_finish(struct vblk *b)
 								  : VBLK_IOERR;
 		}
 	return VBLK_BUSY;
+}
+
+int vblk_reset(struct vblk *b)
+{
+	b->head = -1;
+	if (b->dead || virtio_restart(&b->v))
+		goto dead;
+	if (virtio_negotiate(&b->v, b->wanted) || b->v.features != b->wanted ||
+	    virtio_queue_restart(&b->v, &b->q))
+		goto dead;
+	virtio_ready(&b->v);
+	b->resets++;
+	return 0;
+dead:
+	b->dead = true;
+	return -1;
 }
 
 void vblk_service(struct vblk *b)

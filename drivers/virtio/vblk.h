@@ -36,7 +36,10 @@ struct vblk {
 	uint64_t hdrp;
 	uint8_t *data; /* VBLK_MAX_BYTES */
 	uint64_t datap;
-	int head; /* the request in flight, -1 if none */
+	int head;	 /* the request in flight, -1 if none */
+	uint64_t wanted; /* the features negotiated at open */
+	uint32_t resets; /* by vblk_reset */
+	bool dead;	 /* a reset failed: every request fails */
 };
 
 /* Opens the device (a modern virtio-blk), negotiates (read-only, flush),
@@ -56,6 +59,11 @@ int vblk_finish(struct vblk *b);
 /* After an interrupt: reads the ISR when on INTx (which lowers it; an
  * MSI-X message needs nothing). */
 void vblk_service(struct vblk *b);
+/* Abandons the request in flight (one the device never finished):
+ * resets the device, negotiates the same features and sets the queue
+ * up again on its memory. 0, or -1: the device is dead (a reset that
+ * never ends, features refused), and vblk_start fails from then on. */
+int vblk_reset(struct vblk *b);
 void vblk_close(struct vblk *b);
 
 #endif

@@ -4,12 +4,12 @@
  * blocks, at most 8192 bytes, inside the disk (else FIR_ERR_INVALID or
  * NB_ERR_OUT_OF_RANGE), no writes to a read-only disk
  * (BLOCK_STATUS_READ_ONLY). A request the device fails is
- * BLOCK_STATUS_IO; one it never finishes (no interrupt in time) is
- * NB_ERR_TIMED_OUT. Zero copy: `buffer` lends the client a buffer of
- * DMA memory of its own (made at its first call, taken back once it has
- * gone), which `read_inplace` and `write_inplace` hand to the device as
- * it is. Status codes are the SDK's (NB_ERR_*), the firmament's
- * (FIR_ERR_*) and Block's own.
+ * BLOCK_STATUS_IO, and so is one it does not finish in time (no
+ * interrupt within timeout_ns): the device is reset then. Zero copy: `buffer`
+ * lends the client a buffer of DMA memory of its own (made at its first call,
+ * taken back once it has gone), which `read_inplace` and `write_inplace` hand
+ * to the device as it is. Status codes are the SDK's (NB_ERR_*), the
+ * firmament's (FIR_ERR_*) and Block's own.
  */
 #include <string.h>
 
@@ -17,17 +17,21 @@
 #include "vblk_block.h"
 
 /* Runs one request (len bytes at bus address phys, 0: the driver's
- * data buffer) and waits for it: its Block status. */
+ * data buffer) and waits for it: its Block status. One the device does
+ * not finish in time is BLOCK_STATUS_IO, the device reset (vblk_reset)
+ * so that the next request finds it working (or dead: IO too). */
 static int32_t run(struct vblk_dev *d, uint32_t type, uint64_t sector,
 		   uint64_t phys, uint32_t len)
 {
 	int st;
 
 	if (vblk_start(&d->b, type, sector, phys, len))
-		return NB_ERR_BAD_STATE;
+		return d->b.dead ? BLOCK_STATUS_IO : NB_ERR_BAD_STATE;
 	while ((st = vblk_finish(&d->b)) == VBLK_BUSY)
-		if (!d->wait_irq(d))
-			return NB_ERR_TIMED_OUT;
+		if (!d->wait_irq(d)) {
+			vblk_reset(&d->b);
+			return BLOCK_STATUS_IO;
+		}
 	if (st == VBLK_UNSUPP)
 		return NB_ERR_NOT_SUPPORTED;
 	return st == VBLK_OK ? NB_OK : BLOCK_STATUS_IO;

@@ -16,6 +16,7 @@
 #include "vblk.h"
 
 #define VBLK_CLIENTS 16
+#define VBLK_TIMEOUT_NS 10000000000ull /* a request's, by default */
 
 /* A client's in-place buffer: VBLK_INPLACE bytes of DMA memory. */
 struct vblk_buf {
@@ -28,9 +29,10 @@ struct vblk_dev {
 	struct vblk b;
 	struct vblk_buf bufs[VBLK_CLIENTS];
 	/* Waits for the next interrupt and serves it (vblk_service, then
-	 * acknowledge); false if none came in time (or the driver is
-	 * killed). */
+	 * acknowledge); false if none came within timeout_ns (or the
+	 * driver is killed). */
 	bool (*wait_irq)(struct vblk_dev *d);
+	uint64_t timeout_ns; /* VBLK_TIMEOUT_NS unless asked otherwise */
 	/* The client whose request is served (never 0), and whether a
 	 * client is still connected. */
 	uintptr_t (*client)(struct vblk_dev *d);

@@ -6,7 +6,8 @@
  * client cannot tell the two apart. Its device access is the kernel's
  * own (virtio_native.c), DMA memory from hal_shm_create_dma (a client's
  * in-place buffer a memory object, lent as a reply handle without
- * MANAGE: firport_give). MSI-X entry 0, else INTx.
+ * MANAGE: firport_give). MSI-X entry 0, else INTx. A request may take
+ * VBLK_TIMEOUT_NS, or vblk_timeout_ms=N on the kernel command line.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "drivers/virtio/vblk_block.h"
 #include "drivers/virtio/vblk_native.h"
 #include "drivers/virtio/virtio_native.h"
+#include "kernel/cmdline.h"
 
 /* The driver: its serving loop first (the thread's end frees it all). */
 struct bnative {
@@ -56,7 +58,8 @@ static struct bnative *of_dev(struct vblk_dev *d)
 
 static bool wait_irq(struct vblk_dev *d)
 {
-	return nserve_wait_irq(&of_dev(d)->s);
+	return nserve_wait_irq_until(&of_dev(d)->s,
+				     kernel_now() + (nb_time)d->timeout_ns);
 }
 
 static uintptr_t client(struct vblk_dev *d)
@@ -135,7 +138,11 @@ nb_status vblk_native_start(const struct khandle *h, uint32_t n,
 		      v->io.intx ? VIRTIO_NO_VECTOR : 0))
 		st = NB_ERR_NOT_SUPPORTED;
 	if (st == NB_OK) {
+		uint64_t ms;
 		v->blk.wait_irq = wait_irq;
+		v->blk.timeout_ns = cmdline_number("vblk_timeout_ms", &ms) && ms
+					    ? ms * 1000000
+					    : VBLK_TIMEOUT_NS;
 		v->blk.client = client;
 		v->blk.connected = connected;
 		v->blk.dma_new = dma_new;

@@ -17,6 +17,7 @@
 #define CFG_NOTIFY 2
 #define CFG_ISR 3
 #define CFG_DEVICE 4
+#define RESET_POLLS 1000000 /* status reads a reset may take */
 
 /* Common configuration offsets. */
 #define C_DFSELECT 0x00
@@ -123,18 +124,27 @@ int virtio_open(struct virtio *v, const struct vio_ops *ops, void *ctx)
 	}
 	if (!v->common || !v->notify_base || !v->isr)
 		return -1;
-	virtio_reset(v);
-	ops->cfg_write(ctx, 0x04, 2, ops->cfg_read(ctx, 0x04, 2) | 0x6);
+	return virtio_restart(v);
+}
+
+int virtio_restart(struct virtio *v)
+{
+	if (virtio_reset(v))
+		return -1;
+	v->ops->cfg_write(v->ctx, 0x04, 2,
+			  v->ops->cfg_read(v->ctx, 0x04, 2) | 0x6);
 	w8(v->common, C_STATUS, VIRTIO_ACKNOWLEDGE);
 	w8(v->common, C_STATUS, VIRTIO_ACKNOWLEDGE | VIRTIO_DRIVER);
 	return 0;
 }
 
-void virtio_reset(struct virtio *v)
+int virtio_reset(struct virtio *v)
 {
 	w8(v->common, C_STATUS, 0);
-	while (r8(v->common, C_STATUS) != 0)
-		; /* the reset is done when status reads 0 */
+	for (uint32_t i = 0; i < RESET_POLLS; i++)
+		if (r8(v->common, C_STATUS) == 0)
+			return 0; /* the reset is done when status reads 0 */
+	return -1;
 }
 
 int virtio_negotiate(struct virtio *v, uint64_t wanted)
@@ -183,22 +193,39 @@ int virtio_queue_setup(struct virtio *v, struct vq *q, uint16_t index,
 	len = (used_off + 6 + 8u * size + PAGE - 1) & ~(PAGE - 1);
 	if (!(mem = v->ops->dma(v->ctx, len, &phys)))
 		return -1;
-	*q = (struct vq){.index = index, .size = size, .nfree = size};
-	for (uint16_t i = 0; i < size; i++)
-		q->next[i] = (uint16_t)(i + 1);
+	*q = (struct vq){.index = index, .size = size, .msix = msix};
 	q->desc = (volatile struct vq_desc *)mem;
 	q->avail = (volatile uint16_t *)(mem + avail_off);
 	q->used = (volatile uint32_t *)(mem + used_off);
+	q->phys = phys;
+	q->len = len;
+	return virtio_queue_restart(v, q);
+}
+
+int virtio_queue_restart(struct virtio *v, struct vq *q)
+{
+	uint32_t avail_off = (uint32_t)((volatile uint8_t *)q->avail -
+					(volatile uint8_t *)q->desc);
+	uint32_t used_off = (uint32_t)((volatile uint8_t *)q->used -
+				       (volatile uint8_t *)q->desc);
+
+	for (uint32_t i = 0; i < q->len; i++)
+		((volatile uint8_t *)q->desc)[i] = 0;
+	q->free_head = q->last_used = 0;
+	q->nfree = q->size;
+	for (uint16_t i = 0; i < q->size; i++)
+		q->next[i] = (uint16_t)(i + 1);
+	w16(v->common, C_Q_SELECT, q->index);
 	q->notify = (volatile uint16_t *)(v->notify_base +
 					  r16(v->common, C_Q_NOFF) *
 						  v->notify_mult);
-	w16(v->common, C_Q_SIZE, size);
-	w16(v->common, C_Q_MSIX, msix);
-	if (r16(v->common, C_Q_MSIX) != msix)
+	w16(v->common, C_Q_SIZE, q->size);
+	w16(v->common, C_Q_MSIX, q->msix);
+	if (r16(v->common, C_Q_MSIX) != q->msix)
 		return -1; /* the device took no such vector */
-	w64(v->common, C_Q_DESC, phys);
-	w64(v->common, C_Q_AVAIL, phys + avail_off);
-	w64(v->common, C_Q_USED, phys + used_off);
+	w64(v->common, C_Q_DESC, q->phys);
+	w64(v->common, C_Q_AVAIL, q->phys + avail_off);
+	w64(v->common, C_Q_USED, q->phys + used_off);
 	w16(v->common, C_Q_ENABLE, 1);
 	return 0;
 }

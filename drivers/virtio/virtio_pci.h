@@ -47,7 +47,9 @@ struct vio_ops {
 
 /* One split virtqueue (in DMA memory the device reads and writes). */
 struct vq {
-	uint16_t index, size, free_head, nfree, last_used;
+	uint16_t index, size, free_head, nfree, last_used, msix;
+	uint64_t phys; /* the rings' DMA memory: bus address, bytes */
+	uint32_t len;
 	uint16_t next[VQ_MAX_SIZE]; /* free list of descriptors */
 	volatile struct vq_desc {
 		uint64_t addr;
@@ -78,8 +80,12 @@ struct vq_buf {
 /* Walks the capabilities, maps the structures, resets the device, turns
  * memory space and bus mastering on (the kernel turns mastering off when
  * a driver's DMA memory goes) and sets ACKNOWLEDGE | DRIVER. 0, or -1
- * when a structure is missing. */
+ * when a structure is missing or the reset never ends. */
 int virtio_open(struct virtio *v, const struct vio_ops *ops, void *ctx);
+/* Resets the device, turns memory space and bus mastering on and sets
+ * ACKNOWLEDGE | DRIVER (virtio_open's last step; again to start over);
+ * 0, or -1 if the reset never ended. */
+int virtio_restart(struct virtio *v);
 /* Accepts wanted & offered features, VERSION_1 always (which the device
  * must offer) and sets FEATURES_OK; 0, or -1 (device refused). */
 int virtio_negotiate(struct virtio *v, uint64_t wanted);
@@ -87,9 +93,14 @@ int virtio_negotiate(struct virtio *v, uint64_t wanted);
  * MSI-X entry msix (VIRTIO_NO_VECTOR: INTx); 0, or -1. */
 int virtio_queue_setup(struct virtio *v, struct vq *q, uint16_t index,
 		       uint16_t max_size, uint16_t msix);
+/* After a reset (and negotiation again): the same queue set up anew on
+ * its memory, emptied; 0, or -1. */
+int virtio_queue_restart(struct virtio *v, struct vq *q);
 void virtio_ready(struct virtio *v);
-/* Writes 0 to device status: the device forgets queues and features. */
-void virtio_reset(struct virtio *v);
+/* Writes 0 to device status: the device forgets queues and features
+ * (and stops using their memory) once status reads 0 again; -1 if it
+ * does not within a bounded number of reads (a dead device). */
+int virtio_reset(struct virtio *v);
 /* Reads (and so clears) the ISR status: bit 0 a queue, bit 1 config. */
 uint8_t virtio_isr(struct virtio *v);
 /* Device-specific configuration register at off (width 1, 2 or 4). */

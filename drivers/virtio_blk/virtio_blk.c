@@ -11,17 +11,17 @@
  * device access (virtio_wasm.c) and the hooks: interrupts, the client
  * being served, clients' in-place buffers (DMA memory objects this
  * driver never maps, lent as duplicates without MANAGE). Interrupts:
- * MSI-X entry 0, or INTx when the device has no MSI-X or argv[1] is
- * "intx".
+ * MSI-X entry 0, or INTx when the device has no MSI-X or an argument
+ * is "intx"; an argument "timeout=MS" sets how long a request may take
+ * before the device is reset (10 s by default).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "block.h"
 #include "svc.h"
 #include "vblk_block.h"
 #include "virtio_wasm.h"
-
-#define WAIT_NS 10000000000ll
 
 static struct vio_wasm w;
 static struct vblk_dev dev;
@@ -37,7 +37,8 @@ static void on_irq(void *ctx)
 static bool wait_irq(struct vblk_dev *d)
 {
 	if (nb_object_wait_one(irq, NB_SIGNAL_SIGNALED,
-			       nb_clock_monotonic() + WAIT_NS, NULL))
+			       nb_clock_monotonic() + (nb_time)d->timeout_ns,
+			       NULL))
 		return false;
 	on_irq(NULL);
 	return true;
@@ -83,9 +84,16 @@ int main(int argc, char **argv)
 {
 	nb_handle listener = nb_startup_handle(1);
 	struct svc_extra intr = {0, NB_SIGNAL_SIGNALED, on_irq};
-	bool intx = argc > 1 && strcmp(argv[1], "intx") == 0;
+	bool intx = false;
 	nb_status s;
 
+	dev.timeout_ns = VBLK_TIMEOUT_NS;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "intx") == 0)
+			intx = true;
+		else if (strncmp(argv[i], "timeout=", 8) == 0 &&
+			 atoi(argv[i] + 8) > 0)
+			dev.timeout_ns = (uint64_t)atoi(argv[i] + 8) * 1000000;
 	w.dev = nb_startup_handle(0);
 	if (!w.dev || !listener)
 		return 2;

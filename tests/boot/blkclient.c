@@ -13,7 +13,11 @@
  * The host then finds the patterns in the image. With argv[1] "errors"
  * (a disk failing reads of sector 64 and writes of sector 72: QEMU's
  * blkdebug) it checks instead that each failing request, by message and
- * in place, is BLOCK_STATUS_IO and that the disk serves others after. Prints
+ * in place, is BLOCK_STATUS_IO and that the disk serves others after.
+ * With "hang" (a disk slower than the driver's timeout: QEMU's null-co
+ * with a latency) each request, of every kind, is BLOCK_STATUS_IO after
+ * the timeout, the driver having reset the device after each (never
+ * stuck on the one before), and Block.info still answers. Prints
  * PASS/FAIL lines and "done"; the same output whichever driver serves it.
  */
 #include "block.h"
@@ -162,13 +166,25 @@ static void in_place(uint64_t count)
 	nb_handle_close(buf.memory);
 }
 
+/* Takes the in-place buffer; reading count sectors at r and writing
+ * one at w in place must each be BLOCK_STATUS_IO. */
+static void inplace_fail(uint64_t r, uint32_t count, uint64_t w)
+{
+	static block_buffer_resp buf;
+	block_read_inplace_req ir = {r, count, 0};
+	block_write_inplace_req iw = {w, 1, 0};
+
+	EXPECT("buffer", block_buffer(ch, &buf), NB_OK);
+	nb_handle_close(buf.memory);
+	EXPECT("read in place, failing", block_read_inplace(ch, &ir),
+	       BLOCK_STATUS_IO);
+	EXPECT("write in place, failing", block_write_inplace(ch, &iw),
+	       BLOCK_STATUS_IO);
+}
+
 /* The device fails reads of sector 64 and writes of sector 72. */
 static void errors(void)
 {
-	static block_buffer_resp buf;
-	block_read_inplace_req ir = {64, 1, 0};
-	block_write_inplace_req iw = {72, 1, 0};
-
 	EXPECT("read a failing sector", rd(64, 1), BLOCK_STATUS_IO);
 	EXPECT("read across it", rd(60, 8), BLOCK_STATUS_IO);
 	EXPECT("read the sector before", rd(63, 1), NB_OK);
@@ -177,14 +193,24 @@ static void errors(void)
 	wreq.data.len = SECTOR;
 	EXPECT("write a failing sector", block_write(ch, &wreq),
 	       BLOCK_STATUS_IO);
-	EXPECT("buffer", block_buffer(ch, &buf), NB_OK);
-	nb_handle_close(buf.memory);
-	EXPECT("read it in place", block_read_inplace(ch, &ir),
-	       BLOCK_STATUS_IO);
-	EXPECT("write it in place", block_write_inplace(ch, &iw),
-	       BLOCK_STATUS_IO);
+	inplace_fail(64, 1, 72);
 	EXPECT("read after the errors", rd(0, 16), NB_OK);
 	EXPECT("sector 0", sector_is(0, 0), true);
+}
+
+/* The device takes longer than the driver waits, every time. */
+static void hang(void)
+{
+	block_info_resp info;
+
+	EXPECT("read, timed out", rd(0, 1), BLOCK_STATUS_IO);
+	EXPECT("read again, timed out", rd(1, 16), BLOCK_STATUS_IO);
+	wreq.first = 3;
+	wreq.data.len = SECTOR;
+	EXPECT("write, timed out", block_write(ch, &wreq), BLOCK_STATUS_IO);
+	EXPECT("flush, timed out", block_flush(ch), BLOCK_STATUS_IO);
+	inplace_fail(8, 2, 9);
+	EXPECT("info after", block_info(ch, &info), NB_OK);
 }
 
 int main(int argc, char **argv)
@@ -197,9 +223,16 @@ int main(int argc, char **argv)
 	EXPECT("block size", info.info.block_size, SECTOR);
 	EXPECT("at least 64 KiB", info.info.block_count >= 128, 1);
 	EXPECT("writable", info.info.read_only, 0);
+	if (argc > 1 && !strcmp(argv[1], "hang"))
+		info.info.block_count = 256; /* the test's null-co disk */
 	printf("blocks %llu\n", (unsigned long long)info.info.block_count);
 	if (argc > 1 && !strcmp(argv[1], "errors")) {
 		errors();
+		printf("done\n");
+		return kt_failed != 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "hang")) {
+		hang();
 		printf("done\n");
 		return kt_failed != 0;
 	}

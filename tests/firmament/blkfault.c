@@ -9,7 +9,11 @@
  * driver, fatfs reconnects and repeats it. Each file is fsync'd, then
  * read back. Prints "synced NAME SIZE" for each (tests/storage.sh
  * checks the image with mtools and fsck.fat), PASS/FAIL lines and
- * "done". argv[1]: the seed (default 1).
+ * "done". argv[1]: the seed (default 1); argv[2]: the service killed,
+ * "block" (default) or "fs": then the file system service itself dies
+ * mid-write, its File channel with it, and the round is written again
+ * over the restarted fatfs (whose mount repairs the volume) until it
+ * is synced.
  */
 #include "filesystem.h"
 #include "kt.h"
@@ -21,7 +25,9 @@
 #define STACK 65536
 
 static nb_handle fs, launcher, armed, killed;
-static uint32_t spin; /* the killer's seeded delay */
+static const char *victim = "block"; /* the service killed */
+static uint32_t spin;		     /* the killer's seeded delay */
+static nb_time nap;		     /* or its seeded sleep (ns), when not 0 */
 static uint64_t rng;
 static int kills;
 static volatile uint32_t sink; /* what the spin computes */
@@ -48,7 +54,7 @@ static void killer(uint32_t arg)
 {
 	static launcher_kill_service_req req;
 
-	FIR_SET_STR(req.name, "block");
+	FIR_SET_STR(req.name, victim);
 	for (;;) {
 		if (nb_object_wait_one(armed, NB_SIGNAL_USER0, NB_TIME_INFINITE,
 				       NULL))
@@ -56,6 +62,8 @@ static void killer(uint32_t arg)
 		nb_object_signal(armed, NB_SIGNAL_USER0, 0);
 		for (uint32_t i = 0; i < spin; i++)
 			sink += i;
+		if (nap)
+			svc_sleep(nap);
 		nb_status s;
 		while ((s = launcher_kill_service(launcher, &req)) ==
 		       FIR_ERR_UNAVAILABLE)
@@ -73,19 +81,27 @@ static nb_handle open_file(const char *path, uint32_t flags, uint32_t rights)
 	return svc_open(fs, path, flags, rights, &f) ? 0 : f;
 }
 
-/* Round r: writes file r with one chunk written while the driver is
- * killed, fsyncs it; its size, or 0 if it could not be synced. */
-static uint32_t round_of(uint32_t r, const char *name)
+/* Waits for the killer's kill. */
+static void wait_kill(void)
+{
+	nb_object_wait_one(killed, NB_SIGNAL_USER0, NB_TIME_INFINITE, NULL);
+	nb_object_signal(killed, NB_SIGNAL_USER0, 0);
+}
+
+/* Writes file r as chunks chunks, arming the killer (unless at is
+ * past chunks) before chunk at (at == chunks: before the fsync) and
+ * waiting for its kill before the fsync (the driver's: fatfs repeats
+ * the lost request) or after it (fatfs's: the kill may fall on the
+ * fsync); the size synced, or 0. */
+static uint32_t write_round(uint32_t r, const char *name, uint32_t chunks,
+			    uint32_t at)
 {
 	static file_write_req w;
 	static file_write_resp wr;
-	uint32_t chunks = 2 + next() % 15, at = next() % chunks, size = 0;
+	uint32_t size = 0;
 	nb_handle f = open_file(name, 4 | 16, 3);
 
-	if (!f)
-		return 0;
-	spin = next() % 200000;
-	for (uint32_t c = 0; c < chunks; c++) {
+	for (uint32_t c = 0; f && c < chunks; c++) {
 		w.data.len = CHUNK;
 		for (uint32_t i = 0; i < CHUNK; i++)
 			w.data.b[i] = pattern(r, c * CHUNK + i);
@@ -95,12 +111,47 @@ static uint32_t round_of(uint32_t r, const char *name)
 			break;
 		size += CHUNK;
 	}
-	nb_object_wait_one(killed, NB_SIGNAL_USER0, NB_TIME_INFINITE, NULL);
-	nb_object_signal(killed, NB_SIGNAL_USER0, 0);
-	if (size != chunks * CHUNK || file_sync(f))
+	bool fs_dies = !strcmp(victim, "fs");
+	if (at < chunks && !fs_dies)
+		wait_kill();
+	if (at == chunks)
+		nb_object_signal(armed, 0, NB_SIGNAL_USER0);
+	if (!f || size != chunks * CHUNK || file_sync(f))
 		size = 0;
+	if (at <= chunks && fs_dies)
+		wait_kill();
 	nb_handle_close(f);
 	return size;
+}
+
+/* Round r: writes file r with one chunk written while the victim is
+ * killed, fsyncs it; its size, or 0 if it could not be synced. When
+ * fatfs is the victim, every other round arms the killer at the fsync
+ * instead; then connects to the new fatfs and, if the round was lost,
+ * writes the file again, with no kill. */
+static uint32_t round_of(uint32_t r, const char *name)
+{
+	uint32_t chunks = 2 + next() % 15, at = next() % chunks;
+	bool fs_dies = !strcmp(victim, "fs");
+
+	spin = next() % 200000;
+	nap = 0;
+	if (fs_dies && r % 2) {
+		/* The fsync's writes wait for the device: a spin would end
+		 * at the first one; a sleep lets fatfs go on. */
+		at = chunks;
+		spin = 0;
+		nap = next() % 8000000;
+	}
+	uint32_t size = write_round(r, name, chunks, at);
+	if (!fs_dies)
+		return size;
+	nb_handle_close(fs);
+	if (svc_connect("fs", &fs))
+		return 0;
+	if (!size)
+		printf("lost %s: written again\n", name);
+	return size ? size : write_round(r, name, chunks, chunks + 1);
 }
 
 /* Reads file name back: whether it holds size bytes of round r's. */
@@ -129,6 +180,8 @@ int main(int argc, char **argv)
 
 	argc = svc_args("blkfault.wasm", &argv);
 	rng = argc > 1 ? strtoull(argv[1], NULL, 0) * 2654435761u + 1 : 1;
+	if (argc > 2)
+		victim = argv[2];
 	EXPECT("fs", svc_connect("fs", &fs), NB_OK);
 	EXPECT("launcher", svc_connect("launcher", &launcher), NB_OK);
 	EXPECT("events", nb_event_create(&armed) | nb_event_create(&killed),

@@ -3,7 +3,9 @@
  * dosfstools and mtools make and check: files mcopy'd in read back
  * whole, what the library writes passes `fsck.fat -n` and reads back
  * through mdir/mtype, short names are the ones Windows would make, and
- * damaged images give errors, not crashes or hangs. Needs mkfs.fat,
+ * damaged images give errors, not crashes or hangs, and a power cut at
+ * any write leaves a volume that the next mount repairs (fsck.fat -n
+ * clean, synced files whole). Needs mkfs.fat,
  * fsck.fat, mcopy, mmd, mdir and mtype (tools/deps.sh).
  */
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -504,6 +507,136 @@ static void t_corrupt(void)
 	CHECK(mount_path(img, &fs) == FAT_EINVAL);
 }
 
+/* The power-cut device: an image mapped in memory whose writes after
+ * the first cut_after are lost (and say they succeeded). */
+static uint8_t *cut_img;
+static long cut_after, cut_writes;
+
+static int cut_read(void *ctx, uint64_t sec, uint32_t n, void *buf)
+{
+	memcpy(buf, cut_img + sec * 512, (size_t)n * 512);
+	return 0;
+}
+
+static int cut_write(void *ctx, uint64_t sec, uint32_t n, const void *buf)
+{
+	if (cut_writes++ < cut_after)
+		memcpy(cut_img + sec * 512, buf, (size_t)n * 512);
+	return 0;
+}
+
+/* n bytes of pattern k at p. */
+static void fill(uint8_t *p, size_t n, unsigned k)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 13 + k * 7 + i / 509);
+}
+
+/* The crash workload: files made and synced (sync point j: files j*2,
+ * j*2+1 whole from then on, never touched again), with renames,
+ * unlinks, truncates, a directory grown past a cluster, in between.
+ * Sets synced[j] to the write count when sync j returned. */
+static void workload(struct fat_fs *fs, long *synced)
+{
+	static uint8_t buf[20000];
+	char name[64];
+	struct fat_file *f;
+
+	for (unsigned j = 0; j < 4; j++) {
+		for (unsigned k = j * 2; k < j * 2 + 2; k++) {
+			snprintf(name, sizeof name, "kept file %u.bin", k);
+			fill(buf, 3000 + k * 1500, k);
+			put(fs, name, buf, 3000 + k * 1500);
+		}
+		fat_sync(fs);
+		synced[j] = cut_writes;
+		snprintf(name, sizeof name, "d%u", j);
+		fat_mkdir(fs, name);
+		for (unsigned k = 0; k < 6; k++) {
+			snprintf(name, sizeof name, "d%u/a longer name %u", j,
+				 k);
+			fill(buf, 700 * k, k);
+			put(fs, name, buf, 700 * k);
+		}
+		snprintf(name, sizeof name, "d%u/a longer name 2", j);
+		fat_rename(fs, name, j ? "d0/moved" : "moved");
+		snprintf(name, sizeof name, "d%u/a longer name 3", j);
+		fat_unlink(fs, name);
+		snprintf(name, sizeof name, "d%u/a longer name 5", j);
+		if (fat_open(fs, name, FAT_O_WRITE, &f) == FAT_OK) {
+			fat_truncate(f, 100);
+			fat_write(f, buf, sizeof buf);
+			fat_close(f);
+		}
+	}
+}
+
+/* A power cut after each of the workload's writes in turn (every
+ * fourth one): the next mount repairs the volume, fsck.fat -n finds it
+ * clean and every file synced before the cut reads back whole. */
+static void t_power_cut(void)
+{
+	static uint8_t want[20000], got[20000];
+	struct fat_fs *fs;
+	long synced[4], total;
+	char name[64];
+	int fails = 0;
+
+	sh("rm -f %s && mkfs.fat -F 32 -C %s 33300 >/dev/null", img, img);
+	int fd = open(img, O_RDWR);
+	size_t size = 33300 * 1024;
+	cut_img = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	uint8_t *orig = malloc(size);
+	memcpy(orig, cut_img, size);
+	struct fat_dev dev = {NULL,	512,	   size / 512, false,
+			      cut_read, cut_write, NULL,       dev_now};
+	cut_after = 1L << 30;
+	cut_writes = 0;
+	CHECK(fat_mount(&fs, &dev) == FAT_OK);
+	workload(fs, synced);
+	fat_unmount(fs);
+	total = cut_writes;
+	CHECK(total > 100);
+	for (long cut = 0; cut <= total && fails < 3; cut += 4) {
+		memcpy(cut_img, orig, size);
+		cut_after = cut;
+		cut_writes = 0;
+		if (fat_mount(&fs, &dev) != FAT_OK)
+			continue;
+		workload(fs, synced);
+		fat_unmount(fs);
+		cut_after = 1L << 30;
+		int r = fat_mount(&fs, &dev);
+		bool ok = r == FAT_OK;
+		for (unsigned j = 0; ok && j < 4 && synced[j] <= cut; j++)
+			for (unsigned k = j * 2; k < j * 2 + 2; k++) {
+				struct fat_file *f = NULL;
+				uint32_t n = 3000 + k * 1500;
+				snprintf(name, sizeof name, "kept file %u.bin",
+					 k);
+				fill(want, n, k);
+				ok = ok &&
+				     fat_open(fs, name, FAT_O_READ, &f) == 0;
+				ok = ok && fat_read(f, got, sizeof got) == n &&
+				     !memcmp(got, want, n);
+				if (f)
+					fat_close(f);
+			}
+		if (r == FAT_OK)
+			fat_unmount(fs);
+		msync(cut_img, size, MS_SYNC);
+		if (!ok || sh("fsck.fat -n %s >%s/fsck 2>&1", img, tmp)) {
+			printf("  cut after write %ld of %ld:\n", cut, total);
+			sh("head -n 8 %s/fsck", tmp);
+			fails++;
+		}
+	}
+	CHECK(fails == 0);
+	munmap(cut_img, size);
+	free(orig);
+	close(fd);
+}
+
 int main(void)
 {
 	strcpy(tmp, "/tmp/test_fat.XXXXXX");
@@ -518,6 +651,8 @@ int main(void)
 	run("fat: error codes", t_errors);
 	run("fat: a directory of 600 files", t_big_dir);
 	run("fat: damaged images", t_corrupt);
+	run("fat: a power cut at any write, then a mount that repairs",
+	    t_power_cut);
 	if (img_fd >= 0)
 		close(img_fd);
 	if (!getenv("KEEP"))

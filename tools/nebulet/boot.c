@@ -385,9 +385,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	argv[n++] = "-device";
 	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	if (o->disk) { /* a modern-only virtio 1.x block device */
-		static char drive[4200];
-		snprintf(drive, sizeof drive,
-			 "file=%s,if=none,id=disk0,format=raw", o->disk);
+		static char drive[8200];
+		size_t k = strlen(strcpy(drive, "file="));
+		for (const char *c = o->disk; *c; c++) /* QEMU's escape */
+			k += (size_t)sprintf(drive + k, *c == ',' ? ",," : "%c",
+					     *c);
+		strcpy(drive + k, ",if=none,id=disk0,format=raw");
 		argv[n++] = "-drive";
 		argv[n++] = drive;
 		argv[n++] = "-device";
@@ -705,7 +708,8 @@ static const char boot_usage[] =
 	"   COM2's output to FILE, its input from FILE; --memory=SIZE: the\n"
 	"   machine's RAM, as QEMU's -m (64M, 1G), 512M by default;\n"
 	"   --disk=IMG: raw image IMG as a virtio-blk-pci disk (virtio 1.x\n"
-	"   only, no commas in IMG; with --kernel, init's startup handle 1);\n"
+	"   only; IMG may be QEMU's json:{...}; with --kernel, init's\n"
+	"   startup handle 1);\n"
 	"   --nic: a virtio-net-pci (1.x only) on\n"
 	"   QEMU's user network, restricted; --hostfwd=tcp:[HOSTADDR]:PORT-:\n"
 	"   GUESTPORT: --nic with a host port forwarded to the guest's;\n"
@@ -830,7 +834,7 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 				   strlen(argv[i] + 9)) {
 			o->memory = argv[i] + 9;
 		} else if (strncmp(argv[i], "--disk=", 7) == 0 && argv[i][7] &&
-			   !strchr(argv[i], ',') && strlen(argv[i]) < 4000) {
+			   strlen(argv[i]) < 4000) {
 			o->disk = argv[i] + 7;
 		} else if (strncmp(argv[i], "--append=", 9) == 0 &&
 			   strlen(argv[i]) < 200) {

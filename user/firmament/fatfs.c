@@ -11,7 +11,9 @@
  * block service goes away (a driver killed, restarted by init), fatfs
  * connects to the new one and repeats the request it lost. Blocks move
  * in place when the driver lends a buffer (Block.buffer: the device
- * reads and writes the memory fatfs maps), else in messages.
+ * reads and writes the memory fatfs maps), else in messages. When fatfs
+ * itself was stopped mid-write (killed, restarted by init), its mount
+ * repairs the volume before serving (user/fs/README.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +447,14 @@ static int mount(void)
 						    : fat_strerror(err));
 		return 1;
 	}
+	struct fat_fix fix;
+	fat_fixed(fs, &fix);
+	if (fix.repaired)
+		fprintf(stderr,
+			"fatfs: not stopped cleanly: repaired (%u entries "
+			"fixed, %u chains cut, %u lost clusters freed, %u FAT "
+			"mirror sectors rewritten)\n",
+			fix.entries, fix.chains, fix.lost, fix.mirrors);
 	return 0;
 }
 

@@ -188,12 +188,69 @@ static bool have_fs(void)
 	return fs != NB_HANDLE_INVALID;
 }
 
-/* Opens path on the file system with flags and rights: its File channel
- * in *f. */
+#define PATH_BYTES 1024 /* FileSystem's paths: string<1024> */
+
+/* The current directory on the file system (cd, pwd): absolute, no
+ * "." or ".." in it, no '/' at the end but the root's. */
+static char cwd[PATH_BYTES] = "/";
+
+/* path made absolute from cwd, its "." and ".." resolved (".." of the
+ * root is the root), into a static buffer; NULL if too long. */
+static const char *fs_path(const char *path)
+{
+	static char buf[2 * PATH_BYTES];
+	size_t n = 0;
+
+	if (strlen(cwd) + strlen(path) + 2 > sizeof buf)
+		return NULL;
+	snprintf(buf, sizeof buf, "%s/%s", path[0] == '/' ? "" : cwd, path);
+	for (char *p = buf; *p;) {
+		while (*p == '/')
+			p++;
+		size_t l = strcspn(p, "/");
+		if (l == 2 && !strncmp(p, "..", 2)) {
+			while (n > 0 && buf[--n] != '/')
+				;
+		} else if (l && (l != 1 || *p != '.')) {
+			buf[n++] = '/';
+			memmove(buf + n, p, l);
+			n += l;
+		}
+		p += l; /* n stays behind p: each part had a '/' before */
+	}
+	buf[n ? n : 1] = 0;
+	buf[0] = '/';
+	return n < PATH_BYTES ? buf : NULL;
+}
+
+/* Opens path (relative to cwd) on the file system with flags and
+ * rights: its File channel in *f. */
 static nb_status fs_open(const char *path, uint32_t flags, uint32_t rights,
 			 nb_handle *f)
 {
-	return svc_open(fs, path, flags, rights, f);
+	const char *abs = fs_path(path);
+
+	return abs ? svc_open(fs, abs, flags, rights, f)
+		   : FS_STATUS_NAME_TOO_LONG;
+}
+
+/* cd [DIR]: DIR (the root without one) becomes the current directory,
+ * if it is one. */
+static int cmd_cd(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "/", *abs;
+	nb_handle d;
+	nb_status s;
+
+	if (!have_fs())
+		return fail("cd", FIR_ERR_NOT_FOUND);
+	if (!(abs = fs_path(dir)))
+		return fail(dir, FS_STATUS_NAME_TOO_LONG);
+	if ((s = svc_open(fs, abs, 64, 1, &d)))
+		return fail(dir, s);
+	nb_handle_close(d);
+	strcpy(cwd, abs);
+	return 0;
 }
 
 /* ls DIR on the file system: sizes and names, directories with '/'. */
@@ -230,7 +287,7 @@ static int cmd_ls(int argc, char **argv)
 	nb_status s;
 
 	if (have_fs())
-		return fs_ls(argc > 1 ? argv[1] : "/");
+		return fs_ls(argc > 1 ? argv[1] : ".");
 	if ((s = launcher_files(launcher, &resp)))
 		return fail("ls", s);
 	for (uint32_t i = 0; i < resp.files.len; i++)
@@ -335,7 +392,8 @@ static int cmd_rm_mkdir(int argc, char **argv, bool rm)
 	if (!have_fs())
 		return fail(argv[0], FIR_ERR_NOT_FOUND);
 	for (int i = 1; i < argc; i++) {
-		if (!FIR_SET_STR(req.path, argv[i]))
+		const char *abs = fs_path(argv[i]);
+		if (!abs || !FIR_SET_STR(req.path, abs))
 			return fail(argv[i], FS_STATUS_NAME_TOO_LONG);
 		if (!rm)
 			s = file_system_mkdir(fs, &req);
@@ -387,7 +445,9 @@ static int command(int argc, char **argv)
 	if (!strcmp(c, "help")) {
 		out("commands: help, echo ARG..., run FILE [ARG...], ps, "
 		    "kill ID, ls [DIR], cat FILE..., cp FROM TO, rm PATH..., "
-		    "mkdir PATH..., mem, exit [N]; $? is the last status\n");
+		    "mkdir PATH..., cd [DIR], pwd, mem, exit [N]; paths are "
+		    "relative to the current directory; $? is the last "
+		    "status\n");
 		return 0;
 	}
 	if (!strcmp(c, "echo")) {
@@ -412,6 +472,12 @@ static int command(int argc, char **argv)
 		return cmd_rm_mkdir(argc, argv, c[0] == 'r');
 	if (!strcmp(c, "mem"))
 		return cmd_mem();
+	if (!strcmp(c, "cd"))
+		return cmd_cd(argc, argv);
+	if (!strcmp(c, "pwd")) {
+		out("%s\n", cwd);
+		return 0;
+	}
 	out("%s: unknown command (try help)\n", c);
 	return 127;
 }

@@ -82,12 +82,23 @@ struct fat_dirent {
 struct fat_fs;
 struct fat_file;
 
-/* Mounts the FAT32 file system on dev (copied). */
+/* What a mount repaired after an unclean stop (FAT[1]'s clean bit
+ * clear: user/fs/README.md): directory entries fixed or removed,
+ * cluster chains cut, lost clusters freed, FAT mirror sectors
+ * rewritten. */
+struct fat_fix {
+	bool repaired; /* the volume had not been stopped cleanly */
+	uint32_t entries, chains, lost, mirrors;
+};
+/* Mounts the FAT32 file system on dev (copied), repairing it first if
+ * it was not stopped cleanly (fat_fixed says what was done). */
 int fat_mount(struct fat_fs **out, const struct fat_dev *dev);
+void fat_fixed(struct fat_fs *fs, struct fat_fix *fix);
 /* Writes everything back (fat_sync) and frees fs, unless a file is
  * still open: then FAT_EBUSY, and fs stays. Else the sync's status. */
 int fat_unmount(struct fat_fs *fs);
-/* Writes cached sectors, the FAT mirrors and FSInfo, then flushes. */
+/* Writes cached sectors, the FAT mirrors and FSInfo, flushes, then marks
+ * the volume clean (FAT[1]). */
 int fat_sync(struct fat_fs *fs);
 /* Free and total bytes of the data area. */
 void fat_space(struct fat_fs *fs, uint64_t *free, uint64_t *total);

@@ -2,8 +2,10 @@
  * fat_disk.c: the FAT32 volume: mounting (every boot sector field
  * checked), the sector cache (directories and the FAT, written back by
  * fat_sync or when evicted; a FAT sector goes to every mirror), the FAT's
- * entries, cluster allocation and freeing, FSInfo, and data transfers
- * that bypass the cache.
+ * entries, cluster allocation and freeing, FSInfo, data transfers
+ * that bypass the cache, and the clean-shutdown bit of FAT[1]: cleared
+ * on the disk before the first metadata write after a sync, set again
+ * by fat_sync; a mount that finds it clear repairs (fat_repair.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,27 +40,73 @@ static int dev_io(struct fat_fs *fs, uint64_t sec, uint32_t count, void *buf,
 	return fs->dev.read(fs->dev.ctx, sec, count, buf) ? FAT_EIO : FAT_OK;
 }
 
-/* Writes cache buffer b back if dirty: a FAT sector to every mirror (or
- * the active FAT alone when mirroring is off). */
-static int cache_put(struct fat_fs *fs, struct fat_cbuf *b)
+/* Writes sector sec (data) to the device: a FAT sector (fat) to every
+ * mirror, the active FAT first or, with active_last, last (or to the
+ * active FAT alone when mirroring is off). */
+static int sec_put(struct fat_fs *fs, uint64_t sec, const uint8_t *data,
+		   bool fat, bool active_last)
 {
-	if (!b->valid || !b->dirty)
-		return FAT_OK;
-	if (b->fat && fs->mirror) {
-		uint64_t off = b->sec - fs->fat_start -
-			       (uint64_t)fs->active * fs->fat_sectors;
-		for (uint32_t i = 0; i < fs->nfats; i++) {
-			uint64_t s = fs->fat_start +
-				     (uint64_t)i * fs->fat_sectors + off;
-			int err = dev_io(fs, s, 1, b->data, true);
-			if (err)
-				return err;
-		}
-	} else {
-		int err = dev_io(fs, b->sec, 1, b->data, true);
+	if (!fat || !fs->mirror)
+		return dev_io(fs, sec, 1, (void *)data, true);
+	uint64_t off =
+		sec - fs->fat_start - (uint64_t)fs->active * fs->fat_sectors;
+	for (uint32_t k = 0; k < fs->nfats; k++) {
+		uint32_t i = active_last ? fs->nfats - 1 - k : k;
+		uint64_t s =
+			fs->fat_start + (uint64_t)i * fs->fat_sectors + off;
+		int err = dev_io(fs, s, 1, (void *)data, true);
 		if (err)
 			return err;
 	}
+	return FAT_OK;
+}
+
+/* Sets the clean-shutdown bit of FAT[1] (clean) or clears it, writes
+ * its sector to every mirror (flushed when unclean), outside the cache's
+ * eviction (its cached copy, if any, is written with the change). Cleared
+ * before the first metadata write after a sync, set at the end of fat_sync. */
+static int vol_mark(struct fat_fs *fs, bool clean)
+{
+	uint64_t sec = fs->fat_start + (uint64_t)fs->active * fs->fat_sectors;
+	uint8_t *d = fs->mark;
+	struct fat_cbuf *b = NULL;
+	int err;
+
+	for (int i = 0; i < FAT_CACHE; i++)
+		if (fs->cache[i].valid && fs->cache[i].sec == sec)
+			b = &fs->cache[i];
+	if (b)
+		d = b->data;
+	else if ((err = dev_io(fs, sec, 1, d, false)))
+		return err;
+	uint32_t v = get32(d + 4);
+	put32(d + 4, clean ? v | FAT_CLEAN_BIT : v & ~FAT_CLEAN_BIT);
+	/* The active FAT decides at mount: unclean there first, clean
+	 * there last (with mirroring on, FAT 0 is the active one). */
+	if ((err = sec_put(fs, sec, d, true, clean)))
+		return err;
+	if (b)
+		b->dirty = false;
+	/* Unclean must be on the disk before what follows; a clean mark
+	 * lost by a crash only costs the next mount a repair. */
+	if (!clean && fs->dev.flush && fs->dev.flush(fs->dev.ctx))
+		return FAT_EIO;
+	fs->unclean = !clean;
+	return FAT_OK;
+}
+
+/* Writes cache buffer b back if dirty, the volume marked unclean on the
+ * disk first. */
+static int cache_put(struct fat_fs *fs, struct fat_cbuf *b)
+{
+	int err;
+
+	if (!b->valid || !b->dirty)
+		return FAT_OK;
+	if (!fs->unclean && (err = vol_mark(fs, false)))
+		return err;
+	if (b->dirty && (err = sec_put(fs, b->sec, b->data, b->fat, false)))
+		return err;
 	b->dirty = false;
 	return FAT_OK;
 }
@@ -116,6 +164,16 @@ void cache_dirty(struct fat_fs *fs, const uint8_t *data)
 		if (b->valid && data >= b->data && data < b->data + fs->bps)
 			b->dirty = true;
 	}
+}
+
+/* Writes cached sector sec back now if it is dirty (ordering: a new
+ * directory's sectors reach the disk before the entry naming it). */
+int cache_write(struct fat_fs *fs, uint64_t sec)
+{
+	for (int i = 0; i < FAT_CACHE; i++)
+		if (fs->cache[i].valid && fs->cache[i].sec == sec)
+			return cache_put(fs, &fs->cache[i]);
+	return FAT_OK;
 }
 
 /* Writes every dirty cached sector back. */
@@ -198,9 +256,10 @@ int chain_next(struct fat_fs *fs, uint32_t c, uint32_t *next)
 	return FAT_OK;
 }
 
-/* Allocates a free cluster, marks it the end of a chain, links it after
- * prev (if not 0) and zeroes it if zero (through the cache, for
- * directories). */
+/* Allocates a free cluster, marks it the end of a chain and links it
+ * after prev (if not 0). With zero (directories) it is zeroed through
+ * the cache and written before the FAT links it, so that no crash
+ * leaves a directory cluster holding old data. */
 int clus_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out)
 {
 	uint32_t c = fs->next_free, v;
@@ -220,6 +279,16 @@ int clus_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out)
 		fs->free = 0;
 		return FAT_ENOSPC;
 	}
+	for (uint32_t i = 0; zero && i < fs->spc; i++) {
+		uint8_t *d;
+		uint64_t sec = clus_sector(fs, c) + i;
+		if ((err = cache_get(fs, sec, false, &d)))
+			return err;
+		memset(d, 0, fs->bps);
+		cache_dirty(fs, d);
+		if ((err = cache_write(fs, sec)))
+			return err;
+	}
 	if ((err = fat_set(fs, c, 0x0FFFFFFF)))
 		return err;
 	if (prev && (err = fat_set(fs, prev, c)))
@@ -228,13 +297,6 @@ int clus_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out)
 		fs->free--;
 	fs->next_free = c + 1;
 	fs->info_dirty = true;
-	for (uint32_t i = 0; zero && i < fs->spc; i++) {
-		uint8_t *d;
-		if ((err = cache_get(fs, clus_sector(fs, c) + i, false, &d)))
-			return err;
-		memset(d, 0, fs->bps);
-		cache_dirty(fs, d);
-	}
 	*out = c;
 	return FAT_OK;
 }
@@ -312,6 +374,8 @@ static int write_info(struct fat_fs *fs)
 	int err;
 	if (!fs->info_sec || !fs->info_dirty || fs->dev.read_only)
 		return FAT_OK;
+	if (!fs->unclean && (err = vol_mark(fs, false)))
+		return err;
 	if ((err = dev_io(fs, fs->info_sec, 1, fs->bounce, false)))
 		return err;
 	put32(fs->bounce + 488, fs->free);
@@ -371,12 +435,29 @@ static int parse_bpb(struct fat_fs *fs, const uint8_t *s)
 	return FAT_OK;
 }
 
+/* After the geometry: reads the clean-shutdown bit of FAT[1]; a volume
+ * not stopped cleanly is repaired (fat_repair.c) and synced, which
+ * marks it clean, before anything else touches it. A read-only one is
+ * served as it is. */
+static int mount_check(struct fat_fs *fs)
+{
+	uint32_t v;
+	int err = fat_get(fs, 1, &v);
+	if (err || (v & FAT_CLEAN_BIT) || fs->dev.read_only)
+		return err;
+	fs->unclean = true;
+	if (!(err = vol_repair(fs)))
+		err = fat_sync(fs);
+	return err;
+}
+
 /* Frees fs and its buffers. */
 static void fs_free(struct fat_fs *fs)
 {
 	for (int i = 0; i < FAT_CACHE; i++)
 		free(fs->cache[i].data);
 	free(fs->bounce);
+	free(fs->mark);
 	free(fs);
 }
 
@@ -394,6 +475,10 @@ int fat_mount(struct fat_fs **out, const struct fat_dev *dev)
 	fs->dev = *dev;
 	fs->bps = dev->sector_size;
 	fs->bounce = malloc(fs->bps);
+	if (!(fs->mark = malloc(fs->bps))) {
+		free(fs->bounce);
+		fs->bounce = NULL;
+	}
 	for (int i = 0; i < FAT_CACHE; i++)
 		if (!(fs->cache[i].data = malloc(fs->bps)))
 			fs->bounce = NULL;
@@ -403,7 +488,7 @@ int fat_mount(struct fat_fs **out, const struct fat_dev *dev)
 	}
 	if ((err = dev_io(fs, 0, 1, fs->bounce, false)) ||
 	    (err = parse_bpb(fs, fs->bounce)) ||
-	    (err = read_info(fs, fs->bounce))) {
+	    (err = read_info(fs, fs->bounce)) || (err = mount_check(fs))) {
 		fs_free(fs);
 		return err;
 	}
@@ -419,6 +504,8 @@ int fat_sync(struct fat_fs *fs)
 	if (!err && fs->dev.flush && !fs->dev.read_only &&
 	    fs->dev.flush(fs->dev.ctx))
 		err = FAT_EIO;
+	if (!err && fs->unclean && !fs->dev.read_only)
+		err = vol_mark(fs, true);
 	return err;
 }
 

@@ -10,11 +10,12 @@
 
 #include "fat.h"
 
-#define FAT_CACHE 64	    /* sectors kept (directories and FAT) */
-#define FAT_EOC 0x0FFFFFF8u /* end of chain: this and above */
-#define FAT_BAD 0x0FFFFFF7u /* a bad cluster */
-#define FAT_DIR_MAX 65536u  /* entries of one directory, at most */
-#define FAT_LFN_MAX 255	    /* UTF-16 units of a long name */
+#define FAT_CACHE 64		  /* sectors kept (directories and FAT) */
+#define FAT_EOC 0x0FFFFFF8u	  /* end of chain: this and above */
+#define FAT_BAD 0x0FFFFFF7u	  /* a bad cluster */
+#define FAT_DIR_MAX 65536u	  /* entries of one directory, at most */
+#define FAT_LFN_MAX 255		  /* UTF-16 units of a long name */
+#define FAT_CLEAN_BIT 0x08000000u /* FAT[1]: the volume was left clean */
 
 /* Directory entry bytes and attributes. */
 enum {
@@ -81,7 +82,10 @@ struct fat_fs {
 	uint32_t clock;
 	uint32_t last; /* the cache entry found last */
 	struct fat_cbuf cache[FAT_CACHE];
-	uint8_t *bounce; /* one sector for partial data I/O */
+	uint8_t *bounce;      /* one sector for partial data I/O */
+	uint8_t *mark;	      /* one sector for the clean bit's FAT sector */
+	bool unclean;	      /* the disk's FAT[1] says not clean */
+	struct fat_fix fixed; /* what the mount repaired */
 	struct fat_node *nodes;
 	uint32_t dc_dir, dc_idx, dc_clus; /* last directory cluster found */
 };
@@ -127,6 +131,7 @@ static inline void de_set_first(uint8_t *e, uint32_t c)
 int cache_get(struct fat_fs *fs, uint64_t sec, bool fill, uint8_t **data);
 void cache_dirty(struct fat_fs *fs, const uint8_t *data);
 int cache_flush(struct fat_fs *fs);
+int cache_write(struct fat_fs *fs, uint64_t sec);
 bool clus_ok(const struct fat_fs *fs, uint32_t c);
 uint64_t clus_sector(const struct fat_fs *fs, uint32_t c);
 int fat_get(struct fat_fs *fs, uint32_t c, uint32_t *next);
@@ -137,6 +142,8 @@ int chain_next(struct fat_fs *fs, uint32_t c, uint32_t *next);
 int data_io(struct fat_fs *fs, uint64_t sec, uint32_t count, void *buf,
 	    bool write);
 
+/* fat_repair.c: the mount after an unclean stop. */
+int vol_repair(struct fat_fs *fs);
 /* fat_name.c: names and times. */
 int name_to_ucs(const char *name, uint16_t *u, int *n);
 int ucs_to_utf8(const uint16_t *u, int n, char *out, size_t size);

@@ -65,6 +65,7 @@ int fat_mkdir(struct fat_fs *fs, const char *path)
 	de_set_first(e, c);
 	if ((r = dot_entry(fs, c, 0, c, e)) ||
 	    (r = dot_entry(fs, c, 1, dir, e)) ||
+	    (r = cache_write(fs, clus_sector(fs, c))) ||
 	    (r = dir_add(fs, dir, last, e, &slot))) {
 		chain_free(fs, c);
 		return r;

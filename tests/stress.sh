@@ -10,7 +10,8 @@
 # each line in order), the rest on the bare-metal kernel in QEMU:
 # rounds of tests/drvrace.sh, the wasm UART driver killed $STRESS_KILLS
 # (1,000) times at seeded points during console output, at least one
-# round whatever SECONDS is. Ends with "N passed, N failed".
+# round whatever SECONDS is; then tests/httpd.sh with HTTPD_FULL=1
+# (about a minute more). Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 seconds=${1:-60}
@@ -72,6 +73,13 @@ while [ $SECONDS -lt $end ] || [ $rounds = 0 ]; do
 	B=$B tests/drvrace.sh "${STRESS_KILLS:-1000}" $((RANDOM * 32768 + RANDOM))
 	verdict "driver race round $((rounds += 1))" $?
 done
+
+# The web server on bare metal with both virtio-net drivers, every
+# check with each (make test runs the native driver's quick half).
+HTTPD_FULL=1 B=$B tests/httpd.sh "$nebulet" >"$tmp/httpd" 2>&1
+st=$?
+grep '^FAIL' "$tmp/httpd"
+verdict "httpd, both drivers fully: $(tail -n 1 "$tmp/httpd")" $st
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -998,11 +998,11 @@ bool wasi_fir_attach(struct wasi_fir *b, struct process *p, wasi_ctx *x)
 		err = sock ? wf_attach_sock(b, p, x, path)
 			   : wf_attach_dir(b, x, guest, path);
 		if (err && !p->killed)
-			fprintf(stderr, "%s: preopen %s (%s): WASI errno %u\n",
+			fprintf(stderr,
+				"%s: preopen %s (%s%s): WASI errno %u\n",
 				p->name, guest,
-				sock ? "a listening socket"
-				     : "a directory of the file system",
-				err);
+				sock ? "a listening socket" : path,
+				sock ? "" : " of the file system", err);
 		if (err)
 			return false;
 	}

@@ -14,12 +14,15 @@
 #   net.icmp_rtt_us.wasm_driver / .native_driver   ping's median round
 #       trip to QEMU's gateway through each driver (10 echoes)
 #   net.tcp_host_to_guest_mb_per_s.DRV / net.tcp_guest_to_host_mb_per_s.DRV
-#       (DRV wasm_driver, native_driver)   NET_TCP_MIB MiB (default 16;
-#       the issue's figure is 64) over one TCP connection between the
-#       host (tools/tcp_client.py) and user/net/tcpd.c in the guest,
-#       through QEMU's port forwarding (user network, TCG or KVM)
-# Not measured yet: an HTTP server in the guest (WASI programs have no
-# sockets on bare metal yet), UDP round trips.
+#       (DRV wasm_driver, native_driver)   NET_TCP_MIB MiB (default 64)
+#       over one TCP connection between the host (tools/tcp_client.py)
+#       and user/net/tcpd.c in the guest, through QEMU's port forwarding
+#       (user network, TCG or KVM)
+#   net.udp_rtt_us.DRV   the median round trip of UDP_ECHOES (200)
+#       32-byte datagrams from the host, one at a time, to `tcpd --udp`
+#       in the guest, which sends each back (QEMU's UDP forwarding)
+# bench/run.sh's table gives each wasm_driver figure's ratio to the
+# native_driver one.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -30,7 +33,7 @@ make -s "$B/nebulet" "$B/nebulet.elf" "$B/user/httpd.wasm" \
 	"$B/user/firmament/init.wasm" "$B/drivers/virtio_net.wasm" \
 	"$B/user/net/net.wasm" "$B/user/net/ping.wasm" \
 	"$B/user/net/tcpd.wasm" >/dev/null || exit 1
-MIB=${NET_TCP_MIB:-16}
+MIB=${NET_TCP_MIB:-64}
 W=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$W"' EXIT
@@ -114,6 +117,30 @@ pack() {
 		lwip.manifest virtio_net.wasm net.wasm "$prog")
 }
 
+# udp_rtt PORT: the median round trip in us of UDP_ECHOES datagrams sent
+# one at a time to 127.0.0.1:PORT (each waited for 2 s at most; a lost
+# one is not counted), or "null".
+udp_rtt() {
+	python3 -c '
+import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+rtt = []
+for i in range(n):
+    msg = b"%032d" % i
+    t0 = time.perf_counter_ns()
+    s.sendto(msg, ("127.0.0.1", port))
+    try:
+        while s.recv(2048) != msg:
+            pass
+    except socket.timeout:
+        continue
+    rtt.append((time.perf_counter_ns() - t0) // 1000)
+rtt.sort()
+print(rtt[len(rtt) // 2] if len(rtt) > n // 2 else "null")' "$1" "${UDP_ECHOES:-200}"
+}
+
 # lwIP over each virtio-net driver in QEMU: ping's figures, then TCP
 # both ways with tcpd (and a third, empty connection, so that tcpd, and
 # the boot, end only after the second one's bytes all left).
@@ -145,4 +172,16 @@ for drv in wasm native; do
 	[[ $down =~ ^[0-9.]+$ ]] || down=null
 	echo "net.tcp_host_to_guest_mb_per_s.${drv}_driver $up MB/s"
 	echo "net.tcp_guest_to_host_mb_per_s.${drv}_driver $down MB/s"
+	pack $drv tcpd.wasm --port=7 --udp || exit 1
+	rtt=null
+	if BOOT_DIR=$W on_free_port "$W/udp.out" 'tcpd: udp echo' "$NEBULET" \
+		boot --timeout=900 --hostfwd=udp:127.0.0.1:PORT-:7 \
+		--initrd="$W/lwip.ar"; then
+		rtt=$(udp_rtt "$port")
+		kill "$pid"
+		wait "$pid" 2>/dev/null
+		pid=
+	fi
+	[[ $rtt =~ ^[0-9]+$ ]] || rtt=null
+	echo "net.udp_rtt_us.${drv}_driver $rtt us"
 done

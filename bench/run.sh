@@ -61,7 +61,9 @@
 #                      bytes of sent frames copied (0, no baseline)
 #   net.tcp_host_to_guest_mb_per_s.wasm_driver, net.tcp_guest_to_host_...
 #                      TCP between the host and user/net/tcpd.c in QEMU
-#                      over each driver; baseline .native_driver
+#                      over each driver (64 MiB); baseline .native_driver
+#   net.udp_rtt_us.wasm_driver  UDP echo round trips between the host and
+#                      `tcpd --udp` in QEMU; baseline .native_driver
 #   smp.scaling_2cpu, ipc.roundtrip_ns.cross_cpu.qemu.ACCEL,
 #   boot.first_output_ms_smp4.ACCEL  the kernel on several CPUs
 #                      (bench/smp.sh): two CPU-bound programs on 2 CPUs
@@ -333,6 +335,8 @@ END {
 		    "net.http_requests_per_s.native_httpd")
 	if ("net.icmp_rtt_us.wasm_driver" in val)
 		row("net.icmp_rtt_us.wasm_driver", "net.icmp_rtt_us.native_driver")
+	if ("net.udp_rtt_us.wasm_driver" in val)
+		row("net.udp_rtt_us.wasm_driver", "net.udp_rtt_us.native_driver")
 	for (a in val)
 		if (a ~ /^net\.send_inplace_copied_bytes\./)
 			row(a, "")

@@ -26,6 +26,12 @@ $(B)/tests/boot/vblk.wasm: tests/boot/vblk.c $(VIRTIO_WASM_SRC) $(wildcard drive
 	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Idrivers/virtio -c -o $@.pci.o drivers/virtio/virtio_pci.c
 	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Idrivers/virtio -c -o $@.io.o drivers/virtio/virtio_wasm.c
 	$(WASM_CC) -o $@ $@.o $@.pci.o $@.io.o
+# A hostile client of the virtio-net device (tests/net.sh): garbage
+# descriptors, on the same transport.
+$(B)/tests/boot/vnetevil.wasm: tests/boot/vnetevil.c $(VIRTIO_WASM_SRC) $(wildcard drivers/virtio/*.h) tests/kernel/kt.h $(SDK_H) | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) -O2 -Wall -Werror -Iuser/include -Itests/kernel -Idrivers/virtio -o $@ $< $(VIRTIO_WASM_SRC)
+test-build: $(B)/tests/boot/vnetevil.wasm
 # The virtio-net EthernetNic driver (drivers/virtio_net) on the shared
 # core (drivers/virtio/vnet.c) and transport, and its test client.
 VIRTIO_NET_SRC := $(VIRTIO_WASM_SRC) drivers/virtio/vnet.c drivers/virtio/vnet_nic.c

@@ -360,11 +360,11 @@ static nb_status spawn_wasi(struct ucall *u, const uint8_t *image, uint32_t len,
 		htable_take(&u->p->handles, console, &kc);
 		child->console = (struct channel *)kc.obj;
 	}
-	if (wf) {
+	if (wf && fs != NB_HANDLE_INVALID) {
 		htable_take(&u->p->handles, fs, &kc);
 		wasi_fir_set_fs(wf, (struct channel *)kc.obj);
-		child->wfir = wf;
 	}
+	child->wfir = wf;
 	child->args = child->own_args = a;
 	process_set_priority(child, u->p->priority);
 	htable_add(&u->p->handles, &child->o,
@@ -443,8 +443,8 @@ static nb_status create_args(struct ucall *u, uint32_t image, uint32_t len,
 		return NB_ERR_FAULT;
 	if ((s = check_chan(u, o->console)) || (s = check_chan(u, o->fs)))
 		return s;
-	if (o->fs != NB_HANDLE_INVALID &&
-	    (o->fs == o->console ||
+	if ((o->fs != NB_HANDLE_INVALID || o->pre_len) &&
+	    ((o->fs != NB_HANDLE_INVALID && o->fs == o->console) ||
 	     !wasi_fir_check((const char *)u->mem + o->pre, o->pre_len)))
 		return NB_ERR_INVALID_ARGS;
 	if ((s = process_args_check((const char *)u->mem + strings, strings_len,
@@ -456,7 +456,7 @@ static nb_status create_args(struct ucall *u, uint32_t image, uint32_t len,
 	if (!(a = process_args_new((const char *)u->mem + strings, strings_len,
 				   argc, nstr)))
 		return NB_ERR_NO_MEMORY;
-	if (o->fs != NB_HANDLE_INVALID &&
+	if ((o->fs != NB_HANDLE_INVALID || o->pre_len) &&
 	    !(wf = wasi_fir_new((const char *)u->mem + o->pre, o->pre_len))) {
 		free(a);
 		return NB_ERR_NO_MEMORY;

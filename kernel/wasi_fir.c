@@ -29,18 +29,20 @@
 #include "kernel/firport.h"
 #include "kernel/wasi_fir.h"
 #include "kernel/wasi_impl.h"
+#include "kernel/wasi_sock.h"
 
 #define WF_PATH_MAX 1024 /* FileSystem's string<1024> */
 #define WF_CHUNK 8192	 /* File.read/write's bytes<8192> */
 #define WF_PREOPENS 16
 
-enum { WF_FREE, WF_FILE, WF_DIR };
+enum { WF_FREE, WF_FILE, WF_DIR, WF_SOCK };
 
 struct wf_ent {
 	uint8_t kind;
 	bool append;
 	struct channel *ch; /* a File channel, or NULL (a walked dir) */
 	char *path;	    /* in the file system, from its root */
+	struct wsock *sock; /* WF_SOCK's (wasi_sock.c) */
 };
 
 struct wasi_fir {
@@ -53,18 +55,6 @@ struct wasi_fir {
 	uint32_t ne;
 	char *pre; /* the preopen pairs */
 	uint32_t npre;
-};
-
-/* A request being made: its encoding, then the reply. */
-struct wf_call {
-	uint8_t buf[FILE_pwrite_REQ_BYTES > FILE_SYSTEM_rename_REQ_BYTES
-			    ? FILE_pwrite_REQ_BYTES
-			    : FILE_SYSTEM_rename_REQ_BYTES];
-	fir_enc e;
-	uint32_t txid;
-	struct kmsg *m;
-	struct firport fp;
-	fir_dec d;
 };
 
 /* The WASI errno of a FileSystem (or kernel, or fir) status. */
@@ -101,7 +91,7 @@ static uint32_t wf_errno(int32_t s)
 }
 
 /* Starts a request on b: the txid, the encoder over k's buffer. */
-static void wf_begin(struct wasi_fir *b, struct wf_call *k)
+void wasi_fir_begin(struct wasi_fir *b, struct wasi_fir_call *k)
 {
 	if (!++b->txid)
 		b->txid = 1; /* 0: no reply */
@@ -131,42 +121,42 @@ static void wf_unlock(struct wasi_fir *b)
 	kobj_signal(&b->idle->o, 0, NB_SIGNAL_SIGNALED);
 }
 
-/*
- * Sends k's request (encoded by the caller after wf_begin) on c and
- * waits for the reply to method ordinal: 0 with k->d positioned at the
- * reply's fields (the caller decodes them, then wf_end), or the errno
- * of the failure (nothing to end).
- */
-static uint32_t wf_send(struct wasi_fir *b, struct channel *c,
-			struct wf_call *k, uint32_t ordinal)
+int32_t wasi_fir_send(struct wasi_fir *b, struct channel *c,
+		      struct wasi_fir_call *k, uint32_t ordinal)
 {
 	int32_t s;
 
-	if (k->e.err)
-		return WASI_ENAMETOOLONG; /* only paths can overflow */
 	kobj_retain(&c->o);
 	if (!wf_lock(b)) {
 		kobj_release(&c->o);
-		return WASI_EIO;
+		return NB_ERR_BAD_STATE;
 	}
 	k->m = firport_call(c, b->p, k->buf, k->e.len, k->txid);
 	wf_unlock(b);
 	kobj_release(&c->o);
 	if (!k->m)
-		return WASI_EIO;
+		return NB_ERR_PEER_CLOSED;
 	firport_init(&k->fp, c, k->m);
 	fir_dec_init(&k->d, k->m->bytes, k->m->nbytes, k->fp.w, k->m->nhandles,
 		     &firport_ops, &k->fp);
 	if ((s = fir_reply_check(&k->d, k->txid, ordinal)) != FIR_OK) {
 		kmsg_free(k->m, true);
 		k->m = NULL;
-		return wf_errno(s);
 	}
-	return WASI_ESUCCESS;
+	return s;
 }
 
-/* Frees k's reply; ok: whether its fields decoded (else EIO). */
-static uint32_t wf_end(struct wf_call *k, bool ok)
+/* wasi_fir_send as a WASI errno (a path too long to encode:
+ * ENAMETOOLONG). */
+static uint32_t wf_send(struct wasi_fir *b, struct channel *c,
+			struct wasi_fir_call *k, uint32_t ordinal)
+{
+	if (k->e.err)
+		return WASI_ENAMETOOLONG; /* only paths can overflow */
+	return wf_errno(wasi_fir_send(b, c, k, ordinal));
+}
+
+uint32_t wasi_fir_end(struct wasi_fir_call *k, bool ok)
 {
 	kmsg_free(k->m, true);
 	k->m = NULL;
@@ -237,18 +227,18 @@ static void wf_stat_out(const fs_stat *s, struct wasi_filestat *st)
 /* FileSystem.stat of path. */
 static uint32_t wf_path_stat(struct wasi_fir *b, const char *path, fs_stat *out)
 {
-	struct wf_call k;
+	struct wasi_fir_call k;
 	file_system_stat_req req;
 	file_system_stat_resp resp;
 	uint32_t err;
 
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	if (!FIR_SET_STR(req.path, path))
 		return WASI_ENAMETOOLONG;
 	file_system_stat_req_enc(&k.e, k.txid, &req);
 	if ((err = wf_send(b, b->fs, &k, FILE_SYSTEM_stat_ORDINAL)))
 		return err;
-	err = wf_end(&k, file_system_stat_resp_dec(&k.d, &resp));
+	err = wasi_fir_end(&k, file_system_stat_resp_dec(&k.d, &resp));
 	*out = resp.stat;
 	return err;
 }
@@ -268,7 +258,7 @@ static uint32_t wf_add(struct wasi_fir *b, int kind, const char *path,
 		return WASI_ENOMEM;
 	}
 	memcpy(copy, path, n);
-	b->e[h] = (struct wf_ent){(uint8_t)kind, append, ch, copy};
+	b->e[h] = (struct wf_ent){(uint8_t)kind, append, ch, copy, NULL};
 	*out = h;
 	return WASI_ESUCCESS;
 }
@@ -278,13 +268,13 @@ static uint32_t wf_add(struct wasi_fir *b, int kind, const char *path,
 static uint32_t wf_fs_open(struct wasi_fir *b, const char *path, uint32_t flags,
 			   uint32_t rights, struct channel **ch, fs_stat *st)
 {
-	struct wf_call k;
+	struct wasi_fir_call k;
 	file_system_open_req req;
 	file_system_open_resp resp;
 	struct kobj *o;
 	uint32_t err;
 
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	memset(&req, 0, sizeof req);
 	if (!FIR_SET_STR(req.path, path))
 		return WASI_ENAMETOOLONG;
@@ -296,11 +286,11 @@ static uint32_t wf_fs_open(struct wasi_fir *b, const char *path, uint32_t flags,
 	if (!file_system_open_resp_dec(&k.d, &resp) ||
 	    resp.file >= k.m->nhandles ||
 	    (o = k.m->handles[resp.file].obj)->type != KOBJ_CHANNEL)
-		return wf_end(&k, false);
+		return wasi_fir_end(&k, false);
 	kobj_retain(o);
 	*ch = (struct channel *)o;
 	*st = resp.stat;
-	return wf_end(&k, true);
+	return wasi_fir_end(&k, true);
 }
 
 static uint32_t wf_open(void *be, int32_t dir, const char *name,
@@ -345,6 +335,7 @@ static void wf_close(void *be, int32_t h)
 		return;
 	if (e->ch)
 		kobj_release(&e->ch->o);
+	wsock_free(e->sock);
 	free(e->path);
 	*e = (struct wf_ent){0};
 }
@@ -353,12 +344,12 @@ static void wf_close(void *be, int32_t h)
 static uint32_t wf_read1(struct wasi_fir *b, struct channel *ch, uint8_t *buf,
 			 uint32_t n, int64_t off, uint32_t *got)
 {
-	struct wf_call k;
+	struct wasi_fir_call k;
 	file_read_resp resp; /* pread's is the same */
 	uint32_t err;
 	bool ok;
 
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	if (off < 0)
 		file_read_req_enc(&k.e, k.txid, &(file_read_req){n});
 	else
@@ -375,7 +366,7 @@ static uint32_t wf_read1(struct wasi_fir *b, struct channel *ch, uint8_t *buf,
 		memcpy(buf, resp.data.b, resp.data.len);
 		*got = resp.data.len;
 	}
-	return wf_end(&k, ok);
+	return wasi_fir_end(&k, ok);
 }
 
 /* One File.write or pwrite (off >= 0) of buf[0..n), n <= WF_CHUNK. */
@@ -383,13 +374,13 @@ static uint32_t wf_write1(struct wasi_fir *b, struct channel *ch,
 			  const uint8_t *buf, uint32_t n, int64_t off,
 			  uint32_t *put)
 {
-	struct wf_call k;
+	struct wasi_fir_call k;
 	file_pwrite_req req;
 	file_write_resp resp; /* pwrite's is the same */
 	uint32_t err;
 	bool ok;
 
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	req.offset = off < 0 ? 0 : (uint64_t)off;
 	req.data.len = n;
 	memcpy(req.data.b, buf, n);
@@ -405,38 +396,20 @@ static uint32_t wf_write1(struct wasi_fir *b, struct channel *ch,
 	if (ok && resp.written > n)
 		ok = false;
 	*put = ok ? resp.written : 0;
-	return wf_end(&k, ok);
+	return wasi_fir_end(&k, ok);
 }
 
-/*
- * Reads (write false) or writes iov[0..n) of file h in File requests of
- * at most WF_CHUNK bytes, at the position (off < 0) or from off; a short
- * one ends the transfer (the end of the file, a full disk), and so does
- * h's closing by another thread. The bytes done, or the first error
- * when there are none.
- */
-static uint32_t wf_xfer(struct wasi_fir *b, int32_t h,
-			const struct wasi_iov *iov, uint32_t n, int64_t off,
-			bool write, uint32_t *done)
+uint32_t wasi_fir_chunks(const struct wasi_iov *iov, uint32_t n, uint32_t chunk,
+			 wasi_fir_piece one, void *arg, uint32_t *done)
 {
 	uint32_t total = 0, err = 0;
 
 	for (uint32_t i = 0; i < n && !err; i++) {
 		for (uint32_t o = 0; o < iov[i].len;) {
 			uint32_t want = iov[i].len - o, got = 0;
-			int64_t at = off < 0 ? -1 : off + total;
-			struct wf_ent *f = wf_get(b, h, WF_FILE);
-			if (!f) {
-				err = WASI_EBADF;
-				break;
-			}
-			if (want > WF_CHUNK)
-				want = WF_CHUNK;
-			err = write ? wf_write1(b, f->ch, iov[i].buf + o, want,
-						at, &got)
-				    : wf_read1(b, f->ch, iov[i].buf + o, want,
-					       at, &got);
-			if (err)
+			if (want > chunk)
+				want = chunk;
+			if ((err = one(arg, iov[i].buf + o, want, total, &got)))
 				break;
 			o += got;
 			total += got;
@@ -449,12 +422,49 @@ out:
 	return total ? WASI_ESUCCESS : err;
 }
 
+/* A file transfer: of which handle, where, which way. */
+struct wf_xfer {
+	struct wasi_fir *b;
+	int32_t h;
+	int64_t off; /* < 0: at the position */
+	bool write;
+};
+
+/* wasi_fir_piece of a file transfer: one File request, on the handle's
+ * channel as it is now (another thread may have closed it). */
+static uint32_t wf_piece(void *arg, uint8_t *buf, uint32_t len, uint32_t at,
+			 uint32_t *got)
+{
+	struct wf_xfer *x = arg;
+	int64_t off = x->off < 0 ? -1 : x->off + at;
+	struct wf_ent *f = wf_get(x->b, x->h, WF_FILE);
+
+	if (!f)
+		return WASI_EBADF;
+	return x->write ? wf_write1(x->b, f->ch, buf, len, off, got)
+			: wf_read1(x->b, f->ch, buf, len, off, got);
+}
+
+/* Reads (write false) or writes iov[0..n) of file h in File requests of
+ * at most WF_CHUNK bytes, at the position (off < 0) or from off; h's
+ * closing by another thread ends the transfer. */
+static uint32_t wf_xfer(struct wasi_fir *b, int32_t h,
+			const struct wasi_iov *iov, uint32_t n, int64_t off,
+			bool write, uint32_t *done)
+{
+	struct wf_xfer x = {b, h, off, write};
+
+	return wasi_fir_chunks(iov, n, WF_CHUNK, wf_piece, &x, done);
+}
+
 static uint32_t wf_read(void *be, int32_t h, const struct wasi_iov *iov,
 			uint32_t n, int64_t off, uint32_t *done)
 {
 	struct wasi_fir *b = be;
-	struct wf_ent *f = wf_get(b, h, WF_FILE);
+	struct wf_ent *f = wf_get(b, h, WF_FILE), *s = wf_get(b, h, WF_SOCK);
 
+	if (s)
+		return wsock_recv(b, s->sock, iov, n, 0, done);
 	if (!f)
 		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
 	return wf_xfer(b, h, iov, n, off, false, done);
@@ -468,10 +478,12 @@ static uint32_t wf_write(void *be, int32_t h, const struct wasi_iov *iov,
 			 uint32_t n, int64_t off, uint32_t *done)
 {
 	struct wasi_fir *b = be;
-	struct wf_ent *f = wf_get(b, h, WF_FILE);
+	struct wf_ent *f = wf_get(b, h, WF_FILE), *s = wf_get(b, h, WF_SOCK);
 	uint64_t end;
 	uint32_t err;
 
+	if (s)
+		return wsock_send(b, s->sock, iov, n, done);
 	if (!f)
 		return wf_get(b, h, WF_DIR) ? WASI_EISDIR : WASI_EBADF;
 	if (off < 0 && f->append && (err = wf_seek(b, h, 0, 2, &end)))
@@ -484,17 +496,17 @@ static uint32_t wf_seek(void *be, int32_t h, int64_t off, uint8_t whence,
 {
 	struct wasi_fir *b = be;
 	struct wf_ent *f = wf_get(b, h, WF_FILE);
-	struct wf_call k;
+	struct wasi_fir_call k;
 	file_seek_resp resp;
 	uint32_t err;
 
 	if (!f)
 		return WASI_EBADF;
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	file_seek_req_enc(&k.e, k.txid, &(file_seek_req){off, whence});
 	if ((err = wf_send(b, f->ch, &k, FILE_seek_ORDINAL)))
 		return err;
-	err = wf_end(&k, file_seek_resp_dec(&k.d, &resp));
+	err = wasi_fir_end(&k, file_seek_resp_dec(&k.d, &resp));
 	*pos = resp.position;
 	return err;
 }
@@ -505,14 +517,14 @@ static uint32_t wf_sync(void *be, int32_t h, bool data_only)
 {
 	struct wasi_fir *b = be;
 	struct wf_ent *e = wf_get(b, h, 0);
-	struct wf_call k;
+	struct wasi_fir_call k;
 	uint32_t err;
 	bool file;
 
 	if (!e)
 		return WASI_EBADF;
-	file = e->ch != NULL;
-	wf_begin(b, &k);
+	file = e->ch != NULL; /* e is not read after the wait */
+	wasi_fir_begin(b, &k);
 	if (file)
 		file_sync_req_enc(&k.e, k.txid);
 	else
@@ -521,8 +533,8 @@ static uint32_t wf_sync(void *be, int32_t h, bool data_only)
 			   file ? FILE_sync_ORDINAL
 				: FILE_SYSTEM_sync_ORDINAL)))
 		return err;
-	return wf_end(&k, file ? file_sync_resp_dec(&k.d)
-			       : file_system_sync_resp_dec(&k.d));
+	return wasi_fir_end(&k, file ? file_sync_resp_dec(&k.d)
+				     : file_system_sync_resp_dec(&k.d));
 }
 
 static uint32_t wf_advise(void *be, int32_t h, uint64_t off, uint64_t len,
@@ -556,6 +568,8 @@ static uint32_t wf_set_flags(void *be, int32_t h, uint16_t fdflags)
 	if (!e)
 		return WASI_EBADF;
 	e->append = fdflags & 1;
+	if (e->sock)
+		wsock_set_nonblock(e->sock, fdflags & WASI_FDFLAG_NONBLOCK);
 	return WASI_ESUCCESS;
 }
 
@@ -564,19 +578,24 @@ static uint32_t wf_stat(void *be, int32_t h, struct wasi_filestat *st)
 	struct wasi_fir *b = be;
 	struct wf_ent *e = wf_get(b, h, 0);
 	file_stat_resp resp;
-	struct wf_call k;
+	struct wasi_fir_call k;
 	uint32_t err;
 
 	if (!e)
 		return WASI_EBADF;
+	if (e->sock) {
+		memset(st, 0, sizeof *st);
+		st->type = WASI_FILETYPE_SOCKET_STREAM;
+		return WASI_ESUCCESS;
+	}
 	if (!e->ch) {
 		err = wf_path_stat(b, e->path, &resp.stat);
 	} else {
-		wf_begin(b, &k);
+		wasi_fir_begin(b, &k);
 		file_stat_req_enc(&k.e, k.txid);
 		if ((err = wf_send(b, e->ch, &k, FILE_stat_ORDINAL)))
 			return err;
-		err = wf_end(&k, file_stat_resp_dec(&k.d, &resp));
+		err = wasi_fir_end(&k, file_stat_resp_dec(&k.d, &resp));
 	}
 	if (!err)
 		wf_stat_out(&resp.stat, st);
@@ -604,16 +623,16 @@ static uint32_t wf_set_size(void *be, int32_t h, uint64_t size)
 {
 	struct wasi_fir *b = be;
 	struct wf_ent *f = wf_get(b, h, WF_FILE);
-	struct wf_call k;
+	struct wasi_fir_call k;
 	uint32_t err;
 
 	if (!f)
 		return WASI_EBADF;
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	file_truncate_req_enc(&k.e, k.txid, &(file_truncate_req){size});
 	if ((err = wf_send(b, f->ch, &k, FILE_truncate_ORDINAL)))
 		return err;
-	return wf_end(&k, file_truncate_resp_dec(&k.d));
+	return wasi_fir_end(&k, file_truncate_resp_dec(&k.d));
 }
 
 static uint32_t wf_set_times(void *be, int32_t dir, const char *name,
@@ -635,7 +654,7 @@ static uint32_t wf_readdir(void *be, int32_t dir, uint64_t cookie,
 	struct wasi_fir *b = be;
 	struct wf_ent *d = wf_get(b, dir, WF_DIR);
 	file_readdir_resp resp;
-	struct wf_call k;
+	struct wasi_fir_call k;
 	uint64_t batch, skip;
 	uint32_t err;
 	bool more = true;
@@ -653,11 +672,12 @@ static uint32_t wf_readdir(void *be, int32_t dir, uint64_t cookie,
 	while (more) {
 		if (!(d = wf_get(b, dir, WF_DIR)) || !d->ch)
 			return WASI_EBADF; /* closed by another thread */
-		wf_begin(b, &k);
+		wasi_fir_begin(b, &k);
 		file_readdir_req_enc(&k.e, k.txid, &(file_readdir_req){batch});
 		if ((err = wf_send(b, d->ch, &k, FILE_readdir_ORDINAL)))
 			return err;
-		if ((err = wf_end(&k, file_readdir_resp_dec(&k.d, &resp))))
+		if ((err = wasi_fir_end(&k,
+					file_readdir_resp_dec(&k.d, &resp))))
 			return err;
 		if (!resp.entries.len || resp.next <= batch ||
 		    resp.next > UINT64_MAX >> 5)
@@ -684,10 +704,10 @@ static uint32_t wf_path_op(struct wasi_fir *b, uint32_t ordinal,
 			   const char *path)
 {
 	file_system_mkdir_req req; /* unlink's and rmdir's alike */
-	struct wf_call k;
+	struct wasi_fir_call k;
 	uint32_t err;
 
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	if (!FIR_SET_STR(req.path, path))
 		return WASI_ENAMETOOLONG;
 	if (ordinal == FILE_SYSTEM_mkdir_ORDINAL)
@@ -700,7 +720,7 @@ static uint32_t wf_path_op(struct wasi_fir *b, uint32_t ordinal,
 					  (file_system_rmdir_req *)&req);
 	if ((err = wf_send(b, b->fs, &k, ordinal)))
 		return err;
-	return wf_end(&k, fir_dec_done(&k.d));
+	return wasi_fir_end(&k, fir_dec_done(&k.d));
 }
 
 /* path of name beneath dir into out (WF_PATH_MAX + 1 bytes). */
@@ -739,19 +759,19 @@ static uint32_t wf_rename(void *be, int32_t d1, const char *n1, int32_t d2,
 	struct wasi_fir *b = be;
 	file_system_rename_req req;
 	char from[WF_PATH_MAX + 1], to[WF_PATH_MAX + 1];
-	struct wf_call k;
+	struct wasi_fir_call k;
 	uint32_t err;
 
 	if ((err = wf_pathat(b, d1, n1, from)) ||
 	    (err = wf_pathat(b, d2, n2, to)))
 		return err;
-	wf_begin(b, &k);
+	wasi_fir_begin(b, &k);
 	if (!FIR_SET_STR(req.from, from) || !FIR_SET_STR(req.to, to))
 		return WASI_ENAMETOOLONG;
 	file_system_rename_req_enc(&k.e, k.txid, &req);
 	if ((err = wf_send(b, b->fs, &k, FILE_SYSTEM_rename_ORDINAL)))
 		return err;
-	return wf_end(&k, file_system_rename_resp_dec(&k.d));
+	return wasi_fir_end(&k, file_system_rename_resp_dec(&k.d));
 }
 
 static uint32_t wf_link(void *be, int32_t d1, const char *n1, int32_t d2,
@@ -776,40 +796,96 @@ static uint32_t wf_readlink(void *be, int32_t dir, const char *name, char *buf,
 	return err ? err : WASI_EINVAL;
 }
 
-/* Files are always ready. */
+/* Files are always ready; sockets when their events say (wasi_sock.c). */
 static uint32_t wf_poll(void *be, struct wasi_pollfd *fds, uint32_t n,
 			int64_t timeout_ns)
 {
+	struct wsock **socks = calloc(n ? n : 1, sizeof *socks);
+	uint32_t err;
+
+	if (!socks)
+		return WASI_ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
-		fds[i].readable = fds[i].want_read;
-		fds[i].writable = fds[i].want_write;
-		if (!wf_get(be, fds[i].h, 0))
+		struct wf_ent *e = wf_get(be, fds[i].h, 0);
+		if (!e)
 			fds[i].err = WASI_EBADF;
+		else
+			socks[i] = e->sock;
 	}
+	err = wsock_poll(socks, fds, n, timeout_ns);
+	free(socks);
+	return err;
+}
+
+/* The socket entry of h, or NULL with *err (EBADF, or ENOTSOCK for a
+ * file or directory). */
+static struct wf_ent *wf_sock(struct wasi_fir *b, int32_t h, uint32_t *err)
+{
+	struct wf_ent *e = wf_get(b, h, 0);
+
+	*err = !e ? WASI_EBADF : !e->sock ? WASI_ENOTSOCK : WASI_ESUCCESS;
+	return *err ? NULL : e;
+}
+
+/* A new entry for socket s (freed on failure). */
+static uint32_t wf_add_sock(struct wasi_fir *b, struct wsock *s, int32_t *out)
+{
+	int32_t h = wf_new(b);
+
+	if (h < 0) {
+		wsock_free(s);
+		return WASI_ENOMEM;
+	}
+	b->e[h] = (struct wf_ent){.kind = WF_SOCK, .sock = s};
+	*out = h;
 	return WASI_ESUCCESS;
 }
 
 static uint32_t wf_accept(void *be, int32_t h, uint16_t fdflags, int32_t *out)
 {
-	return WASI_ENOTSOCK;
+	struct wasi_fir *b = be;
+	struct wf_ent *e;
+	struct wsock *s;
+	uint32_t err;
+
+	if (!(e = wf_sock(b, h, &err)) ||
+	    (err = wsock_accept(b, e->sock, fdflags, &s)))
+		return err;
+	return wf_add_sock(b, s, out);
 }
 
 static uint32_t wf_recv(void *be, int32_t h, const struct wasi_iov *iov,
 			uint32_t n, uint16_t riflags, uint32_t *done,
 			uint16_t *roflags)
 {
-	return WASI_ENOTSOCK;
+	struct wf_ent *e;
+	uint32_t err;
+
+	*roflags = 0;
+	if (!(e = wf_sock(be, h, &err)))
+		return err;
+	return wsock_recv(be, e->sock, iov, n, riflags, done);
 }
 
 static uint32_t wf_send_sock(void *be, int32_t h, const struct wasi_iov *iov,
 			     uint32_t n, uint32_t *done)
 {
-	return WASI_ENOTSOCK;
+	struct wf_ent *e;
+	uint32_t err;
+
+	if (!(e = wf_sock(be, h, &err)))
+		return err;
+	return wsock_send(be, e->sock, iov, n, done);
 }
 
 static uint32_t wf_shutdown(void *be, int32_t h, uint8_t how)
 {
-	return WASI_ENOTSOCK;
+	struct wf_ent *e;
+	uint32_t err;
+
+	if (!(e = wf_sock(be, h, &err)))
+		return err;
+	return wsock_shutdown(be, e->sock, how);
 }
 
 static const struct wasi_fs_ops wf_ops = {
@@ -819,6 +895,22 @@ static const struct wasi_fs_ops wf_ops = {
 	wf_unlink, wf_rename,	wf_link,      wf_symlink,   wf_readlink,
 	wf_poll,   wf_accept,	wf_recv,      wf_send_sock, wf_shutdown,
 };
+
+/* The N of a socket preopen's path "#N" (decimal, N + 1 below
+ * NB_CHANNEL_MAX_HANDLES), or -1. */
+static int wf_sock_index(const char *path)
+{
+	int n = 0;
+
+	if (path[0] != '#' || !path[1])
+		return -1;
+	for (const char *c = path + 1; *c; c++) {
+		if (*c < '0' || *c > '9' || n > 999)
+			return -1;
+		n = n * 10 + (*c - '0');
+	}
+	return n + 1 < (int)NB_CHANNEL_MAX_HANDLES ? n : -1;
+}
 
 bool wasi_fir_check(const char *pre, uint32_t len)
 {
@@ -831,6 +923,9 @@ bool wasi_fir_check(const char *pre, uint32_t len)
 			continue;
 		if (i == start)
 			return false; /* empty */
+		if (n % 2 && pre[start] == '#' &&
+		    wf_sock_index(pre + start) < 0)
+			return false;
 		n++;
 		start = i + 1;
 	}
@@ -859,6 +954,52 @@ void wasi_fir_set_fs(struct wasi_fir *b, struct channel *fs)
 	b->fs = fs;
 }
 
+/* Preopen of a listening socket, "#N": p's startup handles N (its
+ * Socket channel) and N + 1 (its ready event), which move to the
+ * backend. */
+static uint32_t wf_attach_sock(struct wasi_fir *b, struct process *p,
+			       wasi_ctx *x, const char *path)
+{
+	uint32_t n = (uint32_t)wf_sock_index(path), err;
+	struct khandle *k = &p->startup[n];
+	struct wsock *s;
+	int32_t h;
+
+	if (n + 1 >= p->nstartup || !k[0].obj || !k[1].obj ||
+	    k[0].obj->type != KOBJ_CHANNEL || k[1].obj->type != KOBJ_EVENT)
+		return WASI_EBADF;
+	s = wsock_new((struct channel *)k[0].obj, (struct event *)k[1].obj);
+	k[0].obj = k[1].obj = NULL;
+	if (!s || (err = wf_add_sock(b, s, &h)))
+		return WASI_ENOMEM;
+	if (wasi_ctx_add_socket(x, h) < 0) {
+		wf_close(b, h);
+		return WASI_ENOMEM;
+	}
+	return WASI_ESUCCESS;
+}
+
+/* Preopen of directory path as guest. */
+static uint32_t wf_attach_dir(struct wasi_fir *b, wasi_ctx *x,
+			      const char *guest, const char *path)
+{
+	struct channel *ch;
+	uint32_t err;
+	fs_stat st;
+	int32_t h;
+
+	if (!b->fs)
+		return WASI_ENOTCAPABLE; /* no file system given */
+	err = wf_fs_open(b, path, 64, 1, &ch, &st);
+	if (!err)
+		err = wf_add(b, WF_DIR, path, ch, false, &h);
+	if (!err && wasi_ctx_preopen(x, guest, h) < 0) {
+		wf_close(b, h);
+		err = WASI_ENOMEM;
+	}
+	return err;
+}
+
 bool wasi_fir_attach(struct wasi_fir *b, struct process *p, wasi_ctx *x)
 {
 	b->p = p;
@@ -866,23 +1007,17 @@ bool wasi_fir_attach(struct wasi_fir *b, struct process *p, wasi_ctx *x)
 	for (uint32_t i = 0; i < b->npre;) {
 		const char *guest = b->pre + i;
 		const char *path = guest + strlen(guest) + 1;
-		struct channel *ch;
+		bool sock = path[0] == '#';
 		uint32_t err;
-		fs_stat st;
-		int32_t h;
 		i = (uint32_t)(path - b->pre) + (uint32_t)strlen(path) + 1;
-		err = wf_fs_open(b, path, 64, 1, &ch, &st);
-		if (!err)
-			err = wf_add(b, WF_DIR, path, ch, false, &h);
-		if (!err && wasi_ctx_preopen(x, guest, h) < 0) {
-			wf_close(b, h);
-			err = WASI_ENOMEM;
-		}
+		err = sock ? wf_attach_sock(b, p, x, path)
+			   : wf_attach_dir(b, x, guest, path);
 		if (err && !p->killed)
 			fprintf(stderr,
-				"%s: preopen %s (%s of the file system): "
-				"WASI errno %u\n",
-				p->name, guest, path, err);
+				"%s: preopen %s (%s%s): WASI errno %u\n",
+				p->name, guest,
+				sock ? "a listening socket" : path,
+				sock ? "" : " of the file system", err);
 		if (err)
 			return false;
 	}

@@ -8,9 +8,11 @@
 # raw bad requests; then the server still answers. Bad invocations end
 # with a message. The server's log is shown with every failure.
 # Then the same client checks on bare metal (QEMU, the firmament's init,
-# the wasm virtio-net driver, lwIP, httpd under the manifest, a free host
-# port forwarded to the guest's 80): counted as skipped, with the
-# reason, while the kernel has no WASI sockets (kernel/wasi_fir*.c).
+# the virtio-net driver as wasm and native, lwIP, the FAT disk, httpd
+# under the manifest with the kernel's WASI sockets, kernel/wasi_sock.c;
+# a free host port forwarded to the guest's 80): all of them with the
+# wasm driver, the page and the connections with the native one (all
+# with HTTPD_FULL=1, as make stress runs it: TCG is slow).
 # Ends with "N passed, N failed, N skipped".
 set -u
 nebulet=${1:?usage: tests/httpd.sh NEBULET}
@@ -59,13 +61,22 @@ raw() {
 	exec {c}>&-
 }
 
-# client_checks PREFIX: curl against the server at $url (serving
+# client_checks PREFIX [quick]: curl against the server at $url (serving
 # $tmp/www), each check's name prefixed with PREFIX: a page, a directory's
 # index, HEAD, the 16 MiB file, 100 sequential connections, 20 requests
-# on one, 8 concurrent connections.
+# on one, 8 concurrent connections (each fetching the 1 MiB file
+# $rounds times); quick: the page, the sequential and the concurrent
+# connections only.
 client_checks() {
-	local args want i
 	check ${1}page "$(cat "$tmp/www/index.html")" "$("${C[@]}" "$url/")"
+	[ "${2:-}" = quick ] || client_more "$1"
+	client_conns "$1"
+}
+
+# client_more PREFIX: client_checks' other half: types, an index, HEAD,
+# the 16 MiB file, 20 requests on one connection.
+client_more() {
+	local args
 	check ${1}page-type "200 text/html 40" \
 		"$("${C[@]}" -o /dev/null -w '%{http_code} %{content_type} %{size_download}' "$url/index.html")"
 	check ${1}directory-index "sub page" "$("${C[@]}" "$url/sub/")"
@@ -74,29 +85,34 @@ client_checks() {
 		"$("${C[@]}" -I "$url/big.bin" | tr -d '\r' | grep Content-Length)"
 	check ${1}big-16MiB "$(sha256sum <"$tmp/www/big.bin")" \
 		"$("${C[@]}" "$url/big.bin" | sha256sum)"
-
-	# 100 sequential connections: one curl, "Connection: close" each.
-	args=()
-	for _ in $(seq 100); do args+=(-o /dev/null "$url/index.html"); done
-	check ${1}sequential-100 "100 x 200 1" "$("${C[@]}" -H 'Connection: close' \
-		-w '%{http_code} %{num_connects}\n' "${args[@]}" |
-		sort | uniq -c | awk '{print $1 " x " $2 " " $3}')"
 	# 20 requests on one kept connection: one connect in all.
 	args=()
 	for _ in $(seq 20); do args+=(-o /dev/null "$url/index.html"); done
 	check ${1}keep-alive-20 "20 x 200, 1 connect" "$("${C[@]}" \
 		-w '%{http_code} %{num_connects}\n' "${args[@]}" |
 		awk '$1 == 200 { n++ } { c += $2 } END { print n " x 200, " c " connect" }')"
+}
 
-	# 8 concurrent connections, each fetching the 1 MiB file 4 times.
+# client_conns PREFIX: 100 sequential connections, 8 concurrent ones.
+client_conns() {
+	local args want i
+	# 100 sequential connections: one curl, "Connection: close" each.
+	args=()
+	for _ in $(seq 100); do args+=(-o /dev/null "$url/index.html"); done
+	check ${1}sequential-100 "100 x 200 1" "$("${C[@]}" -H 'Connection: close' \
+		-w '%{http_code} %{num_connects}\n' "${args[@]}" |
+		sort | uniq -c | awk '{print $1 " x " $2 " " $3}')"
+
+	# 8 concurrent connections, each fetching the 1 MiB file.
 	want=$(sha256sum <"$tmp/www/mid.bin")
+	rm -f "$tmp"/conc.*
 	for i in $(seq 8); do
-		(for _ in 1 2 3 4; do
+		(for _ in $(seq "$rounds"); do
 			"${C[@]}" "$url/mid.bin" | sha256sum
 		done >"$tmp/conc.$i") &
 	done
 	wait $(jobs -p | grep -vx "$pid")
-	check ${1}concurrent-8 "32 equal" \
+	check ${1}concurrent-8 "$((8 * rounds)) equal" \
 		"$(cat "$tmp"/conc.* | grep -cxF "$want") equal"
 
 }
@@ -115,6 +131,7 @@ elif ! start_server; then
 	sed 's/^/    server| /' "$tmp/log"
 else
 	C=(curl -s --max-time 120)
+	rounds=4
 	client_checks ""
 	check not-found 404 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$url/absent.html")"
 	check escape-dotdot 403 "$("${C[@]}" --path-as-is -o /dev/null -w '%{http_code}' "$url/../secret.txt")"
@@ -138,40 +155,71 @@ else
 	pid=
 fi
 
-# boot_server: boots QEMU (TCG or KVM) with the firmament's init running
-# httpd.manifest: the console, the wasm virtio-net driver, lwIP and
-# httpd ($HTTPD_LINE: its listening socket on port 80, the files of
-# $tmp/www packed into the boot archive); a free host port forwarded to
-# the guest's 80. Waits until httpd says it serves; sets pid and url.
-HTTPD_LINE=${HTTPD_LINE:-run --listen=tcp:80 httpd.wasm /}
+# boot_server DRIVER: boots QEMU (TCG or KVM) with the firmament's init
+# running httpd.manifest: the console, the virtio-blk driver on a FAT
+# disk holding $tmp/www (made with mkfs.fat and mcopy), fatfs, the
+# virtio-net driver (DRIVER wasm: the wasm driver; native: the kernel's,
+# published by init), lwIP and httpd (`run --listen=tcp:80
+# --dir=/www httpd.wasm /www`: its listening socket opened by init with
+# the network service, a WASI socket in httpd); a free host port
+# forwarded to the guest's 80. Waits until httpd says it serves; sets
+# pid and url.
 boot_server() {
-	local U=$PWD/$B/user/firmament
+	local U=$PWD/$B/user/firmament eth='driver ethernet virtio_net.wasm --handle=2'
+	local man=(--pci=0x1af4:0x1041 --kernel) files=() f
+	[ "$1" = native ] && eth='publish ethernet --handle=2'
 	printf '%s\n' 'service console console.wasm' \
-		'driver ethernet virtio_net.wasm --handle=1' \
-		'service net net.wasm' "$HTTPD_LINE" >"$tmp/httpd.manifest"
-	BOOT_DIR=$tmp/www boot_forwarded "$tmp/log" 'httpd: serving' \
-		--timeout=850 --pci=0x1af4:0x1041 --kernel "$U/init.wasm" \
-		../httpd.manifest "$U/console.wasm" \
-		"$PWD/$B/drivers/virtio_net.wasm" "$PWD/$B/user/net/net.wasm" \
-		"$PWD/$httpd" index.html sub/index.html mid.bin big.bin ||
+		'driver block virtio_blk.wasm --handle=1' "$eth" \
+		'service net net.wasm' 'service fs fatfs.wasm' \
+		'run --listen=tcp:80 --dir=/www httpd.wasm /www' \
+		>"$tmp/httpd.manifest"
+	for f in "$U/init.wasm" "$tmp/httpd.manifest" "$U/console.wasm" \
+		"$B/drivers/virtio_blk.wasm" "$B/drivers/virtio_net.wasm" \
+		"$B/user/net/net.wasm" "$U/fatfs.wasm" "$httpd"; do
+		cp "$f" "$tmp/boot/" && files+=("$(basename "$f")")
+	done
+	if [ "$1" = native ]; then
+		printf '%s\n' '--native=virtio-net --pci=0x1af4:0x1041 --serve=ethernet' \
+			"--pci=0x1af4:0x1042 --listener=ethernet --kernel ${files[*]}" \
+			>"$tmp/boot/native.man"
+		(cd "$tmp/boot" && "$nebulet" pack -o native.ar \
+			--manifest=native.man "${files[@]}") || return 1
+		man=(--initrd=native.ar)
+		files=()
+	fi
+	BOOT_DIR=$tmp/boot boot_forwarded "$tmp/log" 'httpd: serving' \
+		--timeout=850 --disk="$tmp/disk-$1.img" "${man[@]}" "${files[@]}" ||
 		return 1
 	url=http://127.0.0.1:$port
 }
 
-# Bare metal: on with the kernel's WASI sockets (h-wasibm's backend over
-# the Socket service); until then a skip, counted as such.
-if ! grep -qs sock_accept kernel/wasi_fir*.c; then
-	echo "SKIP bare-metal: no WASI sockets on bare metal yet" \
-		"(kernel/wasi_fir*.c): httpd cannot get its listener there"
-	skip=$((skip + 1))
-elif ! boot_server; then
-	bad "bare-metal: httpd did not answer in QEMU"
-	tail -n 40 "$tmp/log" | sed 's/^/    qemu| /'
+# Bare metal, with either virtio-net driver: the same client checks.
+mkdir -p "$tmp/boot"
+if ! command -v mkfs.fat >/dev/null || ! command -v mcopy >/dev/null; then
+	bad "bare-metal: mkfs.fat and mcopy are needed (tools/deps.sh)"
+elif ! mkfs.fat -F 32 -C "$tmp/disk.img" 40000 >/dev/null ||
+	! mcopy -s -i "$tmp/disk.img" "$tmp/www" ::/; then
+	bad "bare-metal: cannot make the FAT disk"
 else
-	client_checks "qemu:"
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	pid=
+	rounds=1 # TCG: a shorter run
+	for drv in wasm native; do
+		cp "$tmp/disk.img" "$tmp/disk-$drv.img"
+		if ! boot_server $drv; then
+			bad "bare-metal $drv: httpd did not answer in QEMU"
+			tail -n 40 "$tmp/log" | sed 's/^/    qemu| /'
+			continue
+		fi
+		# make test: the wasm driver fully, the native one quick;
+		# HTTPD_FULL=1 (make stress): both fully.
+		if [ $drv = wasm ] || [ -n "${HTTPD_FULL:-}" ]; then
+			client_checks "qemu-$drv:"
+		else
+			client_checks "qemu-$drv:" quick
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		pid=
+	done
 fi
 
 # cli LABEL STATUS TEXT ARGS...: httpd with ARGS exits with STATUS and

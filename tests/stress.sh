@@ -7,11 +7,13 @@
 # time is up), a third in rounds of tests/firmament/crash.c's race
 # there (the console killed 3 times at points drawn from a new seed each
 # round, while a client writes: no panic, no acknowledged line lost,
-# each line in order), the rest on the bare-metal kernel in QEMU: rounds of tests/drvrace.sh, the wasm
-# UART driver killed $STRESS_KILLS (1,000) times at seeded points during
-# console output, at least one round whatever SECONDS is, then for as
-# long again tests/smp.sh, the kernel's tests and the firmament's on 1,
-# 2 and 4 CPUs in turn. Ends with "N passed, N failed".
+# each line in order), the rest on the bare-metal kernel in QEMU:
+# rounds of tests/drvrace.sh, the wasm UART driver killed $STRESS_KILLS
+# (1,000) times at seeded points during console output, at least one
+# round whatever SECONDS is, then for as long again tests/smp.sh, the
+# kernel's tests and the firmament's on 1, 2 and 4 CPUs in turn; then
+# tests/httpd.sh with HTTPD_FULL=1 (about a minute more). Ends with
+# "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 seconds=${1:-60}
@@ -80,6 +82,13 @@ B=$B tests/smp.sh $((rest - rest / 2)) >"$tmp/smp.out"
 st=$?
 grep -E '^FAIL |^  |rounds' "$tmp/smp.out"
 verdict "smp: $(tail -n 1 "$tmp/smp.out")" $st
+
+# The web server on bare metal with both virtio-net drivers, every
+# check with each (make test runs the native driver's quick half).
+HTTPD_FULL=1 B=$B tests/httpd.sh "$nebulet" >"$tmp/httpd" 2>&1
+st=$?
+grep '^FAIL' "$tmp/httpd"
+verdict "httpd, both drivers fully: $(tail -n 1 "$tmp/httpd")" $st
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -319,6 +319,38 @@ static int32_t ended_status(nb_handle p)
 	return code;
 }
 
+/* process_create_wasi's socket preopens ("#N": startup handles N and
+ * N + 1, kernel/wasi_sock.c): a bad N is refused; missing handles, or
+ * a directory without a file system, end the child with status 1. */
+static void process_wasi_sockets(void)
+{
+	static const char block[] = "prog";
+	static const struct {
+		const char *name, *pre;
+		uint32_t len;
+		nb_status want;
+	} t[] = {
+		{"create_wasi: socket #63", "tcp\0#63", 8, NB_ERR_INVALID_ARGS},
+		{"create_wasi: socket #x", "tcp\0#x", 7, NB_ERR_INVALID_ARGS},
+		{"create_wasi: socket #", "tcp\0#", 6, NB_ERR_INVALID_ARGS},
+		{"create_wasi: socket #1x", "tcp\0#1x", 8, NB_ERR_INVALID_ARGS},
+		{"create_wasi: socket #0 absent", "tcp\0#0", 7, NB_OK},
+		{"create_wasi: a directory, no fs", "/\0/", 4, NB_OK},
+	};
+	nb_handle p;
+
+	for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++) {
+		nb_status s = nb_process_create_wasi(
+			child, child_len, NULL, 0, block, sizeof block, 1,
+			NB_HANDLE_INVALID, NB_HANDLE_INVALID, t[i].pre,
+			t[i].len, &p);
+		EXPECT(t[i].name, s, t[i].want);
+		if (s == NB_OK)
+			EXPECT("create_wasi: that preopen fails, status 1",
+			       ended_status(p), 1);
+	}
+}
+
 /* process_create_wasi: the FileSystem channel and the preopen block are
  * checked; a file system that never answers keeps the child waiting
  * (blocked, not spinning) until it is killed; one that is gone ends the
@@ -391,6 +423,7 @@ static void process_wasi(void)
 				      pre, sizeof pre, &p),
 	       NB_OK);
 	EXPECT("create_wasi: preopen fails, status 1", ended_status(p), 1);
+	process_wasi_sockets();
 }
 
 /* process_create_args: its checks in order, its limits, and what the

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -398,8 +399,12 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	}
 	if (o->nic) { /* restrict=on: the guest reaches no host network */
 		static char netdev[200];
-		snprintf(netdev, sizeof netdev, "user,id=net0,restrict=on%s%s",
-			 o->hostfwd ? ",hostfwd=" : "",
+		/* QEMU drops a restricted guest's UDP (bar DHCP and TFTP),
+		 * so a UDP forward's replies need it off (bench/net.sh's
+		 * echo answers its sender on the host's loopback only). */
+		bool udp = o->hostfwd && !strncmp(o->hostfwd, "udp:", 4);
+		snprintf(netdev, sizeof netdev, "user,id=net0,restrict=%s%s%s",
+			 udp ? "off" : "on", o->hostfwd ? ",hostfwd=" : "",
 			 o->hostfwd ? o->hostfwd : "");
 		argv[n++] = "-netdev";
 		argv[n++] = netdev;
@@ -429,6 +434,8 @@ static pid_t start_qemu(const char *kernel, const char *initrd, int errfd,
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
+		/* QEMU ends with the runner, even one killed (a test's). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (q[0] >= 0)
 			dup2(q[0], 0);
 		else if (!tty && null >= 0)
@@ -711,7 +718,8 @@ static const char boot_usage[] =
 	"   only; IMG may be QEMU's json:{...}; with --kernel, init's\n"
 	"   startup handle 1);\n"
 	"   --nic: a virtio-net-pci (1.x only) on\n"
-	"   QEMU's user network, restricted; --hostfwd=tcp:[HOSTADDR]:PORT-:\n"
+	"   QEMU's user network, restricted; "
+	"--hostfwd=tcp|udp:[HOSTADDR]:PORT-:\n"
 	"   GUESTPORT: --nic with a host port forwarded to the guest's;\n"
 	"   --pci=VENDOR:DEVICE: with --kernel, that PCI device for init,\n"
 	"   its next startup handle (after the disk's); --device=SPEC: QEMU's\n"
@@ -841,7 +849,8 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 			o->append = argv[i] + 9;
 		} else if (strcmp(argv[i], "--nic") == 0) {
 			o->nic = true;
-		} else if (strncmp(argv[i], "--hostfwd=tcp:", 14) == 0 &&
+		} else if ((strncmp(argv[i], "--hostfwd=tcp:", 14) == 0 ||
+			    strncmp(argv[i], "--hostfwd=udp:", 14) == 0) &&
 			   strchr(argv[i], '-') && !strchr(argv[i], ',') &&
 			   strlen(argv[i]) < 100) {
 			o->hostfwd = argv[i] + 10;

@@ -37,6 +37,7 @@
 #include "manifest.h"
 #include "nb_bootch.h"
 #include "nb_strerror.h"
+#include "socket.h"
 #include "svc.h"
 
 #define MAX_FILES 32
@@ -94,12 +95,17 @@ struct entry {
 };
 
 /* A program's files (process_create_wasi): a FileSystem channel and
- * the preopen block, NUL-terminated pairs GUEST, PATH. */
+ * the preopen block, NUL-terminated pairs GUEST, PATH; its listening
+ * sockets (PATH "#N"), each a Socket channel and its ready event given
+ * as startup handles N, N + 1 (socks[]). */
 #define PRE_MAX 4
+#define LISTEN_MAX 4
 struct files {
 	nb_handle fs;
-	char pre[PRE_MAX * (65 + 257)];
+	char pre[PRE_MAX * (65 + 257) + LISTEN_MAX * 16];
 	uint32_t len;
+	nb_handle socks[2 * LISTEN_MAX];
+	uint32_t nsocks;
 };
 
 struct run {
@@ -107,6 +113,9 @@ struct run {
 	char args[16][129];
 	int nargs;
 	struct files dirs; /* `--dir`s (fs unset: connected at start) */
+	int ndirs;
+	uint16_t ports[LISTEN_MAX]; /* `--listen=tcp:PORT`s */
+	int nports;
 };
 
 static struct bootfile files[MAX_FILES];
@@ -326,8 +335,8 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 	static startup_args_req req;
 	static char block[65 + 16 * 129];
 	struct bootfile *f = find_file(p->file);
-	nb_handle dir[2], arg[2], give[2];
-	uint32_t blen;
+	nb_handle dir[2], arg[2], give[2 + 2 * LISTEN_MAX];
+	uint32_t blen, ngive = 2;
 	nb_status s;
 
 	if (!f)
@@ -349,12 +358,14 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 	nb_handle_close(arg[0]);
 	give[0] = dir[1];
 	give[1] = arg[1];
+	for (uint32_t i = 0; fl && i < fl->nsocks; i++)
+		give[ngive++] = fl->socks[i];
 	blen = arg_block(block, p->file, args, nargs);
 	nb_process_inspect(granted(p->file, GRANT_MEM)); /* for this one */
 	if (console && !console_conn(&cons))
 		cons = NB_HANDLE_INVALID;
 	if (fl)
-		s = nb_process_create_wasi(f->data, f->len, give, 2, block,
+		s = nb_process_create_wasi(f->data, f->len, give, ngive, block,
 					   blen, (uint32_t)nargs + 1, cons,
 					   fl->fs, fl->pre, fl->len, &p->h);
 	else if (cons != NB_HANDLE_INVALID)
@@ -368,7 +379,7 @@ static nb_status start(struct proc *p, char (*args)[129], int nargs,
 		nb_handle_close(cons);
 	nb_process_inspect(0);
 	if (s) {
-		fir_close_all(give, 2);
+		fir_close_all(give, ngive);
 		nb_handle_close(dir[0]);
 		return s;
 	}
@@ -599,25 +610,40 @@ static int add_preopen(struct files *fl, const char *guest, const char *path)
 	return 1;
 }
 
-/* Launcher.launch_wasi: launch with a file system and preopens. */
+static const char *parse_listen(struct run *r, const char *spec);
+static int run_listen(struct run *r);
+
+/* Launcher.launch_wasi: launch with a file system and preopens; a
+ * preopen with path "#" and guest "tcp:PORT" asks for a socket
+ * listening on PORT (as a `run --listen`; the shell's run passes them). */
 static nb_status l_launch_wasi(void *ctx, const launcher_launch_wasi_req *req,
 			       launcher_launch_wasi_resp *resp)
 {
-	static struct files fl;
-	nb_status s;
+	static struct run r;
+	nb_status s = FIR_ERR_INVALID;
 
-	fl.fs = req->fs;
-	fl.len = 0;
-	for (uint32_t i = 0; i < req->preopens.len; i++)
-		if (!add_preopen(&fl, req->preopens.items[i].guest.s,
-				 req->preopens.items[i].path.s)) {
-			nb_handle_close(req->fs);
-			return FIR_ERR_INVALID;
-		}
+	memset(&r, 0, sizeof r);
+	snprintf(r.file, sizeof r.file, "%s", req->name.s);
+	r.dirs.fs = req->fs;
+	for (uint32_t i = 0; i < req->preopens.len; i++) {
+		const preopen *o = &req->preopens.items[i];
+		if (!strcmp(o->path.s, "#")
+			    ? parse_listen(&r, o->guest.s) != NULL
+			    : !add_preopen(&r.dirs, o->guest.s, o->path.s))
+			goto fail;
+	}
+	if (r.nports && !run_listen(&r)) {
+		s = FIR_ERR_UNAVAILABLE;
+		goto fail;
+	}
 	LAUNCH_ARGS(req->args);
-	s = launch(req->name.s, req->args.len, &fl, &resp->id, &resp->process);
-	if (s)
-		nb_handle_close(req->fs);
+	s = launch(req->name.s, req->args.len, &r.dirs, &resp->id,
+		   &resp->process);
+	if (!s)
+		return s;
+	fir_close_all(r.dirs.socks, r.dirs.nsocks); /* not given */
+fail:
+	nb_handle_close(req->fs);
 	return s;
 }
 
@@ -865,17 +891,36 @@ static const char *parse_grant(char **w, int n)
 	return NULL;
 }
 
-/* `run [--dir=PATH[::GUEST]]... FILE [ARG...]`: an error message or
- * NULL. Each --dir gives the program PATH of the "fs" service as its
- * preopen GUEST (PATH itself without ::GUEST). */
+/* `--listen=tcp:PORT` of a run line into r: an error message or NULL. */
+static const char *parse_listen(struct run *r, const char *spec)
+{
+	char *end = NULL;
+	unsigned long port = 0;
+
+	if (!strncmp(spec, "tcp:", 4) && spec[4] >= '0' && spec[4] <= '9')
+		port = strtoul(spec + 4, &end, 10);
+	if (!port || port > 65535 || *end || r->nports == LISTEN_MAX)
+		return "--listen=tcp:PORT: PORT 1..65535, at most 4 of them";
+	r->ports[r->nports++] = (uint16_t)port;
+	return NULL;
+}
+
+/* `run [--dir=PATH[::GUEST]]... [--listen=tcp:PORT]... FILE [ARG...]`:
+ * an error message or NULL. Each --dir gives the program PATH of the
+ * "fs" service as its preopen GUEST (PATH itself without ::GUEST), each
+ * --listen a socket of the "net" service listening on PORT. */
 static const char *parse_run(char **w, int n)
 {
 	struct run *r = &runs[nruns];
+	const char *err;
 	int i = 1;
 
 	if (nruns == MAX_RUNS)
 		return "too many run lines";
-	for (; i < n && !strncmp(w[i], "--dir=", 6); i++) {
+	for (; i < n && !strncmp(w[i], "--listen=", 9); i++)
+		if ((err = parse_listen(r, w[i] + 9)))
+			return err;
+	for (; i < n && !strncmp(w[i], "--dir=", 6); i++, r->ndirs++) {
 		char *path = w[i] + 6, *sep = strstr(path, "::");
 		const char *guest = sep ? sep + 2 : path;
 		if (sep)
@@ -884,6 +929,9 @@ static const char *parse_run(char **w, int n)
 			return "--dir=PATH[::GUEST]: PATH must be absolute, "
 			       "both non-empty, at most 4 of them";
 	}
+	for (; i < n && !strncmp(w[i], "--listen=", 9); i++)
+		if ((err = parse_listen(r, w[i] + 9)))
+			return err;
 	if (i == n || n - i > 17 || !find_file(w[i]))
 		return "run: expected a boot file and at most 16 arguments";
 	snprintf(r->file, sizeof r->file, "%s", w[i]);
@@ -907,7 +955,8 @@ static const char *parse_line(char **w, int n)
 	if (!strcmp(w[0], "run"))
 		return parse_run(w, n);
 	return "expected 'service NAME FILE ...', 'driver NAME FILE ...', "
-	       "'run [--dir=PATH[::GUEST]]... FILE [ARG...]', 'grant "
+	       "'run [--dir=PATH[::GUEST]]... [--listen=tcp:PORT]... FILE "
+	       "[ARG...]', 'grant "
 	       "launcher|mem FILE...' with boot files, or 'publish NAME "
 	       "--handle=N'";
 }
@@ -946,6 +995,46 @@ static void read_manifest(void)
 	}
 }
 
+/*
+ * Opens r's listening sockets with the "net" service (Net.listen, a
+ * backlog of 16) and adds them to its preopens: startup handles 2, 3
+ * for the first, then 4, 5, ... False after a message.
+ */
+static int run_listen(struct run *r)
+{
+	nb_handle net;
+	nb_status s = FIR_ERR_UNAVAILABLE;
+	char path[16], guest[16];
+
+	if (!service_conn("net", &net)) {
+		fprintf(stderr,
+			"init: %s: --listen without a network "
+			"(no \"net\" service)\n",
+			r->file);
+		return 0;
+	}
+	for (int i = 0; i < r->nports; i++) {
+		net_listen_resp resp;
+		uint32_t n = r->dirs.nsocks;
+		if ((s = net_listen(net, &(net_listen_req){r->ports[i], 16},
+				    &resp)))
+			break;
+		r->dirs.socks[r->dirs.nsocks++] = resp.socket;
+		r->dirs.socks[r->dirs.nsocks++] = resp.ready;
+		snprintf(guest, sizeof guest, "tcp:%u", r->ports[i]);
+		snprintf(path, sizeof path, "#%u", 2 + n);
+		add_preopen(&r->dirs, guest, path);
+	}
+	nb_handle_close(net);
+	if (s == NB_OK)
+		return 1;
+	fprintf(stderr, "init: %s: --listen=tcp:%u: %s\n", r->file,
+		r->ports[r->dirs.nsocks / 2], nb_strerror(s));
+	fir_close_all(r->dirs.socks, r->dirs.nsocks);
+	r->dirs.nsocks = 0;
+	return 0;
+}
+
 /* Starts the next `run` program, with a Console connection while the
  * console service is up; false when there is none left. */
 static int start_next_run(void)
@@ -957,12 +1046,20 @@ static int start_next_run(void)
 		p->id = next_id++;
 		snprintf(p->name, sizeof p->name, "%s", r->file);
 		snprintf(p->file, sizeof p->file, "%s", r->file);
-		struct files *fl = r->dirs.len ? &r->dirs : NULL;
-		if (fl && !service_conn("fs", &fl->fs)) {
+		struct files *fl = r->ndirs || r->nports ? &r->dirs : NULL;
+		if (fl)
+			fl->fs = NB_HANDLE_INVALID;
+		if (r->ndirs && !service_conn("fs", &fl->fs)) {
 			fprintf(stderr,
 				"init: %s: --dir without a file system "
 				"(no \"fs\" service)\n",
 				r->file);
+			p->used = 0;
+			continue;
+		}
+		if (r->nports && !run_listen(r)) {
+			if (r->ndirs)
+				nb_handle_close(fl->fs);
 			p->used = 0;
 			continue;
 		}
@@ -971,7 +1068,7 @@ static int start_next_run(void)
 			run_id = p->id;
 			return 1;
 		}
-		if (fl)
+		if (fl && r->ndirs)
 			nb_handle_close(fl->fs);
 		fprintf(stderr, "init: cannot start %s: %s\n", r->file,
 			nb_strerror(s));
@@ -1012,10 +1109,12 @@ static nb_time runs_wait(void)
 {
 	struct proc *c = find_service("console");
 	int late = nb_clock_monotonic() >= runs_at;
-	int dirs = next_run < nruns && runs[next_run].dirs.len;
+	int dirs = next_run < nruns && runs[next_run].ndirs;
+	int net = next_run < nruns && runs[next_run].nports;
 
 	if (!late &&
-	    (service_coming("console") || (dirs && service_coming("fs"))))
+	    (service_coming("console") || (dirs && service_coming("fs")) ||
+	     (net && service_coming("net"))))
 		return runs_at;
 	if (c && late && !service_up("console"))
 		fprintf(stderr,

@@ -94,10 +94,11 @@ static int fail(const char *what, nb_status s)
 static bool have_fs(void);
 
 /* Launches req's program with a new connection to the file system as
- * its preopen "/" (Launcher.launch_wasi); false, and nothing done, if
- * there is no file system. */
+ * its preopen "/" (Launcher.launch_wasi), and the listening sockets of
+ * listen[0..nlisten) ("tcp:PORT", made by init); false, and nothing
+ * done, if there is no file system. */
 static bool run_with_fs(const launcher_launch_req *req, nb_status *s,
-			launcher_launch_resp *resp)
+			launcher_launch_resp *resp, char **listen, int nlisten)
 {
 	static launcher_launch_wasi_req w;
 	launcher_launch_wasi_resp wr;
@@ -111,31 +112,49 @@ static bool run_with_fs(const launcher_launch_req *req, nb_status *s,
 	w.preopens.len = 1;
 	FIR_SET_STR(w.preopens.items[0].guest, "/");
 	FIR_SET_STR(w.preopens.items[0].path, "/");
+	for (int i = 0; i < nlisten; i++, w.preopens.len++) {
+		FIR_SET_STR(w.preopens.items[w.preopens.len].guest, listen[i]);
+		FIR_SET_STR(w.preopens.items[w.preopens.len].path, "#");
+	}
 	*s = launcher_launch_wasi(launcher, &w, &wr);
 	resp->id = wr.id;
 	resp->process = wr.process;
 	return true;
 }
 
-/* run FILE [ARG...]: launches (with the file system as "/" when there
- * is one), waits, returns the exit status. */
+/* run [--listen=tcp:PORT]... FILE [ARG...]: launches (with the file
+ * system as "/" when there is one, and at most 3 listening sockets of
+ * the "net" service: they need the file system's launch), waits,
+ * returns the exit status. */
 static int cmd_run(int argc, char **argv)
 {
 	static launcher_launch_req req;
 	static launcher_launch_resp resp;
-	int32_t code = 0;
+	int32_t code = 0, nl = 0;
+	char *listen[3];
 	nb_status s;
 
-	if (argc < 2 || argc > 18 || !FIR_SET_STR(req.name, argv[1])) {
-		out("usage: run FILE [ARG...] (at most 16 arguments)\n");
+	for (;
+	     nl + 1 < argc && !strncmp(argv[nl + 1], "--listen=", 9) && nl < 3;
+	     nl++)
+		listen[nl] = argv[nl + 1] + 9;
+	argc -= nl;
+	argv += nl;
+	if (argc < 2 || argc > 18 || !FIR_SET_STR(req.name, argv[1]) ||
+	    !strncmp(argv[1], "--", 2)) {
+		out("usage: run [--listen=tcp:PORT]... FILE [ARG...] (at most "
+		    "3 sockets, 16 arguments)\n");
 		return 2;
 	}
 	req.args.len = 0;
 	for (int i = 2; i < argc; i++)
 		if (!FIR_SET_STR(req.args.items[req.args.len++], argv[i]))
 			return fail("run: argument too long", FIR_ERR_INVALID);
-	if (!run_with_fs(&req, &s, &resp))
+	if (!run_with_fs(&req, &s, &resp, listen, nl)) {
+		if (nl)
+			return fail("run: --listen", FIR_ERR_UNAVAILABLE);
 		s = launcher_launch(launcher, &req, &resp);
+	}
 	if (s)
 		return fail(argv[1], s);
 	svc_wait_exit(resp.process, &code);

@@ -100,8 +100,11 @@ NB_CALL(process_create_console, nb_status, NB_I32(const void *, image),
  * child), or NB_HANDLE_INVALID for none; preopens[0..preopens_len)
  * NUL-terminated pairs GUEST, PATH (at most 16, none empty): the
  * child's WASI descriptors 3, 4, ... are PATH of fs, named GUEST
- * (kernel/wasi_fir.c). NB_ERR_INVALID_ARGS for a bad block or fs equal
- * to console; a PATH that is no directory ends the child (status 1).
+ * (kernel/wasi_fir.c); a PATH "#N" is a listening socket instead, the
+ * child's startup handles N (a Socket channel) and N + 1 (its ready
+ * event; firmament/socket.fir). NB_ERR_INVALID_ARGS for a bad block or
+ * fs equal to console; a PATH that is no directory ends the child
+ * (status 1).
  */
 NB_CALL(process_create_wasi, nb_status, NB_I32(const void *, image),
 	NB_I32(uint32_t, len), NB_I32(const nb_handle *, handles),

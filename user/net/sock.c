@@ -382,6 +382,11 @@ nb_status sock_icmp(nb_handle *socket, nb_handle *ready)
 
 /* --- Socket's methods (ctx: the socket) ---------------------------- */
 
+/* A method that changed what s's event should show shows it before its
+ * reply goes: a client that polls the event after the reply (the
+ * kernel's WASI sockets) never sees a stale READABLE or WRITABLE. */
+static void sock_show(struct sock *s);
+
 /* Socket.accept: the oldest connection held. */
 static nb_status on_accept(void *ctx, socket_accept_resp *resp)
 {
@@ -396,6 +401,8 @@ static nb_status on_accept(void *ctx, socket_accept_resp *resp)
 	if ((st = sock_open(s, &resp->socket, &resp->ready)))
 		return st;
 	memmove(l->acq, l->acq + 1, --l->nacq * sizeof *l->acq);
+	sock_show(l);
+	sock_show(s);
 	if (s->tcp) {
 		resp->addr = lwip_ntohl(ip4_addr_get_u32(&s->tcp->remote_ip));
 		resp->port = s->tcp->remote_port;
@@ -428,6 +435,7 @@ static nb_status on_send(void *ctx, const socket_send_req *req,
 		return status_of(e);
 	tcp_output(s->tcp);
 	resp->sent = n;
+	sock_show(s);
 	return NB_OK;
 }
 
@@ -451,6 +459,7 @@ static nb_status on_recv(void *ctx, const socket_recv_req *req,
 		if (s->tcp)
 			tcp_recved(s->tcp, (u16_t)n);
 		resp->data.len = n;
+		sock_show(s);
 		return NB_OK;
 	}
 	if (s->err && s->err != SOCKET_ERROR_CLOSED)
@@ -519,6 +528,7 @@ static nb_status on_recvfrom(void *ctx, const socket_recvfrom_req *req,
 	pbuf_free(d->p);
 	s->dhead = (s->dhead + 1) % DGRAMS;
 	s->dn--;
+	sock_show(s);
 	return NB_OK;
 }
 
@@ -642,18 +652,23 @@ static nb_signals sock_ready(const struct sock *s)
 	}
 }
 
+/* s's event, signalled if it changed. */
+static void sock_show(struct sock *s)
+{
+	nb_signals r;
+
+	if (!s->kind || s->ev == NB_HANDLE_INVALID)
+		return;
+	r = sock_ready(s);
+	if (r != s->shown && nb_object_signal(s->ev, READY, r) == NB_OK)
+		s->shown = r;
+}
+
 /* Every socket's event, signalled where it changed. */
 void sock_signal_all(void)
 {
-	for (int i = 0; i < SOCKS; i++) {
-		struct sock *s = &socks[i];
-		nb_signals r;
-		if (!s->kind || s->ev == NB_HANDLE_INVALID)
-			continue;
-		r = sock_ready(s);
-		if (r != s->shown && nb_object_signal(s->ev, READY, r) == NB_OK)
-			s->shown = r;
-	}
+	for (int i = 0; i < SOCKS; i++)
+		sock_show(&socks[i]);
 }
 
 uint32_t sock_count(void)

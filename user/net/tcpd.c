@@ -3,7 +3,7 @@
  * throughput measurements from the host (bench/net.sh, through QEMU's
  * port forwarding).
  *
- *   tcpd.wasm [--net=NAME] [--port=PORT] [--count=N]
+ *   tcpd.wasm [--net=NAME] [--port=PORT] [--count=N] [--udp]
  *
  * listens on PORT (default 5001) of stack NAME (default "net") and
  * serves N connections (default 0: for ever), one at a time. A
@@ -11,6 +11,8 @@
  * the peer's end of stream, then answer the byte count as decimal text;
  * 's' followed by a 4-byte little-endian length: send that many bytes
  * (byte i is i % 256), then close. Prints a line per connection.
+ * With --udp it echoes datagrams on PORT instead (N of them; UDP round
+ * trips, bench/net.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +58,35 @@ static void source(struct netc_sock *c, uint32_t len)
 	printf("tcpd: sent %u bytes\n", sent);
 }
 
+/* --udp: sends every datagram received on port back to its sender,
+ * count of them (0: for ever). 0, or 1 after a message. */
+static int udp_echo(nb_handle net, uint16_t port, long count)
+{
+	static socket_sendto_req out;
+	struct netc_sock u;
+	net_udp_resp r;
+	uint32_t got;
+	nb_status s;
+
+	if ((s = net_udp(net, &(net_udp_req){port}, &r))) {
+		fprintf(stderr, "tcpd: udp port %u: status %d\n", port, s);
+		return 1;
+	}
+	u = (struct netc_sock){r.socket, r.ready};
+	printf("tcpd: udp echo on port %u\n", port);
+	fflush(stdout);
+	for (long n = 0; count == 0 || n < count; n++) {
+		if ((s = netc_recvfrom(&u, out.data.b, 1472, &got, &out.addr,
+				       &out.port, NB_TIME_INFINITE)) ||
+		    (out.data.len = got, (s = socket_sendto(u.ch, &out)))) {
+			fprintf(stderr, "tcpd: udp: status %d\n", s);
+			return 1;
+		}
+	}
+	netc_close(&u);
+	return 0;
+}
+
 /* Serves one accepted connection. */
 static void serve(struct netc_sock *c)
 {
@@ -84,6 +115,7 @@ int main(int argc, char **argv)
 	struct netc_sock l, c;
 	nb_handle net;
 	nb_status s;
+	int udp = 0;
 
 	if (argc < 2) /* launched (Launcher.launch): the arguments come so */
 		argc = svc_args("tcpd.wasm", &argv);
@@ -94,19 +126,23 @@ int main(int argc, char **argv)
 			port = strtol(argv[i] + 7, NULL, 10);
 		else if (!strncmp(argv[i], "--count=", 8))
 			count = strtol(argv[i] + 8, NULL, 10);
+		else if (!strcmp(argv[i], "--udp"))
+			udp = 1;
 		else
 			port = -1;
 	}
 	if (port < 1 || port > 65535 || count < 0) {
 		fprintf(stderr, "usage: tcpd [--net=NAME] [--port=PORT] "
-				"[--count=N]\n");
+				"[--count=N] [--udp]\n");
 		return 2;
 	}
 	if ((s = netc_open(netname, &net, NB_TIME_INFINITE)) ||
-	    (s = netc_listen(net, (uint16_t)port, 4, &l))) {
+	    (!udp && (s = netc_listen(net, (uint16_t)port, 4, &l)))) {
 		fprintf(stderr, "tcpd: stack '%s': status %d\n", netname, s);
 		return 1;
 	}
+	if (udp)
+		return udp_echo(net, (uint16_t)port, count);
 	printf("tcpd: listening on port %ld\n", port);
 	fflush(stdout);
 	for (long n = 0; count == 0 || n < count; n++) {

@@ -289,6 +289,10 @@ void jit_call(struct jc *c, enum iop op, const icell *p)
 		xmovi(b, RAX, (uintptr_t)g);
 		xmem(b, 0, 1, 0x8B, RCX, RAX, NOIDX,
 		     (int32_t)offsetof(wasm_func, jit_entry));
+		/* compiled code of this instance (its entry always is, even
+		 * once tiering replaces it): enter its body, r13 is right */
+		if (g->inst == inst && g->jit)
+			xalui(b, 1, 0, RCX, JIT_ENTRY_STUB);
 	} else if (!g) {
 		call_ind(c, p);
 	}

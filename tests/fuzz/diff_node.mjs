@@ -48,7 +48,8 @@ function val(type, v) {
 }
 
 function zero(type) {
-	return type === 'i64' ? 0n : type === 'i32' || type[0] === 'f' ? 0 : null;
+	if (type === 'i64') return 0n;
+	return type === 'i32' || type === 'f32' || type === 'f64' ? 0 : null;
 }
 
 // The transcript of one module.
@@ -84,15 +85,15 @@ function transcript(bytes) {
 	const ex = inst.exports;
 	const call = (name, t) => {
 		if (typeof ex[name] !== 'function') return;
-		out += name + ':';
+		let line = name + ':'; // after the call's import lines, as in C
 		try {
 			let r = ex[name](...t.parameters.map(zero));
 			if (t.results.length === 1) r = [r];
-			t.results.forEach((ty, i) => { out += val(ty, r[i]); });
+			t.results.forEach((ty, i) => { line += val(ty, r[i]); });
 		} catch (e) {
-			out += ' trap';
+			line += ' trap';
 		}
-		out += '\n';
+		out += line + '\n';
 	};
 	const hang = { parameters: [], results: [] };
 	for (const e of WebAssembly.Module.exports(mod)) {

@@ -183,6 +183,10 @@ static bool parse_job(char **w, int n, struct job *job)
 			job->engine = WASM_ENGINE_INTERP;
 		} else if (strcmp(w[i], "--engine=jit") == 0) {
 			job->engine = WASM_ENGINE_JIT;
+		} else if (strcmp(w[i], "--engine=opt") == 0) {
+			job->engine = WASM_ENGINE_OPT;
+		} else if (strcmp(w[i], "--engine=base") == 0) {
+			job->engine = WASM_ENGINE_BASE;
 		} else if (strncmp(w[i], "--env=", 6) == 0 &&
 			   strchr(w[i] + 6, '=') != NULL) {
 			job->env[job->envc++] = w[i] + 6;

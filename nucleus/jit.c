@@ -289,6 +289,10 @@ void jit_call(struct jc *c, enum iop op, const icell *p)
 		xmovi(b, RAX, (uintptr_t)g);
 		xmem(b, 0, 1, 0x8B, RCX, RAX, NOIDX,
 		     (int32_t)offsetof(wasm_func, jit_entry));
+		/* compiled code of this instance (its entry always is, even
+		 * once tiering replaces it): enter its body, r13 is right */
+		if (g->inst == inst && g->jit)
+			xalui(b, 1, 0, RCX, JIT_ENTRY_STUB);
 	} else if (!g) {
 		call_ind(c, p);
 	}
@@ -304,6 +308,66 @@ void jit_call(struct jc *c, enum iop op, const icell *p)
 	if (base)
 		xmem(b, 0, 1, 0x8D, RBX, RBX, NOIDX, -(int32_t)(base * 16));
 	spill(c, base, base + t->nresults, true);
+}
+
+/*
+ * Tiering (baseline code of a tiered instance): takes one from the
+ * function's budget (wasm_func.tier_budget) and jumps, once it has run
+ * out, to a stub (tier_stubs) that calls jit_tier.c. Clobbers rax. At a
+ * body's entry it is at least 14 bytes, which jit_tier.c overwrites with
+ * a jump to the optimized body. Returns the position of the jump's rel32.
+ */
+static uint32_t tier_check(struct jc *c)
+{
+	struct xbuf *b = &c->b;
+	xmovi(b, RAX, (uintptr_t)&c->f->tier_budget);
+	xb(b, 0x83); /* sub dword [rax], 1 */
+	xb(b, 0x28);
+	xb(b, 1);
+	return xjcc32(b, CC_S);
+}
+
+/*
+ * The tiering stubs of a baseline function. Entry: jit_tier_up(f), then
+ * its optimized body (the frame and rsp as the caller left them), or
+ * back. Each loop: every pinned slot to its frame cell, then
+ * jit_tier_osr(f, pc); given an OSR entry, the prologue is undone (rsp
+ * back at the return address, callee-saved registers restored) and the
+ * entry continues the frame; else the slots come back and the loop goes
+ * on in the baseline.
+ */
+static void tier_stubs(struct jc *c)
+{
+	struct xbuf *b = &c->b;
+	xpatch32(b, c->tier_pos, (int32_t)(b->len - (c->tier_pos + 4)));
+	xalui(b, 1, 5, RSP, 8); /* rsp 16-aligned for the C call */
+	xmovi(b, RDI, (uintptr_t)c->f);
+	xcall(b, (void *)jit_tier_up);
+	xalui(b, 1, 0, RSP, 8);
+	xrr(b, 0, 1, 0x85, RAX, RAX);
+	uint32_t j = xjcc32(b, CC_E);
+	xpatch32(b, j, (int32_t)(c->tier_pos + 4 - (j + 4)));
+	xrr(b, 0, 0, 0xFF, 4, RAX); /* jmp rax */
+	for (uint32_t i = 0; i < c->nls; i++) {
+		uint32_t pos = c->ls[i].pos;
+		xpatch32(b, pos, (int32_t)(b->len - (pos + 4)));
+		spill(c, 0, UINT32_MAX, false);
+		xmovi(b, RDI, (uintptr_t)c->f);
+		xmovi(b, RSI, c->ls[i].pc);
+		xcall(b, (void *)jit_tier_osr);
+		xrr(b, 0, 1, 0x85, RAX, RAX);
+		uint32_t fail = xj8(b, CC_E);
+		if (c->pad)
+			xalui(b, 1, 0, RSP, 8);
+		for (uint32_t k = c->npush; k-- > 0;)
+			xhead(b, 0, 0, 0, 0, c->push[k],
+			      0x58 + (c->push[k] & 7));
+		xrr(b, 0, 0, 0xFF, 4, RAX); /* jmp rax */
+		xbind8(b, fail);
+		spill(c, 0, UINT32_MAX, true);
+		j = xjmp32(b);
+		xpatch32(b, j, (int32_t)(pos + 4 - (j + 4)));
+	}
 }
 
 /* Translates op with its family's template; its length in cells, or 0
@@ -383,6 +447,9 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		return 1;
 	case IOP_W_LOOP:
 		jit_preempt_check(c);
+		if (c->tier && GROW(c, ls))
+			c->ls[c->nls++] =
+				(struct tsite){tier_check(c), c->pc, 0};
 		return 1;
 	case IOP_BR:
 		jit_br(c, -1, &p[1]);
@@ -873,7 +940,12 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->cslot = UINT32_MAX;
 	c->cvalid = c->rdx_valid = false;
 	c->save_scratch = false;
+	c->nls = 0;
 	jit_entry_stub(c);
+	if (c->tier) {
+		f->tier_budget = jit_tier_start();
+		c->tier_pos = tier_check(c);
+	}
 	c->pc = 0; /* stack-check traps name the first instruction */
 	prologue(c);
 	uint32_t map0 = c->nmap;
@@ -887,6 +959,8 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 		c->at[ic->len] = c->b.len; /* the end: return (never reached) */
 		c->target[ic->len] = 0;
 		epilogue(c);
+		if (c->tier)
+			tier_stubs(c);
 		if (!c->oom && !c->b.oom)
 			finish(c, ic);
 	}
@@ -920,6 +994,7 @@ static void release(struct jc *c)
 	free(c->ts);
 	free(c->ps);
 	free(c->cf);
+	free(c->ls);
 	memset(c, 0, sizeof *c);
 }
 
@@ -955,6 +1030,7 @@ static bool compile_all(struct jc *c, wasm_instance *inst, struct jit_code *jcs,
 	memset(c, 0, sizeof *c);
 	memset(jcs, 0, (n + 1) * sizeof *jcs);
 	c->first = inst->module->num_imported_funcs;
+	c->tier = inst->engine == WASM_ENGINE_JIT;
 	c->b.p = jit_code_pages(cap, maplen);
 	if (!c->b.p)
 		return false;
@@ -1012,5 +1088,38 @@ bool jit_compile_instance(wasm_instance *inst)
 		hal_vm_release(c.b.p, maplen), ok = false;
 	release(&c);
 	free(jcs);
+	return ok;
+}
+
+/* f alone, optimized, in a block of its own (jit.h; the mapping sized
+ * like jit_compile_instance's, larger on a retry). */
+bool jit_compile_opt(wasm_func *f, uint32_t osr)
+{
+	const wasm_module *m = f->inst->module;
+	size_t body = m->code[f->index - m->num_imported_funcs].body_len;
+	struct jit_code jc;
+	struct jc c = {0};
+	size_t maplen = 0;
+	bool ok = false;
+	for (size_t cap = body * 12 + 8192; cap < (1u << 31); cap *= 2) {
+		release(&c);
+		memset(&jc, 0, sizeof jc);
+		c.first = UINT32_MAX; /* no direct calls: its own block */
+		c.osr = osr;
+		if (!(c.b.p = jit_code_pages(cap, &maplen)))
+			break;
+		c.b.cap = (uint32_t)maplen;
+		c.b.fixed = true;
+		ok = opt_compile(&c, f, &jc) && !c.b.oom;
+		if (ok || !c.b.oom)
+			break;
+		hal_vm_release(c.b.p, maplen); /* too small: a larger one */
+		c.b.p = NULL;
+	}
+	if (ok && jit_install_block(c.b.p, maplen, &jc, 1, c.map))
+		c.map = NULL; /* the block's now */
+	else if (c.b.p)
+		hal_vm_release(c.b.p, maplen), ok = false;
+	release(&c);
 	return ok;
 }

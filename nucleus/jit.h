@@ -52,7 +52,13 @@ struct jit_code {
 	const uint32_t *pcs; /* nmap pairs: native offset, cell pc (sorted) */
 	uint32_t nmap;
 	struct jit_code *prev, *next; /* every live code, for faults */
+	/* tiering (jit_tier.c): what this code is, and f's other codes
+	 * (the baseline it replaced, OSR entries), freed with it */
+	uint8_t tier;	 /* JIT_TIER_FIRST, _OPT or _OSR */
+	uint32_t osr_pc; /* _OSR: the loop cell it enters at */
+	struct jit_code *older;
 };
+enum { JIT_TIER_FIRST, JIT_TIER_OPT, JIT_TIER_OSR };
 
 /* Process-wide run-time state the generated code reads (one wasm thread
  * runs at a time, as in trap.c). */
@@ -68,6 +74,21 @@ extern struct jit_state jit_st;
 /* jit.c: compiles every function of inst that has no code yet (their
  * internal code first), in one block. False when out of memory. */
 bool jit_compile_instance(wasm_instance *inst);
+
+/* jit.c: compiles f alone with the optimizing tier (osr: 0, or 1 + the
+ * loop cell an on-stack-replacement entry starts at) into a block of its
+ * own and installs it: f->jit and f->jit_entry become the new code.
+ * False where the tier does not cover f or memory runs out. */
+bool jit_compile_opt(wasm_func *f, uint32_t osr);
+
+/* jit_tier.c: tiering (WASM_ENGINE_JIT). The budget a baseline function
+ * starts with; the calls its baseline code makes when the budget runs
+ * out at its entry (returns the optimized body to jump to, or NULL to go
+ * on in the baseline) and at loop cell pc (returns the body of the OSR
+ * entry, or NULL). */
+int32_t jit_tier_start(void);
+void *jit_tier_up(wasm_func *f);
+void *jit_tier_osr(wasm_func *f, uint32_t pc);
 
 /* jit_rt.c: */
 /* Copies len bytes of code to fresh READ|EXEC pages; NULL on failure. */

@@ -92,6 +92,13 @@ struct jc {
 	/* the preemption stub saves rsi, rdi, r8-r11 (optimized code keeps
 	 * values there; the baseline's pinned slots are saved by spill) */
 	bool save_scratch;
+	/* tiering: baseline code counts calls and loop iterations
+	 * (jit_tier.c); tier_pos: the entry check's jump, ls: the loops'
+	 * (pos: their jump, pc: the loop's cell) */
+	bool tier;
+	uint32_t tier_pos;
+	JIT_VEC(struct tsite, ls);
+	uint32_t osr; /* opt_compile: 0, or 1 + the OSR entry's loop cell */
 };
 
 /* jit.c: emit helpers. Slots are frame slots; a local may live in a

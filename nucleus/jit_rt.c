@@ -180,12 +180,9 @@ bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
 	return true;
 }
 
-/* Frees f's code; the block goes with its last function. */
-void jit_free(wasm_func *f)
+/* Frees one code of a function; the block goes with its last one. */
+static void free_code(struct jit_code *jc)
 {
-	struct jit_code *jc = f->jit;
-	if (!jc)
-		return;
 	rt_reg_lock();
 	if (jc->prev)
 		jc->prev->next = jc->next;
@@ -200,6 +197,15 @@ void jit_free(wasm_func *f)
 		free(blk->copies);
 		free(blk->pcs);
 		free(blk);
+	}
+}
+
+/* Frees f's code, and the older codes tiering left (jit_tier.c). */
+void jit_free(wasm_func *f)
+{
+	for (struct jit_code *jc = f->jit, *next; jc; jc = next) {
+		next = jc->older;
+		free_code(jc);
 	}
 	f->jit = NULL;
 	f->jit_entry = NULL;

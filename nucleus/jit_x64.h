@@ -40,6 +40,7 @@ enum {
 	CC_E = 4,
 	CC_NE = 5,
 	CC_BE = 6,
+	CC_S = 8,
 	CC_A = 7,
 	CC_P = 0xA,
 	CC_NP = 0xB,

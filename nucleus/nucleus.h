@@ -99,10 +99,13 @@ typedef struct wasm_extern {
 
 enum wasm_engine {
 	WASM_ENGINE_INTERP, /* portable interpreter */
-	WASM_ENGINE_JIT,    /* x86-64 compiler (nucleus/jit*.c) */
+	WASM_ENGINE_JIT,    /* x86-64 compiler (nucleus/jit*.c), tiered:
+			       functions start in the baseline, hot ones
+			       move to the optimizing tier (jit_tier.c) */
 	WASM_ENGINE_OPT,    /* the JIT's optimizing tier wherever it covers a
 			       function (nucleus/opt*.c), the baseline
 			       elsewhere */
+	WASM_ENGINE_BASE,   /* the JIT's baseline alone (no tiering) */
 };
 /* The default engine: the JIT where it runs (x86-64), else the interp. */
 #if defined(__x86_64__)
@@ -124,6 +127,15 @@ void wasm_jit_simd_inline(bool on);
  * back, by name, with how many functions each (*count). */
 void wasm_opt_counts(uint64_t *compiled, uint64_t *fallback);
 const char *wasm_opt_uncovered(uint32_t i, uint64_t *count);
+/* Tiering (WASM_ENGINE_JIT, process-wide): functions promoted to the
+ * optimizing tier, and on-stack replacements (a running baseline loop
+ * continued in optimized code). */
+void wasm_jit_tier_counts(uint64_t *promoted, uint64_t *osr);
+/* The tiering budget: calls plus loop iterations a function runs in the
+ * baseline before it is optimized (0: the default, JIT_TIER_BUDGET in
+ * jit_tier.c). Small values make tests and fuzzers tier at once. Affects
+ * code compiled later. */
+void wasm_jit_tier_budget(int32_t budget);
 
 /* Modules (nucleus/decode.c, nucleus/validate.c). */
 

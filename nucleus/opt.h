@@ -128,6 +128,10 @@ static inline bool opt_may_trap(uint32_t op)
  * the instruction, or IOP_COUNT) when f uses something the tier does not
  * cover or memory runs out. opt_free releases it. */
 bool opt_build(struct opt_fn *fn, const wasm_func *f);
+/* The same for on-stack replacement (jit_tier.c): an entry that jumps
+ * to the block at cell osr (a loop header), every slot live there read
+ * from the frame; false also if osr starts no instruction. */
+bool opt_build_at(struct opt_fn *fn, const wasm_func *f, uint32_t osr);
 void opt_free(struct opt_fn *fn);
 /* Appends an instruction to block b; its value number, or OPT_NONE. */
 uint32_t opt_add(struct opt_fn *fn, uint32_t b, struct opt_ins v);

@@ -41,6 +41,7 @@ struct bld {
 	uint64_t *use, *def, *in; /* per block, nw words each */
 	uint32_t nw;
 	uint32_t *cur; /* renaming: each slot's current value */
+	uint32_t osr;  /* OSR: the entry jumps to this cell (else OPT_NONE) */
 };
 
 static void *grow(void *p, uint32_t *cap, uint32_t need, size_t sz, bool *oom)
@@ -231,7 +232,7 @@ static bool split(struct bld *b)
 	const icell *code = b->c->code;
 	for (uint32_t i = 0; i < b->nli; i++) {
 		struct lins *l = &b->li[i];
-		if (i == 0 || ends_block(b->li[i - 1].op))
+		if (i == 0 || ends_block(b->li[i - 1].op) || l->pc == b->osr)
 			b->bofc[l->pc] = 0;
 		if (!ends_block(l->op) || l->op == IOP_RET ||
 		    l->op == IOP_W_UNREACHABLE)
@@ -299,7 +300,9 @@ static bool link(struct bld *b)
 		struct opt_blk *k = &fn->blk[bi];
 		uint32_t s[2], ns = 0;
 		if (bi == 0 || b->first[bi] == b->nli) { /* entry, move */
-			uint32_t to = bi == 0 ? 1 : OPT_NONE;
+			uint32_t to = bi		   ? OPT_NONE
+				      : b->osr == OPT_NONE ? 1
+							   : at(b, b->osr);
 			if (bi)
 				to = at(b, code[k->cell + 2]);
 			k->succ = pool_alloc(fn, 1);
@@ -816,12 +819,51 @@ static void translate(struct ren *r, const struct lins *l)
 	}
 }
 
+/* OSR: the width of slot s's value in the frame (1: 64 bits, 0: 32, 2:
+ * an operand-stack slot, found later by osr_widths). */
+static uint8_t osr_width(const struct opt_fn *fn, uint32_t s)
+{
+	const wasm_module *m = fn->f->inst->module;
+	const wasm_functype *t = &fn->f->type;
+	uint32_t nl = fn->code->nlocals - 1; /* params + declared locals */
+	if (s >= nl)
+		return 2;
+	uint8_t ty = s < t->nparams
+			     ? t->params[s]
+			     : m->code[fn->f->index - m->num_imported_funcs]
+				       .local_types[s - t->nparams];
+	return ty != WASM_I32 && ty != WASM_F32;
+}
+
+/* OSR's entry block: every slot live into the loop header read from the
+ * frame the baseline left (OPT_PARAM of that slot), the rest zero. */
+static void osr_entry(struct ren *r, uint32_t z)
+{
+	struct opt_fn *fn = r->b->fn;
+	const uint64_t *in = r->b->in + (size_t)at(r->b, r->b->osr) * r->b->nw;
+	for (uint32_t s = 0; s < fn->nslots; s++) {
+		uint32_t v = z;
+		if (bget(in, s) && s != fn->code->nlocals - 1) {
+			v = add(r, OPT_PARAM, 0, s, OPT_NONE, OPT_NONE,
+				OPT_NONE);
+			if (v != OPT_NONE)
+				fn->ins[v].w64 = osr_width(fn, s);
+		}
+		r->b->cur[s] = v;
+	}
+	term(r, OPT_JMP, 0, OPT_NONE);
+}
+
 /* The entry block: params, every other slot zero, a jump. */
 static void entry_block(struct ren *r)
 {
 	struct opt_fn *fn = r->b->fn;
 	const wasm_functype *t = &fn->f->type;
 	uint32_t z = konst(r, 0, 0, true);
+	if (r->b->osr != OPT_NONE) {
+		osr_entry(r, z);
+		return;
+	}
 	for (uint32_t s = 0; s < fn->nslots; s++) {
 		uint32_t v = z;
 		if (s < t->nparams) {
@@ -936,7 +978,62 @@ static bool rename_all(struct bld *b)
 	return ok && !fn->oom;
 }
 
+/* Whether v's w64 gives its width (wasm operations, constants, params,
+ * call results); others (phis, selects, globals) say nothing. */
+static bool width_known(const struct opt_ins *v)
+{
+	return v->op < OP_COUNT || v->op == OPT_CONST || v->op == OPT_RES ||
+	       (v->op == OPT_PARAM && v->w64 < 2);
+}
+
+/*
+ * OSR: the widths of the operand-stack slots read at entry (w64 2). A
+ * phi and its operands hold one wasm type (validation), so widths flow
+ * between them until nothing changes; false if one stays unknown.
+ */
+static bool osr_widths(struct opt_fn *fn)
+{
+	uint8_t *w = malloc(fn->nins + 1);
+	if (!w)
+		return false;
+	for (uint32_t v = 0; v < fn->nins; v++)
+		w[v] = width_known(&fn->ins[v]) ? fn->ins[v].w64 : 2;
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (uint32_t v = 0; v < fn->nins; v++) {
+			struct opt_ins *p = &fn->ins[v];
+			if (p->op != OPT_PHI)
+				continue;
+			uint32_t *a = fn->pool + p->list;
+			uint8_t k = w[v];
+			for (uint32_t i = 0; i < p->nl && k == 2; i++)
+				if (a[i] != OPT_NONE)
+					k = w[a[i]];
+			for (uint32_t i = 0; i < p->nl && k != 2; i++)
+				if (a[i] != OPT_NONE && w[a[i]] == 2)
+					w[a[i]] = k, changed = true;
+			if (w[v] == 2 && k != 2)
+				w[v] = k, changed = true;
+		}
+	}
+	bool ok = true;
+	for (uint32_t v = 0; v < fn->nins; v++) {
+		struct opt_ins *p = &fn->ins[v];
+		if (p->op == OPT_PARAM && p->w64 == 2) {
+			p->w64 = w[v];
+			ok = ok && w[v] != 2;
+		}
+	}
+	free(w);
+	return ok;
+}
+
 bool opt_build(struct opt_fn *fn, const wasm_func *f)
+{
+	return opt_build_at(fn, f, OPT_NONE);
+}
+
+bool opt_build_at(struct opt_fn *fn, const wasm_func *f, uint32_t osr)
 {
 	memset(fn, 0, sizeof *fn);
 	fn->f = f;
@@ -947,7 +1044,7 @@ bool opt_build(struct opt_fn *fn, const wasm_func *f)
 		fn->uncovered = IOP_W_V128_LOAD; /* any v128: SIMD */
 		return false;
 	}
-	struct bld b = {.fn = fn};
+	struct bld b = {.fn = fn, .osr = osr};
 	struct lower_sink sink = {on_insn, on_label, &b};
 	fn->code = lower_func(f, NULL, &sink);
 	b.c = fn->code;
@@ -971,6 +1068,8 @@ bool opt_build(struct opt_fn *fn, const wasm_func *f)
 		place_phis(&b);
 		ok = !fn->oom && rename_all(&b);
 	}
+	if (ok && osr != OPT_NONE)
+		ok = osr_widths(fn);
 	free(b.li);
 	free(b.bofc);
 	free(b.first);

@@ -1016,7 +1016,7 @@ bool opt_compile(struct jc *c, wasm_func *f, struct jit_code *out)
 	c->f = f;
 	c->inst = f->inst;
 	c->start = c->b.len;
-	bool ok = opt_build(&fn, f);
+	bool ok = opt_build_at(&fn, f, c->osr ? c->osr - 1 : OPT_NONE);
 	if (ok) {
 		opt_stats.ins_in += fn.nins;
 		opt_optimize(&fn);

@@ -64,6 +64,8 @@ struct wasm_func {
 	struct jit_code *jit;	 /* JIT: f's machine code, or NULL */
 	wasm_host_fn host;	 /* host functions only */
 	void *env;
+	int32_t tier_budget; /* tiered JIT: runs left before it is optimized
+				(jit_tier.c; the baseline's code counts) */
 };
 
 struct wasm_instance {

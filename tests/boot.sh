@@ -55,7 +55,7 @@ fi
 WASI_PROGS=(hello args exit cat malloc clock sleep simd)
 TRAP_PROGS=(trap_oob trap_div trap_stack trap_indirect)
 NEBULET=$B/nebulet
-WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}")
+WASMS=("${WASI_PROGS[@]}" "${TRAP_PROGS[@]}" osr osr_trap)
 WASMS=("${WASMS[@]/#/$B/tests/wasi/}")
 WASMS+=("$B/tests/boot/watch" "$B/tests/boot/spin" "$B/tests/boot/ticker")
 WASMS+=("$B/tests/boot/crunch" "$B/tests/kernel/atomics")
@@ -185,11 +185,12 @@ WT=$(mktemp -d)
 trap 'rm -f "$LOG"; rm -rf "$WT"' EXIT
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
+# wasi NAME [ENGINE]: as above, booted with --engine=ENGINE if given.
 wasi() {
 	local name=$1 why="" bs rs line
 	wasi_load "$name"
 	wasi_run "$name" "$WT/boot.out" "$WT/boot.err" \
-		timeout 60 "$NEBULET" boot --timeout=50
+		timeout 60 "$NEBULET" boot --timeout=50 ${2:+--engine=$2}
 	bs=$?
 	wasi_run "$name" "$WT/run.out" "$WT/run.err" "$NEBULET" run
 	rs=$?
@@ -202,11 +203,18 @@ wasi() {
 	while IFS= read -r line; do
 		why="${why:+$why; }stderr lacks \"$line\""
 	done < <(wasi_stderr_lacks "$name" "$WT/boot.err")
-	wasi_verdict "boot:$name" "$name" "$WT/boot.out" "$WT/boot.err"
+	wasi_verdict "boot:$name${2:+ ($2)}" "$name" "$WT/boot.out" "$WT/boot.err"
 }
 
 for p in "${WASI_PROGS[@]}" "${TRAP_PROGS[@]}"; do
 	wasi "$p"
+done
+# The kernel's engine chosen at boot (the manifest's --engine): osr's
+# long loop (tiered: replaced while it runs) and osr_trap's trap deep in
+# such a loop, on each of the JIT's engines.
+for e in jit opt base; do
+	wasi osr $e
+	wasi osr_trap $e
 done
 
 # One boot, five programs running at once (the boot loader makes each
@@ -316,6 +324,10 @@ done
 for t in ipc hostile vmo; do
 	ksuite $t interp
 done
+# Preemption on loop back edges and function entries of optimized code
+# (forced, and reached by tiering under jit above).
+ksuite preempt opt
+ksuite preempt base
 # Init and its child wait for each other forever: the kernel reports the
 # deadlock and kills both (137).
 "$NEBULET" boot --timeout=100 --kernel "$K/deadlock.wasm" "$K/child.wasm" \

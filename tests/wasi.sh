@@ -127,6 +127,28 @@ for src in "$dir"/*.c; do
 			"$dir/node-run.mjs"
 	fi
 done
+# Tiering: osr's main is one long interpreter loop, which the default
+# engine moves to optimized code while it runs (--opt-stats says so);
+# every engine prints the same. osr_trap traps deep in such a loop: every
+# engine names the same function and offset.
+for e in interp base opt; do
+	check osr "osr ($e)" "$nebulet" run --engine="$e"
+done
+check osr "osr (jit, --opt-stats)" "$nebulet" run --opt-stats
+why=""
+grep -q ', 1 on-stack replacements' "$tmp/err" || why="no on-stack replacement"
+wasi_verdict "osr (its loop replaced)" osr "$tmp/out" "$tmp/err"
+for e in jit interp base opt; do
+	check osr_trap "osr_trap ($e)" "$nebulet" run --engine="$e"
+	grep -F ' trap: ' "$tmp/err" >"$tmp/trap.$e"
+done
+for e in interp base opt; do
+	why=""
+	cmp -s "$tmp/trap.jit" "$tmp/trap.$e" || why="trap messages differ"
+	wasi_verdict "osr_trap (location, jit = $e)" osr_trap "$tmp/out" \
+		"$tmp/trap.$e"
+done
+
 # app_verdict NAME: passes NAME when $why is empty, else fails it with
 # $why and the stderr of its runs ($tmp/err).
 app_verdict() {

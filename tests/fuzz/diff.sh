@@ -1,10 +1,12 @@
 #!/bin/sh
-# tests/fuzz/diff.sh [SECONDS]: differential fuzzing of the JIT and its
-# optimizing tier against the interpreter (`make fuzz-diff`). For SECONDS
-# (default 60), gen.sh turns random bytes into valid modules with
-# `wasm-opt -ttf` and runs each
-# through build/fuzz/replay_diff (fuzz_diff.c: interp, JIT and opt
-# transcripts must be equal). A module that fails is kept as
+# tests/fuzz/diff.sh [SECONDS]: differential fuzzing of the JIT's tiers
+# against the interpreter and node's V8 (`make fuzz-diff`). For SECONDS
+# (default 60; MODULES=N: at most N modules), gen.sh turns random bytes
+# into valid modules with `wasm-opt -ttf` and runs each through
+# diff_batch.sh: build/fuzz/replay_diff (fuzz_diff.c: interp, baseline,
+# opt and tiered transcripts must be equal), then node (diff_node.mjs:
+# V8's transcript must equal the interpreter's; NODE=0 skips it, as does
+# SIMD=1: V8's JavaScript API has no v128). A module that fails is kept as
 # tests/fuzz/corpus/diff/crash-SHA1.wasm (a regression test once fixed:
 # replayed by tests/fuzz.sh in `make test`). Ends with
 # "diff: N modules run, ..., N failures". THREADS=1 in the environment
@@ -38,4 +40,5 @@ fi
 NAME="diff"
 [ "${THREADS:-0}" = 0 ] || NAME=diff-threads
 [ "${SIMD:-0}" = 0 ] || NAME=$NAME-simd
-GEN_PASSES=--denan exec tests/fuzz/gen.sh "$SECS" $NAME "$O/replay_diff -q -t 10" $SAVE
+[ "${SIMD:-0}" = 0 ] || export NODE=0
+GEN_PASSES=--denan exec tests/fuzz/gen.sh "$SECS" $NAME tests/fuzz/diff_batch.sh $SAVE

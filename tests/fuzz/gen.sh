@@ -11,7 +11,9 @@
 # fails is kept in SAVE (default tests/fuzz/corpus/exec) as
 # crash-SHA1.wasm. Ends with "NAME: N modules run, ..., N failures"
 # (NAME default gen). GEN_PASSES adds wasm-opt passes (diff.sh sets
-# --denan). THREADS=1 in the environment adds the threads proposal to both
+# --denan). MODULES=N stops after N modules (or SECONDS, whichever comes
+# first). A RUNNER line "NODE path" counts a module compared with node's
+# V8 (diff_batch.sh), reported as "N compared with node". THREADS=1 in the environment adds the threads proposal to both
 # wasm-opt and wasm-validate: shared memories and atomics (no wait, which
 # -ttf never emits); SIMD=1 adds SIMD (wasm-opt --enable-simd). Run
 # from the repository root after
@@ -34,10 +36,11 @@ if [ "${THREADS:-0}" != 0 ]; then
 fi
 [ "${SIMD:-0}" = 0 ] || FEATURES="$FEATURES --enable-simd"
 end=$(($(date +%s) + SECS))
-runs=0 fails=0 skipped=0
+runs=0 fails=0 skipped=0 nodes=0
 mkdir -p $W $SAVE
 
-while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ]; do
+while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ] &&
+	{ [ "${MODULES:-0}" = 0 ] || [ $runs -lt "$MODULES" ]; }; do
 	rm -rf $W/batch
 	mkdir $W/batch
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
@@ -64,6 +67,8 @@ while [ "$(date +%s)" -lt $end ] && [ $fails -lt 20 ]; do
 		echo "$NAME: FAIL $SAVE/crash-$sum.wasm $why (log $W/crash-$sum.log)"
 	done
 	fails=$((fails + $(grep -c '^FAIL' $W/out.txt || true)))
+	nodes=$((nodes + $(grep -c '^NODE' $W/out.txt || true)))
 done
+[ $nodes = 0 ] || echo "$NAME: $nodes modules compared with node's V8"
 echo "$NAME: $runs modules run, $skipped invalid ones skipped, $fails failures"
 [ $fails -eq 0 ]

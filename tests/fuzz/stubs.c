@@ -5,12 +5,17 @@
 
 #include "tests/fuzz/stubs.h"
 
-/* Host function stub: writes a zero for every result. */
+void (*fuzz_host_hook)(const wasm_functype *t, const wasm_val *args);
+
+/* Host function stub: shows fuzz_host_hook its arguments, writes a zero
+ * for every result. */
 static bool stub_fn(wasm_caller *caller, void *env, const wasm_val *args,
 		    wasm_val *results)
 {
 	const wasm_functype *t = env;
 
+	if (fuzz_host_hook)
+		fuzz_host_hook(t, args);
 	for (uint32_t i = 0; i < t->nresults; i++)
 		memset(&results[i], 0, sizeof results[i]);
 	return true;

@@ -13,6 +13,10 @@ struct fuzz_ctx {
 	const wasm_module *module;
 };
 
+/* When set, the host function stubs call it with their arguments
+ * (fuzz_diff.c logs them). */
+extern void (*fuzz_host_hook)(const wasm_functype *t, const wasm_val *args);
+
 /* A wasm_resolve_fn; ctx is a struct fuzz_ctx. */
 bool fuzz_resolve(void *ctx, const char *module, const char *name,
 		  enum wasm_extern_kind kind, wasm_extern *out);

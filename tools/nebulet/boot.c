@@ -807,10 +807,13 @@ static int boot_options(int argc, char **argv, struct boot_opts *o)
 		if (strncmp(argv[i], "--engine=", 9) == 0) {
 			o->engine = argv[i] + 9;
 			if (strcmp(o->engine, "interp") != 0 &&
-			    strcmp(o->engine, "jit") != 0) {
+			    strcmp(o->engine, "jit") != 0 &&
+			    strcmp(o->engine, "opt") != 0 &&
+			    strcmp(o->engine, "base") != 0) {
 				fprintf(stderr,
 					"nebulet: unknown engine '%s' "
-					"(available: interp, jit)\n",
+					"(available: interp, jit, opt, "
+					"base)\n",
 					o->engine);
 				return 0;
 			}

@@ -59,7 +59,8 @@ static const char usage_text[] =
 	"        write a boot archive (default manifest: each .wasm file)\n"
 	"  validate file.wasm...\n"
 	"        decode and validate each module, print ok or the error\n"
-	"  spec [--engine=interp|jit] [--jit-simd=c] [-v] file.json...\n"
+	"  spec [--engine=interp|jit|base|opt] [--jit-simd=c] [-v] "
+	"file.json...\n"
 	"        run spec tests converted by wast2json\n"
 	"  kernel [--engine=jit|interp] init.wasm [image.wasm...]\n"
 	"        run init as the first process of the kernel (exit status:\n"
@@ -146,6 +147,11 @@ void print_opt_stats(void)
 	for (uint32_t i = 0; (name = wasm_opt_uncovered(i, &n)) != NULL; i++)
 		fprintf(stderr, "opt: uncovered %s: %llu functions\n", name,
 			(unsigned long long)n);
+	wasm_jit_tier_counts(&done, &n);
+	fprintf(stderr,
+		"tier: %llu functions promoted, %llu on-stack "
+		"replacements\n",
+		(unsigned long long)done, (unsigned long long)n);
 }
 
 /* Parses --engine=NAME; false (after a message) for an unknown engine. */
@@ -155,8 +161,12 @@ static bool parse_engine(const char *name, enum wasm_engine *engine)
 		*engine = WASM_ENGINE_INTERP;
 		return true;
 	}
-	if (strcmp(name, "jit") == 0 || strcmp(name, "base") == 0) {
-		*engine = WASM_ENGINE_JIT; /* base: the baseline JIT alone */
+	if (strcmp(name, "jit") == 0) {
+		*engine = WASM_ENGINE_JIT; /* tiered: baseline, then opt */
+		return true;
+	}
+	if (strcmp(name, "base") == 0) {
+		*engine = WASM_ENGINE_BASE; /* the baseline JIT alone */
 		return true;
 	}
 	if (strcmp(name, "opt") == 0) {
@@ -270,6 +280,9 @@ static int run_options(int argc, char **argv, struct run_opts *o)
 			o->listens[o->nlistens++] = argv[i] + 9;
 		} else if (strcmp(argv[i], "--opt-stats") == 0) {
 			o->opt_stats = true;
+		} else if (strncmp(argv[i], "--tier-budget=", 14) == 0 &&
+			   atoi(argv[i] + 14) > 0) {
+			wasm_jit_tier_budget(atoi(argv[i] + 14));
 		} else {
 			fprintf(stderr, "nebulet run: unknown option %s\n",
 				argv[i]);
@@ -294,7 +307,7 @@ int run_main(int argc, char **argv)
 		status = 1;
 	} else if ((i = run_options(argc, argv, &o)) == 0) {
 		fputs("usage: nebulet run [--engine=interp|jit|base|opt] "
-		      "[--opt-stats] "
+		      "[--opt-stats] [--tier-budget=N] "
 		      "[--env=NAME=VALUE]... [--dir=HOST[::GUEST]]...\n"
 		      "       [--listen=tcp:ADDR:PORT]... "
 		      "prog.wasm [args...]\n",

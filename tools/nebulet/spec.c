@@ -762,7 +762,8 @@ static void print_counts(unsigned p, unsigned f, unsigned s)
 static int usage(void)
 {
 	fprintf(stderr, "usage: nebulet spec [--engine=interp|jit|base|opt] "
-			"[--jit-simd=c] [--opt-stats] [-v] FILE.json...\n");
+			"[--jit-simd=c] [--opt-stats] [--tier-budget=N] [-v] "
+			"FILE.json...\n");
 	return 2;
 }
 
@@ -778,9 +779,10 @@ int spec_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--engine=interp") == 0)
 			engine = WASM_ENGINE_INTERP;
-		else if (strcmp(argv[i], "--engine=jit") == 0 ||
-			 strcmp(argv[i], "--engine=base") == 0)
+		else if (strcmp(argv[i], "--engine=jit") == 0)
 			engine = WASM_ENGINE_JIT;
+		else if (strcmp(argv[i], "--engine=base") == 0)
+			engine = WASM_ENGINE_BASE;
 		else if (strcmp(argv[i], "--engine=opt") == 0)
 			engine = WASM_ENGINE_OPT;
 		else if (strcmp(argv[i], "--jit-simd=c") == 0)
@@ -790,6 +792,9 @@ int spec_main(int argc, char **argv)
 			r.verbose = true;
 		else if (strcmp(argv[i], "--opt-stats") == 0)
 			opt_stats = true;
+		else if (strncmp(argv[i], "--tier-budget=", 14) == 0 &&
+			 atoi(argv[i] + 14) > 0)
+			wasm_jit_tier_budget(atoi(argv[i] + 14));
 		else if (argv[i][0] == '-')
 			return usage();
 		else

@@ -334,6 +334,12 @@ nb_status htable_rights(struct htable *t, nb_handle h, nb_rights *rights);
 nb_status htable_take(struct htable *t, nb_handle h, struct khandle *out);
 nb_status htable_close(struct htable *t, nb_handle h);
 
+/* modcache.c: modules shared by the processes of the same image. */
+nb_status modcache_get(const uint8_t *image, uint32_t len, wasm_error *err,
+		       wasm_module **out);
+void modcache_put(wasm_module *m);
+void modcache_usage(uint32_t *modules, uint64_t *bytes);
+
 /* channel.c */
 nb_status channel_create(struct channel **a, struct channel **b);
 /* Writing a message: whether c can take one now (PEER_CLOSED,

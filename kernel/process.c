@@ -273,21 +273,21 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 			 const char *name, struct process **out)
 {
 	wasm_error err = {0};
-	wasm_module *m = wasm_module_new(image, len, &err);
+	wasm_module *m = NULL;
 	struct kthread *t = NULL;
 	struct process *p = NULL;
+	nb_status s;
 
-	if (!m)
-		return err.kind == WASM_ERR_RESOURCE ? NB_ERR_NO_MEMORY
-						     : NB_ERR_BAD_IMAGE;
+	if ((s = modcache_get(image, len, &err, &m)) != NB_OK)
+		return s;
 	if (nstartup > NB_CHANNEL_MAX_HANDLES) {
-		wasm_module_free(m);
+		modcache_put(m);
 		return NB_ERR_INVALID_ARGS;
 	}
 	if (!(p = kobj_alloc(sizeof *p, KOBJ_PROCESS)) ||
 	    !(t = kobj_alloc(sizeof *t, KOBJ_THREAD)) ||
 	    !(p->acct = process_account(p, name))) {
-		wasm_module_free(m);
+		modcache_put(m);
 		if (t)
 			kobj_free(&t->o);
 		if (p)
@@ -301,7 +301,7 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 	t->proc = p;
 	t->prio = p->priority;
 	if (!sched_spawn(t, process_main)) {
-		wasm_module_free(m);
+		modcache_put(m);
 		kacct_release(p->acct);
 		kobj_free(&t->o);
 		kobj_free(&p->o);
@@ -351,7 +351,7 @@ void process_set_priority(struct process *p, uint32_t prio)
 /* The last reference is gone (the process has ended). */
 void process_destroy(struct process *p)
 {
-	wasm_module_free(p->module);
+	modcache_put(p->module);
 	free(p->own_args);
 	if (p->acct && p->acct->proc == p)
 		p->acct->proc = NULL;

@@ -294,7 +294,7 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 			kobj_free(&p->o);
 		return NB_ERR_NO_MEMORY;
 	}
-	htable_init(&p->handles);
+	htable_init(&p->handles, p->acct);
 	p->handles.limit = p->acct->lim.handles;
 	p->module = m;
 	p->priority = NB_PRIORITY_DEFAULT;

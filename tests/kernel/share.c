@@ -47,23 +47,29 @@ int main(void)
 	unsigned char *share = nb_boot_read(boot, &len1, NULL);
 	unsigned char *other = nb_boot_read(boot, &len2, NULL);
 	uint64_t charged0, charged1;
-	long long m0 = modules(&charged0);
+	nb_handle warm[32];
+	long long m0;
 	int started = 0;
 
 	if (!share || !other)
 		return 1;
+	/* our handle table grows once to the size it needs here */
+	for (int i = 0; i < 32; i++)
+		nb_event_create(&warm[i]);
+	for (int i = 0; i < 32; i++)
+		nb_handle_close(warm[i]);
+	m0 = modules(&charged0);
 	for (int i = 0; i < NSHARE; i++)
 		started += (p[i] = kt_spawn(share, len1, &ch[i])) !=
 			   NB_HANDLE_INVALID;
 	EXPECT("8 processes of one image started", started, NSHARE);
 	EXPECT("8 processes of one image: one module more", modules(NULL),
 	       m0 + 1);
-	EXPECT("first process of the image: state at its start",
-	       ask(ch[0], 5), 1);
-	EXPECT("second process of the image: its own state", ask(ch[1], 7),
+	EXPECT("first process of the image: state at its start", ask(ch[0], 5),
 	       1);
-	EXPECT("first process keeps its global, memory and size",
-	       ask(ch[0], 1), 50506);
+	EXPECT("second process of the image: its own state", ask(ch[1], 7), 1);
+	EXPECT("first process keeps its global, memory and size", ask(ch[0], 1),
+	       50506);
 	EXPECT("second process keeps its own", ask(ch[1], 2), 70708);
 	EXPECT("a third one still starts afresh", ask(ch[2], 3), 1);
 	p[NSHARE] = kt_spawn(other, len2, &ch[NSHARE]);

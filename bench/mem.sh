@@ -5,9 +5,9 @@
 #                    boots (the firmament's init, services and shell),
 #                    from the shell's `mem` (RAM less free RAM)
 #   mem.process_kib  RAM one more idle process takes beyond its linear
-#                    memory (bench/kernel/memproc.c: the mean of 8 echo
-#                    children blocked in a read); its compiled code is
-#                    counted, since processes do not share it yet
+#                    memory and the code it shares with the processes of
+#                    its image (bench/kernel/memproc.c: the mean of 8 echo
+#                    children blocked in a read)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}

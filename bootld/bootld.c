@@ -171,7 +171,7 @@ static bool parse_job(char **w, int n, struct job *job)
 {
 	int i;
 
-	job->engine = WASM_ENGINE_DEFAULT;
+	job->engine = KERNEL_ENGINE_DEFAULT;
 	for (i = 0; i < n && strncmp(w[i], "--", 2) == 0; i++) {
 		if (parse_hspec(w[i], job)) {
 			continue;

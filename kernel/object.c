@@ -161,7 +161,11 @@ nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 		    nb_time deadline, nb_signals *pending)
 {
 	struct kthread *t = sched_current();
+	struct waiter *w = &t->wait1;
 
+	if (n > 1 && !(w = t->waits) &&
+	    !(w = t->waits = kmem_alloc(NB_WAIT_MANY_MAX * sizeof *w, false)))
+		return NB_ERR_NO_MEMORY;
 	for (;;) {
 		if (wait_check(objs, masks, n, pending))
 			return NB_OK;
@@ -170,10 +174,10 @@ nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 		if (deadline != NB_TIME_INFINITE && kernel_now() >= deadline)
 			return NB_ERR_TIMED_OUT;
 		for (uint32_t i = 0; i < n; i++)
-			waiter_add(&t->waits[i], t, objs[i], masks[i]);
+			waiter_add(&w[i], t, objs[i], masks[i]);
 		sched_block(deadline);
 		for (uint32_t i = 0; i < n; i++)
-			waiter_remove(&t->waits[i]);
+			waiter_remove(&w[i]);
 	}
 }
 

@@ -163,8 +163,10 @@ struct hentry {
 };
 
 struct htable {
-	struct hentry e[NB_HANDLES_MAX];
-	uint32_t free_head; /* NB_HANDLES_MAX: none */
+	struct hentry *e;   /* cap entries, grown on demand (handle.c) */
+	struct kacct *acct; /* charged for them */
+	uint32_t cap;	    /* at most NB_HANDLES_MAX */
+	uint32_t free_head; /* cap: none (the table grows) */
 	uint32_t count;
 	uint32_t limit; /* at most this many live (the process's limit) */
 };
@@ -211,9 +213,11 @@ struct kthread {
 	struct kthread *next_ready;
 	struct kthread *next_all, *prev_all;
 	struct kthread *next_in_proc;
-	nb_time deadline; /* while blocked: when to wake; INFINITE */
-	struct waiter waits[NB_WAIT_MANY_MAX];
-	wasm_func *entry; /* NULL: the main thread (runs _start) */
+	nb_time deadline;     /* while blocked: when to wake; INFINITE */
+	struct waiter wait1;  /* a wait on one object */
+	struct waiter *waits; /* on several: NB_WAIT_MANY_MAX, made at its
+				 first such wait, freed with it */
+	wasm_func *entry;     /* NULL: the main thread (runs _start) */
 	uint32_t arg;
 	wasm_val sp;	  /* its __stack_pointer while switched out */
 	bool thread_exit; /* the exit unwinding it is thread_exit's */
@@ -239,6 +243,8 @@ void kobj_signal(struct kobj *o, nb_signals clear, nb_signals set);
  * Blocks the running thread until some objs[i] has a signal of masks[i]
  * (NB_OK) or the deadline passes (NB_ERR_TIMED_OUT), or the process is
  * killed (NB_ERR_BAD_STATE). pending[i] gets each object's signals.
+ * NB_ERR_NO_MEMORY: a thread's first wait on several objects, when its
+ * waiters cannot be had.
  */
 nb_status kobj_wait(struct kobj **objs, const nb_signals *masks, uint32_t n,
 		    nb_time deadline, nb_signals *pending);
@@ -316,8 +322,9 @@ uint32_t kacct_list(struct kacct_totals *t, const struct kacct **out,
 		    uint32_t cap);
 
 /* handle.c */
-void htable_init(struct htable *t);
-/* Closes every handle. */
+/* An empty table whose entries are charged to acct. */
+void htable_init(struct htable *t, struct kacct *acct);
+/* Closes every handle and frees the entries. */
 void htable_clear(struct htable *t);
 uint32_t htable_room(const struct htable *t);
 /* Adds a handle holding the caller's reference to obj (on success). */
@@ -333,6 +340,12 @@ nb_status htable_rights(struct htable *t, nb_handle h, nb_rights *rights);
 /* Removes h, handing its reference to the caller. */
 nb_status htable_take(struct htable *t, nb_handle h, struct khandle *out);
 nb_status htable_close(struct htable *t, nb_handle h);
+
+/* modcache.c: modules shared by the processes of the same image. */
+nb_status modcache_get(const uint8_t *image, uint32_t len, wasm_error *err,
+		       wasm_module **out);
+void modcache_put(wasm_module *m);
+void modcache_usage(uint32_t *modules, uint64_t *bytes);
 
 /* channel.c */
 nb_status channel_create(struct channel **a, struct channel **b);
@@ -428,7 +441,12 @@ int kernel_run(int n, char **paths, uint8_t **images, size_t *lens);
  * data on c, a boot channel: the format's one writer (process.c). */
 nb_status process_boot_send(struct channel *c, const char *name,
 			    const uint8_t *data, size_t len);
-/* The engine processes run on (WASM_ENGINE_DEFAULT unless changed). */
+/* The engine processes run on, by default the baseline JIT (the
+ * interpreter without a JIT): its code is shared by the processes of
+ * one image, while tiered code (`--engine=jit`) is each one's own. */
+#define KERNEL_ENGINE_DEFAULT                                                  \
+	(WASM_ENGINE_DEFAULT == WASM_ENGINE_JIT ? WASM_ENGINE_BASE             \
+						: WASM_ENGINE_DEFAULT)
 extern enum wasm_engine kernel_engine;
 
 #endif

@@ -23,7 +23,7 @@
 #include "user/include/nb_strerror.h"
 
 static uint32_t next_id = 1;
-enum wasm_engine kernel_engine = WASM_ENGINE_DEFAULT;
+enum wasm_engine kernel_engine = KERNEL_ENGINE_DEFAULT;
 
 /* Imports: the kernel's own, else WASI's. */
 static bool resolve(void *ctx, const char *module, const char *name,
@@ -273,35 +273,35 @@ nb_status process_create(const uint8_t *image, uint32_t len,
 			 const char *name, struct process **out)
 {
 	wasm_error err = {0};
-	wasm_module *m = wasm_module_new(image, len, &err);
+	wasm_module *m = NULL;
 	struct kthread *t = NULL;
 	struct process *p = NULL;
+	nb_status s;
 
-	if (!m)
-		return err.kind == WASM_ERR_RESOURCE ? NB_ERR_NO_MEMORY
-						     : NB_ERR_BAD_IMAGE;
+	if ((s = modcache_get(image, len, &err, &m)) != NB_OK)
+		return s;
 	if (nstartup > NB_CHANNEL_MAX_HANDLES) {
-		wasm_module_free(m);
+		modcache_put(m);
 		return NB_ERR_INVALID_ARGS;
 	}
 	if (!(p = kobj_alloc(sizeof *p, KOBJ_PROCESS)) ||
 	    !(t = kobj_alloc(sizeof *t, KOBJ_THREAD)) ||
 	    !(p->acct = process_account(p, name))) {
-		wasm_module_free(m);
+		modcache_put(m);
 		if (t)
 			kobj_free(&t->o);
 		if (p)
 			kobj_free(&p->o);
 		return NB_ERR_NO_MEMORY;
 	}
-	htable_init(&p->handles);
+	htable_init(&p->handles, p->acct);
 	p->handles.limit = p->acct->lim.handles;
 	p->module = m;
 	p->priority = NB_PRIORITY_DEFAULT;
 	t->proc = p;
 	t->prio = p->priority;
 	if (!sched_spawn(t, process_main)) {
-		wasm_module_free(m);
+		modcache_put(m);
 		kacct_release(p->acct);
 		kobj_free(&t->o);
 		kobj_free(&p->o);
@@ -351,7 +351,7 @@ void process_set_priority(struct process *p, uint32_t prio)
 /* The last reference is gone (the process has ended). */
 void process_destroy(struct process *p)
 {
-	wasm_module_free(p->module);
+	modcache_put(p->module);
 	free(p->own_args);
 	if (p->acct && p->acct->proc == p)
 		p->acct->proc = NULL;

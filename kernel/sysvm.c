@@ -383,6 +383,7 @@ nb_status sys_mem_usage(struct ucall *u, uint32_t totals, uint32_t procs,
 	hal_memory_info(&t.ram_bytes, &t.ram_free);
 	t.kernel_charged = kt.charged;
 	t.accounts = kt.accounts;
+	modcache_usage(&t.modules, &t.module_bytes);
 	memcpy(u->mem + totals, &t, sizeof t);
 	for (uint32_t i = 0; i < n && i < cap; i++)
 		put_account(u, procs + i * (uint32_t)sizeof(nb_mem_proc),

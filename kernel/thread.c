@@ -75,6 +75,7 @@ struct kthread *thread_create(struct process *p, wasm_func *entry, uint32_t arg,
 /* The last reference is gone (the thread ended and was reaped). */
 void thread_destroy(struct kthread *t)
 {
+	free(t->waits);
 	kobj_release(&t->proc->o);
 	kobj_free(&t->o);
 }

@@ -172,9 +172,8 @@ static void free_owned(const struct owned *o)
 	case OWN_FUNCS:
 		for (uint32_t i = 0; i < o->n; i++) {
 			wasm_func *f = (wasm_func *)o->p + i;
-			jit_free(f); /* JIT engine: its machine code, if any */
-			if (f->code)
-				lower_free_code(f->code);
+			jit_free(f); /* JIT engine: its machine code, if any
+					(its lowered code is the module's) */
 		}
 		free(o->p);
 		break;

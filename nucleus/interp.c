@@ -120,11 +120,13 @@ static bool thread_init(void)
 
 static const int32_t *op_table(void);
 
-/* f's lowered code, lowering it on first use; NULL if out of memory. */
+/* f's lowered code, the module's shared one, lowering it on its first
+ * use by any instance; NULL if out of memory. */
 static struct lower_code *code_of(wasm_func *f)
 {
-	if (!f->code)
-		f->code = lower_func(f, op_table(), NULL);
+	if (!f->code && !(f->code = lower_shared(f, false)))
+		f->code = lower_publish(f, false,
+					lower_func(f, op_table(), NULL));
 	return f->code;
 }
 

@@ -221,13 +221,26 @@ static void epilogue(struct jc *c)
 	xb(b, 0xC3);
 }
 
+/* r = the running instance (jit_st.inst). */
+static void jit_inst(struct jc *c, int r)
+{
+	xmovi(&c->b, r, (uintptr_t)&jit_st.inst);
+	xmem(&c->b, 0, 1, 0x8B, r, r, NOIDX, 0);
+}
+
+void jit_inst_elem(struct jc *c, int r, size_t off, uint32_t i)
+{
+	jit_inst(c, r);
+	xmem(&c->b, 0, 1, 0x8B, r, r, NOIDX, (int32_t)off);
+	xmem(&c->b, 0, 1, 0x8B, r, r, NOIDX, (int32_t)(i * 8));
+}
+
 static void call_ind(struct jc *c, const icell *p)
 {
 	struct xbuf *b = &c->b;
 	wasm_instance *inst = c->inst;
-	wasm_table *t = inst->tables[p[2]];
 	jit_ldslot(c, 0, RAX, p[4]);
-	xmovi(b, RCX, (uintptr_t)t);
+	jit_inst_elem(c, RCX, offsetof(wasm_instance, tables), p[2]);
 	xmem(b, 0, 0, 0x3B, RAX, RCX, NOIDX,
 	     (int32_t)offsetof(wasm_table, size));
 	jit_trap_if(c, CC_AE, TRAP_UNDEFINED_ELEMENT);
@@ -254,7 +267,7 @@ static void call_ind(struct jc *c, const icell *p)
 	xb(b, 0x58);
 	xb(b, 0x58);
 	xbind8(b, ok);
-	xmovi(b, RDX, (uintptr_t)inst);
+	jit_inst(c, RDX);
 	xmem(b, 0, 1, 0x3B, RDX, RAX, NOIDX,
 	     (int32_t)offsetof(wasm_func, inst));
 	uint32_t other = xj8(b, CC_NE);
@@ -276,8 +289,10 @@ void jit_call(struct jc *c, enum iop op, const icell *p)
 	const wasm_functype *t = g ? &g->type : &inst->module->types[p[1]];
 	spill(c, base, base + t->nparams, false);
 	if (g && !g->inst) {
-		xmovi(b, RDI, (uintptr_t)g);
-		xmovi(b, RSI, (uintptr_t)inst);
+		jit_inst(c, RSI);
+		xmem(b, 0, 1, 0x8B, RDI, RSI, NOIDX,
+		     (int32_t)offsetof(wasm_instance, funcs));
+		xmem(b, 0, 1, 0x8B, RDI, RDI, NOIDX, (int32_t)(p[1] * 8));
 		xmem(b, 0, 1, 0x8D, RDX, SLOT(base));
 		xcall(b, (void *)jit_host);
 		spill(c, base, base + t->nresults, true);
@@ -285,8 +300,8 @@ void jit_call(struct jc *c, enum iop op, const icell *p)
 	}
 	bool direct = g && g->inst == inst && !g->jit && p[1] >= c->first;
 	if (g && !direct) {
-		jit_resolve(g);
-		xmovi(b, RAX, (uintptr_t)g);
+		jit_resolve(g); /* (jit_attach: for the other instances) */
+		jit_inst_elem(c, RAX, offsetof(wasm_instance, funcs), p[1]);
 		xmem(b, 0, 1, 0x8B, RCX, RAX, NOIDX,
 		     (int32_t)offsetof(wasm_func, jit_entry));
 		/* compiled code of this instance (its entry always is, even
@@ -553,20 +568,22 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		return 5;
 	case IOP_GGET:
 	case IOP_GSET: {
-		wasm_global *g = c->inst->globals[op == IOP_GGET ? p[2] : p[1]];
-		xmovi(b, RCX, (uintptr_t)&g->val);
-		if (g->type == WASM_V128 && op == IOP_GGET) { /* via xmm0 */
-			xmem(b, 0, 0, 0x0F10, 0, RCX, NOIDX, 0);
+		uint32_t gi = op == IOP_GGET ? p[2] : p[1];
+		const int32_t val = (int32_t)offsetof(wasm_global, val);
+		jit_inst_elem(c, RCX, offsetof(wasm_instance, globals), gi);
+		uint8_t type = c->inst->module->globals[gi].type;
+		if (type == WASM_V128 && op == IOP_GGET) { /* via xmm0 */
+			xmem(b, 0, 0, 0x0F10, 0, RCX, NOIDX, val);
 			xmem(b, 0, 0, 0x0F11, 0, SLOT(p[1]));
-		} else if (g->type == WASM_V128) {
+		} else if (type == WASM_V128) {
 			xmem(b, 0, 0, 0x0F10, 0, SLOT(p[2]));
-			xmem(b, 0, 0, 0x0F11, 0, RCX, NOIDX, 0);
+			xmem(b, 0, 0, 0x0F11, 0, RCX, NOIDX, val);
 		} else if (op == IOP_GGET) {
-			xmem(b, 0, 1, 0x8B, RAX, RCX, NOIDX, 0);
+			xmem(b, 0, 1, 0x8B, RAX, RCX, NOIDX, val);
 			jit_stslot(c, 1, p[1], RAX);
 		} else {
 			jit_ldslot(c, 1, RAX, p[2]);
-			xmem(b, 0, 1, 0x89, RAX, RCX, NOIDX, 0);
+			xmem(b, 0, 1, 0x89, RAX, RCX, NOIDX, val);
 		}
 		return 3;
 	}
@@ -581,12 +598,13 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		jit_stslot(c, 0, p[1], RAX);
 		return 3;
 	case IOP_REF_FUNC:
-		xmovi(b, RAX, (uintptr_t)c->inst->funcs[p[2]]);
+		jit_inst_elem(c, RAX, offsetof(wasm_instance, funcs), p[2]);
 		jit_stslot(c, 1, p[1], RAX);
 		return 3;
 	case IOP_W_MEMORY_SIZE:
-		xmovi(b, RCX, (uintptr_t)&c->inst->mems[0]->pages);
-		xmem(b, 0, 0, 0x8B, RAX, RCX, NOIDX, 0);
+		jit_inst_elem(c, RCX, offsetof(wasm_instance, mems), 0);
+		xmem(b, 0, 0, 0x8B, RAX, RCX, NOIDX,
+		     (int32_t)offsetof(wasm_memory, pages));
 		jit_stslot(c, 0, p[1], RAX);
 		return 2;
 	case IOP_I32_SHRU_AND:
@@ -633,7 +651,8 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 		return LOWER_SIMD_LEN;
 	if ((n = jit_slow_len(op)) != 0) {
 		spill(c, 0, UINT32_MAX, false);
-		xmovi(b, RDI, (uintptr_t)c->f);
+		jit_inst_elem(c, RDI, offsetof(wasm_instance, funcs),
+			      c->f->index);
 		xrr(b, 0, 1, 0x89, RBX, RSI); /* mov rsi, rbx */
 		xmovi(b, RDX, c->pc);
 		xmovi(b, RCX, op);
@@ -644,25 +663,46 @@ static uint32_t insn(struct jc *c, enum iop op, const icell *p)
 	return 0;
 }
 
-/* The entry stub (JIT_ENTRY_STUB bytes, the function's jit_entry): sets
- * r13 to the instance's memory around a call of the body, which direct
- * calls from the same instance enter instead. */
+/* The entry stub (JIT_ENTRY_STUB bytes, the function's jit_entry; rax:
+ * the callee): around a call of the body, which direct calls from the
+ * same instance enter instead, makes the callee's instance the running
+ * one (jit_st.inst) and r13 its memory 0's base (0 without memory). */
 void jit_entry_stub(struct jc *c)
 {
 	struct xbuf *b = &c->b;
-	uint64_t base = 0;
-	if (c->inst->module->num_mems)
-		base = (uintptr_t)c->inst->mems[0]->base;
+	uint32_t start = b->len;
+	const int32_t in = (int32_t)offsetof(struct jit_state, inst);
 	xb(b, 0x41); /* push r13 */
 	xb(b, 0x55);
-	xb(b, 0x49); /* movabs r13, base */
-	xb(b, 0xBD);
-	x64(b, base);
-	xb(b, 0xE8); /* call body */
-	x32(b, 3);
-	xb(b, 0x41); /* pop r13; ret */
+	xmovi(b, RCX, (uintptr_t)&jit_st);
+	xmem(b, 0, 0, 0xFF, 6, RCX, NOIDX, in); /* push [rcx + inst] */
+	xmem(b, 0, 1, 0x8B, RDX, RAX, NOIDX,
+	     (int32_t)offsetof(wasm_func, inst));
+	xmem(b, 0, 1, 0x89, RDX, RCX, NOIDX, in);
+	if (c->inst->module->num_mems) {
+		xmem(b, 0, 1, 0x8B, R13, RDX, NOIDX,
+		     (int32_t)offsetof(wasm_instance, mems));
+		xmem(b, 0, 1, 0x8B, R13, R13, NOIDX, 0);
+		xmem(b, 0, 1, 0x8B, R13, R13, NOIDX,
+		     (int32_t)offsetof(wasm_memory, base));
+	} else {
+		xrr(b, 0, 0, 0x33, R13, R13); /* xor r13d, r13d */
+	}
+	xalui(b, 1, 5, RSP, 8); /* sub rsp, 8: the body's rsp as a call's */
+	uint32_t call = xcall32(b);
+	xalui(b, 1, 0, RSP, 8);
+	xmovi(b, RCX, (uintptr_t)&jit_st);
+	xmem(b, 0, 0, 0x8F, 0, RCX, NOIDX, in); /* pop [rcx + inst] */
+	xb(b, 0x41);				/* pop r13; ret */
 	xb(b, 0x5D);
 	xb(b, 0xC3);
+	if (b->len - start > JIT_ENTRY_STUB) {
+		c->oom = true; /* (a bug: JIT_ENTRY_STUB too small) */
+		return;
+	}
+	while (b->len - start < JIT_ENTRY_STUB)
+		xb(b, 0xCC); /* int3: never reached */
+	xpatch32(b, call, (int32_t)(b->len - (call + 4)));
 }
 
 /* Traps unless the machine stack has room (rsp above the limit) and the
@@ -746,7 +786,8 @@ void jit_stubs(struct jc *c)
 		/* movzx edi, byte [rsi+4]; mov esi, [rsi] */
 		xmem(b, 0, 0, 0x0FB6, RDI, RSI, NOIDX, 4);
 		xmem(b, 0, 0, 0x8B, RSI, RSI, NOIDX, 0);
-		xmovi(b, RDX, (uintptr_t)c->f);
+		jit_inst_elem(c, RDX, offsetof(wasm_instance, funcs),
+			      c->f->index);
 		xcall(b, (void *)jit_trap_pc);
 		for (uint32_t i = 0; i < c->nts; i++)
 			xpatch32(b, c->ts[i].pos,
@@ -971,10 +1012,7 @@ static bool compile_one(struct jc *c, wasm_func *f, struct jit_code *out)
 	/* the lowering is deterministic: code lowered already for f has the
 	 * same operand cells, which the pc map and jit_slow refer to (the
 	 * JIT reads no handler cell) */
-	if (f->code)
-		lower_free_code(ic);
-	else
-		f->code = ic;
+	f->code = lower_publish(f, true, ic); /* the module's, maybe older */
 	out->f = f;
 	out->size = c->b.len - c->start;
 	out->mem = (uint8_t *)(uintptr_t)c->start; /* offsets for now */
@@ -1062,13 +1100,24 @@ static bool compile_all(struct jc *c, wasm_instance *inst, struct jit_code *jcs,
 /*
  * Compiles every function of inst not compiled yet into one block of
  * code (one mapping, written in place, then made READ|EXEC once) and
- * sets their entries. The mapping is sized from the bodies' length (code
- * is about 5 bytes per byte of wasm), larger on a retry in the rare case
- * it was too small. False when out of memory.
+ * sets their entries; or, when another instance of the module compiled
+ * it already for this tier, gives inst that code (jit_attach). Tiered
+ * code (WASM_ENGINE_JIT) is never shared: it counts its budget in the
+ * instance's wasm_func and is patched when promoted (jit_tier.c). The
+ * mapping is sized from the bodies' length (code is about 5 bytes per
+ * byte of wasm), larger on a retry in the rare case it was too small.
+ * False when out of memory.
  */
 bool jit_compile_instance(wasm_instance *inst)
 {
 	const wasm_module *m = inst->module;
+	struct jit_block **share =
+		inst->engine == WASM_ENGINE_JIT
+			? NULL
+			: &((wasm_module *)m)
+				   ->jit[inst->engine == WASM_ENGINE_OPT];
+	if (share && *share && jit_attach(*share, inst))
+		return true;
 	uint32_t n = m->num_funcs - m->num_imported_funcs;
 	struct jit_code *jcs = malloc((n + 1) * sizeof *jcs);
 	struct jc c = {0};
@@ -1082,7 +1131,8 @@ bool jit_compile_instance(wasm_instance *inst)
 			break;
 		release(&c);
 	}
-	if (ok && jit_install_block(c.b.p, maplen, jcs, n, c.map))
+	if (ok && jit_install_block(c.b.p, maplen, jcs, n, c.map,
+				    share && !*share ? share : NULL))
 		c.map = NULL; /* the block's now */
 	else if (ok)
 		hal_vm_release(c.b.p, maplen), ok = false;
@@ -1116,7 +1166,7 @@ bool jit_compile_opt(wasm_func *f, uint32_t osr)
 		hal_vm_release(c.b.p, maplen); /* too small: a larger one */
 		c.b.p = NULL;
 	}
-	if (ok && jit_install_block(c.b.p, maplen, &jc, 1, c.map))
+	if (ok && jit_install_block(c.b.p, maplen, &jc, 1, c.map, NULL))
 		c.map = NULL; /* the block's now */
 	else if (c.b.p)
 		hal_vm_release(c.b.p, maplen), ok = false;

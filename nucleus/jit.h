@@ -17,9 +17,23 @@
  * the callee's wasm_func (stubs use it); rdx the caller's instance (for
  * host functions). r13 holds the base of the running instance's linear
  * memory 0. A function's entry (jit_entry) is a stub of JIT_ENTRY_STUB
- * bytes that saves r13, sets it to the instance's memory and calls the
- * body right after it; calls between functions of one instance enter the
- * body directly (call rel32 when both are in the same block). A caller
+ * bytes that saves r13 and jit_st.inst, sets them to the callee's
+ * instance (from rax) and its memory, calls the body right after it and
+ * restores them; calls between functions of one instance enter the
+ * body directly (call rel32 when both are in the same block).
+ *
+ * Shared code. The code of a module is compiled once, at its first
+ * instance's first call, and every later instance of the module (of
+ * the same engine, base or opt, whose imported functions are host or
+ * wasm functions alike) runs the same block (tiered code, which counts
+ * in its instance's functions and is patched on promotion, is each
+ * instance's own): code reaches its instance's globals,
+ * tables, memory size, functions and imports through jit_st.inst
+ * (jit_inst_elem), never through addresses fixed at compile time. The
+ * module owns the block (module.h) and frees it with itself. Anything
+ * that patched code per instance (a call site bound to one instance's
+ * function) would break this: patch only what holds for every
+ * instance, or give that instance a private block. A caller
  * calls through callee->jit_entry otherwise, which is the machine code, a
  * stub that compiles on first call, or the host stub. rbx and r13 are
  * preserved by callees, and rbp, r12, r14 and r15 (bodies push those they
@@ -35,20 +49,26 @@
 struct jit_block {
 	uint8_t *mem; /* READ|EXEC */
 	size_t len;
-	uint32_t refs;		 /* functions whose code is in it */
-	struct jit_code *copies; /* their jit_codes (one allocation) */
-	uint32_t *pcs;		 /* their pc maps (one allocation) */
+	uint32_t refs;		   /* functions whose code is in it (a private
+				      block), or 0: the module's (shared) */
+	const wasm_module *module; /* a shared block's */
+	uint8_t *host_imports;	   /* a shared block's: per imported function,
+				      1 if it was a host function */
+	struct jit_code *copies;   /* their jit_codes (one allocation) */
+	uint32_t *pcs;		   /* their pc maps (one allocation) */
 };
 
 /* Bytes of a function's entry stub, before its body. */
-#define JIT_ENTRY_STUB 20
+#define JIT_ENTRY_STUB 64
 
 /* One function's machine code. */
 struct jit_code {
 	uint8_t *mem; /* its entry, in block */
 	struct jit_block *block;
 	uint32_t size;
-	const wasm_func *f;
+	const wasm_func *f;  /* of the instance that compiled it (a shared
+				block's: maybe gone; see index) */
+	uint32_t index;	     /* its function index in the module */
 	const uint32_t *pcs; /* nmap pairs: native offset, cell pc (sorted) */
 	uint32_t nmap;
 	struct jit_code *prev, *next; /* every live code, for faults */
@@ -63,11 +83,12 @@ enum { JIT_TIER_FIRST, JIT_TIER_OPT, JIT_TIER_OSR };
 /* Process-wide run-time state the generated code reads (one wasm thread
  * runs at a time, as in trap.c). */
 struct jit_state {
-	uintptr_t limit; /* lowest rsp allowed at a function entry */
-	wasm_val *vend;	 /* end of the value stack */
-	wasm_val *stack; /* the value stack */
-	wasm_val *top;	 /* first free slot while a host function runs */
-	uint32_t nest;	 /* host functions in progress */
+	wasm_instance *inst; /* the running instance (entry stubs set it) */
+	uintptr_t limit;     /* lowest rsp allowed at a function entry */
+	wasm_val *vend;	     /* end of the value stack */
+	wasm_val *stack;     /* the value stack */
+	wasm_val *top;	     /* first free slot while a host function runs */
+	uint32_t nest;	     /* host functions in progress */
 };
 extern struct jit_state jit_st;
 
@@ -103,7 +124,13 @@ uint8_t *jit_code_pages(size_t len, size_t *maplen);
  * bytes): makes it READ|EXEC and each f gets a copy of its jit_code. The
  * block takes mem and pcs (malloc'd) when it succeeds. */
 bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
-		       uint32_t n, uint32_t *pcs);
+		       uint32_t n, uint32_t *pcs, struct jit_block **share);
+/* With share non-NULL and every defined function of the module among
+ * jcs, the block becomes the module's shared one (*share). jit_attach
+ * gives inst (with no code yet) the functions of a module's shared
+ * block; false if inst cannot run it (an import bound to a host
+ * function where the compiling instance had a wasm one, or back). */
+bool jit_attach(struct jit_block *blk, wasm_instance *inst);
 /* Raises trap `kind` at cell pc of f. */
 _Noreturn void jit_trap_pc(int kind, uint32_t pc, const wasm_func *f);
 /* Calls host function f with args/results at fp. */

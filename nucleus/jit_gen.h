@@ -145,6 +145,12 @@ bool jit_callee_saved(int r);
  * (operands in their frame slots, results left there: lower.h's cells
  * at p), the out-of-line trap and preemption stubs. */
 void jit_entry_stub(struct jc *c);
+/* r = element i of the running instance's array at offset off
+ * (offsetof(wasm_instance, funcs), globals, tables, mems): generated
+ * code reaches instance state only this way, never by an address
+ * fixed at compile time, so every instance of a module runs the same
+ * code (jit.h). Clobbers only r. */
+void jit_inst_elem(struct jc *c, int r, size_t off, uint32_t i);
 void jit_stack_check(struct jc *c, uint32_t nslots);
 void jit_preempt_check(struct jc *c);
 void jit_call(struct jc *c, enum iop op, const icell *p);

@@ -132,8 +132,28 @@ uint8_t *jit_code_pages(size_t len, size_t *maplen)
 	return mem;
 }
 
+/* Makes blk (installed, with every defined function of inst's module)
+ * the module's shared block *share: its functions' code stays until the
+ * module goes. False (blk unchanged) when out of memory. */
+static bool share_block(struct jit_block *blk, const wasm_instance *inst,
+			struct jit_block **share)
+{
+	const wasm_module *m = inst->module;
+	uint32_t ni = m->num_imported_funcs;
+	uint8_t *host = malloc(ni ? ni : 1);
+	if (!host)
+		return false;
+	for (uint32_t i = 0; i < ni; i++)
+		host[i] = !inst->funcs[i]->inst;
+	blk->host_imports = host;
+	blk->module = m;
+	blk->refs = 0;
+	*share = blk;
+	return true;
+}
+
 bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
-		       uint32_t n, uint32_t *pcs)
+		       uint32_t n, uint32_t *pcs, struct jit_block **share)
 {
 	struct jit_block *blk = calloc(1, sizeof *blk);
 	struct jit_code *copies = calloc(n + 1, sizeof *copies);
@@ -155,6 +175,7 @@ bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
 		jc->mem = blk->mem + (uintptr_t)jcs[i].mem;
 		jc->pcs = pcs + (uintptr_t)jcs[i].pcs;
 		jc->block = blk;
+		jc->index = jc->f->index;
 		rt_reg_lock();
 		jc->next = live;
 		if (live)
@@ -171,7 +192,9 @@ bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
 	}
 	blk->copies = copies;
 	blk->pcs = pcs;
-	if (!blk->refs) {
+	if (share && blk->refs == n)
+		share_block(blk, jcs[0].f->inst, share);
+	else if (!blk->refs) {
 		code_release(blk->mem, blk->len);
 		free(copies);
 		free(pcs);
@@ -180,8 +203,8 @@ bool jit_install_block(uint8_t *mem, size_t maplen, const struct jit_code *jcs,
 	return true;
 }
 
-/* Frees one code of a function; the block goes with its last one. */
-static void free_code(struct jit_code *jc)
+/* Unlinks jc from the live codes. */
+static void unlink_code(struct jit_code *jc)
 {
 	rt_reg_lock();
 	if (jc->prev)
@@ -191,24 +214,71 @@ static void free_code(struct jit_code *jc)
 	if (jc->next)
 		jc->next->prev = jc->prev;
 	rt_reg_unlock();
-	struct jit_block *blk = jc->block;
-	if (--blk->refs == 0) {
-		code_release(blk->mem, blk->len);
-		free(blk->copies);
-		free(blk->pcs);
-		free(blk);
+}
+
+/* Frees a block and its mapping. */
+static void free_block(struct jit_block *blk)
+{
+	code_release(blk->mem, blk->len);
+	free(blk->copies);
+	free(blk->pcs);
+	free(blk->host_imports);
+	free(blk);
+}
+
+/* Frees f's code and the older codes tiering left (jit_tier.c): a
+ * private block goes with its last function, a shared one with its
+ * module (jit_free_module). */
+void jit_free(wasm_func *f)
+{
+	struct jit_code *jc = f->jit, *next;
+
+	f->jit = NULL;
+	f->jit_entry = NULL;
+	for (; jc; jc = next) {
+		next = jc->older;
+		if (!jc->block->refs)
+			continue; /* the module's */
+		unlink_code(jc);
+		if (--jc->block->refs == 0)
+			free_block(jc->block);
 	}
 }
 
-/* Frees f's code, and the older codes tiering left (jit_tier.c). */
-void jit_free(wasm_func *f)
+void jit_free_module(wasm_module *m)
 {
-	for (struct jit_code *jc = f->jit, *next; jc; jc = next) {
-		next = jc->older;
-		free_code(jc);
+	for (int t = 0; t < 2; t++) {
+		struct jit_block *blk = m->jit[t];
+		if (!blk)
+			continue;
+		uint32_t n = m->num_funcs - m->num_imported_funcs;
+		for (uint32_t i = 0; i < n; i++)
+			unlink_code(&blk->copies[i]);
+		free_block(blk);
+		m->jit[t] = NULL;
 	}
-	f->jit = NULL;
-	f->jit_entry = NULL;
+}
+
+bool jit_attach(struct jit_block *blk, wasm_instance *inst)
+{
+	const wasm_module *m = inst->module;
+	uint32_t ni = m->num_imported_funcs, n = m->num_funcs - ni;
+	for (uint32_t i = 0; i < ni; i++)
+		if ((uint8_t)!inst->funcs[i]->inst != blk->host_imports[i])
+			return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (inst->funcs[ni + i]->jit)
+			return false;
+	for (uint32_t i = 0; i < ni; i++)
+		if (inst->funcs[i]->inst)
+			jit_resolve(inst->funcs[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		wasm_func *f = inst->funcs[ni + i];
+		f->code = lower_shared(f, true);
+		f->jit = &blk->copies[i];
+		f->jit_entry = f->jit->mem;
+	}
+	return true;
 }
 
 bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
@@ -219,9 +289,16 @@ bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
 		if (a < m || a >= m + jc->size)
 			continue;
 		uint32_t off = (uint32_t)(a - m), lo = 0, hi = jc->nmap;
-		*func = jc->f;
+		const wasm_func *f = jc->f;
+		if (!jc->block->refs) { /* shared: the running instance's */
+			const wasm_instance *in = jit_st.inst;
+			f = in && in->module == jc->block->module
+				    ? in->funcs[jc->index]
+				    : NULL;
+		}
+		*func = f;
 		*offset = 0;
-		if (!hi)
+		if (!hi || !f)
 			return true;
 		while (hi - lo > 1) {
 			uint32_t mid = (lo + hi) / 2;
@@ -230,7 +307,7 @@ bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset)
 			else
 				hi = mid;
 		}
-		*offset = lower_wasm_offset(jc->f->code, jc->pcs[2 * lo + 1]);
+		*offset = lower_wasm_offset(f->code, jc->pcs[2 * lo + 1]);
 		return true;
 	}
 	return false;
@@ -266,6 +343,7 @@ void jit_host(wasm_func *f, wasm_instance *caller, wasm_val *fp)
 	bool ok = rt_call_host(f, caller, fp);
 	jit_st.nest--;
 	jit_st.top = top;
+	jit_st.inst = caller; /* if f called wasm that trapped */
 	if (!ok)
 		rt_trap_host();
 }
@@ -274,7 +352,7 @@ void jit_host(wasm_func *f, wasm_instance *caller, wasm_val *fp)
  * The stubs, generated once:
  *   enter(code, fp, f): saves rbx and r13, calls code with rbx = fp and
  *     rax = f (the C ABI's callee-saved registers are all preserved).
- *   lazy: rax = f; compiles f, then jumps to its code.
+ *   lazy: rax = f; compiles f, then jumps to its code (rax = f).
  *   host: rax = f, rbx = frame, rdx = caller instance: jit_host.
  */
 static bool make_stubs(void)
@@ -296,8 +374,9 @@ static bool make_stubs(void)
 	xb(&b, 0x50);		       /* push rax */
 	xrr(&b, 0, 1, 0x89, RAX, RDI); /* mov rdi, rax */
 	xcall(&b, (void *)lazy);
-	xb(&b, 0x59);		     /* pop rcx */
-	xrr(&b, 0, 0, 0xFF, 4, RAX); /* jmp rax */
+	xrr(&b, 0, 1, 0x89, RAX, RCX); /* mov rcx, rax */
+	xb(&b, 0x58);		       /* pop rax */
+	xrr(&b, 0, 0, 0xFF, 4, RCX);   /* jmp rcx */
 	uint32_t hs = b.len;
 	xalui(&b, 1, 5, RSP, 8);       /* sub rsp, 8 */
 	xrr(&b, 0, 1, 0x89, RAX, RDI); /* mov rdi, rax */

@@ -1209,3 +1209,39 @@ void lower_free_code(struct lower_code *code)
 	free(code->map);
 	free(code);
 }
+
+/* f's slot in its module's shared lowered code. */
+static struct lower_code **shared_slot(const wasm_func *f, bool jit)
+{
+	const wasm_module *m = f->inst->module;
+	uint32_t n = m->num_funcs - m->num_imported_funcs;
+	return &m->lowered[(jit ? n : 0) + f->index - m->num_imported_funcs];
+}
+
+struct lower_code *lower_shared(const wasm_func *f, bool jit)
+{
+	return __atomic_load_n(shared_slot(f, jit), __ATOMIC_ACQUIRE);
+}
+
+struct lower_code *lower_publish(const wasm_func *f, bool jit,
+				 struct lower_code *ic)
+{
+	struct lower_code *had = NULL;
+	if (!ic)
+		return NULL;
+	if (__atomic_compare_exchange_n(shared_slot(f, jit), &had, ic, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return ic;
+	lower_free_code(ic);
+	return had;
+}
+
+void lower_free_module(wasm_module *m)
+{
+	uint32_t n = m->num_funcs - m->num_imported_funcs;
+	for (uint32_t i = 0; m->lowered && i < 2 * n; i++)
+		if (m->lowered[i])
+			lower_free_code(m->lowered[i]);
+	free(m->lowered);
+	m->lowered = NULL;
+}

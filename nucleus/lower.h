@@ -170,6 +170,20 @@ struct lower_sink {
 struct lower_code *lower_func(const wasm_func *f, const int32_t *handlers,
 			      const struct lower_sink *sink);
 
+/*
+ * The lowered code every instance of f's module shares, for the
+ * interpreter (jit false: handler cells filled) or the JIT. lower_shared
+ * is it, or NULL when not made yet; lower_publish makes ic (from
+ * lower_func, NULL: out of memory) the shared one unless another
+ * instance published first (ic is then freed), and returns the one that
+ * stays. Lock-free: threads of different processes may race.
+ */
+struct lower_code *lower_shared(const wasm_func *f, bool jit);
+struct lower_code *lower_publish(const wasm_func *f, bool jit,
+				 struct lower_code *ic);
+/* Frees a module's shared lowered code (module.c). */
+void lower_free_module(wasm_module *m);
+
 /* Wasm offset of the instruction at cell index pc. */
 uint32_t lower_wasm_offset(const struct lower_code *c, uint32_t pc);
 

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nucleus/module.h"
+#include "nucleus/lower.h"
 
 /* Frees everything wasm_decode allocated in m (not m itself). */
 void wasm_module_release(wasm_module *m)
 {
+	jit_free_module(m);
+	lower_free_module(m);
 	for (uint32_t i = 0; i < m->num_imports; i++) {
 		free(m->imports[i].module);
 		free(m->imports[i].name);
@@ -49,20 +51,30 @@ void wasm_module_release(wasm_module *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* Fills err for out of memory; true (to end a failing condition). */
+static bool fail_oom(wasm_error *err)
+{
+	err->kind = WASM_ERR_RESOURCE;
+	snprintf(err->msg, sizeof err->msg, "out of memory");
+	return true;
+}
+
 /* Decodes then validates; the module owns a copy of the bytes. */
 wasm_module *wasm_module_new(const uint8_t *bytes, size_t len, wasm_error *err)
 {
 	wasm_module *m = calloc(1, sizeof *m);
 	if (!m) {
-		err->kind = WASM_ERR_RESOURCE;
-		snprintf(err->msg, sizeof err->msg, "out of memory");
+		fail_oom(err);
 		return NULL;
 	}
 	if (!wasm_decode(m, bytes, len, err)) {
 		free(m);
 		return NULL;
 	}
-	if (!wasm_validate(m, err)) {
+	uint32_t n = m->num_funcs - m->num_imported_funcs;
+	if (!wasm_validate(m, err) ||
+	    (n && !(m->lowered = calloc(2 * (size_t)n, sizeof *m->lowered)) &&
+	     fail_oom(err))) {
 		wasm_module_release(m);
 		free(m);
 		return NULL;
@@ -78,6 +90,12 @@ void wasm_module_free(wasm_module *m)
 		return;
 	wasm_module_release(m);
 	free(m);
+}
+
+const uint8_t *wasm_module_bytes(const wasm_module *m, size_t *len)
+{
+	*len = m->len;
+	return m->bytes;
 }
 
 /* The name section's name of function idx, or NULL. */

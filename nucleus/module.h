@@ -172,6 +172,16 @@ struct wasm_module {
 
 	uint32_t num_customs;
 	wasm_custom *customs;
+
+	/* Shared by every instance of the module (so a module must outlive
+	 * its instances): each defined function's lowered code, made on
+	 * first use and published once (lower_publish), [0, n) the
+	 * interpreter's and [n, 2n) the JIT's (n defined functions); and
+	 * the JIT's code for the whole module, one block per tier (baseline,
+	 * optimizing), which reaches instance state only through the running
+	 * instance (jit.h). Freed with the module. */
+	struct lower_code **lowered;
+	struct jit_block *jit[2];
 };
 
 /* decode.c: fills *m from bytes (copied); on failure frees what it made. */

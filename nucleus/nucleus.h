@@ -142,7 +142,10 @@ void wasm_jit_tier_budget(int32_t budget);
 /* Decodes and validates `len` bytes (copied). NULL with err filled on
  * failure (MALFORMED or INVALID), the message prefixed "offset 0x..: ". */
 wasm_module *wasm_module_new(const uint8_t *bytes, size_t len, wasm_error *err);
+/* Frees m, with the code its instances shared: m must outlive them. */
 void wasm_module_free(wasm_module *m);
+/* m's copy of the bytes it was made from (*len: their length). */
+const uint8_t *wasm_module_bytes(const wasm_module *m, size_t *len);
 
 /* Stores and instances (nucleus/instance.c). */
 

@@ -548,7 +548,8 @@ static void slow_call(struct og *g, uint32_t v, const struct opt_ins *p)
 	bool res = p->op != IOP_W_MEMORY_FILL && p->op != IOP_W_MEMORY_COPY;
 	for (uint32_t i = 0; i < p->n; i++)
 		to_frame(g, p->a[i], q[1 + res + i]);
-	xmovi(b, RDI, (uintptr_t)g->c->f);
+	jit_inst_elem(g->c, RDI, offsetof(wasm_instance, funcs),
+		      g->c->f->index);
 	xrr(b, 0, 1, 0x89, RBX, RSI); /* mov rsi, rbx */
 	xmovi(b, RDX, p->pc);
 	xmovi(b, RCX, p->op);
@@ -594,16 +595,20 @@ static bool misc(struct og *g, uint32_t v, const struct opt_ins *p)
 		break;
 	}
 	case OPT_GGET: {
-		const wasm_global *gl = inst->globals[p->k];
-		int w = gl->type != WASM_I32 && gl->type != WASM_F32;
-		xmovi(b, RCX, (uintptr_t)&gl->val);
-		xmem(b, 0, w, 0x8B, rd, RCX, NOIDX, 0);
+		uint8_t t = inst->module->globals[p->k].type;
+		int w = t != WASM_I32 && t != WASM_F32;
+		jit_inst_elem(g->c, RCX, offsetof(wasm_instance, globals),
+			      (uint32_t)p->k);
+		xmem(b, 0, w, 0x8B, rd, RCX, NOIDX,
+		     (int32_t)offsetof(wasm_global, val));
 		break;
 	}
 	case OPT_GSET: {
 		int r = get(g, p->a[0], RAX);
-		xmovi(b, RCX, (uintptr_t)&inst->globals[p->k]->val);
-		xmem(b, 0, 1, 0x89, r, RCX, NOIDX, 0);
+		jit_inst_elem(g->c, RCX, offsetof(wasm_instance, globals),
+			      (uint32_t)p->k);
+		xmem(b, 0, 1, 0x89, r, RCX, NOIDX,
+		     (int32_t)offsetof(wasm_global, val));
 		return true;
 	}
 	case OPT_SEL: {
@@ -615,8 +620,9 @@ static bool misc(struct og *g, uint32_t v, const struct opt_ins *p)
 		break;
 	}
 	case IOP_W_MEMORY_SIZE:
-		xmovi(b, RCX, (uintptr_t)&inst->mems[0]->pages);
-		xmem(b, 0, 0, 0x8B, rd, RCX, NOIDX, 0);
+		jit_inst_elem(g->c, RCX, offsetof(wasm_instance, mems), 0);
+		xmem(b, 0, 0, 0x8B, rd, RCX, NOIDX,
+		     (int32_t)offsetof(wasm_memory, pages));
 		break;
 	case OPT_PREEMPT:
 		jit_preempt_check(g->c);
@@ -1026,7 +1032,7 @@ bool opt_compile(struct jc *c, wasm_func *f, struct jit_code *out)
 	if (ok) {
 		opt_stats.compiled++;
 		if (!f->code) { /* jit_slow and the pc map read it */
-			f->code = fn.code;
+			f->code = lower_publish(f, true, fn.code);
 			fn.code = NULL;
 		}
 		out->f = f;

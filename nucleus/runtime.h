@@ -201,5 +201,7 @@ void *rt_trap_chain_swap(void *chain);
 void jit_invoke(wasm_func *f, const wasm_val *args, wasm_val *results);
 bool jit_fault_location(void *pc, const wasm_func **func, uint32_t *offset);
 void jit_free(wasm_func *f);
+/* Frees the JIT code a module's instances shared (module.c). */
+void jit_free_module(wasm_module *m);
 
 #endif

@@ -2,7 +2,7 @@
 # tests/kernel.sh NEBULET: the kernel's tests on the hosted HAL. Each
 # program in build/tests/kernel/ (from tests/kernel/) runs as init under
 # `NEBULET kernel`, with child.wasm as its boot image:
-#   ipc, hostile, preempt, prio, timer, vmo, threads, cycles
+#   ipc, hostile, preempt, prio, timer, vmo, threads, cycles, share
 #                 print "PASS name" / "FAIL name: ..." per check and
 #                 "done" at the end; each PASS and FAIL line counts, and a
 #                 missing "done", a non-zero status or kernel objects left
@@ -83,6 +83,7 @@ for engine in "" --engine=interp --engine=opt; do
 	suite vmo $engine
 	suite threads $engine
 	suite cycles $engine
+	IMAGES="$K/sharechild.wasm $K/child.wasm" suite share $engine
 done
 EXTRA=tests/kernel/stress.conf suite stress
 status "process without memory gets NB_ERR_FAULT" 5 "" -- "$K/nomem.wasm"

@@ -6,8 +6,9 @@
  * RAM before and after (mem_usage), less the children's linear memory:
  * prints "mem.process_kib N KiB", the mean per child. That includes
  * everything the kernel and the nucleus hold for a process (objects,
- * handle table, stack pages, instance, compiled code: code is not shared
- * between processes yet).
+ * handle table, stack pages, instance), but not the module and its
+ * compiled code, which the processes of one image share (the first
+ * child, before the measure, made them).
  */
 #include <stdio.h>
 #include <string.h>

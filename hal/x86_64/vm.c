@@ -17,6 +17,11 @@
  * hal_vm_move moves frames from PTE to PTE, leaving demand-zero behind.
  * hal_vm_reset (recycling a linear memory) clears private frames in place
  * and drops shared ones.
+ * A page whose page table does not exist yet has the rights its region
+ * gave the whole of it (region.lazy): hal_vm_protect of a whole
+ * reservation (a value stack, JIT code) makes no table, the first fault
+ * in each 2 MiB makes it (walk_create), so that a 16 MiB stack of which
+ * one page is touched costs one table, not eight.
  * Page tables made for a reservation stay after its release (TODO: free
  * them once empty).
  */
@@ -35,10 +40,11 @@
 struct region {
 	uintptr_t start, len;
 	bool used;
+	int lazy; /* rights of its pages that have no page table yet */
 	struct region *next;
 };
 
-static struct region first = {VM_BASE, VM_END - VM_BASE, false, NULL};
+static struct region first = {VM_BASE, VM_END - VM_BASE, false, 0, NULL};
 
 /* The entry for a page with rights prot and frame pa (0: none yet). */
 static uint64_t make_pte(int prot, uint64_t pa)
@@ -68,7 +74,8 @@ static struct region *split(struct region *r, uintptr_t at)
 	struct region *n = kmalloc(sizeof *n);
 	if (!n)
 		return NULL;
-	*n = (struct region){at, r->start + r->len - at, r->used, r->next};
+	*n = (struct region){at, r->start + r->len - at, r->used, r->lazy,
+			     r->next};
 	r->len = at - r->start;
 	r->next = n;
 	return n;
@@ -102,6 +109,7 @@ static void *vm_reserve_unlocked(size_t len)
 		if (r->len > len && !split(r, r->start + len))
 			return NULL;
 		r->used = true;
+		r->lazy = 0;
 		return (void *)r->start;
 	}
 	return NULL;
@@ -130,6 +138,25 @@ static bool map_zero_frame(uintptr_t va, uint64_t *pte, int prot, bool reserve)
 	return true;
 }
 
+/* The entry of page va, making its page table if need be: a new table's
+ * entries get the lazy rights of the regions they lie in. NULL when out
+ * of memory. */
+static uint64_t *walk_create(uintptr_t va)
+{
+	uint64_t *pte = paging_walk(va, false);
+	if (pte || !(pte = paging_walk(va, true)))
+		return pte;
+	uintptr_t lo = va & ~(uintptr_t)0x1fffff, hi = lo + 0x200000;
+	uint64_t *pt = pte - ((va >> 12) & 511);
+	for (struct region *r = &first; r && r->start < hi; r = r->next) {
+		uintptr_t a = r->start > lo ? r->start : lo;
+		uintptr_t b = r->start + r->len < hi ? r->start + r->len : hi;
+		for (; r->used && r->lazy && a < b; a += PAGE_SIZE)
+			pt[(a >> 12) & 511] = make_pte(r->lazy, 0);
+	}
+	return pte;
+}
+
 /* Applies fn to every page table entry of [va, end) that exists, or, with
  * create, to every entry (making tables). False if out of memory (for a
  * table, or fn said so: it stops there). */
@@ -137,7 +164,8 @@ static bool each_pte(uintptr_t va, uintptr_t end, bool create,
 		     bool (*fn)(uintptr_t va, uint64_t *pte, int arg), int arg)
 {
 	while (va < end) {
-		uint64_t *pte = paging_walk(va, create);
+		uint64_t *pte =
+			create ? walk_create(va) : paging_walk(va, false);
 		if (!pte) {
 			if (create)
 				return false;
@@ -164,9 +192,16 @@ static bool set_prot(uintptr_t va, uint64_t *pte, int prot)
 static bool vm_protect_unlocked(void *addr, size_t len, int prot)
 {
 	uintptr_t va = (uintptr_t)addr;
-	if (!page_aligned(addr, len) || (prot & ~7) || !find_used(va, len))
+	struct region *r;
+	if (!page_aligned(addr, len) || (prot & ~7) ||
+	    !(r = find_used(va, len)))
 		return false;
-	return each_pte(va, va + len, prot != HAL_PROT_NONE, set_prot, prot);
+	if (r->start == va && r->len == len) { /* missing tables: lazy */
+		r->lazy = prot;
+		return each_pte(va, va + len, false, set_prot, prot);
+	}
+	return each_pte(va, va + len, prot != HAL_PROT_NONE || r->lazy,
+			set_prot, prot);
 }
 
 /* vm_protect_unlocked under the memory lock. */
@@ -223,9 +258,10 @@ static bool commit_page(uintptr_t va, uint64_t *pte, int unused)
 static bool vm_commit_unlocked(void *addr, size_t len)
 {
 	uintptr_t va = (uintptr_t)addr;
-	if (!page_aligned(addr, len) || !find_used(va, len))
+	struct region *r;
+	if (!page_aligned(addr, len) || !(r = find_used(va, len)))
 		return false;
-	return each_pte(va, va + len, false, commit_page, 0);
+	return each_pte(va, va + len, r->lazy, commit_page, 0);
 }
 
 /* vm_commit_unlocked under the memory lock. */
@@ -275,6 +311,7 @@ static void vm_release_unlocked(void *addr, size_t len)
 	if (len < r->len && !split(r, va + len))
 		return;
 	r->used = false;
+	r->lazy = 0;
 	for (r = &first; r && r->next;) {
 		struct region *n = r->next;
 		if (!r->used && !n->used) {
@@ -322,8 +359,13 @@ static enum vm_fault vm_fault_unlocked(uintptr_t addr, uint64_t error)
 	if (addr < VM_BASE || addr >= VM_END || (error & PTE_P))
 		return VM_FAULT_BAD;
 	uint64_t *pte = paging_walk(addr, false);
-	if (!pte)
+	struct region *r;
+	if (!pte &&
+	    (!(r = find_used(addr & ~(uintptr_t)(PAGE_SIZE - 1), PAGE_SIZE)) ||
+	     !r->lazy))
 		return VM_FAULT_BAD;
+	if (!pte && !(pte = walk_create(addr)))
+		return VM_FAULT_NO_MEMORY;
 	int prot = PTE_PROT(*pte);
 	if (!prot || ((error & 2) && !(prot & HAL_PROT_WRITE)) ||
 	    ((error & 0x10) && !(prot & HAL_PROT_EXEC)))
@@ -420,7 +462,7 @@ static bool hal_shm_map_unlocked(hal_shm *s, size_t off, void *addr, size_t len,
 	    !find_used(va, len))
 		return false;
 	for (size_t i = 0; i < len / PAGE_SIZE; i++)
-		if (!paging_walk(va + i * PAGE_SIZE, true))
+		if (!walk_create(va + i * PAGE_SIZE))
 			return false;
 	for (size_t i = 0; i < len / PAGE_SIZE; i++)
 		map_shared(va + i * PAGE_SIZE, s->frames[off / PAGE_SIZE + i],
@@ -555,8 +597,8 @@ static bool hal_vm_move_unlocked(void *from, void *to, size_t len)
 	    (f < t + len && t < f + len))
 		return false;
 	for (size_t i = 0; i < len; i += PAGE_SIZE) {
-		uint64_t *fp = paging_walk(f + i, true);
-		uint64_t *tp = paging_walk(t + i, true);
+		uint64_t *fp = walk_create(f + i);
+		uint64_t *tp = walk_create(t + i);
 		if (!fp || !tp || ((*fp | *tp) & SW_SHARED))
 			return false;
 	}

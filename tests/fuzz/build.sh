@@ -1,6 +1,8 @@
 #!/bin/sh
-# tests/fuzz/build.sh [replay|all]: builds the fuzz programs in build/fuzz/
-# with clang-14 under ASan and UBSan (run from the repository root):
+# tests/fuzz/build.sh [replay|all|fuzz TARGET...]: builds the fuzz
+# programs in build/fuzz/ with clang-14 under ASan and UBSan (run from the
+# repository root); `fuzz TARGET...` (make fuzz's) only the libFuzzer
+# programs of those targets (gen: replay_exec, which gen.sh runs):
 #   replay_decode, replay_exec, replay_diff  the targets with replay.c's
 #                               main (always)
 #   replay_bootfs, replay_manifest  the boot archive reader and the
@@ -66,10 +68,16 @@ net_prog() {
 
 # The boot archive and manifest targets with $1's main (replay.c, or
 # libFuzzer's).
-bootld_progs() {
+bootfs_prog() {
 	LIB=$BOOTFS_SRC make_prog $2_bootfs $3 $1 tests/fuzz/fuzz_bootfs.c
+}
+manifest_prog() {
 	LIB=$MANIFEST_SRC MORE="$(ls bootld/* kernel/*.h)" make_prog \
 		$2_manifest $3 $1 tests/fuzz/fuzz_manifest.c
+}
+bootld_progs() {
+	bootfs_prog "$@"
+	manifest_prog "$@"
 }
 
 # The FAT target needs only the library.
@@ -78,6 +86,27 @@ fat_prog() {
 	LIB=$FAT_SRC MORE="$(ls user/fs/*.h)" make_prog $2_fat $3 $1 \
 		tests/fuzz/fuzz_fat.c
 }
+
+# fuzz_only TARGET...: the libFuzzer program of each target.
+fuzz_only() {
+	F=fuzzer,address,undefined
+	for t in "$@"; do
+		case $t in
+		decode) make_prog fuzz_decode $F tests/fuzz/fuzz_decode.c ;;
+		bootfs) bootfs_prog "" fuzz $F ;;
+		manifest) manifest_prog "" fuzz $F ;;
+		net) net_prog "" fuzz $F ;;
+		fat) fat_prog "" fuzz $F ;;
+		gen) make_prog replay_exec address,undefined \
+			tests/fuzz/replay.c tests/fuzz/fuzz_exec.c ;;
+		esac
+	done
+}
+if [ "${1:-}" = fuzz ]; then
+	shift
+	fuzz_only "$@"
+	exit 0
+fi
 
 # The three replay programs build at once; any failure fails the build.
 pids=""
@@ -96,8 +125,5 @@ for p in $pids; do
 	wait "$p"
 done
 if [ "${1:-replay}" = all ]; then
-	make_prog fuzz_decode fuzzer,address,undefined tests/fuzz/fuzz_decode.c
-	bootld_progs "" fuzz fuzzer,address,undefined
-	net_prog "" fuzz fuzzer,address,undefined
-	fat_prog "" fuzz fuzzer,address,undefined
+	fuzz_only decode bootfs manifest net fat
 fi

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh [SECONDS]: what `make fuzz FUZZ_SECONDS=N` runs (from
-# the repository root). Builds the fuzz programs, runs each libFuzzer
+# the repository root). Builds the fuzz programs of the chosen targets
+# only (not the replay programs: tests/fuzz.sh's), runs each libFuzzer
 # target (decode, bootfs, manifest, fat) for SECONDS (default 60), then the
 # wasm-opt execution fuzzer (gen.sh) for SECONDS. New crashing inputs
 # land in build/fuzz-crashes/<target>/, outside the tracked corpus, until
@@ -29,7 +30,8 @@ W=build/fuzz
 C=build/fuzz-crashes
 status=0
 
-tests/fuzz/build.sh all
+# shellcheck disable=SC2086 # TARGETS is a word list
+tests/fuzz/build.sh fuzz $TARGETS
 
 # Seeds for decode: the repository corpus plus every spec-test module.
 mkdir -p $W/seeds

@@ -71,7 +71,7 @@ static void handles(void)
 	struct kobj *o;
 	int ok = 0;
 
-	htable_init(&t);
+	htable_init(&t, NULL);
 	for (int i = 0; i < NB_HANDLES_MAX; i++) {
 		kobj_retain(&e->o);
 		ok += htable_add(&t, &e->o, NB_RIGHT_WAIT, &h[i]) == NB_OK;
@@ -81,6 +81,9 @@ static void handles(void)
 	      htable_add(&t, &e->o, 0, &extra) == NB_ERR_NO_RESOURCES);
 	check("handles: 0 is never valid",
 	      htable_get(&t, 0, 0, 0, &o) == NB_ERR_BAD_HANDLE);
+	check("handles: past the slots made so far",
+	      htable_get(&t, 1u << 10 | 600, 0, 0, &o) == NB_ERR_BAD_HANDLE ||
+		      t.cap > 600);
 	first = h[0];
 	check("handles: close", htable_close(&t, first) == NB_OK);
 	check("handles: closed value",

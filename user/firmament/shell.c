@@ -438,10 +438,12 @@ static int cmd_mem(void)
 
 	if (s)
 		return fail("mem", s);
-	out("RAM %llu KiB, %llu KiB free; kernel memory charged %llu KiB\n",
+	out("RAM %llu KiB, %llu KiB free; kernel memory charged %llu KiB; "
+	    "%u modules (%llu KiB), their code shared\n",
 	    (unsigned long long)(t.ram_bytes >> 10),
 	    (unsigned long long)(t.ram_free >> 10),
-	    (unsigned long long)(t.kernel_charged >> 10));
+	    (unsigned long long)(t.kernel_charged >> 10), t.modules,
+	    (unsigned long long)(t.module_bytes >> 10));
 	out("%4s %-20s %18s %18s %11s\n", "ID", "NAME", "KERNEL KiB/LIMIT",
 	    "MEMORY KiB/LIMIT", "HANDLES");
 	for (uint32_t i = 0; i < n && i < 64; i++) {

@@ -112,7 +112,9 @@ typedef struct nb_mem_totals {
 	uint64_t ram_free;	 /* bytes not in use */
 	uint64_t kernel_charged; /* kernel memory charged to processes */
 	uint32_t accounts;	 /* live accounts */
-	uint32_t reserved;
+	uint32_t modules;	 /* distinct modules of the live processes,
+				    each shared by all of its processes */
+	uint64_t module_bytes;	 /* the bytes of their images */
 } nb_mem_totals;
 typedef struct nb_mem_proc {
 	uint32_t id, ended;

@@ -397,16 +397,19 @@ struct hal_shm {
 	uint64_t cache; /* device memory: PTE_PCD | PTE_PWT (never freed) */
 };
 
-/* Sets the PTE of va (which must have its tables) to shared frame pa,
- * with the extra bits `cache`. */
-static void map_shared(uintptr_t va, uint64_t pa, int prot, uint64_t cache)
+/* Sets the PTE of va to shared frame pa, with the extra bits `cache`,
+ * making its page table if need be; false when out of memory. */
+static bool map_shared(uintptr_t va, uint64_t pa, int prot, uint64_t cache)
 {
-	uint64_t *pte = paging_walk(va, false);
+	uint64_t *pte = walk_create(va); /* a whole reservation's is lazy */
+	if (!pte)
+		return false;
 	uint64_t old = pte_frame(*pte);
 	if (old && !(*pte & SW_SHARED))
 		pmm_free(old);
 	*pte = make_pte(prot, pa) | SW_SHARED | cache;
 	tlb_invalidate(va);
+	return true;
 }
 
 /* len bytes of zeroed frames and their kernel view; NULL if out of
@@ -426,8 +429,10 @@ static hal_shm *hal_shm_create_unlocked(size_t len)
 		if (!(s->frames[i] = pmm_try_alloc()))
 			goto fail;
 		memset(P2V(s->frames[i]), 0, PAGE_SIZE);
-		map_shared((uintptr_t)s->view + i * PAGE_SIZE, s->frames[i],
-			   HAL_PROT_READ | HAL_PROT_WRITE, 0);
+		if (!map_shared((uintptr_t)s->view + i * PAGE_SIZE,
+				s->frames[i], HAL_PROT_READ | HAL_PROT_WRITE,
+				0))
+			goto fail;
 	}
 	return s;
 fail:
@@ -464,7 +469,7 @@ static bool hal_shm_map_unlocked(hal_shm *s, size_t off, void *addr, size_t len,
 	for (size_t i = 0; i < len / PAGE_SIZE; i++)
 		if (!walk_create(va + i * PAGE_SIZE))
 			return false;
-	for (size_t i = 0; i < len / PAGE_SIZE; i++)
+	for (size_t i = 0; i < len / PAGE_SIZE; i++) /* tables made above */
 		map_shared(va + i * PAGE_SIZE, s->frames[off / PAGE_SIZE + i],
 			   prot, s->cache);
 	return true;
@@ -544,8 +549,10 @@ static hal_shm *shm_over(uint64_t base, size_t npages, uint64_t cache)
 		goto fail;
 	for (size_t i = 0; i < npages; i++) {
 		s->frames[i] = base + i * PAGE_SIZE;
-		map_shared((uintptr_t)s->view + i * PAGE_SIZE, s->frames[i],
-			   HAL_PROT_READ | HAL_PROT_WRITE, cache);
+		if (!map_shared((uintptr_t)s->view + i * PAGE_SIZE,
+				s->frames[i], HAL_PROT_READ | HAL_PROT_WRITE,
+				cache))
+			goto fail;
 	}
 	s->phys = base;
 	return s;

@@ -354,6 +354,21 @@ int main(int argc, char **argv)
 		svc_sleep(50000000);
 	EXPECT("first connection", sequential(1), 1);
 	usage(&sock0, &hand0, &kmem0);
+	/* A first round, unchecked: what stays grown after it (the net
+	 * service's handle table, which grows on demand and is charged to
+	 * it) belongs to the baseline of kernel memory, taken once the
+	 * sockets and handles are back (bounded). */
+	tcp_up();
+	tcp_down();
+	sequential(100);
+	udp();
+	hostile();
+	for (int i = 0; i < 200; i++) {
+		usage(&sock1, &hand1, &kmem0);
+		if (sock1 == sock0 && hand1 == hand0)
+			break;
+		svc_sleep(10000000);
+	}
 	EXPECT("tcp: 1 MiB up, checksum", tcp_up(), 1);
 	EXPECT("tcp: 1 MiB down, checksum", tcp_down(), 1);
 	EXPECT("tcp: 100 sequential connections", sequential(100), 100);
